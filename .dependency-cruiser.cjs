@@ -1,0 +1,50 @@
+/**
+ * The layer table of ../shared/ARCHITECTURE.md, as rules. A folder says where a file may run and
+ * what it may import; dependencies point one way only.
+ * Departure: src/synth/ (the synthetic-scan generator) is a tool layer above vision and print.
+ */
+const ours = '^(src/[^/]+|native-bridge|electron)/';
+const allowed = {
+  'src/domain': ['src/domain'],
+  'src/layout': ['src/domain', 'src/layout'],
+  'src/vision': ['src/domain', 'src/layout', 'src/vision'],
+  'src/print': ['src/domain', 'src/layout', 'src/print'],
+  'src/store': ['src/domain', 'src/layout', 'src/store'],
+  'src/synth': ['src/domain', 'src/layout', 'src/vision', 'src/print', 'src/synth'],
+  'src/scan': ['src/domain', 'src/layout', 'src/vision', 'src/store', 'src/scan', 'native-bridge'],
+  'src/sync': ['src/domain', 'src/store', 'src/sync'],
+  'src/district': ['src/domain', 'src/sync', 'src/district'],
+  'src/station': ['src/domain', 'src/layout', 'src/vision', 'src/print', 'src/store', 'src/synth', 'src/scan', 'src/sync', 'src/station', 'native-bridge'],
+  'src/ui': ['src/domain', 'src/ui'],
+  electron: ['src/station', 'electron'],
+  'native-bridge': ['native-bridge'],
+};
+const escape = (s) => s.replace(/[/.]/g, '\\$&');
+
+module.exports = {
+  forbidden: [
+    ...Object.entries(allowed).map(([from, to]) => ({
+      name: `layer-${from.replace('/', '-')}`,
+      comment: `${from} may import only ${to.join(', ')} (ARCHITECTURE.md, layer table)`,
+      severity: 'error',
+      from: { path: `^${escape(from)}/` },
+      to: { path: ours, pathNot: `^(${to.map(escape).join('|')})/` },
+    })),
+    {
+      name: 'pure-layers-no-node-io',
+      comment: 'domain and layout are pure: no fs, process, child_process, net or worker threads',
+      severity: 'error',
+      from: { path: '^src/(domain|layout)/', pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core'], path: '^(fs|node:fs|fs/promises|node:fs/promises|child_process|node:child_process|net|node:net|http|node:http|worker_threads|node:worker_threads|process|node:process)$' },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    { name: 'not-to-unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|dist|out)/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] },
+  },
+};

@@ -1,0 +1,4 @@
+export { openDatabase, migrate, describeOpenError, SCHEMA_VERSION, type Db, type OpenError } from './database';
+export { MIGRATIONS, type Migration } from './migrations';
+export { StationReader, type WorkbookSetRow, type WorkbookRow } from './reader';
+export { StationWriter, contentHash, type ItemImportSummary, type RosterImportSummary } from './writer';

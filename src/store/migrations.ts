@@ -1,0 +1,105 @@
+/**
+ * Numbered migrations, applied in order and stamped into `PRAGMA user_version`.
+ * Never edit a migration that has shipped: add a new one. Workbook data must survive updates.
+ */
+export type Migration = { version: number; name: string; sql: string };
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'station, items, skills, roster',
+    sql: `
+      CREATE TABLE station_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE skills (
+        id TEXT PRIMARY KEY, subject TEXT NOT NULL, grade INTEGER NOT NULL,
+        name_json TEXT NOT NULL, prerequisites_json TEXT NOT NULL
+      );
+      CREATE TABLE items (
+        id TEXT NOT NULL, version INTEGER NOT NULL, content_hash TEXT NOT NULL,
+        subject TEXT NOT NULL, grade INTEGER NOT NULL, type TEXT NOT NULL, tier TEXT NOT NULL,
+        minutes REAL NOT NULL, content_json TEXT NOT NULL, is_current INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (id, version)
+      );
+      CREATE INDEX items_current ON items (subject, grade, is_current);
+      CREATE TABLE item_skills (item_id TEXT NOT NULL, version INTEGER NOT NULL, skill_id TEXT NOT NULL,
+        PRIMARY KEY (item_id, version, skill_id));
+      CREATE TABLE classes (id TEXT PRIMARY KEY, name TEXT NOT NULL, grade INTEGER NOT NULL);
+      CREATE TABLE students (
+        id TEXT PRIMARY KEY, display_name TEXT NOT NULL, grade INTEGER NOT NULL,
+        language TEXT NOT NULL, large_print INTEGER NOT NULL
+      );
+      CREATE TABLE enrollments (class_id TEXT NOT NULL REFERENCES classes(id), student_id TEXT NOT NULL REFERENCES students(id),
+        PRIMARY KEY (class_id, student_id));
+    `,
+  },
+  {
+    version: 2,
+    name: 'workbook sets, print jobs, printed pages',
+    sql: `
+      CREATE TABLE workbook_sets (
+        id TEXT PRIMARY KEY, class_id TEXT NOT NULL REFERENCES classes(id), subject TEXT NOT NULL,
+        date TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('draft','approved','replaced')),
+        request_json TEXT NOT NULL, replaces TEXT REFERENCES workbook_sets(id)
+      );
+      CREATE INDEX workbook_sets_day ON workbook_sets (class_id, date);
+      CREATE TABLE workbooks (
+        id TEXT PRIMARY KEY, set_id TEXT NOT NULL REFERENCES workbook_sets(id), student_id TEXT NOT NULL,
+        tier TEXT NOT NULL, minutes REAL NOT NULL, items_json TEXT NOT NULL
+      );
+      CREATE INDEX workbooks_set ON workbooks (set_id);
+      CREATE TABLE print_jobs (
+        id TEXT PRIMARY KEY, set_id TEXT REFERENCES workbook_sets(id), kind TEXT NOT NULL,
+        options_json TEXT NOT NULL, seq INTEGER NOT NULL
+      );
+      CREATE TABLE printed_pages (
+        page_id TEXT PRIMARY KEY, job_id TEXT NOT NULL REFERENCES print_jobs(id), kind TEXT NOT NULL,
+        workbook_id TEXT NOT NULL, student_id TEXT NOT NULL, class_id TEXT NOT NULL,
+        page_number INTEGER NOT NULL, layout_version TEXT NOT NULL, page_json TEXT NOT NULL
+      );
+      CREATE INDEX printed_pages_job ON printed_pages (job_id);
+    `,
+  },
+  {
+    version: 3,
+    name: 'scans, reads, responses, review, overrides, audit',
+    sql: `
+      CREATE TABLE scan_sessions (
+        id TEXT PRIMARY KEY, source TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('running','finished','cancelled','failed')),
+        started_seq INTEGER NOT NULL, detail TEXT
+      );
+      CREATE TABLE scanned_images (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT REFERENCES scan_sessions(id),
+        sha256 TEXT NOT NULL, path TEXT NOT NULL, media_type TEXT NOT NULL, bytes INTEGER NOT NULL,
+        sheet_index INTEGER, side TEXT,
+        status TEXT NOT NULL CHECK (status IN ('queued','read','graded','needs_review','refused','duplicate','failed')),
+        page_id TEXT, reason TEXT, read_json TEXT
+      );
+      CREATE INDEX scanned_images_status ON scanned_images (status);
+      CREATE INDEX scanned_images_page ON scanned_images (page_id);
+      CREATE TABLE responses (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL UNIQUE,
+        page_id TEXT NOT NULL, image_sha256 TEXT NOT NULL, field_id TEXT NOT NULL,
+        student_id TEXT NOT NULL, item_id TEXT NOT NULL, item_version INTEGER NOT NULL,
+        answer TEXT, score REAL NOT NULL, max_score REAL NOT NULL, correct INTEGER NOT NULL,
+        confidence REAL NOT NULL, status TEXT NOT NULL CHECK (status IN ('graded','needs_review','resolved')),
+        date TEXT NOT NULL, superseded INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (page_id, image_sha256, field_id)
+      );
+      CREATE INDEX responses_student ON responses (student_id, item_id);
+      CREATE TABLE review_queue (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, response_id INTEGER NOT NULL REFERENCES responses(id),
+        reasons_json TEXT NOT NULL, evidence_json TEXT NOT NULL, crop_path TEXT,
+        resolved_seq INTEGER
+      );
+      CREATE TABLE overrides (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL, response_id INTEGER NOT NULL REFERENCES responses(id),
+        teacher TEXT NOT NULL, at TEXT NOT NULL, answer TEXT, score REAL NOT NULL, note TEXT
+      );
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail_json TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
