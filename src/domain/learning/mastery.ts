@@ -1,0 +1,396 @@
+import { z } from 'zod';
+import type { GradedResponse } from '../response';
+import { err, ok, type Result } from '../result';
+import { daysBetween } from './dates';
+import type { LearningSettings } from './settings';
+
+/**
+ * Online Elo / 1PL mastery model, one ability per student × skill and one difficulty per item.
+ *
+ *   P(correct) = sigmoid(theta[student, skill] − b[item])
+ *
+ * Each ability and difficulty carries a variance. An update is one Laplace (Kalman-like) step:
+ *   p = sigmoid(theta − b),  info = p(1 − p),  v' = 1 / (1/v + info),  theta' = theta + v' (y − p)
+ * so the K factor is the variance itself: large for a skill never seen, shrinking with every
+ * observation down to a floor, and growing again with the days between observations (drift).
+ * Items are updated the same way with the opposite sign. y = score / maxScore, so partly right open
+ * items count in part. Items with several skills update each skill with the item's mean residual.
+ */
+
+export type SkillRecord = {
+  readonly theta: number;
+  readonly variance: number;
+  /** Observations so far. */
+  readonly n: number;
+  /** ISO date of the last observation. */
+  readonly lastDate: string | null;
+  readonly lastSeq: number;
+  /** Wrong answers in a row on this skill (reset by a correct one). */
+  readonly wrongStreak: number;
+  /** Sequence number of the last wrong answer (−1 = none). */
+  readonly lastWrongSeq: number;
+};
+
+export type CalibrationSource = 'bank' | 'local' | 'district';
+export type ItemParam = { readonly b: number; readonly variance: number; readonly n: number; readonly source: CalibrationSource };
+
+export type MasteryState = {
+  /** The model parameter set the abilities were estimated with (settings.model.version). */
+  readonly modelVersion: string;
+  /** 'bank' until district-calibrated difficulties replace it (`replaceCalibration`). */
+  readonly calibrationVersion: string;
+  /** Responses with seq ≤ this were applied already; re-applying them is a no-op. */
+  readonly appliedThroughSeq: number;
+  /** student → skill → record */
+  readonly students: ReadonlyMap<string, ReadonlyMap<string, SkillRecord>>;
+  /** Items whose difficulty moved away from the bank prior (or came from a calibration). */
+  readonly items: ReadonlyMap<string, ItemParam>;
+  /** student → item → ISO date of the last attempt (used to avoid repeats). */
+  readonly attempts: ReadonlyMap<string, ReadonlyMap<string, string>>;
+};
+
+/** What mastery needs to know about an item: its bank difficulty. */
+export type DifficultySource = ReadonlyMap<string, { readonly difficulty?: number | undefined }>;
+
+export type Mastery = {
+  /** P(correct) on a reference item (settings.mastery.referenceDifficulty), integrated over uncertainty. */
+  p: number;
+  /** SD of the ability estimate, in logits. */
+  uncertainty: number;
+  n: number;
+  theta: number;
+  mastered: boolean;
+};
+
+const PI_OVER_8 = Math.PI / 8;
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** Probit-style shrink of a logit by its uncertainty (the expected sigmoid under a normal). */
+function expectedSigmoid(mean: number, variance: number): number {
+  return sigmoid(mean / Math.sqrt(1 + PI_OVER_8 * variance));
+}
+
+export function emptyMasteryState(settings: LearningSettings, calibrationVersion = 'bank'): MasteryState {
+  return {
+    modelVersion: settings.model.version,
+    calibrationVersion,
+    appliedThroughSeq: -Infinity,
+    students: new Map(),
+    items: new Map(),
+    attempts: new Map(),
+  };
+}
+
+function priorRecord(settings: LearningSettings): SkillRecord {
+  return {
+    theta: settings.model.priorTheta,
+    variance: settings.model.priorThetaVariance,
+    n: 0,
+    lastDate: null,
+    lastSeq: -1,
+    wrongStreak: 0,
+    lastWrongSeq: -1,
+  };
+}
+
+export function skillRecord(state: MasteryState, studentId: string, skillId: string, settings: LearningSettings): SkillRecord {
+  return state.students.get(studentId)?.get(skillId) ?? priorRecord(settings);
+}
+
+/** Variance after `days` of drift, capped at the prior. */
+function drifted(rec: SkillRecord, date: string | null, settings: LearningSettings): number {
+  if (!rec.lastDate || !date || settings.model.thetaDriftPerDay === 0) return rec.variance;
+  const days = Math.max(0, daysBetween(rec.lastDate, date));
+  return Math.min(Math.max(rec.variance, settings.model.priorThetaVariance), rec.variance + days * settings.model.thetaDriftPerDay);
+}
+
+export function itemParam(state: MasteryState, itemId: string, bank: DifficultySource, settings: LearningSettings): ItemParam {
+  return (
+    state.items.get(itemId) ?? {
+      b: (bank.get(itemId)?.difficulty ?? 0) * settings.model.bankDifficultyScale,
+      variance: settings.model.itemPriorVariance,
+      n: 0,
+      source: 'bank',
+    }
+  );
+}
+
+/** Mastery of one skill for one student. `asOf` (ISO date) adds the drift since the last observation. */
+export function masteryOf(state: MasteryState, studentId: string, skillId: string, settings: LearningSettings, asOf?: string): Mastery {
+  const rec = skillRecord(state, studentId, skillId, settings);
+  const variance = asOf ? drifted(rec, asOf, settings) : rec.variance;
+  const p = expectedSigmoid(rec.theta - settings.mastery.referenceDifficulty, variance);
+  const uncertainty = Math.sqrt(variance);
+  return {
+    p,
+    uncertainty,
+    n: rec.n,
+    theta: rec.theta,
+    mastered: p >= settings.mastery.masteredP && uncertainty <= settings.mastery.masteredMaxUncertainty,
+  };
+}
+
+/** Predicted P(correct) of a student on an item (mean ability over the item's skills, with uncertainty). */
+export function predictCorrect(
+  state: MasteryState,
+  studentId: string,
+  item: { readonly id: string; readonly skills: readonly string[]; readonly difficulty?: number | undefined },
+  bank: DifficultySource,
+  settings: LearningSettings,
+  asOf?: string,
+): number {
+  const ip = state.items.get(item.id) ?? {
+    b: (item.difficulty ?? bank.get(item.id)?.difficulty ?? 0) * settings.model.bankDifficultyScale,
+    variance: settings.model.itemPriorVariance,
+  };
+  let theta = 0;
+  let variance = 0;
+  const m = item.skills.length || 1;
+  for (const skill of item.skills) {
+    const rec = skillRecord(state, studentId, skill, settings);
+    theta += rec.theta / m;
+    variance += (asOf ? drifted(rec, asOf, settings) : rec.variance) / m;
+  }
+  if (item.skills.length === 0) {
+    theta = settings.model.priorTheta;
+    variance = settings.model.priorThetaVariance;
+  }
+  return expectedSigmoid(theta - ip.b, variance + ip.variance);
+}
+
+/** Mutable working copy of a state for one batch: copy-on-write per student. */
+class Work {
+  readonly students: Map<string, ReadonlyMap<string, SkillRecord>>;
+  readonly items: Map<string, ItemParam>;
+  readonly attempts: Map<string, ReadonlyMap<string, string>>;
+  private readonly ownStudents = new Set<string>();
+  private readonly ownAttempts = new Set<string>();
+  appliedThroughSeq: number;
+
+  constructor(readonly base: MasteryState) {
+    this.students = new Map(base.students);
+    this.items = new Map(base.items);
+    this.attempts = new Map(base.attempts);
+    this.appliedThroughSeq = base.appliedThroughSeq;
+  }
+
+  skillsOf(studentId: string): Map<string, SkillRecord> {
+    if (!this.ownStudents.has(studentId)) {
+      this.students.set(studentId, new Map(this.students.get(studentId) ?? []));
+      this.ownStudents.add(studentId);
+    }
+    return this.students.get(studentId) as Map<string, SkillRecord>;
+  }
+
+  attemptsOf(studentId: string): Map<string, string> {
+    if (!this.ownAttempts.has(studentId)) {
+      this.attempts.set(studentId, new Map(this.attempts.get(studentId) ?? []));
+      this.ownAttempts.add(studentId);
+    }
+    return this.attempts.get(studentId) as Map<string, string>;
+  }
+
+  freeze(): MasteryState {
+    return {
+      modelVersion: this.base.modelVersion,
+      calibrationVersion: this.base.calibrationVersion,
+      appliedThroughSeq: this.appliedThroughSeq,
+      students: this.students,
+      items: this.items,
+      attempts: this.attempts,
+    };
+  }
+}
+
+/** Observed outcome in [0, 1]: score / maxScore (partial credit), or the correct flag. */
+export function outcomeOf(r: Pick<GradedResponse, 'score' | 'maxScore' | 'correct'>): number {
+  if (r.maxScore > 0 && Number.isFinite(r.score)) return Math.min(1, Math.max(0, r.score / r.maxScore));
+  return r.correct ? 1 : 0;
+}
+
+/** Applies one response; returns the prediction made before the update. */
+function applyOne(work: Work, r: GradedResponse, bank: DifficultySource, settings: LearningSettings): number {
+  const s = settings.model;
+  const skills = work.skillsOf(r.studentId);
+  const item = work.items.get(r.itemId) ?? {
+    b: (bank.get(r.itemId)?.difficulty ?? 0) * s.bankDifficultyScale,
+    variance: s.itemPriorVariance,
+    n: 0,
+    source: 'bank' as const,
+  };
+  const ids = r.skills.length ? r.skills : [];
+  const m = ids.length;
+  const recs: SkillRecord[] = [];
+  const variances: number[] = [];
+  let theta = s.priorTheta;
+  let variance = s.priorThetaVariance;
+  if (m > 0) {
+    theta = 0;
+    variance = 0;
+    for (const id of ids) {
+      const rec = skills.get(id) ?? priorRecord(settings);
+      const v = drifted(rec, r.date, settings);
+      recs.push(rec);
+      variances.push(v);
+      theta += rec.theta / m;
+      variance += v / m;
+    }
+  }
+  const prediction = expectedSigmoid(theta - item.b, variance + item.variance);
+  const y = outcomeOf(r);
+  const p = sigmoid(theta - item.b);
+  const info = p * (1 - p);
+  const residual = y - p;
+  for (let i = 0; i < m; i++) {
+    const rec = recs[i] as SkillRecord;
+    const v = Math.max(s.minThetaVariance, 1 / (1 / (variances[i] as number) + info));
+    skills.set(ids[i] as string, {
+      theta: rec.theta + v * residual,
+      variance: v,
+      n: rec.n + 1,
+      lastDate: r.date,
+      lastSeq: r.seq,
+      wrongStreak: r.correct ? 0 : rec.wrongStreak + 1,
+      lastWrongSeq: r.correct ? rec.lastWrongSeq : r.seq,
+    });
+  }
+  if (s.updateItems) {
+    const vb = Math.max(s.minItemVariance, 1 / (1 / item.variance + info));
+    work.items.set(r.itemId, { b: item.b - vb * residual, variance: vb, n: item.n + 1, source: item.source === 'bank' ? 'local' : item.source });
+  }
+  work.attemptsOf(r.studentId).set(r.itemId, r.date);
+  return prediction;
+}
+
+function pending(state: MasteryState, responses: readonly GradedResponse[]): GradedResponse[] {
+  return responses.filter((r) => r.seq > state.appliedThroughSeq).sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Applies graded responses in seq order and returns the new state (the old one is not changed).
+ * Responses at or below `state.appliedThroughSeq` are skipped, so re-applying a batch is a no-op.
+ */
+export function updateMastery(
+  state: MasteryState,
+  responses: readonly GradedResponse[],
+  bank: DifficultySource,
+  settings: LearningSettings,
+): MasteryState {
+  const todo = pending(state, responses);
+  if (todo.length === 0) return state;
+  const work = new Work(state);
+  for (const r of todo) applyOne(work, r, bank, settings);
+  work.appliedThroughSeq = Math.max(state.appliedThroughSeq, (todo[todo.length - 1] as GradedResponse).seq);
+  return work.freeze();
+}
+
+/**
+ * Like `updateMastery`, and also gives the model's prediction for each response made just before
+ * it was applied (for next-response evaluation: AUC, log-loss). predictions[i] belongs to the i-th
+ * applied response in seq order (`applied`).
+ */
+export function replayWithPredictions(
+  state: MasteryState,
+  responses: readonly GradedResponse[],
+  bank: DifficultySource,
+  settings: LearningSettings,
+): { state: MasteryState; applied: GradedResponse[]; predictions: Float64Array } {
+  const todo = pending(state, responses);
+  const predictions = new Float64Array(todo.length);
+  if (todo.length === 0) return { state, applied: todo, predictions };
+  const work = new Work(state);
+  todo.forEach((r, i) => {
+    predictions[i] = applyOne(work, r, bank, settings);
+  });
+  work.appliedThroughSeq = Math.max(state.appliedThroughSeq, (todo[todo.length - 1] as GradedResponse).seq);
+  return { state: work.freeze(), applied: todo, predictions };
+}
+
+/** A calibration bundle (e.g. district-calibrated difficulties). */
+export type Calibration = {
+  version: string;
+  source: CalibrationSource;
+  items: readonly { itemId: string; b: number; variance?: number; n?: number }[];
+};
+
+/** Replaces item difficulties with a calibration; student abilities are kept. */
+export function replaceCalibration(state: MasteryState, calibration: Calibration, settings: LearningSettings): MasteryState {
+  const items = new Map(state.items);
+  for (const c of calibration.items)
+    items.set(c.itemId, {
+      b: c.b,
+      variance: Math.max(settings.model.minItemVariance, c.variance ?? settings.model.minItemVariance),
+      n: c.n ?? 0,
+      source: calibration.source,
+    });
+  return { ...state, items, calibrationVersion: calibration.version };
+}
+
+/** The current item difficulties as a calibration bundle (what a station could upload). */
+export function exportCalibration(state: MasteryState, version: string): Calibration {
+  return {
+    version,
+    source: 'local',
+    items: [...state.items].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([itemId, p]) => ({ itemId, b: p.b, variance: p.variance, n: p.n })),
+  };
+}
+
+// ---- persistence -------------------------------------------------------------------------------
+
+const SkillRecordJson = z.object({
+  theta: z.number(),
+  variance: z.number().positive(),
+  n: z.number().int().min(0),
+  lastDate: z.string().nullable(),
+  lastSeq: z.number(),
+  wrongStreak: z.number().int().min(0),
+  lastWrongSeq: z.number(),
+});
+export const MasteryStateJson = z.object({
+  format: z.literal('paperloop.mastery/1'),
+  modelVersion: z.string(),
+  calibrationVersion: z.string(),
+  appliedThroughSeq: z.number().nullable(),
+  students: z.record(z.string(), z.record(z.string(), SkillRecordJson)),
+  items: z.record(z.string(), z.object({ b: z.number(), variance: z.number().positive(), n: z.number().int().min(0), source: z.enum(['bank', 'local', 'district']) })),
+  attempts: z.record(z.string(), z.record(z.string(), z.string())),
+});
+export type MasteryStateJson = z.infer<typeof MasteryStateJson>;
+
+const toRecord = <V, W>(m: ReadonlyMap<string, V>, f: (v: V) => W): Record<string, W> => {
+  const out: Record<string, W> = {};
+  for (const [k, v] of m) out[k] = f(v);
+  return out;
+};
+
+export function masteryToJson(state: MasteryState): MasteryStateJson {
+  return {
+    format: 'paperloop.mastery/1',
+    modelVersion: state.modelVersion,
+    calibrationVersion: state.calibrationVersion,
+    appliedThroughSeq: Number.isFinite(state.appliedThroughSeq) ? state.appliedThroughSeq : null,
+    students: toRecord(state.students, (skills) => toRecord(skills, (r) => ({ ...r }))),
+    items: toRecord(state.items, (p) => ({ ...p })),
+    attempts: toRecord(state.attempts, (a) => toRecord(a, (d) => d)),
+  };
+}
+
+export type MasteryJsonError = { kind: 'invalid_mastery_json'; message: string } | { kind: 'model_version_mismatch'; stored: string; expected: string };
+
+export function masteryFromJson(json: unknown, settings: LearningSettings): Result<MasteryState, MasteryJsonError> {
+  const r = MasteryStateJson.safeParse(json);
+  if (!r.success) return err({ kind: 'invalid_mastery_json', message: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+  const j = r.data;
+  if (j.modelVersion !== settings.model.version) return err({ kind: 'model_version_mismatch', stored: j.modelVersion, expected: settings.model.version });
+  return ok({
+    modelVersion: j.modelVersion,
+    calibrationVersion: j.calibrationVersion,
+    appliedThroughSeq: j.appliedThroughSeq ?? -Infinity,
+    students: new Map(Object.entries(j.students).map(([s, skills]) => [s, new Map(Object.entries(skills))])),
+    items: new Map(Object.entries(j.items)),
+    attempts: new Map(Object.entries(j.attempts).map(([s, a]) => [s, new Map(Object.entries(a))])),
+  });
+}

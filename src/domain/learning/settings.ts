@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { err, ok, type Result } from '../result';
+
+/**
+ * Every threshold of the learning loop, in one zod object with its defaults. Each default lives here
+ * and nowhere else; code reads `settings.<group>.<name>`. Parse partial input with `learningSettings()`.
+ * docs/mastery.md explains each value.
+ */
+const probability = z.number().min(0).max(1);
+
+export const ModuleSwitches = z.object({
+  /** false → uniform workbooks: the same items for every student, from the unit skills. */
+  personalisation: z.boolean().default(true),
+  /** false → no FSRS review of mistakes in the workbook. */
+  review: z.boolean().default(true),
+  /** false → any unmastered unit skill may be practised, prerequisites or not. */
+  prerequisites: z.boolean().default(true),
+  /** false → repeated failures do not send a student back to the prerequisites. */
+  remediation: z.boolean().default(true),
+  /** false → every student works at the core tier. */
+  tiering: z.boolean().default(true),
+  /** false → no red-flower progress data, even for young grades. */
+  flowers: z.boolean().default(true),
+});
+
+/** The online Elo / 1PL model. `version` names this parameter set; stored states record it. */
+export const ModelParams = z.object({
+  version: z.string().min(1).default('elo-1pl/1'),
+  /** Prior mean of a student's ability on a skill never seen (logits). */
+  priorTheta: z.number().min(-4).max(4).default(0),
+  /** Prior variance of a student's ability (logits²). The first update's K factor is about this. */
+  priorThetaVariance: z.number().positive().max(10).default(1.5),
+  /** The variance never shrinks below this, so K never falls below it: students keep learning. */
+  minThetaVariance: z.number().positive().max(10).default(0.12),
+  /** Variance added per calendar day between two observations of a skill (forgetting/learning drift). */
+  thetaDriftPerDay: z.number().min(0).max(1).default(0.02),
+  /** Prior variance of a bank difficulty (how much we trust the author's `difficulty`). */
+  itemPriorVariance: z.number().positive().max(10).default(0.5),
+  /** Floor of an item's difficulty variance (its smallest K). */
+  minItemVariance: z.number().positive().max(10).default(0.02),
+  /** false → item difficulties stay as the bank or district calibration gave them. */
+  updateItems: z.boolean().default(true),
+  /** Bank `difficulty` (−4..4) × this = prior b in logits. */
+  bankDifficultyScale: z.number().positive().max(4).default(1),
+});
+
+export const MasterySettings = z.object({
+  /** Mastery p is P(correct) on a reference item of this difficulty (a typical core item). */
+  referenceDifficulty: z.number().min(-4).max(4).default(0),
+  /** "Mastered" needs p at least this … */
+  masteredP: probability.default(0.8),
+  /** … and an uncertainty (SD of theta, logits) at most this. */
+  masteredMaxUncertainty: z.number().positive().max(5).default(0.75),
+});
+
+export const FringeSettings = z.object({
+  /** After this many wrong answers in a row on a skill, re-practise its prerequisites. */
+  remediateAfterWrongInARow: z.number().int().min(1).max(20).default(3),
+  /** A prerequisite outside the unit with no observations counts as mastered (earlier grades). */
+  assumeOutsideUnitMastered: z.boolean().default(true),
+});
+
+export const ReviewSettings = z.object({
+  /** FSRS target retention. */
+  requestRetention: z.number().min(0.7).max(0.99).default(0.9),
+  /** FSRS longest interval, in days. */
+  maximumIntervalDays: z.number().int().min(1).max(3650).default(120),
+  /** Review a due mistake with a sibling item (same skill and tier) when one is available. */
+  preferSibling: z.boolean().default(true),
+  /** Due reviews take at most this share of a student's daily budget; the rest stay due. */
+  maxShareOfBudget: probability.default(0.5),
+});
+
+export const SelectionSettings = z.object({
+  /** This subject's share of the day: minutes wanted, before the cap cuts it down. */
+  subjectMinutes: z.number().min(0).max(240).default(30),
+  /** Practice items aim at a predicted success in [low, high]. */
+  targetSuccessLow: probability.default(0.6),
+  targetSuccessHigh: probability.default(0.8),
+  /** Practise at most this many skills per day (remediation counts). */
+  maxSkillsPerDay: z.number().int().min(1).max(20).default(2),
+  /** A practice item is not repeated within this many days (reviews may repeat). */
+  noRepeatDays: z.number().int().min(0).max(365).default(14),
+  /** Student tier from mastery: basic when p < this … */
+  tierBasicBelowP: probability.default(0.55),
+  /** … stretch when p ≥ this, otherwise core. */
+  tierStretchFromP: probability.default(0.8),
+  /** Grades up to this one get red-flower progress data. */
+  youngGradeMax: z.number().int().min(0).max(12).default(4),
+  /** Minutes of upkeep practice for a student who has mastered the whole unit (0 = none). */
+  maintenanceMinutes: z.number().min(0).max(240).default(10),
+  /** Uniform mode moves the class on once this share of students has mastered a skill. */
+  uniformClassMasteredShare: probability.default(0.8),
+  /** Hard limit on items per student per day. */
+  maxItems: z.number().int().min(1).max(200).default(30),
+});
+
+export const AnalyticsSettings = z.object({
+  /** A student needs help when the correct rate is below this … */
+  helpCorrectRateBelow: probability.default(0.5),
+  /** … or when at least `helpWeakSkillsAtLeast` skills have p below `weakSkillP`. */
+  weakSkillP: probability.default(0.4),
+  helpWeakSkillsAtLeast: z.number().int().min(1).max(100).default(2),
+  /** A skill counts as weak only with at least this many observations. */
+  weakSkillMinObservations: z.number().int().min(0).max(100).default(2),
+  /** Upper and lower groups for the discrimination index (classic 27 %). */
+  discriminationGroupShare: z.number().min(0.05).max(0.5).default(0.27),
+  /** A wrong option is a "common misconception" when chosen at least this many times … */
+  misconceptionMinCount: z.number().int().min(1).max(1000).default(2),
+  /** … and by at least this share of those who answered the item. */
+  misconceptionMinShare: probability.default(0.2),
+});
+
+export const LearningSettings = z
+  .object({
+    modules: ModuleSwitches.prefault({}),
+    model: ModelParams.prefault({}),
+    mastery: MasterySettings.prefault({}),
+    fringe: FringeSettings.prefault({}),
+    review: ReviewSettings.prefault({}),
+    selection: SelectionSettings.prefault({}),
+    analytics: AnalyticsSettings.prefault({}),
+  })
+  .superRefine((s, ctx) => {
+    if (s.selection.targetSuccessLow > s.selection.targetSuccessHigh)
+      ctx.addIssue({ code: 'custom', path: ['selection', 'targetSuccessLow'], message: 'targetSuccessLow must be ≤ targetSuccessHigh' });
+    if (s.selection.tierBasicBelowP > s.selection.tierStretchFromP)
+      ctx.addIssue({ code: 'custom', path: ['selection', 'tierBasicBelowP'], message: 'tierBasicBelowP must be ≤ tierStretchFromP' });
+    if (s.model.minThetaVariance > s.model.priorThetaVariance)
+      ctx.addIssue({ code: 'custom', path: ['model', 'minThetaVariance'], message: 'minThetaVariance must be ≤ priorThetaVariance' });
+    if (s.model.minItemVariance > s.model.itemPriorVariance)
+      ctx.addIssue({ code: 'custom', path: ['model', 'minItemVariance'], message: 'minItemVariance must be ≤ itemPriorVariance' });
+  });
+export type LearningSettings = z.infer<typeof LearningSettings>;
+export type LearningSettingsInput = z.input<typeof LearningSettings>;
+export type ModelParams = z.infer<typeof ModelParams>;
+
+export const DEFAULT_LEARNING_SETTINGS: LearningSettings = LearningSettings.parse({});
+
+export type SettingsError = { kind: 'invalid_settings'; issues: { path: string; message: string }[] };
+
+/** Parses partial settings over the defaults; invalid values come back as data. */
+export function learningSettings(input: LearningSettingsInput = {}): Result<LearningSettings, SettingsError> {
+  const r = LearningSettings.safeParse(input);
+  if (r.success) return ok(r.data);
+  return err({ kind: 'invalid_settings', issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+}
