@@ -1,0 +1,439 @@
+import type { Tier } from '../item';
+import { seededRng, type Rng } from '../random';
+import { err, ok, type Result } from '../result';
+import type { Skill } from '../skills';
+import { capForGrade, DEFAULT_WORKLOAD_CAPS, type DayLedger, type WorkloadCaps } from '../workload';
+import { indexBank, itemsFor, type BankIndex, type BankItem } from './bank';
+import { daysBetween, isIsoDate, monthDay } from './dates';
+import { fringeFor, skillGraph, skillName, type Candidate, type SkillGraph } from './fringe';
+import { masteryOf, predictCorrect, type MasteryState } from './mastery';
+import { dueReviews, type ReviewCard, type ReviewState } from './review';
+import { DEFAULT_LEARNING_SETTINGS, type LearningSettings } from './settings';
+
+/** Teacher overrides, passed in as data. An exclusion wins over a pin of the same item. */
+export type TeacherOverrides = {
+  /** Items to put in the workbook first; without studentId, for every student. */
+  readonly pins?: readonly { readonly itemId: string; readonly studentId?: string }[];
+  /** Items never to give; without studentId, to nobody. */
+  readonly excludes?: readonly { readonly itemId: string; readonly studentId?: string }[];
+  /** Forced tier per student id. */
+  readonly tiers?: Readonly<Record<string, Tier>>;
+};
+
+export type NextDayInput = {
+  /** ISO date of the workbook. */
+  readonly date: string;
+  readonly subject: string;
+  /** The class grade; a student's own grade wins when given. */
+  readonly grade: number;
+  readonly students: readonly { readonly id: string; readonly grade?: number }[];
+  /** Skill ids of the current unit. */
+  readonly unitSkills: readonly string[];
+  /** The skill graph (the unit's skills and their prerequisites). */
+  readonly skills: readonly Skill[] | SkillGraph;
+  /** The item bank, or an index built once with `indexBank` (faster across calls). */
+  readonly bank: readonly BankItem[] | BankIndex;
+  readonly mastery: MasteryState;
+  readonly reviews: ReviewState;
+  /** Minutes already booked on `date` (all subjects). Missing ledger = nothing booked. */
+  readonly ledgers?: readonly DayLedger[];
+  /** Ledger entries of this workbook set are being replaced, so they are not counted as booked. */
+  readonly workbookSetId?: string;
+  readonly overrides?: TeacherOverrides;
+  readonly seed: number | string;
+  readonly settings?: LearningSettings;
+  readonly caps?: WorkloadCaps;
+};
+
+export type ReasonKey = 'pinned' | 'review' | 'review_sibling' | 'remediate' | 'next_step' | 'practice' | 'class' | 'maintain';
+export type Reason = { readonly zh: string; readonly en: string };
+
+export type ChosenItem = {
+  readonly itemId: string;
+  readonly itemVersion?: number;
+  readonly skillId: string;
+  readonly tier: Tier;
+  readonly minutes: number;
+  /** Predicted P(correct) when chosen. */
+  readonly predicted: number;
+  readonly reasonKey: ReasonKey;
+  readonly reason: Reason;
+  /** For reviews: the item that was missed. */
+  readonly reviewOf?: string;
+};
+
+export type DroppedItem = { readonly itemId: string; readonly reason: 'over_cap' | 'no_written_homework' | 'excluded' | 'unknown_item' };
+
+export type StudentPlan = {
+  readonly studentId: string;
+  readonly items: readonly ChosenItem[];
+  readonly totalMinutes: number;
+  readonly tier: Tier;
+  /** The grade's daily cap, the minutes booked by other workbooks, and this subject's budget. */
+  readonly capMinutes: number;
+  readonly bookedMinutes: number;
+  readonly budgetMinutes: number;
+  /** Red-flower progress (young grades): unit skills mastered / unit skills. */
+  readonly flowers?: { readonly mastered: number; readonly total: number };
+  /** Pinned items that could not be given, with why. */
+  readonly dropped: readonly DroppedItem[];
+};
+
+export type SelectionError =
+  | { kind: 'invalid_date'; date: string }
+  | { kind: 'unknown_unit_skill'; skillId: string }
+  | { kind: 'empty_unit' };
+
+const EPS = 1e-9;
+const TIER_ORDER: readonly Tier[] = ['basic', 'core', 'stretch'];
+const tierDistance = (a: Tier, b: Tier) => Math.abs(TIER_ORDER.indexOf(a) - TIER_ORDER.indexOf(b));
+
+/** Reasons, in Chinese and English. Skill names come from the graph. */
+export const reasons = {
+  pinned: (): Reason => ({ zh: '老师指定', en: 'chosen by your teacher' }),
+  review: (missedOn: string): Reason => ({ zh: `复习：${monthDay(missedOn)} 做错的题`, en: `review: you missed this on ${monthDay(missedOn)}` }),
+  reviewSibling: (missedOn: string): Reason => ({
+    zh: `复习：与 ${monthDay(missedOn)} 做错的题同类`,
+    en: `review: like the one you missed on ${monthDay(missedOn)}`,
+  }),
+  remediate: (prereq: Reason, forSkill: Reason): Reason => ({
+    zh: `回到基础：${prereq.zh}（为了学好${forSkill.zh}）`,
+    en: `back to basics: ${prereq.en} (for ${forSkill.en})`,
+  }),
+  nextStep: (after: Reason): Reason => ({ zh: `学完「${after.zh}」后的下一步`, en: `next step after ${after.en}` }),
+  practice: (skill: Reason): Reason => ({ zh: `练习：${skill.zh}`, en: `practice: ${skill.en}` }),
+  classPractice: (skill: Reason): Reason => ({ zh: `全班练习：${skill.zh}`, en: `class practice: ${skill.en}` }),
+  maintain: (skill: Reason): Reason => ({ zh: `巩固：${skill.zh}`, en: `keep sharp: ${skill.en}` }),
+};
+
+const names = (graph: SkillGraph, ids: readonly string[]): Reason => ({
+  zh: ids.map((id) => skillName(graph, id, 'zh')).join('、'),
+  en: ids.map((id) => skillName(graph, id, 'en')).join(', '),
+});
+
+/** Student tier from mastery: mean p over the unit skills observed so far (core when none). */
+export function tierFromMastery(state: MasteryState, studentId: string, unitSkills: readonly string[], settings: LearningSettings): Tier {
+  let sum = 0;
+  let n = 0;
+  for (const skill of unitSkills) {
+    const m = masteryOf(state, studentId, skill, settings);
+    if (m.n === 0) continue;
+    sum += m.p;
+    n++;
+  }
+  if (n === 0) return 'core';
+  const p = sum / n;
+  if (p < settings.selection.tierBasicBelowP) return 'basic';
+  if (p >= settings.selection.tierStretchFromP) return 'stretch';
+  return 'core';
+}
+
+/** One student's workbook under construction: never lets the total pass the budget. */
+class Sheet {
+  readonly items: ChosenItem[] = [];
+  readonly chosen = new Set<string>();
+  readonly dropped: DroppedItem[] = [];
+  total = 0;
+  constructor(
+    readonly budget: number,
+    readonly maxItems: number,
+  ) {}
+  fits(minutes: number, limit = this.budget): boolean {
+    return this.items.length < this.maxItems && this.total + minutes <= limit + EPS;
+  }
+  add(c: ChosenItem): void {
+    this.items.push(c);
+    this.chosen.add(c.itemId);
+    this.total += c.minutes;
+  }
+}
+
+type Ctx = {
+  input: NextDayInput;
+  settings: LearningSettings;
+  graph: SkillGraph;
+  bank: BankIndex;
+  classExcluded: ReadonlySet<string>;
+  excludedFor: ReadonlyMap<string, ReadonlySet<string>>;
+};
+
+function isExcluded(ctx: Ctx, studentId: string, itemId: string): boolean {
+  return ctx.classExcluded.has(itemId) || (ctx.excludedFor.get(studentId)?.has(itemId) ?? false);
+}
+
+function chosenItem(item: BankItem, skillId: string, predicted: number, reasonKey: ReasonKey, reason: Reason, reviewOf?: string): ChosenItem {
+  return {
+    itemId: item.id,
+    ...(item.version !== undefined ? { itemVersion: item.version } : {}),
+    skillId,
+    tier: item.tier,
+    minutes: item.minutes,
+    predicted,
+    reasonKey,
+    reason,
+    ...(reviewOf !== undefined ? { reviewOf } : {}),
+  };
+}
+
+function recentlyAttempted(ctx: Ctx, studentId: string, itemId: string): boolean {
+  const last = ctx.input.mastery.attempts.get(studentId)?.get(itemId);
+  return last !== undefined && daysBetween(last, ctx.input.date) < ctx.settings.selection.noRepeatDays;
+}
+
+function addPins(ctx: Ctx, studentId: string, sheet: Sheet, noHomework: boolean): void {
+  for (const pin of ctx.input.overrides?.pins ?? []) {
+    if (pin.studentId !== undefined && pin.studentId !== studentId) continue;
+    if (sheet.chosen.has(pin.itemId)) continue;
+    const item = ctx.bank.byId.get(pin.itemId);
+    if (!item) sheet.dropped.push({ itemId: pin.itemId, reason: 'unknown_item' });
+    else if (isExcluded(ctx, studentId, pin.itemId)) sheet.dropped.push({ itemId: pin.itemId, reason: 'excluded' });
+    else if (noHomework) sheet.dropped.push({ itemId: pin.itemId, reason: 'no_written_homework' });
+    else if (!sheet.fits(item.minutes)) sheet.dropped.push({ itemId: pin.itemId, reason: 'over_cap' });
+    else {
+      const predicted = predictCorrect(ctx.input.mastery, studentId, item, ctx.bank.byId, ctx.settings, ctx.input.date);
+      sheet.add(chosenItem(item, item.skills[0] ?? '', predicted, 'pinned', reasons.pinned()));
+    }
+  }
+}
+
+function addReviews(ctx: Ctx, studentId: string, sheet: Sheet, rng: Rng): void {
+  const { settings, input } = ctx;
+  const limit = sheet.total + sheet.budget * settings.review.maxShareOfBudget;
+  for (const card of dueReviews(input.reviews, studentId, input.date)) {
+    const pick = reviewItemFor(ctx, studentId, card, sheet, rng, limit);
+    if (!pick) continue;
+    const sibling = pick.id !== card.itemId;
+    const predicted = predictCorrect(input.mastery, studentId, pick, ctx.bank.byId, settings, input.date);
+    sheet.add(
+      chosenItem(
+        pick,
+        card.skillId,
+        predicted,
+        sibling ? 'review_sibling' : 'review',
+        sibling ? reasons.reviewSibling(card.lastMissedOn) : reasons.review(card.lastMissedOn),
+        card.itemId,
+      ),
+    );
+  }
+}
+
+function reviewItemFor(ctx: Ctx, studentId: string, card: ReviewCard, sheet: Sheet, rng: Rng, limit: number): BankItem | undefined {
+  const usable = (item: BankItem | undefined): item is BankItem =>
+    !!item && !sheet.chosen.has(item.id) && !isExcluded(ctx, studentId, item.id) && sheet.fits(item.minutes, limit);
+  const same = ctx.bank.byId.get(card.itemId);
+  const siblings = itemsFor(ctx.bank, card.skillId, card.tier).filter((i) => i.id !== card.itemId && usable(i));
+  const fresh = siblings.filter((i) => !recentlyAttempted(ctx, studentId, i.id));
+  const pool = fresh.length ? fresh : siblings;
+  const sibling = pool.length ? pool[Math.floor(rng() * pool.length)] : undefined;
+  if (ctx.settings.review.preferSibling) return sibling ?? (usable(same) ? same : undefined);
+  return usable(same) ? same : sibling;
+}
+
+/** Items of a skill ranked for one student: own tier, fresh, predicted success in the target band. */
+function rankItems(ctx: Ctx, studentId: string, skillId: string, tier: Tier, rng: Rng): { item: BankItem; predicted: number }[] {
+  const { settings, input } = ctx;
+  const lo = settings.selection.targetSuccessLow;
+  const hi = settings.selection.targetSuccessHigh;
+  const mid = (lo + hi) / 2;
+  const scored: { item: BankItem; predicted: number; score: number }[] = [];
+  for (const t of TIER_ORDER)
+    for (const item of itemsFor(ctx.bank, skillId, t)) {
+      if (isExcluded(ctx, studentId, item.id)) continue;
+      const predicted = predictCorrect(input.mastery, studentId, item, ctx.bank.byId, settings, input.date);
+      const d = tierDistance(t, tier);
+      const outside = predicted < lo ? lo - predicted : predicted > hi ? predicted - hi : 0;
+      const score =
+        (d === 0 ? 0 : 5 + 5 * d) +
+        (recentlyAttempted(ctx, studentId, item.id) ? 20 : input.mastery.attempts.get(studentId)?.has(item.id) ? 0.05 : 0) +
+        outside +
+        0.1 * Math.abs(predicted - mid) +
+        0.01 * rng();
+      scored.push({ item, predicted, score });
+    }
+  return scored.sort((a, b) => a.score - b.score);
+}
+
+/** Round-robin over the skills, best-ranked item first, until nothing more fits. */
+function fillRoundRobin(
+  sheet: Sheet,
+  lists: { skillId: string; ranked: { item: BankItem; predicted: number }[]; reasonKey: ReasonKey; reason: Reason }[],
+  limit: number,
+): void {
+  const cursor = lists.map(() => 0);
+  let progress = true;
+  while (progress) {
+    progress = false;
+    lists.forEach((l, i) => {
+      let c = cursor[i] as number;
+      while (c < l.ranked.length) {
+        const r = l.ranked[c] as { item: BankItem; predicted: number };
+        c++;
+        if (sheet.chosen.has(r.item.id) || !sheet.fits(r.item.minutes, limit)) continue;
+        sheet.add(chosenItem(r.item, l.skillId, r.predicted, l.reasonKey, l.reason));
+        progress = true;
+        break;
+      }
+      cursor[i] = c;
+    });
+  }
+}
+
+function candidateReason(ctx: Ctx, studentId: string, c: Candidate): { reasonKey: ReasonKey; reason: Reason } {
+  const g = ctx.graph;
+  if (c.kind === 'remediate') return { reasonKey: 'remediate', reason: reasons.remediate(names(g, [c.skillId]), names(g, [c.forSkill])) };
+  const started = masteryOf(ctx.input.mastery, studentId, c.skillId, ctx.settings).n > 0;
+  if (!started && c.after.length) return { reasonKey: 'next_step', reason: reasons.nextStep(names(g, c.after)) };
+  return { reasonKey: 'practice', reason: reasons.practice(names(g, [c.skillId])) };
+}
+
+function addPractice(ctx: Ctx, studentId: string, tier: Tier, sheet: Sheet, rng: Rng): void {
+  const { settings, input } = ctx;
+  const fringe = fringeFor(input.mastery, studentId, input.unitSkills, ctx.graph, settings);
+  const hasItems = (skillId: string) => TIER_ORDER.some((t) => itemsFor(ctx.bank, skillId, t).some((i) => !isExcluded(ctx, studentId, i.id)));
+  const lists: Parameters<typeof fillRoundRobin>[1] = [];
+  let limit = sheet.budget;
+  if (fringe.mastered.length === input.unitSkills.length) {
+    // The whole unit is mastered: light upkeep on the weakest skills, at most maintenanceMinutes.
+    limit = Math.min(sheet.budget, sheet.total + settings.selection.maintenanceMinutes);
+    const weakest = [...input.unitSkills]
+      .filter(hasItems)
+      .map((id) => ({ id, p: masteryOf(input.mastery, studentId, id, settings, input.date).p }))
+      .sort((a, b) => a.p - b.p || (a.id < b.id ? -1 : 1))
+      .slice(0, settings.selection.maxSkillsPerDay);
+    for (const { id } of weakest)
+      lists.push({ skillId: id, ranked: rankItems(ctx, studentId, id, tier, rng), reasonKey: 'maintain', reason: reasons.maintain(names(ctx.graph, [id])) });
+  } else {
+    for (const c of fringe.candidates) {
+      if (lists.length >= settings.selection.maxSkillsPerDay) break;
+      if (!hasItems(c.skillId)) continue;
+      lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tier, rng), ...candidateReason(ctx, studentId, c) });
+    }
+  }
+  fillRoundRobin(sheet, lists, limit);
+}
+
+/** The uniform worksheet (personalisation off): one ordered list of items for the whole class. */
+function uniformList(ctx: Ctx, tier: Tier): { item: BankItem; skillId: string; reasonKey: ReasonKey; reason: Reason }[] {
+  const { settings, input } = ctx;
+  const students = input.students;
+  const order = [...input.unitSkills].sort((a, b) => (ctx.graph.rank.get(a) ?? 0) - (ctx.graph.rank.get(b) ?? 0));
+  const share = (skill: string) =>
+    students.length === 0 ? 0 : students.filter((s) => masteryOf(input.mastery, s.id, skill, settings).mastered).length / students.length;
+  const open = order.filter((s) => share(s) < settings.selection.uniformClassMasteredShare);
+  const maintain = open.length === 0;
+  const skills = (maintain ? [...order].sort((a, b) => share(a) - share(b)) : open)
+    .filter((s) => TIER_ORDER.some((t) => itemsFor(ctx.bank, s, t).some((i) => !ctx.classExcluded.has(i.id))))
+    .slice(0, settings.selection.maxSkillsPerDay);
+  const rng = seededRng(`${input.seed}|${input.date}|class|${tier}`);
+  const recentForClass = (itemId: string) => students.some((s) => recentlyAttempted(ctx, s.id, itemId));
+  const lists = skills.map((skillId) => {
+    const ranked = TIER_ORDER.flatMap((t) =>
+      itemsFor(ctx.bank, skillId, t)
+        .filter((i) => !ctx.classExcluded.has(i.id))
+        .map((item) => ({ item, score: (t === tier ? 0 : 5 + 5 * tierDistance(t, tier)) + (recentForClass(item.id) ? 20 : 0) + 0.01 * rng() })),
+    ).sort((a, b) => a.score - b.score);
+    return { skillId, ranked };
+  });
+  const out: { item: BankItem; skillId: string; reasonKey: ReasonKey; reason: Reason }[] = [];
+  const seen = new Set<string>();
+  const budget = Math.max(settings.selection.subjectMinutes, 0);
+  const limit = maintain ? Math.min(budget, settings.selection.maintenanceMinutes) : budget;
+  let total = 0;
+  const cursor = lists.map(() => 0);
+  let progress = true;
+  while (progress && out.length < settings.selection.maxItems) {
+    progress = false;
+    lists.forEach((l, i) => {
+      let c = cursor[i] as number;
+      while (c < l.ranked.length) {
+        const r = l.ranked[c] as { item: BankItem };
+        c++;
+        if (seen.has(r.item.id) || total + r.item.minutes > limit + EPS) continue;
+        seen.add(r.item.id);
+        total += r.item.minutes;
+        const name = names(ctx.graph, [l.skillId]);
+        out.push({ item: r.item, skillId: l.skillId, reasonKey: maintain ? 'maintain' : 'class', reason: maintain ? reasons.maintain(name) : reasons.classPractice(name) });
+        progress = true;
+        break;
+      }
+      cursor[i] = c;
+    });
+  }
+  return out;
+}
+
+/**
+ * Picks tomorrow's items for every student. Per student, within this subject's share of the day
+ * (settings.selection.subjectMinutes, cut to the grade cap minus minutes booked by other
+ * workbooks; grades with a 0 cap get nothing): pinned items, then due reviews (at most
+ * review.maxShareOfBudget of the budget), then practice on the outer fringe at predicted success in
+ * [targetSuccessLow, targetSuccessHigh], at the tier mastery gives. Deterministic for a seed.
+ */
+export function selectNextDay(input: NextDayInput): Result<StudentPlan[], SelectionError> {
+  const settings = input.settings ?? DEFAULT_LEARNING_SETTINGS;
+  if (!isIsoDate(input.date)) return err({ kind: 'invalid_date', date: input.date });
+  if (input.unitSkills.length === 0) return err({ kind: 'empty_unit' });
+  const graph = 'rank' in input.skills ? input.skills : skillGraph(input.skills);
+  for (const s of input.unitSkills) if (!graph.byId.has(s)) return err({ kind: 'unknown_unit_skill', skillId: s });
+  const bank = 'byId' in input.bank ? input.bank : indexBank(input.bank, input.subject);
+  const classExcluded = new Set<string>();
+  const excludedFor = new Map<string, Set<string>>();
+  for (const e of input.overrides?.excludes ?? []) {
+    if (e.studentId === undefined) classExcluded.add(e.itemId);
+    else {
+      let set = excludedFor.get(e.studentId);
+      if (!set) excludedFor.set(e.studentId, (set = new Set()));
+      set.add(e.itemId);
+    }
+  }
+  const ctx: Ctx = { input, settings, graph, bank, classExcluded, excludedFor };
+  const caps = input.caps ?? DEFAULT_WORKLOAD_CAPS;
+  const ledgers = new Map<string, DayLedger>();
+  for (const l of input.ledgers ?? []) if (l.date === input.date) ledgers.set(l.studentId, l);
+  const uniformLists = new Map<Tier, ReturnType<typeof uniformList>>();
+
+  const plans = input.students.map((student): StudentPlan => {
+    const grade = student.grade ?? input.grade;
+    const capMinutes = capForGrade(grade, caps);
+    const booked = (ledgers.get(student.id)?.entries ?? [])
+      .filter((e) => input.workbookSetId === undefined || e.workbookSetId !== input.workbookSetId)
+      .reduce((sum, e) => sum + e.minutes, 0);
+    const budgetMinutes = Math.max(0, Math.min(settings.selection.subjectMinutes, capMinutes - booked));
+    const noHomework = capMinutes === 0;
+    const personal = settings.modules.personalisation;
+    const forced = input.overrides?.tiers?.[student.id];
+    const tier: Tier = forced ?? (personal && settings.modules.tiering ? tierFromMastery(input.mastery, student.id, input.unitSkills, settings) : 'core');
+    const sheet = new Sheet(noHomework ? 0 : budgetMinutes, settings.selection.maxItems);
+    const rng = seededRng(`${input.seed}|${input.date}|${student.id}`);
+
+    addPins(ctx, student.id, sheet, noHomework);
+    if (!noHomework) {
+      if (personal) {
+        if (settings.modules.review) addReviews(ctx, student.id, sheet, rng);
+        addPractice(ctx, student.id, tier, sheet, rng);
+      } else {
+        let list = uniformLists.get(tier);
+        if (!list) uniformLists.set(tier, (list = uniformList(ctx, tier)));
+        for (const u of list) {
+          if (sheet.chosen.has(u.item.id) || isExcluded(ctx, student.id, u.item.id) || !sheet.fits(u.item.minutes)) continue;
+          const predicted = predictCorrect(input.mastery, student.id, u.item, bank.byId, settings, input.date);
+          sheet.add(chosenItem(u.item, u.skillId, predicted, u.reasonKey, u.reason));
+        }
+      }
+    }
+    const young = settings.modules.flowers && grade <= settings.selection.youngGradeMax;
+    const mastered = young ? input.unitSkills.filter((s) => masteryOf(input.mastery, student.id, s, settings).mastered).length : 0;
+    return {
+      studentId: student.id,
+      items: sheet.items,
+      totalMinutes: sheet.total,
+      tier,
+      capMinutes,
+      bookedMinutes: booked,
+      budgetMinutes: noHomework ? 0 : budgetMinutes,
+      ...(young ? { flowers: { mastered, total: input.unitSkills.length } } : {}),
+      dropped: sheet.dropped,
+    };
+  });
+  return ok(plans);
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { WorkloadCaps } from './workload';
+
+/** Station settings: one object, every default in exactly one place. Stored as settings.json in the data folder. */
+export const StationSettings = z.object({
+  /** Prefix of every page id printed here; unique across the district. */
+  stationId: z.string().regex(/^[A-Z0-9]{2,8}$/, '2–8 capital letters or digits').default('ST01'),
+  caps: WorkloadCaps.default(WorkloadCaps.parse({})),
+  pageStyle: z.string().default('a4'),
+  duplex: z.enum(['blank_backs', 'continuous']).default('continuous'),
+  /** Partial credit for multiple-choice answers: none, or per option (correct picks minus wrong picks). */
+  multipleChoicePartialCredit: z.enum(['none', 'per_option']).default('per_option'),
+  defaultLanguage: z.string().default('zh'),
+});
+export type StationSettings = z.infer<typeof StationSettings>;

@@ -1,0 +1,68 @@
+import { Command, CommanderError, Option } from 'commander';
+import { CliFailure, dataDirOf, emit, station, stdio, unwrap, type CliIO } from './cliSupport';
+import { registerWorkbookCommands } from './commands/workbooks';
+import { initDataDir } from './context';
+import { invoke } from './invoke';
+
+function buildProgram(io: CliIO): Command {
+  const program = new Command('paperloop')
+    .description('PaperLoop: print personalised paper workbooks, scan them, grade them, learn from them. Fully offline.')
+    .addOption(new Option('--data <dir>', 'station data folder').env('PAPERLOOP_DATA'))
+    .showHelpAfterError()
+    .exitOverride();
+  program.configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  program
+    .command('init')
+    .description('create a station data folder (settings.json, station.db, images/)')
+    .option('--station-id <id>', 'page-id prefix, unique in the district (2–8 capitals/digits)')
+    .action((opts: { stationId?: string }, cmd: Command) => {
+      const dir = dataDirOf(cmd);
+      const made = initDataDir(dir, opts.stationId);
+      if (!made.ok) throw new CliFailure(made.error);
+      const ctx = station(cmd);
+      io.out(`station ready at ${dir} (station id ${ctx.store.meta('station_id')}, schema v${ctx.db.pragma('user_version', { simple: true })})`);
+      ctx.db.close();
+    });
+
+  program
+    .command('list')
+    .description('list classes, students, items or skills')
+    .argument('<what>', 'classes | students | items | skills')
+    .option('--class <id>', 'only this class (students)')
+    .option('--subject <s>')
+    .option('--grade <n>', 'only this grade', Number)
+    .option('--json', 'machine-readable output')
+    .action(async (what: string, opts: { class?: string; subject?: string; grade?: number; json?: boolean }, cmd: Command) => {
+      const ctx = station(cmd);
+      const rows = unwrap(
+        await invoke(ctx, 'list', { what: what as 'classes', ...(opts.class ? { classId: opts.class } : {}), ...(opts.subject ? { subject: opts.subject } : {}), ...(opts.grade ? { grade: opts.grade } : {}) }),
+      ) as Record<string, unknown>[];
+      emit(io, !!opts.json, rows, () =>
+        rows.length === 0
+          ? `no ${what} yet`
+          : rows.map((r) => Object.entries(r).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('  ')).join('\n'),
+      );
+    });
+
+  registerWorkbookCommands(program, io);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Failures print a one-line reason (then details) on stderr. */
+export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CliFailure) {
+      io.err(`paperloop: ${e.message}`);
+      for (const d of e.details) io.err(`  ${d.replace(/\n/g, '\n  ')}`);
+      return e.exitCode;
+    }
+    io.err(`paperloop: unexpected error: ${(e as Error).stack ?? String(e)}`);
+    return 70;
+  }
+}

@@ -1,0 +1,93 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { StationSettings } from '../domain/settings';
+import { PageStyle } from '../layout/pageStyle';
+import { loadPageFont, type PageFont } from '../print/pdf';
+import { describeOpenError, openDatabase, StationWriter, type Db } from '../store';
+import { err, ok, type Result } from '../domain/result';
+
+const require = createRequire(import.meta.url);
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+export type StationContext = {
+  dataDir: string;
+  db: Db;
+  /** The one writer (it also reads). */
+  store: StationWriter;
+  settings: StationSettings;
+  font: () => PageFont;
+  pageStyle: (name?: string) => PageStyle;
+  /** Today's date and timestamps come from here, never from deep inside the domain. */
+  clock: () => Date;
+  actor: string;
+};
+
+export function defaultDataDir(): string {
+  return resolve(process.env.PAPERLOOP_DATA ?? join(process.cwd(), 'paperloop-data'));
+}
+
+export function readSettings(dataDir: string): Result<StationSettings, string> {
+  const path = join(dataDir, 'settings.json');
+  if (!existsSync(path)) return ok(StationSettings.parse({}));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    return err(`${path}: not valid JSON (${(e as Error).message}). Fix the file or delete it to use the defaults.`);
+  }
+  const parsed = StationSettings.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return err(`${path}: setting "${issue.path.join('.')}": ${issue.message}. Fix that value or remove it to use the default.`);
+  }
+  return ok(parsed.data);
+}
+
+let cachedFont: PageFont | null = null;
+export function pageFont(): PageFont {
+  cachedFont ??= loadPageFont(readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf')));
+  return cachedFont;
+}
+
+export function loadPageStyle(name: string, duplex: PageStyle['duplex']): PageStyle {
+  const path = join(REPO_ROOT, 'templates', 'styles', `${name}.json`);
+  if (!existsSync(path)) throw new Error(`page style "${name}" not found at ${path}. Fix: use a4, letter or a4-large-print.`);
+  return PageStyle.parse({ duplex, ...JSON.parse(readFileSync(path, 'utf8')) });
+}
+
+export function initDataDir(dataDir: string, stationId?: string): Result<string, string> {
+  try {
+    mkdirSync(join(dataDir, 'images'), { recursive: true });
+    mkdirSync(join(dataDir, 'out'), { recursive: true });
+  } catch (e) {
+    return err(`${dataDir}: cannot create the data folder (${(e as Error).message}). Fix: choose a writable folder with --data.`);
+  }
+  const settingsPath = join(dataDir, 'settings.json');
+  if (!existsSync(settingsPath)) writeFileSync(settingsPath, JSON.stringify({ stationId: stationId ?? 'ST01' }, null, 2) + '\n');
+  return ok(dataDir);
+}
+
+export function openStation(dataDir: string, options: { create?: boolean; actor?: string; clock?: () => Date } = {}): Result<StationContext, string> {
+  if (!existsSync(join(dataDir, 'settings.json'))) {
+    if (!options.create) return err(`${dataDir}: no PaperLoop station here. Fix: run "paperloop init --data ${dataDir}" first, or set PAPERLOOP_DATA.`);
+    const made = initDataDir(dataDir);
+    if (!made.ok) return made;
+  }
+  const settings = readSettings(dataDir);
+  if (!settings.ok) return settings;
+  const opened = openDatabase(join(dataDir, 'station.db'));
+  if (!opened.ok) return err(describeOpenError(opened.error));
+  const store = new StationWriter(opened.value);
+  if (store.meta('station_id') === null) store.setMeta('station_id', settings.value.stationId);
+  return ok({
+    dataDir,
+    db: opened.value,
+    store,
+    settings: settings.value,
+    font: pageFont,
+    pageStyle: (name) => loadPageStyle(name ?? settings.value.pageStyle, settings.value.duplex),
+    clock: options.clock ?? (() => new Date()),
+    actor: options.actor ?? process.env.PAPERLOOP_USER ?? 'teacher',
+  });
+}

@@ -1,0 +1,14 @@
+import { list } from './list';
+import { print } from './print';
+import { approve, compose, publish } from './workbooks';
+
+/** The one handler map: every use case by name. The CLI, the browser-mode HTTP API and Electron IPC are thin transports over it. */
+export const handlers = {
+  list,
+  compose,
+  approve,
+  publish,
+  print,
+} as const;
+export type HandlerName = keyof typeof handlers;
+export type { HandlerError } from './types';
