@@ -4,3 +4,4 @@ export { layoutWorkbook, layoutVersionOf, registrationMarks, qrBox, type Workboo
 export { wrapText, lineHeightMm, PT_TO_MM, type MeasureText } from './text';
 export { encodeQrPayload, decodeQrPayload, type QrPayload, type QrPayloadError } from './qrPayload';
 export type { DrawOp, Colour } from './drawOps';
+export { geometryProblems, fieldRects } from './geometry';

@@ -5,6 +5,7 @@ import type { Skill } from '../domain/skills';
 import type { PrintedPage } from '../layout/printedPage';
 import type { Db } from './database';
 import { StationReader } from './reader';
+import { ScanRepository } from './scanRepository';
 
 export type ItemImportSummary = { added: number; newVersions: number; unchanged: number };
 export type RosterImportSummary = { classes: number; students: number; enrollments: number };
@@ -18,8 +19,11 @@ export function contentHash(item: ItemInput): string {
  * It extends the reader so a use case can read its own writes inside a transaction.
  */
 export class StationWriter extends StationReader {
+  readonly scans: ScanRepository;
+
   constructor(db: Db) {
     super(db);
+    this.scans = new ScanRepository(db, () => this.nextSeq());
   }
 
   transaction<T>(fn: () => T): T {

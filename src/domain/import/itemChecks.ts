@@ -13,6 +13,9 @@ import { throwIllegalValue } from '../result';
 import { quote } from './issues';
 import type { PathProblem } from './zodIssues';
 
+/** Option keys in order; a paper item has at most eight options. */
+export const OPTION_KEYS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'] as const;
+
 /** The fields each item type has, as authored. */
 export const ITEM_FIELDS: Readonly<Record<ItemType, readonly string[]>> = {
   single_choice: Object.keys(SingleChoiceItem.shape),

@@ -2,11 +2,10 @@ import { ITEM_TYPES, ItemInput, type ItemType, type LocalizedText } from '../ite
 import { err, ok, throwIllegalValue, type Result } from '../result';
 import { booleanCell, canonicalLanguage, listCell, numberCell, type CellResult } from './cells';
 import { formatCsv, readCsvTable } from './csv';
-import { checkItem } from './itemChecks';
+import { checkItem, OPTION_KEYS } from './itemChecks';
 import { quote, type ImportIssue } from './issues';
 import { describeZodIssues } from './zodIssues';
 
-export const OPTION_KEYS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'] as const;
 
 /** Columns with one value per item, in the order we write them. */
 export const ITEM_CSV_COLUMNS = [

@@ -139,7 +139,7 @@ class Sheet {
     readonly maxItems: number,
   ) {}
   fits(minutes: number, limit = this.budget): boolean {
-    return this.items.length < this.maxItems && this.total + minutes <= limit + EPS;
+    return this.items.length < this.maxItems && this.total + minutes <= Math.min(limit, this.budget) + EPS;
   }
   add(c: ChosenItem): void {
     this.items.push(c);

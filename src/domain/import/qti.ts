@@ -1,0 +1,342 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { ItemInput, type Tier } from '../item';
+import { err, ok, type Result } from '../result';
+import { checkItem, OPTION_KEYS } from './itemChecks';
+import { lineIndex, quote, stripBom, type ImportIssue } from './issues';
+import { describeZodIssues } from './zodIssues';
+
+/** What a QTI item does not say but a PaperLoop item needs; the caller chooses them. */
+export type QtiDefaults = {
+  subject: string;
+  grade: number;
+  skills: string[];
+  tier: Tier;
+  minutes: number;
+  /** Language of the texts when the item has no xml:lang, e.g. "en". */
+  language: string;
+  points?: number;
+  difficulty?: number;
+  /** Item id to use instead of the QTI identifier. */
+  id?: string;
+};
+
+/** An imported QTI item: the PaperLoop item and how the QTI choice identifiers map to option keys. */
+export type QtiImport = {
+  item: ItemInput;
+  /** The QTI version the file declares: "2.1", "2.2", "3.0", or "2.x" / "3.x" when only the element names tell. */
+  qtiVersion: string;
+  /** The item's QTI identifier attribute. */
+  sourceIdentifier: string;
+  /** QTI choice identifier → option key A–H, in document order (empty for text entry). */
+  optionKeys: Record<string, string>;
+};
+
+/** Interactions this importer maps, by their QTI 2 name. */
+export const SUPPORTED_QTI_INTERACTIONS = ['choiceInteraction', 'textEntryInteraction'] as const;
+
+type XNode = { name: string; attrs: Record<string, string>; children: XChild[]; start: number };
+type XChild = XNode | string;
+
+const TAG = '\u0001';
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  trimValues: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  removeNSPrefix: true,
+  htmlEntities: true,
+  captureMetaData: true,
+  // a prefix keeps element names such as "constructor" from being refused as dangerous
+  transformTagName: (n: string) => TAG + n,
+  transformAttributeName: (n: string) => TAG + n,
+});
+const META = XMLParser.getMetaDataSymbol();
+
+/** qti-choice-interaction → choiceInteraction; response-identifier → responseIdentifier. */
+function qti2Name(raw: string, isElement: boolean): string {
+  const name = raw.replace(/^\u0001+/, '');
+  const body = isElement && name.startsWith('qti-') ? name.slice(4) : name;
+  return body.includes('-') ? body.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()) : body;
+}
+
+function toTree(entries: unknown, out: XChild[]): void {
+  if (!Array.isArray(entries)) return;
+  for (const entry of entries) {
+    if (!entry || typeof entry !== 'object') continue;
+    const e = entry as Record<string | symbol, unknown>;
+    if (typeof e['#text'] === 'string') {
+      out.push(e['#text']);
+      continue;
+    }
+    const key = Object.keys(e).find((k) => k !== ':@' && k !== '#text');
+    if (key === undefined || key.replace(/^\u0001+/, '').startsWith('?')) continue;
+    const attrs: Record<string, string> = {};
+    const rawAttrs = e[':@'];
+    if (rawAttrs && typeof rawAttrs === 'object')
+      for (const [k, v] of Object.entries(rawAttrs as Record<string, unknown>)) if (typeof v === 'string') attrs[qti2Name(k, false)] = v;
+    const meta = e[META as unknown as string] as { startIndex?: unknown } | undefined;
+    const node: XNode = { name: qti2Name(key, true), attrs, children: [], start: typeof meta?.startIndex === 'number' ? meta.startIndex : -1 };
+    toTree(e[key], node.children);
+    out.push(node);
+  }
+}
+
+const isNode = (c: XChild): c is XNode => typeof c !== 'string';
+
+function* descendants(node: XNode): Generator<XNode> {
+  for (const c of node.children)
+    if (isNode(c)) {
+      yield c;
+      yield* descendants(c);
+    }
+}
+const child = (node: XNode, name: string) => node.children.find((c): c is XNode => isNode(c) && c.name === name);
+const children = (node: XNode, name: string) => node.children.filter((c): c is XNode => isNode(c) && c.name === name);
+
+const BLOCK = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'tr', 'blockquote', 'pre', 'prompt', 'section', 'article', 'figure', 'figcaption', 'dl', 'dt', 'dd', 'hr', 'caption', 'contentBody']);
+const SKIP = new Set(['feedbackInline', 'feedbackBlock', 'modalFeedback', 'rubricBlock', 'templateBlock', 'templateInline', 'stylesheet', 'script', 'style', 'printedVariable', 'catalogInfo', 'companionMaterialsInfo']);
+/** Content we cannot print from an item file: a question that needs it would be wrong on paper. */
+const UNPRINTABLE: Record<string, string> = { img: 'a picture', object: 'embedded media', video: 'a video', audio: 'an audio clip', math: 'a MathML formula', svg: 'a drawing', iframe: 'embedded web content' };
+
+type TextContext = { blank?: XNode; onInteraction?: (n: XNode) => string | undefined; unprintable: XNode[] };
+
+/** Plain text of mixed content: inline HTML stripped, block elements on their own lines. */
+function rawText(node: XNode, ctx: TextContext): string {
+  let out = '';
+  for (const c of node.children) {
+    if (typeof c === 'string') {
+      out += c;
+      continue;
+    }
+    if (SKIP.has(c.name)) continue;
+    if (UNPRINTABLE[c.name] !== undefined) {
+      ctx.unprintable.push(c);
+      continue;
+    }
+    if (c.name.endsWith('Interaction')) {
+      out += ctx.onInteraction?.(c) ?? '';
+      continue;
+    }
+    const inner = rawText(c, ctx);
+    out += BLOCK.has(c.name) ? `\n${inner}\n` : c.name === 'td' || c.name === 'th' ? ` ${inner} ` : inner;
+  }
+  return out;
+}
+
+function tidy(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter((l) => l !== '')
+    .join('\n');
+}
+
+const sanitizeId = (raw: string) => raw.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+
+/**
+ * Reads one QTI item (QTI 3.0 `qti-assessment-item`, or QTI 2.1/2.2 `assessmentItem`) with a single
+ * choice interaction (→ single_choice or multiple_choice) or text-entry interaction (→ short_text).
+ * The answer comes from the correct response, or else from the mapping's keys with a positive value.
+ * Choice identifiers become option keys A–H in document order. Inline HTML is stripped to plain text.
+ * Other interactions (extended text, order, match, …), pictures and MathML give an issue saying so.
+ */
+export function parseQtiItem(xml: string, file: string, defaults: QtiDefaults): Result<QtiImport, ImportIssue[]> {
+  const text = stripBom(xml);
+  const at = lineIndex(text);
+  const lineOf = (n: XNode | undefined) => (n && n.start >= 0 ? at(n.start).line : undefined);
+  const issue = (node: XNode | undefined, message: string, fix: string, field?: string): ImportIssue => ({
+    file,
+    ...(lineOf(node) !== undefined ? { line: lineOf(node) } : {}),
+    ...(field !== undefined ? { field } : {}),
+    message,
+    fix,
+  });
+
+  let valid: ReturnType<typeof XMLValidator.validate>;
+  try {
+    valid = XMLValidator.validate(text);
+  } catch (e) {
+    valid = { err: { code: 'Invalid', msg: e instanceof Error ? e.message : String(e), line: 1, col: 1 } };
+  }
+  if (valid !== true) {
+    const { msg, line, col } = valid.err;
+    return err([
+      {
+        file,
+        line: typeof line === 'number' && line > 0 ? line : 1,
+        ...(typeof col === 'number' && col > 0 ? { column: col } : {}),
+        message: `the file is not well-formed XML: ${msg}`,
+        fix: 'correct the XML here (every tag closed, attribute values in quotes, & written as &amp;), or export the item again',
+      },
+    ]);
+  }
+  const top: XChild[] = [];
+  try {
+    toTree(parser.parse(text), top);
+  } catch (e) {
+    return err([{ file, line: 1, message: `the XML could not be read: ${e instanceof Error ? e.message : String(e)}`, fix: 'export the item again from the authoring tool; PaperLoop reads plain QTI item files' }]);
+  }
+  const roots = top.filter(isNode);
+  const root = roots[0];
+  if (!root || roots.length > 1)
+    return err([issue(roots[1], `the file has ${roots.length} top-level elements`, 'a QTI item file has exactly one root element, assessmentItem or qti-assessment-item')]);
+  if (root.name !== 'assessmentItem') {
+    const isTest = ['assessmentTest', 'assessmentSection', 'manifest', 'assessmentItemRef', 'questestinterop'].includes(root.name);
+    return err([
+      issue(
+        root,
+        root.name === 'questestinterop'
+          ? 'this is a QTI 1.2 file, which PaperLoop does not read'
+          : isTest
+            ? `this is a QTI ${root.name === 'manifest' ? 'content package manifest' : 'test or section'}, not a single item`
+            : `the root element is <${root.name}>, not a QTI item`,
+        root.name === 'questestinterop'
+          ? 'export the items as QTI 2.1, 2.2 or 3.0, or author them in JSON/CSV'
+          : isTest
+            ? 'import the item files it refers to one by one'
+            : 'choose a QTI 2.1/2.2 assessmentItem or QTI 3.0 qti-assessment-item file',
+      ),
+    ]);
+  }
+  const v = /xmlns(?::[\w.-]+)?\s*=\s*["'][^"']*imsqti(?:asi)?_v(\d)p(\d)/.exec(text);
+  const qtiVersion = v ? `${v[1]}.${v[2]}` : /qti-assessment-item/.test(text.slice(0, 2000)) ? '3.x' : '2.x';
+  const body = child(root, 'itemBody');
+  if (!body) return err([issue(root, 'the item has no item body', 'export the item again; an item needs an itemBody with its question')]);
+
+  const interactions = [...descendants(body)].filter((n) => n.name.endsWith('Interaction'));
+  const unsupported = interactions.filter((n) => !(SUPPORTED_QTI_INTERACTIONS as readonly string[]).includes(n.name));
+  if (unsupported.length) {
+    return err(
+      unsupported.map((n) =>
+        n.name === 'extendedTextInteraction'
+          ? issue(
+              n,
+              'extended text (essay) interactions are not supported: PaperLoop cannot score a free answer from QTI',
+              'author it as an open item in JSON or CSV (type open, with max_score), and the teacher scores it on paper',
+              n.name,
+            )
+          : issue(
+              n,
+              `${n.name} is not supported: PaperLoop imports only choice and text-entry interactions`,
+              'author this question as a PaperLoop item in JSON or CSV (for example single_choice, numeric or open)',
+              n.name,
+            ),
+      ),
+    );
+  }
+  const interaction = interactions[0];
+  if (!interaction) return err([issue(body, 'the item has no interaction, so there is nothing to answer', 'add a choice or text-entry interaction, or author the item in JSON/CSV')]);
+  if (interactions.length > 1)
+    return err([issue(interactions[1], `the item has ${interactions.length} interactions; PaperLoop items have one answer each`, 'split it into one item per interaction')]);
+
+  const responseId = interaction.attrs.responseIdentifier;
+  const declaration = children(root, 'responseDeclaration').find((d) => d.attrs.identifier === responseId);
+  if (!declaration)
+    return err([issue(interaction, `there is no responseDeclaration with identifier ${quote(responseId ?? '')}`, 'export the item again; the interaction must have a matching responseDeclaration', interaction.name)]);
+  const correctValues = (() => {
+    const correct = child(declaration, 'correctResponse');
+    const fromCorrect = correct
+      ? children(correct, 'value')
+          .map((vn) => tidy(rawText(vn, { unprintable: [] })))
+          .filter((s) => s !== '')
+      : [];
+    if (fromCorrect.length) return fromCorrect;
+    const mapping = child(declaration, 'mapping');
+    return mapping
+      ? children(mapping, 'mapEntry')
+          .filter((m) => Number(m.attrs.mappedValue) > 0)
+          .map((m) => (m.attrs.mapKey ?? '').trim())
+          .filter((s) => s !== '')
+      : [];
+  })();
+
+  const unprintable: XNode[] = [];
+  const issues: ImportIssue[] = [];
+  const optionKeys: Record<string, string> = {};
+  let stem: string;
+  let candidate: Record<string, unknown>;
+  const sourceIdentifier = root.attrs.identifier ?? '';
+  const id = defaults.id ?? sanitizeId(sourceIdentifier);
+  const xmlLang = /^([a-z]{2})(?:-|_|$)/i.exec(body.attrs.lang ?? root.attrs.lang ?? '')?.[1]?.toLowerCase();
+  const lang = xmlLang ?? defaults.language;
+  const title = tidy(root.attrs.title ?? '');
+
+  if (interaction.name === 'choiceInteraction') {
+    stem = tidy(rawText(body, { unprintable, onInteraction: (n) => `\n${rawText(child(n, 'prompt') ?? { ...n, children: [] }, { unprintable })}\n` }));
+    if (stem === '') stem = title;
+    const choices = [...descendants(interaction)].filter((n) => n.name === 'simpleChoice');
+    if (choices.length > OPTION_KEYS.length)
+      issues.push(issue(choices[OPTION_KEYS.length], `the interaction has ${choices.length} choices but a paper item has at most ${OPTION_KEYS.length} (A–H)`, 'remove choices, or split the question'));
+    if (choices.length < 2) issues.push(issue(interaction, `the interaction has ${choices.length} choice${choices.length === 1 ? '' : 's'}; at least 2 are needed`, 'add choices'));
+    const options = choices.slice(0, OPTION_KEYS.length).map((c, i) => {
+      const key = OPTION_KEYS[i] ?? 'H';
+      const cid = c.attrs.identifier ?? '';
+      if (cid in optionKeys) issues.push(issue(c, `two choices have the identifier ${quote(cid)}`, 'give every choice its own identifier'));
+      else optionKeys[cid] = key;
+      const t = tidy(rawText(c, { unprintable }));
+      if (t === '') issues.push(issue(c, `choice ${quote(cid)} has no text`, 'write the choice as text; pictures are not imported'));
+      return { key, text: { [lang]: t } };
+    });
+    const cardinality = declaration.attrs.cardinality;
+    const maxChoices = interaction.attrs.maxChoices ?? '1';
+    const multiple = cardinality ? cardinality !== 'single' : maxChoices !== '1';
+    const answers: string[] = [];
+    for (const value of correctValues) {
+      const key = optionKeys[value];
+      if (key === undefined) issues.push(issue(declaration, `the correct response ${quote(value)} is not one of the choices`, `use one of the choice identifiers: ${Object.keys(optionKeys).join(', ')}`));
+      else if (!answers.includes(key)) answers.push(key);
+    }
+    if (!correctValues.length)
+      issues.push(issue(declaration, 'the item has no correct response and no positive mapping, so it cannot be marked', 'add a correctResponse to the QTI, or author the item in JSON/CSV with its answer'));
+    if (!multiple && answers.length > 1)
+      issues.push(issue(declaration, `${answers.length} answers are correct but the interaction allows one choice`, 'mark one correct response, or make the interaction allow several choices'));
+    candidate = multiple ? { type: 'multiple_choice', options, answer: answers } : { type: 'single_choice', options, answer: answers[0] };
+  } else {
+    const blank = '____';
+    stem = tidy(rawText(body, { unprintable, onInteraction: () => blank }));
+    // a bare blank with no words around it: the title is the only question text there is
+    if (stem.replace(blank, '').trim() === '') stem = title ? `${title}\n${blank}` : '';
+    const answers = [...new Set(correctValues)];
+    if (!answers.length)
+      issues.push(issue(declaration, 'the item has no correct response and no positive mapping, so it cannot be marked', 'add a correctResponse to the QTI, or author the item in JSON/CSV with its answer'));
+    const longest = Math.max(0, ...answers.map((a) => Array.from(a).length));
+    const expected = Number(interaction.attrs.expectedLength);
+    const boxes = Math.min(12, Math.max(longest, Number.isInteger(expected) && expected > 0 ? expected : longest));
+    candidate = { type: 'short_text', answer: answers, boxes: Math.max(1, boxes) };
+  }
+  for (const n of unprintable)
+    issues.push(issue(n, `the question contains ${UNPRINTABLE[n.name] ?? n.name} (<${n.name}>), which this import cannot carry`, 'author the item in JSON/CSV and write the content as text, or add the picture by hand', n.name));
+  if (stem === '') issues.push(issue(body, 'the item has no question text', 'add a prompt or a paragraph to the item body, or author the item in JSON/CSV'));
+  if (!id) issues.push(issue(root, `the identifier ${quote(sourceIdentifier)} has no letters or digits to make an item id from`, 'pass an id in the import defaults'));
+  if (issues.length) return err(issues);
+
+  const item = {
+    id,
+    subject: defaults.subject,
+    grade: defaults.grade,
+    skills: defaults.skills,
+    tier: defaults.tier,
+    minutes: defaults.minutes,
+    ...(defaults.points !== undefined ? { points: defaults.points } : {}),
+    ...(defaults.difficulty !== undefined ? { difficulty: defaults.difficulty } : {}),
+    stem: { [lang]: stem },
+    ...candidate,
+  };
+  const fromDefaults = new Set(['subject', 'grade', 'skills', 'tier', 'minutes', 'points', 'difficulty', 'id']);
+  const parsed = ItemInput.safeParse(item);
+  if (!parsed.success)
+    return err(
+      describeZodIssues(parsed.error.issues, item, 'json').map((p) => {
+        const head = String(p.path[0] ?? '');
+        const isLang = (head === 'stem' || head === 'options') && /language code/.test(p.message);
+        return fromDefaults.has(head) || isLang
+          ? issue(root, p.message, `${head === 'id' && !defaults.id ? 'pass an id in the import defaults' : 'correct the import defaults'} (${isLang ? 'language' : head})`, `defaults.${isLang ? 'language' : p.path.join('.')}`)
+          : issue(interaction, p.message, p.fix, p.path.join('.'));
+      }),
+    );
+  const problems = checkItem(parsed.data);
+  if (problems.length) return err(problems.map((p) => issue(interaction, p.message, p.fix, p.path.join('.'))));
+  return ok({ item: parsed.data, qtiVersion, sourceIdentifier, optionKeys });
+}

@@ -1,0 +1,349 @@
+import { seededRng, type Rng } from '../random';
+import type { GradedResponse } from '../response';
+import type { Skill } from '../skills';
+import { checkCap, DEFAULT_WORKLOAD_CAPS, type DayLedger, type WorkloadCaps } from '../workload';
+import { indexBank, type BankItem } from './bank';
+import { addDays, daysBetween, weekday } from './dates';
+import { skillGraph } from './fringe';
+import { emptyMasteryState, masteryOf, sigmoid, updateMastery, type MasteryState } from './mastery';
+import { selectNextDay } from './nextDay';
+import { emptyReviewState, updateReviews, type ReviewState } from './review';
+import { DEFAULT_LEARNING_SETTINGS, type LearningSettings } from './settings';
+import { generateBank, normal } from './testing/bankGenerator';
+import { G7_MATH_SKILLS } from './testing/g7MathGraph';
+
+/**
+ * A seeded synthetic cohort for comparing uniform class worksheets with personalised workbooks.
+ *
+ * Latent truth: each student has an ability a[skill] (logits). P(correct) on an item of true
+ * difficulty b is guess + (1 − guess − slip) · sigmoid(a − b). Practice raises a by `learnPerMinute`
+ * per minute spent on the skill (so the tier of an item gives no free learning), scaled down when a
+ * prerequisite is not yet known latently. Gains above the starting level are forgotten a little each
+ * calendar day, less after more practice. A skill is latently mastered when a ≥ masteryTheta; the
+ * unit is mastered when all its skills are at once. The station only sees graded answers.
+ */
+export type LearnerParams = {
+  /** SD of a student's general ability. */
+  abilitySd: number;
+  /** Starting level of the first skill in topological order, and the drop per later skill. */
+  startLevel: number;
+  dropPerRank: number;
+  /** SD of the per-skill deviation from the student's profile. */
+  skillSd: number;
+  /** Mean logit gain per minute of practice, and the SD of its log across students. */
+  learnPerMinute: number;
+  learnLogSd: number;
+  /** Gain multiplier while a prerequisite is not latently mastered. */
+  prerequisitePenalty: number;
+  /** Share of the gain above the start level lost per calendar day, and how practice slows it. */
+  forgetPerDay: number;
+  spacingFactor: number;
+  slip: number;
+  guess: number;
+  /** True difficulty = bank difficulty + N(0, this). */
+  itemNoiseSd: number;
+  /** Latent mastery threshold (1.386 = 80 % on a b = 0 item, before slip and guess). */
+  masteryTheta: number;
+};
+
+export const DEFAULT_LEARNER: LearnerParams = {
+  abilitySd: 0.9,
+  startLevel: 1.6,
+  dropPerRank: 0.25,
+  skillSd: 0.6,
+  learnPerMinute: 0.07,
+  learnLogSd: 0.3,
+  prerequisitePenalty: 0.3,
+  forgetPerDay: 0.02,
+  spacingFactor: 0.15,
+  slip: 0.08,
+  guess: 0.15,
+  itemNoiseSd: 0.3,
+  masteryTheta: 1.386,
+};
+
+export type Arm = 'uniform' | 'personalised';
+
+export type CohortConfig = {
+  readonly seed: number | string;
+  readonly students?: number;
+  /** School days (weekends are skipped). */
+  readonly days?: number;
+  /** ISO date of the first school day. */
+  readonly startDate?: string;
+  readonly grade?: number;
+  readonly skills?: readonly Skill[];
+  readonly unitSkills?: readonly string[];
+  readonly bank?: readonly BankItem[];
+  /** Items to generate when no bank is given. */
+  readonly bankSize?: number;
+  readonly settings?: LearningSettings;
+  readonly caps?: WorkloadCaps;
+  /** Minutes another subject books per student per day: uniform in [min, max]. */
+  readonly otherSubjectMinutes?: readonly [number, number];
+  readonly learner?: Partial<LearnerParams>;
+  readonly debug?: boolean;
+};
+
+export type ArmReport = {
+  readonly arm: Arm;
+  readonly students: number;
+  readonly days: number;
+  /** Per student: minutes of this subject until unit mastery; null = not reached in the run. */
+  readonly minutesToMastery: readonly (number | null)[];
+  /** Mean minutes to unit mastery, counting a student who never got there as the minutes of the run. */
+  readonly meanMinutesToMastery: number;
+  readonly reachedMastery: number;
+  readonly meanTotalMinutes: number;
+  readonly meanDailyMinutes: number;
+  /** Student-days where this subject plus the other booking exceeded the grade's cap. */
+  readonly capViolations: number;
+  /** Final latent mastery: histogram of unit skills mastered per student (index = count). */
+  readonly finalLatentMastered: readonly number[];
+  /** Final model estimate: histogram of unit skills the model says are mastered. */
+  readonly finalEstimatedMastered: readonly number[];
+  /** Agreement of model "mastered" with latent mastery over all student × unit skill pairs. */
+  readonly estimateAgreement: number;
+  readonly responses: number;
+  /** Minutes by selection reason, summed over students and days. */
+  readonly minutesByReason: Readonly<Record<string, number>>;
+  /** Share of minutes spent on skills already latently mastered (over-practice). */
+  readonly overPracticeShare: number;
+  /** Share of minutes spent on skills whose prerequisites were not yet latently mastered. */
+  readonly notReadyShare: number;
+};
+
+type Student = {
+  id: string;
+  learn: number;
+  start: Map<string, number>;
+  level: Map<string, number>;
+  practice: Map<string, number>;
+};
+
+function makeLearner(p: Partial<LearnerParams> | undefined): LearnerParams {
+  return { ...DEFAULT_LEARNER, ...p };
+}
+
+function makeStudents(n: number, order: readonly string[], seed: number | string, lp: LearnerParams): Student[] {
+  const rng = seededRng(`${seed}|students`);
+  return Array.from({ length: n }, (_, i) => {
+    const g = lp.abilitySd * normal(rng);
+    const learn = lp.learnPerMinute * Math.exp(lp.learnLogSd * normal(rng) + 0.25 * g);
+    const start = new Map<string, number>();
+    order.forEach((skill, rank) => start.set(skill, lp.startLevel - lp.dropPerRank * rank + g + lp.skillSd * normal(rng)));
+    return { id: `s${String(i + 1).padStart(2, '0')}`, learn, start, level: new Map(start), practice: new Map() };
+  });
+}
+
+function schoolDays(start: string, n: number): string[] {
+  const out: string[] = [];
+  let d = start;
+  while (out.length < n) {
+    const w = weekday(d);
+    if (w !== 0 && w !== 6) out.push(d);
+    d = addDays(d, 1);
+  }
+  return out;
+}
+
+function answerFor(item: BankItem, correct: boolean, rng: Rng): { answer: string | null; score: number; maxScore: number } {
+  switch (item.type) {
+    case 'single_choice': {
+      if (correct) return { answer: item.answer, score: item.points, maxScore: item.points };
+      const wrong = item.options.map((o) => o.key).filter((k) => k !== item.answer);
+      // The first wrong option is an attractive distractor.
+      const pick = rng() < 0.5 ? wrong[0] : wrong[Math.floor(rng() * wrong.length)];
+      return { answer: pick ?? null, score: 0, maxScore: item.points };
+    }
+    case 'multiple_choice':
+      return { answer: correct ? [...item.answer].sort().join(',') : 'A', score: correct ? item.points : 0, maxScore: item.points };
+    case 'true_false':
+      return { answer: String(correct ? item.answer : !item.answer), score: correct ? item.points : 0, maxScore: item.points };
+    case 'numeric':
+      return { answer: String(correct ? item.answer : item.answer + 1 + Math.floor(rng() * 9)), score: correct ? item.points : 0, maxScore: item.points };
+    case 'short_text':
+      return { answer: correct ? (item.answer[0] ?? 'x') : 'x', score: correct ? item.points : 0, maxScore: item.points };
+    case 'open': {
+      const score = correct ? item.maxScore : Math.floor(rng() * item.maxScore);
+      return { answer: String(score), score, maxScore: item.maxScore };
+    }
+  }
+}
+
+/** Runs one arm of the simulation. The same seed gives the same students, bank and bookings in both arms. */
+export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
+  const lp = makeLearner(config.learner);
+  const skills = config.skills ?? G7_MATH_SKILLS;
+  const graph = skillGraph(skills);
+  const unit = config.unitSkills ?? graph.order.filter((id) => graph.byId.get(id)?.grade === (config.grade ?? 7));
+  const grade = config.grade ?? 7;
+  const subject = skills[0]?.subject ?? 'math';
+  const caps = config.caps ?? DEFAULT_WORKLOAD_CAPS;
+  const base = config.settings ?? DEFAULT_LEARNING_SETTINGS;
+  const settings: LearningSettings = { ...base, modules: { ...base.modules, personalisation: arm === 'personalised' } };
+  const bankItems = config.bank ?? generateBank({ seed: `${config.seed}|bank`, n: config.bankSize ?? 1500, skills, subject, grade });
+  const bank = indexBank(bankItems, subject);
+  const itemRng = seededRng(`${config.seed}|true-difficulty`);
+  const trueB = new Map(bankItems.map((i) => [i.id, i.difficulty + lp.itemNoiseSd * normal(itemRng)]));
+  const students = makeStudents(config.students ?? 40, graph.order, config.seed, lp);
+  const days = schoolDays(config.startDate ?? '2025-09-01', config.days ?? 20);
+  const [otherMin, otherMax] = config.otherSubjectMinutes ?? [20, 80];
+
+  let mastery: MasteryState = emptyMasteryState(settings);
+  let reviews: ReviewState = emptyReviewState();
+  let seq = 0;
+  let responses = 0;
+  let capViolations = 0;
+  const minutesByReason: Record<string, number> = {};
+  let overPractice = 0;
+  let notReady = 0;
+  let allMinutes = 0;
+  const spent = new Map<string, number>(students.map((s) => [s.id, 0]));
+  const toMastery = new Map<string, number | null>(students.map((s) => [s.id, null]));
+  const rng = seededRng(`${config.seed}|${arm}|answers`);
+
+  const prerequisitesKnown = (st: Student, skill: string) =>
+    (graph.byId.get(skill)?.prerequisites ?? []).every((p) => !graph.byId.has(p) || (st.level.get(p) ?? 0) >= lp.masteryTheta);
+  const unitMastered = (st: Student) => unit.every((k) => (st.level.get(k) ?? -Infinity) >= lp.masteryTheta);
+  for (const st of students) if (unitMastered(st)) toMastery.set(st.id, 0);
+
+  let prevDate: string | null = null;
+  for (const date of days) {
+    // Forgetting over the calendar days since the last school day.
+    if (prevDate) {
+      const gap = Math.max(1, daysBetween(prevDate, date));
+      for (const st of students)
+        for (const [k, a] of st.level) {
+          const start = st.start.get(k) ?? a;
+          if (a <= start) continue;
+          const rate = lp.forgetPerDay / (1 + lp.spacingFactor * (st.practice.get(k) ?? 0));
+          st.level.set(k, start + (a - start) * Math.pow(1 - rate, gap));
+        }
+    }
+    prevDate = date;
+    const bookRng = seededRng(`${config.seed}|book|${date}`);
+    const ledgers: DayLedger[] = students.map((st) => ({
+      date,
+      studentId: st.id,
+      entries: [{ subject: 'chinese', minutes: Math.round(otherMin + (otherMax - otherMin) * bookRng()), workbookSetId: `chinese-${date}` }],
+    }));
+    const plans = selectNextDay({
+      date,
+      subject,
+      grade,
+      students: students.map((s) => ({ id: s.id })),
+      unitSkills: unit,
+      skills: graph,
+      bank,
+      mastery,
+      reviews,
+      ledgers,
+      seed: `${config.seed}|${arm}`,
+      settings,
+      caps,
+    });
+    if (!plans.ok) throw new Error(`selection failed: ${JSON.stringify(plans.error)}`);
+    const today: GradedResponse[] = [];
+    plans.value.forEach((plan, i) => {
+      const st = students[i] as Student;
+      const ledger = ledgers[i] as DayLedger;
+      // Across subjects: the other subject's booking plus this workbook must stay within the cap.
+      if (plan.totalMinutes > 0 && !checkCap(ledger, grade, subject, plan.totalMinutes, caps).ok) capViolations++;
+      for (const chosen of plan.items) {
+        const item = bank.byId.get(chosen.itemId) as BankItem;
+        const itemSkills = item.skills.filter((k) => st.level.has(k));
+        const a = itemSkills.reduce((s, k) => s + (st.level.get(k) ?? 0), 0) / Math.max(1, itemSkills.length);
+        const pCorrect = lp.guess + (1 - lp.guess - lp.slip) * sigmoid(a - (trueB.get(item.id) ?? item.difficulty));
+        const correct = rng() < pCorrect;
+        minutesByReason[chosen.reasonKey] = (minutesByReason[chosen.reasonKey] ?? 0) + item.minutes;
+        allMinutes += item.minutes;
+        if (itemSkills.every((k) => (st.level.get(k) ?? 0) >= lp.masteryTheta)) overPractice += item.minutes;
+        if (itemSkills.some((k) => !prerequisitesKnown(st, k))) notReady += item.minutes;
+        const ans = answerFor(item, correct, rng);
+        today.push({
+          studentId: st.id,
+          itemId: item.id,
+          itemVersion: item.version ?? 1,
+          skills: [...item.skills],
+          answer: ans.answer,
+          score: ans.score,
+          maxScore: ans.maxScore,
+          correct: ans.score === ans.maxScore,
+          date,
+          seq: seq++,
+        });
+        responses++;
+        spent.set(st.id, (spent.get(st.id) ?? 0) + item.minutes);
+        for (const k of itemSkills) {
+          const gain = st.learn * item.minutes * (prerequisitesKnown(st, k) ? 1 : lp.prerequisitePenalty);
+          st.level.set(k, Math.min(4, (st.level.get(k) ?? 0) + gain));
+          st.practice.set(k, (st.practice.get(k) ?? 0) + 1);
+        }
+      }
+      if (toMastery.get(st.id) === null && unitMastered(st)) toMastery.set(st.id, spent.get(st.id) ?? 0);
+    });
+    mastery = updateMastery(mastery, today, bank.byId, settings);
+    reviews = updateReviews(reviews, today, bank.byId, settings);
+  }
+
+  if (config.debug) for (const st of students.slice(0, 3)) for (const k of unit) { const m = masteryOf(mastery, st.id, k, settings); console.log(st.id, k, 'latent', (st.level.get(k) ?? 0).toFixed(2), 'start', (st.start.get(k) ?? 0).toFixed(2), 'theta', m.theta.toFixed(2), 'p', m.p.toFixed(2), 'u', m.uncertainty.toFixed(2), 'n', m.n, m.mastered); }
+  const minutesToMastery = students.map((s) => toMastery.get(s.id) ?? null);
+  const latentHist = new Array<number>(unit.length + 1).fill(0);
+  const estHist = new Array<number>(unit.length + 1).fill(0);
+  let agree = 0;
+  for (const st of students) {
+    let latent = 0;
+    let est = 0;
+    for (const k of unit) {
+      const l = (st.level.get(k) ?? -Infinity) >= lp.masteryTheta;
+      const e = masteryOf(mastery, st.id, k, settings).mastered;
+      if (l) latent++;
+      if (e) est++;
+      if (l === e) agree++;
+    }
+    latentHist[latent] = (latentHist[latent] ?? 0) + 1;
+    estHist[est] = (estHist[est] ?? 0) + 1;
+  }
+  const total = students.map((s) => spent.get(s.id) ?? 0);
+  const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  return {
+    arm,
+    students: students.length,
+    days: days.length,
+    minutesToMastery,
+    meanMinutesToMastery: mean(minutesToMastery.map((m, i) => m ?? (total[i] as number))),
+    reachedMastery: minutesToMastery.filter((m) => m !== null).length,
+    meanTotalMinutes: mean(total),
+    meanDailyMinutes: mean(total) / days.length,
+    capViolations,
+    finalLatentMastered: latentHist,
+    finalEstimatedMastered: estHist,
+    estimateAgreement: agree / Math.max(1, students.length * unit.length),
+    responses,
+    minutesByReason,
+    overPracticeShare: allMinutes ? overPractice / allMinutes : 0,
+    notReadyShare: allMinutes ? notReady / allMinutes : 0,
+  };
+}
+
+export type CohortComparison = {
+  readonly seed: number | string;
+  readonly uniform: ArmReport;
+  readonly personalised: ArmReport;
+  /** 1 − personalised / uniform mean minutes to unit mastery. */
+  readonly minutesSaved: number;
+};
+
+/** Both arms on the same cohort. */
+export function compareArms(config: CohortConfig): CohortComparison {
+  const uniform = simulateArm(config, 'uniform');
+  const personalised = simulateArm(config, 'personalised');
+  return {
+    seed: config.seed,
+    uniform,
+    personalised,
+    minutesSaved: uniform.meanMinutesToMastery > 0 ? 1 - personalised.meanMinutesToMastery / uniform.meanMinutesToMastery : 0,
+  };
+}
+

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { err, ok, type Result } from '../domain/result';
+
+export type StoredImage = { sha256: string; path: string; bytes: number; alreadyStored: boolean };
+export type StoreImageError = { kind: 'disk_full' | 'not_writable' | 'io'; path: string; detail: string };
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/tiff': 'tif',
+  'image/x-portable-graymap': 'pgm',
+};
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function imagePath(imagesDir: string, hash: string, mediaType: string): string {
+  return join(imagesDir, hash.slice(0, 2), hash.slice(2, 4), `${hash}.${EXTENSIONS[mediaType] ?? 'bin'}`);
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes an image durably under its content hash before anything else happens to it:
+ * temp file → fsync → rename → fsync the folder. Storing the same bytes twice is a no-op.
+ */
+export function storeImageDurably(imagesDir: string, bytes: Uint8Array, mediaType: string): Result<StoredImage, StoreImageError> {
+  const hash = sha256(bytes);
+  const path = imagePath(imagesDir, hash, mediaType);
+  if (existsSync(path)) return ok({ sha256: hash, path, bytes: bytes.length, alreadyStored: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(tmp, 'w');
+    try {
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    fsyncDir(dirname(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const kind = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk_full' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'not_writable' : 'io';
+    return err({ kind, path, detail: (e as Error).message });
+  }
+  return ok({ sha256: hash, path, bytes: bytes.length, alreadyStored: false });
+}
+
+/** Reads a stored image back and checks it against its hash (a corrupt file is reported, not used). */
+export function readStoredImage(path: string, expectedSha: string): Result<Uint8Array, StoreImageError> {
+  try {
+    const bytes = readFileSync(path);
+    if (sha256(bytes) !== expectedSha) return err({ kind: 'io', path, detail: 'content does not match its hash (corrupt file)' });
+    return ok(bytes);
+  } catch (e) {
+    return err({ kind: 'io', path, detail: (e as Error).message });
+  }
+}
+
+export function describeStoreError(e: StoreImageError): string {
+  switch (e.kind) {
+    case 'disk_full':
+      return `the disk holding ${e.path} is full. Scanning stopped; pages already stored are safe. Fix: free space, then scan the remaining pages again.`;
+    case 'not_writable':
+      return `cannot write to ${e.path} (${e.detail}). Scanning stopped; pages already stored are safe. Fix: make the data folder writable.`;
+    case 'io':
+      return `${e.path}: ${e.detail}`;
+  }
+}
