@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliFailure, dataDirOf, emit, station, stdio, unwrap, type CliIO } from './cliSupport';
+import { registerImportCommands } from './commands/imports';
 import { registerWorkbookCommands } from './commands/workbooks';
 import { initDataDir } from './context';
 import { invoke } from './invoke';
@@ -45,6 +46,7 @@ function buildProgram(io: CliIO): Command {
       );
     });
 
+  registerImportCommands(program, io);
   registerWorkbookCommands(program, io);
   return program;
 }

@@ -3,7 +3,7 @@ import { err, ok, throwIllegalValue, type Result } from '../result';
 import { booleanCell, canonicalLanguage, listCell, numberCell, type CellResult } from './cells';
 import { formatCsv, readCsvTable } from './csv';
 import { checkItem, OPTION_KEYS } from './itemChecks';
-import { quote, type ImportIssue } from './issues';
+import { quote, sortIssues, type ImportIssue } from './issues';
 import { describeZodIssues } from './zodIssues';
 
 
@@ -146,7 +146,7 @@ export function parseItemsCsv(text: string, file: string): Result<ItemInput[], I
     firstLineOfId.set(item.id, row.line);
     items.push(item);
   }
-  return issues.length ? err(issues) : ok(items);
+  return issues.length ? err(sortIssues(issues)) : ok(items);
 }
 
 function readItemRow(values: Record<string, string>, columns: ReadonlyMap<string, Column>): { item: ItemInput } | { problems: CellProblem[] } {

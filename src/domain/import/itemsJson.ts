@@ -1,7 +1,7 @@
 import { ItemInput, type ItemType } from '../item';
 import { err, ok, type Result } from '../result';
 import { checkItem, ITEM_FIELDS } from './itemChecks';
-import { quote, type ImportIssue } from './issues';
+import { quote, sortIssues, type ImportIssue } from './issues';
 import { formatPath, jsonValue } from './json';
 import { readJsonEnvelope } from './jsonEnvelope';
 import { describeZodIssues } from './zodIssues';
@@ -61,5 +61,5 @@ export function parseItemsJson(text: string, file: string): Result<ItemInput[], 
     } else firstLineOfId.set(item.id, line);
     if (!bad) items.push(item);
   });
-  return issues.length ? err(issues) : ok(items);
+  return issues.length ? err(sortIssues(issues)) : ok(items);
 }

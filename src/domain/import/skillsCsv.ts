@@ -2,7 +2,7 @@ import { Skill, validateSkillGraph } from '../skills';
 import { err, ok, type Result } from '../result';
 import { canonicalLanguage, listCell, numberCell } from './cells';
 import { readCsvTable } from './csv';
-import type { ImportIssue } from './issues';
+import { sortIssues, type ImportIssue } from './issues';
 import { dedupeIssues, skillGraphIssues, type LocatedSkill } from './skillsJson';
 import { describeZodIssues } from './zodIssues';
 
@@ -59,5 +59,5 @@ export function parseSkillsCsv(text: string, file: string, knownIds: ReadonlySet
   }
   const graph = validateSkillGraph(located.map((l) => l.skill), knownIds);
   if (!graph.ok) issues.push(...skillGraphIssues(graph.error, located, file, true));
-  return issues.length ? err(dedupeIssues(issues)) : ok(located.map((l) => l.skill));
+  return issues.length ? err(sortIssues(dedupeIssues(issues))) : ok(located.map((l) => l.skill));
 }

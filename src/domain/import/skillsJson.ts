@@ -1,6 +1,6 @@
 import { Skill, validateSkillGraph, type SkillGraphError } from '../skills';
 import { err, ok, throwIllegalValue, type Result } from '../result';
-import { quote, type ImportIssue } from './issues';
+import { quote, sortIssues, type ImportIssue } from './issues';
 import { formatPath, jsonValue } from './json';
 import { readJsonEnvelope } from './jsonEnvelope';
 import { describeZodIssues } from './zodIssues';
@@ -105,5 +105,5 @@ export function parseSkillsJson(text: string, file: string, knownIds: ReadonlySe
   });
   const graph = validateSkillGraph(located.map((l) => l.skill), knownIds);
   if (!graph.ok) issues.push(...skillGraphIssues(graph.error, located, file, false));
-  return issues.length ? err(dedupeIssues(issues)) : ok(located.map((l) => l.skill));
+  return issues.length ? err(sortIssues(dedupeIssues(issues))) : ok(located.map((l) => l.skill));
 }

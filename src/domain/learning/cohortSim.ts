@@ -256,6 +256,7 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
         const a = itemSkills.reduce((s, k) => s + (st.level.get(k) ?? 0), 0) / Math.max(1, itemSkills.length);
         const pCorrect = lp.guess + (1 - lp.guess - lp.slip) * sigmoid(a - (trueB.get(item.id) ?? item.difficulty));
         const correct = rng() < pCorrect;
+        if (config.debug && st.id === 's01') console.log(date, chosen.skillId, chosen.reasonKey, chosen.tier, 'pred', chosen.predicted.toFixed(2), 'true', pCorrect.toFixed(2), correct ? 'OK' : 'x', 'lat', itemSkills.map((k) => (st.level.get(k) ?? 0).toFixed(2)).join(), 'est', masteryOf(mastery, st.id, chosen.skillId, settings).p.toFixed(2), masteryOf(mastery, st.id, chosen.skillId, settings).uncertainty.toFixed(2));
         minutesByReason[chosen.reasonKey] = (minutesByReason[chosen.reasonKey] ?? 0) + item.minutes;
         allMinutes += item.minutes;
         if (itemSkills.every((k) => (st.level.get(k) ?? 0) >= lp.masteryTheta)) overPractice += item.minutes;

@@ -232,7 +232,7 @@ function applyOne(work: Work, r: GradedResponse, bank: DifficultySource, setting
     variance = 0;
     for (const id of ids) {
       const rec = skills.get(id) ?? priorRecord(settings);
-      const v = drifted(rec, r.date, settings);
+      const v = rec.n === 0 ? rec.variance : Math.min(Math.max(rec.variance, s.priorThetaVariance), drifted(rec, r.date, settings) + s.thetaDriftPerObservation);
       recs.push(rec);
       variances.push(v);
       theta += rec.theta / m;

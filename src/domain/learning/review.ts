@@ -33,6 +33,10 @@ export type ReviewCard = {
   readonly lastReview: string | null;
   /** Item the last review was answered with (the card's own item or a sibling). */
   readonly lastReviewedWith: string | null;
+  /** Correct reviews since the last miss. */
+  readonly correctInARow: number;
+  /** Cleared after `review.retireAfterCorrectInARow` correct reviews; a new miss revives it. */
+  readonly retired: boolean;
 };
 
 export type ReviewState = {
@@ -75,8 +79,10 @@ function toFsrs(c: ReviewCard): Card {
   return card;
 }
 
-function rate(f: FSRS, card: ReviewCard, date: string, grade: Grade, withItem: string): ReviewCard {
+function rate(f: FSRS, card: ReviewCard, date: string, grade: Grade, withItem: string, settings: LearningSettings): ReviewCard {
   const next = f.next(toFsrs(card), utcMidnight(date), grade).card;
+  const correctInARow = grade === Rating.Again ? 0 : card.correctInARow + 1;
+  const retireAt = settings.review.retireAfterCorrectInARow;
   return {
     ...card,
     due: next.due.toISOString().slice(0, 10),
@@ -88,6 +94,8 @@ function rate(f: FSRS, card: ReviewCard, date: string, grade: Grade, withItem: s
     state: next.state,
     lastReview: date,
     lastReviewedWith: withItem,
+    correctInARow,
+    retired: retireAt > 0 && correctInARow >= retireAt,
     ...(grade === Rating.Again ? { lastMissedOn: date } : {}),
   };
 }
@@ -110,6 +118,8 @@ function newCard(r: GradedResponse, skillId: string, tier: Tier): ReviewCard {
     state: empty.state,
     lastReview: null,
     lastReviewedWith: null,
+    correctInARow: 0,
+    retired: false,
   };
 }
 
@@ -141,11 +151,11 @@ export function updateReviews(
     if (!r.correct) {
       const item = items.get(r.itemId);
       const card = existing ?? newCard(r, r.skills[0] ?? item?.skills[0] ?? '', item?.tier ?? 'core');
-      cards.set(r.itemId, rate(f, card, r.date, Rating.Again, r.itemId));
+      cards.set(r.itemId, rate(f, card, r.date, Rating.Again, r.itemId, settings));
       continue;
     }
     if (existing) {
-      cards.set(r.itemId, rate(f, existing, r.date, Rating.Good, r.itemId));
+      if (!existing.retired) cards.set(r.itemId, rate(f, existing, r.date, Rating.Good, r.itemId, settings));
       continue;
     }
     // A correct sibling (same skill and tier) answers the oldest due card.
@@ -154,8 +164,8 @@ export function updateReviews(
     const skill = r.skills[0] ?? item.skills[0];
     let best: ReviewCard | undefined;
     for (const c of cards.values())
-      if (c.skillId === skill && c.tier === item.tier && c.due <= r.date && (!best || compareDue(c, best) < 0)) best = c;
-    if (best) cards.set(best.itemId, rate(f, best, r.date, Rating.Good, r.itemId));
+      if (!c.retired && c.skillId === skill && c.tier === item.tier && c.due <= r.date && (!best || compareDue(c, best) < 0)) best = c;
+    if (best) cards.set(best.itemId, rate(f, best, r.date, Rating.Good, r.itemId, settings));
   }
   return { appliedThroughSeq: Math.max(state.appliedThroughSeq, (todo[todo.length - 1] as GradedResponse).seq), students };
 }
@@ -165,7 +175,7 @@ export function dueReviews(state: ReviewState, studentId: string, date: string):
   const cards = state.students.get(studentId);
   if (!cards) return [];
   const out: ReviewCard[] = [];
-  for (const c of cards.values()) if (c.due <= date) out.push(c);
+  for (const c of cards.values()) if (!c.retired && c.due <= date) out.push(c);
   return out.sort(compareDue);
 }
 
@@ -192,6 +202,8 @@ const ReviewCardJson = z.object({
   state: z.number().int().min(0).max(3),
   lastReview: z.string().nullable(),
   lastReviewedWith: z.string().nullable(),
+  correctInARow: z.number().int().min(0),
+  retired: z.boolean(),
 });
 export const ReviewStateJson = z.object({
   format: z.literal('paperloop.reviews/1'),

@@ -31,13 +31,15 @@ export const ModelParams = z.object({
   /** Prior variance of a student's ability (logits²). The first update's K factor is about this. */
   priorThetaVariance: z.number().positive().max(10).default(1.5),
   /** The variance never shrinks below this, so K never falls below it: students keep learning. */
-  minThetaVariance: z.number().positive().max(10).default(0.12),
-  /** Variance added per calendar day between two observations of a skill (forgetting/learning drift). */
+  minThetaVariance: z.number().positive().max(10).default(0.05),
+  /** Variance added per calendar day between two observations of a skill (forgetting drift). */
   thetaDriftPerDay: z.number().min(0).max(1).default(0.02),
+  /** Variance added before each observation (students learn while they practise: keeps K up). */
+  thetaDriftPerObservation: z.number().min(0).max(2).default(0.05),
   /** Prior variance of a bank difficulty (how much we trust the author's `difficulty`). */
-  itemPriorVariance: z.number().positive().max(10).default(0.5),
+  itemPriorVariance: z.number().positive().max(10).default(0.1),
   /** Floor of an item's difficulty variance (its smallest K). */
-  minItemVariance: z.number().positive().max(10).default(0.02),
+  minItemVariance: z.number().positive().max(10).default(0.01),
   /** false → item difficulties stay as the bank or district calibration gave them. */
   updateItems: z.boolean().default(true),
   /** Bank `difficulty` (−4..4) × this = prior b in logits. */
@@ -50,7 +52,7 @@ export const MasterySettings = z.object({
   /** "Mastered" needs p at least this … */
   masteredP: probability.default(0.8),
   /** … and an uncertainty (SD of theta, logits) at most this. */
-  masteredMaxUncertainty: z.number().positive().max(5).default(0.75),
+  masteredMaxUncertainty: z.number().positive().max(5).default(0.9),
 });
 
 export const FringeSettings = z.object({
@@ -68,7 +70,9 @@ export const ReviewSettings = z.object({
   /** Review a due mistake with a sibling item (same skill and tier) when one is available. */
   preferSibling: z.boolean().default(true),
   /** Due reviews take at most this share of a student's daily budget; the rest stay due. */
-  maxShareOfBudget: probability.default(0.5),
+  maxShareOfBudget: probability.default(0.4),
+  /** A mistake is cleared (no longer reviewed) after this many correct reviews in a row; 0 = never. */
+  retireAfterCorrectInARow: z.number().int().min(0).max(20).default(2),
 });
 
 export const SelectionSettings = z.object({

@@ -1,9 +1,13 @@
+import { importItems, importRoster, importSkills } from './imports';
 import { list } from './list';
 import { print } from './print';
 import { approve, compose, publish } from './workbooks';
 
 /** The one handler map: every use case by name. The CLI, the browser-mode HTTP API and Electron IPC are thin transports over it. */
 export const handlers = {
+  importItems,
+  importSkills,
+  importRoster,
   list,
   compose,
   approve,

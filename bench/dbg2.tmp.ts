@@ -1,0 +1,2 @@
+import { simulateArm } from '../src/domain/learning/cohortSim';
+simulateArm({ seed: 1, debug: true }, 'personalised');
