@@ -371,7 +371,7 @@ class EsclJobProducer implements SheetProducer {
     if (status === 404 || status === 410) this.jobGone = true;
     if ((status === 404 || status === 409) && this.pagesReceived > 0) {
       // the normal end; AirSane answers 409 once the feeder runs empty, then 404
-      return this.finish(scanError('FeederEmpty', 'The feeder is empty'));
+      return this.finish(scanError('FeederEmpty', feeder ? 'The feeder is empty' : 'The flatbed page is done'));
     }
     if (status === 409 && feeder) return this.finish(scanError('FeederEmpty', 'The feeder is empty'));
     const fromAdf = feeder ? await adfVerdict(this.root, this.settings) : undefined;

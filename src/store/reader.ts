@@ -123,6 +123,13 @@ export class StationReader {
     ).map((r) => ({ id: r.id, setId: r.set_id, studentId: r.student_id, tier: r.tier, minutes: r.minutes, itemsJson: r.items_json }));
   }
 
+  workbook(id: string): WorkbookRow | null {
+    const r = this.db.prepare('SELECT id, set_id, student_id, tier, minutes, items_json FROM workbooks WHERE id = ?').get(id) as
+      | { id: string; set_id: string; student_id: string; tier: string; minutes: number; items_json: string }
+      | undefined;
+    return r ? { id: r.id, setId: r.set_id, studentId: r.student_id, tier: r.tier, minutes: r.minutes, itemsJson: r.items_json } : null;
+  }
+
   printedPage(pageId: string): PrintedPage | null {
     const r = this.db.prepare('SELECT page_json FROM printed_pages WHERE page_id = ?').get(pageId) as { page_json: string } | undefined;
     return r ? (JSON.parse(r.page_json) as PrintedPage) : null;

@@ -30,6 +30,11 @@ export class StationWriter extends StationReader {
     return this.db.transaction(fn)();
   }
 
+  /** After a stack: fold the WAL back into the database file and truncate it. */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   setMeta(key: string, value: string): void {
     this.db.prepare('INSERT INTO station_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }

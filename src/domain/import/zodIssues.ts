@@ -103,7 +103,7 @@ export function describeZodIssue(issue: ZodIssueLike, input: unknown, style: Sty
       if (issue.origin === 'array' || issue.origin === 'set') {
         const n = Array.isArray(value) ? value.length : 0;
         const what = custom ?? `at least ${min} entr${min === 1 ? 'y' : 'ies'}`;
-        return p(`has ${n} entr${n === 1 ? 'y' : 'ies'} but needs ${what}`, `add ${what}`);
+        return p(n === 0 ? `is empty, but needs ${what}` : `has ${n} entr${n === 1 ? 'y' : 'ies'} but needs ${what}`, `add ${what}`);
       }
       return p(
         `${quote(value)} is too small: it must be ${inclusive ? 'at least' : 'more than'} ${min}`,

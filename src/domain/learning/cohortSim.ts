@@ -10,7 +10,7 @@ import { selectNextDay } from './nextDay';
 import { emptyReviewState, updateReviews, type ReviewState } from './review';
 import { DEFAULT_LEARNING_SETTINGS, type LearningSettings } from './settings';
 import { generateBank, normal } from './testing/bankGenerator';
-import { G7_MATH_SKILLS } from './testing/g7MathGraph';
+import { G7_MATH_SKILLS, G7_RATIONAL_UNIT } from './testing/g7MathGraph';
 
 /**
  * A seeded synthetic cohort for comparing uniform class worksheets with personalised workbooks.
@@ -82,6 +82,14 @@ export type CohortConfig = {
   /** Minutes another subject books per student per day: uniform in [min, max]. */
   readonly otherSubjectMinutes?: readonly [number, number];
   readonly learner?: Partial<LearnerParams>;
+  /**
+   * How the uniform arm paces the unit. 'calendar' (default): a teacher's plan, each unit skill in
+   * topological order gets an equal share of the first `calendarShare` of the days (today's skill
+   * plus yesterday's), then the class reviews the skills it is weakest on. 'class_mastery': the class
+   * moves on when `selection.uniformClassMasteredShare` of it has mastered a skill (model estimate).
+   */
+  readonly uniformPacing?: 'calendar' | 'class_mastery';
+  readonly calendarShare?: number;
   readonly debug?: boolean;
 };
 
@@ -176,7 +184,9 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
   const lp = makeLearner(config.learner);
   const skills = config.skills ?? G7_MATH_SKILLS;
   const graph = skillGraph(skills);
-  const unit = config.unitSkills ?? graph.order.filter((id) => graph.byId.get(id)?.grade === (config.grade ?? 7));
+  const unit = [...(config.unitSkills ?? (config.skills ? graph.order.filter((id) => graph.byId.get(id)?.grade === (config.grade ?? 7)) : G7_RATIONAL_UNIT))].sort(
+    (a, b) => (graph.rank.get(a) ?? 0) - (graph.rank.get(b) ?? 0),
+  );
   const grade = config.grade ?? 7;
   const subject = skills[0]?.subject ?? 'math';
   const caps = config.caps ?? DEFAULT_WORKLOAD_CAPS;
@@ -208,8 +218,20 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
   const unitMastered = (st: Student) => unit.every((k) => (st.level.get(k) ?? -Infinity) >= lp.masteryTheta);
   for (const st of students) if (unitMastered(st)) toMastery.set(st.id, 0);
 
+  const calendarDays = Math.max(1, Math.round(days.length * (config.calendarShare ?? 0.75)));
+  const classSkills = (d: number): string[] | undefined => {
+    if (arm !== 'uniform' || (config.uniformPacing ?? 'calendar') !== 'calendar') return undefined;
+    if (d >= calendarDays) {
+      // Review days: the skills the class is weakest on (mean model p).
+      const meanP = (k: string) => students.reduce((s, st) => s + masteryOf(mastery, st.id, k, settings).p, 0) / students.length;
+      return [...unit].sort((a, b) => meanP(a) - meanP(b)).slice(0, settings.selection.maxSkillsPerDay);
+    }
+    const i = Math.min(unit.length - 1, Math.floor((d * unit.length) / calendarDays));
+    return i > 0 ? [unit[i] as string, unit[i - 1] as string] : [unit[0] as string];
+  };
+
   let prevDate: string | null = null;
-  for (const date of days) {
+  for (const [dayIndex, date] of days.entries()) {
     // Forgetting over the calendar days since the last school day.
     if (prevDate) {
       const gap = Math.max(1, daysBetween(prevDate, date));
@@ -241,6 +263,7 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
       ledgers,
       seed: `${config.seed}|${arm}`,
       settings,
+      ...(classSkills(dayIndex) ? { uniformSkills: classSkills(dayIndex) as string[] } : {}),
       caps,
     });
     if (!plans.ok) throw new Error(`selection failed: ${JSON.stringify(plans.error)}`);

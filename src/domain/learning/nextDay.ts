@@ -40,6 +40,12 @@ export type NextDayInput = {
   /** Ledger entries of this workbook set are being replaced, so they are not counted as booked. */
   readonly workbookSetId?: string;
   readonly overrides?: TeacherOverrides;
+  /**
+   * Uniform mode only: the skills of today's class sheet (the teacher's lesson plan), in order.
+   * Without it the class moves through the unit in topological order, on to the next skill once
+   * `selection.uniformClassMasteredShare` of the class has mastered it.
+   */
+  readonly uniformSkills?: readonly string[];
   readonly seed: number | string;
   readonly settings?: LearningSettings;
   readonly caps?: WorkloadCaps;
@@ -319,7 +325,8 @@ function uniformList(ctx: Ctx, tier: Tier): { item: BankItem; skillId: string; r
   const order = [...input.unitSkills].sort((a, b) => (ctx.graph.rank.get(a) ?? 0) - (ctx.graph.rank.get(b) ?? 0));
   const share = (skill: string) =>
     students.length === 0 ? 0 : students.filter((s) => masteryOf(input.mastery, s.id, skill, settings).mastered).length / students.length;
-  const open = order.filter((s) => share(s) < settings.selection.uniformClassMasteredShare);
+  const planned = input.uniformSkills?.filter((s) => ctx.graph.byId.has(s));
+  const open = planned?.length ? planned : order.filter((s) => share(s) < settings.selection.uniformClassMasteredShare);
   const maintain = open.length === 0;
   const skills = (maintain ? [...order].sort((a, b) => share(a) - share(b)) : open)
     .filter((s) => TIER_ORDER.some((t) => itemsFor(ctx.bank, s, t).some((i) => !ctx.classExcluded.has(i.id))))
@@ -374,7 +381,7 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
   if (!isIsoDate(input.date)) return err({ kind: 'invalid_date', date: input.date });
   if (input.unitSkills.length === 0) return err({ kind: 'empty_unit' });
   const graph = 'rank' in input.skills ? input.skills : skillGraph(input.skills);
-  for (const s of input.unitSkills) if (!graph.byId.has(s)) return err({ kind: 'unknown_unit_skill', skillId: s });
+  for (const s of [...input.unitSkills, ...(input.uniformSkills ?? [])]) if (!graph.byId.has(s)) return err({ kind: 'unknown_unit_skill', skillId: s });
   const bank = 'byId' in input.bank ? input.bank : indexBank(input.bank, input.subject);
   const classExcluded = new Set<string>();
   const excludedFor = new Map<string, Set<string>>();

@@ -30,4 +30,8 @@ export const G7_MATH_SKILLS: readonly Skill[] = [
   s('g7.eq.apply', '一元一次方程的应用', 'word problems with linear equations', ['g7.eq.solve', 'g7.rat.mixed']),
 ];
 
-export const G7_MATH_UNIT: readonly string[] = G7_MATH_SKILLS.map((k) => k.id);
+/** Every skill of the graph. */
+export const G7_MATH_ALL: readonly string[] = G7_MATH_SKILLS.map((k) => k.id);
+
+/** Chapter 1, rational numbers (9 skills): about four weeks of lessons, the simulator's default unit. */
+export const G7_RATIONAL_UNIT: readonly string[] = G7_MATH_ALL.filter((id) => id.startsWith('g7.rat.'));

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { GradingSettings } from '../domain/grading';
+import { err, ok, type Result } from '../domain/result';
+import type { ScannedImageRow, StationWriter } from '../store';
+import { gradePage, type FieldReading } from './gradePage';
+import { describeStoreError, storeImageDurably, type StoreImageError } from './imageStore';
+
+/** What a reader (a worker in the pool) returns for one stored image. Serialisable. */
+export type ReadOutcome =
+  | { ok: true; pageId: string; layoutVersion: string; orientation: number; fields: FieldReading[]; ms: number }
+  | { ok: false; reason: string; detail: string; pageId?: string; ms: number };
+
+export type PageReader = {
+  read(job: { path: string; sha256: string; mediaType: string }): Promise<ReadOutcome>;
+  close(): Promise<void>;
+};
+
+export type IncomingImage = { bytes: Uint8Array; mediaType: string; sheetIndex?: number; side?: 'front' | 'back' };
+
+export type ScanEvent =
+  | { type: 'scanned'; imageId: number; sheetIndex?: number; side?: string }
+  | { type: 'read'; imageId: number; pageId: string | null; ms: number }
+  | { type: 'graded'; imageId: number; pageId: string; responses: number; reviews: number }
+  | { type: 'problem'; imageId: number; kind: 'refused' | 'duplicate' | 'failed' | 'blank_back'; detail: string }
+  | { type: 'stopped'; reason: string };
+
+export type SessionOptions = {
+  store: StationWriter;
+  dataDir: string;
+  reader: PageReader;
+  grading: GradingSettings;
+  actor: string;
+  clock: () => Date;
+  /** Reads in flight at once (about two per worker keeps the pool busy). */
+  maxInFlight?: number;
+  /** A re-scan of a page already read replaces the earlier read (kept in the audit log); otherwise it is reported as a duplicate. */
+  rescan?: boolean;
+  onEvent?: (e: ScanEvent) => void;
+};
+
+export type SessionSummary = { sessionId: string; stored: number; graded: number; needsReview: number; refused: number; duplicates: number; failed: number; blankBacks: number };
+
+/**
+ * A scan session: every image is stored durably and gets a row before it is queued; readers run in
+ * the pool; this (single) writer grades. Rows are the unit of work, so a crash resumes from them.
+ */
+export class ScanSession {
+  readonly id: string;
+  private inFlight = new Set<Promise<void>>();
+  private paused = false;
+  private cancelled = false;
+  private readonly summary: SessionSummary;
+  private resumeWaiters: (() => void)[] = [];
+
+  constructor(private readonly o: SessionOptions, source = 'scanner', id?: string) {
+    this.id = id ?? `SS-${randomUUID().slice(0, 8)}`;
+    this.summary = { sessionId: this.id, stored: 0, graded: 0, needsReview: 0, refused: 0, duplicates: 0, failed: 0, blankBacks: 0 };
+    if (!id) o.store.scans.startSession(this.id, source);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+    for (const w of this.resumeWaiters.splice(0)) w();
+  }
+  cancel(): void {
+    this.cancelled = true;
+    this.resume();
+  }
+
+  /** Re-queues every stored image that was never read (after a crash or power cut). */
+  async resumeQueued(): Promise<number> {
+    const rows = this.o.store.scans.queuedImages();
+    for (const row of rows) await this.enqueue(row);
+    return rows.length;
+  }
+
+  /** Pulls images from a source until it ends, the session is cancelled, or storing fails. */
+  async ingest(source: AsyncIterable<IncomingImage>): Promise<Result<SessionSummary, string>> {
+    for await (const image of source) {
+      if (this.paused) await new Promise<void>((r) => this.resumeWaiters.push(r));
+      if (this.cancelled) break;
+      const stored = this.store(image);
+      if (!stored.ok) {
+        const message = describeStoreError(stored.error);
+        this.o.onEvent?.({ type: 'stopped', reason: message });
+        await this.drain();
+        this.o.store.scans.endSession(this.id, 'failed', message);
+        return err(message);
+      }
+      if (stored.value) await this.enqueue(stored.value);
+    }
+    await this.drain();
+    this.o.store.scans.endSession(this.id, this.cancelled ? 'cancelled' : 'finished');
+    this.o.store.checkpoint();
+    return ok({ ...this.summary });
+  }
+
+  /** Stores one image durably and inserts its row. Returns the row to read, or null when these bytes were already handled. */
+  store(image: IncomingImage): Result<ScannedImageRow | null, StoreImageError> {
+    const saved = storeImageDurably(join(this.o.dataDir, 'images'), image.bytes, image.mediaType);
+    if (!saved.ok) return saved;
+    const { row, isNew } = this.o.store.scans.insertImage({
+      sessionId: this.id, sha256: saved.value.sha256, path: saved.value.path, mediaType: image.mediaType, bytes: saved.value.bytes,
+      ...(image.sheetIndex !== undefined ? { sheetIndex: image.sheetIndex } : {}), ...(image.side ? { side: image.side } : {}),
+    });
+    this.summary.stored += isNew ? 1 : 0;
+    this.o.onEvent?.({ type: 'scanned', imageId: row.id, ...(image.sheetIndex !== undefined ? { sheetIndex: image.sheetIndex } : {}), ...(image.side ? { side: image.side } : {}) });
+    if (!isNew && row.status !== 'queued') {
+      this.summary.duplicates++;
+      this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'duplicate', detail: 'the same image was already stored and processed' });
+      return ok(null);
+    }
+    return ok(row);
+  }
+
+  private async enqueue(row: ScannedImageRow): Promise<void> {
+    const limit = this.o.maxInFlight ?? 4;
+    while (this.inFlight.size >= limit) await Promise.race(this.inFlight);
+    const task = this.process(row).finally(() => this.inFlight.delete(task));
+    this.inFlight.add(task);
+  }
+
+  async drain(): Promise<void> {
+    while (this.inFlight.size) await Promise.race(this.inFlight);
+  }
+
+  private async process(row: ScannedImageRow): Promise<void> {
+    let outcome: ReadOutcome;
+    try {
+      outcome = await this.o.reader.read({ path: row.path, sha256: row.sha256, mediaType: row.mediaType });
+    } catch (e) {
+      this.o.store.scans.markFailed(row.id, (e as Error).message);
+      this.summary.failed++;
+      this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'failed', detail: (e as Error).message });
+      return;
+    }
+    this.o.onEvent?.({ type: 'read', imageId: row.id, pageId: outcome.ok ? outcome.pageId : null, ms: outcome.ms });
+    this.record(row, outcome);
+  }
+
+  /** The single writer's step: decide the outcome of a read and store it exactly once. */
+  private record(row: ScannedImageRow, outcome: ReadOutcome): void {
+    const { store } = this.o;
+    const at = this.o.clock().toISOString();
+    const readJson = JSON.stringify(outcome);
+    if (!outcome.ok) {
+      store.scans.recordOutcome(row.id, { kind: 'refused', reason: outcome.reason, detail: outcome.detail, readJson }, this.o.actor, at);
+      this.summary.refused++;
+      this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'refused', detail: `${outcome.reason}: ${outcome.detail}` });
+      return;
+    }
+    const page = store.printedPage(outcome.pageId);
+    if (!page) {
+      store.scans.recordOutcome(row.id, { kind: 'refused', reason: 'unknown_page', detail: `page ${outcome.pageId} is not known here`, readJson }, this.o.actor, at);
+      this.summary.refused++;
+      return;
+    }
+    if (page.kind === 'blank_back') {
+      store.scans.recordOutcome(row.id, { kind: 'blank_back', pageId: page.pageId, readJson }, this.o.actor, at);
+      this.summary.blankBacks++;
+      this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'blank_back', detail: `blank back of ${page.studentId} page ${page.pageNumber}` });
+      return;
+    }
+    const earlier = store.scans.gradedImageOfPage(page.pageId);
+    if (earlier && earlier.sha256 !== row.sha256 && !this.o.rescan) {
+      store.scans.recordOutcome(row.id, { kind: 'duplicate', pageId: page.pageId, detail: `page ${page.pageId} was already read from image #${earlier.id}; use --rescan to replace it`, readJson }, this.o.actor, at);
+      this.summary.duplicates++;
+      this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'duplicate', detail: `page ${page.pageId} already read` });
+      return;
+    }
+    const workbook = store.workbook(page.workbookId);
+    const versions = new Map<string, number>(workbook ? (JSON.parse(workbook.itemsJson) as { itemId: string; itemVersion: number }[]).map((e) => [e.itemId, e.itemVersion]) : []);
+    const date = workbook ? (store.workbookSet(workbook.setId)?.date ?? at.slice(0, 10)) : at.slice(0, 10);
+    const graded = gradePage(page, outcome.fields, (id) => store.item(id, versions.get(id)), this.o.grading, date);
+    const applied = store.scans.recordOutcome(row.id, { kind: 'graded', pageId: page.pageId, replaceEarlier: !!earlier && !!this.o.rescan, responses: graded.responses, readJson }, this.o.actor, at);
+    if (!applied.applied) return;
+    if (applied.reviews > 0) this.summary.needsReview++;
+    else this.summary.graded++;
+    this.o.onEvent?.({ type: 'graded', imageId: row.id, pageId: page.pageId, responses: applied.responses, reviews: applied.reviews });
+  }
+}

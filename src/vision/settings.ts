@@ -1,0 +1,143 @@
+import { z } from 'zod';
+
+/**
+ * Every threshold of the reader, with its default, in exactly one place. Stages take the parsed
+ * object; nothing in vision keeps a literal threshold of its own. Parse a partial object to
+ * override a few values: `VisionSettings.parse({ bubbles: { definite: 0.5 } })`.
+ */
+
+/** A marked / marginal decision band over calibrated fill (0 = paper, 1 = ink). */
+const band = (definite: number, marginal: number, erasureRatio: number) =>
+  z
+    .object({
+      /** At or above: marked. */
+      definite: z.number().min(0).max(1).default(definite),
+      /** At or above (and below definite): marginal → review, unless it is an erasure. */
+      marginal: z.number().min(0).max(1).default(marginal),
+      /**
+       * A marginal target next to a definite one in the same field counts as erased (not a mark)
+       * when its fill is at most this fraction of the strongest mark's fill.
+       */
+      erasureRatio: z.number().min(0).max(1).default(erasureRatio),
+    })
+    .refine((b) => b.marginal <= b.definite, { message: 'marginal must be <= definite', path: ['marginal'] });
+
+export const VisionSettings = z.object({
+  decode: z
+    .object({
+      /** The reduced image (marks, blank check, QR fallback) is the full image box-filtered by this. */
+      reduceFactor: z.number().int().min(1).max(4).default(2),
+      /** Used when the file's density is implausible and the size gives no better guess. */
+      defaultDpi: z.number().min(50).max(1200).default(300),
+      minPlausibleDpi: z.number().default(100),
+      maxPlausibleDpi: z.number().default(1200),
+    })
+    .prefault({}),
+  blank: z
+    .object({
+      /** A pixel this many grey levels below paper white counts as ink for the blank-page check. */
+      inkContrast: z.number().min(1).max(255).default(90),
+      /** A page with less than this fraction of ink pixels is blank. */
+      maxInkFraction: z.number().min(0).max(1).default(0.0015),
+      /** Percentile of the page histogram taken as paper white. */
+      paperPercentile: z.number().min(0.5).max(1).default(0.9),
+    })
+    .prefault({}),
+  marks: z
+    .object({
+      /** Side of the square searched in each image corner. */
+      searchWindowMm: z.number().min(20).max(150).default(80),
+      /** Nominal sides of the small marks and of the larger top-left mark (before the page is known). */
+      smallMarkMm: z.number().min(2).default(5),
+      largeMarkMm: z.number().min(2).default(8),
+      /** A candidate's side must lie within [low × small, high × large]. */
+      sizeToleranceLow: z.number().min(0.2).max(1).default(0.6),
+      sizeToleranceHigh: z.number().min(1).max(3).default(1.4),
+      /** Area over the minimum-area enclosing rectangle; a solid square is ~1, a disc 0.785. */
+      minFill: z.number().min(0).max(1).default(0.86),
+      /** Long over short side of that rectangle. */
+      maxAspect: z.number().min(1).default(1.3),
+      /** Otsu class means must be at least this far apart in a corner window. */
+      minContrast: z.number().min(1).max(255).default(60),
+      /** The largest mark must be this much larger (side ratio) than the next, to know the orientation. */
+      minLargeToSmallRatio: z.number().min(1).default(1.25),
+    })
+    .prefault({}),
+  geometry: z
+    .object({
+      /** The homography's scale at the page centre may differ from the file's dpi by this fraction. */
+      maxScaleDeviation: z.number().min(0).max(1).default(0.2),
+      /** A measured mark side may differ from the stored side (mapped to px) by this fraction. */
+      maxMarkSizeDeviation: z.number().min(0).max(1).default(0.35),
+      /** The decoded QR's centre may lie this far from where the stored layout puts it. */
+      maxQrOffsetMm: z.number().min(0).default(6),
+    })
+    .prefault({}),
+  qr: z
+    .object({
+      /**
+       * Where to look for the QR before the page is known: a rectangle in mm relative to the
+       * top-right mark's centre, page axes (x right, y down). The default layout puts the QR at
+       * x −35..−15, y −6..14 from that mark.
+       */
+      searchFromTopRightMarkMm: z
+        .object({ x: z.number(), y: z.number(), w: z.number().positive(), h: z.number().positive() })
+        .default({ x: -48, y: -12, w: 44, h: 34 }),
+      /** Try the whole reduced page when the crop gives nothing. */
+      fullPageFallback: z.boolean().default(true),
+      /** When marks are missing, look for a QR on the whole page to name the failure better. */
+      probeWhenMarksMissing: z.boolean().default(true),
+    })
+    .prefault({}),
+  fill: z
+    .object({
+      /** Fill is measured inside this fraction of a target's radius (keeps the printed outline out). */
+      innerRadiusFactor: z.number().min(0.2).max(0.95).default(0.7),
+      /** Search ± this far for the best-aligned position of a field's outlines. */
+      searchMm: z.number().min(0).max(3).default(1),
+      searchStepMm: z.number().positive().default(0.25),
+      /** The reference ring for alignment and local paper white sits this far outside the outline. */
+      outerRingMm: z.number().positive().default(0.5),
+      /** Percentile of the outer-ring samples taken as local paper white. */
+      localPaperPercentile: z.number().min(0.5).max(1).default(0.75),
+      /** A local paper level darker than the page's by more than this is not trusted. */
+      localPaperMaxDrop: z.number().min(0).max(255).default(40),
+      /** Ink must be at least this much darker than paper for calibration to make sense. */
+      minInkContrast: z.number().min(1).max(255).default(60),
+      /** At most this many targets of a field are used to find its alignment. */
+      maxAlignTargets: z.number().int().min(1).default(16),
+    })
+    .prefault({}),
+  bubbles: band(0.4, 0.16, 0.55).prefault({}),
+  /** Score boxes are ticked, not filled: a tick covers far less of a box than a filled bubble. */
+  score: band(0.14, 0.07, 0.55).prefault({}),
+  handwriting: z
+    .object({
+      /** Boxes are cropped this far inside their printed border. */
+      insetMm: z.number().min(0).default(0.8),
+      /** A box with less than this fraction of ink pixels is empty. */
+      minInkFraction: z.number().min(0).max(1).default(0.015),
+      /** A pixel counts as ink at this calibrated darkness. */
+      inkDarkness: z.number().min(0).max(1).default(0.5),
+    })
+    .prefault({}),
+  ocr: z
+    .object({
+      /** Below this confidence (0..100, tesseract's scale) a character goes to review. */
+      minConfidence: z.number().min(0).max(100).default(60),
+      /** Best minus second candidate (0..100) below this goes to review. */
+      minMargin: z.number().min(0).max(100).default(15),
+      /** Page segmentation mode for one comb box. */
+      charPsm: z.enum(['7', '8', '10']).default('10'),
+      /** What happens to write-in boxes: measure ink only (fast), or also OCR their text. */
+      writeIn: z.enum(['ink_only', 'ocr']).default('ink_only'),
+      /** Characters allowed in text combs. */
+      textWhitelist: z.string().default('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ=+-./'),
+      digitWhitelist: z.string().default('0123456789-./'),
+    })
+    .prefault({}),
+});
+export type VisionSettings = z.infer<typeof VisionSettings>;
+export type FillBand = VisionSettings['bubbles'];
+
+export const DEFAULT_VISION_SETTINGS: VisionSettings = VisionSettings.parse({});
