@@ -33,14 +33,14 @@ export class StabilityTracker {
 
   constructor(private readonly stableForMs: number) {}
 
-  /** Records a check; true when the file is complete. */
-  observe(name: string, observation: FileObservation, nowMs: number): boolean {
+  /** Records a check: `changed` (new, or still growing), `waiting` (unchanged, not long enough) or `complete`. */
+  observe(name: string, observation: FileObservation, nowMs: number): 'changed' | 'waiting' | 'complete' {
     const previous = this.seen.get(name);
     if (previous === undefined || previous.size !== observation.size || previous.mtimeMs !== observation.mtimeMs) {
       this.seen.set(name, { ...observation, since: nowMs });
-      return false;
+      return 'changed';
     }
-    return observation.size > 0 && nowMs - previous.since >= this.stableForMs;
+    return observation.size > 0 && nowMs - previous.since >= this.stableForMs ? 'complete' : 'waiting';
   }
 
   forget(name: string): void {

@@ -214,10 +214,9 @@ class HotFolderProducer implements SheetProducer {
       if (info === undefined || !info.isFile()) continue;
       const key = takenKey(name, info);
       if (this.ledger.has(key) || this.skip.has(key)) continue;
-      if (!this.tracker.observe(name, info, now)) {
-        this.lastActivity = now; // arriving or growing: keep the batch open
-        continue;
-      }
+      const state = this.tracker.observe(name, info, now);
+      if (state === 'changed') this.lastActivity = now; // arriving or growing: keep the batch open
+      if (state !== 'complete') continue;
       this.tracker.forget(name);
       this.ledger.add(key);
       this.lastActivity = Date.now();

@@ -3,6 +3,7 @@ import { CliFailure, dataDirOf, emit, station, stdio, unwrap, type CliIO } from 
 import { registerImportCommands } from './commands/imports';
 import { registerWorkbookCommands } from './commands/workbooks';
 import { initDataDir } from './context';
+import { runDemo } from './demo';
 import { invoke } from './invoke';
 
 function buildProgram(io: CliIO): Command {
@@ -44,6 +45,13 @@ function buildProgram(io: CliIO): Command {
           ? `no ${what} yet`
           : rows.map((r) => Object.entries(r).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join('  ')).join('\n'),
       );
+    });
+
+  program
+    .command('demo')
+    .description('run the whole loop on the embedded demo class (what `npm start` does without a display)')
+    .action(async (_o: unknown, cmd: Command) => {
+      await runDemo(dataDirOf(cmd), io);
     });
 
   registerImportCommands(program, io);

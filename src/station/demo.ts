@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CliIO } from './cliSupport';
+import { initDataDir, openStation, REPO_ROOT, type StationContext } from './context';
+import { invoke } from './invoke';
+
+const DEMO = join(REPO_ROOT, 'fixtures', 'demo');
+
+export type DemoStep = { name: string; run: (ctx: StationContext, state: DemoState, io: CliIO) => Promise<void> };
+export type DemoState = { date: string; outDir: string; setId?: string; jobId?: string; pdf?: string; files: Record<string, string> };
+
+async function must<T>(what: string, p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string; details?: string[] } }>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new Error(`${what}: ${r.error.message}${r.error.details ? `\n  ${r.error.details.slice(0, 5).join('\n  ')}` : ''}`);
+  return r.value;
+}
+
+export const DEMO_STEPS: DemoStep[] = [
+  {
+    name: 'import the demo school (skills, items, roster)',
+    run: async (ctx, _s, io) => {
+      for (const f of ['skills-math-g7.json', 'skills-math-g4.json']) await must('import skills', invoke(ctx, 'importSkills', { file: join(DEMO, f) }));
+      const items = await must('import items', invoke(ctx, 'importItems', { files: [join(DEMO, 'items-math-g7.json'), join(DEMO, 'items-math-g4.json')] }));
+      const roster = await must('import roster', invoke(ctx, 'importRoster', { paths: [join(DEMO, 'roster-classes.csv')] }));
+      io.out(`  items: ${items.added} new, ${items.unchanged} unchanged · roster: ${roster.classes} classes, ${roster.students} students`);
+    },
+  },
+  {
+    name: 'compose and approve tomorrow’s grade-7 maths workbooks (tiered, within the 90-minute cap)',
+    run: async (ctx, s, io) => {
+      const existing = ctx.store.workbookSetsOn('7A', s.date).find((w) => w.status === 'approved' && w.subject === 'math');
+      if (existing) {
+        s.setId = existing.id;
+        io.out(`  already approved: ${existing.id}`);
+        return;
+      }
+      const students = ctx.store.students('7A');
+      const tiersByStudent = Object.fromEntries(students.map((st, i) => [st.id, i % 5 === 0 ? 'basic' : i % 5 === 4 ? 'stretch' : 'core'] as const));
+      const c = await must('compose', invoke(ctx, 'compose', { classId: '7A', subject: 'math', date: s.date, minutes: 20, tier: 'core', tiersByStudent, seed: 'demo' }));
+      await must('approve', invoke(ctx, 'approve', { setId: c.setId }));
+      s.setId = c.setId;
+      io.out(`  set ${c.setId}: ${c.students} students, ${c.minutes.min}–${c.minutes.max} min each`);
+    },
+  },
+  {
+    name: 'print the class as one PDF, plus the answer key',
+    run: async (ctx, s, io) => {
+      const pdf = join(s.outDir, `workbooks-7A-${s.date}.pdf`);
+      const key = join(s.outDir, `answer-key-7A-${s.date}.pdf`);
+      const p = await must('print', invoke(ctx, 'print', { setId: s.setId!, out: pdf, answerKey: key, layoutJson: join(s.outDir, `layout-7A-${s.date}.json`) }));
+      s.jobId = p.jobId;
+      s.pdf = pdf;
+      s.files.workbooks = pdf;
+      s.files.answerKey = key;
+      io.out(`  ${p.pages} pages for ${p.students} students`);
+    },
+  },
+];
+
+/** `npm start` without a display: runs the whole loop on the embedded demo class, as far as it is built. */
+export async function runDemo(dataDir: string, io: CliIO, steps: DemoStep[] = DEMO_STEPS): Promise<DemoState> {
+  const fresh = !existsSync(join(dataDir, 'settings.json'));
+  if (fresh) {
+    const made = initDataDir(dataDir, 'DEMO');
+    if (!made.ok) throw new Error(made.error);
+  }
+  const opened = openStation(dataDir);
+  if (!opened.ok) throw new Error(opened.error);
+  const ctx = opened.value;
+  const state: DemoState = { date: '2026-11-25', outDir: join(dataDir, 'out'), files: {} };
+  io.out(`PaperLoop demo — station data in ${dataDir}${fresh ? ' (new)' : ''}`);
+  for (const [i, step] of steps.entries()) {
+    io.out(`[${i + 1}/${steps.length}] ${step.name}`);
+    const t0 = performance.now();
+    await step.run(ctx, state, io);
+    io.out(`  done in ${Math.round(performance.now() - t0)} ms`);
+  }
+  io.out('\nWhere things are:');
+  for (const [what, path] of Object.entries(state.files)) io.out(`  ${what.padEnd(18)} ${path}`);
+  ctx.db.close();
+  return state;
+}
