@@ -35,7 +35,7 @@ export const ModelParams = z.object({
   /** Variance added per calendar day between two observations of a skill (forgetting drift). */
   thetaDriftPerDay: z.number().min(0).max(1).default(0.02),
   /** Variance added before each observation (students learn while they practise: keeps K up). */
-  thetaDriftPerObservation: z.number().min(0).max(2).default(0.05),
+  thetaDriftPerObservation: z.number().min(0).max(2).default(0.15),
   /** Prior variance of a bank difficulty (how much we trust the author's `difficulty`). */
   itemPriorVariance: z.number().positive().max(10).default(0.1),
   /** Floor of an item's difficulty variance (its smallest K). */
@@ -52,7 +52,7 @@ export const MasterySettings = z.object({
   /** "Mastered" needs p at least this … */
   masteredP: probability.default(0.8),
   /** … and an uncertainty (SD of theta, logits) at most this. */
-  masteredMaxUncertainty: z.number().positive().max(5).default(0.9),
+  masteredMaxUncertainty: z.number().positive().max(5).default(1.0),
 });
 
 export const FringeSettings = z.object({
