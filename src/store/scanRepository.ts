@@ -245,3 +245,21 @@ export class ScanRepository {
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 }
+
+export type IntegrityImage = { imageId: number; status: string; pageId: string | null; reason: string | null; sessionId: string | null };
+
+/** Every image of the sessions that scanned at least one page of a print job, for the stack integrity report. */
+export function imagesForJob(db: Db, jobId: string): { pages: { pageId: string; studentId: string; pageNumber: number; kind: string }[]; images: IntegrityImage[] } {
+  const pages = db.prepare('SELECT page_id AS pageId, student_id AS studentId, page_number AS pageNumber, kind FROM printed_pages WHERE job_id = ? ORDER BY rowid').all(jobId) as {
+    pageId: string; studentId: string; pageNumber: number; kind: string;
+  }[];
+  const images = db
+    .prepare(
+      `SELECT id AS imageId, status, page_id AS pageId, reason, session_id AS sessionId FROM scanned_images
+       WHERE session_id IN (SELECT DISTINCT session_id FROM scanned_images WHERE page_id IN (SELECT page_id FROM printed_pages WHERE job_id = ?))
+          OR page_id IN (SELECT page_id FROM printed_pages WHERE job_id = ?)
+       ORDER BY id`,
+    )
+    .all(jobId, jobId) as IntegrityImage[];
+  return { pages, images };
+}

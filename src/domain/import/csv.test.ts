@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCsv, parseCsv, readCsvRecords, readCsvTable } from './csv';
+import { csvField, formatCsv, parseCsv, readCsvRecords, readCsvTable } from './csv';
 import { applyMutations, expectCleanResult, mutationsArb, RUNS } from './testSupport';
 
 const F = 'data.csv';
@@ -73,17 +73,21 @@ describe('CSV properties', () => {
     .array(fc.array(cell, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 8 })
     .map((rs) => rs.filter((r) => !(r.length === 1 && (r[0] ?? '').trim() === '')));
 
-  it('reads back what formatCsv writes, with the right starting line for every record (CRLF, LF, with and without a final newline)', () => {
+  it('formatCsv writes CRLF records that read back', () => {
+    expect(formatCsv([['a', 'b,c'], ['"q"', '']])).toBe('a,"b,c"\r\n"""q""",\r\n');
+    expect(fields(formatCsv([['a', 'b,c'], ['"q"', '']]))).toEqual([['a', 'b,c'], ['"q"', '']]);
+  });
+
+  it('reads back what it writes, with the right starting line for every record (CRLF, LF, with and without a final newline)', () => {
     fc.assert(
       fc.property(recordsArb, fc.constantFrom('\r\n', '\n'), fc.boolean(), (records, eol, finalNewline) => {
-        const lineTexts = formatCsv(records).split('\r\n').slice(0, -1);
-        // formatCsv joins with CRLF; rebuild with the chosen line end (line ends inside quotes stay as they are)
-        const text = lineTexts.join(eol) + (finalNewline ? eol : '');
+        const recordTexts = records.map((r) => r.map(csvField).join(','));
+        const text = recordTexts.join(eol) + (finalNewline ? eol : '');
         const parsed = readCsvRecords(text, F);
         expect(parsed.issues).toEqual([]);
         expect(parsed.records.map((r) => r.fields)).toEqual(records);
         let offset = 0;
-        const expectedLines = lineTexts.map((l) => {
+        const expectedLines = recordTexts.map((l) => {
           const line = 1 + (text.slice(0, offset).match(/\r\n|\r|\n/g)?.length ?? 0);
           offset += l.length + eol.length;
           return line;

@@ -1,6 +1,7 @@
 import { importItems, importRoster, importSkills } from './imports';
 import { list } from './list';
 import { print } from './print';
+import { integrity, regrade, resolve, reviewQueue } from './review';
 import { approve, compose, publish } from './workbooks';
 
 /** The one handler map: every use case by name. The CLI, the browser-mode HTTP API and Electron IPC are thin transports over it. */
@@ -13,6 +14,10 @@ export const handlers = {
   approve,
   publish,
   print,
+  reviewQueue,
+  resolve,
+  regrade,
+  integrity,
 } as const;
 export type HandlerName = keyof typeof handlers;
 export type { HandlerError } from './types';

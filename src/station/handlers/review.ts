@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { gradeAnswer } from '../../domain/grading';
+import { stackIntegrity } from '../../domain/integrity';
+import { ok } from '../../domain/result';
+import { imagesForJob } from '../../store';
+import { defineHandler, fail } from './types';
+
+export const reviewQueue = defineHandler(z.object({}), async (ctx) => ok(ctx.store.scans.openReviews()));
+
+/** A teacher's decision on a read: stored as an override (who, when), the original read kept. */
+export const resolve = defineHandler(
+  z.object({ responseId: z.number().int(), answer: z.string().nullable().optional(), score: z.number().min(0).optional(), note: z.string().optional() }),
+  async (ctx, input) => {
+    const response = ctx.store.scans.response(input.responseId);
+    if (!response) return fail('unknown_response', `response ${input.responseId} not found. Fix: see "paperloop review --json".`);
+    const item = ctx.store.item(response.itemId, response.itemVersion);
+    if (!item) return fail('unknown_item', `item ${response.itemId} v${response.itemVersion} is missing from the bank.`);
+    if (input.answer === undefined && input.score === undefined) return fail('bad_input', 'give --answer (what the student marked) or --score (points to award).');
+    const answer = input.answer === undefined ? response.answer : input.answer;
+    const graded = gradeAnswer(item, answer, ctx.settings);
+    const score = input.score ?? graded.score;
+    if (score > graded.maxScore) return fail('bad_input', `score ${score} is above the item's maximum ${graded.maxScore}.`);
+    ctx.store.scans.override(input.responseId, ctx.actor, ctx.clock().toISOString(), answer, score, input.score !== undefined ? score === graded.maxScore : graded.correct, input.note);
+    return ok({ responseId: input.responseId, answer, score, maxScore: graded.maxScore, by: ctx.actor });
+  },
+);
+
+/** After an answer key is corrected (a new item version), re-grades every machine-graded answer to it. */
+export const regrade = defineHandler(z.object({ itemId: z.string() }), async (ctx, { itemId }) => {
+  const item = ctx.store.item(itemId);
+  if (!item) return fail('unknown_item', `item ${itemId} is not in the bank.`);
+  let changed = 0;
+  const responses = ctx.store.scans.responsesToItem(itemId);
+  ctx.store.transaction(() => {
+    for (const r of responses) {
+      const g = gradeAnswer(item, r.answer, ctx.settings);
+      ctx.store.scans.regrade(r.id, item.version, g.score, g.correct);
+      changed++;
+    }
+    ctx.store.audit(ctx.actor, 'regrade', { itemId, version: item.version, responses: changed }, ctx.clock().toISOString());
+  });
+  return ok({ itemId, version: item.version, regraded: changed });
+});
+
+export const integrity = defineHandler(z.object({ setId: z.string() }), async (ctx, { setId }) => {
+  const jobs = ctx.store.printJobsForSet(setId);
+  if (jobs.length === 0) return fail('not_printed', `set ${setId} has not been printed. Fix: paperloop print --set ${setId} --out FILE.pdf`);
+  const reports = jobs.map((job) => {
+    const { pages, images } = imagesForJob(ctx.db, job.id);
+    return { jobId: job.id, kind: job.kind, ...stackIntegrity(pages, images) };
+  });
+  return ok({ setId, jobs: reports });
+});
