@@ -117,7 +117,20 @@ const names = (graph: SkillGraph, ids: readonly string[]): Reason => ({
   en: ids.map((id) => skillName(graph, id, 'en')).join(', '),
 });
 
-/** Student tier from mastery: mean p over the unit skills observed so far (core when none). */
+/** Tier for a mastery p: basic below `tierBasicBelowP`, stretch from `tierStretchFromP`, else core. */
+export function tierForP(p: number, settings: LearningSettings): Tier {
+  if (p < settings.selection.tierBasicBelowP) return 'basic';
+  if (p >= settings.selection.tierStretchFromP) return 'stretch';
+  return 'core';
+}
+
+/** The tier a student practises a skill at: from the skill's mastery p (core when tiering is off). */
+export function skillTier(state: MasteryState, studentId: string, skillId: string, settings: LearningSettings): Tier {
+  if (!settings.modules.tiering) return 'core';
+  return tierForP(masteryOf(state, studentId, skillId, settings).p, settings);
+}
+
+/** A student's overall tier: from the mean p over the unit skills observed so far (core when none). */
 export function tierFromMastery(state: MasteryState, studentId: string, unitSkills: readonly string[], settings: LearningSettings): Tier {
   let sum = 0;
   let n = 0;
@@ -127,11 +140,7 @@ export function tierFromMastery(state: MasteryState, studentId: string, unitSkil
     sum += m.p;
     n++;
   }
-  if (n === 0) return 'core';
-  const p = sum / n;
-  if (p < settings.selection.tierBasicBelowP) return 'basic';
-  if (p >= settings.selection.tierStretchFromP) return 'stretch';
-  return 'core';
+  return n === 0 ? 'core' : tierForP(sum / n, settings);
 }
 
 /** One student's workbook under construction: never lets the total pass the budget. */
@@ -292,7 +301,8 @@ function candidateReason(ctx: Ctx, studentId: string, c: Candidate): { reasonKey
   return { reasonKey: 'practice', reason: reasons.practice(names(g, [c.skillId])) };
 }
 
-function addPractice(ctx: Ctx, studentId: string, tier: Tier, sheet: Sheet, rng: Rng): void {
+function addPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, sheet: Sheet, rng: Rng): void {
+  const tierOf = (skillId: string) => forced ?? skillTier(ctx.input.mastery, studentId, skillId, ctx.settings);
   const { settings, input } = ctx;
   const fringe = fringeFor(input.mastery, studentId, input.unitSkills, ctx.graph, settings);
   const hasItems = (skillId: string) => TIER_ORDER.some((t) => itemsFor(ctx.bank, skillId, t).some((i) => !isExcluded(ctx, studentId, i.id)));
@@ -307,12 +317,12 @@ function addPractice(ctx: Ctx, studentId: string, tier: Tier, sheet: Sheet, rng:
       .sort((a, b) => a.p - b.p || (a.id < b.id ? -1 : 1))
       .slice(0, settings.selection.maxSkillsPerDay);
     for (const { id } of weakest)
-      lists.push({ skillId: id, ranked: rankItems(ctx, studentId, id, tier, rng), reasonKey: 'maintain', reason: reasons.maintain(names(ctx.graph, [id])) });
+      lists.push({ skillId: id, ranked: rankItems(ctx, studentId, id, tierOf(id), rng), reasonKey: 'maintain', reason: reasons.maintain(names(ctx.graph, [id])) });
   } else {
     for (const c of fringe.candidates) {
       if (lists.length >= settings.selection.maxSkillsPerDay) break;
       if (!hasItems(c.skillId)) continue;
-      lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tier, rng), ...candidateReason(ctx, studentId, c) });
+      lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tierOf(c.skillId), rng), ...candidateReason(ctx, studentId, c) });
     }
   }
   fillRoundRobin(sheet, lists, limit);
@@ -369,6 +379,15 @@ function uniformList(ctx: Ctx, tier: Tier): { item: BankItem; skillId: string; r
   return out;
 }
 
+/** The tier with the most practice minutes on a sheet (the badge printed on the workbook). */
+function mainTier(items: readonly ChosenItem[]): Tier | undefined {
+  const minutes = new Map<Tier, number>();
+  for (const i of items) if (i.reasonKey !== 'pinned') minutes.set(i.tier, (minutes.get(i.tier) ?? 0) + i.minutes);
+  let best: Tier | undefined;
+  for (const t of TIER_ORDER) if ((minutes.get(t) ?? 0) > (best ? (minutes.get(best) ?? 0) : 0)) best = t;
+  return best;
+}
+
 /**
  * Picks tomorrow's items for every student. Per student, within this subject's share of the day
  * (settings.selection.subjectMinutes, cut to the grade cap minus minutes booked by other
@@ -409,7 +428,7 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
     const noHomework = capMinutes === 0;
     const personal = settings.modules.personalisation;
     const forced = input.overrides?.tiers?.[student.id];
-    const tier: Tier = forced ?? (personal && settings.modules.tiering ? tierFromMastery(input.mastery, student.id, input.unitSkills, settings) : 'core');
+    const uniformTier: Tier = forced ?? 'core';
     const sheet = new Sheet(noHomework ? 0 : budgetMinutes, settings.selection.maxItems);
     const rng = seededRng(`${input.seed}|${input.date}|${student.id}`);
 
@@ -417,10 +436,10 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
     if (!noHomework) {
       if (personal) {
         if (settings.modules.review) addReviews(ctx, student.id, sheet, rng);
-        addPractice(ctx, student.id, tier, sheet, rng);
+        addPractice(ctx, student.id, forced, sheet, rng);
       } else {
-        let list = uniformLists.get(tier);
-        if (!list) uniformLists.set(tier, (list = uniformList(ctx, tier)));
+        let list = uniformLists.get(uniformTier);
+        if (!list) uniformLists.set(uniformTier, (list = uniformList(ctx, uniformTier)));
         for (const u of list) {
           if (sheet.chosen.has(u.item.id) || isExcluded(ctx, student.id, u.item.id) || !sheet.fits(u.item.minutes)) continue;
           const predicted = predictCorrect(input.mastery, student.id, u.item, bank.byId, settings, input.date);
@@ -428,6 +447,7 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
         }
       }
     }
+    const tier: Tier = forced ?? (personal ? (mainTier(sheet.items) ?? tierFromMastery(input.mastery, student.id, input.unitSkills, settings)) : 'core');
     const young = settings.modules.flowers && grade <= settings.selection.youngGradeMax;
     const mastered = young ? input.unitSkills.filter((s) => masteryOf(input.mastery, student.id, s, settings).mastered).length : 0;
     return {

@@ -85,10 +85,10 @@ export const SelectionSettings = z.object({
   maxSkillsPerDay: z.number().int().min(1).max(20).default(2),
   /** A practice item is not repeated within this many days (reviews may repeat). */
   noRepeatDays: z.number().int().min(0).max(365).default(14),
-  /** Student tier from mastery: basic when p < this … */
+  /** Tier of a skill's practice from its mastery p: basic when p < this … */
   tierBasicBelowP: probability.default(0.55),
   /** … stretch when p ≥ this, otherwise core. */
-  tierStretchFromP: probability.default(0.8),
+  tierStretchFromP: probability.default(0.7),
   /** Grades up to this one get red-flower progress data. */
   youngGradeMax: z.number().int().min(0).max(12).default(4),
   /** Minutes of upkeep practice for a student who has mastered the whole unit (0 = none). */
