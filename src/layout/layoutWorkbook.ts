@@ -38,6 +38,13 @@ const TIER_LABEL: Record<string, Record<string, string>> = {
   zh: { basic: '基础', core: '标准', stretch: '拓展' },
   en: { basic: 'basic', core: 'core', stretch: 'stretch' },
 };
+const SUBJECTS: Record<string, Record<string, string>> = {
+  math: { zh: '数学', en: 'Maths' },
+  chinese: { zh: '语文', en: 'Chinese' },
+  english: { zh: '英语', en: 'English' },
+  science: { zh: '科学', en: 'Science' },
+};
+const subjectLabel = (subject: string, lang: string) => SUBJECTS[subject]?.[lang] ?? SUBJECTS[subject]?.en ?? subject;
 const label = (lang: string, key: string) => (LABELS[lang] ?? LABELS.en!)[key] ?? LABELS.en![key] ?? key;
 const text = (t: Record<string, string> | undefined, lang: string) => (t ? (t[lang] ?? t.en ?? t.zh ?? Object.values(t)[0] ?? '') : '');
 
@@ -305,7 +312,7 @@ export function layoutWorkbook(wb: WorkbookToLayOut, style: PageStyle, measure: 
     const hp = style.headerPt * Math.min(scale, 1.2);
     const x = style.markInsetMm + style.topLeftMarkSizeMm;
     ops.push({ op: 'text', x, y: 13, sizePt: hp, text: `${label(lang, 'name')}: ${wb.studentName}`, colour: 'black' });
-    ops.push({ op: 'text', x, y: 19.5, sizePt: small, text: `${wb.className} · ${wb.date} · ${wb.subject}`, colour: 'black' });
+    ops.push({ op: 'text', x, y: 19.5, sizePt: small, text: `${wb.className} · ${wb.date} · ${subjectLabel(wb.subject, lang)}`, colour: 'black' });
     const tierLabel = (TIER_LABEL[lang] ?? TIER_LABEL.en!)[wb.tier] ?? wb.tier;
     ops.push({
       op: 'text', x, y: 24.5, sizePt: small,
