@@ -6,7 +6,16 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import sharp from 'sharp';
-import { err, ok, scanError, type ColorMode, type Result, type ScanError, type ScannedImage } from './contract';
+import {
+  err,
+  ok,
+  scanError,
+  type ColorMode,
+  type ResolutionRange,
+  type Result,
+  type ScanError,
+  type ScannedImage,
+} from './contract';
 import { parsePnmHeader, sniffMediaType } from './imageFormat';
 
 export interface ImportOptions {
@@ -19,6 +28,9 @@ export interface ImportOptions {
 }
 
 export const DEFAULT_IMPORT_OPTIONS: ImportOptions = { dpi: 300, mode: 'gray' };
+
+/** Resolutions at which file-based drivers (hot folder, replay) render PDF pages. */
+export const RENDER_DPI_RANGE: ResolutionRange = { min: 50, max: 1200, step: 1 };
 
 /** PDF user-space units per inch. */
 const PDF_POINTS_PER_INCH = 72;

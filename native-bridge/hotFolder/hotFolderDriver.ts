@@ -59,6 +59,7 @@ export function createHotFolderDriver(overrides: Partial<HotFolderSettings> = {}
       { source: 'duplex', vendorName: 'Scan to folder (front and back)' },
     ],
     resolutions: settings.resolutions,
+    resolutionRange: settings.resolutionRange,
     modes: [
       { mode: 'gray', vendorName: 'gray' },
       { mode: 'color', vendorName: 'color' },

@@ -1,5 +1,6 @@
 /** Named settings of the hot-folder driver, with their defaults (the only place they live). */
-import { COMMON_RESOLUTIONS } from '../contract';
+import { COMMON_RESOLUTIONS, type ResolutionRange } from '../contract';
+import { RENDER_DPI_RANGE } from '../fileImport';
 import { DEFAULT_IGNORE_PATTERNS, type TakenLedger } from './fileStability';
 
 export interface HotFolderConfig {
@@ -24,8 +25,9 @@ export interface HotFolderSettings {
   readonly duplexPairing: 'within-file' | 'across-files';
   /** Use fs.watch as well as polling (some network file systems never report changes). */
   readonly useFsWatch: boolean;
-  /** Resolutions offered for rendering PDFs. */
+  /** Resolutions offered for rendering PDFs (images keep their own). */
   readonly resolutions: readonly number[];
+  readonly resolutionRange: ResolutionRange;
   /** Shared across batches; defaults to one in memory per driver. */
   readonly ledger?: TakenLedger;
 }
@@ -40,6 +42,7 @@ export const DEFAULT_HOT_FOLDER_SETTINGS: HotFolderSettings = {
   duplexPairing: 'within-file',
   useFsWatch: true,
   resolutions: COMMON_RESOLUTIONS,
+  resolutionRange: RENDER_DPI_RANGE,
 };
 
 export const hotFolderSettings = (overrides: Partial<HotFolderSettings> = {}): HotFolderSettings => ({

@@ -17,13 +17,14 @@ import {
   type Capabilities,
   type ColorMode,
   type DeviceInfo,
+  type ResolutionRange,
   type Result,
   type ScanError,
   type ScanErrorKind,
   type ScannedImage,
   type ScannerDriver,
 } from '../contract';
-import { importFile } from '../fileImport';
+import { importFile, RENDER_DPI_RANGE } from '../fileImport';
 import { DEFAULT_IGNORE_PATTERNS, isIgnoredName } from '../hotFolder/fileStability';
 
 export interface ReplayFailure {
@@ -52,7 +53,9 @@ export interface ReplayDeviceConfig {
 export interface ReplaySettings {
   readonly devices: readonly ReplayDeviceConfig[];
   readonly msPerSheet: number;
+  /** Resolutions offered for rendering PDFs (images keep their own). */
   readonly resolutions: readonly number[];
+  readonly resolutionRange: ResolutionRange;
   readonly ignorePatterns: readonly RegExp[];
 }
 
@@ -60,6 +63,7 @@ export const DEFAULT_REPLAY_SETTINGS: ReplaySettings = {
   devices: [],
   msPerSheet: 0,
   resolutions: COMMON_RESOLUTIONS,
+  resolutionRange: RENDER_DPI_RANGE,
   ignorePatterns: DEFAULT_IGNORE_PATTERNS,
 };
 
@@ -100,6 +104,7 @@ export function createReplayDriver(overrides: Partial<ReplaySettings> = {}): Rep
       ...(config.duplex === true ? [{ source: 'duplex' as const, vendorName: 'Replay duplex' }] : []),
     ],
     resolutions: settings.resolutions,
+    resolutionRange: settings.resolutionRange,
     modes: [
       { mode: 'gray', vendorName: 'gray' },
       { mode: 'color', vendorName: 'color' },

@@ -63,7 +63,8 @@ export function parseOptionHelp(text: string): SaneOption[] {
     if (match === null) continue;
     const name = match[1] ?? '';
     const boolValues = match[2];
-    let rest = match[3] ?? '';
+    // a leading space lets TRAILING_DEFAULT match an option that has only `[default]`
+    let rest = ` ${match[3] ?? ''}`;
     let current: string | undefined;
     const trailing = TRAILING_DEFAULT.exec(rest);
     if (trailing !== null) {

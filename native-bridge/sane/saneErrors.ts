@@ -16,6 +16,14 @@ const STATUS_MESSAGES: ReadonlyArray<readonly [RegExp, ScanErrorKind]> = [
   [/unrecognized option|invalid option|setting of option .* failed|Invalid argument/i, 'Unsupported'],
 ];
 
+/** What the teacher reads; scanimage's own line goes into `detail`. */
+const PLAIN_MESSAGES: Partial<Record<ScanErrorKind, string>> = {
+  FeederEmpty: 'The feeder is empty',
+  Jammed: 'Paper jam in the feeder',
+  CoverOpen: 'The scanner cover is open',
+  Busy: 'The scanner is busy',
+};
+
 const OPEN_FAILED = /open of device (\S+) failed: (.*)$/i;
 const ACCESS_HINT = 'Check the udev rule and that the station user is in the `scanner` group (docs/scanners.md).';
 
@@ -50,7 +58,7 @@ export function saneErrorFromOutput(stderr: string, exitCode: number | null): Sc
     }
     const kind = kindOfSaneMessage(line);
     if (kind !== undefined) {
-      const message = line.replace(/^scanimage:\s*/, '');
+      const message = PLAIN_MESSAGES[kind] ?? line.replace(/^scanimage:\s*/, '');
       const detail = /Access to resource has been denied/i.test(line) ? `${line}\n${ACCESS_HINT}` : line;
       return scanError(kind, message, detail);
     }

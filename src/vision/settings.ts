@@ -33,14 +33,18 @@ export const VisionSettings = z.object({
       maxPlausibleDpi: z.number().default(1200),
     })
     .prefault({}),
+  paper: z
+    .object({
+      /** Percentile of the reduced page's histogram taken as paper white (blank check, calibration). */
+      percentile: z.number().min(0.5).max(1).default(0.9),
+    })
+    .prefault({}),
   blank: z
     .object({
       /** A pixel this many grey levels below paper white counts as ink for the blank-page check. */
       inkContrast: z.number().min(1).max(255).default(90),
       /** A page with less than this fraction of ink pixels is blank. */
       maxInkFraction: z.number().min(0).max(1).default(0.0015),
-      /** Percentile of the page histogram taken as paper white. */
-      paperPercentile: z.number().min(0.5).max(1).default(0.9),
     })
     .prefault({}),
   marks: z
@@ -104,6 +108,11 @@ export const VisionSettings = z.object({
       localPaperMaxDrop: z.number().min(0).max(255).default(40),
       /** Ink must be at least this much darker than paper for calibration to make sense. */
       minInkContrast: z.number().min(1).max(255).default(60),
+      /**
+       * The best alignment must beat the outer ring by this fraction of (paper − ink) per target,
+       * or the field keeps its mapped position (no outlines to align on).
+       */
+      minAlignmentContrast: z.number().min(0).max(1).default(0.12),
       /** At most this many targets of a field are used to find its alignment. */
       maxAlignTargets: z.number().int().min(1).default(16),
     })

@@ -326,16 +326,21 @@ export function parseQtiItem(xml: string, file: string, defaults: QtiDefaults): 
   };
   const fromDefaults = new Set(['subject', 'grade', 'skills', 'tier', 'minutes', 'points', 'difficulty', 'id']);
   const parsed = ItemInput.safeParse(item);
-  if (!parsed.success)
-    return err(
-      describeZodIssues(parsed.error.issues, item, 'json').map((p) => {
-        const head = String(p.path[0] ?? '');
-        const isLang = (head === 'stem' || head === 'options') && /language code/.test(p.message);
-        return fromDefaults.has(head) || isLang
-          ? issue(root, p.message, `${head === 'id' && !defaults.id ? 'pass an id in the import defaults' : 'correct the import defaults'} (${isLang ? 'language' : head})`, `defaults.${isLang ? 'language' : p.path.join('.')}`)
-          : issue(interaction, p.message, p.fix, p.path.join('.'));
-      }),
-    );
+  if (!parsed.success) {
+    const out: ImportIssue[] = [];
+    let languageReported = false;
+    for (const p of describeZodIssues(parsed.error.issues, item, 'json')) {
+      const head = String(p.path[0] ?? '');
+      if ((head === 'stem' || head === 'options') && /language code/.test(p.message)) {
+        if (!languageReported)
+          out.push(issue(root, `the language ${quote(lang)} is not a language code like "en" or "zh"`, 'correct the language in the import defaults', 'defaults.language'));
+        languageReported = true;
+      } else if (fromDefaults.has(head))
+        out.push(issue(root, p.message, head === 'id' && !defaults.id ? 'pass an id in the import defaults' : `correct the import defaults (${head})`, `defaults.${p.path.join('.')}`));
+      else out.push(issue(interaction, p.message, p.fix, p.path.join('.')));
+    }
+    return err(out);
+  }
   const problems = checkItem(parsed.data);
   if (problems.length) return err(problems.map((p) => issue(interaction, p.message, p.fix, p.path.join('.'))));
   return ok({ item: parsed.data, qtiVersion, sourceIdentifier, optionKeys });

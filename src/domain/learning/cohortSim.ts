@@ -42,8 +42,11 @@ export type LearnerParams = {
   guess: number;
   /** True difficulty = bank difficulty + N(0, this). */
   itemNoiseSd: number;
-  /** Latent mastery threshold (1.386 = 80 % on a b = 0 item, before slip and guess). */
-  masteryTheta: number;
+  /**
+   * Latent mastery: P(correct) on a reference item (b = 0), slip and guess included, of at least
+   * this. The same definition as the model's mastery p, so both arms are judged on the product's terms.
+   */
+  masteryP: number;
 };
 
 export const DEFAULT_LEARNER: LearnerParams = {
@@ -59,8 +62,14 @@ export const DEFAULT_LEARNER: LearnerParams = {
   slip: 0.08,
   guess: 0.15,
   itemNoiseSd: 0.3,
-  masteryTheta: 1.386,
+  masteryP: 0.8,
 };
+
+/** The latent ability at which P(correct on a b = 0 item) reaches `masteryP`. */
+export function masteryTheta(lp: LearnerParams): number {
+  const q = (lp.masteryP - lp.guess) / (1 - lp.guess - lp.slip);
+  return Math.log(q / (1 - q));
+}
 
 export type Arm = 'uniform' | 'personalised';
 
@@ -182,6 +191,7 @@ function answerFor(item: BankItem, correct: boolean, rng: Rng): { answer: string
 /** Runs one arm of the simulation. The same seed gives the same students, bank and bookings in both arms. */
 export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
   const lp = makeLearner(config.learner);
+  const theta = masteryTheta(lp);
   const skills = config.skills ?? G7_MATH_SKILLS;
   const graph = skillGraph(skills);
   const unit = [...(config.unitSkills ?? (config.skills ? graph.order.filter((id) => graph.byId.get(id)?.grade === (config.grade ?? 7)) : G7_RATIONAL_UNIT))].sort(
@@ -214,8 +224,8 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
   const rng = seededRng(`${config.seed}|${arm}|answers`);
 
   const prerequisitesKnown = (st: Student, skill: string) =>
-    (graph.byId.get(skill)?.prerequisites ?? []).every((p) => !graph.byId.has(p) || (st.level.get(p) ?? 0) >= lp.masteryTheta);
-  const unitMastered = (st: Student) => unit.every((k) => (st.level.get(k) ?? -Infinity) >= lp.masteryTheta);
+    (graph.byId.get(skill)?.prerequisites ?? []).every((p) => !graph.byId.has(p) || (st.level.get(p) ?? 0) >= theta);
+  const unitMastered = (st: Student) => unit.every((k) => (st.level.get(k) ?? -Infinity) >= theta);
   for (const st of students) if (unitMastered(st)) toMastery.set(st.id, 0);
 
   const calendarDays = Math.max(1, Math.round(days.length * (config.calendarShare ?? 0.75)));
@@ -279,10 +289,10 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
         const a = itemSkills.reduce((s, k) => s + (st.level.get(k) ?? 0), 0) / Math.max(1, itemSkills.length);
         const pCorrect = lp.guess + (1 - lp.guess - lp.slip) * sigmoid(a - (trueB.get(item.id) ?? item.difficulty));
         const correct = rng() < pCorrect;
-        if (config.debug && st.id === 's01') console.log(date, chosen.skillId, chosen.reasonKey, chosen.tier, 'pred', chosen.predicted.toFixed(2), 'true', pCorrect.toFixed(2), correct ? 'OK' : 'x', 'lat', itemSkills.map((k) => (st.level.get(k) ?? 0).toFixed(2)).join(), 'est', masteryOf(mastery, st.id, chosen.skillId, settings).p.toFixed(2), masteryOf(mastery, st.id, chosen.skillId, settings).uncertainty.toFixed(2));
+        if (config.debug && st.id === 'sXX') console.log(date, chosen.skillId, chosen.reasonKey, chosen.tier, 'pred', chosen.predicted.toFixed(2), 'true', pCorrect.toFixed(2), correct ? 'OK' : 'x', 'lat', itemSkills.map((k) => (st.level.get(k) ?? 0).toFixed(2)).join(), 'est', masteryOf(mastery, st.id, chosen.skillId, settings).p.toFixed(2), masteryOf(mastery, st.id, chosen.skillId, settings).uncertainty.toFixed(2));
         minutesByReason[chosen.reasonKey] = (minutesByReason[chosen.reasonKey] ?? 0) + item.minutes;
         allMinutes += item.minutes;
-        if (itemSkills.every((k) => (st.level.get(k) ?? 0) >= lp.masteryTheta)) overPractice += item.minutes;
+        if (itemSkills.every((k) => (st.level.get(k) ?? 0) >= theta)) overPractice += item.minutes;
         if (itemSkills.some((k) => !prerequisitesKnown(st, k))) notReady += item.minutes;
         const ans = answerFor(item, correct, rng);
         today.push({
@@ -305,6 +315,11 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
           st.practice.set(k, (st.practice.get(k) ?? 0) + 1);
         }
       }
+      if (config.debug && i < 4) {
+        const bySkill = new Map<string, number>();
+        for (const c of plan.items) bySkill.set(c.skillId + ':' + c.reasonKey[0], (bySkill.get(c.skillId + ':' + c.reasonKey[0]) ?? 0) + 1);
+        console.log(date, st.id, plan.totalMinutes, [...bySkill].map(([k, n]) => `${k.replace('g7.rat.', '')}x${n}`).join(' '), '| latent', unit.map((k) => ((st.level.get(k) ?? 0) >= theta ? 'M' : '.') ).join(''), 'model', unit.map((k) => (masteryOf(mastery, st.id, k, settings).mastered ? 'M' : '.')).join(''));
+      }
       if (toMastery.get(st.id) === null && unitMastered(st)) toMastery.set(st.id, spent.get(st.id) ?? 0);
     });
     mastery = updateMastery(mastery, today, bank.byId, settings);
@@ -320,7 +335,7 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
     let latent = 0;
     let est = 0;
     for (const k of unit) {
-      const l = (st.level.get(k) ?? -Infinity) >= lp.masteryTheta;
+      const l = (st.level.get(k) ?? -Infinity) >= theta;
       const e = masteryOf(mastery, st.id, k, settings).mastered;
       if (l) latent++;
       if (e) est++;

@@ -29,6 +29,11 @@ export type SkillRecord = {
   readonly wrongStreak: number;
   /** Sequence number of the last wrong answer (−1 = none). */
   readonly lastWrongSeq: number;
+  /**
+   * Sticky mastery (hysteresis): set when p ≥ masteredP with uncertainty ≤ masteredMaxUncertainty,
+   * cleared only when p falls below masteryLostBelowP. One slip does not un-master a skill.
+   */
+  readonly mastered: boolean;
 };
 
 export type CalibrationSource = 'bank' | 'local' | 'district';
@@ -93,6 +98,7 @@ function priorRecord(settings: LearningSettings): SkillRecord {
     lastSeq: -1,
     wrongStreak: 0,
     lastWrongSeq: -1,
+    mastered: false,
   };
 }
 
@@ -124,13 +130,14 @@ export function masteryOf(state: MasteryState, studentId: string, skillId: strin
   const variance = asOf ? drifted(rec, asOf, settings) : rec.variance;
   const p = expectedSigmoid(rec.theta - settings.mastery.referenceDifficulty, variance);
   const uncertainty = Math.sqrt(variance);
-  return {
-    p,
-    uncertainty,
-    n: rec.n,
-    theta: rec.theta,
-    mastered: p >= settings.mastery.masteredP && uncertainty <= settings.mastery.masteredMaxUncertainty,
-  };
+  return { p, uncertainty, n: rec.n, theta: rec.theta, mastered: rec.mastered };
+}
+
+/** The mastery flag after an update: reached at masteredP (with low uncertainty), lost below masteryLostBelowP. */
+function nextMastered(wasMastered: boolean, theta: number, variance: number, settings: LearningSettings): boolean {
+  const p = expectedSigmoid(theta - settings.mastery.referenceDifficulty, variance);
+  if (wasMastered) return p >= settings.mastery.masteryLostBelowP;
+  return p >= settings.mastery.masteredP && Math.sqrt(variance) <= settings.mastery.masteredMaxUncertainty;
 }
 
 /** Predicted P(correct) of a student on an item (mean ability over the item's skills, with uncertainty). */
@@ -247,9 +254,11 @@ function applyOne(work: Work, r: GradedResponse, bank: DifficultySource, setting
   for (let i = 0; i < m; i++) {
     const rec = recs[i] as SkillRecord;
     const v = Math.max(s.minThetaVariance, 1 / (1 / (variances[i] as number) + info));
+    const theta = rec.theta + v * residual;
     skills.set(ids[i] as string, {
-      theta: rec.theta + v * residual,
+      theta,
       variance: v,
+      mastered: nextMastered(rec.mastered, theta, v, settings),
       n: rec.n + 1,
       lastDate: r.date,
       lastSeq: r.seq,
@@ -348,6 +357,7 @@ const SkillRecordJson = z.object({
   lastSeq: z.number(),
   wrongStreak: z.number().int().min(0),
   lastWrongSeq: z.number(),
+  mastered: z.boolean(),
 });
 export const MasteryStateJson = z.object({
   format: z.literal('paperloop.mastery/1'),

@@ -33,9 +33,9 @@ export const ModelParams = z.object({
   /** The variance never shrinks below this, so K never falls below it: students keep learning. */
   minThetaVariance: z.number().positive().max(10).default(0.05),
   /** Variance added per calendar day between two observations of a skill (forgetting drift). */
-  thetaDriftPerDay: z.number().min(0).max(1).default(0.02),
+  thetaDriftPerDay: z.number().min(0).max(1).default(0.05),
   /** Variance added before each observation (students learn while they practise: keeps K up). */
-  thetaDriftPerObservation: z.number().min(0).max(2).default(0.15),
+  thetaDriftPerObservation: z.number().min(0).max(2).default(0),
   /** Prior variance of a bank difficulty (how much we trust the author's `difficulty`). */
   itemPriorVariance: z.number().positive().max(10).default(0.1),
   /** Floor of an item's difficulty variance (its smallest K). */
@@ -52,7 +52,9 @@ export const MasterySettings = z.object({
   /** "Mastered" needs p at least this … */
   masteredP: probability.default(0.8),
   /** … and an uncertainty (SD of theta, logits) at most this. */
-  masteredMaxUncertainty: z.number().positive().max(5).default(1.0),
+  masteredMaxUncertainty: z.number().positive().max(5).default(0.75),
+  /** A mastered skill stays mastered until p falls below this (hysteresis against slips). */
+  masteryLostBelowP: probability.default(0.65),
 });
 
 export const FringeSettings = z.object({
@@ -130,6 +132,8 @@ export const LearningSettings = z
       ctx.addIssue({ code: 'custom', path: ['selection', 'targetSuccessLow'], message: 'targetSuccessLow must be ≤ targetSuccessHigh' });
     if (s.selection.tierBasicBelowP > s.selection.tierStretchFromP)
       ctx.addIssue({ code: 'custom', path: ['selection', 'tierBasicBelowP'], message: 'tierBasicBelowP must be ≤ tierStretchFromP' });
+    if (s.mastery.masteryLostBelowP > s.mastery.masteredP)
+      ctx.addIssue({ code: 'custom', path: ['mastery', 'masteryLostBelowP'], message: 'masteryLostBelowP must be ≤ masteredP' });
     if (s.model.minThetaVariance > s.model.priorThetaVariance)
       ctx.addIssue({ code: 'custom', path: ['model', 'minThetaVariance'], message: 'minThetaVariance must be ≤ priorThetaVariance' });
     if (s.model.minItemVariance > s.model.itemPriorVariance)

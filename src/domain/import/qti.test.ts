@@ -1,0 +1,163 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ItemInput } from '../item';
+import { formatIssue } from './issues';
+import { parseQtiItem, type QtiDefaults } from './qti';
+import { applyMutations, expectCleanResult, mutationsArb, RUNS } from './testSupport';
+
+const dir = new URL('../../../fixtures/external/qti/', import.meta.url);
+const samples = ['v2p1-v2p2', 'v3p0'].flatMap((sub) =>
+  readdirSync(new URL(`${sub}/`, dir))
+    .filter((f) => f.endsWith('.xml'))
+    .map((f) => ({ name: `${sub}/${f}`, text: readFileSync(new URL(`${sub}/${f}`, dir), 'utf8') })),
+);
+const sample = (name: string) => samples.find((s) => s.name.endsWith(name))?.text ?? '';
+const defaults: QtiDefaults = { subject: 'geo', grade: 5, skills: ['capitals'], tier: 'core', minutes: 2, language: 'en' };
+const imported = (name: string, d: QtiDefaults = defaults) => {
+  const r = parseQtiItem(sample(name), name, d);
+  if (!r.ok) throw new Error(r.error.map(formatIssue).join('\n'));
+  return r.value;
+};
+const issuesOf = (xml: string, file = 'item.xml') => {
+  const r = parseQtiItem(xml, file, defaults);
+  if (r.ok) throw new Error('expected issues');
+  return r.error;
+};
+const qti3 = (body: string, declarations = '') =>
+  `<?xml version="1.0"?>\n<qti-assessment-item xmlns="http://www.imsglobal.org/xsd/imsqtiasi_v3p0" identifier="t1" title="T">\n${declarations}\n<qti-item-body>\n${body}\n</qti-item-body>\n</qti-assessment-item>`;
+const choiceDecl = (values: string[], cardinality = 'single') =>
+  `<qti-response-declaration identifier="RESPONSE" cardinality="${cardinality}" base-type="identifier"><qti-correct-response>${values.map((v) => `<qti-value>${v}</qti-value>`).join('')}</qti-correct-response></qti-response-declaration>`;
+
+describe('parseQtiItem on the real samples in fixtures/external/qti', () => {
+  it('has all 13 samples', () => expect(samples).toHaveLength(13));
+
+  it('imports QTI 3.0 single and multiple choice, with option keys in document order', () => {
+    const single = imported('pieqti_qti3-choice-single.xml');
+    expect(single.qtiVersion).toBe('3.0');
+    expect(single.item).toMatchObject({
+      id: 'qti3-choice-single',
+      type: 'single_choice',
+      stem: { en: 'What is the capital of France?' },
+      options: [{ key: 'A', text: { en: 'London' } }, { key: 'B', text: { en: 'Berlin' } }, { key: 'C', text: { en: 'Paris' } }, { key: 'D', text: { en: 'Madrid' } }],
+      answer: 'C',
+      subject: 'geo',
+      grade: 5,
+      skills: ['capitals'],
+    });
+    expect(single.optionKeys).toEqual({ choice_a: 'A', choice_b: 'B', choice_c: 'C', choice_d: 'D' });
+    expect(imported('pieqti_qti3-choice-multiple.xml').item).toMatchObject({ type: 'multiple_choice', answer: ['A', 'C'] });
+  });
+
+  it('imports the Dutch Kennisnet items, in Dutch when xml:lang says so, with ids made valid and the title as stem when there is no prompt', () => {
+    const single = imported('kennisnet_choice-single_nl.xml');
+    expect(single.item).toMatchObject({ id: 'fe570502-35d0-50d2-976d-53343578a79b', type: 'single_choice', stem: { nl: 'Is dit een meerkeuze vraag?' }, answer: 'A' });
+    expect(single.sourceIdentifier).toBe('_fe570502-35d0-50d2-976d-53343578a79b');
+    expect(imported('kennisnet_choice-multiple-mapped_nl.xml').item).toMatchObject({
+      type: 'multiple_choice',
+      // this file has no xml:lang, so the caller's default language is used
+      stem: { en: 'Meer opties' },
+      options: [{ key: 'A', text: { en: 'Robin' } }, { key: 'B', text: { en: 'Paula' } }, { key: 'C', text: { en: 'Rik' } }],
+      answer: ['A', 'B', 'C'],
+    });
+    expect(imported('kennisnet_text-entry-match-correct-template.xml').item).toMatchObject({ type: 'short_text', stem: { nl: 'Combinatie\n____' }, answer: ['Test'], boxes: 4 });
+  });
+
+  it('imports text entry as short_text with the blank in the stem', () => {
+    expect(imported('pieqti_qti3-text-entry.xml').item).toMatchObject({ type: 'short_text', stem: { en: 'The capital of France is ____.' }, answer: ['Paris'], boxes: 12 });
+    expect(imported('pieqti_qti22_text-entry.xml').item).toMatchObject({ type: 'short_text', answer: ['42'], boxes: 10 });
+    expect(imported('qtiworks_qti21_text-entry-addition.xml').item).toMatchObject({ stem: { en: 'Please calculate the following:\n2+2=____' }, answer: ['4'] });
+  });
+
+  it('imports QTI 2.1 / 2.2 choice items', () => {
+    const v22 = imported('pieqti_qti22_choice-single.xml');
+    expect(v22.qtiVersion).toBe('2.2');
+    expect(v22.item).toMatchObject({ type: 'single_choice', stem: { en: 'What is the capital of France?\nSelect the correct answer:' }, answer: 'C' });
+    const v21 = imported('qtiworks_qti21_choice-multiple-min2.xml');
+    expect(v21.qtiVersion).toBe('2.1');
+    expect(v21.item).toMatchObject({ type: 'multiple_choice', answer: ['A', 'C'] });
+  });
+
+  it.each(['pieqti_qti3-extended-text.xml', 'pieqti_qti22_extended-text.xml', 'kennisnet_extended-text-human-scored_nl.xml'])(
+    'refuses extended text (%s) with a clean "not supported" issue that says what to do',
+    (name) => {
+      const r = parseQtiItem(sample(name), name, defaults);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error).toHaveLength(1);
+      const [issue] = r.error;
+      expect(issue?.message).toMatch(/not supported/);
+      expect(issue?.fix).toMatch(/open item in JSON or CSV/);
+      expect(issue?.line).toBe(sample(name).split('\n').findIndex((l) => /extended-?text-?interaction/i.test(l)) + 1);
+    },
+  );
+
+  it('every sample either imports as a valid item or gives exactly the not-supported issue', () => {
+    for (const s of samples) {
+      const r = parseQtiItem(s.text, s.name, defaults);
+      if (r.ok) expect(ItemInput.safeParse(r.value.item).success).toBe(true);
+      else expect(s.name).toMatch(/extended-text/);
+    }
+  });
+});
+
+describe('parseQtiItem on made-up items', () => {
+  it('takes the answer from the mapping when there is no correct response', () => {
+    const decl = `<qti-response-declaration identifier="RESPONSE" cardinality="multiple" base-type="identifier"><qti-mapping default-value="0"><qti-map-entry map-key="x" mapped-value="1"/><qti-map-entry map-key="y" mapped-value="-1"/><qti-map-entry map-key="z" mapped-value="0.5"/></qti-mapping></qti-response-declaration>`;
+    const body = `<qti-choice-interaction response-identifier="RESPONSE" max-choices="0"><qti-prompt>Pick</qti-prompt><qti-simple-choice identifier="x">X</qti-simple-choice><qti-simple-choice identifier="y">Y</qti-simple-choice><qti-simple-choice identifier="z">Z</qti-simple-choice></qti-choice-interaction>`;
+    const r = parseQtiItem(qti3(body, decl), 'm.xml', defaults);
+    expect(r.ok && r.value.item).toMatchObject({ type: 'multiple_choice', answer: ['A', 'C'] });
+  });
+
+  it('strips inline HTML, skips feedback and keeps paragraphs', () => {
+    const body = `<p>What is <b>bold</b> &amp; <em>big</em>?</p><div>Choose&#160;one.</div><qti-choice-interaction response-identifier="RESPONSE" max-choices="1"><qti-simple-choice identifier="a"><span>Yes</span><qti-feedback-inline identifier="f" outcome-identifier="FB" show-hide="show">Right!</qti-feedback-inline></qti-simple-choice><qti-simple-choice identifier="b">No</qti-simple-choice></qti-choice-interaction>`;
+    const r = parseQtiItem(qti3(body, choiceDecl(['a'])), 'h.xml', defaults);
+    expect(r.ok && r.value.item).toMatchObject({ stem: { en: 'What is bold & big?\nChoose one.' }, options: [{ key: 'A', text: { en: 'Yes' } }, { key: 'B', text: { en: 'No' } }] });
+  });
+
+  it('refuses what it cannot carry, each with a line: other interactions, pictures, MathML, unknown answers', () => {
+    const order = issuesOf(qti3('<qti-order-interaction response-identifier="RESPONSE"/>', choiceDecl(['a'])));
+    expect(order[0]).toMatchObject({ line: 5, field: 'orderInteraction', message: expect.stringMatching(/not supported/) });
+    const picture = issuesOf(qti3('<p>Look: <img src="x.png" alt="x"/></p><qti-choice-interaction response-identifier="RESPONSE"><qti-simple-choice identifier="a">1</qti-simple-choice><qti-simple-choice identifier="b">2</qti-simple-choice></qti-choice-interaction>', choiceDecl(['a'])));
+    expect(picture[0]?.message).toMatch(/a picture/);
+    const wrong = issuesOf(qti3('<qti-choice-interaction response-identifier="RESPONSE"><qti-simple-choice identifier="a">1</qti-simple-choice><qti-simple-choice identifier="b">2</qti-simple-choice></qti-choice-interaction>', choiceDecl(['c'])));
+    expect(wrong[0]?.message).toMatch(/"c" is not one of the choices/);
+    const two = issuesOf(qti3('<qti-text-entry-interaction response-identifier="RESPONSE"/><qti-text-entry-interaction response-identifier="R2"/>', choiceDecl(['a'])));
+    expect(two[0]?.fix).toMatch(/split/);
+  });
+
+  it('explains files that are not QTI items, with line and column for broken XML', () => {
+    expect(issuesOf('<a>\n<b></a>')[0]).toMatchObject({ line: 2, column: expect.any(Number), message: expect.stringMatching(/not well-formed/) });
+    expect(issuesOf('<assessmentTest identifier="t"/>')[0]?.fix).toMatch(/one by one/);
+    expect(issuesOf('<html/>')[0]?.message).toMatch(/not a QTI item/);
+    expect(issuesOf('')[0]?.line).toBe(1);
+  });
+
+  it('reports bad defaults as defaults', () => {
+    const r = parseQtiItem(sample('pieqti_qti3-choice-single.xml'), 'x.xml', { ...defaults, grade: 0, language: 'english' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.map((i) => i.field).sort()).toEqual(['defaults.grade', 'defaults.language']);
+  });
+
+  it('never throws on damaged copies of the real samples, and issues are clean', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...samples), mutationsArb, (s, ms) => {
+        const r = parseQtiItem(applyMutations(s.text, ms), s.name, defaults);
+        expectCleanResult(r, { files: [s.name], lines: false });
+        if (r.ok) expect(ItemInput.safeParse(r.value.item).success).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('never throws on random text or random XML-like text', () => {
+    const token = fc.constantFrom('<', '>', '/', '"', '=', ' ', '\n', 'qti-assessment-item', 'assessmentItem', 'qti-item-body', 'itemBody', 'qti-choice-interaction', 'qti-simple-choice', 'identifier', 'constructor', '__proto__', '&amp;', '&#0;', '<![CDATA[', ']]>', '<!--', '-->', '<?xml version="1.0"?>', 'x');
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: token, maxLength: 60 })), (text) => {
+        expectCleanResult(parseQtiItem(text, 'r.xml', defaults), { files: ['r.xml'], lines: false });
+      }),
+      RUNS,
+    );
+  });
+});
