@@ -4,6 +4,8 @@ import { registerImportCommands } from './commands/imports';
 import { registerWorkbookCommands } from './commands/workbooks';
 import { initDataDir } from './context';
 import { runDemo } from './demo';
+import { startHttp } from './http';
+import { openElectronIfPresent } from './shell';
 import { invoke } from './invoke';
 
 function buildProgram(io: CliIO): Command {
@@ -52,6 +54,36 @@ function buildProgram(io: CliIO): Command {
     .description('run the whole loop on the embedded demo class (what `npm start` does without a display)')
     .action(async (_o: unknown, cmd: Command) => {
       await runDemo(dataDirOf(cmd), io);
+    });
+
+  program
+    .command('serve')
+    .description('browser mode: serve the station UI and API on this machine (127.0.0.1 unless --host)')
+    .option('--host <host>', 'address to listen on; anything but 127.0.0.1 needs PAPERLOOP_TOKEN', '127.0.0.1')
+    .option('--port <n>', 'port (0 = any free port)', Number, 4780)
+    .option('--print-url', 'print PAPERLOOP_URL=<url> for a parent process')
+    .action(async (o: { host: string; port: number; printUrl?: boolean }, cmd: Command) => {
+      const ctx = station(cmd, true);
+      const { url } = await startHttp(ctx, { host: o.host, port: o.port, ...(process.env.PAPERLOOP_TOKEN ? { token: process.env.PAPERLOOP_TOKEN } : {}) });
+      io.out(o.printUrl ? `PAPERLOOP_URL=${url}` : `PaperLoop station (browser mode) at ${url} — press Ctrl+C to stop`);
+      await new Promise(() => undefined);
+    });
+
+  program
+    .command('start')
+    .description('what `npm start` runs: the demo loop, then the station UI (Electron if installed, else browser mode when interactive)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const dataDir = dataDirOf(cmd);
+      await runDemo(dataDir, io);
+      if (openElectronIfPresent(io)) return;
+      if (!process.stdout.isTTY && process.env.PAPERLOOP_SERVE !== '1') {
+        io.out('\n(Not a terminal: not starting the UI. Run "npm run serve" for browser mode.)');
+        return;
+      }
+      const ctx = station(cmd);
+      const { url } = await startHttp(ctx, { port: 4780 });
+      io.out(`\nPaperLoop station (browser mode) at ${url} — press Ctrl+C to stop`);
+      await new Promise(() => undefined);
     });
 
   registerImportCommands(program, io);

@@ -133,11 +133,27 @@ export function masteryOf(state: MasteryState, studentId: string, skillId: strin
   return { p, uncertainty, n: rec.n, theta: rec.theta, mastered: rec.mastered };
 }
 
-/** The mastery flag after an update: reached at masteredP (with low uncertainty), lost below masteryLostBelowP. */
-function nextMastered(wasMastered: boolean, theta: number, variance: number, settings: LearningSettings): boolean {
-  const p = expectedSigmoid(theta - settings.mastery.referenceDifficulty, variance);
-  if (wasMastered) return p >= settings.mastery.masteryLostBelowP;
-  return p >= settings.mastery.masteredP && Math.sqrt(variance) <= settings.mastery.masteredMaxUncertainty;
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */
+export function normalCdf(z: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.SQRT2);
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2);
+  return z >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
+}
+
+/** P(theta > the ability at which P(correct on the reference item) = masteredP). */
+export function masteryConfidence(theta: number, variance: number, settings: LearningSettings): number {
+  const m = settings.mastery;
+  const target = m.referenceDifficulty + Math.log(m.masteredP / (1 - m.masteredP));
+  return normalCdf((theta - target) / Math.sqrt(variance));
+}
+
+/**
+ * The mastery flag after an update (hysteresis): reached when P(theta > theta at masteredP) ≥
+ * masteredConfidence after masteredMinObservations; once reached, lost only when p < masteryLostBelowP.
+ */
+function nextMastered(wasMastered: boolean, theta: number, variance: number, n: number, settings: LearningSettings): boolean {
+  if (wasMastered) return expectedSigmoid(theta - settings.mastery.referenceDifficulty, variance) >= settings.mastery.masteryLostBelowP;
+  return n >= settings.mastery.masteredMinObservations && masteryConfidence(theta, variance, settings) >= settings.mastery.masteredConfidence;
 }
 
 /** Predicted P(correct) of a student on an item (mean ability over the item's skills, with uncertainty). */
@@ -258,7 +274,7 @@ function applyOne(work: Work, r: GradedResponse, bank: DifficultySource, setting
     skills.set(ids[i] as string, {
       theta,
       variance: v,
-      mastered: nextMastered(rec.mastered, theta, v, settings),
+      mastered: nextMastered(rec.mastered, theta, v, rec.n + 1, settings),
       n: rec.n + 1,
       lastDate: r.date,
       lastSeq: r.seq,

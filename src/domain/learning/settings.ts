@@ -33,9 +33,9 @@ export const ModelParams = z.object({
   /** The variance never shrinks below this, so K never falls below it: students keep learning. */
   minThetaVariance: z.number().positive().max(10).default(0.05),
   /** Variance added per calendar day between two observations of a skill (forgetting drift). */
-  thetaDriftPerDay: z.number().min(0).max(1).default(0.05),
+  thetaDriftPerDay: z.number().min(0).max(1).default(0.02),
   /** Variance added before each observation (students learn while they practise: keeps K up). */
-  thetaDriftPerObservation: z.number().min(0).max(2).default(0),
+  thetaDriftPerObservation: z.number().min(0).max(2).default(0.1),
   /** Prior variance of a bank difficulty (how much we trust the author's `difficulty`). */
   itemPriorVariance: z.number().positive().max(10).default(0.1),
   /** Floor of an item's difficulty variance (its smallest K). */
@@ -49,10 +49,12 @@ export const ModelParams = z.object({
 export const MasterySettings = z.object({
   /** Mastery p is P(correct) on a reference item of this difficulty (a typical core item). */
   referenceDifficulty: z.number().min(-4).max(4).default(0),
-  /** "Mastered" needs p at least this … */
+  /** "Mastered": P(correct on the reference item) of at least masteredP … */
   masteredP: probability.default(0.8),
-  /** … and an uncertainty (SD of theta, logits) at most this. */
-  masteredMaxUncertainty: z.number().positive().max(5).default(0.75),
+  /** … held with this confidence: P(theta > the ability where p = masteredP) ≥ masteredConfidence … */
+  masteredConfidence: z.number().min(0.5).max(0.999).default(0.75),
+  /** … after at least this many observations of the skill. */
+  masteredMinObservations: z.number().int().min(0).max(100).default(3),
   /** A mastered skill stays mastered until p falls below this (hysteresis against slips). */
   masteryLostBelowP: probability.default(0.65),
 });

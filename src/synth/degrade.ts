@@ -1,0 +1,373 @@
+import type { Rng } from '../domain/random';
+import { createImage, type GreyImage } from './image';
+import { homographyFromPoints, invert3, rotate3, translate3, mul3, type Mat3, type Pt2 } from './geometry';
+
+/**
+ * Scanner degradations over grey images. Every geometric transform is one inverse-mapped bilinear
+ * pass over typed arrays; tone and noise are one pass through lookup tables. All of it is pure.
+ */
+
+/**
+ * Resamples `img` through a projective transform: output pixel centre p maps to source point
+ * dstToSrc·p (continuous coordinates, pixel i covers [i, i+1)). Outside the source: `background`.
+ */
+export function warp(img: GreyImage, dstToSrc: Mat3, width: number, height: number, background = 255): GreyImage {
+  const out = new Uint8Array(width * height);
+  const src = img.data;
+  const W = img.width;
+  const H = img.height;
+  const [a, b, c, d, e, f, g, h, i] = dstToSrc;
+  const affine = g === 0 && h === 0;
+  const maxU = W - 1;
+  const maxV = H - 1;
+  for (let Y = 0; Y < height; Y++) {
+    const yc = Y + 0.5;
+    // Source coordinates of pixel centre (0.5, yc), stepped along the row.
+    let nu = a * 0.5 + b * yc + c;
+    let nv = d * 0.5 + e * yc + f;
+    let dw = g * 0.5 + h * yc + i;
+    let o = Y * width;
+    for (let X = 0; X < width; X++, o++, nu += a, nv += d, dw += g) {
+      let u: number, v: number;
+      if (affine) {
+        u = nu - 0.5;
+        v = nv - 0.5;
+      } else {
+        const iw = 1 / dw;
+        u = nu * iw - 0.5;
+        v = nv * iw - 0.5;
+      }
+      if (u < -0.5 || v < -0.5 || u > maxU + 0.5 || v > maxV + 0.5) {
+        out[o] = background;
+        continue;
+      }
+      let x0 = Math.floor(u);
+      let y0 = Math.floor(v);
+      let fx = u - x0;
+      let fy = v - y0;
+      if (x0 < 0) { x0 = 0; fx = 0; } else if (x0 >= maxU) { x0 = maxU > 0 ? maxU - 1 : 0; fx = maxU > 0 ? 1 : 0; }
+      if (y0 < 0) { y0 = 0; fy = 0; } else if (y0 >= maxV) { y0 = maxV > 0 ? maxV - 1 : 0; fy = maxV > 0 ? 1 : 0; }
+      const k = y0 * W + x0;
+      const p00 = src[k]!;
+      const p01 = src[k + 1]!;
+      const p10 = src[k + W]!;
+      const p11 = src[k + W + 1]!;
+      const top = p00 + (p01 - p00) * fx;
+      const bot = p10 + (p11 - p10) * fx;
+      out[o] = (top + (bot - top) * fy + 0.5) | 0;
+    }
+  }
+  return { data: out, width, height };
+}
+
+/** Rotates about the image centre by `deg` (positive = clockwise on screen, y down), same size. */
+export function rotate(img: GreyImage, deg: number, background = 255): GreyImage {
+  const cx = img.width / 2;
+  const cy = img.height / 2;
+  const fwd = mul3(translate3(cx, cy), mul3(rotate3((deg * Math.PI) / 180), translate3(-cx, -cy)));
+  return warp(img, invert3(fwd), img.width, img.height, background);
+}
+
+/** Turns the image upside down (exact, no resampling). */
+export function rotate180(img: GreyImage): GreyImage {
+  const out = img.data.slice();
+  out.reverse();
+  return { data: out, width: img.width, height: img.height };
+}
+
+/** Gaussian blur (separable, kernel radius ⌈2.5σ⌉, edges clamped). σ in pixels; σ ≤ 0.05 returns a copy. */
+export function gaussianBlur(img: GreyImage, sigma: number): GreyImage {
+  if (sigma <= 0.05) return { ...img, data: img.data.slice() };
+  const r = Math.max(1, Math.ceil(sigma * 2.5));
+  const k = new Float32Array(2 * r + 1);
+  let sum = 0;
+  for (let i = -r; i <= r; i++) sum += k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  for (let i = 0; i < k.length; i++) k[i]! /= sum;
+  return convolveSeparable(img, k);
+}
+
+/** Box blur of radius r pixels (a (2r+1)² mean). */
+export function boxBlur(img: GreyImage, radius: number): GreyImage {
+  const r = Math.max(0, Math.round(radius));
+  if (r === 0) return { ...img, data: img.data.slice() };
+  return convolveSeparable(img, new Float32Array(2 * r + 1).fill(1 / (2 * r + 1)));
+}
+
+function convolveSeparable(img: GreyImage, k: Float32Array): GreyImage {
+  const { width: W, height: H, data } = img;
+  const r = (k.length - 1) >> 1;
+  const tmp = new Uint8Array(W * H);
+  // Horizontal: edges clamped.
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    for (let x = 0; x < W; x++) {
+      let acc = 0;
+      if (x >= r && x < W - r) {
+        const base = row + x - r;
+        for (let t = 0; t < k.length; t++) acc += k[t]! * data[base + t]!;
+      } else {
+        for (let t = -r; t <= r; t++) {
+          const xx = x + t < 0 ? 0 : x + t >= W ? W - 1 : x + t;
+          acc += k[t + r]! * data[row + xx]!;
+        }
+      }
+      tmp[row + x] = (acc + 0.5) | 0;
+    }
+  }
+  // Vertical: whole rows at a time, cache friendly.
+  const out = new Uint8Array(W * H);
+  const acc = new Float32Array(W);
+  for (let y = 0; y < H; y++) {
+    acc.fill(0);
+    for (let t = -r; t <= r; t++) {
+      const yy = y + t < 0 ? 0 : y + t >= H ? H - 1 : y + t;
+      const w = k[t + r]!;
+      const src = yy * W;
+      for (let x = 0; x < W; x++) acc[x]! += w * tmp[src + x]!;
+    }
+    const o = y * W;
+    for (let x = 0; x < W; x++) out[o + x] = (acc[x]! + 0.5) | 0;
+  }
+  return { data: out, width: W, height: H };
+}
+
+export type ToneNoise = {
+  /** Added to every level after contrast (−255…255). */
+  brightness: number;
+  /** Contrast about mid grey (1 = unchanged). */
+  contrast: number;
+  /** Standard deviation of per-pixel gaussian noise, in grey levels. */
+  noiseSigma: number;
+  /** Fraction of pixels turned into black or white specks. */
+  saltPepper: number;
+  /** Amplitude (grey levels) of slow, paper-like unevenness across rows and columns. */
+  unevenness?: number;
+};
+
+/** Brightness/contrast, gaussian noise, paper unevenness and salt-and-pepper specks, in one pass (in place). */
+export function toneAndNoise(img: GreyImage, p: ToneNoise, rng: Rng): GreyImage {
+  const { data, width: W, height: H } = img;
+  const lut = new Int16Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = Math.round((v - 128) * p.contrast + 128 + p.brightness);
+  const OFF = 1024;
+  const clamp = new Uint8Array(2 * OFF + 256);
+  for (let i = 0; i < clamp.length; i++) clamp[i] = Math.max(0, Math.min(255, i - OFF));
+  const TAB = 1 << 16;
+  const noise = new Int16Array(TAB);
+  if (p.noiseSigma > 0)
+    for (let i = 0; i < TAB; i += 2) {
+      const u1 = Math.max(1e-12, rng());
+      const u2 = rng();
+      const m = Math.sqrt(-2 * Math.log(u1)) * p.noiseSigma;
+      noise[i] = Math.round(m * Math.cos(2 * Math.PI * u2));
+      noise[i + 1] = Math.round(m * Math.sin(2 * Math.PI * u2));
+    }
+  const uneven = p.unevenness ?? 0;
+  const rowOff = smoothWalk(H, uneven, rng);
+  const colOff = smoothWalk(W, uneven, rng);
+  let s = (Math.floor(rng() * 2 ** 32) >>> 0) | 1;
+  const withNoise = p.noiseSigma > 0;
+  for (let y = 0; y < H; y++) {
+    const base = OFF + rowOff[y]!;
+    const row = y * W;
+    for (let x = 0; x < W; x++) {
+      let n = 0;
+      if (withNoise) {
+        s ^= s << 13;
+        s ^= s >>> 17;
+        s ^= s << 5;
+        n = noise[s & 0xffff]!;
+      }
+      data[row + x] = clamp[base + lut[data[row + x]!]! + n + colOff[x]!]!;
+    }
+  }
+  const specks = Math.round(W * H * p.saltPepper);
+  for (let i = 0; i < specks; i++) {
+    const x = Math.floor(rng() * (W - 1));
+    const y = Math.floor(rng() * (H - 1));
+    const v = rng() < 0.5 ? Math.floor(rng() * 60) : 255;
+    const big = rng() < 0.3;
+    data[y * W + x] = v;
+    if (big) {
+      data[y * W + x + 1] = v;
+      data[(y + 1) * W + x] = v;
+      data[(y + 1) * W + x + 1] = v;
+    }
+  }
+  return img;
+}
+
+/** A slowly varying integer offset sequence of amplitude ~amp (for paper unevenness). */
+function smoothWalk(n: number, amp: number, rng: Rng): Int16Array {
+  const out = new Int16Array(n);
+  if (amp <= 0) return out;
+  const knots = 6;
+  const vals = Array.from({ length: knots + 2 }, () => (rng() - 0.5) * 2 * amp);
+  for (let i = 0; i < n; i++) {
+    const f = (i / n) * knots;
+    const k = Math.floor(f);
+    const t = f - k;
+    const s = t * t * (3 - 2 * t);
+    out[i] = Math.round(vals[k]! + (vals[k + 1]! - vals[k]!) * s);
+  }
+  return out;
+}
+
+export type Streak = { x: number; width: number; level: number };
+
+/** A vertical scanner streak (dirt on the glass): columns [x, x+width) pulled towards `level`, in place. */
+export function addStreak(img: GreyImage, streak: Streak): GreyImage {
+  const { data, width: W, height: H } = img;
+  const x0 = Math.max(0, Math.round(streak.x));
+  const x1 = Math.min(W, Math.round(streak.x + streak.width));
+  for (let y = 0; y < H; y++)
+    for (let x = x0; x < x1; x++) {
+      const i = y * W + x;
+      data[i] = Math.min(data[i]!, streak.level) * 0.7 + streak.level * 0.3;
+    }
+  return img;
+}
+
+/** What one simulated scan did to a page. Lengths in mm or pixels as named. Recorded in truth.json. */
+export type ScanParams = {
+  /** Skew of the sheet in the feeder, degrees, clockwise positive. */
+  angleDeg: number;
+  /** Fed upside down: the image shows the page turned 180°. */
+  flipped: boolean;
+  /** Perspective: offsets (mm) of the page corners tl, tr, br, bl, after rotation. */
+  perspectiveMm: [number, number][];
+  /** Scanner backing around the page, mm on every side (0 with no skew = exactly the page). */
+  marginMm: number;
+  /** Grey level of the scanner backing. */
+  background: number;
+  /** Optical blur σ in pixels at the output resolution. */
+  blurSigmaPx: number;
+  tone: ToneNoise;
+  streak: Streak | null;
+  jpegQuality: number;
+};
+
+export const NO_DEGRADATION: ScanParams = {
+  angleDeg: 0,
+  flipped: false,
+  perspectiveMm: [[0, 0], [0, 0], [0, 0], [0, 0]],
+  marginMm: 0,
+  background: 255,
+  blurSigmaPx: 0,
+  tone: { brightness: 0, contrast: 1, noiseSigma: 0, saltPepper: 0, unevenness: 0 },
+  streak: null,
+  jpegQuality: 95,
+};
+
+/**
+ * The transform from page pixels (as rendered at `dpi`) to scan pixels, and the scan's size.
+ * Rotation is about the page centre; the result is shifted so the whole page plus margin fits.
+ */
+export function scanGeometry(pageW: number, pageH: number, dpi: number, p: ScanParams): { pageToScan: Mat3; width: number; height: number } {
+  const s = dpi / 25.4;
+  const cx = pageW / 2;
+  const cy = pageH / 2;
+  const theta = ((p.angleDeg + (p.flipped ? 180 : 0)) * Math.PI) / 180;
+  const c = Math.cos(theta);
+  const sn = Math.sin(theta);
+  const src: Pt2[] = [{ x: 0, y: 0 }, { x: pageW, y: 0 }, { x: pageW, y: pageH }, { x: 0, y: pageH }];
+  const dst = src.map((q, i) => {
+    const dx = q.x - cx;
+    const dy = q.y - cy;
+    const o = p.perspectiveMm[i] ?? [0, 0];
+    return { x: cx + dx * c - dy * sn + o[0] * s, y: cy + dx * sn + dy * c + o[1] * s };
+  });
+  const m = p.marginMm * s;
+  const minX = Math.min(...dst.map((q) => q.x));
+  const minY = Math.min(...dst.map((q) => q.y));
+  const maxX = Math.max(...dst.map((q) => q.x));
+  const maxY = Math.max(...dst.map((q) => q.y));
+  const exact = p.angleDeg === 0 && p.marginMm === 0 && p.perspectiveMm.every(([x, y]) => x === 0 && y === 0);
+  const width = exact ? pageW : Math.round(maxX - minX + 2 * m);
+  const height = exact ? pageH : Math.round(maxY - minY + 2 * m);
+  const shifted = exact ? dst : dst.map((q) => ({ x: q.x - minX + m, y: q.y - minY + m }));
+  return { pageToScan: homographyFromPoints(src, shifted), width, height };
+}
+
+/**
+ * Applies a scan to a page image: geometry (skew, perspective, flip) in one bilinear pass, then
+ * optical blur, tone and noise, then a streak. Returns the scan and the page-pixel → scan-pixel transform.
+ */
+export function applyScan(page: GreyImage, dpi: number, p: ScanParams, rng: Rng): { image: GreyImage; pageToScan: Mat3 } {
+  const geo = scanGeometry(page.width, page.height, dpi, p);
+  const identity = geo.width === page.width && geo.height === page.height && geo.pageToScan.every((v, i) => Math.abs(v - (i % 4 === 0 ? 1 : 0)) < 1e-9);
+  let img: GreyImage;
+  if (identity) img = { ...page, data: page.data.slice() };
+  else if (p.flipped && p.angleDeg === 0 && geo.width === page.width && geo.height === page.height && p.perspectiveMm.every(([x, y]) => x === 0 && y === 0))
+    img = rotate180(page);
+  else img = warp(page, invert3(geo.pageToScan), geo.width, geo.height, p.background);
+  if (p.blurSigmaPx > 0.05) img = gaussianBlur(img, p.blurSigmaPx);
+  toneAndNoise(img, p.tone, rng);
+  if (p.streak) addStreak(img, p.streak);
+  return { image: img, pageToScan: geo.pageToScan };
+}
+
+/** Ranges a profile samples from ([min, max]); rates are probabilities per image. */
+export type DegradationProfile = {
+  name: string;
+  angleDeg: number;
+  perspectiveMm: number;
+  marginMm: [number, number];
+  background: [number, number];
+  /** Blur σ in pixels at 300 dpi (scaled to the output dpi). */
+  blurSigma300: [number, number];
+  noiseSigma: [number, number];
+  saltPepper: [number, number];
+  brightness: [number, number];
+  contrast: [number, number];
+  unevenness: [number, number];
+  jpegQuality: [number, number];
+  upsideDownRate: number;
+  streakRate: number;
+};
+
+export const PROFILES = {
+  clean: {
+    name: 'clean', angleDeg: 0.5, perspectiveMm: 0, marginMm: [0, 0], background: [250, 255], blurSigma300: [0, 0.3], noiseSigma: [0, 2],
+    saltPepper: [0, 0], brightness: [-3, 3], contrast: [0.98, 1.02], unevenness: [0, 1], jpegQuality: [88, 95], upsideDownRate: 0, streakRate: 0,
+  },
+  typical: {
+    name: 'typical', angleDeg: 3, perspectiveMm: 1, marginMm: [1, 4], background: [200, 255], blurSigma300: [0.3, 0.9], noiseSigma: [2, 6],
+    saltPepper: [0, 0.00005], brightness: [-15, 12], contrast: [0.85, 1.08], unevenness: [0, 4], jpegQuality: [60, 90], upsideDownRate: 0.1, streakRate: 0.05,
+  },
+  harsh: {
+    name: 'harsh', angleDeg: 10, perspectiveMm: 3.5, marginMm: [2, 8], background: [30, 255], blurSigma300: [0.7, 1.6], noiseSigma: [5, 14],
+    saltPepper: [0.00005, 0.0004], brightness: [-35, 20], contrast: [0.65, 1.15], unevenness: [2, 10], jpegQuality: [30, 60], upsideDownRate: 0.25, streakRate: 0.25,
+  },
+} satisfies Record<string, DegradationProfile>;
+export type ProfileName = keyof typeof PROFILES;
+
+const pick = (rng: Rng, [a, b]: [number, number]) => a + (b - a) * rng();
+
+/** Samples one scan's parameters from a profile. `scanWidthPx` places a streak. */
+export function sampleScanParams(profile: DegradationProfile, dpi: number, scanWidthPx: number, rng: Rng, upsideDownRate = profile.upsideDownRate): ScanParams {
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  const angleDeg = r2((rng() * 2 - 1) * profile.angleDeg);
+  const perspectiveMm = Array.from({ length: 4 }, () => [r2((rng() * 2 - 1) * profile.perspectiveMm), r2((rng() * 2 - 1) * profile.perspectiveMm)] as [number, number]);
+  const flipped = rng() < upsideDownRate;
+  const streak = rng() < profile.streakRate
+    ? { x: Math.floor(rng() * scanWidthPx), width: 1 + Math.floor(rng() * 3 * (dpi / 300)), level: Math.round(rng() < 0.8 ? 30 + rng() * 120 : 240) }
+    : null;
+  return {
+    angleDeg,
+    flipped,
+    perspectiveMm,
+    marginMm: r2(pick(rng, profile.marginMm)),
+    background: Math.round(pick(rng, profile.background)),
+    blurSigmaPx: r2(pick(rng, profile.blurSigma300) * (dpi / 300)),
+    tone: {
+      brightness: Math.round(pick(rng, profile.brightness)),
+      contrast: r2(pick(rng, profile.contrast)),
+      noiseSigma: r2(pick(rng, profile.noiseSigma)),
+      saltPepper: Math.round(pick(rng, profile.saltPepper) * 1e6) / 1e6,
+      unevenness: r2(pick(rng, profile.unevenness)),
+    },
+    streak,
+    jpegQuality: Math.round(pick(rng, profile.jpegQuality)),
+  };
+}
