@@ -151,6 +151,85 @@ describe('parseQtiItem on made-up items', () => {
     );
   });
 
+  it('never throws on generated QTI items (random choices, identifiers, answers, mappings, markup), and what it imports is right', () => {
+    const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+    const word = fc.string({ unit: fc.constantFrom('a', 'B', ' ', '中', '&', '<', '"', '1', '-'), maxLength: 14 });
+    const ident: fc.Arbitrary<string> = fc.constantFrom('a', 'b', 'c', 'd', 'CHOICE1', 'x y', '', '_1');
+    const goodText: fc.Arbitrary<string> = fc.constantFrom('Yes', 'No', '中文', '1 < 2', 'A & B', '"quoted"');
+    const baseArb = fc.record({
+      v3: fc.boolean(),
+      kind: fc.constantFrom('choice', 'choice', 'choice', 'textEntry', 'textEntry', 'extendedText', 'order', 'none'),
+      choices: fc
+        .tuple(
+          fc.boolean(),
+          fc.oneof(
+            { weight: 5, arbitrary: fc.integer({ min: 2, max: 6 }) },
+            { weight: 1, arbitrary: fc.integer({ min: 0, max: 10 }) },
+          ),
+        )
+        .chain(([uniqueIds, n]) =>
+          fc.tuple(
+            ...Array.from({ length: n }, (_, i) =>
+              fc.tuple(
+                uniqueIds ? fc.constant(`ch${i}`) : ident,
+                fc.oneof({ weight: 5, arbitrary: goodText }, { weight: 1, arbitrary: word }),
+                fc.oneof({ weight: 6, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('<b>bold</b>', '<img src="p.png"/>', '<feedbackInline>fb</feedbackInline>') }),
+              ),
+            ),
+          ),
+        ),
+      cardinality: fc.constantFrom('single', 'multiple', undefined),
+      maxChoices: fc.constantFrom('0', '1', '3', undefined),
+      prompt: fc.oneof({ weight: 4, arbitrary: goodText }, { weight: 1, arbitrary: word }),
+      para: fc.constantFrom('', '', '<p>Q?</p>', '<p>see <math><mi>x</mi></math></p>', '<div><span>Q</span></div>'),
+      expectedLength: fc.constantFrom('', '3', '15', 'x', '-1'),
+      lang: fc.constantFrom('', 'nl-NL', 'en', 'x'),
+    });
+    const genArb = baseArb.chain((b) => {
+      const ids = b.choices.map(([id]) => id);
+      const answerArb: fc.Arbitrary<string[]> = fc.oneof({ weight: 4, arbitrary: b.kind === 'choice' ? fc.subarray(ids, { minLength: Math.min(1, ids.length), maxLength: Math.min(3, ids.length) }) : fc.array(goodText, { minLength: 1, maxLength: 2 }) }, { weight: 1, arbitrary: fc.array(fc.oneof(ident, word), { maxLength: 3 }) });
+      const mappingArb: fc.Arbitrary<[string, string][]> = fc.array(fc.tuple(fc.oneof(ident, word), fc.constantFrom('1', '-1', '0.5', 'x', '')), { maxLength: 3 });
+      return fc.record({
+        correct: answerArb,
+        mapping: fc.oneof({ weight: 3, arbitrary: fc.constant([] as [string, string][]) }, { weight: 1, arbitrary: mappingArb }),
+      }).map((extra) => ({ ...b, ...extra }));
+    });
+    fc.assert(
+      fc.property(genArb, (g) => {
+        const q = (n: string) => (g.v3 ? `qti-${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : n);
+        const a = (n: string) => (g.v3 ? n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) : n);
+        const v = g.v3 ? 'qti-value' : 'value';
+        const decl = `<${q('responseDeclaration')} identifier="RESPONSE"${g.cardinality ? ` cardinality="${g.cardinality}"` : ''}>${
+          g.correct.length ? `<${q('correctResponse')}>${g.correct.map((c) => `<${v}>${esc(c)}</${v}>`).join('')}</${q('correctResponse')}>` : ''
+        }${g.mapping.length ? `<${q('mapping')}>${g.mapping.map(([k, m]) => `<${q('mapEntry')} ${a('mapKey')}="${esc(k)}" ${a('mappedValue')}="${m}"/>`).join('')}</${q('mapping')}>` : ''}</${q('responseDeclaration')}>`;
+        const choices = g.choices.map(([id, t, extra]) => `<${q('simpleChoice')} identifier="${esc(id)}">${esc(t)}${extra}</${q('simpleChoice')}>`).join('');
+        const interaction =
+          g.kind === 'choice'
+            ? `<${q('choiceInteraction')} ${a('responseIdentifier')}="RESPONSE"${g.maxChoices ? ` ${a('maxChoices')}="${g.maxChoices}"` : ''}><${q('prompt')}>${esc(g.prompt)}</${q('prompt')}>${choices}</${q('choiceInteraction')}>`
+            : g.kind === 'none'
+              ? ''
+              : `<p>${esc(g.prompt)} <${q(`${g.kind}Interaction`)} ${a('responseIdentifier')}="RESPONSE"${g.expectedLength ? ` ${a('expectedLength')}="${g.expectedLength}"` : ''}/></p>`;
+        const root = g.v3 ? 'qti-assessment-item' : 'assessmentItem';
+        const xml = `<${root} identifier="gen-1"${g.lang ? ` xml:lang="${g.lang}"` : ''}>${decl}<${q('itemBody')}>${g.para}${interaction}</${q('itemBody')}></${root}>`;
+        const r = parseQtiItem(xml, 'gen.xml', defaults);
+        expectCleanResult(r, { files: ['gen.xml'], lines: true });
+        if (!r.ok) return;
+        expect(ItemInput.safeParse(r.value.item).success).toBe(true);
+        const item = r.value.item;
+        if (item.type === 'single_choice' || item.type === 'multiple_choice') {
+          expect(g.kind).toBe('choice');
+          const keyOf = (id: string) => r.value.optionKeys[id];
+          const answers = typeof item.answer === 'string' ? [item.answer] : item.answer;
+          const fromCorrect = g.correct.map((c) => c.replace(/\s+/g, ' ').trim()).filter((c) => c !== '');
+          const expected = fromCorrect.length ? fromCorrect : g.mapping.filter(([, m]) => Number(m) > 0).map(([k]) => k.trim());
+          expect(answers).toEqual([...new Set(expected.map(keyOf))]);
+        } else if (item.type === 'short_text') expect(g.kind).toBe('textEntry');
+        else throw new Error(`unexpected type ${item.type}`);
+      }),
+      RUNS,
+    );
+  });
+
   it('never throws on random text or random XML-like text', () => {
     const token = fc.constantFrom('<', '>', '/', '"', '=', ' ', '\n', 'qti-assessment-item', 'assessmentItem', 'qti-item-body', 'itemBody', 'qti-choice-interaction', 'qti-simple-choice', 'identifier', 'constructor', '__proto__', '&amp;', '&#0;', '<![CDATA[', ']]>', '<!--', '-->', '<?xml version="1.0"?>', 'x');
     fc.assert(

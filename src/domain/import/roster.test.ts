@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Student, SchoolClass } from '../roster';
-import { formatCsv } from './csv';
+import { formatCsv, readCsvRecords } from './csv';
 import { formatIssue } from './issues';
 import { oneRosterGrade, parseOneRoster } from './oneRoster';
 import { parseRosterCsv, ROSTER_CSV_COLUMNS } from './rosterCsv';
@@ -171,6 +171,22 @@ describe('parseOneRoster on the real Ed-Fi OneRoster 1.1 sample', () => {
   });
 
   const names = Object.keys(oneRosterFiles).sort();
+  it('survives every column of users, classes and enrollments being dropped, and names the ones it needs', () => {
+    const needed: Record<string, string[]> = { 'users.csv': ['sourcedId', 'givenName', 'familyName'], 'classes.csv': ['sourcedId', 'title'], 'enrollments.csv': ['classSourcedId', 'userSourcedId', 'role'] };
+    for (const name of Object.keys(needed)) {
+      const records = readCsvRecords(oneRosterFiles[name] ?? '', name).records.map((r) => r.fields);
+      const header = records[0] ?? [];
+      header.forEach((column, k) => {
+        const text = formatCsv(records.map((r) => r.filter((_, j) => j !== k)));
+        const r = parseOneRoster({ ...oneRosterFiles, [name]: text });
+        expectCleanResult(r, { files: names, lines: true });
+        if (needed[name]?.includes(column)) expect(!r.ok && r.error[0]).toMatchObject({ file: name, line: 1, field: column });
+        else if (!r.ok) expect(column).toBe('grades'); // without grades, the students keep their class's grade
+      });
+    }
+  });
+
+
   it('never throws on damaged copies of the sample (any file: flipped characters, dropped columns, swapped lines …)', () => {
     fc.assert(
       fc.property(fc.constantFrom(...names), mutationsArb, (name, ms) => {

@@ -25,7 +25,7 @@ export function parseSkillsCsv(text: string, file: string, knownIds: ReadonlySet
   const issues = [...table.issues];
   if (!table.header.length) return err(issues);
   const fixed = ['id', 'subject', 'grade', 'prerequisites'];
-  const nameColumns = table.header.filter((h) => /^name_/.test(h));
+  const nameColumns = table.header.filter((h) => /^name_[a-z]{2}(-[A-Z]{2})?$/.test(h));
   for (const h of table.header)
     if (h !== '' && !fixed.includes(h) && !nameColumns.includes(h))
       issues.push({ file, line: table.headerLine, field: h, message: 'is not a column of the PaperLoop skills CSV', fix: `correct its spelling or delete it; the columns are ${SKILL_CSV_HEADER}` });
