@@ -34,6 +34,10 @@ export interface FakeEsclScript {
   readonly staleJamStatusReads: number;
   /** Time to "scan" each page. */
   readonly pageDelayMs: number;
+  /** Act as if the settings were invalid: 201, then 404 with no page. */
+  readonly refuseSettings?: boolean;
+  /** Act as if the settings were not understood: default colour 300 dpi pages. */
+  readonly ignoreSettings?: boolean;
 }
 
 export const DEFAULT_FAKE_ESCL_SCRIPT: FakeEsclScript = {
@@ -226,6 +230,7 @@ export async function startFakeEsclServer(initial: Partial<FakeEsclScript> = {})
     if (job.state === 'done') return sendStatus(res, 404);
     const page = job.served;
     const validSettings =
+      script.refuseSettings !== true &&
       (job.settings.inputSource === 'Platen' || job.settings.inputSource === 'Feeder') &&
       job.settings.xResolution === job.settings.yResolution;
     if (!validSettings || page >= job.pages) {
@@ -278,7 +283,11 @@ export async function startFakeEsclServer(initial: Partial<FakeEsclScript> = {})
       const body = await readBody(req);
       log.settingsBodies.push(body);
       if (activeJob() !== undefined) return sendStatus(res, 503);
-      const settings = parseJobSettings(body);
+      const asked = parseJobSettings(body);
+      const settings: JobSettings =
+        script.ignoreSettings === true
+          ? { ...asked, colorMode: 'RGB24', xResolution: 300, yResolution: 300, width: MAX_WIDTH }
+          : asked;
       const feeder = settings.inputSource === 'Feeder';
       const perSheet = settings.duplex ? 2 : 1;
       const pages = feeder ? sheetsLeft * perSheet : 1;

@@ -17,44 +17,60 @@ export function warp(img: GreyImage, dstToSrc: Mat3, width: number, height: numb
   const W = img.width;
   const H = img.height;
   const [a, b, c, d, e, f, g, h, i] = dstToSrc;
-  const affine = g === 0 && h === 0;
+  // The projective division is done exactly every BLOCK pixels and linearly in between
+  // (for scanner-sized perspective the error is far below 0.01 px).
+  const BLOCK = 16;
   const maxU = W - 1;
   const maxV = H - 1;
   for (let Y = 0; Y < height; Y++) {
     const yc = Y + 0.5;
-    // Source coordinates of pixel centre (0.5, yc), stepped along the row.
-    let nu = a * 0.5 + b * yc + c;
-    let nv = d * 0.5 + e * yc + f;
-    let dw = g * 0.5 + h * yc + i;
-    let o = Y * width;
-    for (let X = 0; X < width; X++, o++, nu += a, nv += d, dw += g) {
-      let u: number, v: number;
-      if (affine) {
-        u = nu - 0.5;
-        v = nv - 0.5;
-      } else {
-        const iw = 1 / dw;
-        u = nu * iw - 0.5;
-        v = nv * iw - 0.5;
+    const row = Y * width;
+    for (let X0 = 0; X0 < width; X0 += BLOCK) {
+      const X1 = Math.min(width, X0 + BLOCK);
+      const xa = X0 + 0.5;
+      const xb = X1 - 1 + 0.5;
+      const wa = g * xa + h * yc + i;
+      const wb = g * xb + h * yc + i;
+      const ua = (a * xa + b * yc + c) / wa - 0.5;
+      const va = (d * xa + e * yc + f) / wa - 0.5;
+      const ub = (a * xb + b * yc + c) / wb - 0.5;
+      const vb = (d * xb + e * yc + f) / wb - 0.5;
+      const n = X1 - X0 - 1;
+      const du = n > 0 ? (ub - ua) / n : 0;
+      const dv = n > 0 ? (vb - va) / n : 0;
+      let u = ua;
+      let v = va;
+      for (let X = X0; X < X1; X++, u += du, v += dv) {
+        if (u >= 0 && v >= 0 && u < maxU && v < maxV) {
+          const x0 = u | 0;
+          const y0 = v | 0;
+          const fx = u - x0;
+          const fy = v - y0;
+          const k = y0 * W + x0;
+          const p00 = src[k]!;
+          const p01 = src[k + 1]!;
+          const p10 = src[k + W]!;
+          const p11 = src[k + W + 1]!;
+          const top = p00 + (p01 - p00) * fx;
+          const bot = p10 + (p11 - p10) * fx;
+          out[row + X] = (top + (bot - top) * fy + 0.5) | 0;
+        } else if (u < -0.5 || v < -0.5 || u > maxU + 0.5 || v > maxV + 0.5) {
+          out[row + X] = background;
+        } else {
+          // The half-pixel rim of the source: clamp to the nearest edge pixels.
+          const uu = u < 0 ? 0 : u > maxU ? maxU : u;
+          const vv = v < 0 ? 0 : v > maxV ? maxV : v;
+          const x0 = Math.min(uu | 0, Math.max(0, maxU - 1));
+          const y0 = Math.min(vv | 0, Math.max(0, maxV - 1));
+          const fx = Math.min(1, uu - x0);
+          const fy = Math.min(1, vv - y0);
+          const x1 = Math.min(maxU, x0 + 1);
+          const y1 = Math.min(maxV, y0 + 1);
+          const top = src[y0 * W + x0]! + (src[y0 * W + x1]! - src[y0 * W + x0]!) * fx;
+          const bot = src[y1 * W + x0]! + (src[y1 * W + x1]! - src[y1 * W + x0]!) * fx;
+          out[row + X] = (top + (bot - top) * fy + 0.5) | 0;
+        }
       }
-      if (u < -0.5 || v < -0.5 || u > maxU + 0.5 || v > maxV + 0.5) {
-        out[o] = background;
-        continue;
-      }
-      let x0 = Math.floor(u);
-      let y0 = Math.floor(v);
-      let fx = u - x0;
-      let fy = v - y0;
-      if (x0 < 0) { x0 = 0; fx = 0; } else if (x0 >= maxU) { x0 = maxU > 0 ? maxU - 1 : 0; fx = maxU > 0 ? 1 : 0; }
-      if (y0 < 0) { y0 = 0; fy = 0; } else if (y0 >= maxV) { y0 = maxV > 0 ? maxV - 1 : 0; fy = maxV > 0 ? 1 : 0; }
-      const k = y0 * W + x0;
-      const p00 = src[k]!;
-      const p01 = src[k + 1]!;
-      const p10 = src[k + W]!;
-      const p11 = src[k + W + 1]!;
-      const top = p00 + (p01 - p00) * fx;
-      const bot = p10 + (p11 - p10) * fx;
-      out[o] = (top + (bot - top) * fy + 0.5) | 0;
     }
   }
   return { data: out, width, height };
@@ -93,40 +109,56 @@ export function boxBlur(img: GreyImage, radius: number): GreyImage {
   return convolveSeparable(img, new Float32Array(2 * r + 1).fill(1 / (2 * r + 1)));
 }
 
-function convolveSeparable(img: GreyImage, k: Float32Array): GreyImage {
+/**
+ * Separable convolution in 8.8 fixed point: each row is padded with clamped edges, so the inner
+ * loops have no branches; the vertical pass accumulates whole rows (cache friendly).
+ */
+function convolveSeparable(img: GreyImage, kernel: Float32Array): GreyImage {
   const { width: W, height: H, data } = img;
-  const r = (k.length - 1) >> 1;
+  const r = (kernel.length - 1) >> 1;
+  const taps = kernel.length;
+  const k = new Int32Array(taps);
+  let total = 0;
+  for (let t = 0; t < taps; t++) total += k[t] = Math.round(kernel[t]! * 256);
+  k[r]! += 256 - total;
   const tmp = new Uint8Array(W * H);
-  // Horizontal: edges clamped.
+  const padded = new Uint8Array(W + 2 * r);
   for (let y = 0; y < H; y++) {
     const row = y * W;
-    for (let x = 0; x < W; x++) {
-      let acc = 0;
-      if (x >= r && x < W - r) {
-        const base = row + x - r;
-        for (let t = 0; t < k.length; t++) acc += k[t]! * data[base + t]!;
-      } else {
-        for (let t = -r; t <= r; t++) {
-          const xx = x + t < 0 ? 0 : x + t >= W ? W - 1 : x + t;
-          acc += k[t + r]! * data[row + xx]!;
-        }
+    padded.set(data.subarray(row, row + W), r);
+    const first = data[row]!;
+    const last = data[row + W - 1]!;
+    for (let t = 0; t < r; t++) {
+      padded[t] = first;
+      padded[r + W + t] = last;
+    }
+    if (taps === 3) {
+      const k0 = k[0]!, k1 = k[1]!, k2 = k[2]!;
+      for (let x = 0; x < W; x++) tmp[row + x] = (k0 * padded[x]! + k1 * padded[x + 1]! + k2 * padded[x + 2]! + 128) >> 8;
+    } else if (taps === 5) {
+      const k0 = k[0]!, k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
+      for (let x = 0; x < W; x++) tmp[row + x] = (k0 * padded[x]! + k1 * padded[x + 1]! + k2 * padded[x + 2]! + k3 * padded[x + 3]! + k4 * padded[x + 4]! + 128) >> 8;
+    } else {
+      for (let x = 0; x < W; x++) {
+        let acc = 128;
+        for (let t = 0; t < taps; t++) acc += k[t]! * padded[x + t]!;
+        tmp[row + x] = acc >> 8;
       }
-      tmp[row + x] = (acc + 0.5) | 0;
     }
   }
-  // Vertical: whole rows at a time, cache friendly.
   const out = new Uint8Array(W * H);
-  const acc = new Float32Array(W);
+  const acc = new Int32Array(W);
   for (let y = 0; y < H; y++) {
-    acc.fill(0);
+    acc.fill(128);
     for (let t = -r; t <= r; t++) {
       const yy = y + t < 0 ? 0 : y + t >= H ? H - 1 : y + t;
       const w = k[t + r]!;
-      const src = yy * W;
-      for (let x = 0; x < W; x++) acc[x]! += w * tmp[src + x]!;
+      if (w === 0) continue;
+      const src = tmp.subarray(yy * W, yy * W + W);
+      for (let x = 0; x < W; x++) acc[x]! += w * src[x]!;
     }
     const o = y * W;
-    for (let x = 0; x < W; x++) out[o + x] = (acc[x]! + 0.5) | 0;
+    for (let x = 0; x < W; x++) out[o + x] = acc[x]! >> 8;
   }
   return { data: out, width: W, height: H };
 }

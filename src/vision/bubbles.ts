@@ -16,6 +16,8 @@ export type TargetFill = {
   value: string;
   /** Calibrated ink coverage inside the target, 0 (paper) .. 1 (ink like the registration marks). */
   fill: number;
+  /** Fraction of the inside that is dark ink (calibrated darkness >= fill.darkPixel). */
+  dark: number;
   /** Mapped centre (full-resolution px) and the centre after alignment. */
   expected: Point;
   found: Point;
@@ -174,14 +176,19 @@ export function measureTargets(
     const paper = localPaper(img, cx, cy, p.outer, cal, settings);
     const span = Math.max(1, paper - cal.ink);
     let sum = 0;
+    let dark = 0;
+    const darkCut = s.darkPixel;
     for (let i = 0; i < p.inner.length; i += 2) {
       const v = bilinear(img, cx + p.inner[i]!, cy + p.inner[i + 1]!);
       const dk = (paper - v) / span;
       sum += dk <= 0 ? 0 : dk >= 1 ? 1 : dk;
+      if (dk >= darkCut) dark++;
     }
+    const n = p.inner.length / 2;
     return {
       value: p.t.value,
-      fill: p.inner.length > 0 ? sum / (p.inner.length / 2) : 0,
+      fill: n > 0 ? sum / n : 0,
+      dark: n > 0 ? dark / n : 0,
       expected: p.centre,
       found: { x: cx, y: cy },
       radiusPx: p.radiusPx,

@@ -26,7 +26,8 @@ export type FieldRead = {
   /** Machine-readable reasons, e.g. 'multiple_marks', 'marginal_mark:B', 'erased:C'. */
   reasons: string[];
   evidence: {
-    fills: { value: string; fill: number }[];
+    /** Per target: calibrated fill and, for mark targets, the dark-ink fraction. */
+    fills: { value: string; fill: number; dark?: number }[];
     /** Full-resolution pixel rectangle to show a reviewer. */
     crop?: PxRect;
     candidates?: OcrCandidate[];
@@ -43,8 +44,12 @@ export type GroupDecision = {
   confidence: number;
 };
 
-/** Classify the fills of one group (one field, or one digit-grid column) against a band. */
-export function classifyFills(fills: readonly { value: string; fill: number }[], band: FillBand): GroupDecision {
+/**
+ * Classify the fills of one group (one field, or one digit-grid column) against a band. A marginal
+ * target counts as erased when the group has a definite mark, its fill is at most erasureRatio of
+ * that mark's, and it has (almost) no dark-ink pixels: light residue all over.
+ */
+export function classifyFills(fills: readonly { value: string; fill: number; dark?: number }[], band: FillBand): GroupDecision {
   const width = Math.max(0.02, band.definite - band.marginal);
   const marked = fills.filter((f) => f.fill >= band.definite);
   const top = marked.reduce((m, f) => Math.max(m, f.fill), 0);
@@ -55,7 +60,7 @@ export function classifyFills(fills: readonly { value: string; fill: number }[],
     if (f.fill >= band.definite) {
       ambiguity = Math.max(ambiguity, 1 - Math.min(1, (f.fill - band.definite) / width));
     } else if (f.fill >= band.marginal) {
-      if (marked.length > 0 && f.fill <= band.erasureRatio * top) {
+      if (marked.length > 0 && f.fill <= band.erasureRatio * top && (f.dark ?? 0) <= band.erasureMaxDark) {
         erased.push(f.value);
         ambiguity = Math.max(ambiguity, 1 - Math.min(1, (band.erasureRatio * top - f.fill) / width));
       } else {
@@ -70,7 +75,7 @@ export function classifyFills(fills: readonly { value: string; fill: number }[],
 }
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
-const fillsOf = (m: TargetsMeasure) => m.fills.map((f) => ({ value: f.value, fill: round3(f.fill) }));
+const fillsOf = (m: TargetsMeasure) => m.fills.map((f) => ({ value: f.value, fill: round3(f.fill), dark: round3(f.dark) }));
 
 /** A one-of-N or many-of-N choice (bubbles, or score boxes with the score band). */
 function interpretChoice(
@@ -147,7 +152,7 @@ export function interpretDigitGrid(field: DigitGridField, columns: readonly Targ
   const band = settings.bubbles;
   const reasons: string[] = [];
   let confidence = 1;
-  const fills: { value: string; fill: number }[] = [];
+  const fills: { value: string; fill: number; dark?: number }[] = [];
   let sign = false;
   let point = false;
   const pointIndex = field.columns.findIndex((c) => c.role === 'point');
@@ -158,7 +163,7 @@ export function interpretDigitGrid(field: DigitGridField, columns: readonly Targ
   field.columns.forEach((col, i) => {
     const m = columns[i];
     if (!m) return;
-    for (const f of m.fills) fills.push({ value: `${i}:${f.value}`, fill: round3(f.fill) });
+    for (const f of m.fills) fills.push({ value: `${i}:${f.value}`, fill: round3(f.fill), dark: round3(f.dark) });
     const d = classifyFills(m.fills, band);
     confidence = Math.min(confidence, d.confidence);
     for (const v of d.erased) reasons.push(`erased:${i}:${v}`);

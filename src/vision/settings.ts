@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 
 /** A marked / marginal decision band over calibrated fill (0 = paper, 1 = ink). */
-const band = (definite: number, marginal: number, erasureRatio: number) =>
+const band = (definite: number, marginal: number, erasureRatio: number, erasureMaxDark: number) =>
   z
     .object({
       /** At or above: marked. */
@@ -19,6 +19,11 @@ const band = (definite: number, marginal: number, erasureRatio: number) =>
        * when its fill is at most this fraction of the strongest mark's fill.
        */
       erasureRatio: z.number().min(0).max(1).default(erasureRatio),
+      /**
+       * ...and when at most this fraction of its pixels is dark ink (see fill.darkPixel): residue is
+       * light all over, while a tick or a cross is dark where it is.
+       */
+      erasureMaxDark: z.number().min(0).max(1).default(erasureMaxDark),
     })
     .refine((b) => b.marginal <= b.definite, { message: 'marginal must be <= definite', path: ['marginal'] });
 
@@ -31,6 +36,8 @@ export const VisionSettings = z.object({
       defaultDpi: z.number().min(50).max(1200).default(300),
       minPlausibleDpi: z.number().default(100),
       maxPlausibleDpi: z.number().default(1200),
+      /** Without a plausible density, the image's long side is taken to span this many mm. */
+      nominalLongSideMm: z.number().min(50).default(297),
     })
     .prefault({}),
   paper: z
@@ -106,6 +113,8 @@ export const VisionSettings = z.object({
       localPaperPercentile: z.number().min(0.5).max(1).default(0.75),
       /** A local paper level darker than the page's by more than this is not trusted. */
       localPaperMaxDrop: z.number().min(0).max(255).default(40),
+      /** A sample this dark (calibrated 0..1) counts as a dark-ink pixel (erasure vs. stroke). */
+      darkPixel: z.number().min(0).max(1).default(0.5),
       /** Ink must be at least this much darker than paper for calibration to make sense. */
       minInkContrast: z.number().min(1).max(255).default(60),
       /**
@@ -117,9 +126,9 @@ export const VisionSettings = z.object({
       maxAlignTargets: z.number().int().min(1).default(16),
     })
     .prefault({}),
-  bubbles: band(0.4, 0.16, 0.55).prefault({}),
+  bubbles: band(0.35, 0.15, 0.6, 0.1).prefault({}),
   /** Score boxes are ticked, not filled: a tick covers far less of a box than a filled bubble. */
-  score: band(0.14, 0.07, 0.55).prefault({}),
+  score: band(0.12, 0.06, 0.6, 0.05).prefault({}),
   handwriting: z
     .object({
       /** Boxes are cropped this far inside their printed border. */
@@ -136,6 +145,10 @@ export const VisionSettings = z.object({
       minConfidence: z.number().min(0).max(100).default(60),
       /** Best minus second candidate (0..100) below this goes to review. */
       minMargin: z.number().min(0).max(100).default(15),
+      /** Ranking bonuses (tesseract's 0..100 scale): the expected format, an accepted answer, two readings agreeing. */
+      formatBonus: z.number().min(0).max(100).default(10),
+      keyBonus: z.number().min(0).max(100).default(10),
+      agreementBonus: z.number().min(0).max(100).default(10),
       /** Page segmentation mode for one comb box. */
       charPsm: z.enum(['7', '8', '10']).default('10'),
       /** What happens to write-in boxes: measure ink only (fast), or also OCR their text. */

@@ -76,8 +76,15 @@ export type Arm = 'uniform' | 'personalised';
 export type CohortConfig = {
   readonly seed: number | string;
   readonly students?: number;
-  /** School days (weekends are skipped). */
+  /** School days of the reporting window (weekends are skipped); default 20. */
   readonly days?: number;
+  /**
+   * Keep going after the window until every student has mastered the unit or this many school
+   * days have passed (default 60), so that minutes to mastery are observed, not cut off.
+   */
+  readonly horizonDays?: number;
+  /** Diagnostic: the selection sees latent mastery instead of the model's (a perfect estimator). */
+  readonly oracleMastery?: boolean;
   /** ISO date of the first school day. */
   readonly startDate?: string;
   readonly grade?: number;
@@ -99,27 +106,34 @@ export type CohortConfig = {
    */
   readonly uniformPacing?: 'calendar' | 'class_mastery';
   readonly calendarShare?: number;
-  readonly debug?: boolean;
 };
 
 export type ArmReport = {
   readonly arm: Arm;
   readonly students: number;
+  /** The reporting window (school days) and the days actually simulated (up to the horizon). */
   readonly days: number;
-  /** Per student: minutes of this subject until unit mastery; null = not reached in the run. */
+  readonly daysRun: number;
+  /** Per student: minutes of this subject until unit mastery; null = not reached within the horizon. */
   readonly minutesToMastery: readonly (number | null)[];
-  /** Mean minutes to unit mastery, counting a student who never got there as the minutes of the run. */
+  /** Mean and median minutes to unit mastery (a student who never got there counts all minutes run). */
   readonly meanMinutesToMastery: number;
+  readonly medianMinutesToMastery: number;
+  /** Mean school days to unit mastery (never = days run). */
+  readonly meanDaysToMastery: number;
+  /** Students who mastered the unit within the horizon, and within the window. */
   readonly reachedMastery: number;
-  readonly meanTotalMinutes: number;
+  readonly reachedMasteryInWindow: number;
+  /** Minutes per student over the window, and per school day. */
+  readonly meanWindowMinutes: number;
   readonly meanDailyMinutes: number;
-  /** Student-days where this subject plus the other booking exceeded the grade's cap. */
+  /** Student-days (whole run) where this subject plus the other booking exceeded the grade's cap. */
   readonly capViolations: number;
-  /** Final latent mastery: histogram of unit skills mastered per student (index = count). */
+  /** End of the window, latent truth: histogram of unit skills mastered per student (index = count). */
   readonly finalLatentMastered: readonly number[];
-  /** Final model estimate: histogram of unit skills the model says are mastered. */
+  /** End of the window, model estimate: histogram of unit skills the model says are mastered. */
   readonly finalEstimatedMastered: readonly number[];
-  /** Agreement of model "mastered" with latent mastery over all student × unit skill pairs. */
+  /** End of the window: agreement of model "mastered" with latent mastery over student × unit skill pairs. */
   readonly estimateAgreement: number;
   readonly responses: number;
   /** Minutes by selection reason, summed over students and days. */
@@ -207,7 +221,8 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
   const itemRng = seededRng(`${config.seed}|true-difficulty`);
   const trueB = new Map(bankItems.map((i) => [i.id, i.difficulty + lp.itemNoiseSd * normal(itemRng)]));
   const students = makeStudents(config.students ?? 40, graph.order, config.seed, lp);
-  const days = schoolDays(config.startDate ?? '2025-09-01', config.days ?? 20);
+  const windowDays = config.days ?? 20;
+  const days = schoolDays(config.startDate ?? '2025-09-01', Math.max(windowDays, config.horizonDays ?? 60));
   const [otherMin, otherMax] = config.otherSubjectMinutes ?? [20, 80];
 
   let mastery: MasteryState = emptyMasteryState(settings);
@@ -221,19 +236,46 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
   let allMinutes = 0;
   const spent = new Map<string, number>(students.map((s) => [s.id, 0]));
   const toMastery = new Map<string, number | null>(students.map((s) => [s.id, null]));
+  const dayOfMastery = new Map<string, number>();
   const rng = seededRng(`${config.seed}|${arm}|answers`);
+  let snapshot: { latent: number[]; estimated: number[]; agreement: number; minutes: number[] } | null = null;
 
-  const prerequisitesKnown = (st: Student, skill: string) =>
-    (graph.byId.get(skill)?.prerequisites ?? []).every((p) => !graph.byId.has(p) || (st.level.get(p) ?? 0) >= theta);
-  const unitMastered = (st: Student) => unit.every((k) => (st.level.get(k) ?? -Infinity) >= theta);
-  for (const st of students) if (unitMastered(st)) toMastery.set(st.id, 0);
+  const known = (st: Student, k: string) => (st.level.get(k) ?? -Infinity) >= theta;
+  const prerequisitesKnown = (st: Student, skill: string) => (graph.byId.get(skill)?.prerequisites ?? []).every((p) => !graph.byId.has(p) || known(st, p));
+  const unitMastered = (st: Student) => unit.every((k) => known(st, k));
+  for (const st of students)
+    if (unitMastered(st)) {
+      toMastery.set(st.id, 0);
+      dayOfMastery.set(st.id, 0);
+    }
 
-  const calendarDays = Math.max(1, Math.round(days.length * (config.calendarShare ?? 0.75)));
+  const takeSnapshot = () => {
+    const latent = new Array<number>(unit.length + 1).fill(0);
+    const estimated = new Array<number>(unit.length + 1).fill(0);
+    let agree = 0;
+    for (const st of students) {
+      let l = 0;
+      let e = 0;
+      for (const k of unit) {
+        const lk = known(st, k);
+        const ek = masteryOf(mastery, st.id, k, settings).mastered;
+        if (lk) l++;
+        if (ek) e++;
+        if (lk === ek) agree++;
+      }
+      latent[l] = (latent[l] ?? 0) + 1;
+      estimated[e] = (estimated[e] ?? 0) + 1;
+    }
+    return { latent, estimated, agreement: agree / Math.max(1, students.length * unit.length), minutes: students.map((s) => spent.get(s.id) ?? 0) };
+  };
+
+  // The uniform arm's teacher calendar: the unit's skills in order over the first calendarShare of
+  // the window (today's skill and yesterday's), then review of the class's weakest skills.
+  const calendarDays = Math.max(1, Math.round(windowDays * (config.calendarShare ?? 0.75)));
   const classSkills = (d: number): string[] | undefined => {
     if (arm !== 'uniform' || (config.uniformPacing ?? 'calendar') !== 'calendar') return undefined;
     if (d >= calendarDays) {
-      // Review days: the skills the class is weakest on (mean model p).
-      const meanP = (k: string) => students.reduce((s, st) => s + masteryOf(mastery, st.id, k, settings).p, 0) / students.length;
+      const meanP = (k: string) => students.reduce((sum, st) => sum + masteryOf(mastery, st.id, k, settings).p, 0) / students.length;
       return [...unit].sort((a, b) => meanP(a) - meanP(b)).slice(0, settings.selection.maxSkillsPerDay);
     }
     const i = Math.min(unit.length - 1, Math.floor((d * unit.length) / calendarDays));
@@ -241,7 +283,11 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
   };
 
   let prevDate: string | null = null;
+  let daysRun = 0;
   for (const [dayIndex, date] of days.entries()) {
+    if (dayIndex === windowDays) snapshot = takeSnapshot();
+    if (dayIndex >= windowDays && toMastery.size === dayOfMastery.size) break;
+    daysRun++;
     // Forgetting over the calendar days since the last school day.
     if (prevDate) {
       const gap = Math.max(1, daysBetween(prevDate, date));
@@ -260,6 +306,7 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
       studentId: st.id,
       entries: [{ subject: 'chinese', minutes: Math.round(otherMin + (otherMax - otherMin) * bookRng()), workbookSetId: `chinese-${date}` }],
     }));
+    const uniformSkills = classSkills(dayIndex);
     const plans = selectNextDay({
       date,
       subject,
@@ -273,8 +320,8 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
       ledgers,
       seed: `${config.seed}|${arm}`,
       settings,
-      ...(classSkills(dayIndex) ? { uniformSkills: classSkills(dayIndex) as string[] } : {}),
       caps,
+      ...(uniformSkills ? { uniformSkills } : {}),
     });
     if (!plans.ok) throw new Error(`selection failed: ${JSON.stringify(plans.error)}`);
     const today: GradedResponse[] = [];
@@ -286,13 +333,12 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
       for (const chosen of plan.items) {
         const item = bank.byId.get(chosen.itemId) as BankItem;
         const itemSkills = item.skills.filter((k) => st.level.has(k));
-        const a = itemSkills.reduce((s, k) => s + (st.level.get(k) ?? 0), 0) / Math.max(1, itemSkills.length);
+        const a = itemSkills.reduce((sum, k) => sum + (st.level.get(k) ?? 0), 0) / Math.max(1, itemSkills.length);
         const pCorrect = lp.guess + (1 - lp.guess - lp.slip) * sigmoid(a - (trueB.get(item.id) ?? item.difficulty));
         const correct = rng() < pCorrect;
-        if (config.debug && st.id === 'sXX') console.log(date, chosen.skillId, chosen.reasonKey, chosen.tier, 'pred', chosen.predicted.toFixed(2), 'true', pCorrect.toFixed(2), correct ? 'OK' : 'x', 'lat', itemSkills.map((k) => (st.level.get(k) ?? 0).toFixed(2)).join(), 'est', masteryOf(mastery, st.id, chosen.skillId, settings).p.toFixed(2), masteryOf(mastery, st.id, chosen.skillId, settings).uncertainty.toFixed(2));
         minutesByReason[chosen.reasonKey] = (minutesByReason[chosen.reasonKey] ?? 0) + item.minutes;
         allMinutes += item.minutes;
-        if (itemSkills.every((k) => (st.level.get(k) ?? 0) >= theta)) overPractice += item.minutes;
+        if (itemSkills.every((k) => known(st, k))) overPractice += item.minutes;
         if (itemSkills.some((k) => !prerequisitesKnown(st, k))) notReady += item.minutes;
         const ans = answerFor(item, correct, rng);
         today.push({
@@ -315,55 +361,64 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
           st.practice.set(k, (st.practice.get(k) ?? 0) + 1);
         }
       }
-      if (config.debug && i < 4) {
-        const bySkill = new Map<string, number>();
-        for (const c of plan.items) bySkill.set(c.skillId + ':' + c.reasonKey[0], (bySkill.get(c.skillId + ':' + c.reasonKey[0]) ?? 0) + 1);
-        console.log(date, st.id, plan.totalMinutes, [...bySkill].map(([k, n]) => `${k.replace('g7.rat.', '')}x${n}`).join(' '), '| latent', unit.map((k) => ((st.level.get(k) ?? 0) >= theta ? 'M' : '.') ).join(''), 'model', unit.map((k) => (masteryOf(mastery, st.id, k, settings).mastered ? 'M' : '.')).join(''));
+      if (toMastery.get(st.id) === null && unitMastered(st)) {
+        toMastery.set(st.id, spent.get(st.id) ?? 0);
+        dayOfMastery.set(st.id, dayIndex + 1);
       }
-      if (toMastery.get(st.id) === null && unitMastered(st)) toMastery.set(st.id, spent.get(st.id) ?? 0);
     });
     mastery = updateMastery(mastery, today, bank.byId, settings);
+    if (config.oracleMastery) mastery = withLatentMastery(mastery, students, unit, known);
     reviews = updateReviews(reviews, today, bank.byId, settings);
   }
-
-  if (config.debug) for (const st of students.slice(0, 3)) for (const k of unit) { const m = masteryOf(mastery, st.id, k, settings); console.log(st.id, k, 'latent', (st.level.get(k) ?? 0).toFixed(2), 'start', (st.start.get(k) ?? 0).toFixed(2), 'theta', m.theta.toFixed(2), 'p', m.p.toFixed(2), 'u', m.uncertainty.toFixed(2), 'n', m.n, m.mastered); }
+  const window = snapshot ?? takeSnapshot();
   const minutesToMastery = students.map((s) => toMastery.get(s.id) ?? null);
-  const latentHist = new Array<number>(unit.length + 1).fill(0);
-  const estHist = new Array<number>(unit.length + 1).fill(0);
-  let agree = 0;
-  for (const st of students) {
-    let latent = 0;
-    let est = 0;
-    for (const k of unit) {
-      const l = (st.level.get(k) ?? -Infinity) >= theta;
-      const e = masteryOf(mastery, st.id, k, settings).mastered;
-      if (l) latent++;
-      if (e) est++;
-      if (l === e) agree++;
-    }
-    latentHist[latent] = (latentHist[latent] ?? 0) + 1;
-    estHist[est] = (estHist[est] ?? 0) + 1;
-  }
   const total = students.map((s) => spent.get(s.id) ?? 0);
   const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  const censored = minutesToMastery.map((m, i) => m ?? (total[i] as number));
   return {
     arm,
     students: students.length,
-    days: days.length,
+    days: windowDays,
+    daysRun,
     minutesToMastery,
-    meanMinutesToMastery: mean(minutesToMastery.map((m, i) => m ?? (total[i] as number))),
+    meanMinutesToMastery: mean(censored),
+    medianMinutesToMastery: median(censored),
+    meanDaysToMastery: mean(students.map((s) => dayOfMastery.get(s.id) ?? daysRun)),
     reachedMastery: minutesToMastery.filter((m) => m !== null).length,
-    meanTotalMinutes: mean(total),
-    meanDailyMinutes: mean(total) / days.length,
+    reachedMasteryInWindow: students.filter((s) => (dayOfMastery.get(s.id) ?? Infinity) <= windowDays).length,
+    meanWindowMinutes: mean(window.minutes),
+    meanDailyMinutes: mean(window.minutes) / windowDays,
     capViolations,
-    finalLatentMastered: latentHist,
-    finalEstimatedMastered: estHist,
-    estimateAgreement: agree / Math.max(1, students.length * unit.length),
+    finalLatentMastered: window.latent,
+    finalEstimatedMastered: window.estimated,
+    estimateAgreement: window.agreement,
     responses,
     minutesByReason,
     overPracticeShare: allMinutes ? overPractice / allMinutes : 0,
     notReadyShare: allMinutes ? notReady / allMinutes : 0,
   };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return 0;
+  return n % 2 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
+}
+
+/** Diagnostic: replaces the model's mastery flags by the latent truth (a perfect estimator). */
+function withLatentMastery(state: MasteryState, students: readonly Student[], unit: readonly string[], known: (st: Student, k: string) => boolean): MasteryState {
+  const map = new Map(state.students);
+  for (const st of students) {
+    const recs = new Map(map.get(st.id) ?? []);
+    for (const k of unit) {
+      const r = recs.get(k);
+      if (r) recs.set(k, { ...r, mastered: known(st, k) });
+      else if (known(st, k)) recs.set(k, { theta: 2, variance: 0.5, n: 0, lastDate: null, lastSeq: -1, wrongStreak: 0, lastWrongSeq: -1, mastered: true });
+    }
+    map.set(st.id, recs);
+  }
+  return { ...state, students: map };
 }
 
 export type CohortComparison = {

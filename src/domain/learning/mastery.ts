@@ -89,9 +89,26 @@ export function emptyMasteryState(settings: LearningSettings, calibrationVersion
   };
 }
 
-function priorRecord(settings: LearningSettings): SkillRecord {
+/**
+ * The prior for a skill the student has not been seen on: priorTheta, moved toward the student's
+ * mean ability over the skills already observed by `transferFromOtherSkills` (students who are
+ * strong elsewhere start higher).
+ */
+function priorRecord(settings: LearningSettings, others?: ReadonlyMap<string, SkillRecord>): SkillRecord {
+  const m = settings.model;
+  let theta = m.priorTheta;
+  if (others && others.size > 0 && m.transferFromOtherSkills > 0) {
+    let sum = 0;
+    let n = 0;
+    for (const r of others.values())
+      if (r.n > 0) {
+        sum += r.theta;
+        n++;
+      }
+    if (n > 0) theta += m.transferFromOtherSkills * (sum / n - m.priorTheta);
+  }
   return {
-    theta: settings.model.priorTheta,
+    theta,
     variance: settings.model.priorThetaVariance,
     n: 0,
     lastDate: null,
@@ -103,7 +120,8 @@ function priorRecord(settings: LearningSettings): SkillRecord {
 }
 
 export function skillRecord(state: MasteryState, studentId: string, skillId: string, settings: LearningSettings): SkillRecord {
-  return state.students.get(studentId)?.get(skillId) ?? priorRecord(settings);
+  const skills = state.students.get(studentId);
+  return skills?.get(skillId) ?? priorRecord(settings, skills);
 }
 
 /** Variance after `days` of drift, capped at the prior. */
@@ -254,7 +272,7 @@ function applyOne(work: Work, r: GradedResponse, bank: DifficultySource, setting
     theta = 0;
     variance = 0;
     for (const id of ids) {
-      const rec = skills.get(id) ?? priorRecord(settings);
+      const rec = skills.get(id) ?? priorRecord(settings, skills);
       const v = rec.n === 0 ? rec.variance : Math.min(Math.max(rec.variance, s.priorThetaVariance), drifted(rec, r.date, settings) + s.thetaDriftPerObservation);
       recs.push(rec);
       variances.push(v);

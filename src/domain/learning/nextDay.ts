@@ -273,18 +273,22 @@ function fillRoundRobin(
   sheet: Sheet,
   lists: { skillId: string; ranked: { item: BankItem; predicted: number }[]; reasonKey: ReasonKey; reason: Reason }[],
   limit: number,
+  perSkill: number,
 ): void {
   const cursor = lists.map(() => 0);
+  const taken = lists.map(() => 0);
   let progress = true;
   while (progress) {
     progress = false;
     lists.forEach((l, i) => {
+      if ((taken[i] as number) >= perSkill) return;
       let c = cursor[i] as number;
       while (c < l.ranked.length) {
         const r = l.ranked[c] as { item: BankItem; predicted: number };
         c++;
         if (sheet.chosen.has(r.item.id) || !sheet.fits(r.item.minutes, limit)) continue;
         sheet.add(chosenItem(r.item, l.skillId, r.predicted, l.reasonKey, l.reason));
+        taken[i] = (taken[i] as number) + 1;
         progress = true;
         break;
       }
@@ -325,7 +329,7 @@ function addPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, shee
       lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tierOf(c.skillId), rng), ...candidateReason(ctx, studentId, c) });
     }
   }
-  fillRoundRobin(sheet, lists, limit);
+  fillRoundRobin(sheet, lists, limit, settings.selection.maxItemsPerSkillPerDay);
 }
 
 /** The uniform worksheet (personalisation off): one ordered list of items for the whole class. */

@@ -28,6 +28,8 @@ export const ModelParams = z.object({
   version: z.string().min(1).default('elo-1pl/1'),
   /** Prior mean of a student's ability on a skill never seen (logits). */
   priorTheta: z.number().min(-4).max(4).default(0),
+  /** Share of a student's mean ability on observed skills carried into the prior of a new skill (0–1). */
+  transferFromOtherSkills: z.number().min(0).max(1).default(0.5),
   /** Prior variance of a student's ability (logits²). The first update's K factor is about this. */
   priorThetaVariance: z.number().positive().max(10).default(1.5),
   /** The variance never shrinks below this, so K never falls below it: students keep learning. */
@@ -74,7 +76,7 @@ export const ReviewSettings = z.object({
   /** Review a due mistake with a sibling item (same skill and tier) when one is available. */
   preferSibling: z.boolean().default(true),
   /** Due reviews take at most this share of a student's daily budget; the rest stay due. */
-  maxShareOfBudget: probability.default(0.4),
+  maxShareOfBudget: probability.default(0.25),
   /** A mistake is cleared (no longer reviewed) after this many correct reviews in a row; 0 = never. */
   retireAfterCorrectInARow: z.number().int().min(0).max(20).default(2),
 });
@@ -90,15 +92,17 @@ export const SelectionSettings = z.object({
   /** A practice item is not repeated within this many days (reviews may repeat). */
   noRepeatDays: z.number().int().min(0).max(365).default(14),
   /** Tier of a skill's practice from its mastery p: basic when p < this … */
-  tierBasicBelowP: probability.default(0.55),
+  tierBasicBelowP: probability.default(0.4),
   /** … stretch when p ≥ this, otherwise core. */
-  tierStretchFromP: probability.default(0.7),
+  tierStretchFromP: probability.default(0.75),
   /** Grades up to this one get red-flower progress data. */
   youngGradeMax: z.number().int().min(0).max(12).default(4),
   /** Minutes of upkeep practice for a student who has mastered the whole unit (0 = none). */
   maintenanceMinutes: z.number().min(0).max(240).default(10),
   /** Uniform mode moves the class on once this share of students has mastered a skill. */
   uniformClassMasteredShare: probability.default(0.8),
+  /** Practice items per skill per day (spaced, not massed, practice); the sheet may end short. */
+  maxItemsPerSkillPerDay: z.number().int().min(1).max(100).default(100),
   /** Hard limit on items per student per day. */
   maxItems: z.number().int().min(1).max(200).default(30),
 });
