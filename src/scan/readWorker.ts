@@ -1,0 +1,69 @@
+/**
+ * One vision worker of the pool: decodes a stored image and reads it. wasm (zxing) and the OCR
+ * engine load once per worker. It opens the station database read-only to look up printed pages;
+ * it never writes (the session's single writer does).
+ */
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import type { ItemInput } from '../domain/item';
+import type { PrintedPage } from '../layout/printedPage';
+import { decodeImage, tesseractLangPath, zxingReaderWasm } from '../vision/decode';
+import { createTesseractEngine, type OcrEngine } from '../vision/ocr';
+import { createZxingQrReader, type QrReader } from '../vision/qr';
+import { readPage } from '../vision/readPage';
+import { sha256 } from './imageStore';
+import type { ReadOutcome } from './session';
+
+export type ReadJob = { path: string; sha256: string; mediaType: string; dbPath: string; ocr: boolean };
+
+type WorkerState = { qr: QrReader; ocr: OcrEngine | undefined; db: Database.Database; lookup: Database.Statement; answers: Database.Statement };
+let state: Promise<WorkerState> | null = null;
+
+async function init(job: ReadJob): Promise<WorkerState> {
+  const db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return {
+    qr: await createZxingQrReader(zxingReaderWasm()),
+    ocr: job.ocr ? await createTesseractEngine({ langPath: tesseractLangPath('eng') }) : undefined,
+    db,
+    lookup: db.prepare('SELECT page_json FROM printed_pages WHERE page_id = ?'),
+    answers: db.prepare('SELECT content_json FROM items WHERE id = ? AND is_current = 1'),
+  };
+}
+
+function acceptedAnswers(s: WorkerState, itemId: string): string[] | undefined {
+  const row = s.answers.get(itemId) as { content_json: string } | undefined;
+  if (!row) return undefined;
+  const item = JSON.parse(row.content_json) as ItemInput;
+  if (item.type === 'short_text') return item.answer;
+  if (item.type === 'numeric') return [String(item.answer)];
+  return undefined;
+}
+
+export default async function readStoredImage(job: ReadJob): Promise<ReadOutcome> {
+  const t0 = performance.now();
+  state ??= init(job);
+  const s = await state;
+  const bytes = readFileSync(job.path);
+  if (sha256(bytes) !== job.sha256) return { ok: false, reason: 'corrupt_image', detail: `${job.path} does not match its hash`, ms: performance.now() - t0 };
+  const decoded = await decodeImage(bytes);
+  const read = await readPage(decoded, {
+    lookupPage: (id) => {
+      const row = s.lookup.get(id) as { page_json: string } | undefined;
+      return row ? (JSON.parse(row.page_json) as PrintedPage) : null;
+    },
+    qr: s.qr,
+    ...(s.ocr ? { ocr: s.ocr } : {}),
+    answers: (itemId) => acceptedAnswers(s, itemId),
+  });
+  const ms = performance.now() - t0;
+  if (!read.ok) return { ok: false, reason: read.reason, detail: read.detail, ...(read.pageId ? { pageId: read.pageId } : {}), ms };
+  return {
+    ok: true,
+    pageId: read.pageId,
+    layoutVersion: read.page.layoutVersion,
+    orientation: read.orientation,
+    fields: read.fields.map((f) => ({ fieldId: f.fieldId, itemId: f.itemId, value: f.value, confidence: f.confidence, status: f.status, reasons: f.reasons, evidence: f.evidence })),
+    ms,
+  };
+}
