@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliFailure, dataDirOf, emit, station, stdio, unwrap, type CliIO } from './cliSupport';
 import { registerImportCommands } from './commands/imports';
+import { registerScanCommands } from './commands/scan';
 import { registerWorkbookCommands } from './commands/workbooks';
 import { initDataDir } from './context';
 import { runDemo } from './demo';
@@ -88,6 +89,7 @@ function buildProgram(io: CliIO): Command {
 
   registerImportCommands(program, io);
   registerWorkbookCommands(program, io);
+  registerScanCommands(program, io);
   return program;
 }
 

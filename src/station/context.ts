@@ -6,6 +6,7 @@ import { PageStyle } from '../layout/pageStyle';
 import { loadPageFont, type PageFont } from '../print/pdf';
 import { describeOpenError, openDatabase, StationWriter, type Db } from '../store';
 import { err, ok, type Result } from '../domain/result';
+import { StationEvents } from './events';
 
 const require = createRequire(import.meta.url);
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -21,6 +22,8 @@ export type StationContext = {
   /** Today's date and timestamps come from here, never from deep inside the domain. */
   clock: () => Date;
   actor: string;
+  /** Progress events (scan sessions, devices) for whichever transport is listening. */
+  events: StationEvents;
 };
 
 export function defaultDataDir(): string {
@@ -89,5 +92,6 @@ export function openStation(dataDir: string, options: { create?: boolean; actor?
     pageStyle: (name) => loadPageStyle(name ?? settings.value.pageStyle, settings.value.duplex),
     clock: options.clock ?? (() => new Date()),
     actor: options.actor ?? process.env.PAPERLOOP_USER ?? 'teacher',
+    events: new StationEvents(),
   });
 }

@@ -2,6 +2,7 @@ import { importItems, importRoster, importSkills } from './imports';
 import { list } from './list';
 import { print } from './print';
 import { integrity, regrade, resolve, reviewQueue } from './review';
+import { ingest, read } from './scan';
 import { approve, compose, publish } from './workbooks';
 
 /** The one handler map: every use case by name. The CLI, the browser-mode HTTP API and Electron IPC are thin transports over it. */
@@ -18,6 +19,8 @@ export const handlers = {
   resolve,
   regrade,
   integrity,
+  ingest,
+  read,
 } as const;
 export type HandlerName = keyof typeof handlers;
 export type { HandlerError } from './types';

@@ -1,0 +1,124 @@
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import type { StationContext } from '../context';
+import { emit, station, unwrap, type CliIO } from '../cliSupport';
+import { invoke } from '../invoke';
+
+/** A progress bar on stderr while a stack is read (only on a terminal). */
+export function progressBar(ctx: StationContext, total?: number): () => void {
+  if (!process.stderr.isTTY) return () => undefined;
+  const bar = new SingleBar({ format: 'scan {bar} {value} pages · {graded} graded · {review} to review · {problems} problems', stream: process.stderr }, Presets.shades_classic);
+  const counts = { graded: 0, review: 0, problems: 0 };
+  let seen = 0;
+  bar.start(total ?? 1, 0, counts);
+  const off = ctx.events.subscribe((e) => {
+    if (e.type === 'scanned') {
+      seen++;
+      if (!total) bar.setTotal(seen);
+    }
+    if (e.type === 'graded') (e.reviews as number) > 0 ? counts.review++ : counts.graded++;
+    if (e.type === 'problem') counts.problems++;
+    if (e.type === 'graded' || e.type === 'problem') bar.increment(1, counts);
+  });
+  return () => {
+    off();
+    bar.stop();
+  };
+}
+
+export function registerScanCommands(program: Command, io: CliIO): void {
+  program
+    .command('read')
+    .description('read scanned pages and print what the station sees (grades and stores nothing)')
+    .argument('<images...>', 'image files, folders, multi-page PDFs or TIFFs')
+    .option('--json', 'JSON (the default output)')
+    .action(async (images: string[], _o: unknown, cmd: Command) => {
+      const r = unwrap(await invoke(station(cmd), 'read', { paths: images }));
+      io.out(JSON.stringify(r, null, 2));
+    });
+
+  program
+    .command('ingest')
+    .description('store, read and grade scanned pages (images, folders, multi-page PDFs or TIFFs)')
+    .argument('<paths...>')
+    .option('--rescan', 'a page read before replaces the earlier read (kept in the audit log)')
+    .option('--threads <n>', 'vision workers (default: one per core)', Number)
+    .option('--json')
+    .action(async (paths: string[], o: { rescan?: boolean; threads?: number; json?: boolean }, cmd: Command) => {
+      const ctx = station(cmd);
+      const stop = progressBar(ctx);
+      const r = await invoke(ctx, 'ingest', { paths, rescan: !!o.rescan, ...(o.threads ? { threads: o.threads } : {}) });
+      stop();
+      const v = unwrap(r);
+      emit(io, !!o.json, v, () =>
+        [
+          `session ${v.sessionId}: ${v.stored} pages stored · ${v.graded} graded · ${v.needsReview} need review · ${v.blankBacks} blank backs`,
+          `  ${v.refused} not read (foreign, blank or unreadable) · ${v.duplicates} duplicates · ${v.failed} failed${v.resumedFromEarlier ? ` · ${v.resumedFromEarlier} resumed from an earlier interrupted scan` : ''}`,
+          v.needsReview ? 'next: paperloop review' : '',
+        ].filter(Boolean).join('\n'),
+      );
+    });
+
+  program
+    .command('review')
+    .description('the review queue: reads the station was not sure of')
+    .option('--json')
+    .action(async (o: { json?: boolean }, cmd: Command) => {
+      const r = unwrap(await invoke(station(cmd), 'reviewQueue', {}));
+      emit(io, !!o.json, r, () =>
+        r.length === 0
+          ? 'nothing to review'
+          : r.map((x) => `#${x.responseId} ${x.studentId} ${x.itemId} read=${x.answer ?? '(blank)'} conf=${x.confidence.toFixed(2)} ${x.reasons.join(',')} · ${x.imagePath}`).join('\n') +
+            '\nresolve with: paperloop resolve --response ID --answer X   (or --score N)',
+      );
+    });
+
+  program
+    .command('resolve')
+    .description("decide a review item (or override any grade); kept with the teacher's name and time")
+    .requiredOption('--response <id>', 'response id (from paperloop review)', Number)
+    .option('--answer <value>', "what the student marked: B, A,C, T, -12.5, text; '' for blank")
+    .option('--score <n>', 'points to award instead', Number)
+    .option('--note <text>')
+    .option('--json')
+    .action(async (o: { response: number; answer?: string; score?: number; note?: string; json?: boolean }, cmd: Command) => {
+      const r = unwrap(
+        await invoke(station(cmd), 'resolve', {
+          responseId: o.response,
+          ...(o.answer !== undefined ? { answer: o.answer === '' ? null : o.answer } : {}),
+          ...(o.score !== undefined ? { score: o.score } : {}),
+          ...(o.note ? { note: o.note } : {}),
+        }),
+      );
+      emit(io, !!o.json, r, () => `response ${r.responseId}: ${r.score}/${r.maxScore} (answer ${r.answer ?? 'blank'}), by ${r.by}`);
+    });
+
+  program
+    .command('regrade')
+    .description('after correcting an answer key (import the new item version), re-grade every answer to it')
+    .requiredOption('--item <id>')
+    .option('--json')
+    .action(async (o: { item: string; json?: boolean }, cmd: Command) => {
+      const r = unwrap(await invoke(station(cmd), 'regrade', { itemId: o.item }));
+      emit(io, !!o.json, r, () => `re-graded ${r.regraded} answers to ${r.itemId} against v${r.version}`);
+    });
+
+  program
+    .command('integrity')
+    .description('stack integrity for a set: missing pages, duplicates, foreign pages and blanks, per student')
+    .requiredOption('--set <id>')
+    .option('--json')
+    .action(async (o: { set: string; json?: boolean }, cmd: Command) => {
+      const r = unwrap(await invoke(station(cmd), 'integrity', { setId: o.set }));
+      emit(io, !!o.json, r, () =>
+        r.jobs
+          .map((j) =>
+            [
+              `job ${j.jobId} (${j.kind}): ${j.complete ? 'complete' : 'INCOMPLETE'} · ${j.foreignPages.length} foreign · ${j.blankPages} blank · ${j.failed.length} failed`,
+              ...j.students.filter((s) => s.missingPages.length || s.duplicatePages.length).map((s) => `  ${s.studentId}: ${s.received}/${s.expected} pages${s.missingPages.length ? ` · missing ${s.missingPages.join(', ')}` : ''}${s.duplicatePages.length ? ` · duplicate ${s.duplicatePages.join(', ')}` : ''}`),
+            ].join('\n'),
+          )
+          .join('\n'),
+      );
+    });
+}

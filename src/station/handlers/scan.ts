@@ -1,0 +1,79 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ok } from '../../domain/result';
+import { sha256 } from '../../scan/imageStore';
+import { createReaderPool } from '../../scan/readerPool';
+import { ScanSession, type IncomingImage, type PageReader, type SessionSummary } from '../../scan/session';
+import { filesAsPages } from '../../scan/sources';
+import type { StationContext } from '../context';
+import { defineHandler, fail } from './types';
+
+export function readerFor(ctx: StationContext, threads?: number): PageReader {
+  return createReaderPool({ dbPath: join(ctx.dataDir, 'station.db'), ...(threads ? { threads } : {}) });
+}
+
+/**
+ * Finishes whatever a crash or power cut interrupted: every stored image whose row is still queued
+ * is read and graded now (exactly once), and sessions left running are closed.
+ */
+export async function resumeUnfinished(ctx: StationContext, reader: PageReader): Promise<{ resumed: number; sessions: number }> {
+  const unfinished = ctx.store.scans.unfinishedSessions();
+  const queued = ctx.store.scans.queuedImages().length;
+  if (queued === 0 && unfinished.length === 0) return { resumed: 0, sessions: 0 };
+  const session = new ScanSession(sessionOptions(ctx, reader, false), 'resume', unfinished[0]?.id ?? 'resume');
+  const resumed = await session.resumeQueued();
+  await session.drain();
+  for (const s of unfinished) ctx.store.scans.endSession(s.id, 'finished', 'resumed after an interruption');
+  ctx.events.emit({ type: 'resumed', images: resumed, sessions: unfinished.length });
+  return { resumed, sessions: unfinished.length };
+}
+
+export function sessionOptions(ctx: StationContext, reader: PageReader, rescan: boolean) {
+  return {
+    store: ctx.store, dataDir: ctx.dataDir, reader, grading: ctx.settings, actor: ctx.actor, clock: ctx.clock, rescan,
+    onEvent: (e: { type: string }) => ctx.events.emit(e),
+  };
+}
+
+/** Runs one scan session over any page source: resume first, then store → read → grade. */
+export async function runSession(ctx: StationContext, source: AsyncIterable<IncomingImage>, opts: { label: string; rescan: boolean; threads?: number }) {
+  const reader = readerFor(ctx, opts.threads);
+  try {
+    const resumed = await resumeUnfinished(ctx, reader);
+    const session = new ScanSession(sessionOptions(ctx, reader, opts.rescan), opts.label);
+    const result = await session.ingest(source);
+    return { resumed, result };
+  } finally {
+    await reader.close();
+  }
+}
+
+export const ingest = defineHandler(z.object({ paths: z.array(z.string()).min(1), rescan: z.boolean().default(false), threads: z.number().int().positive().optional() }), async (ctx, input) => {
+  const missing = input.paths.filter((p) => !existsSync(p));
+  if (missing.length) return fail('not_found', `not found: ${missing.join(', ')}. Fix: give image files, folders, PDFs or TIFFs that exist.`);
+  const { resumed, result } = await runSession(ctx, filesAsPages(input.paths), { label: `files:${input.paths.join(',')}`.slice(0, 200), rescan: input.rescan, ...(input.threads ? { threads: input.threads } : {}) });
+  if (!result.ok) return fail('scan_stopped', result.error);
+  return ok({ ...result.value, resumedFromEarlier: resumed.resumed } satisfies SessionSummary & { resumedFromEarlier: number });
+});
+
+/** Reads images and reports what the station sees; grades and stores nothing. */
+export const read = defineHandler(z.object({ paths: z.array(z.string()).min(1) }), async (ctx, input) => {
+  const reader = readerFor(ctx);
+  const tmp = mkdtempSync(join(tmpdir(), 'pl-read-'));
+  const pages: unknown[] = [];
+  try {
+    let n = 0;
+    for await (const page of filesAsPages(input.paths)) {
+      const path = join(tmp, `p${n++}`);
+      writeFileSync(path, page.bytes);
+      const outcome = await reader.read({ path, sha256: sha256(page.bytes), mediaType: page.mediaType });
+      pages.push({ source: page.source, ...outcome });
+    }
+  } finally {
+    await reader.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return ok({ format: 'paperloop.page-reads/1', pages });
+});
