@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CliFailure, dataDirOf, emit, station, stdio, unwrap, type CliIO } from './cliSupport';
 import { registerImportCommands } from './commands/imports';
 import { registerScanCommands } from './commands/scan';
+import { registerSynthCommands } from './commands/synth';
 import { registerWorkbookCommands } from './commands/workbooks';
 import { initDataDir } from './context';
 import { runDemo } from './demo';
@@ -90,6 +91,7 @@ function buildProgram(io: CliIO): Command {
   registerImportCommands(program, io);
   registerWorkbookCommands(program, io);
   registerScanCommands(program, io);
+  registerSynthCommands(program, io);
   return program;
 }
 

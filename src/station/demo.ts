@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { CliIO } from './cliSupport';
 import { initDataDir, openStation, REPO_ROOT, type StationContext } from './context';
 import { invoke } from './invoke';
+import { synthesizeToFolder } from '../synth/folder';
+import { answerKeyFromItems } from '../synth/truth';
 
 const DEMO = join(REPO_ROOT, 'fixtures', 'demo');
 
@@ -53,6 +55,31 @@ export const DEMO_STEPS: DemoStep[] = [
       s.files.workbooks = pdf;
       s.files.answerKey = key;
       io.out(`  ${p.pages} pages for ${p.students} students`);
+    },
+  },
+  {
+    name: 'scan: synthetic filled pages (pen marks, handwriting, skew, blur, noise, JPEG), blank backs and a foreign sheet',
+    run: async (ctx, s, io) => {
+      const scans = join(s.outDir, `scans-7A-${s.date}`);
+      if (!existsSync(join(scans, 'truth.json'))) {
+        const r = await synthesizeToFolder({
+          pdfPath: s.pdf!, layoutJsonPath: join(s.outDir, `layout-7A-${s.date}.json`), outDir: scans, seed: 'demo', profile: 'typical',
+          answers: 'mixed', answerKey: answerKeyFromItems(ctx.store.currentItems()), foreignPages: 1,
+        });
+        if (!r.ok) throw new Error(r.error);
+        io.out(`  ${r.value.images} scanned images in ${scans}`);
+      }
+      s.files.scans = scans;
+    },
+  },
+  {
+    name: 'read and grade the stack (stored durably first; uncertain reads go to review)',
+    run: async (ctx, s, io) => {
+      const r = await must('ingest', invoke(ctx, 'ingest', { paths: [s.files.scans!] }));
+      io.out(`  ${r.stored} new pages stored · ${r.graded} graded · ${r.needsReview} with reads to review · ${r.blankBacks} blank backs · ${r.refused} not ours/unreadable · ${r.duplicates} already read`);
+      const integrity = await must('integrity', invoke(ctx, 'integrity', { setId: s.setId! }));
+      const job = integrity.jobs[0]!;
+      io.out(`  stack: ${job.complete ? 'every page came back' : `${job.students.filter((x) => x.missingPages.length).length} students have missing pages`}; review queue: ${ctx.store.scans.openReviews().length} reads`);
     },
   },
 ];
