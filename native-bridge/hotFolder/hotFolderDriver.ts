@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { batchEnded, createBatch, pairPages, PullQueue, type Outcome, type SheetImages, type SheetProducer } from '../batchCore';
 import { deviceIdFor, resolveBatchOptions, unknownDevice } from '../batchOptions';
 import {
+  DEFAULT_PAGE_SIZE_MM,
   err,
   ok,
   scanError,
@@ -88,7 +89,7 @@ export function createHotFolderDriver(overrides: Partial<HotFolderSettings> = {}
     async startBatch(options: BatchOptions) {
       const folder = await folderFor(options.deviceId);
       if (!folder.ok) return folder;
-      const resolved = resolveBatchOptions(capabilitiesOf(options.deviceId), options, { width: 0, height: 0 });
+      const resolved = resolveBatchOptions(capabilitiesOf(options.deviceId), options, DEFAULT_PAGE_SIZE_MM);
       if (!resolved.ok) return resolved;
       const producer = new HotFolderProducer(
         folder.value.path,

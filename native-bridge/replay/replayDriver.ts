@@ -10,6 +10,7 @@ import { batchEnded, createBatch, sheetsFromPages, type Outcome, type SheetProdu
 import { deviceIdFor, resolveBatchOptions, unknownDevice } from '../batchOptions';
 import {
   COMMON_RESOLUTIONS,
+  DEFAULT_PAGE_SIZE_MM,
   err,
   ok,
   scanError,
@@ -138,7 +139,7 @@ export function createReplayDriver(overrides: Partial<ReplaySettings> = {}): Rep
       const found = await filesOf(options.deviceId);
       if (!found.ok) return found;
       const { config, files } = found.value;
-      const resolved = resolveBatchOptions(capabilitiesOf(options.deviceId, config), options, { width: 0, height: 0 });
+      const resolved = resolveBatchOptions(capabilitiesOf(options.deviceId, config), options, DEFAULT_PAGE_SIZE_MM);
       if (!resolved.ok) return resolved;
       return ok(
         createBatch(

@@ -3,8 +3,27 @@
  * attach/detach. Discovery only: we never claim a scanner's interface (on
  * Windows that would need WinUSB, which replaces the vendor's TWAIN/WIA driver).
  */
-import { getDeviceList, usb, type Device } from 'usb';
+import { createRequire } from 'node:module';
+import type { Device } from 'usb';
 import { classifyUsbDevice, type UsbClassification, type UsbDeviceDescriptor } from './classifyUsb';
+
+type UsbModule = typeof import('usb');
+let loaded: UsbModule | null | undefined;
+
+/**
+ * node-usb is a native module: load it on first use, so that a station whose
+ * binding fails to load still scans through SANE, eSCL and folders.
+ */
+function loadUsb(): UsbModule | undefined {
+  if (loaded === undefined) {
+    try {
+      loaded = createRequire(import.meta.url)('usb') as UsbModule;
+    } catch {
+      loaded = null;
+    }
+  }
+  return loaded ?? undefined;
+}
 
 export interface UsbDeviceReport extends UsbDeviceDescriptor {
   readonly classification: UsbClassification;
@@ -46,8 +65,10 @@ const report = (device: Device): UsbDeviceReport => {
 
 /** Every attached device, classified. Empty in containers without /dev/bus/usb. */
 export function listUsbDevices(): UsbDeviceReport[] {
+  const usbModule = loadUsb();
+  if (usbModule === undefined) return [];
   try {
-    return getDeviceList().map(report);
+    return usbModule.getDeviceList().map(report);
   } catch {
     return [];
   }
@@ -59,6 +80,8 @@ export function listLikelyScanners(): UsbDeviceReport[] {
 
 /** Calls `onEvent` on every attach and detach; returns a function that stops watching. */
 export function watchUsb(onEvent: (event: UsbEvent) => void): () => void {
+  const usb = loadUsb()?.usb;
+  if (usb === undefined) return () => undefined;
   const onAttach = (device: Device): void => onEvent({ type: 'attach', device: report(device) });
   const onDetach = (device: Device): void => onEvent({ type: 'detach', device: report(device) });
   usb.on('attach', onAttach);

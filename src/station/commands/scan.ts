@@ -60,6 +60,24 @@ export function registerScanCommands(program: Command, io: CliIO): void {
     });
 
   program
+    .command('scan')
+    .description('scan a stack from a scanner; pages are stored, read and graded while the feeder runs')
+    .requiredOption('--replay <folder>', 'play a folder of images as a document feeder (the demo and tests)')
+    .option('--source <s>', 'feeder | duplex', 'feeder')
+    .option('--dpi <n>', 'resolution', Number, 300)
+    .option('--ms-per-sheet <n>', 'replay pace', Number, 0)
+    .option('--rescan', 'a page read before replaces the earlier read')
+    .option('--json')
+    .action(async (o: { replay: string; source: string; dpi: number; msPerSheet: number; rescan?: boolean; json?: boolean }, cmd: Command) => {
+      const ctx = station(cmd);
+      const stop = progressBar(ctx);
+      const r = await invoke(ctx, 'scan', { replayFolder: o.replay, source: o.source as 'feeder', dpi: o.dpi, msPerSheet: o.msPerSheet, rescan: !!o.rescan });
+      stop();
+      const v = unwrap(r);
+      emit(io, !!o.json, v, () => `session ${v.sessionId}: ${v.stored} stored · ${v.graded} graded · ${v.needsReview} need review · ${v.refused} not read · ${v.duplicates} duplicates · scanner: ${v.scanner}`);
+    });
+
+  program
     .command('review')
     .description('the review queue: reads the station was not sure of')
     .option('--json')

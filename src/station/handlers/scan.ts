@@ -7,6 +7,8 @@ import { sha256 } from '../../scan/imageStore';
 import { createReaderPool } from '../../scan/readerPool';
 import { ScanSession, type IncomingImage, type PageReader, type SessionSummary } from '../../scan/session';
 import { filesAsPages } from '../../scan/sources';
+import { batchAsPages, describeScanError } from '../../scan/driverSource';
+import { replayDriverFor } from '../devices';
 import type { StationContext } from '../context';
 import { defineHandler, fail } from './types';
 
@@ -77,3 +79,17 @@ export const read = defineHandler(z.object({ paths: z.array(z.string()).min(1) }
   }
   return ok({ format: 'paperloop.page-reads/1', pages });
 });
+
+/** Scans from a device (here: a replay of a folder as a document feeder) through the same session. */
+export const scan = defineHandler(
+  z.object({ replayFolder: z.string(), msPerSheet: z.number().min(0).default(0), source: z.enum(['feeder', 'duplex']).default('feeder'), dpi: z.number().int().default(300), rescan: z.boolean().default(false) }),
+  async (ctx, input) => {
+    if (!existsSync(input.replayFolder)) return fail('not_found', `folder ${input.replayFolder} not found.`);
+    const { driver, deviceId } = replayDriverFor(input.replayFolder, input.msPerSheet);
+    const feed = batchAsPages(driver, { deviceId, source: input.source, dpi: input.dpi, mode: 'gray' });
+    const { resumed, result } = await runSession(ctx, feed.pages, { label: deviceId, rescan: input.rescan });
+    if (!result.ok) return fail('scan_stopped', result.error);
+    const end = feed.end();
+    return ok({ ...result.value, resumedFromEarlier: resumed.resumed, scanner: end.kind === 'done' ? 'feeder empty' : describeScanError(end.error) });
+  },
+);
