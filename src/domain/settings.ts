@@ -11,5 +11,16 @@ export const StationSettings = z.object({
   /** Partial credit for multiple-choice answers: none, or per option (correct picks minus wrong picks). */
   multipleChoicePartialCredit: z.enum(['none', 'per_option']).default('per_option'),
   defaultLanguage: z.string().default('zh'),
+  /** Scanners this station drives besides USB/SANE ones, which are found by themselves. */
+  scanners: z
+    .object({
+      /** Network multifunction printers (eSCL/AirScan), e.g. { "url": "http://192.168.1.40/eSCL" }. */
+      escl: z.array(z.object({ url: z.string().url() })).default([]),
+      /** Scan-to-folder shares, e.g. { "name": "office-mfp", "path": "/srv/scans" }. */
+      hotFolders: z.array(z.object({ name: z.string().regex(/^[a-z0-9-]+$/), path: z.string() })).default([]),
+      /** A SANE_CONFIG_DIR of its own (e.g. to enable the SANE test backend without touching /etc). */
+      saneConfigDir: z.string().optional(),
+    })
+    .default({ escl: [], hotFolders: [] }),
 });
 export type StationSettings = z.infer<typeof StationSettings>;

@@ -1,9 +1,32 @@
+import { existsSync } from 'node:fs';
+import type { DeviceInfo, ScannerDriver } from '../../native-bridge/contract';
+import { createEsclDriver } from '../../native-bridge/escl/esclDriver';
+import { createHotFolderDriver } from '../../native-bridge/hotFolder/hotFolderDriver';
 import { createReplayDriver } from '../../native-bridge/replay/replayDriver';
-import type { ScannerDriver } from '../../native-bridge/contract';
-
-/** The drivers a station offers. Device ids carry their driver's prefix (sane:, escl:, hotfolder:, replay:). */
-export type DeviceOptions = { replayFolder?: string; replayMsPerSheet?: number };
+import { createSaneDriver } from '../../native-bridge/sane/saneDriver';
+import type { StationSettings } from '../domain/settings';
 
 export function replayDriverFor(folder: string, msPerSheet = 0): { driver: ScannerDriver; deviceId: string } {
   return { driver: createReplayDriver({ devices: [{ name: 'stack', folder, msPerSheet }] }), deviceId: 'replay:stack' };
+}
+
+const hasScanimage = () => ['/usr/bin/scanimage', '/usr/local/bin/scanimage'].some(existsSync);
+
+/** Every driver this station is configured for. Device ids carry their driver's prefix. */
+export function stationDrivers(settings: StationSettings): ScannerDriver[] {
+  const drivers: ScannerDriver[] = [];
+  if (hasScanimage()) drivers.push(createSaneDriver(settings.scanners.saneConfigDir ? { saneConfigDir: settings.scanners.saneConfigDir } : {}));
+  if (settings.scanners.escl.length) drivers.push(createEsclDriver({ scanners: settings.scanners.escl }));
+  if (settings.scanners.hotFolders.length) drivers.push(createHotFolderDriver({ folders: settings.scanners.hotFolders }));
+  return drivers;
+}
+
+export function driverForDevice(settings: StationSettings, deviceId: string): ScannerDriver | null {
+  const prefix = deviceId.split(':')[0];
+  return stationDrivers(settings).find((d) => d.kind === prefix) ?? null;
+}
+
+export async function listAllDevices(settings: StationSettings): Promise<DeviceInfo[]> {
+  const lists = await Promise.all(stationDrivers(settings).map((d) => d.listDevices().catch(() => [] as DeviceInfo[])));
+  return lists.flat();
 }

@@ -91,10 +91,10 @@ export function rotate180(img: GreyImage): GreyImage {
   return { data: out, width: img.width, height: img.height };
 }
 
-/** Gaussian blur (separable, kernel radius ⌈2.5σ⌉, edges clamped). σ in pixels; σ ≤ 0.05 returns a copy. */
+/** Gaussian blur (separable, kernel radius ⌈2σ⌉, edges clamped). σ in pixels; σ ≤ 0.05 returns a copy. */
 export function gaussianBlur(img: GreyImage, sigma: number): GreyImage {
   if (sigma <= 0.05) return { ...img, data: img.data.slice() };
-  const r = Math.max(1, Math.ceil(sigma * 2.5));
+  const r = Math.max(1, Math.ceil(sigma * 2 - 1e-9));
   const k = new Float32Array(2 * r + 1);
   let sum = 0;
   for (let i = -r; i <= r; i++) sum += k[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
@@ -110,8 +110,9 @@ export function boxBlur(img: GreyImage, radius: number): GreyImage {
 }
 
 /**
- * Separable convolution in 8.8 fixed point: each row is padded with clamped edges, so the inner
- * loops have no branches; the vertical pass accumulates whole rows (cache friendly).
+ * Separable convolution of a symmetric kernel in 8.8 fixed point. Each row is padded with clamped
+ * edges so the inner loops have no branches; the vertical pass reads the 2r+1 source rows at once.
+ * Kernels up to 7 taps have unrolled loops (σ ≤ 1.5 px).
  */
 function convolveSeparable(img: GreyImage, kernel: Float32Array): GreyImage {
   const { width: W, height: H, data } = img;
@@ -121,43 +122,50 @@ function convolveSeparable(img: GreyImage, kernel: Float32Array): GreyImage {
   let total = 0;
   for (let t = 0; t < taps; t++) total += k[t] = Math.round(kernel[t]! * 256);
   k[r]! += 256 - total;
+  const c0 = k[r]!, c1 = k[r + 1] ?? 0, c2 = k[r + 2] ?? 0, c3 = k[r + 3] ?? 0;
   const tmp = new Uint8Array(W * H);
-  const padded = new Uint8Array(W + 2 * r);
+  const p = new Uint8Array(W + 2 * r);
   for (let y = 0; y < H; y++) {
     const row = y * W;
-    padded.set(data.subarray(row, row + W), r);
-    const first = data[row]!;
-    const last = data[row + W - 1]!;
-    for (let t = 0; t < r; t++) {
-      padded[t] = first;
-      padded[r + W + t] = last;
-    }
-    if (taps === 3) {
-      const k0 = k[0]!, k1 = k[1]!, k2 = k[2]!;
-      for (let x = 0; x < W; x++) tmp[row + x] = (k0 * padded[x]! + k1 * padded[x + 1]! + k2 * padded[x + 2]! + 128) >> 8;
-    } else if (taps === 5) {
-      const k0 = k[0]!, k1 = k[1]!, k2 = k[2]!, k3 = k[3]!, k4 = k[4]!;
-      for (let x = 0; x < W; x++) tmp[row + x] = (k0 * padded[x]! + k1 * padded[x + 1]! + k2 * padded[x + 2]! + k3 * padded[x + 3]! + k4 * padded[x + 4]! + 128) >> 8;
-    } else {
+    p.set(data.subarray(row, row + W), r);
+    p.fill(data[row]!, 0, r);
+    p.fill(data[row + W - 1]!, r + W, 2 * r + W);
+    if (r === 1) for (let x = 0; x < W; x++) tmp[row + x] = (c0 * p[x + 1]! + c1 * (p[x]! + p[x + 2]!) + 128) >> 8;
+    else if (r === 2) for (let x = 0; x < W; x++) tmp[row + x] = (c0 * p[x + 2]! + c1 * (p[x + 1]! + p[x + 3]!) + c2 * (p[x]! + p[x + 4]!) + 128) >> 8;
+    else if (r === 3)
+      for (let x = 0; x < W; x++) tmp[row + x] = (c0 * p[x + 3]! + c1 * (p[x + 2]! + p[x + 4]!) + c2 * (p[x + 1]! + p[x + 5]!) + c3 * (p[x]! + p[x + 6]!) + 128) >> 8;
+    else
       for (let x = 0; x < W; x++) {
         let acc = 128;
-        for (let t = 0; t < taps; t++) acc += k[t]! * padded[x + t]!;
+        for (let t = 0; t < taps; t++) acc += k[t]! * p[x + t]!;
         tmp[row + x] = acc >> 8;
       }
-    }
   }
   const out = new Uint8Array(W * H);
+  const rowAt = (yy: number) => tmp.subarray((yy < 0 ? 0 : yy >= H ? H - 1 : yy) * W, (yy < 0 ? 0 : yy >= H ? H - 1 : yy) * W + W);
   const acc = new Int32Array(W);
   for (let y = 0; y < H; y++) {
+    const o = y * W;
+    const m = rowAt(y);
+    if (r <= 3) {
+      const a1 = rowAt(y - 1), b1 = rowAt(y + 1);
+      if (r === 1) for (let x = 0; x < W; x++) out[o + x] = (c0 * m[x]! + c1 * (a1[x]! + b1[x]!) + 128) >> 8;
+      else {
+        const a2 = rowAt(y - 2), b2 = rowAt(y + 2);
+        if (r === 2) for (let x = 0; x < W; x++) out[o + x] = (c0 * m[x]! + c1 * (a1[x]! + b1[x]!) + c2 * (a2[x]! + b2[x]!) + 128) >> 8;
+        else {
+          const a3 = rowAt(y - 3), b3 = rowAt(y + 3);
+          for (let x = 0; x < W; x++) out[o + x] = (c0 * m[x]! + c1 * (a1[x]! + b1[x]!) + c2 * (a2[x]! + b2[x]!) + c3 * (a3[x]! + b3[x]!) + 128) >> 8;
+        }
+      }
+      continue;
+    }
     acc.fill(128);
     for (let t = -r; t <= r; t++) {
-      const yy = y + t < 0 ? 0 : y + t >= H ? H - 1 : y + t;
+      const src = rowAt(y + t);
       const w = k[t + r]!;
-      if (w === 0) continue;
-      const src = tmp.subarray(yy * W, yy * W + W);
       for (let x = 0; x < W; x++) acc[x]! += w * src[x]!;
     }
-    const o = y * W;
     for (let x = 0; x < W; x++) out[o + x] = acc[x]! >> 8;
   }
   return { data: out, width: W, height: H };
@@ -202,16 +210,21 @@ export function toneAndNoise(img: GreyImage, p: ToneNoise, rng: Rng): GreyImage 
   for (let y = 0; y < H; y++) {
     const base = OFF + rowOff[y]!;
     const row = y * W;
-    for (let x = 0; x < W; x++) {
-      let n = 0;
-      if (withNoise) {
-        s ^= s << 13;
-        s ^= s >>> 17;
-        s ^= s << 5;
-        n = noise[s & 0xffff]!;
-      }
-      data[row + x] = clamp[base + lut[data[row + x]!]! + n + colOff[x]!]!;
+    if (!withNoise) {
+      for (let x = 0; x < W; x++) data[row + x] = clamp[base + lut[data[row + x]!]! + colOff[x]!]!;
+      continue;
     }
+    // One xorshift draw gives the noise of two pixels.
+    let x = 0;
+    for (; x + 1 < W; x += 2) {
+      s ^= s << 13;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      const i = row + x;
+      data[i] = clamp[base + lut[data[i]!]! + noise[s & 0xffff]! + colOff[x]!]!;
+      data[i + 1] = clamp[base + lut[data[i + 1]!]! + noise[(s >>> 16) & 0xffff]! + colOff[x + 1]!]!;
+    }
+    if (x < W) data[row + x] = clamp[base + lut[data[row + x]!]! + noise[s & 0xff]! + colOff[x]!]!;
   }
   const specks = Math.round(W * H * p.saltPepper);
   for (let i = 0; i < specks; i++) {
@@ -378,7 +391,7 @@ const pick = (rng: Rng, [a, b]: [number, number]) => a + (b - a) * rng();
 
 /** Samples one scan's parameters from a profile. `scanWidthPx` places a streak. */
 export function sampleScanParams(profile: DegradationProfile, dpi: number, scanWidthPx: number, rng: Rng, upsideDownRate = profile.upsideDownRate): ScanParams {
-  const r2 = (x: number) => Math.round(x * 100) / 100;
+  const r2 = (x: number) => Math.round(x * 100) / 100 || 0; // no -0 in truth.json
   const angleDeg = r2((rng() * 2 - 1) * profile.angleDeg);
   const perspectiveMm = Array.from({ length: 4 }, () => [r2((rng() * 2 - 1) * profile.perspectiveMm), r2((rng() * 2 - 1) * profile.perspectiveMm)] as [number, number]);
   const flipped = rng() < upsideDownRate;
@@ -393,7 +406,7 @@ export function sampleScanParams(profile: DegradationProfile, dpi: number, scanW
     background: Math.round(pick(rng, profile.background)),
     blurSigmaPx: r2(pick(rng, profile.blurSigma300) * (dpi / 300)),
     tone: {
-      brightness: Math.round(pick(rng, profile.brightness)),
+      brightness: Math.round(pick(rng, profile.brightness)) || 0,
       contrast: r2(pick(rng, profile.contrast)),
       noiseSigma: r2(pick(rng, profile.noiseSigma)),
       saltPepper: Math.round(pick(rng, profile.saltPepper) * 1e6) / 1e6,

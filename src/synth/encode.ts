@@ -5,7 +5,7 @@ import type { GreyImage } from './image';
 export async function encodeJpeg(img: GreyImage, quality: number): Promise<Uint8Array> {
   const q = Math.max(1, Math.min(100, Math.round(quality)));
   const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })
-    .jpeg({ quality: q, chromaSubsampling: '4:4:4' })
+    .jpeg({ quality: q, optimiseCoding: false })
     .toBuffer();
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }

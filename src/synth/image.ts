@@ -57,3 +57,10 @@ export function meanDarknessInRect(img: GreyImage, x0: number, y0: number, x1: n
     }
   return n === 0 ? 0 : sum / n / 255;
 }
+
+/** True when two pixel arrays are byte-for-byte equal. */
+export function samePixels(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

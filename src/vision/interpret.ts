@@ -3,7 +3,7 @@
  */
 import type { BubbleField, DigitGridField, Field, ScoreField } from '../layout/printedPage';
 import type { TargetsMeasure } from './bubbles';
-import type { BoxInk } from './handwriting';
+import { hasInk, type BoxInk } from './handwriting';
 import type { Point, PxRect } from './image';
 import type { FillBand, VisionSettings } from './settings';
 
@@ -55,10 +55,11 @@ export function classifyFills(fills: readonly { value: string; fill: number; dar
   const top = marked.reduce((m, f) => Math.max(m, f.fill), 0);
   const marginal: string[] = [];
   const erased: string[] = [];
+  // Ambiguity 0..1 per target: 1 inside the marginal band, falling to 0 at a clean 0 or 1 fill.
   let ambiguity = 0;
   for (const f of fills) {
     if (f.fill >= band.definite) {
-      ambiguity = Math.max(ambiguity, 1 - Math.min(1, (f.fill - band.definite) / width));
+      ambiguity = Math.max(ambiguity, 1 - Math.min(1, (f.fill - band.definite) / Math.max(0.02, 1 - band.definite)));
     } else if (f.fill >= band.marginal) {
       if (marked.length > 0 && f.fill <= band.erasureRatio * top && (f.dark ?? 0) <= band.erasureMaxDark) {
         erased.push(f.value);
@@ -68,7 +69,7 @@ export function classifyFills(fills: readonly { value: string; fill: number; dar
         ambiguity = 1;
       }
     } else {
-      ambiguity = Math.max(ambiguity, 1 - Math.min(1, (band.marginal - f.fill) / width));
+      ambiguity = Math.max(ambiguity, 1 - Math.min(1, (band.marginal - f.fill) / Math.max(0.02, band.marginal)));
     }
   }
   return { marked: marked.map((f) => f.value), marginal, erased, confidence: round3(1 - ambiguity) };
@@ -189,7 +190,7 @@ export function interpretDigitGrid(field: DigitGridField, columns: readonly Targ
         break;
     }
   });
-  const inkBoxes = boxes.filter((b) => b.inkFraction >= settings.handwriting.minInkFraction);
+  const inkBoxes = boxes.filter((b) => hasInk(b, settings));
   const crop = unionRect([...columns.map(cropOf), ...boxes.map((b) => b.crop)]);
   const evidence = { fills, crop, offset: columns[0]?.offset };
   if (!anyMark) {

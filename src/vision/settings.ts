@@ -73,6 +73,7 @@ export const VisionSettings = z.object({
       /** The largest mark must be this much larger (side ratio) than the next, to know the orientation. */
       minLargeToSmallRatio: z.number().min(1).default(1.25),
     })
+    .refine((m) => m.smallMarkMm < m.largeMarkMm, { message: 'smallMarkMm must be < largeMarkMm', path: ['smallMarkMm'] })
     .prefault({}),
   geometry: z
     .object({
@@ -133,8 +134,10 @@ export const VisionSettings = z.object({
     .object({
       /** Boxes are cropped this far inside their printed border. */
       insetMm: z.number().min(0).default(0.8),
-      /** A box with less than this fraction of ink pixels is empty. */
-      minInkFraction: z.number().min(0).max(1).default(0.015),
+      /** A box with less ink than this (mm², dark pixels inside the inset box) is empty. */
+      minInkMm2: z.number().min(0).default(1.2),
+      /** Ink in a box is counted on at most about this many pixels (large boxes are subsampled). */
+      maxSamples: z.number().int().min(1000).default(60000),
       /** A pixel counts as ink at this calibrated darkness. */
       inkDarkness: z.number().min(0).max(1).default(0.5),
     })

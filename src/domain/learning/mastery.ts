@@ -234,6 +234,17 @@ class Work {
     return this.attempts.get(studentId) as Map<string, string>;
   }
 
+  /** Decides mastery once per batch (a day's scan), not after every answer: fewer looks, fewer false passes. */
+  decideMastery(settings: LearningSettings): void {
+    for (const studentId of this.ownStudents) {
+      const skills = this.students.get(studentId) as Map<string, SkillRecord>;
+      for (const [id, rec] of skills) {
+        const mastered = nextMastered(rec.mastered, rec.theta, rec.variance, rec.n, settings);
+        if (mastered !== rec.mastered) skills.set(id, { ...rec, mastered });
+      }
+    }
+  }
+
   freeze(): MasteryState {
     return {
       modelVersion: this.base.modelVersion,
@@ -292,7 +303,7 @@ function applyOne(work: Work, r: GradedResponse, bank: DifficultySource, setting
     skills.set(ids[i] as string, {
       theta,
       variance: v,
-      mastered: nextMastered(rec.mastered, theta, v, rec.n + 1, settings),
+      mastered: rec.mastered,
       n: rec.n + 1,
       lastDate: r.date,
       lastSeq: r.seq,
@@ -327,6 +338,7 @@ export function updateMastery(
   const work = new Work(state);
   for (const r of todo) applyOne(work, r, bank, settings);
   work.appliedThroughSeq = Math.max(state.appliedThroughSeq, (todo[todo.length - 1] as GradedResponse).seq);
+  work.decideMastery(settings);
   return work.freeze();
 }
 
@@ -349,6 +361,7 @@ export function replayWithPredictions(
     predictions[i] = applyOne(work, r, bank, settings);
   });
   work.appliedThroughSeq = Math.max(state.appliedThroughSeq, (todo[todo.length - 1] as GradedResponse).seq);
+  work.decideMastery(settings);
   return { state: work.freeze(), applied: todo, predictions };
 }
 

@@ -211,10 +211,12 @@ function addPins(ctx: Ctx, studentId: string, sheet: Sheet, noHomework: boolean)
   }
 }
 
-function addReviews(ctx: Ctx, studentId: string, sheet: Sheet, rng: Rng): void {
+function addReviews(ctx: Ctx, studentId: string, sheet: Sheet, rng: Rng, practising: ReadonlySet<string>): void {
   const { settings, input } = ctx;
   const limit = sheet.total + sheet.budget * settings.review.maxShareOfBudget;
   for (const card of dueReviews(input.reviews, studentId, input.date)) {
+    // A skill practised today anyway reviews its own cards (see updateReviews).
+    if (settings.review.skipWhilePractising && practising.has(card.skillId)) continue;
     const pick = reviewItemFor(ctx, studentId, card, sheet, rng, limit);
     if (!pick) continue;
     const sibling = pick.id !== card.itemId;
@@ -305,16 +307,17 @@ function candidateReason(ctx: Ctx, studentId: string, c: Candidate): { reasonKey
   return { reasonKey: 'practice', reason: reasons.practice(names(g, [c.skillId])) };
 }
 
-function addPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, sheet: Sheet, rng: Rng): void {
+type PracticePlan = { lists: Parameters<typeof fillRoundRobin>[1]; maintenance: boolean };
+
+/** Which skills to practise today, each with its items ranked; maintenance when the unit is mastered. */
+function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng: Rng): PracticePlan {
   const tierOf = (skillId: string) => forced ?? skillTier(ctx.input.mastery, studentId, skillId, ctx.settings);
   const { settings, input } = ctx;
   const fringe = fringeFor(input.mastery, studentId, input.unitSkills, ctx.graph, settings);
   const hasItems = (skillId: string) => TIER_ORDER.some((t) => itemsFor(ctx.bank, skillId, t).some((i) => !isExcluded(ctx, studentId, i.id)));
-  const lists: Parameters<typeof fillRoundRobin>[1] = [];
-  let limit = sheet.budget;
+  const lists: PracticePlan['lists'] = [];
   if (fringe.mastered.length === input.unitSkills.length) {
-    // The whole unit is mastered: light upkeep on the weakest skills, at most maintenanceMinutes.
-    limit = Math.min(sheet.budget, sheet.total + settings.selection.maintenanceMinutes);
+    // The whole unit is mastered: light upkeep on the weakest skills.
     const weakest = [...input.unitSkills]
       .filter(hasItems)
       .map((id) => ({ id, p: masteryOf(input.mastery, studentId, id, settings, input.date).p }))
@@ -322,14 +325,20 @@ function addPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, shee
       .slice(0, settings.selection.maxSkillsPerDay);
     for (const { id } of weakest)
       lists.push({ skillId: id, ranked: rankItems(ctx, studentId, id, tierOf(id), rng), reasonKey: 'maintain', reason: reasons.maintain(names(ctx.graph, [id])) });
-  } else {
-    for (const c of fringe.candidates) {
-      if (lists.length >= settings.selection.maxSkillsPerDay) break;
-      if (!hasItems(c.skillId)) continue;
-      lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tierOf(c.skillId), rng), ...candidateReason(ctx, studentId, c) });
-    }
+    return { lists, maintenance: true };
   }
-  fillRoundRobin(sheet, lists, limit, settings.selection.maxItemsPerSkillPerDay);
+  for (const c of fringe.candidates) {
+    if (lists.length >= settings.selection.maxSkillsPerDay) break;
+    if (!hasItems(c.skillId)) continue;
+    lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tierOf(c.skillId), rng), ...candidateReason(ctx, studentId, c) });
+  }
+  return { lists, maintenance: false };
+}
+
+function addPractice(ctx: Ctx, plan: PracticePlan, sheet: Sheet): void {
+  const s = ctx.settings.selection;
+  const limit = plan.maintenance ? Math.min(sheet.budget, sheet.total + s.maintenanceMinutes) : sheet.budget;
+  fillRoundRobin(sheet, plan.lists, limit, s.maxItemsPerSkillPerDay);
 }
 
 /** The uniform worksheet (personalisation off): one ordered list of items for the whole class. */
@@ -439,8 +448,9 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
     addPins(ctx, student.id, sheet, noHomework);
     if (!noHomework) {
       if (personal) {
-        if (settings.modules.review) addReviews(ctx, student.id, sheet, rng);
-        addPractice(ctx, student.id, forced, sheet, rng);
+        const plan = planPractice(ctx, student.id, forced, rng);
+        if (settings.modules.review) addReviews(ctx, student.id, sheet, rng, new Set(plan.maintenance ? [] : plan.lists.map((l) => l.skillId)));
+        addPractice(ctx, plan, sheet);
       } else {
         let list = uniformLists.get(uniformTier);
         if (!list) uniformLists.set(uniformTier, (list = uniformList(ctx, uniformTier)));

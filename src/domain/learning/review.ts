@@ -9,8 +9,9 @@ import type { LearningSettings } from './settings';
 /**
  * Review of mistakes with FSRS (ts-fsrs, `enable_short_term: false`, so every interval is whole days).
  * Every wrong item gets a card rated Again; a correct answer on re-practice rates it Good. A due card
- * is reviewed with the same item or a sibling (same skill and tier); a correct answer on a sibling
- * while the card is due counts as its review. Dates are ISO strings passed in, never read from a clock.
+ * is reviewed with the same item or a sibling (same skill and tier). A correct answer on another
+ * item of the same skill (same tier or harder) on a later day also counts as a review: the student
+ * re-practised the skill. Dates are ISO strings passed in, never read from a clock.
  */
 export type ReviewCard = {
   readonly studentId: string;
@@ -123,6 +124,8 @@ function newCard(r: GradedResponse, skillId: string, tier: Tier): ReviewCard {
   };
 }
 
+const TIER_RANK: Readonly<Record<Tier, number>> = { basic: 0, core: 1, stretch: 2 };
+
 const compareDue = (a: ReviewCard, b: ReviewCard) =>
   a.due < b.due ? -1 : a.due > b.due ? 1 : a.lastMissedOn < b.lastMissedOn ? -1 : a.lastMissedOn > b.lastMissedOn ? 1 : a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0;
 
@@ -158,13 +161,22 @@ export function updateReviews(
       if (!existing.retired) cards.set(r.itemId, rate(f, existing, r.date, Rating.Good, r.itemId, settings));
       continue;
     }
-    // A correct sibling (same skill and tier) answers the oldest due card.
+    // Re-practice of the skill: a correct answer on another item of the same skill, at the card's
+    // tier or above, on a later day than the card was last rated, counts as a review of the most
+    // overdue such card.
     const item = items.get(r.itemId);
     if (!item) continue;
     const skill = r.skills[0] ?? item.skills[0];
     let best: ReviewCard | undefined;
     for (const c of cards.values())
-      if (!c.retired && c.skillId === skill && c.tier === item.tier && c.due <= r.date && (!best || compareDue(c, best) < 0)) best = c;
+      if (
+        !c.retired &&
+        c.skillId === skill &&
+        TIER_RANK[c.tier] <= TIER_RANK[item.tier] &&
+        (c.lastReview ?? c.lastMissedOn) < r.date &&
+        (!best || compareDue(c, best) < 0)
+      )
+        best = c;
     if (best) cards.set(best.itemId, rate(f, best, r.date, Rating.Good, r.itemId, settings));
   }
   return { appliedThroughSeq: Math.max(state.appliedThroughSeq, (todo[todo.length - 1] as GradedResponse).seq), students };

@@ -54,7 +54,7 @@ export const MasterySettings = z.object({
   /** "Mastered": P(correct on the reference item) of at least masteredP … */
   masteredP: probability.default(0.8),
   /** … held with this confidence: P(theta > the ability where p = masteredP) ≥ masteredConfidence … */
-  masteredConfidence: z.number().min(0.5).max(0.999).default(0.75),
+  masteredConfidence: z.number().min(0.5).max(0.999).default(0.65),
   /** … after at least this many observations of the skill. */
   masteredMinObservations: z.number().int().min(0).max(100).default(3),
   /** A mastered skill stays mastered until p falls below this (hysteresis against slips). */
@@ -77,6 +77,8 @@ export const ReviewSettings = z.object({
   preferSibling: z.boolean().default(true),
   /** Due reviews take at most this share of a student's daily budget; the rest stay due. */
   maxShareOfBudget: probability.default(0.25),
+  /** Do not serve a due review of a skill the student practises today anyway (the practice reviews it). */
+  skipWhilePractising: z.boolean().default(true),
   /** A mistake is cleared (no longer reviewed) after this many correct reviews in a row; 0 = never. */
   retireAfterCorrectInARow: z.number().int().min(0).max(20).default(2),
 });
@@ -102,7 +104,7 @@ export const SelectionSettings = z.object({
   /** Uniform mode moves the class on once this share of students has mastered a skill. */
   uniformClassMasteredShare: probability.default(0.8),
   /** Practice items per skill per day (spaced, not massed, practice); the sheet may end short. */
-  maxItemsPerSkillPerDay: z.number().int().min(1).max(100).default(100),
+  maxItemsPerSkillPerDay: z.number().int().min(1).max(100).default(10),
   /** Hard limit on items per student per day. */
   maxItems: z.number().int().min(1).max(200).default(30),
 });

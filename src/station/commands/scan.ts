@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
+import { watchUsb } from '../../../native-bridge/usb/usbDiscovery';
 import type { StationContext } from '../context';
 import { emit, station, unwrap, type CliIO } from '../cliSupport';
 import { invoke } from '../invoke';
@@ -62,19 +63,43 @@ export function registerScanCommands(program: Command, io: CliIO): void {
   program
     .command('scan')
     .description('scan a stack from a scanner; pages are stored, read and graded while the feeder runs')
-    .requiredOption('--replay <folder>', 'play a folder of images as a document feeder (the demo and tests)')
-    .option('--source <s>', 'feeder | duplex', 'feeder')
+    .option('--device <id>', 'a device id from "paperloop devices" (sane:…, escl:…, hot-folder:…)')
+    .option('--replay <folder>', 'play a folder of images as a document feeder (the demo and tests)')
+    .option('--hot-folder <dir>', 'take the pages a scan-to-folder printer drops into DIR (ends after a quiet spell)')
+    .option('--source <s>', 'flatbed | feeder | duplex', 'feeder')
     .option('--dpi <n>', 'resolution', Number, 300)
     .option('--ms-per-sheet <n>', 'replay pace', Number, 0)
     .option('--rescan', 'a page read before replaces the earlier read')
     .option('--json')
-    .action(async (o: { replay: string; source: string; dpi: number; msPerSheet: number; rescan?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (o: { device?: string; replay?: string; hotFolder?: string; source: string; dpi: number; msPerSheet: number; rescan?: boolean; json?: boolean }, cmd: Command) => {
       const ctx = station(cmd);
+      if (o.hotFolder) ctx.settings.scanners.hotFolders.push({ name: 'cli', path: o.hotFolder });
+      const device = o.hotFolder ? 'hot-folder:cli' : o.device;
       const stop = progressBar(ctx);
-      const r = await invoke(ctx, 'scan', { replayFolder: o.replay, source: o.source as 'feeder', dpi: o.dpi, msPerSheet: o.msPerSheet, rescan: !!o.rescan });
+      const r = await invoke(ctx, 'scan', { ...(device ? { device } : {}), ...(o.replay ? { replayFolder: o.replay } : {}), source: o.source as 'feeder', dpi: o.dpi, msPerSheet: o.msPerSheet, rescan: !!o.rescan });
       stop();
       const v = unwrap(r);
       emit(io, !!o.json, v, () => `session ${v.sessionId}: ${v.stored} stored · ${v.graded} graded · ${v.needsReview} need review · ${v.refused} not read · ${v.duplicates} duplicates · scanner: ${v.scanner}`);
+    });
+
+  program
+    .command('devices')
+    .description('list scanners: SANE (USB), eSCL network scanners and hot folders from settings, and likely USB scanners')
+    .option('--watch', 'keep running and report USB scanners being connected and disconnected')
+    .option('--json')
+    .action(async (o: { watch?: boolean; json?: boolean }, cmd: Command) => {
+      const ctx = station(cmd);
+      const r = unwrap(await invoke(ctx, 'devices', {}));
+      emit(io, !!o.json, r, () =>
+        [
+          ...(r.devices.length ? r.devices.map((d) => `${d.id}  ${d.vendor} ${d.model}`) : ['no scanners found (see "Connect a scanner" in the README)']),
+          ...r.usbScanners.map((u) => `usb ${u.id}  likely a scanner (${JSON.stringify(u.reasons)})`),
+        ].join('\n'),
+      );
+      if (!o.watch) return;
+            io.out('watching USB (Ctrl+C to stop)…');
+      watchUsb((e) => io.out(`${e.type === 'attach' ? 'scanner connected' : 'scanner disconnected'}: ${e.device.vendorId.toString(16)}:${e.device.productId.toString(16)} (${e.device.classification.likelihood})`));
+      await new Promise(() => undefined);
     });
 
   program

@@ -2,7 +2,7 @@ import { importItems, importRoster, importSkills } from './imports';
 import { list } from './list';
 import { print } from './print';
 import { integrity, regrade, resolve, reviewQueue } from './review';
-import { ingest, read, scan } from './scan';
+import { devices, ingest, read, scan } from './scan';
 import { approve, compose, publish } from './workbooks';
 
 /** The one handler map: every use case by name. The CLI, the browser-mode HTTP API and Electron IPC are thin transports over it. */
@@ -22,6 +22,7 @@ export const handlers = {
   ingest,
   read,
   scan,
+  devices,
 } as const;
 export type HandlerName = keyof typeof handlers;
 export type { HandlerError } from './types';

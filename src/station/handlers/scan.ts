@@ -8,7 +8,10 @@ import { createReaderPool } from '../../scan/readerPool';
 import { ScanSession, type IncomingImage, type PageReader, type SessionSummary } from '../../scan/session';
 import { filesAsPages } from '../../scan/sources';
 import { batchAsPages, describeScanError } from '../../scan/driverSource';
-import { replayDriverFor } from '../devices';
+import type { ScannerDriver } from '../../../native-bridge/contract';
+import { listLikelyScanners } from '../../../native-bridge/usb/usbDiscovery';
+import { usbIdString } from '../../../native-bridge/usb/classifyUsb';
+import { driverForDevice, listAllDevices, replayDriverFor } from '../devices';
 import type { StationContext } from '../context';
 import { defineHandler, fail } from './types';
 
@@ -80,12 +83,31 @@ export const read = defineHandler(z.object({ paths: z.array(z.string()).min(1) }
   return ok({ format: 'paperloop.page-reads/1', pages });
 });
 
-/** Scans from a device (here: a replay of a folder as a document feeder) through the same session. */
+/** Scans from a device — a SANE/eSCL scanner, a hot folder, or a replay of a folder — through the same session. */
 export const scan = defineHandler(
-  z.object({ replayFolder: z.string(), msPerSheet: z.number().min(0).default(0), source: z.enum(['feeder', 'duplex']).default('feeder'), dpi: z.number().int().default(300), rescan: z.boolean().default(false) }),
+  z.object({
+    device: z.string().optional(),
+    replayFolder: z.string().optional(),
+    msPerSheet: z.number().min(0).default(0),
+    source: z.enum(['flatbed', 'feeder', 'duplex']).default('feeder'),
+    dpi: z.number().int().default(300),
+    rescan: z.boolean().default(false),
+  }),
   async (ctx, input) => {
-    if (!existsSync(input.replayFolder)) return fail('not_found', `folder ${input.replayFolder} not found.`);
-    const { driver, deviceId } = replayDriverFor(input.replayFolder, input.msPerSheet);
+    let driver: ScannerDriver | null;
+    let deviceId: string;
+    if (input.replayFolder) {
+      if (!existsSync(input.replayFolder)) return fail('not_found', `folder ${input.replayFolder} not found.`);
+      ({ driver, deviceId } = replayDriverFor(input.replayFolder, input.msPerSheet));
+    } else if (input.device) {
+      deviceId = input.device;
+      driver = driverForDevice(ctx.settings, deviceId);
+      if (!driver) return fail('unknown_device', `no driver for device "${deviceId}". Fix: run "paperloop devices" and use one of the ids it lists.`);
+    } else return fail('bad_input', 'give --device ID (see "paperloop devices") or --replay FOLDER.');
+    const caps = await driver.capabilities(deviceId);
+    if (!caps.ok) return fail('scanner', describeScanError(caps.error));
+    if (!caps.value.sources.some((s) => s.source === input.source))
+      return fail('scanner', `${deviceId} has no ${input.source} source (it has ${caps.value.sources.map((s) => s.source).join(', ')}). Fix: use --source ${caps.value.sources[0]?.source ?? 'feeder'}.`);
     const feed = batchAsPages(driver, { deviceId, source: input.source, dpi: input.dpi, mode: 'gray' });
     const { resumed, result } = await runSession(ctx, feed.pages, { label: deviceId, rescan: input.rescan });
     if (!result.ok) return fail('scan_stopped', result.error);
@@ -93,3 +115,8 @@ export const scan = defineHandler(
     return ok({ ...result.value, resumedFromEarlier: resumed.resumed, scanner: end.kind === 'done' ? 'feeder empty' : describeScanError(end.error) });
   },
 );
+
+export const devices = defineHandler(z.object({}), async (ctx) => {
+  const [listed, usb] = await Promise.all([listAllDevices(ctx.settings), Promise.resolve(listLikelyScanners())]);
+  return ok({ devices: listed, usbScanners: usb.map((d) => ({ id: usbIdString(d), reasons: d.classification })) });
+});

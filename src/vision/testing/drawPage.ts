@@ -358,18 +358,36 @@ export function scanPage(page: GreyImage, opts: ScanOptions = {}): GreyImage {
   const out = createImage(outW, outH, bg);
   // Inverse: out px → centred turned coords → undo turn/scale → undo keystone → page px.
   const det = cos * cos + sin * sin;
+  const src = page.data;
+  const od = out.data;
   for (let v = 0; v < outH; v++) {
-    for (let u = 0; u < outW; u++) {
-      const X = u + 0.5 + minX - shx;
-      const Y = v + 0.5 + minY - shy;
-      const px = (cos * X + sin * Y) / det;
-      const py = (-sin * X + cos * Y) / det;
+    const Y = v + 0.5 + minY - shy;
+    const X0 = 0.5 + minX - shx;
+    // Along a row, the turned coordinates step linearly.
+    let px = (cos * X0 + sin * Y) / det;
+    let py = (-sin * X0 + cos * Y) / det;
+    const dpx = cos / det;
+    const dpy = -sin / det;
+    for (let u = 0; u < outW; u++, px += dpx, py += dpy) {
       // px = cx / (1 + g cx) → cx = px / (1 − g px)
       const w = 1 - g * px;
-      const x = px / w + W / 2;
-      const y = py / w + H / 2;
-      if (x < 0 || y < 0 || x >= W || y >= H) continue;
-      out.data[v * outW + u] = Math.round(bilinear(page, x, y));
+      const x = px / w + W / 2 - 0.5;
+      const y = py / w + H / 2 - 0.5;
+      if (x < -0.5 || y < -0.5 || x >= W - 0.5 || y >= H - 0.5) continue;
+      const xc = x < 0 ? 0 : x > W - 1 ? W - 1 : x;
+      const yc = y < 0 ? 0 : y > H - 1 ? H - 1 : y;
+      const x0 = xc | 0;
+      const y0 = yc | 0;
+      const x1 = x0 + 1 < W ? x0 + 1 : x0;
+      const y1 = y0 + 1 < H ? y0 + 1 : y0;
+      const ax = xc - x0;
+      const ay = yc - y0;
+      const a = src[y0 * W + x0]!;
+      const b = src[y0 * W + x1]!;
+      const c = src[y1 * W + x0]!;
+      const d = src[y1 * W + x1]!;
+      const top = a + (b - a) * ax;
+      od[v * outW + u] = Math.round(top + (c + (d - c) * ax - top) * ay);
     }
   }
   if (opts.blurPx && opts.blurPx > 0) blurInPlace(out, opts.blurPx);
@@ -385,11 +403,16 @@ export function scanPage(page: GreyImage, opts: ScanOptions = {}): GreyImage {
     }
   }
   if (opts.noise && opts.noise > 0) {
+    // A table of triangular noise (variance 1/6, scaled to the sigma), indexed by a fast LCG.
     const k = opts.noise * Math.sqrt(6);
+    const table = new Float32Array(65536);
+    for (let i = 0; i < table.length; i++) table[i] = (rnd() + rnd() - 1) * k;
+    let state = (rnd() * 4294967296) >>> 0;
     const d = out.data;
     for (let i = 0; i < d.length; i++) {
-      const v = d[i]! + (rnd() + rnd() - 1) * k;
-      d[i] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      const v = d[i]! + table[state >>> 16]!;
+      d[i] = v < 0 ? 0 : v > 255 ? 255 : (v + 0.5) | 0;
     }
   }
   return out;
@@ -423,28 +446,39 @@ export function scanPoint(pageSize: { width: number; height: number }, opts: Sca
 export function blurInPlace(img: GreyImage, sigma: number): void {
   const r = Math.max(1, Math.round(Math.sqrt((12 * sigma * sigma) / 3 + 1) / 2 - 0.5));
   const { width: w, height: h } = img;
-  const buf = new Float32Array(w * h);
-  for (let i = 0; i < buf.length; i++) buf[i] = img.data[i]!;
-  const tmp = new Float32Array(Math.max(w, h));
-  const pass = (len: number, count: number, stride: number, step: number) => {
-    for (let c = 0; c < count; c++) {
-      const base = c * stride;
-      for (let p = 0; p < 3; p++) {
-        let acc = 0;
-        for (let i = -r; i <= r; i++) acc += buf[base + Math.min(len - 1, Math.max(0, i)) * step]!;
-        for (let i = 0; i < len; i++) {
-          tmp[i] = acc / (2 * r + 1);
-          const add = Math.min(len - 1, i + r + 1);
-          const sub = Math.max(0, i - r);
-          acc += buf[base + add * step]! - buf[base + sub * step]!;
-        }
-        for (let i = 0; i < len; i++) buf[base + i * step] = tmp[i]!;
+  const inv = 1 / (2 * r + 1);
+  let a = new Float32Array(w * h);
+  let b = new Float32Array(w * h);
+  for (let i = 0; i < a.length; i++) a[i] = img.data[i]!;
+  for (let pass = 0; pass < 3; pass++) {
+    // Horizontal: running sum along each row.
+    for (let y = 0; y < h; y++) {
+      const o = y * w;
+      let acc = 0;
+      for (let i = -r; i <= r; i++) acc += a[o + Math.min(w - 1, Math.max(0, i))]!;
+      for (let x = 0; x < w; x++) {
+        b[o + x] = acc * inv;
+        acc += a[o + Math.min(w - 1, x + r + 1)]! - a[o + Math.max(0, x - r)]!;
       }
     }
-  };
-  pass(w, h, w, 1);
-  pass(h, w, 1, w);
-  for (let i = 0; i < buf.length; i++) img.data[i] = Math.round(buf[i]!);
+    // Vertical: a running sum per column, walked row by row (cache friendly).
+    const acc = new Float32Array(w);
+    for (let i = -r; i <= r; i++) {
+      const o = Math.min(h - 1, Math.max(0, i)) * w;
+      for (let x = 0; x < w; x++) acc[x]! += b[o + x]!;
+    }
+    for (let y = 0; y < h; y++) {
+      const o = y * w;
+      const add = Math.min(h - 1, y + r + 1) * w;
+      const sub = Math.max(0, y - r) * w;
+      for (let x = 0; x < w; x++) {
+        a[o + x] = acc[x]! * inv;
+        acc[x]! += b[add + x]! - b[sub + x]!;
+      }
+    }
+  }
+  for (let i = 0; i < a.length; i++) img.data[i] = (a[i]! + 0.5) | 0;
+  b = a = new Float32Array(0);
 }
 
 export function mulberry32(seed: number): () => number {

@@ -1,0 +1,247 @@
+/**
+ * Comb boxes and write-ins: crop each box through H, measure its ink, and (when an OCR engine is
+ * given) read it. OCR is a suggestion: candidates are ranked against the expected format and the
+ * answer key, and a low confidence or margin goes to review with the crop.
+ */
+import { createWorker } from 'tesseract.js';
+import type { CombField, Rect, WriteInField } from '../layout/printedPage';
+import type { PageCalibration } from './bubbles';
+import type { Homography } from './homography';
+import { hasInk, measureBoxInk, rectifyBox, type BoxInk } from './handwriting';
+import { createImage, toPgm, type GreyImage, type PxRect } from './image';
+import { unionRect, type FieldRead, type OcrCandidate } from './interpret';
+import type { VisionSettings } from './settings';
+
+export type Psm = '6' | '7' | '8' | '10' | '13';
+
+/** The OCR adapter: one recogniser, reused across pages. */
+export interface OcrEngine {
+  recognize(img: GreyImage, opts: { psm: Psm; whitelist: string }): Promise<{ text: string; confidence: number }>;
+  terminate(): Promise<void>;
+}
+
+type CreateWorker = typeof createWorker;
+
+/**
+ * A tesseract.js 7 engine that never touches the network: traineddata from `langPath` (the
+ * `4.0.0_best_int` folder of @tesseract.js-data/eng, gzipped), no cache written anywhere.
+ */
+export async function createTesseractEngine(opts: { langPath: string; lang?: string; create?: CreateWorker }): Promise<OcrEngine> {
+  const create = opts.create ?? createWorker;
+  const worker = await create(opts.lang ?? 'eng', 1, { langPath: opts.langPath, cacheMethod: 'none', gzip: true });
+  let last = '';
+  return {
+    async recognize(img, { psm, whitelist }) {
+      const key = `${psm}|${whitelist}`;
+      if (key !== last) {
+        await worker.setParameters({ tessedit_pageseg_mode: psm as never, tessedit_char_whitelist: whitelist });
+        last = key;
+      }
+      // A PGM buffer: leptonica reads it, no encoder needed.
+      const r = await worker.recognize(toPgm(img) as unknown as Buffer, {}, { text: true });
+      return { text: r.data.text.trim(), confidence: r.data.confidence };
+    },
+    async terminate() {
+      await worker.terminate();
+    },
+  };
+}
+
+/** Pad an image with paper white (tesseract wants a margin around glyphs). */
+function pad(img: GreyImage, by: number, paper: number): GreyImage {
+  const out = createImage(img.width + 2 * by, img.height + 2 * by, paper);
+  for (let y = 0; y < img.height; y++) out.data.set(img.data.subarray(y * img.width, (y + 1) * img.width), (y + by) * out.width + by);
+  return out;
+}
+
+/** Lay crops side by side with gaps, vertically centred, so a comb can be read as one line. */
+function strip(imgs: readonly GreyImage[], gap: number, paper: number): GreyImage {
+  const h = Math.max(...imgs.map((i) => i.height));
+  const w = imgs.reduce((s, i) => s + i.width, 0) + gap * (imgs.length + 1);
+  const out = createImage(w, h + 2 * gap, paper);
+  let x = gap;
+  for (const i of imgs) {
+    const y0 = gap + ((h - i.height) >> 1);
+    for (let y = 0; y < i.height; y++) out.data.set(i.data.subarray(y * i.width, (y + 1) * i.width), (y0 + y) * out.width + x);
+    x += i.width + gap;
+  }
+  return out;
+}
+
+export type RankedCandidate = { text: string; confidence: number; score: number; formatOk: boolean };
+
+const DIGIT_FORMAT = /^-?\d+([./]\d+)?$/;
+const normalise = (s: string) => s.replace(/\s+/g, '').toLowerCase();
+
+/** Rank OCR candidates: confidence, plus a bonus for the expected format and for an accepted answer. */
+export function rankCandidates(
+  raw: readonly OcrCandidate[],
+  charset: 'digits' | 'text',
+  answers: readonly string[] | undefined,
+  settings: VisionSettings,
+): RankedCandidate[] {
+  const byText = new Map<string, OcrCandidate>();
+  for (const c of raw) {
+    if (!c.text) continue;
+    const prev = byText.get(c.text);
+    // Two readings agreeing make the text more certain.
+    byText.set(c.text, prev ? { text: c.text, confidence: Math.min(100, Math.max(prev.confidence, c.confidence) + settings.ocr.agreementBonus) } : c);
+  }
+  const keys = new Set((answers ?? []).map(normalise));
+  return [...byText.values()]
+    .map((c) => {
+      const formatOk = charset === 'digits' ? DIGIT_FORMAT.test(c.text) : c.text.length > 0;
+      const score = c.confidence + (formatOk ? settings.ocr.formatBonus : 0) + (keys.has(normalise(c.text)) ? settings.ocr.keyBonus : 0);
+      return { text: c.text, confidence: c.confidence, score, formatOk };
+    })
+    .sort((a, b) => b.score - a.score);
+}
+
+export type BoxesReading = {
+  /** Ink per box (evidence fills use the area in mm²). */
+  ink: BoxInk[];
+  crop: PxRect | undefined;
+  /** Ranked candidates; empty when no box has ink or there is no engine. */
+  ranked: RankedCandidate[];
+  inked: number;
+  gap: boolean;
+};
+
+/**
+ * Read a row of one-character boxes. Empty boxes (by ink) are skipped; the others are rectified
+ * upright and read as one line, and box by box when the line reading is doubtful.
+ */
+export async function readBoxes(
+  boxes: readonly Rect[],
+  charset: 'digits' | 'text',
+  img: GreyImage,
+  h: Homography,
+  cal: PageCalibration,
+  settings: VisionSettings,
+  engine: OcrEngine | undefined,
+  answers?: readonly string[],
+): Promise<BoxesReading> {
+  const s = settings.ocr;
+  const ink = boxes.map((b) => measureBoxInk(img, h, b, cal, settings));
+  const flags = ink.map((b) => hasInk(b, settings));
+  const inkedBoxes = boxes.filter((_, i) => flags[i]);
+  const base = { ink, crop: unionRect(ink.map((b) => b.crop)), inked: inkedBoxes.length, gap: hasGap(flags) };
+  if (inkedBoxes.length === 0 || !engine) return { ...base, ranked: [] };
+  const whitelist = charset === 'digits' ? s.digitWhitelist : s.textWhitelist;
+  const chars = inkedBoxes.map((b) => rectifyBox(img, h, b, settings.handwriting.insetMm));
+  const pxPad = Math.max(4, Math.round(chars[0]!.height * 0.25));
+  const candidates: OcrCandidate[] = [];
+  const line = await engine.recognize(strip(chars, pxPad, cal.paper), { psm: '7', whitelist });
+  const lineText = line.text.replace(/\s+/g, '');
+  candidates.push({ text: lineText, confidence: line.confidence });
+  let ranked = rankCandidates(candidates, charset, answers, settings);
+  const lineOk = line.confidence >= s.minConfidence && lineText.length === chars.length && ranked[0]?.formatOk === true;
+  if (!lineOk) {
+    let text = '';
+    let conf = 100;
+    for (const c of chars) {
+      const r = await engine.recognize(pad(c, pxPad, cal.paper), { psm: s.charPsm, whitelist });
+      const ch = r.text.replace(/\s+/g, '');
+      text += ch.length === 1 ? ch : '?';
+      conf = Math.min(conf, ch.length === 1 ? r.confidence : 0);
+    }
+    candidates.push({ text, confidence: conf });
+    ranked = rankCandidates(candidates, charset, answers, settings);
+  }
+  return { ...base, ranked };
+}
+
+const inkFills = (ink: readonly BoxInk[]) => ink.map((b, i) => ({ value: `box${i}`, fill: Math.round(b.inkMm2 * 100) / 100 }));
+
+/** A comb: one character per box, read by OCR and decided on confidence, margin and format. */
+export async function readComb(
+  field: CombField,
+  img: GreyImage,
+  h: Homography,
+  cal: PageCalibration,
+  settings: VisionSettings,
+  engine: OcrEngine | undefined,
+  answers?: readonly string[],
+): Promise<FieldRead> {
+  const r = await readBoxes(field.boxes, field.charset, img, h, cal, settings, engine, answers);
+  const base = { fieldId: field.id, itemId: field.itemId, kind: field.kind } as const;
+  const evidence = { fills: inkFills(r.ink), crop: r.crop };
+  if (r.inked === 0) return { ...base, value: null, confidence: 1, status: 'blank', reasons: [], evidence };
+  if (!engine) return { ...base, value: null, confidence: 0, status: 'review', reasons: ['no_ocr_engine'], evidence };
+  return decideOcr(base, r.ranked, r.gap, settings, evidence);
+}
+
+/** Handwriting boxes of a digit grid whose bubbles are blank: an OCR suggestion for review. */
+export async function suggestFromBoxes(
+  boxes: readonly Rect[],
+  img: GreyImage,
+  h: Homography,
+  cal: PageCalibration,
+  settings: VisionSettings,
+  engine: OcrEngine,
+  answers?: readonly string[],
+): Promise<OcrCandidate[]> {
+  const r = await readBoxes(boxes, 'digits', img, h, cal, settings, engine, answers);
+  return r.ranked.map((c) => ({ text: c.text, confidence: c.confidence }));
+}
+
+function hasGap(inked: readonly boolean[]): boolean {
+  const first = inked.indexOf(true);
+  if (first < 0) return false;
+  const last = inked.lastIndexOf(true);
+  return inked.slice(first, last + 1).includes(false);
+}
+
+function decideOcr(
+  base: Pick<FieldRead, 'fieldId' | 'itemId' | 'kind'>,
+  ranked: readonly RankedCandidate[],
+  gap: boolean,
+  settings: VisionSettings,
+  evidence: FieldRead['evidence'],
+): FieldRead {
+  const s = settings.ocr;
+  const best = ranked[0];
+  const candidates = ranked.map((r) => ({ text: r.text, confidence: r.confidence }));
+  if (!best) return { ...base, value: null, confidence: 0, status: 'review', reasons: ['unreadable'], evidence: { ...evidence, candidates } };
+  const reasons: string[] = [];
+  const second = ranked[1];
+  const margin = second ? best.score - second.score : Infinity;
+  if (best.confidence < s.minConfidence) reasons.push('low_ocr_confidence');
+  if (margin < s.minMargin) reasons.push('low_ocr_margin');
+  if (!best.formatOk) reasons.push('unexpected_format');
+  if (best.text.includes('?')) reasons.push('unreadable_character');
+  if (gap) reasons.push('gap_in_boxes');
+  const status = reasons.length > 0 ? 'review' : 'ok';
+  const confidence = Math.round((status === 'ok' ? best.confidence / 100 : Math.min(0.5, best.confidence / 100)) * 1000) / 1000;
+  return { ...base, value: best.text, confidence, status, reasons, evidence: { ...evidence, candidates } };
+}
+
+/**
+ * A write-in (working space): ink tells blank from written. Its text is for the teacher, who
+ * scores the item in the score boxes; with `ocr.writeIn = 'ocr'` a block reading is attached.
+ */
+export async function readWriteIn(
+  field: WriteInField,
+  img: GreyImage,
+  h: Homography,
+  cal: PageCalibration,
+  settings: VisionSettings,
+  engine: OcrEngine | undefined,
+): Promise<FieldRead> {
+  const ink = measureBoxInk(img, h, field.box, cal, settings);
+  const base = { fieldId: field.id, itemId: field.itemId, kind: field.kind } as const;
+  const fills = [{ value: 'ink_mm2', fill: Math.round(ink.inkMm2 * 100) / 100 }];
+  if (!hasInk(ink, settings)) return { ...base, value: null, confidence: 1, status: 'blank', reasons: [], evidence: { fills, crop: ink.crop } };
+  if (settings.ocr.writeIn === 'ocr' && engine) {
+    const r = await engine.recognize(rectifyBox(img, h, field.box, settings.handwriting.insetMm), { psm: '6', whitelist: '' });
+    return {
+      ...base,
+      value: r.text || null,
+      confidence: Math.round(r.confidence) / 100,
+      status: 'ok',
+      reasons: ['written'],
+      evidence: { fills, crop: ink.crop, candidates: [{ text: r.text, confidence: r.confidence }] },
+    };
+  }
+  return { ...base, value: null, confidence: 1, status: 'ok', reasons: ['written'], evidence: { fills, crop: ink.crop } };
+}

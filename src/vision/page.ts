@@ -1,0 +1,53 @@
+import { downsample, histogram, percentile, type GreyImage } from './image';
+import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
+
+/** A page ready for reading: the full image, a box-filtered reduction, and the resolution. */
+export type DecodedPage = {
+  full: GreyImage;
+  reduced: GreyImage;
+  reduceFactor: number;
+  /** Dots per inch of `full`. */
+  dpi: number;
+  /** Where the dpi came from. */
+  dpiSource: 'file' | 'size' | 'default' | 'given';
+  decodeMs?: number;
+};
+
+/** A page from an already-decoded grey image (tests, other decoders).  */
+export function pageFromGrey(full: GreyImage, dpi: number, settings: VisionSettings = DEFAULT_VISION_SETTINGS): DecodedPage {
+  const f = settings.decode.reduceFactor;
+  return { full, reduced: downsample(full, f), reduceFactor: f, dpi, dpiSource: 'given' };
+}
+
+/**
+ * The file's density when plausible; otherwise a guess from the size, taking the image's long
+ * side as about an A4 / Letter long side (a scanner crops to the paper); else the default.
+ */
+export function chooseDpi(
+  img: { width: number; height: number },
+  density: number | undefined,
+  given: number | undefined,
+  settings: VisionSettings,
+): { dpi: number; source: DecodedPage['dpiSource'] } {
+  const { minPlausibleDpi: lo, maxPlausibleDpi: hi, defaultDpi, nominalLongSideMm } = settings.decode;
+  if (given) return { dpi: given, source: 'given' };
+  if (density && density >= lo && density <= hi) return { dpi: density, source: 'file' };
+  const bySize = Math.max(img.width, img.height) / (nominalLongSideMm / 25.4);
+  if (bySize >= lo && bySize <= hi) return { dpi: bySize, source: 'size' };
+  return { dpi: defaultDpi, source: 'default' };
+}
+
+
+/** MEASURE for the blank-page check: paper white and the fraction of clearly dark pixels. */
+export function measurePageInk(reduced: GreyImage, settings: VisionSettings): { paper: number; inkFraction: number } {
+  const hist = histogram(reduced, undefined, 2);
+  const paper = percentile(hist, settings.paper.percentile);
+  const cut = paper - settings.blank.inkContrast;
+  let ink = 0;
+  let total = 0;
+  for (let i = 0; i < 256; i++) {
+    total += hist[i]!;
+    if (i <= cut) ink += hist[i]!;
+  }
+  return { paper, inkFraction: total > 0 ? ink / total : 0 };
+}

@@ -1,0 +1,61 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeQrPayload } from '../layout/qrPayload';
+import { zxingReaderWasm } from './decode';
+import { downsample } from './image';
+import { findMarks } from './marks';
+import { orientMarks } from './orientation';
+import { createZxingQrReader, findQr, qrSearchRect, type QrReader } from './qr';
+import { DEFAULT_VISION_SETTINGS as S, VisionSettings } from './settings';
+import { drawPage, scanPage, scanPoint } from './testing/drawPage';
+import { samplePage } from './testing/samplePage';
+
+const DPI = 300;
+const k = DPI / 25.4;
+const page = samplePage();
+const text = encodeQrPayload(page);
+let reader: QrReader;
+beforeAll(async () => {
+  reader = await createZxingQrReader(zxingReaderWasm());
+});
+
+describe('QR stage', () => {
+  it.each([0, 9, -9, 180, 270])('locates the QR from the marks and decodes the crop (turn %i°)', async (rotateDeg) => {
+    const up = drawPage(page, { dpi: DPI });
+    const img = scanPage(up, { rotateDeg, blurPx: 0.8, noise: 5 });
+    const reduced = downsample(img, 2);
+    const marks = findMarks(reduced, 2, DPI, S);
+    if (!marks.ok) throw new Error(marks.error.detail);
+    const o = orientMarks(marks.value.marks, 1.25);
+    if (!o.ok) throw new Error(o.error.detail);
+    const rect = qrSearchRect(o.value.byPageCorner, DPI, S)!;
+    const centre = scanPoint(up, { rotateDeg }, (page.qr.x + page.qr.size / 2) * k, (page.qr.y + page.qr.size / 2) * k);
+    expect(centre.x).toBeGreaterThan(rect.x);
+    expect(centre.x).toBeLessThan(rect.x + rect.w);
+    expect(centre.y).toBeGreaterThan(rect.y);
+    expect(centre.y).toBeLessThan(rect.y + rect.h);
+    const r = await findQr(reader, img, reduced, 2, rect, S, () => true);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value).toMatchObject({ text, via: 'crop' });
+    expect(Math.hypot(r.value.centre.x - centre.x, r.value.centre.y - centre.y)).toBeLessThan(10);
+  });
+
+  it('falls back to the whole page when the crop misses, unless told not to', async () => {
+    const img = drawPage(page, { dpi: DPI });
+    const reduced = downsample(img, 2);
+    const wrong = { x: 0, y: 1500, w: 400, h: 400 };
+    const r = await findQr(reader, img, reduced, 2, wrong, S, () => true);
+    expect(r.ok && r.value.via).toBe('page');
+    const strict = VisionSettings.parse({ qr: { fullPageFallback: false } });
+    const s = await findQr(reader, img, reduced, 2, wrong, strict, () => true);
+    expect(s.ok).toBe(false);
+    if (!s.ok) expect(s.error.kind).toBe('no_qr');
+  });
+
+  it('reports no_qr when there is none', async () => {
+    const img = drawPage(page, { dpi: 100, qrText: null });
+    const r = await findQr(reader, img, img, 1, null, S, () => true);
+    expect(r.ok).toBe(false);
+    expect(await reader.read({ data: new Uint8Array(100), width: 10, height: 10 }, { maxSymbols: 1 })).toEqual([]);
+  });
+});
