@@ -381,7 +381,7 @@ export const PROFILES = {
     saltPepper: [0, 0.00005], brightness: [-15, 12], contrast: [0.85, 1.08], unevenness: [0, 4], jpegQuality: [60, 90], upsideDownRate: 0.1, streakRate: 0.05,
   },
   harsh: {
-    name: 'harsh', angleDeg: 10, perspectiveMm: 3.5, marginMm: [2, 8], background: [30, 255], blurSigma300: [0.7, 1.6], noiseSigma: [5, 14],
+    name: 'harsh', angleDeg: 10, perspectiveMm: 3.5, marginMm: [2, 8], background: [30, 255], blurSigma300: [0.7, 1.5], noiseSigma: [5, 14],
     saltPepper: [0.00005, 0.0004], brightness: [-35, 20], contrast: [0.65, 1.15], unevenness: [2, 10], jpegQuality: [30, 60], upsideDownRate: 0.25, streakRate: 0.25,
   },
 } satisfies Record<string, DegradationProfile>;
