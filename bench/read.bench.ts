@@ -1,0 +1,146 @@
+// Read-and-grade benchmarks. Prints one JSON line per figure.
+//  - throughput: a 200-page 300 dpi greyscale JPEG stack, end to end (store → read → grade) on all cores;
+//    p99 latency per page; time from the last page to the class results being ready.
+//  - accuracy: a synthetic corpus of ≥ 400 pages across degradations: pages identified, silent bubble
+//    errors, fields sent to review, digit comb accuracy.
+// The synthetic stacks are cached in bench/.cache (delete it to regenerate).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { parseRosterCsv } from '../src/domain/import/rosterCsv';
+import { classAnalytics } from './lib/classResults';
+import { createReaderPool } from '../src/scan/readerPool';
+import { ScanSession } from '../src/scan/session';
+import { REPO_ROOT } from '../src/station/context';
+import { hash64 } from '../src/layout/hash';
+import type { ImageTruth } from '../src/synth/truth';
+import { printSet, writeStack } from '../tests/support/stack';
+import { DEMO, tempStation } from '../tests/support/station';
+
+const CACHE = join(REPO_ROOT, 'bench', '.cache');
+const out = (figure: string, value: number, unit: string, goal?: string, extra: Record<string, unknown> = {}) =>
+  console.log(JSON.stringify({ bench: 'read', figure, value: Math.round(value * 1000) / 1000, unit, ...(goal ? { goal } : {}), ...extra }));
+
+const roster = parseRosterCsv(readFileSync(join(DEMO, 'roster-classes.csv'), 'utf8'), 'roster-classes.csv');
+if (!roster.ok) throw new Error('demo roster does not import');
+const ctx = tempStation(roster.value);
+const printed = await printSet(ctx, '7A', 60, 'bench-read');
+const date = new Date().toISOString().slice(0, 10);
+
+async function stack(name: string, make: (folder: string) => Promise<unknown>): Promise<{ folder: string; truths: ImageTruth[] }> {
+  // The cache is only valid for the same printed job (page ids are per station), so key it by the first page id and layout.
+  const folder = join(CACHE, `${name}-${hash64(printed.pages.map((p) => p.pageId + p.layoutVersion).join()).slice(0, 10)}`);
+  if (!existsSync(join(folder, 'truth.json'))) await make(folder);
+  return { folder, truths: JSON.parse(readFileSync(join(folder, 'truth.json'), 'utf8')).images };
+}
+
+const imagesOf = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(folder, f));
+
+// ---- throughput ----------------------------------------------------------------------------
+const throughputStack = await stack('throughput-200', (folder) =>
+  writeStack(ctx, folder, { pdf: printed.pdf, pages: printed.pages, seed: 'tp', dpi: 300, profile: 'typical', answers: 'mixed', count: 200 }),
+);
+const files = imagesOf(throughputStack.folder);
+const bytes = files.map((f) => readFileSync(f));
+const reader = createReaderPool({ dbPath: join(ctx.dir, 'station.db') });
+// Warm the workers (wasm, OCR engine) as a running station would have them.
+await Promise.all(Array.from({ length: availableParallelism() }, () => reader.read({ path: files[0]!, sha256: 'warm', mediaType: 'image/jpeg' })));
+const storedAt = new Map<number, number>();
+const latencies: number[] = [];
+let lastGradedAt = 0;
+const session = new ScanSession({
+  store: ctx.store, dataDir: ctx.dir, reader, grading: ctx.settings, actor: 'bench', clock: () => new Date(), maxInFlight: availableParallelism() * 2, rescan: true,
+  onEvent: (e) => {
+    const now = performance.now();
+    if (e.type === 'scanned') storedAt.set(e.imageId, now);
+    if (e.type === 'graded' || e.type === 'problem') {
+      const t = storedAt.get(e.imageId);
+      if (t !== undefined) latencies.push(now - t);
+      lastGradedAt = now;
+    }
+  },
+});
+const t0 = performance.now();
+let lastStoredAt = 0;
+const result = await session.ingest((async function* () {
+  for (const b of bytes) {
+    yield { bytes: b, mediaType: 'image/jpeg' };
+    lastStoredAt = performance.now();
+  }
+})());
+const t1 = performance.now();
+if (!result.ok) throw new Error(result.error);
+const report = classAnalytics(ctx, '7A', '2026-11-25');
+const resultsReadyAt = performance.now();
+latencies.sort((a, b) => a - b);
+out('throughput_pages_per_s', bytes.length / ((t1 - t0) / 1000), 'pages/s', '>=6', { pages: bytes.length, cores: availableParallelism() });
+out('latency_p50_ms', latencies[Math.floor(latencies.length * 0.5)]!, 'ms');
+out('latency_p99_ms', latencies[Math.floor(latencies.length * 0.99)]!, 'ms');
+out('last_page_to_class_results_ms', resultsReadyAt - lastStoredAt, 'ms', '<2000', { grading_done_after_last_page_ms: Math.round(lastGradedAt - lastStoredAt), report_ms: Math.round(resultsReadyAt - t1), items: report.items });
+out('stack_mb', bytes.reduce((s, b) => s + b.length, 0) / 1e6, 'MB');
+
+// ---- accuracy ------------------------------------------------------------------------------
+const corpus = [
+  await stack('acc-clean', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-clean', profile: 'clean', answers: 'mixed', count: 100, blankBacks: false, foreignPages: 3 })),
+  await stack('acc-typical', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-typical', profile: 'typical', answers: 'mixed', count: 200, foreignPages: 4, upsideDownRate: 0.25 })),
+  await stack('acc-harsh', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-harsh', profile: 'harsh', answers: 'mixed', count: 120, foreignPages: 3, upsideDownRate: 0.5 })),
+];
+type Tally = { pages: number; identified: number; misidentified: number; foreign: number; foreignRefused: number; bubbleFields: number; bubbleTargets: number; silentBubbleErrors: number; fields: number; review: number; combs: number; combCorrect: number; combAutoCorrect: number; combSilentWrong: number };
+const tally: Tally = { pages: 0, identified: 0, misidentified: 0, foreign: 0, foreignRefused: 0, bubbleFields: 0, bubbleTargets: 0, silentBubbleErrors: 0, fields: 0, review: 0, combs: 0, combCorrect: 0, combAutoCorrect: 0, combSilentWrong: 0 };
+const byProfile: Record<string, Tally> = {};
+const normNumber = (s: string | null) => (s === null ? null : Number.isFinite(Number(s)) ? String(Number(s)) : s);
+const silentExamples: string[] = [];
+for (const { folder, truths } of corpus) {
+  const t: Tally = { ...tally, pages: 0, identified: 0, misidentified: 0, foreign: 0, foreignRefused: 0, bubbleFields: 0, bubbleTargets: 0, silentBubbleErrors: 0, fields: 0, review: 0, combs: 0, combCorrect: 0, combAutoCorrect: 0, combSilentWrong: 0 };
+  for (const truth of truths) {
+    const path = join(folder, truth.fileName);
+    const read = await reader.read({ path, sha256: 'bench', mediaType: 'image/jpeg' });
+    if (truth.kind === 'foreign' || (truth.kind === 'blank_back' && !truth.pageId)) {
+      t.foreign++;
+      if (!read.ok) t.foreignRefused++;
+      continue;
+    }
+    t.pages++;
+    if (!read.ok || read.pageId !== truth.pageId) {
+      if (read.ok) t.misidentified++;
+      continue;
+    }
+    t.identified++;
+    const fields = new Map(read.fields.map((f) => [f.fieldId, f]));
+    for (const f of truth.fields) {
+      if (f.kind === 'write_in') continue;
+      const r = fields.get(f.fieldId);
+      if (!r) continue;
+      t.fields++;
+      if (r.status === 'review') t.review++;
+      const expected =
+        f.kind === 'bubbles' ? (f.marked.length ? f.marked.join(',') : null) : f.kind === 'digit_grid' ? f.text : f.kind === 'score' ? f.marked : f.text || null;
+      if (f.kind === 'comb') {
+        t.combs++;
+        if (r.value === expected) t.combCorrect++;
+        if (r.status !== 'review' && r.value === expected) t.combAutoCorrect++;
+        if (r.status !== 'review' && r.value !== expected) t.combSilentWrong++;
+        continue;
+      }
+      t.bubbleFields++;
+      t.bubbleTargets += f.kind === 'digit_grid' ? f.columns.length * 10 : f.kind === 'bubbles' ? (printed.pages.find((p) => p.pageId === truth.pageId)?.fields.find((x) => x.id === f.fieldId) as { targets?: unknown[] } | undefined)?.targets?.length ?? 4 : 4;
+      const got = f.kind === 'digit_grid' ? normNumber(r.value) : r.value;
+      const want = f.kind === 'digit_grid' ? normNumber(expected) : expected;
+      if (r.status !== 'review' && got !== want) {
+        t.silentBubbleErrors++;
+        if (silentExamples.length < 10) silentExamples.push(`${truth.fileName} ${f.fieldId}: read ${r.value} truth ${expected}`);
+      }
+    }
+  }
+  byProfile[folder.split('/').pop()!.split('-').slice(0, 2).join('-')] = t;
+  for (const k of Object.keys(tally) as (keyof Tally)[]) tally[k] += t[k];
+}
+await reader.close();
+out('corpus_pages', tally.pages, 'pages', '>=400', { foreign_and_unprinted: tally.foreign });
+out('pages_identified_pct', (100 * tally.identified) / tally.pages, '%', '100', { misidentified: tally.misidentified });
+out('foreign_refused_pct', (100 * tally.foreignRefused) / Math.max(1, tally.foreign), '%', '100');
+out('silent_bubble_errors', tally.silentBubbleErrors, 'fields', '0', { over_bubbles: tally.bubbleTargets, bubble_fields: tally.bubbleFields, examples: silentExamples });
+out('fields_to_review_pct', (100 * tally.review) / tally.fields, '%', '<=1', { fields: tally.fields });
+out('comb_read_correct_pct', (100 * tally.combCorrect) / Math.max(1, tally.combs), '%', undefined, { combs: tally.combs, auto_accepted_correct: tally.combAutoCorrect, silent_wrong: tally.combSilentWrong });
+for (const [name, t] of Object.entries(byProfile))
+  out(`profile_${name}`, (100 * t.identified) / Math.max(1, t.pages), '% identified', undefined, { pages: t.pages, silent: t.silentBubbleErrors, review_pct: Math.round((1000 * t.review) / Math.max(1, t.fields)) / 10 });
