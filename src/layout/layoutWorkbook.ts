@@ -19,7 +19,12 @@ export type WorkbookToLayOut = {
   subject: string;
   tier: string;
   minutes: number;
-  items: { item: ItemInput; reason: string }[];
+  /**
+   * `note`: lines printed between the stem and the answer space (a wrong-question book shows the
+   * student's answer, the correct one and a hint there). `section`: a heading printed before the
+   * item when it differs from the previous item's (e.g. the knowledge point).
+   */
+  items: { item: ItemInput; reason: string; note?: string[]; section?: string }[];
   /** Red-flower progress bar for young grades: skills mastered of the unit's skills. */
   flowers?: { mastered: number; total: number };
   kind?: PageKind;
@@ -85,7 +90,9 @@ export function layoutWorkbook(wb: WorkbookToLayOut, style: PageStyle, measure: 
   const lh = lineHeightMm(body);
   const asc = body * PT_TO_MM * 0.9;
 
-  const blocks: Block[] = wb.items.map(({ item, reason }, index) => itemBlock(item, index + 1, reason));
+  const blocks: Block[] = wb.items.map(({ item, reason, note, section }, index) =>
+    itemBlock(item, index + 1, reason, note ?? [], section !== undefined && section !== wb.items[index - 1]?.section ? section : undefined),
+  );
 
   function stemOps(item: ItemInput, number: number, y: number, indent: number): { ops: DrawOp[]; height: number } {
     const lines = wrapText(text(item.stem, lang), right - left - indent, body, measure);
@@ -100,19 +107,27 @@ export function layoutWorkbook(wb: WorkbookToLayOut, style: PageStyle, measure: 
     return { ops: lines.map((line, i) => ({ op: 'text' as const, x: left + indent, y: y + small * PT_TO_MM * 0.9 + i * slh, sizePt: small, text: line, colour: 'grey' as const })), height: lines.length * slh };
   }
 
-  function itemBlock(item: ItemInput, number: number, reason: string): Block {
+  function itemBlock(item: ItemInput, number: number, reason: string, note: string[], section: string | undefined): Block {
     const indent = measure(`${number}. `, body) + 1;
+    const hp = style.headerPt * Math.min(scale, 1.2);
+    const sectionH = section ? lineHeightMm(hp) + 2 : 0;
     const stemH = wrapText(text(item.stem, lang), right - left - indent, body, measure).length * lh;
+    const noteLines = note.flatMap((n) => wrapText(n, right - left - indent, body, measure));
+    const noteH = noteLines.length * lh + (noteLines.length ? 1 : 0);
     const answer = answerArea(item, indent);
     const reasonH = wrapText(`(${label(lang, 'why')}: ${reason})`, right - left - indent, small, measure).length * lineHeightMm(small);
-    const height = stemH + 1.5 + answer.height + 1 + reasonH;
+    const height = sectionH + stemH + noteH + 1.5 + answer.height + 1 + reasonH;
     return {
       height,
-      render: (y) => {
+      render: (y0) => {
+        const ops: DrawOp[] = [];
+        if (section) ops.push({ op: 'text', x: left, y: y0 + hp * PT_TO_MM * 0.9, sizePt: hp, text: section, colour: 'red' });
+        const y = y0 + sectionH;
         const stem = stemOps(item, number, y, indent);
-        const a = answer.render(y + stem.height + 1.5);
-        const why = reasonOps(reason, y + stem.height + 1.5 + answer.height + 1, indent);
-        return { ops: [...stem.ops, ...a.ops, ...why.ops], fields: a.fields };
+        noteLines.forEach((line, i) => ops.push({ op: 'text', x: left + indent, y: y + stem.height + 0.5 + asc + i * lh, sizePt: body, text: line, colour: 'red' }));
+        const a = answer.render(y + stem.height + noteH + 1.5);
+        const why = reasonOps(reason, y + stem.height + noteH + 1.5 + answer.height + 1, indent);
+        return { ops: [...ops, ...stem.ops, ...a.ops, ...why.ops], fields: a.fields };
       },
     };
   }

@@ -12,9 +12,15 @@ import type { LearningSettings } from './settings';
  * Each ability and difficulty carries a variance. An update is one Laplace (Kalman-like) step:
  *   p = sigmoid(theta − b),  info = p(1 − p),  v' = 1 / (1/v + info),  theta' = theta + v' (y − p)
  * so the K factor is the variance itself: large for a skill never seen, shrinking with every
- * observation down to a floor, and growing again with the days between observations (drift).
- * Items are updated the same way with the opposite sign. y = score / maxScore, so partly right open
- * items count in part. Items with several skills update each skill with the item's mean residual.
+ * observation, and growing again with practice (drift per observation: students learn while they
+ * practise) and with the calendar days between observations (drift per day). Items are updated the
+ * same way with the opposite sign, starting from the bank's `difficulty` (or a district calibration).
+ * y = score / maxScore, so partly right open items count in part. An item with several skills
+ * updates each of them with the item's residual.
+ *
+ * "Mastered" is decided once per batch (a day's scan): P(theta > the ability at which the reference
+ * item is answered with p = masteredP) ≥ masteredConfidence, after masteredMinObservations. It is
+ * sticky: lost only when p falls below masteryLostBelowP. docs/mastery.md has the defaults.
  */
 
 export type SkillRecord = {
@@ -62,8 +68,12 @@ export type Mastery = {
   p: number;
   /** SD of the ability estimate, in logits. */
   uncertainty: number;
+  /** Observations of the skill. */
   n: number;
   theta: number;
+  /** P(theta > the ability at which p = masteredP). */
+  confidence: number;
+  /** The sticky mastery flag (see the module comment). */
   mastered: boolean;
 };
 
@@ -148,7 +158,7 @@ export function masteryOf(state: MasteryState, studentId: string, skillId: strin
   const variance = asOf ? drifted(rec, asOf, settings) : rec.variance;
   const p = expectedSigmoid(rec.theta - settings.mastery.referenceDifficulty, variance);
   const uncertainty = Math.sqrt(variance);
-  return { p, uncertainty, n: rec.n, theta: rec.theta, mastered: rec.mastered };
+  return { p, uncertainty, n: rec.n, theta: rec.theta, confidence: masteryConfidence(rec.theta, variance, settings), mastered: rec.mastered };
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */

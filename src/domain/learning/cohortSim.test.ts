@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { compareArms, masteryTheta, DEFAULT_LEARNER, simulateArm } from './cohortSim';
+
+describe('cohort simulator', () => {
+  const small = { seed: 3, students: 12, days: 6, horizonDays: 6 };
+
+  it('runs both arms within the cap, across subjects, deterministically', () => {
+    const c = compareArms(small);
+    expect(c.uniform.capViolations).toBe(0);
+    expect(c.personalised.capViolations).toBe(0);
+    expect(c.uniform.meanDailyMinutes).toBeGreaterThan(5);
+    expect(c.personalised.meanDailyMinutes).toBeGreaterThan(5);
+    expect(c.uniform.minutesByReason).toHaveProperty('class');
+    expect(Object.keys(c.personalised.minutesByReason)).not.toContain('class');
+    expect(c.personalised.finalLatentMastered.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(simulateArm(small, 'personalised')).toEqual(c.personalised);
+  });
+
+  it('the latent mastery threshold matches the model definition (p on the reference item)', () => {
+    const t = masteryTheta(DEFAULT_LEARNER);
+    const p = DEFAULT_LEARNER.guess + (1 - DEFAULT_LEARNER.guess - DEFAULT_LEARNER.slip) / (1 + Math.exp(-t));
+    expect(p).toBeCloseTo(DEFAULT_LEARNER.masteryP, 10);
+  });
+
+  it('students learn: more unit skills are mastered after practice than at the start', () => {
+    const start = simulateArm({ ...small, days: 1, horizonDays: 1 }, 'personalised');
+    const later = simulateArm({ ...small, days: 8, horizonDays: 8 }, 'personalised');
+    const mean = (h: readonly number[]) => h.reduce((a, n, i) => a + n * i, 0) / 12;
+    expect(mean(later.finalLatentMastered)).toBeGreaterThan(mean(start.finalLatentMastered));
+  });
+});
