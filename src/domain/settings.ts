@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LearningSettings } from './learning/settings';
 import { WorkloadCaps } from './workload';
 
 /** Station settings: one object, every default in exactly one place. Stored as settings.json in the data folder. */
@@ -11,6 +12,8 @@ export const StationSettings = z.object({
   /** Partial credit for multiple-choice answers: none, or per option (correct picks minus wrong picks). */
   multipleChoicePartialCredit: z.enum(['none', 'per_option']).default('per_option'),
   defaultLanguage: z.string().default('zh'),
+  /** The learning loop: modules on/off (teacher autonomy), mastery model, selection and analytics thresholds (docs/mastery.md). */
+  learning: LearningSettings.prefault({}),
   /** Scanners this station drives besides USB/SANE ones, which are found by themselves. */
   scanners: z
     .object({

@@ -12,6 +12,8 @@ const COLOURS: Record<Colour, RGB> = {
   grey: rgb(0.42, 0.42, 0.42),
   red: rgb(0.86, 0.12, 0.12),
   light: rgb(0.8, 0.8, 0.8),
+  green: rgb(0.3, 0.68, 0.35),
+  amber: rgb(0.95, 0.7, 0.2),
 };
 
 type FontkitFont = { unitsPerEm: number; layout(text: string): { advanceWidth: number } };

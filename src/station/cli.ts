@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliFailure, dataDirOf, emit, station, stdio, unwrap, type CliIO } from './cliSupport';
 import { registerImportCommands } from './commands/imports';
+import { registerLearningCommands } from './commands/learning';
 import { registerScanCommands } from './commands/scan';
 import { registerSynthCommands } from './commands/synth';
 import { registerWorkbookCommands } from './commands/workbooks';
@@ -92,6 +93,7 @@ function buildProgram(io: CliIO): Command {
   registerWorkbookCommands(program, io);
   registerScanCommands(program, io);
   registerSynthCommands(program, io);
+  registerLearningCommands(program, io);
   return program;
 }
 

@@ -82,6 +82,29 @@ export const DEMO_STEPS: DemoStep[] = [
       io.out(`  stack: ${job.complete ? 'every page came back' : `${job.students.filter((x) => x.missingPages.length).length} students have missing pages`}; review queue: ${ctx.store.scans.openReviews().length} reads`);
     },
   },
+  {
+    name: 'learn: class item analysis, wrong-question books, and tomorrow’s personal workbooks within the cap',
+    run: async (ctx, s, io) => {
+      const report = await must('report', invoke(ctx, 'report', { classId: '7A', date: s.date, pdf: join(s.outDir, `report-7A-${s.date}.pdf`), xlsx: join(s.outDir, `report-7A-${s.date}.xlsx`) }));
+      const hardest = [...report.items].sort((a, b) => a.correctRate - b.correctRate)[0];
+      io.out(`  report: ${report.items.length} items${hardest ? `, hardest ${hardest.itemId} (${Math.round(hardest.correctRate * 100)}% correct)` : ''}, ${report.needingHelp.length} students need help`);
+      s.files.report = report.files.pdf!;
+      s.files.reportXlsx = report.files.xlsx!;
+      const books = await must('wrong-book', invoke(ctx, 'wrongBook', { classId: '7A', outDir: join(s.outDir, 'wrong-books') }));
+      io.out(`  wrong-question books: ${books.files.length} students`);
+      s.files.wrongBooks = join(s.outDir, 'wrong-books');
+      const tomorrow = '2026-11-26';
+      const existing = ctx.store.workbookSetsOn('7A', tomorrow).find((w) => w.status === 'approved');
+      if (existing) {
+        io.out(`  tomorrow's set already approved: ${existing.id}`);
+        s.files.nextWorkbooks = join(s.outDir, `next-7A-${tomorrow}.pdf`);
+        return;
+      }
+      const next = await must('next', invoke(ctx, 'next', { classId: '7A', date: tomorrow, out: join(s.outDir, `next-7A-${tomorrow}.pdf`) }));
+      io.out(`  next workbooks: ${next.students} students, ${next.minutes.min}–${next.minutes.max} min; reasons ${Object.entries(next.reasons).map(([k, n]) => `${k}×${n}`).join(', ')}`);
+      s.files.nextWorkbooks = next.pdf!;
+    },
+  },
 ];
 
 /** `npm start` without a display: runs the whole loop on the embedded demo class, as far as it is built. */

@@ -35,6 +35,16 @@ describe('migrations', () => {
     expect(tables(db)).toEqual(expect.arrayContaining(['scan_sessions', 'scanned_images', 'responses', 'review_queue', 'overrides', 'audit_log']));
   });
 
+  it('migration 4 adds selection overrides on top of 3, keeping earlier rows', () => {
+    const db = new Database(':memory:');
+    migrate(db, ':memory:', MIGRATIONS, 3);
+    db.prepare(`INSERT INTO classes (id, name, grade) VALUES ('7A', 'Class 7A', 7)`).run();
+    expect(migrate(db, ':memory:', MIGRATIONS, 4)).toEqual({ ok: true, value: 4 });
+    db.prepare(`INSERT INTO selection_overrides (seq, class_id, student_id, kind, value, teacher, at) VALUES (1, '7A', 'S1', 'pin', 'x', 't', 'now')`).run();
+    expect(() => db.prepare(`INSERT INTO selection_overrides (seq, class_id, kind, value, teacher, at) VALUES (2, '7A', 'bogus', 'x', 't', 'now')`).run()).toThrow();
+    expect(db.prepare('SELECT name FROM classes').get()).toEqual({ name: 'Class 7A' });
+  });
+
   it('refuses a database newer than the code, with a clear reason', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pl-db-'));
     const path = join(dir, 'station.db');

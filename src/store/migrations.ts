@@ -100,6 +100,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'teacher overrides of next-day selection',
+    sql: `
+      CREATE TABLE selection_overrides (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL, class_id TEXT NOT NULL REFERENCES classes(id),
+        student_id TEXT, kind TEXT NOT NULL CHECK (kind IN ('pin','exclude','tier')), value TEXT NOT NULL,
+        teacher TEXT NOT NULL, at TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE INDEX selection_overrides_class ON selection_overrides (class_id, active);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -141,6 +141,12 @@ export class StationReader {
     );
   }
 
+  selectionOverrides(classId: string): { studentId: string | null; kind: 'pin' | 'exclude' | 'tier'; value: string; teacher: string; at: string }[] {
+    return this.db
+      .prepare('SELECT student_id AS studentId, kind, value, teacher, at FROM selection_overrides WHERE class_id = ? AND active = 1 ORDER BY seq')
+      .all(classId) as { studentId: string | null; kind: 'pin' | 'exclude' | 'tier'; value: string; teacher: string; at: string }[];
+  }
+
   printJobsForSet(setId: string): { id: string; kind: string }[] {
     return this.db.prepare('SELECT id, kind FROM print_jobs WHERE set_id = ? ORDER BY seq').all(setId) as { id: string; kind: string }[];
   }

@@ -141,6 +141,16 @@ export class StationWriter extends StationReader {
     });
   }
 
+  addSelectionOverride(o: { classId: string; studentId: string | null; kind: 'pin' | 'exclude' | 'tier'; value: string; teacher: string; at: string }): void {
+    this.db
+      .prepare('INSERT INTO selection_overrides (seq, class_id, student_id, kind, value, teacher, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(this.nextSeq(), o.classId, o.studentId, o.kind, o.value, o.teacher, o.at);
+  }
+
+  clearSelectionOverrides(classId: string, studentId: string | null): number {
+    return this.db.prepare('UPDATE selection_overrides SET active = 0 WHERE class_id = ? AND (? IS NULL OR student_id = ?) AND active = 1').run(classId, studentId, studentId).changes;
+  }
+
   audit(actor: string, action: string, detail: unknown, at: string): void {
     this.db.prepare('INSERT INTO audit_log (seq, at, actor, action, detail_json) VALUES (?, ?, ?, ?, ?)').run(this.nextSeq(), at, actor, action, JSON.stringify(detail));
   }

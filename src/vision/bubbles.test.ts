@@ -3,6 +3,7 @@ import type { BubbleField, ScoreField } from '../layout/printedPage';
 import { calibratePage, measureTargets, type PageCalibration } from './bubbles';
 import type { Homography } from './homography';
 import { downsample } from './image';
+import { classifyFills } from './interpret';
 import { findMarks, IMAGE_CORNERS } from './marks';
 import { DEFAULT_VISION_SETTINGS as S, VisionSettings } from './settings';
 import { drawPage, type PageInk } from './testing/drawPage';
@@ -98,6 +99,16 @@ describe('measureTargets', () => {
     const m = measureTargets(bare, scaleH(), field('q1').targets, cal, S);
     expect(m.offset).toEqual({ x: 0, y: 0 });
     expect(m.fills.every((f) => f.fill < 0.02)).toBe(true);
+  });
+
+  it('crosses the decision thresholds as the ink gets lighter (measure → classify)', () => {
+    const greys = { A: 60, B: 130, C: 195, D: 238 };
+    const sweep = drawPage(page, { dpi: DPI, ink: Object.entries(greys).map(([value, grey]) => ({ kind: 'target' as const, fieldId: 'q1', value, style: 'full' as const, grey })) });
+    const m = measureTargets(sweep, scaleH(), field('q1').targets, cal, S);
+    const fills = m.fills.map((f) => f.fill);
+    expect([...fills].sort((a, b) => b - a)).toEqual(fills);
+    expect(classifyFills(m.fills, S.bubbles)).toMatchObject({ marked: ['A', 'B'], erased: ['C'] }); // light and uniform: residue
+    expect(classifyFills(m.fills.slice(2), S.bubbles)).toMatchObject({ marked: [], marginal: ['C'] }); // alone: a faint mark
   });
 
   it('returns nothing for no targets', () => {

@@ -49,8 +49,8 @@ type Prepared = {
   t: MarkTarget;
   centre: Point;
   radiusPx: number;
-  ring: Float64Array; // x,y pairs (px, relative to centre) on the outline
-  outer: Float64Array; // x,y pairs just outside it
+  ring: Float64Array; // x,y pairs (px, relative to centre) on the outline (alignPoints of them)
+  outer: Float64Array; // x,y pairs just outside it (alignPoints of them)
   inner: Float64Array; // x,y pairs filling the inner area
 };
 
@@ -74,7 +74,7 @@ function prepare(h: Homography, t: MarkTarget, settings: VisionSettings): Prepar
     return out;
   };
   const outline = (rr: number): number[] => {
-    const n = Math.max(24, Math.round((2 * Math.PI * rr * scale) / 2));
+    const n = settings.fill.alignPoints;
     const pts: number[] = [];
     for (let i = 0; i < n; i++) {
       const th = (2 * Math.PI * i) / n;
@@ -105,16 +105,36 @@ function prepare(h: Homography, t: MarkTarget, settings: VisionSettings): Prepar
   };
 }
 
-function meanAt(img: GreyImage, cx: number, cy: number, pts: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < pts.length; i += 2) s += bilinear(img, cx + pts[i]!, cy + pts[i + 1]!);
-  return s / (pts.length / 2);
+/** One target's outline samples as pixel-index offsets, for a fast integer-shift search. */
+type Aligner = { base: number; ring: Int32Array; outer: Int32Array };
+
+function aligner(img: GreyImage, p: Prepared, margin: number): Aligner | null {
+  const bx = Math.floor(p.centre.x);
+  const by = Math.floor(p.centre.y);
+  const fx = p.centre.x - bx;
+  const fy = p.centre.y - by;
+  const W = img.width;
+  const conv = (pts: Float64Array): Int32Array | null => {
+    const out = new Int32Array(pts.length / 2);
+    for (let i = 0; i < pts.length; i += 2) {
+      const ox = Math.round(fx + pts[i]! - 0.5);
+      const oy = Math.round(fy + pts[i + 1]! - 0.5);
+      const x = bx + ox;
+      const y = by + oy;
+      if (x - margin < 0 || y - margin < 0 || x + margin >= W || y + margin >= img.height) return null;
+      out[i / 2] = oy * W + ox;
+    }
+    return out;
+  };
+  const ring = conv(p.ring);
+  const outer = conv(p.outer);
+  return ring && outer ? { base: by * W + bx, ring, outer } : null;
 }
 
 /**
  * Measure a group of targets that share one alignment (one field, or one digit grid). The shift
  * that makes the printed outlines darkest against the ring just outside them is searched within
- * ± searchMm, coarse then fine, on a subset of the targets.
+ * ± searchMm on whole pixels (coarse grid, then a 1-pixel climb), on a subset of the targets.
  */
 export function measureTargets(
   img: GreyImage,
@@ -127,41 +147,52 @@ export function measureTargets(
   if (targets.length === 0) return { offset: { x: 0, y: 0 }, alignment: 0, fills: [] };
   const prepared = targets.map((t) => prepare(h, t, settings));
   const stride = Math.max(1, Math.ceil(prepared.length / s.maxAlignTargets));
-  const align = prepared.filter((_, i) => i % stride === 0);
-  const first = targets[0]!;
-  const pxPerMm = localScale(h, first);
-  const score = (dx: number, dy: number) => {
+  const pxPerMm = localScale(h, targets[0]!);
+  const searchPx = s.searchMm > 0 ? Math.max(1, Math.round(s.searchMm * pxPerMm)) : 0;
+  const aligners = prepared.filter((_, i) => i % stride === 0).flatMap((p) => aligner(img, p, searchPx + 1) ?? []);
+  const data = img.data;
+  const W = img.width;
+  const score = (dx: number, dy: number): number => {
+    if (aligners.length === 0) return 0;
+    const shift = dy * W + dx;
     let sum = 0;
-    for (const p of align) sum += meanAt(img, p.centre.x + dx, p.centre.y + dy, p.outer) - meanAt(img, p.centre.x + dx, p.centre.y + dy, p.ring);
-    return sum / align.length;
+    for (const a of aligners) {
+      const b = a.base + shift;
+      for (let i = 0; i < a.outer.length; i++) sum += data[b + a.outer[i]!]!;
+      for (let i = 0; i < a.ring.length; i++) sum -= data[b + a.ring[i]!]!;
+    }
+    return sum / (aligners.length * s.alignPoints);
   };
   let best = { x: 0, y: 0 };
   let bestScore = score(0, 0);
   const zeroScore = bestScore;
-  if (s.searchMm > 0) {
-    const step = s.searchStepMm * pxPerMm;
-    const n = Math.floor(s.searchMm / s.searchStepMm + 1e-9);
-    for (let j = -n; j <= n; j++)
-      for (let i = -n; i <= n; i++) {
-        if (i === 0 && j === 0) continue;
-        const v = score(i * step, j * step);
+  if (searchPx > 0 && aligners.length > 0) {
+    const step = Math.max(1, Math.round(s.searchStepMm * pxPerMm));
+    for (let dy = -Math.floor(searchPx / step) * step; dy <= searchPx; dy += step)
+      for (let dx = -Math.floor(searchPx / step) * step; dx <= searchPx; dx += step) {
+        const v = score(dx, dy);
         if (v > bestScore) {
           bestScore = v;
-          best = { x: i * step, y: j * step };
+          best = { x: dx, y: dy };
         }
       }
-    const c = best;
-    for (let j = -2; j <= 2; j++)
-      for (let i = -2; i <= 2; i++) {
-        if (i === 0 && j === 0) continue;
-        const x = c.x + (i * step) / 4;
-        const y = c.y + (j * step) / 4;
-        const v = score(x, y);
-        if (v > bestScore) {
-          bestScore = v;
-          best = { x, y };
+    // Climb to the best whole-pixel shift nearby.
+    for (let moved = true, guard = 0; moved && guard < 2 * step; guard++) {
+      moved = false;
+      const c = best;
+      for (let j = -1; j <= 1; j++)
+        for (let i = -1; i <= 1; i++) {
+          const x = c.x + i;
+          const y = c.y + j;
+          if ((i === 0 && j === 0) || Math.abs(x) > searchPx || Math.abs(y) > searchPx) continue;
+          const v = score(x, y);
+          if (v > bestScore) {
+            bestScore = v;
+            best = { x, y };
+            moved = true;
+          }
         }
-      }
+    }
   }
   const range = Math.max(1, cal.paper - cal.ink);
   let alignment = bestScore / range;

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { downsample, type GreyImage } from './image';
-import { chooseDpi, type DecodedPage } from './page';
+import { chooseDpi, reduceFactorFor, type DecodedPage } from './page';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
 
 const require = createRequire(import.meta.url);
@@ -40,7 +40,7 @@ export async function decodeImage(buf: Uint8Array, opts: { dpi?: number; setting
     full = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
   }
   const { dpi, source } = chooseDpi(full, density, opts.dpi, settings);
-  const f = settings.decode.reduceFactor;
+  const f = reduceFactorFor(dpi, settings);
   const reduced = downsample(full, f);
   return { full, reduced, reduceFactor: f, dpi, dpiSource: source, decodeMs: now() - t0 };
 }

@@ -151,3 +151,37 @@ export function boundingBox(points: readonly Point[], pad = 0): { x: number; y: 
   }
   return { x: x0 - pad, y: y0 - pad, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad };
 }
+
+/**
+ * Least-squares affine fit (6 parameters) of the pairs; returns the largest residual in `to` units.
+ * Scanned paper is nearly affine, so a large residual means a mark was misplaced or misdetected.
+ */
+export function affineResidual(pairs: readonly PointPair[]): number {
+  if (pairs.length < 3) return 0;
+  // Normal equations for x' = a x + b y + c (and the same for y').
+  const M = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  const vx = [0, 0, 0];
+  const vy = [0, 0, 0];
+  for (const { from, to } of pairs) {
+    const r = [from.x, from.y, 1];
+    for (let i = 0; i < 3; i++) {
+      vx[i]! += r[i]! * to.x;
+      vy[i]! += r[i]! * to.y;
+      for (let j = 0; j < 3; j++) M[i]![j]! += r[i]! * r[j]!;
+    }
+  }
+  const ax = solve(M.map((row) => [...row]), vx);
+  const ay = solve(M.map((row) => [...row]), vy);
+  if (!ax || !ay) return Infinity;
+  let worst = 0;
+  for (const { from, to } of pairs) {
+    const x = ax[0]! * from.x + ax[1]! * from.y + ax[2]!;
+    const y = ay[0]! * from.x + ay[1]! * from.y + ay[2]!;
+    worst = Math.max(worst, Math.hypot(x - to.x, y - to.y));
+  }
+  return worst;
+}

@@ -192,3 +192,20 @@ export function toRgba(img: GreyImage): Uint8ClampedArray {
   }
   return out;
 }
+
+/** Resample to a new size, averaging over each output pixel's footprint (good for shrinking). */
+export function resize(img: GreyImage, width: number, height: number): GreyImage {
+  const out = new Uint8Array(width * height);
+  const sx = img.width / width;
+  const sy = img.height / height;
+  const nx = Math.max(1, Math.ceil(sx));
+  const ny = Math.max(1, Math.ceil(sy));
+  for (let j = 0; j < height; j++)
+    for (let i = 0; i < width; i++) {
+      let s = 0;
+      for (let b = 0; b < ny; b++)
+        for (let a = 0; a < nx; a++) s += bilinear(img, (i + (a + 0.5) / nx) * sx, (j + (b + 0.5) / ny) * sy);
+      out[j * width + i] = Math.round(s / (nx * ny));
+    }
+  return { data: out, width, height };
+}

@@ -55,11 +55,12 @@ export function classifyFills(fills: readonly { value: string; fill: number; dar
   const top = marked.reduce((m, f) => Math.max(m, f.fill), 0);
   const marginal: string[] = [];
   const erased: string[] = [];
-  // Ambiguity 0..1 per target: 1 inside the marginal band, falling to 0 at a clean 0 or 1 fill.
+  // Ambiguity 0..1 per target: 1 inside the marginal band, falling to 0 one band-width above it,
+  // or at a clean 0 below it.
   let ambiguity = 0;
   for (const f of fills) {
     if (f.fill >= band.definite) {
-      ambiguity = Math.max(ambiguity, 1 - Math.min(1, (f.fill - band.definite) / Math.max(0.02, 1 - band.definite)));
+      ambiguity = Math.max(ambiguity, 1 - Math.min(1, (f.fill - band.definite) / width));
     } else if (f.fill >= band.marginal) {
       if (marked.length > 0 && f.fill <= band.erasureRatio * top && (f.dark ?? 0) <= band.erasureMaxDark) {
         erased.push(f.value);

@@ -8,7 +8,7 @@ import type { CombField, Rect, WriteInField } from '../layout/printedPage';
 import type { PageCalibration } from './bubbles';
 import type { Homography } from './homography';
 import { hasInk, measureBoxInk, rectifyBox, type BoxInk } from './handwriting';
-import { createImage, toPgm, type GreyImage, type PxRect } from './image';
+import { createImage, resize, toPgm, type GreyImage, type PxRect } from './image';
 import { unionRect, type FieldRead, type OcrCandidate } from './interpret';
 import type { VisionSettings } from './settings';
 
@@ -34,7 +34,7 @@ export async function createTesseractEngine(opts: { langPath: string; lang?: str
     async recognize(img, { psm, whitelist }) {
       const key = `${psm}|${whitelist}`;
       if (key !== last) {
-        await worker.setParameters({ tessedit_pageseg_mode: psm as never, tessedit_char_whitelist: whitelist });
+        await worker.setParameters({ tessedit_pageseg_mode: psm as never, tessedit_char_whitelist: whitelist, user_defined_dpi: '300' });
         last = key;
       }
       // A PGM buffer: leptonica reads it, no encoder needed.
@@ -73,12 +73,17 @@ export type RankedCandidate = { text: string; confidence: number; score: number;
 const DIGIT_FORMAT = /^-?\d+([./]\d+)?$/;
 const normalise = (s: string) => s.replace(/\s+/g, '').toLowerCase();
 
-/** Rank OCR candidates: confidence, plus a bonus for the expected format and for an accepted answer. */
+/**
+ * Rank OCR candidates: confidence, plus a bonus for the expected format (and length), for an
+ * accepted answer, and for two readings that agree.
+ */
 export function rankCandidates(
   raw: readonly OcrCandidate[],
   charset: 'digits' | 'text',
   answers: readonly string[] | undefined,
   settings: VisionSettings,
+  /** One character per written box: a reading of another length is malformed. */
+  expectedLength?: number,
 ): RankedCandidate[] {
   const byText = new Map<string, OcrCandidate>();
   for (const c of raw) {
@@ -90,7 +95,7 @@ export function rankCandidates(
   const keys = new Set((answers ?? []).map(normalise));
   return [...byText.values()]
     .map((c) => {
-      const formatOk = charset === 'digits' ? DIGIT_FORMAT.test(c.text) : c.text.length > 0;
+      const formatOk = (charset === 'digits' ? DIGIT_FORMAT.test(c.text) : c.text.length > 0) && (expectedLength === undefined || c.text.length === expectedLength);
       const score = c.confidence + (formatOk ? settings.ocr.formatBonus : 0) + (keys.has(normalise(c.text)) ? settings.ocr.keyBonus : 0);
       return { text: c.text, confidence: c.confidence, score, formatOk };
     })
@@ -105,6 +110,8 @@ export type BoxesReading = {
   ranked: RankedCandidate[];
   inked: number;
   gap: boolean;
+  /** The engine threw (the field goes to review). */
+  failed?: boolean;
 };
 
 /**
@@ -121,22 +128,43 @@ export async function readBoxes(
   engine: OcrEngine | undefined,
   answers?: readonly string[],
 ): Promise<BoxesReading> {
-  const s = settings.ocr;
   const ink = boxes.map((b) => measureBoxInk(img, h, b, cal, settings));
   const flags = ink.map((b) => hasInk(b, settings));
   const inkedBoxes = boxes.filter((_, i) => flags[i]);
   const base = { ink, crop: unionRect(ink.map((b) => b.crop)), inked: inkedBoxes.length, gap: hasGap(flags) };
   if (inkedBoxes.length === 0 || !engine) return { ...base, ranked: [] };
+  try {
+    return { ...base, ranked: await ocrBoxes(inkedBoxes, charset, img, h, cal, settings, engine, answers) };
+  } catch {
+    return { ...base, ranked: [], failed: true };
+  }
+}
+
+async function ocrBoxes(
+  inkedBoxes: readonly Rect[],
+  charset: 'digits' | 'text',
+  img: GreyImage,
+  h: Homography,
+  cal: PageCalibration,
+  settings: VisionSettings,
+  engine: OcrEngine,
+  answers?: readonly string[],
+): Promise<RankedCandidate[]> {
+  const s = settings.ocr;
   const whitelist = charset === 'digits' ? s.digitWhitelist : s.textWhitelist;
-  const chars = inkedBoxes.map((b) => rectifyBox(img, h, b, settings.handwriting.insetMm));
+  // Tesseract reads best at body-text sizes: scale each box to a fixed height.
+  const chars = inkedBoxes.map((b) => {
+    const c = rectifyBox(img, h, b, settings.handwriting.insetMm);
+    const f = s.boxHeightPx / c.height;
+    return resize(c, Math.max(1, Math.round(c.width * f)), s.boxHeightPx);
+  });
   const pxPad = Math.max(4, Math.round(chars[0]!.height * 0.25));
   const candidates: OcrCandidate[] = [];
   const line = await engine.recognize(strip(chars, pxPad, cal.paper), { psm: '7', whitelist });
-  const lineText = line.text.replace(/\s+/g, '');
-  candidates.push({ text: lineText, confidence: line.confidence });
-  let ranked = rankCandidates(candidates, charset, answers, settings);
-  const lineOk = line.confidence >= s.minConfidence && lineText.length === chars.length && ranked[0]?.formatOk === true;
-  if (!lineOk) {
+  candidates.push({ text: line.text.replace(/\s+/g, ''), confidence: line.confidence });
+  let ranked = rankCandidates(candidates, charset, answers, settings, chars.length);
+  // A confident line reading of the right length stands; otherwise read box by box as a second opinion.
+  if (!(line.confidence >= s.lineAcceptConfidence && ranked[0]?.formatOk === true)) {
     let text = '';
     let conf = 100;
     for (const c of chars) {
@@ -146,9 +174,9 @@ export async function readBoxes(
       conf = Math.min(conf, ch.length === 1 ? r.confidence : 0);
     }
     candidates.push({ text, confidence: conf });
-    ranked = rankCandidates(candidates, charset, answers, settings);
+    ranked = rankCandidates(candidates, charset, answers, settings, chars.length);
   }
-  return { ...base, ranked };
+  return ranked;
 }
 
 const inkFills = (ink: readonly BoxInk[]) => ink.map((b, i) => ({ value: `box${i}`, fill: Math.round(b.inkMm2 * 100) / 100 }));
@@ -168,6 +196,7 @@ export async function readComb(
   const evidence = { fills: inkFills(r.ink), crop: r.crop };
   if (r.inked === 0) return { ...base, value: null, confidence: 1, status: 'blank', reasons: [], evidence };
   if (!engine) return { ...base, value: null, confidence: 0, status: 'review', reasons: ['no_ocr_engine'], evidence };
+  if (r.failed) return { ...base, value: null, confidence: 0, status: 'review', reasons: ['ocr_failed'], evidence };
   return decideOcr(base, r.ranked, r.gap, settings, evidence);
 }
 

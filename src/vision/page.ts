@@ -13,10 +13,16 @@ export type DecodedPage = {
   decodeMs?: number;
 };
 
-/** A page from an already-decoded grey image (tests, other decoders).  */
+/** A page from an already-decoded grey image (tests, other decoders). */
 export function pageFromGrey(full: GreyImage, dpi: number, settings: VisionSettings = DEFAULT_VISION_SETTINGS): DecodedPage {
-  const f = settings.decode.reduceFactor;
+  const f = reduceFactorFor(dpi, settings);
   return { full, reduced: downsample(full, f), reduceFactor: f, dpi, dpiSource: 'given' };
+}
+
+/** The whole box-filter factor that brings `dpi` nearest the reduced resolution. */
+export function reduceFactorFor(dpi: number, settings: VisionSettings): number {
+  const { reducedDpi, maxReduceFactor } = settings.decode;
+  return Math.max(1, Math.min(maxReduceFactor, Math.round(dpi / reducedDpi)));
 }
 
 /**

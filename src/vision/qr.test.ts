@@ -9,7 +9,7 @@ import { DEFAULT_VISION_SETTINGS as S, VisionSettings } from './settings';
 import { drawPage, scanPage, scanPoint } from './testing/drawPage';
 import { samplePage } from './testing/samplePage';
 
-const DPI = 300;
+const DPI = 200;
 const k = DPI / 25.4;
 const page = samplePage();
 const text = encodeQrPayload(page);

@@ -24,11 +24,16 @@ export async function createZxingQrReader(wasmBinary: Uint8Array | ArrayBuffer):
   await prepareZXingModule({ overrides: { wasmBinary: bytes as ArrayBuffer }, fireImmediately: true });
   return {
     async read(img, { maxSymbols }) {
-      if (img.width < 21 || img.height < 21) return [];
-      const results = await readBarcodes(
-        { data: toRgba(img), width: img.width, height: img.height, colorSpace: 'srgb' } as ImageData,
-        { formats: ['QRCode'], tryHarder: true, tryRotate: true, tryInvert: false, tryDownscale: true, maxNumberOfSymbols: maxSymbols },
-      );
+      if (img.width < 21 || img.height < 21) return []; // smaller than the smallest QR symbol
+      let results: Awaited<ReturnType<typeof readBarcodes>>;
+      try {
+        results = await readBarcodes(
+          { data: toRgba(img), width: img.width, height: img.height, colorSpace: 'srgb' } as ImageData,
+          { formats: ['QRCode'], tryHarder: true, tryRotate: true, tryInvert: false, tryDownscale: true, maxNumberOfSymbols: maxSymbols },
+        );
+      } catch {
+        return []; // an image the decoder chokes on holds no QR we can use
+      }
       return results
         .filter((r) => r.isValid)
         .map((r) => {

@@ -6,7 +6,7 @@ import type { Corner, PrintedPage } from '../layout/printedPage';
 import { decodeQrPayload } from '../layout/qrPayload';
 import { calibratePage, type PageCalibration } from './bubbles';
 import { readFields } from './fields';
-import { applyH, localScale, solveHomography, type Homography } from './homography';
+import { affineResidual, applyH, localScale, solveHomography, type Homography } from './homography';
 import type { FieldRead } from './interpret';
 import { findMarks, IMAGE_CORNERS, type MeasuredMark } from './marks';
 import type { OcrEngine } from './ocr';
@@ -148,6 +148,8 @@ function checkGeometry(h: Homography, page: PrintedPage, marks: Record<Corner, M
   const scale = localScale(h, centre);
   const expected = dpi / 25.4;
   if (Math.abs(scale / expected - 1) > g.maxScaleDeviation) return `scale ${scale.toFixed(2)} px/mm, expected ${expected.toFixed(2)}`;
+  const residual = affineResidual(page.marks.map((m) => ({ from: m, to: marks[m.corner] }))) / scale;
+  if (residual > g.maxAffineResidualMm) return `marks are ${residual.toFixed(1)} mm off any affine placement of the stored marks`;
   for (const m of page.marks) {
     const measured = marks[m.corner].sidePx;
     const want = m.size * localScale(h, m);

@@ -23,7 +23,7 @@ describe('VisionSettings', () => {
   });
 
   it('refuses out-of-range values', () => {
-    expect(VisionSettings.safeParse({ decode: { reduceFactor: 3.5 } }).success).toBe(false);
+    expect(VisionSettings.safeParse({ decode: { maxReduceFactor: 3.5 } }).success).toBe(false);
     expect(VisionSettings.safeParse({ marks: { minFill: 1.5 } }).success).toBe(false);
     expect(VisionSettings.safeParse({ marks: { smallMarkMm: 9, largeMarkMm: 8 } }).success).toBe(false);
   });

@@ -30,10 +30,15 @@ const band = (definite: number, marginal: number, erasureRatio: number, erasureM
 export const VisionSettings = z.object({
   decode: z
     .object({
-      /** The reduced image (marks, blank check, QR fallback) is the full image box-filtered by this. */
-      reduceFactor: z.number().int().min(1).max(4).default(2),
+      /**
+       * The reduced image (marks, blank check, QR fallback) is the full image box-filtered by a
+       * whole factor that brings it nearest this resolution (300 dpi → 2, 600 dpi → 4, 200 dpi → 1).
+       */
+      reducedDpi: z.number().min(50).max(600).default(150),
+      maxReduceFactor: z.number().int().min(1).max(8).default(4),
       /** Used when the file's density is implausible and the size gives no better guess. */
       defaultDpi: z.number().min(50).max(1200).default(300),
+      /** A file density (or a size-based guess) outside this range is not believed. */
       minPlausibleDpi: z.number().default(100),
       maxPlausibleDpi: z.number().default(1200),
       /** Without a plausible density, the image's long side is taken to span this many mm. */
@@ -81,6 +86,11 @@ export const VisionSettings = z.object({
       maxScaleDeviation: z.number().min(0).max(1).default(0.2),
       /** A measured mark side may differ from the stored side (mapped to px) by this fraction. */
       maxMarkSizeDeviation: z.number().min(0).max(1).default(0.35),
+      /**
+       * Scanned paper is nearly affine: the marks may deviate this far from the best affine fit of
+       * the stored marks (a misplaced or misdetected mark shows up here).
+       */
+      maxAffineResidualMm: z.number().min(0).default(4),
       /** The decoded QR's centre may lie this far from where the stored layout puts it. */
       maxQrOffsetMm: z.number().min(0).default(6),
     })
@@ -123,6 +133,8 @@ export const VisionSettings = z.object({
        * or the field keeps its mapped position (no outlines to align on).
        */
       minAlignmentContrast: z.number().min(0).max(1).default(0.12),
+      /** Samples on the outline (and on the ring outside it) of each target, for alignment. */
+      alignPoints: z.number().int().min(8).max(256).default(32),
       /** At most this many targets of a field are used to find its alignment. */
       maxAlignTargets: z.number().int().min(1).default(16),
     })
@@ -144,14 +156,18 @@ export const VisionSettings = z.object({
     .prefault({}),
   ocr: z
     .object({
-      /** Below this confidence (0..100, tesseract's scale) a character goes to review. */
-      minConfidence: z.number().min(0).max(100).default(60),
+      /** Below this confidence (0..100, tesseract's scale) a reading goes to review. */
+      minConfidence: z.number().min(0).max(100).default(75),
       /** Best minus second candidate (0..100) below this goes to review. */
       minMargin: z.number().min(0).max(100).default(15),
       /** Ranking bonuses (tesseract's 0..100 scale): the expected format, an accepted answer, two readings agreeing. */
       formatBonus: z.number().min(0).max(100).default(10),
       keyBonus: z.number().min(0).max(100).default(10),
       agreementBonus: z.number().min(0).max(100).default(10),
+      /** Each comb box is scaled to this height (px) before OCR: tesseract reads body-text sizes best. */
+      boxHeightPx: z.number().int().min(16).max(200).default(44),
+      /** A line reading at least this confident, of the right length and format, is taken without box-by-box reads. */
+      lineAcceptConfidence: z.number().min(0).max(100).default(90),
       /** Page segmentation mode for one comb box. */
       charPsm: z.enum(['7', '8', '10']).default('10'),
       /** What happens to write-in boxes: measure ink only (fast), or also OCR their text. */

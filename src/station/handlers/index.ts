@@ -1,4 +1,5 @@
 import { importItems, importRoster, importSkills } from './imports';
+import { next, override, report, wrongBook } from './learning';
 import { list } from './list';
 import { print } from './print';
 import { integrity, regrade, resolve, reviewQueue } from './review';
@@ -23,6 +24,10 @@ export const handlers = {
   read,
   scan,
   devices,
+  report,
+  next,
+  override,
+  wrongBook,
 } as const;
 export type HandlerName = keyof typeof handlers;
 export type { HandlerError } from './types';

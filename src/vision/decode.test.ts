@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeImage, decodePnm, tesseractLangPath, zxingReaderWasm } from './decode';
+import { chooseDpi, measurePageInk, pageFromGrey, reduceFactorFor } from './page';
+import { DEFAULT_VISION_SETTINGS as S, VisionSettings } from './settings';
+
+const W = 1240;
+const H = 1754;
+const raw = new Uint8Array(W * H).fill(240);
+raw.fill(20, 100 * W, 100 * W + 50);
+
+const encode = (fmt: 'jpeg' | 'png' | 'tiff', density?: number) => {
+  let s = sharp(Buffer.from(raw), { raw: { width: W, height: H, channels: 1 } });
+  if (density) s = s.withMetadata({ density });
+  return s.toFormat(fmt).toBuffer();
+};
+
+describe('decodeImage', () => {
+  it.each(['jpeg', 'png', 'tiff'] as const)('decodes %s to 8-bit grey with the reduced image', async (fmt) => {
+    const p = await decodeImage(await encode(fmt, 300));
+    expect([p.full.width, p.full.height]).toEqual([W, H]);
+    expect(p.full.data.length).toBe(W * H);
+    expect(p.full.data[0]).toBeGreaterThan(230);
+    expect(p.full.data[100 * W + 10]).toBeLessThan(60);
+    expect([p.reduced.width, p.reduced.height]).toEqual([W / 2, H / 2]);
+    expect(p.reduceFactor).toBe(2);
+    expect(p.dpi).toBe(300);
+    expect(p.dpiSource).toBe('file');
+    expect(p.decodeMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('guesses the dpi from the size when the file says 72', async () => {
+    const p = await decodeImage(await encode('png', 72));
+    expect(p.dpiSource).toBe('size');
+    expect(p.dpi).toBeCloseTo(H / (297 / 25.4), 5);
+    const given = await decodeImage(await encode('png'), { dpi: 300 });
+    expect(given).toMatchObject({ dpi: 300, dpiSource: 'given' });
+  });
+
+  it('decodes colour with alpha by flattening onto white', async () => {
+    const rgba = await sharp({ create: { width: 40, height: 30, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const p = await decodeImage(rgba, { dpi: 300 });
+    expect(p.full.data[0]).toBe(255);
+  });
+
+  it('decodes PNM (P5, P2, P6, P4) itself', async () => {
+    const p5 = Buffer.concat([Buffer.from(`P5\n# comment\n${W} ${H}\n255\n`), Buffer.from(raw)]);
+    const d = await decodeImage(p5, { dpi: 300 });
+    expect(Array.from(d.full.data.subarray(100 * W, 100 * W + 3))).toEqual([20, 20, 20]);
+    expect(Array.from(decodePnm(Buffer.from('P2\n2 1\n15\n0 15\n')).data)).toEqual([0, 255]);
+    expect(Array.from(decodePnm(Buffer.from([...Buffer.from('P6\n1 1\n255\n'), 255, 255, 255])).data)).toEqual([255]);
+    expect(Array.from(decodePnm(Buffer.from([...Buffer.from('P4\n3 1\n'), 0b10100000])).data)).toEqual([0, 255, 0]);
+    expect(() => decodePnm(Buffer.from('P5\nx y\n255\n'))).toThrow();
+  });
+
+  it('rejects what is not an image', async () => {
+    await expect(decodeImage(Buffer.from('not an image at all'))).rejects.toThrow();
+  });
+});
+
+describe('page helpers', () => {
+  it('chooses the dpi: given, then plausible file density, then size, then default', () => {
+    const s = S;
+    expect(chooseDpi({ width: 2480, height: 3508 }, 300, 150, s)).toEqual({ dpi: 150, source: 'given' });
+    expect(chooseDpi({ width: 2480, height: 3508 }, 300, undefined, s)).toEqual({ dpi: 300, source: 'file' });
+    expect(chooseDpi({ width: 2480, height: 3508 }, 72, undefined, s).source).toBe('size');
+    expect(chooseDpi({ width: 100, height: 80 }, undefined, undefined, s)).toEqual({ dpi: 300, source: 'default' });
+    expect(chooseDpi({ width: 100, height: 80 }, undefined, undefined, VisionSettings.parse({ decode: { defaultDpi: 200 } })).dpi).toBe(200);
+  });
+
+  it('reduces towards 150 dpi by a whole factor', () => {
+    expect([100, 200, 300, 400, 600, 1200].map((d) => reduceFactorFor(d, S))).toEqual([1, 1, 2, 3, 4, 4]);
+  });
+
+  it('wraps a grey image and measures page ink', () => {
+    const p = pageFromGrey({ data: raw, width: W, height: H }, 300);
+    expect(p.reduced.width).toBe(W / 2);
+    const ink = measurePageInk(p.reduced, S);
+    expect(ink.paper).toBe(240);
+    expect(ink.inkFraction).toBeLessThan(0.001);
+  });
+});
+
+describe('offline assets', () => {
+  it('finds the zxing wasm and the tesseract traineddata in node_modules', () => {
+    const wasm = zxingReaderWasm();
+    expect(wasm.length).toBeGreaterThan(100_000);
+    expect(Array.from(wasm.subarray(0, 4))).toEqual([0, 0x61, 0x73, 0x6d]);
+    expect(existsSync(path.join(tesseractLangPath(), 'eng.traineddata.gz'))).toBe(true);
+    expect(readFileSync(path.join(tesseractLangPath(), 'eng.traineddata.gz')).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+  });
+});
