@@ -35,7 +35,7 @@ export function layoutClassReport(a: ClassAnalytics, names: ReportNames, style: 
   y += 5;
   for (const item of [...a.items].sort((x, z) => x.correctRate - z.correctRate)) {
     need(6, 'Class item analysis (continued)');
-    text(left, names.itemLabel(item.itemId).slice(0, 34));
+    text(left, names.itemLabel(item.itemId).slice(0, 24));
     ops.push({ op: 'rect', x: barX, y: y - 3, w: barW, h: 3.5, fill: 'light', strokeMm: 0, colour: 'light' });
     ops.push({ op: 'rect', x: barX, y: y - 3, w: barW * item.correctRate, h: 3.5, fill: item.correctRate < 0.5 ? 'red' : item.correctRate < 0.8 ? 'amber' : 'green', strokeMm: 0, colour: 'black' });
     text(barX + barW + 2, `${Math.round(item.correctRate * 100)}% (n=${item.n})`, 7);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { GradedResponse } from '../response';
 import { err, ok, type Result } from '../result';
 import { daysBetween } from './dates';
-import type { LearningSettings } from './settings';
+import type { LearningSettings, ModelParams } from './settings';
 
 /**
  * Online Elo / 1PL mastery model, one ability per student × skill and one difficulty per item.
@@ -61,7 +61,7 @@ export type MasteryState = {
 };
 
 /** What mastery needs to know about an item: its bank difficulty. */
-export type DifficultySource = ReadonlyMap<string, { readonly difficulty?: number | undefined }>;
+export type DifficultySource = ReadonlyMap<string, { readonly difficulty?: number | undefined; readonly minutes?: number | undefined }>;
 
 export type Mastery = {
   /** P(correct) on a reference item (settings.mastery.referenceDifficulty), integrated over uncertainty. */
@@ -86,6 +86,39 @@ export function sigmoid(x: number): number {
 /** Probit-style shrink of a logit by its uncertainty (the expected sigmoid under a normal). */
 function expectedSigmoid(mean: number, variance: number): number {
   return sigmoid(mean / Math.sqrt(1 + PI_OVER_8 * variance));
+}
+
+/** P(correct) with slip and guess: guess + (1 − guess − slip) · sigmoid(z). */
+function response(z: number, m: ModelParams): number {
+  return m.guess + (1 - m.guess - m.slip) * sigmoid(z);
+}
+
+/** Expected P(correct) when z is uncertain (normal with this variance). */
+function expectedResponse(z: number, variance: number, m: ModelParams): number {
+  return m.guess + (1 - m.guess - m.slip) * expectedSigmoid(z, variance);
+}
+
+/**
+ * Score and Fisher information of one answer with outcome y ∈ [0, 1] at z = theta − b:
+ *   P = g + (1 − g − s) σ(z),  dP/dz = (1 − g − s) σ (1 − σ)
+ *   score = dP/dz · (y − P) / (P (1 − P)),  info = (dP/dz)² / (P (1 − P))
+ * With g = s = 0 this is the plain Elo step: score = y − σ, info = σ (1 − σ).
+ */
+function scoreAndInfo(z: number, y: number, m: ModelParams): { score: number; info: number } {
+  const q = sigmoid(z);
+  const scale = 1 - m.guess - m.slip;
+  if (m.guess === 0 && m.slip === 0) return { score: y - q, info: q * (1 - q) };
+  const dp = scale * q * (1 - q);
+  const p = m.guess + scale * q;
+  const pq = Math.max(1e-9, p * (1 - p));
+  return { score: (dp * (y - p)) / pq, info: (dp * dp) / pq };
+}
+
+/** The ability at which P(correct on the reference item) = masteredP. */
+export function masteryThreshold(settings: LearningSettings): number {
+  const m = settings.model;
+  const q = (settings.mastery.masteredP - m.guess) / (1 - m.guess - m.slip);
+  return settings.mastery.referenceDifficulty + Math.log(q / (1 - q));
 }
 
 export function emptyMasteryState(settings: LearningSettings, calibrationVersion = 'bank'): MasteryState {
@@ -156,7 +189,7 @@ export function itemParam(state: MasteryState, itemId: string, bank: DifficultyS
 export function masteryOf(state: MasteryState, studentId: string, skillId: string, settings: LearningSettings, asOf?: string): Mastery {
   const rec = skillRecord(state, studentId, skillId, settings);
   const variance = asOf ? drifted(rec, asOf, settings) : rec.variance;
-  const p = expectedSigmoid(rec.theta - settings.mastery.referenceDifficulty, variance);
+  const p = expectedResponse(rec.theta - settings.mastery.referenceDifficulty, variance, settings.model);
   const uncertainty = Math.sqrt(variance);
   return { p, uncertainty, n: rec.n, theta: rec.theta, confidence: masteryConfidence(rec.theta, variance, settings), mastered: rec.mastered };
 }
@@ -170,9 +203,7 @@ export function normalCdf(z: number): number {
 
 /** P(theta > the ability at which P(correct on the reference item) = masteredP). */
 export function masteryConfidence(theta: number, variance: number, settings: LearningSettings): number {
-  const m = settings.mastery;
-  const target = m.referenceDifficulty + Math.log(m.masteredP / (1 - m.masteredP));
-  return normalCdf((theta - target) / Math.sqrt(variance));
+  return normalCdf((theta - masteryThreshold(settings)) / Math.sqrt(variance));
 }
 
 /**
@@ -180,7 +211,7 @@ export function masteryConfidence(theta: number, variance: number, settings: Lea
  * masteredConfidence after masteredMinObservations; once reached, lost only when p < masteryLostBelowP.
  */
 function nextMastered(wasMastered: boolean, theta: number, variance: number, n: number, settings: LearningSettings): boolean {
-  if (wasMastered) return expectedSigmoid(theta - settings.mastery.referenceDifficulty, variance) >= settings.mastery.masteryLostBelowP;
+  if (wasMastered) return expectedResponse(theta - settings.mastery.referenceDifficulty, variance, settings.model) >= settings.mastery.masteryLostBelowP;
   return n >= settings.mastery.masteredMinObservations && masteryConfidence(theta, variance, settings) >= settings.mastery.masteredConfidence;
 }
 
@@ -209,7 +240,7 @@ export function predictCorrect(
     theta = settings.model.priorTheta;
     variance = settings.model.priorThetaVariance;
   }
-  return expectedSigmoid(theta - ip.b, variance + ip.variance);
+  return expectedResponse(theta - ip.b, variance + ip.variance, settings.model);
 }
 
 /** Mutable working copy of a state for one batch: copy-on-write per student. */
@@ -301,15 +332,14 @@ function applyOne(work: Work, r: GradedResponse, bank: DifficultySource, setting
       variance += v / m;
     }
   }
-  const prediction = expectedSigmoid(theta - item.b, variance + item.variance);
+  const prediction = expectedResponse(theta - item.b, variance + item.variance, s);
   const y = outcomeOf(r);
-  const p = sigmoid(theta - item.b);
-  const info = p * (1 - p);
-  const residual = y - p;
+  const { score: residual, info } = scoreAndInfo(theta - item.b, y, s);
+  const gain = s.learnPerMinute > 0 ? s.learnPerMinute * (bank.get(r.itemId)?.minutes ?? s.defaultItemMinutes) : 0;
   for (let i = 0; i < m; i++) {
     const rec = recs[i] as SkillRecord;
     const v = Math.max(s.minThetaVariance, 1 / (1 / (variances[i] as number) + info));
-    const theta = rec.theta + v * residual;
+    const theta = rec.theta + v * residual + gain;
     skills.set(ids[i] as string, {
       theta,
       variance: v,

@@ -46,6 +46,14 @@ export const ModelParams = z.object({
   updateItems: z.boolean().default(true),
   /** Bank `difficulty` (−4..4) × this = prior b in logits. */
   bankDifficultyScale: z.number().positive().max(4).default(1),
+  /** Lower asymptote: P(correct) of a student far below the item (a lucky guess). */
+  guess: z.number().min(0).max(0.5).default(0),
+  /** 1 − upper asymptote: P(wrong) of a student far above the item (a careless slip). */
+  slip: z.number().min(0).max(0.5).default(0),
+  /** Expected ability gain (logits) per minute of practice on a skill, added after each answer. */
+  learnPerMinute: z.number().min(0).max(1).default(0),
+  /** Minutes of an item whose bank entry gives none (for the learning gain). */
+  defaultItemMinutes: z.number().positive().max(60).default(3),
 });
 
 export const MasterySettings = z.object({
@@ -144,6 +152,10 @@ export const LearningSettings = z
       ctx.addIssue({ code: 'custom', path: ['mastery', 'masteryLostBelowP'], message: 'masteryLostBelowP must be ≤ masteredP' });
     if (s.model.minThetaVariance > s.model.priorThetaVariance)
       ctx.addIssue({ code: 'custom', path: ['model', 'minThetaVariance'], message: 'minThetaVariance must be ≤ priorThetaVariance' });
+    if (s.model.guess + s.model.slip >= 0.9)
+      ctx.addIssue({ code: 'custom', path: ['model', 'guess'], message: 'guess + slip must be < 0.9' });
+    if (s.mastery.masteryLostBelowP <= s.model.guess || s.mastery.masteredP >= 1 - s.model.slip)
+      ctx.addIssue({ code: 'custom', path: ['mastery', 'masteredP'], message: 'masteryLostBelowP must be > model.guess and masteredP < 1 − model.slip' });
     if (s.model.minItemVariance > s.model.itemPriorVariance)
       ctx.addIssue({ code: 'custom', path: ['model', 'minItemVariance'], message: 'minItemVariance must be ≤ itemPriorVariance' });
   });

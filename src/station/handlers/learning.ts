@@ -6,6 +6,7 @@ import { textIn, Tier, type Item } from '../../domain/item';
 import { classAnalytics } from '../../domain/learning/analytics';
 import { selectNextDay, type TeacherOverrides } from '../../domain/learning/nextDay';
 import { ok } from '../../domain/result';
+import { capForGrade } from '../../domain/workload';
 import { layoutWorkbook, type LaidOutPage } from '../../layout/layoutWorkbook';
 import { answerText } from '../../print/answerKey';
 import { renderPdf } from '../../print/pdf';
@@ -103,6 +104,8 @@ export const next = defineHandler(
   async (ctx, input) => {
     const cls = ctx.store.schoolClass(input.classId);
     if (!cls) return fail('unknown_class', `class "${input.classId}" is not on this station.`);
+    if (capForGrade(cls.grade, ctx.settings.caps) === 0)
+      return fail('no_written_homework', `grade ${cls.grade} gets no written homework (cap 0 min); print an in-class sheet instead.`);
     const students = ctx.store.students(input.classId);
     const skills = ctx.store.skills({ subject: input.subject });
     const unit = input.unitSkills.length ? input.unitSkills : skills.filter((s) => s.grade === cls.grade).map((s) => s.id);
