@@ -1,6 +1,6 @@
 import type { Corner } from '../layout/printedPage';
 import { err, ok, type Result } from '../domain/result';
-import { clipRect, histogram, otsu, type GreyImage, type PxRect } from './image';
+import { clipRect, histogram, percentile, type GreyImage, type PxRect } from './image';
 import type { VisionSettings } from './settings';
 
 /** A registration mark as measured, in full-resolution pixels. `imageCorner` is where it was found. */
@@ -77,8 +77,12 @@ export function findMarkInWindow(
   const win = clipRect(img, window);
   if (win.w < 4 || win.h < 4) return 'window outside the image';
   const hist = histogram(img, win);
-  const { threshold, darkMean, lightMean } = otsu(hist);
-  if (lightMean - darkMean < s.minContrast) return 'no contrast';
+  // A mark covers well under 1 % of its window, and the scanner's background may fill a strip of it,
+  // so a two-class split of the whole window can miss the mark. Compare the darkest ink with the paper instead.
+  const paper = percentile(hist, s.paperPercentile);
+  const ink = percentile(hist, s.inkPercentile);
+  if (paper - ink < s.minContrast) return 'no contrast';
+  const threshold = Math.round((paper + ink) / 2);
 
   const { labels, blobs } = labelDark(img, win, threshold);
   const minSide = s.sizeToleranceLow * s.smallMarkMm * pxPerMm;

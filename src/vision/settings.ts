@@ -73,8 +73,11 @@ export const VisionSettings = z.object({
       minFill: z.number().min(0).max(1).default(0.86),
       /** Long over short side of that rectangle. */
       maxAspect: z.number().min(1).default(1.3),
-      /** Otsu class means must be at least this far apart in a corner window. */
+      /** Paper and darkest ink of a corner window must be at least this far apart. */
       minContrast: z.number().min(1).max(255).default(60),
+      /** Window percentiles taken as paper and as the darkest ink when looking for a mark. */
+      paperPercentile: z.number().min(0.5).max(0.99).default(0.9),
+      inkPercentile: z.number().min(0).max(0.01).default(0.0005),
       /** The largest mark must be this much larger (side ratio) than the next, to know the orientation. */
       minLargeToSmallRatio: z.number().min(1).default(1.25),
     })
