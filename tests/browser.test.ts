@@ -57,7 +57,7 @@ describe('browser mode (Debian Chromium through playwright-core)', () => {
     await card.waitFor();
     expect(await card.innerText()).toContain('marginal_mark:A');
     const crop = card.locator('img');
-    await expect.poll(() => crop.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(200);
+    await expect.poll(() => crop.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(224);
     await card.locator('input').fill('B');
     await card.locator('button').click();
     await expect.poll(() => card.locator('.message').innerText()).toMatch(/saved/);

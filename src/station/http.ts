@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import sharp from 'sharp';
 import { REPO_ROOT, type StationContext } from './context';
 import { handlers, type HandlerName } from './handlers';
 import { invoke } from './invoke';
+import { writeCrop } from './handlers/review';
 import type { StationEvents } from './events';
 
 /**
@@ -46,15 +46,10 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
     const review = ctx.store.scans.openReviews().find((r) => r.responseId === Number(req.params.responseId));
     if (!review) return reply.code(404).send('no such review');
     const crop = (review.evidence as { crop?: { x: number; y: number; w: number; h: number } } | null)?.crop;
-    const img = sharp(review.imagePath);
-    const meta = await img.metadata();
-    const box = crop
-      ? { left: Math.max(0, Math.round(crop.x)), top: Math.max(0, Math.round(crop.y)), width: Math.round(crop.w), height: Math.round(crop.h) }
-      : { left: 0, top: 0, width: meta.width ?? 1, height: meta.height ?? 1 };
-    box.width = Math.max(1, Math.min(box.width, (meta.width ?? 1) - box.left));
-    box.height = Math.max(1, Math.min(box.height, (meta.height ?? 1) - box.top));
-    const png = await img.extract(box).png().toBuffer();
-    return reply.type('image/png').send(png);
+    const path = join(ctx.dataDir, 'out', 'crops', `${review.responseId}.png`);
+    mkdirSync(dirname(path), { recursive: true });
+    await writeCrop(review.imagePath, crop, path);
+    return reply.type('image/png').send(readFileSync(path));
   });
 
   app.get('/events', (req, reply) => {

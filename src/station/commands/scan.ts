@@ -105,13 +105,14 @@ export function registerScanCommands(program: Command, io: CliIO): void {
   program
     .command('review')
     .description('the review queue: reads the station was not sure of')
+    .option('--crops <dir>', 'write the image crop of each read there (<response id>.png)')
     .option('--json')
-    .action(async (o: { json?: boolean }, cmd: Command) => {
-      const r = unwrap(await invoke(station(cmd), 'reviewQueue', {}));
+    .action(async (o: { crops?: string; json?: boolean }, cmd: Command) => {
+      const r = unwrap(await invoke(station(cmd), 'reviewQueue', o.crops ? { cropsDir: o.crops } : {}));
       emit(io, !!o.json, r, () =>
         r.length === 0
           ? 'nothing to review'
-          : r.map((x) => `#${x.responseId} ${x.studentId} ${x.itemId} read=${x.answer ?? '(blank)'} conf=${x.confidence.toFixed(2)} ${x.reasons.join(',')} · ${x.imagePath}`).join('\n') +
+          : r.map((x) => `#${x.responseId} ${x.studentId} ${x.itemId} read=${x.answer ?? '(blank)'} conf=${x.confidence.toFixed(2)} ${x.reasons.join(',')} · ${x.cropPath ?? x.imagePath}`).join('\n') +
             '\nresolve with: paperloop resolve --response ID --answer X   (or --score N)',
       );
     });

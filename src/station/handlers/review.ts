@@ -1,3 +1,6 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { z } from 'zod';
 import { gradeAnswer } from '../../domain/grading';
 import { stackIntegrity } from '../../domain/integrity';
@@ -5,7 +8,33 @@ import { ok } from '../../domain/result';
 import { imagesForJob } from '../../store';
 import { defineHandler, fail } from './types';
 
-export const reviewQueue = defineHandler(z.object({}), async (ctx) => ok(ctx.store.scans.openReviews()));
+/** The review queue; with cropsDir, each uncertain read's image crop is written there as <responseId>.png. */
+export const reviewQueue = defineHandler(z.object({ cropsDir: z.string().optional() }), async (ctx, input) => {
+  const reviews = ctx.store.scans.openReviews();
+  if (!input.cropsDir) return ok(reviews.map((r) => ({ ...r, cropPath: null as string | null })));
+  mkdirSync(input.cropsDir, { recursive: true });
+  const out = [];
+  for (const r of reviews) {
+    const cropPath = join(input.cropsDir, `${r.responseId}.png`);
+    await writeCrop(r.imagePath, (r.evidence as { crop?: { x: number; y: number; w: number; h: number } } | null)?.crop, cropPath);
+    out.push({ ...r, cropPath });
+  }
+  return ok(out);
+});
+
+/** Cuts the evidence rectangle (with a small margin) out of the stored scan. */
+export async function writeCrop(imagePath: string, crop: { x: number; y: number; w: number; h: number } | undefined, outPath: string): Promise<void> {
+  const img = sharp(imagePath);
+  const meta = await img.metadata();
+  const W = meta.width ?? 1;
+  const H = meta.height ?? 1;
+  const m = 12;
+  const left = crop ? Math.max(0, Math.round(crop.x) - m) : 0;
+  const top = crop ? Math.max(0, Math.round(crop.y) - m) : 0;
+  const width = crop ? Math.max(1, Math.min(W - left, Math.round(crop.w) + 2 * m)) : W;
+  const height = crop ? Math.max(1, Math.min(H - top, Math.round(crop.h) + 2 * m)) : H;
+  await img.extract({ left, top, width, height }).png().toFile(outPath);
+}
 
 /** A teacher's decision on a read: stored as an override (who, when), the original read kept. */
 export const resolve = defineHandler(

@@ -5,6 +5,9 @@ import { Tier, type Item } from '../../domain/item';
 import { ok } from '../../domain/result';
 import { capForGrade, checkCap, describeRefusal, type DayLedger } from '../../domain/workload';
 import type { StationContext } from '../context';
+import { masteryOf } from '../../domain/learning/mastery';
+import { tierForP } from '../../domain/learning/nextDay';
+import { learningState } from '../learning/state';
 import { defineHandler, fail } from './types';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-25');
@@ -33,11 +36,17 @@ export function skillNames(ctx: StationContext): Map<string, Record<string, stri
   return new Map(ctx.store.skills().map((s) => [s.id, s.name]));
 }
 
-export type TierRule = (ctx: StationContext, classId: string, subject: string, studentIds: string[]) => Record<string, z.infer<typeof Tier>>;
-/** Until mastery drives tiers (learning loop), "auto" means core for everyone. Replaced by setTierRule. */
-let tierRule: TierRule = (_ctx, _c, _s, ids) => Object.fromEntries(ids.map((id) => [id, 'core' as const]));
-export function setTierRule(rule: TierRule): void {
-  tierRule = rule;
+/** "auto" tiers: each student's tier follows from their mean mastery over the skills being practised (docs/mastery.md). */
+function tiersFromMastery(ctx: StationContext, classId: string, skills: readonly string[], studentIds: readonly string[]): Record<string, z.infer<typeof Tier>> {
+  const { mastery } = learningState(ctx, { classId });
+  const settings = ctx.settings.learning;
+  return Object.fromEntries(
+    studentIds.map((id) => {
+      const ps = skills.map((s) => masteryOf(mastery, id, s, settings).p);
+      const mean = ps.length ? ps.reduce((a, b) => a + b, 0) / ps.length : 0.5;
+      return [id, tierForP(mean, settings)];
+    }),
+  );
 }
 
 export const compose = defineHandler(ComposeInput, async (ctx, input) => {
@@ -56,7 +65,7 @@ export const compose = defineHandler(ComposeInput, async (ctx, input) => {
   }
   const tiers: TierChoice =
     input.tier === 'auto'
-      ? { mode: 'per_student', tiers: { ...tierRule(ctx, input.classId, input.subject, students.map((s) => s.id)), ...input.tiersByStudent }, fallback: 'core' }
+      ? { mode: 'per_student', tiers: { ...tiersFromMastery(ctx, input.classId, skills, students.map((s) => s.id)), ...input.tiersByStudent }, fallback: 'core' }
       : { mode: 'per_student', tiers: input.tiersByStudent, fallback: input.tier };
   const ledgers = new Map(students.map((s) => [s.id, approvedLedger(ctx, s.id, input.date, input.replaces)]));
   const request = { classId: input.classId, subject: input.subject, date: input.date, skills, minutes: input.minutes, tiers, seed: input.seed };
