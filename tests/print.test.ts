@@ -118,6 +118,27 @@ describe('printing a class set', () => {
     expect(key).toContain(firstItem.id);
   });
 
+  it('prints on US Letter and in large print with the same guarantees', async () => {
+    for (const style of ['letter', 'a4-large-print']) {
+      const out = join(ctx.dir, 'out', `${style}.pdf`);
+      const layout = join(ctx.dir, 'out', `${style}.json`);
+      const r = await invoke(ctx, 'print', { setId, out, layoutJson: layout, style, studentId: 'S03' });
+      if (!r.ok) throw new Error(r.error.message);
+      const laid = JSON.parse(readFileSync(layout, 'utf8')).pages as PrintedPage[];
+      const bytes = readFileSync(out);
+      expect(laid[0]!.paper.name).toBe(style === 'letter' ? 'Letter' : 'A4');
+      for (const [i, page] of laid.entries()) {
+        expect(geometryProblems(page), `${style} ${page.pageId}`).toEqual([]);
+        const img = renderPage(bytes, i);
+        for (const m of page.marks) {
+          const c = markCentroidMm(img, m.x, m.y, m.size / 2 + 1.5);
+          expect(Math.hypot(c.x - m.x, c.y - m.y)).toBeLessThan(0.5);
+        }
+        expect(decodeQrPayload((await decodeQr(img, page))!)).toMatchObject({ ok: true, value: { pageId: page.pageId } });
+      }
+    }
+  });
+
   it('never puts personal data in the QR', async () => {
     const img = renderPage(pdf, 0);
     const text = await decodeQr(img, pages[0]!);
