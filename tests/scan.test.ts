@@ -92,6 +92,23 @@ describe('ingesting a scanned stack', () => {
     expect(after.itemVersion).toBe(oldItem.version + 1);
   });
 
+  it('cancels a paced feeder scan: stops feeding, and every page already fed is stored and processed', async () => {
+    const fresh = join(ctx.dir, 'paced');
+    const printed = { pdf: readFileSync(join(ctx.dir, 'out', 'scan.pdf')), pages: JSON.parse(readFileSync(join(ctx.dir, 'out', 'scan.json'), 'utf8')).pages };
+    await writeStack(ctx, fresh, { ...printed, seed: 'paced', profile: 'clean', answers: 'mixed', count: 6 });
+    const scanning = invoke(ctx, 'scan', { replayFolder: fresh, msPerSheet: 400, rescan: true });
+    await new Promise((r) => setTimeout(r, 900));
+    const c = await invoke(ctx, 'controlScan', { action: 'cancel' });
+    expect(c.ok && c.value.sessions.length).toBe(1);
+    const r = await scanning;
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.stored).toBeGreaterThan(0);
+    expect(r.value.stored).toBeLessThan(6);
+    expect(ctx.store.scans.queuedImages()).toEqual([]);
+    const status = ctx.db.prepare('SELECT status FROM scan_sessions WHERE id = ?').get(r.value.sessionId) as { status: string };
+    expect(status.status).toBe('cancelled');
+  });
+
   it('reads a multi-page PDF of scans (as many scanners save a stack) just like the images', async () => {
     const names = truths.filter((t) => t.kind === 'workbook').slice(0, 2);
     const doc = await PDFDocument.create();

@@ -32,7 +32,10 @@ const resp = (over: Partial<GradedResponse> & { seq: number }): GradedResponse =
   ...over,
 });
 
-describe('mastery: online Elo / 1PL', () => {
+/** The plain Elo / 1PL mechanics: no guess, no slip, no learning gain. */
+const PLAIN = LearningSettings.parse({ model: { guess: 0, slip: 0, learnPerMinute: 0 } });
+
+describe('mastery: online Elo (4PL likelihood, learning from practice)', () => {
   it('recovers known abilities and difficulties from simulated answers (r > 0.8)', () => {
     const rng = seededRng('recovery');
     const nStudents = 200;
@@ -59,6 +62,8 @@ describe('mastery: online Elo / 1PL', () => {
   });
 
   it('K is uncertainty-aware: the step per unit of surprise shrinks with the observations', () => {
+    // The Elo mechanics on their own: no guess or slip, no learning gain.
+    const S = PLAIN;
     let state = emptyMasteryState(S);
     const k: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -88,6 +93,7 @@ describe('mastery: online Elo / 1PL', () => {
   });
 
   it('partial scores on open items count in part (score / maxScore)', () => {
+    const S = PLAIN;
     const at = (score: number) =>
       skillRecord(updateMastery(emptyMasteryState(S), [resp({ score, maxScore: 4, correct: score === 4, seq: 1 })], new Map(), S), 's1', 'k', S).theta;
     expect(at(0)).toBeLessThan(at(2));
@@ -176,7 +182,8 @@ describe('mastery: online Elo / 1PL', () => {
   it('gives the prediction made before each response (for next-response evaluation)', () => {
     const rs = [resp({ seq: 1 }), resp({ seq: 2 }), resp({ seq: 3 })];
     const r = replayWithPredictions(emptyMasteryState(S), rs, new Map(), S);
-    expect(r.predictions[0]).toBeCloseTo(0.5, 5);
+    // A new student on a b = 0 item: halfway between the guess floor and the slip ceiling.
+    expect(r.predictions[0]).toBeCloseTo(S.model.guess + (1 - S.model.guess - S.model.slip) / 2, 5);
     expect(r.predictions[2] as number).toBeGreaterThan(r.predictions[1] as number);
     expect(r.applied.map((x) => x.seq)).toEqual([1, 2, 3]);
   });
@@ -188,5 +195,94 @@ describe('mastery: online Elo / 1PL', () => {
     expect(masteryOf(state, 's1', 'other', S).n).toBe(0);
     const noTransfer = LearningSettings.parse({ model: { transferFromOtherSkills: 0 } });
     expect(masteryOf(state, 's1', 'other', noTransfer).theta).toBe(0);
+  });
+
+  it('confirms mastery in one day after consistent correct answers at the core or stretch tier', () => {
+    const day = (n: number, difficulty: number, wrong: number[] = []) => {
+      const rs = Array.from({ length: n }, (_, i) => resp({ itemId: `i${i}`, correct: !wrong.includes(i), score: wrong.includes(i) ? 0 : 1, seq: i }));
+      const bank = new Map(rs.map((r) => [r.itemId, { difficulty, minutes: 3 }]));
+      return masteryOf(updateMastery(emptyMasteryState(S), rs, bank, S), 's1', 'k', S);
+    };
+    // A student never seen before, no class data: four stretch or five core answers right, one sheet.
+    expect(day(4, 1).mastered).toBe(true);
+    expect(day(5, 0).mastered).toBe(true);
+    // Too little evidence, or a mixed sheet, is not enough.
+    expect(day(2, 1).mastered).toBe(false);
+    expect(day(3, 0).mastered).toBe(false);
+    expect(day(6, 0, [1, 3, 5]).mastered).toBe(false);
+  });
+
+  it('slip and guess: one slip by a strong student or one lucky guess by a weak one moves theta less than plain Elo', () => {
+    const run = (settings: LearningSettings, outcomes: boolean[]) =>
+      skillRecord(
+        updateMastery(emptyMasteryState(settings), outcomes.map((c, i) => resp({ itemId: `i${i}`, correct: c, score: c ? 1 : 0, seq: i })), new Map(), settings),
+        's1',
+        'k',
+        settings,
+      ).theta;
+    const g4 = LearningSettings.parse({ model: { learnPerMinute: 0 } }); // 4PL, no learning gain
+    const strong = Array.from({ length: 12 }, () => true);
+    const slipDrop = (settings: LearningSettings) => run(settings, strong) - run(settings, [...strong, false]);
+    expect(slipDrop(g4)).toBeLessThan(slipDrop(PLAIN));
+    const weak = Array.from({ length: 12 }, () => false);
+    const guessRise = (settings: LearningSettings) => run(settings, [...weak, true]) - run(settings, weak);
+    expect(guessRise(g4)).toBeLessThan(guessRise(PLAIN));
+  });
+
+  it('recovers abilities and difficulties when answers include slips and guesses (r > 0.8)', () => {
+    const rng = seededRng('recovery-4pl');
+    const nStudents = 200;
+    const nItems = 60;
+    const theta = Array.from({ length: nStudents }, () => normal(rng));
+    const b = Array.from({ length: nItems }, () => normal(rng));
+    const responses: GradedResponse[] = [];
+    let seq = 0;
+    for (let day = 0; day < 4; day++)
+      for (let s = 0; s < nStudents; s++)
+        for (let k = 0; k < 10; k++) {
+          const i = Math.floor(rng() * nItems);
+          const p = 0.15 + 0.77 / (1 + Math.exp(-((theta[s] as number) - (b[i] as number))));
+          const correct = rng() < p;
+          responses.push(resp({ studentId: `s${s}`, itemId: `i${i}`, correct, score: correct ? 1 : 0, date: addDays('2025-11-03', day), seq: seq++ }));
+        }
+    const settings = LearningSettings.parse({ model: { thetaDriftPerObservation: 0, thetaDriftPerDay: 0, itemPriorVariance: 1, learnPerMinute: 0 } });
+    const state = updateMastery(emptyMasteryState(settings), responses, new Map(), settings);
+    expect(pearson(theta.map((_, s) => skillRecord(state, `s${s}`, 'k', settings).theta), theta)).toBeGreaterThan(0.8);
+    expect(pearson(b.map((_, i) => itemParam(state, `i${i}`, new Map(), settings).b), b)).toBeGreaterThan(0.8);
+  });
+
+  it('credits learning to practice: theta rises by learnPerMinute × minutes per correct answer, and records it', () => {
+    const bank = new Map([['i1', { difficulty: 0, minutes: 4 }]]);
+    const noGain = LearningSettings.parse({ model: { learnPerMinute: 0 } });
+    const withGain = updateMastery(emptyMasteryState(S), [resp({ seq: 1 })], bank, S);
+    const without = updateMastery(emptyMasteryState(noGain), [resp({ seq: 1 })], bank, noGain);
+    expect(skillRecord(withGain, 's1', 'k', S).theta - skillRecord(without, 's1', 'k', noGain).theta).toBeCloseTo(4 * S.model.learnPerMinute, 6);
+    expect(skillRecord(withGain, 's1', 'k', S).learned).toBeCloseTo(4 * S.model.learnPerMinute, 6);
+    // A wrong answer is credited learnOnWrongShare of the gain (0 by default).
+    const wrong = updateMastery(emptyMasteryState(S), [resp({ seq: 1, correct: false, score: 0 })], bank, S);
+    expect(skillRecord(wrong, 's1', 'k', S).learned).toBeCloseTo(4 * S.model.learnPerMinute * S.model.learnOnWrongShare, 6);
+  });
+
+  it('hierarchical prior: a new skill starts from the class start on it plus the student’s offset from the class', () => {
+    // s1 and s2 both answered skill a; s1 did far better. Both then meet skill b, which s3 found hard.
+    const rs: GradedResponse[] = [];
+    let seq = 0;
+    for (let i = 0; i < 6; i++) {
+      rs.push(resp({ studentId: 's1', skills: ['a'], itemId: `a${i}`, seq: seq++ }));
+      rs.push(resp({ studentId: 's2', skills: ['a'], itemId: `a${i}`, correct: false, score: 0, seq: seq++ }));
+      rs.push(resp({ studentId: 's3', skills: ['b'], itemId: `b${i}`, correct: false, score: 0, seq: seq++ }));
+    }
+    const state = updateMastery(emptyMasteryState(S), rs, new Map(), S);
+    const s1b = skillRecord(state, 's1', 'b', S);
+    const s2b = skillRecord(state, 's2', 'b', S);
+    expect(s1b.n).toBe(0);
+    expect(s1b.theta).toBeGreaterThan(s2b.theta);
+    // The class found b hard, so even the strong student starts below priorTheta + offset alone.
+    const c = skillRecord(state, 's1', 'c', S); // a skill nobody has seen
+    expect(s1b.theta).toBeLessThan(c.theta);
+    expect(s1b.variance).toBeLessThanOrEqual(S.model.priorThetaVariance);
+    // The prior is the same after a JSON round trip (the class statistics are derived from the records).
+    const back = masteryFromJson(JSON.parse(JSON.stringify(masteryToJson(state))), S);
+    expect(back.ok && skillRecord(back.value, 's1', 'b', S).theta).toBeCloseTo(s1b.theta, 9);
   });
 });

@@ -5,18 +5,24 @@ import { daysBetween } from './dates';
 import type { LearningSettings, ModelParams } from './settings';
 
 /**
- * Online Elo / 1PL mastery model, one ability per student × skill and one difficulty per item.
+ * Online Elo mastery model, one ability per student × skill and one difficulty per item, with a
+ * 4PL-style likelihood (a guess floor and a slip ceiling) and learning from practice:
  *
- *   P(correct) = sigmoid(theta[student, skill] − b[item])
+ *   P(correct) = guess + (1 − guess − slip) · sigmoid(theta[student, skill] − b[item])
  *
- * Each ability and difficulty carries a variance. An update is one Laplace (Kalman-like) step:
- *   p = sigmoid(theta − b),  info = p(1 − p),  v' = 1 / (1/v + info),  theta' = theta + v' (y − p)
+ * Each ability and difficulty carries a variance. An update is one Laplace (Kalman-like) step with
+ * the answer's score and Fisher information (for guess = slip = 0: score = y − p, info = p(1 − p)),
  * so the K factor is the variance itself: large for a skill never seen, shrinking with every
- * observation, and growing again with practice (drift per observation: students learn while they
- * practise) and with the calendar days between observations (drift per day). Items are updated the
+ * observation, growing again with practice (drift per observation) and with the calendar days
+ * between observations (drift per day). After the step, theta gains learnPerMinute × the item's
+ * minutes (× learnOnWrongShare for a wrong answer): students learn while they practise, so the
+ * estimate follows the student through the day instead of lagging behind it. Items are updated the
  * same way with the opposite sign, starting from the bank's `difficulty` (or a district calibration).
  * y = score / maxScore, so partly right open items count in part. An item with several skills
- * updates each of them with the item's residual.
+ * updates each of them with the item's score.
+ *
+ * A skill never seen starts from a hierarchical prior: the class's mean estimated start on the skill
+ * plus the student's offset from the class on the skills already seen (see `priorRecord`).
  *
  * "Mastered" is decided once per batch (a day's scan): P(theta > the ability at which the reference
  * item is answered with p = masteredP) ≥ masteredConfidence, after masteredMinObservations. It is
@@ -36,10 +42,12 @@ export type SkillRecord = {
   /** Sequence number of the last wrong answer (−1 = none). */
   readonly lastWrongSeq: number;
   /**
-   * Sticky mastery (hysteresis): set when p ≥ masteredP with uncertainty ≤ masteredMaxUncertainty,
-   * cleared only when p falls below masteryLostBelowP. One slip does not un-master a skill.
+   * Sticky mastery (hysteresis): set when P(theta > threshold) ≥ masteredConfidence, cleared only when
+   * p falls below masteryLostBelowP. One slip does not un-master a skill.
    */
   readonly mastered: boolean;
+  /** Ability credited to practice so far (model.learnPerMinute × minutes); theta − learned estimates the start. */
+  readonly learned?: number;
 };
 
 export type CalibrationSource = 'bank' | 'local' | 'district';
@@ -132,39 +140,84 @@ export function emptyMasteryState(settings: LearningSettings, calibrationVersion
   };
 }
 
-/**
- * The prior for a skill the student has not been seen on: priorTheta, moved toward the student's
- * mean ability over the skills already observed by `transferFromOtherSkills` (students who are
- * strong elsewhere start higher).
- */
-function priorRecord(settings: LearningSettings, others?: ReadonlyMap<string, SkillRecord>): SkillRecord {
+/** Class-wide sums of the estimated starting ability per skill (theta − learned), over students seen on it. */
+type StartStats = Map<string, { sum: number; n: number }>;
+
+/** Start statistics of a frozen state, computed once per state (states are immutable). */
+const startStatsCache = new WeakMap<MasteryState['students'], StartStats>();
+
+function computeStartStats(students: MasteryState['students']): StartStats {
+  const stats: StartStats = new Map();
+  for (const skills of students.values())
+    for (const [id, r] of skills) {
+      if (r.n === 0) continue;
+      const e = stats.get(id);
+      if (e) {
+        e.sum += r.theta - (r.learned ?? 0);
+        e.n++;
+      } else stats.set(id, { sum: r.theta - (r.learned ?? 0), n: 1 });
+    }
+  return stats;
+}
+
+function startStatsOf(state: MasteryState): StartStats {
+  let stats = startStatsCache.get(state.students);
+  if (!stats) startStatsCache.set(state.students, (stats = computeStartStats(state.students)));
+  return stats;
+}
+
+/** The class's mean starting ability on a skill, shrunk toward priorTheta by `skillMeanPseudoCount`. */
+function classStart(stats: StartStats, skillId: string, settings: LearningSettings): { mean: number; variance: number } {
   const m = settings.model;
-  let theta = m.priorTheta;
+  const e = stats.get(skillId);
+  const n = e?.n ?? 0;
+  const k = m.skillMeanPseudoCount;
+  return { mean: ((e?.sum ?? 0) + k * m.priorTheta) / (n + k), variance: (m.priorThetaVariance * k) / (n + k) };
+}
+
+/**
+ * The prior for a skill the student has not been seen on (a hierarchical prior):
+ *   start[student, skill] = classStart[skill] + offset[student] + deviation,
+ * where classStart is the mean estimated starting ability of the students already seen on the skill
+ * (theta minus what practice added), offset is the student's mean distance from the class on the
+ * skills already observed (shrunk: N(0, studentOffsetVariance) prior, each skill one noisy look),
+ * and deviation ~ N(0, skillDeviationVariance). `transferFromOtherSkills` scales the offset.
+ * The variance never exceeds priorThetaVariance.
+ */
+function priorRecord(settings: LearningSettings, stats: StartStats, skillId: string, others?: ReadonlyMap<string, SkillRecord>): SkillRecord {
+  const m = settings.model;
+  const cls = classStart(stats, skillId, settings);
+  let offset = 0;
+  let offsetVariance = m.studentOffsetVariance;
   if (others && others.size > 0 && m.transferFromOtherSkills > 0) {
-    let sum = 0;
-    let n = 0;
-    for (const r of others.values())
-      if (r.n > 0) {
-        sum += r.theta;
-        n++;
-      }
-    if (n > 0) theta += m.transferFromOtherSkills * (sum / n - m.priorTheta);
+    let num = 0;
+    let den = 1 / m.studentOffsetVariance;
+    for (const [id, r] of others) {
+      if (r.n === 0) continue;
+      const c = classStart(stats, id, settings);
+      const w = 1 / (m.skillDeviationVariance + r.variance + c.variance);
+      num += w * (r.theta - (r.learned ?? 0) - c.mean);
+      den += w;
+    }
+    offset = (m.transferFromOtherSkills * num) / den;
+    offsetVariance = 1 / den;
   }
   return {
-    theta,
-    variance: settings.model.priorThetaVariance,
+    theta: cls.mean + offset,
+    variance: Math.min(m.priorThetaVariance, m.skillDeviationVariance + offsetVariance + cls.variance),
     n: 0,
     lastDate: null,
     lastSeq: -1,
     wrongStreak: 0,
     lastWrongSeq: -1,
     mastered: false,
+    learned: 0,
   };
 }
 
 export function skillRecord(state: MasteryState, studentId: string, skillId: string, settings: LearningSettings): SkillRecord {
   const skills = state.students.get(studentId);
-  return skills?.get(skillId) ?? priorRecord(settings, skills);
+  return skills?.get(skillId) ?? priorRecord(settings, startStatsOf(state), skillId, skills);
 }
 
 /** Variance after `days` of drift, capped at the prior. */
@@ -248,6 +301,7 @@ class Work {
   readonly students: Map<string, ReadonlyMap<string, SkillRecord>>;
   readonly items: Map<string, ItemParam>;
   readonly attempts: Map<string, ReadonlyMap<string, string>>;
+  readonly startStats: StartStats;
   private readonly ownStudents = new Set<string>();
   private readonly ownAttempts = new Set<string>();
   appliedThroughSeq: number;
@@ -257,6 +311,16 @@ class Work {
     this.items = new Map(base.items);
     this.attempts = new Map(base.attempts);
     this.appliedThroughSeq = base.appliedThroughSeq;
+    this.startStats = new Map([...startStatsOf(base)].map(([k, v]) => [k, { ...v }]));
+  }
+
+  /** Keeps the class start statistics in step with a record that changed. */
+  track(skillId: string, before: SkillRecord, after: SkillRecord): void {
+    const e = this.startStats.get(skillId) ?? { sum: 0, n: 0 };
+    if (before.n > 0) e.sum -= before.theta - (before.learned ?? 0);
+    else e.n++;
+    e.sum += after.theta - (after.learned ?? 0);
+    this.startStats.set(skillId, e);
   }
 
   skillsOf(studentId: string): Map<string, SkillRecord> {
@@ -287,6 +351,7 @@ class Work {
   }
 
   freeze(): MasteryState {
+    startStatsCache.set(this.students, this.startStats);
     return {
       modelVersion: this.base.modelVersion,
       calibrationVersion: this.base.calibrationVersion,
@@ -324,7 +389,7 @@ function applyOne(work: Work, r: GradedResponse, bank: DifficultySource, setting
     theta = 0;
     variance = 0;
     for (const id of ids) {
-      const rec = skills.get(id) ?? priorRecord(settings, skills);
+      const rec = skills.get(id) ?? priorRecord(settings, work.startStats, id, skills);
       const v = rec.n === 0 ? rec.variance : Math.min(Math.max(rec.variance, s.priorThetaVariance), drifted(rec, r.date, settings) + s.thetaDriftPerObservation);
       recs.push(rec);
       variances.push(v);
@@ -335,13 +400,15 @@ function applyOne(work: Work, r: GradedResponse, bank: DifficultySource, setting
   const prediction = expectedResponse(theta - item.b, variance + item.variance, s);
   const y = outcomeOf(r);
   const { score: residual, info } = scoreAndInfo(theta - item.b, y, s);
-  const gain = s.learnPerMinute > 0 ? s.learnPerMinute * (bank.get(r.itemId)?.minutes ?? s.defaultItemMinutes) : 0;
+  const gain =
+    s.learnPerMinute > 0 ? s.learnPerMinute * (bank.get(r.itemId)?.minutes ?? s.defaultItemMinutes) * (s.learnOnWrongShare + (1 - s.learnOnWrongShare) * y) : 0;
   for (let i = 0; i < m; i++) {
     const rec = recs[i] as SkillRecord;
     const v = Math.max(s.minThetaVariance, 1 / (1 / (variances[i] as number) + info));
     const theta = rec.theta + v * residual + gain;
-    skills.set(ids[i] as string, {
+    const next: SkillRecord = {
       theta,
+      learned: (rec.learned ?? 0) + gain,
       variance: v,
       mastered: rec.mastered,
       n: rec.n + 1,
@@ -349,7 +416,9 @@ function applyOne(work: Work, r: GradedResponse, bank: DifficultySource, setting
       lastSeq: r.seq,
       wrongStreak: r.correct ? 0 : rec.wrongStreak + 1,
       lastWrongSeq: r.correct ? rec.lastWrongSeq : r.seq,
-    });
+    };
+    work.track(ids[i] as string, rec, next);
+    skills.set(ids[i] as string, next);
   }
   if (s.updateItems) {
     const vb = Math.max(s.minItemVariance, 1 / (1 / item.variance + info));
@@ -445,6 +514,7 @@ const SkillRecordJson = z.object({
   wrongStreak: z.number().int().min(0),
   lastWrongSeq: z.number(),
   mastered: z.boolean(),
+  learned: z.number().optional(),
 });
 export const MasteryStateJson = z.object({
   format: z.literal('paperloop.mastery/1'),

@@ -23,13 +23,19 @@ export const ModuleSwitches = z.object({
   flowers: z.boolean().default(true),
 });
 
-/** The online Elo / 1PL model. `version` names this parameter set; stored states record it. */
+/** The online Elo model (4PL likelihood with guess and slip, learning from practice). `version` names this parameter set; stored states record it. */
 export const ModelParams = z.object({
-  version: z.string().min(1).default('elo-1pl/1'),
+  version: z.string().min(1).default('elo-4pl/2'),
   /** Prior mean of a student's ability on a skill never seen (logits). */
   priorTheta: z.number().min(-4).max(4).default(0),
-  /** Share of a student's mean ability on observed skills carried into the prior of a new skill (0–1). */
-  transferFromOtherSkills: z.number().min(0).max(1).default(0.5),
+  /** Share of a student's estimated offset from the class (on observed skills) carried into the prior of a new skill (0–1). */
+  transferFromOtherSkills: z.number().min(0).max(1).default(1),
+  /** Prior variance of a student's general offset from the class (logits²). */
+  studentOffsetVariance: z.number().positive().max(10).default(0.8),
+  /** Variance of a student's ability on one skill around class start + student offset (logits²). */
+  skillDeviationVariance: z.number().positive().max(10).default(0.4),
+  /** The class start of a skill is shrunk toward priorTheta as if this many students had started there. */
+  skillMeanPseudoCount: z.number().min(0.1).max(1000).default(2),
   /** Prior variance of a student's ability (logits²). The first update's K factor is about this. */
   priorThetaVariance: z.number().positive().max(10).default(1.5),
   /** The variance never shrinks below this, so K never falls below it: students keep learning. */
@@ -47,11 +53,13 @@ export const ModelParams = z.object({
   /** Bank `difficulty` (−4..4) × this = prior b in logits. */
   bankDifficultyScale: z.number().positive().max(4).default(1),
   /** Lower asymptote: P(correct) of a student far below the item (a lucky guess). */
-  guess: z.number().min(0).max(0.5).default(0),
+  guess: z.number().min(0).max(0.5).default(0.1),
   /** 1 − upper asymptote: P(wrong) of a student far above the item (a careless slip). */
-  slip: z.number().min(0).max(0.5).default(0),
+  slip: z.number().min(0).max(0.5).default(0.05),
   /** Expected ability gain (logits) per minute of practice on a skill, added after each answer. */
-  learnPerMinute: z.number().min(0).max(1).default(0),
+  learnPerMinute: z.number().min(0).max(1).default(0.05),
+  /** Share of the learning gain credited for a wrong answer (PFA-style: failures teach less). */
+  learnOnWrongShare: z.number().min(0).max(1).default(0),
   /** Minutes of an item whose bank entry gives none (for the learning gain). */
   defaultItemMinutes: z.number().positive().max(60).default(3),
 });

@@ -76,7 +76,14 @@ export function registerScanCommands(program: Command, io: CliIO): void {
       if (o.hotFolder) ctx.settings.scanners.hotFolders.push({ name: 'cli', path: o.hotFolder });
       const device = o.hotFolder ? 'hot-folder:cli' : o.device;
       const stop = progressBar(ctx);
+      // Ctrl+C stops feeding; pages already fed are still stored, read and graded before exit.
+      const onInterrupt = () => {
+        io.err('\nstopping: finishing the pages already fed…');
+        void invoke(ctx, 'controlScan', { action: 'cancel' });
+      };
+      process.once('SIGINT', onInterrupt);
       const r = await invoke(ctx, 'scan', { ...(device ? { device } : {}), ...(o.replay ? { replayFolder: o.replay } : {}), source: o.source as 'feeder', dpi: o.dpi, msPerSheet: o.msPerSheet, rescan: !!o.rescan });
+      process.off('SIGINT', onInterrupt);
       stop();
       const v = unwrap(r);
       emit(io, !!o.json, v, () => `session ${v.sessionId}: ${v.stored} stored · ${v.graded} graded · ${v.needsReview} need review · ${v.refused} not read · ${v.duplicates} duplicates · scanner: ${v.scanner}`);

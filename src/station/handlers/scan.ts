@@ -42,18 +42,31 @@ export function sessionOptions(ctx: StationContext, reader: PageReader, rescan: 
   };
 }
 
+/** Sessions running in this process, so a transport can pause, resume or cancel them. */
+const running = new Map<string, ScanSession>();
+
 /** Runs one scan session over any page source: resume first, then store → read → grade. */
 export async function runSession(ctx: StationContext, source: AsyncIterable<IncomingImage>, opts: { label: string; rescan: boolean; threads?: number }) {
   const reader = readerFor(ctx, opts.threads);
+  let session: ScanSession | null = null;
   try {
     const resumed = await resumeUnfinished(ctx, reader);
-    const session = new ScanSession(sessionOptions(ctx, reader, opts.rescan), opts.label);
+    session = new ScanSession(sessionOptions(ctx, reader, opts.rescan), opts.label);
+    running.set(session.id, session);
+    ctx.events.emit({ type: 'session_started', sessionId: session.id, source: opts.label });
     const result = await session.ingest(source);
     return { resumed, result };
   } finally {
+    if (session) running.delete(session.id);
     await reader.close();
   }
 }
+
+/** Pause, resume or cancel the running scan sessions. Pages already fed are stored and still read and graded. */
+export const controlScan = defineHandler(z.object({ action: z.enum(['pause', 'resume', 'cancel']) }), async (_ctx, { action }) => {
+  for (const session of running.values()) session[action]();
+  return ok({ action, sessions: [...running.keys()] });
+});
 
 export const ingest = defineHandler(z.object({ paths: z.array(z.string()).min(1), rescan: z.boolean().default(false), threads: z.number().int().positive().optional() }), async (ctx, input) => {
   const missing = input.paths.filter((p) => !existsSync(p));
