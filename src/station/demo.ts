@@ -45,6 +45,18 @@ export const DEMO_STEPS: DemoStep[] = [
     },
   },
   {
+    name: 'grade 4 too: tiered workbooks within the 60-minute cap, with the red-flower progress bar',
+    run: async (ctx, s, io) => {
+      const existing = ctx.store.workbookSetsOn('4B', s.date).find((w) => w.status === 'approved');
+      const setId = existing?.id ?? (await must('compose 4B', invoke(ctx, 'compose', { classId: '4B', subject: 'math', date: s.date, minutes: 15, tier: 'auto', seed: 'demo' }))).setId;
+      if (!existing) await must('approve 4B', invoke(ctx, 'approve', { setId }));
+      const pdf = join(s.outDir, `workbooks-4B-${s.date}.pdf`);
+      const p = await must('print 4B', invoke(ctx, 'print', { setId, out: pdf }));
+      io.out(`  ${p.pages} pages for ${p.students} students`);
+      s.files.workbooks4B = pdf;
+    },
+  },
+  {
     name: 'print the class as one PDF, plus the answer key',
     run: async (ctx, s, io) => {
       const pdf = join(s.outDir, `workbooks-7A-${s.date}.pdf`);

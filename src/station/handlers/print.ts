@@ -6,6 +6,7 @@ import { layoutWorkbook, type LaidOutPage } from '../../layout/layoutWorkbook';
 import { layoutAnswerKey } from '../../print/answerKey';
 import { renderPdf } from '../../print/pdf';
 import type { StationContext } from '../context';
+import { learningState, masteredSkills } from '../learning/state';
 import { defineHandler, fail } from './types';
 import { itemsOfSet, workbooksOf } from './workbooks';
 
@@ -32,6 +33,7 @@ export const print = defineHandler(PrintInput, async (ctx, input) => {
   const workbooks = workbooksOf(ctx, set.id).filter((w) => !input.studentId || w.studentId === input.studentId);
   if (workbooks.length === 0) return fail('no_workbooks', input.studentId ? `student ${input.studentId} has no workbook in set ${set.id}.` : `set ${set.id} has no workbooks.`);
   const style = ctx.pageStyle(input.style);
+  const flowers = input.flowers ?? (cls.grade <= style.youngGradeMax ? flowersFromMastery(ctx, cls.id, set.subject, cls.grade) : {});
   const font = ctx.font();
   const jobId = `PJ-${ctx.store.nextSeq()}`;
   const pages: LaidOutPage[] = ctx.store.transaction(() => {
@@ -47,7 +49,7 @@ export const print = defineHandler(PrintInput, async (ctx, input) => {
             jobId, workbookId: `${set.id}/${w.studentId}`, classId: cls.id, className: cls.name, studentId: student.id, studentName: student.displayName,
             grade: student.grade, language: lang, largePrint: student.largePrint, date: set.date, subject: set.subject, tier: w.tier, minutes: w.minutes,
             items: w.entries.map((e) => ({ item: items.get(`${e.itemId}@${e.itemVersion}`)!, reason: e.reason.text[lang] ?? e.reason.text.en ?? e.reason.key })),
-            ...(input.flowers?.[student.id] ? { flowers: input.flowers[student.id] } : {}),
+            ...(flowers[student.id] ? { flowers: flowers[student.id] } : {}),
           },
           style,
           font.measure,
@@ -69,6 +71,13 @@ export const print = defineHandler(PrintInput, async (ctx, input) => {
   }
   return ok({ jobId, pdf: input.out, pages: pages.length, students: workbooks.length, bytes: pdf.length });
 });
+
+/** The red-flower progress bar of young grades: skills of the grade mastered so far, per student. */
+function flowersFromMastery(ctx: StationContext, classId: string, subject: string, grade: number): Record<string, { mastered: number; total: number }> {
+  const skills = ctx.store.skills({ subject, grade }).map((s) => s.id);
+  const { mastery } = learningState(ctx, { classId });
+  return Object.fromEntries(ctx.store.students(classId).map((s) => [s.id, { mastered: masteredSkills(ctx, mastery, s.id, skills).length, total: skills.length }]));
+}
 
 function writeOut(path: string, data: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
