@@ -71,4 +71,19 @@ describe('browser mode (Debian Chromium through playwright-core)', () => {
   it('refuses to listen beyond this machine without a token', async () => {
     await expect(startHttp(ctx, { host: '0.0.0.0', port: 0 })).rejects.toThrow(/needs a token/);
   });
+
+  it('gives access by role: no token → 401, a teacher may read but not change the roster, an admin may', async () => {
+    const server = await startHttp(ctx, { port: 0, token: 'teach', adminToken: 'admin' });
+    const call = (name: string, body: unknown, token?: string) =>
+      fetch(`${server.url}/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    try {
+      expect((await call('list', { what: 'classes' })).status).toBe(401);
+      expect((await call('list', { what: 'classes' }, 'teach')).status).toBe(200);
+      const roster = join(ctx.dir, 'missing.csv');
+      expect((await call('importRoster', { paths: [roster] }, 'teach')).status).toBe(403);
+      expect((await call('importRoster', { paths: [roster] }, 'admin')).status).toBe(422);
+    } finally {
+      await server.app.close();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { REPO_ROOT, type StationContext } from './context';
-import { handlers, type HandlerName } from './handlers';
+import { handlers, mayCall, type HandlerName, type Role } from './handlers';
 import { invoke } from './invoke';
 import { writeCrop } from './handlers/review';
 import type { StationEvents } from './events';
@@ -11,7 +11,7 @@ import type { StationEvents } from './events';
  * Browser mode: the same handler map over HTTP, for a station with no display of its own. It listens
  * on 127.0.0.1 unless told otherwise; on any other address every request needs the station token.
  */
-export type HttpOptions = { host?: string; port?: number; token?: string; events?: StationEvents };
+export type HttpOptions = { host?: string; port?: number; token?: string; adminToken?: string; events?: StationEvents };
 
 const UI_DIR = join(REPO_ROOT, 'src', 'ui');
 const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/style.css': 'style.css' };
@@ -23,10 +23,13 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
     throw new Error(`listening on ${host} needs a token (PAPERLOOP_TOKEN), or other machines could read student data.`);
   const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
 
+  const roles = new WeakMap<object, Role>();
   app.addHook('onRequest', async (req, reply) => {
-    if (!options.token) return;
     const given = req.headers.authorization?.replace(/^Bearer /, '') ?? new URL(req.url, 'http://x').searchParams.get('token');
-    if (given !== options.token) await reply.code(401).send({ ok: false, error: { code: 'unauthorised', message: 'missing or wrong station token' } });
+    if (!options.token && !options.adminToken) return void roles.set(req, 'admin'); // 127.0.0.1 only: the local user
+    if (options.adminToken && given === options.adminToken) return void roles.set(req, 'admin');
+    if (options.token && given === options.token) return void roles.set(req, 'teacher');
+    await reply.code(401).send({ ok: false, error: { code: 'unauthorised', message: 'missing or wrong station token' } });
   });
 
   for (const [path, file] of Object.entries(STATIC))
@@ -37,6 +40,7 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
   app.post<{ Params: { name: string } }>('/api/:name', async (req, reply) => {
     const name = req.params.name as HandlerName;
     if (!(name in handlers)) return reply.code(404).send({ ok: false, error: { code: 'unknown_handler', message: `no handler "${req.params.name}"` } });
+    if (!mayCall(roles.get(req) ?? 'teacher', name)) return reply.code(403).send({ ok: false, error: { code: 'forbidden', message: `${name} needs the admin role` } });
     const result = await invoke(ctx, name, (req.body ?? {}) as never);
     return reply.code(result.ok ? 200 : 422).send(result);
   });

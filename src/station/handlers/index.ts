@@ -31,4 +31,13 @@ export const handlers = {
   wrongBook,
 } as const;
 export type HandlerName = keyof typeof handlers;
+
+/**
+ * Who may call what over a network transport. Teachers scan, review, print and read reports; only
+ * an admin changes the school's data (roster, item bank, skills). The CLI and Electron run as the
+ * local user, who is trusted like an admin.
+ */
+export type Role = 'teacher' | 'admin';
+export const ADMIN_ONLY: ReadonlySet<HandlerName> = new Set<HandlerName>(['importItems', 'importSkills', 'importRoster']);
+export const mayCall = (role: Role, name: HandlerName): boolean => role === 'admin' || !ADMIN_ONLY.has(name);
 export type { HandlerError } from './types';
