@@ -7,7 +7,7 @@ let station;
 
 function startStation() {
   return new Promise((resolve, reject) => {
-    station = utilityProcess.fork(path.join(__dirname, '..', 'bin', 'paperloop.mjs'), ['serve', '--print-url'], { stdio: 'pipe' });
+    station = utilityProcess.fork(path.join(__dirname, '..', 'bin', 'paperloop.mjs'), ['serve', '--port', '0', '--print-url'], { stdio: 'pipe' });
     station.stdout.on('data', (chunk) => {
       const match = /PAPERLOOP_URL=(\S+)/.exec(String(chunk));
       if (match) resolve(match[1]);
