@@ -168,6 +168,17 @@ describe('printing a class set', () => {
     }
   });
 
+  it("publishes the day's homework list: subject, minutes and tiers of approved sets", async () => {
+    const r = await invoke(ctx, 'publish', { classId: '7A', date: '2026-11-25' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.capMinutes).toBe(90);
+    const math = r.value.subjects.find((x) => x.setId === setId)!;
+    expect(math.subject).toBe('math');
+    expect(math.minutesMax).toBeLessThanOrEqual(25);
+    expect(math.tiers).toEqual({ core: 4 });
+    expect(r.value.maxStudentMinutes).toBeLessThanOrEqual(90);
+  });
+
   it('gives the same workbooks for the same seed', async () => {
     const a = await invoke(ctx, 'compose', { classId: '7A', subject: 'math', date: '2026-12-01', minutes: 20, tier: 'basic', seed: 'same' });
     const b = await invoke(ctx, 'compose', { classId: '7A', subject: 'math', date: '2026-12-01', minutes: 20, tier: 'basic', seed: 'same' });
