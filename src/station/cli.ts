@@ -67,6 +67,8 @@ function buildProgram(io: CliIO): Command {
     .option('--print-url', 'print PAPERLOOP_URL=<url> for a parent process')
     .action(async (o: { host: string; port: number; printUrl?: boolean }, cmd: Command) => {
       const ctx = station(cmd, true);
+      const resumed = unwrap(await invoke(ctx, 'resumeScans', {}));
+      if (resumed.resumed) io.out(`finished ${resumed.resumed} pages of a scan that was interrupted`);
       const { url } = await startHttp(ctx, { host: o.host, port: o.port, ...(process.env.PAPERLOOP_TOKEN ? { token: process.env.PAPERLOOP_TOKEN } : {}), ...(process.env.PAPERLOOP_ADMIN_TOKEN ? { adminToken: process.env.PAPERLOOP_ADMIN_TOKEN } : {}) });
       io.out(o.printUrl ? `PAPERLOOP_URL=${url}` : `PaperLoop station (browser mode) at ${url} — press Ctrl+C to stop`);
       await new Promise(() => undefined);

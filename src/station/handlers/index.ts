@@ -3,7 +3,7 @@ import { next, override, report, wrongBook } from './learning';
 import { list } from './list';
 import { print } from './print';
 import { integrity, regrade, resolve, reviewQueue } from './review';
-import { controlScan, devices, ingest, read, scan } from './scan';
+import { controlScan, devices, ingest, read, resumeScans, scan } from './scan';
 import { approve, compose, publish } from './workbooks';
 
 /** The one handler map: every use case by name. The CLI, the browser-mode HTTP API and Electron IPC are thin transports over it. */
@@ -25,6 +25,7 @@ export const handlers = {
   scan,
   devices,
   controlScan,
+  resumeScans,
   report,
   next,
   override,

@@ -62,6 +62,17 @@ export async function runSession(ctx: StationContext, source: AsyncIterable<Inco
   }
 }
 
+/** Start-up: finish any scan a crash or power cut interrupted (queued rows are read and graded, exactly once). */
+export const resumeScans = defineHandler(z.object({}), async (ctx) => {
+  if (ctx.store.scans.queuedImages().length === 0 && ctx.store.scans.unfinishedSessions().length === 0) return ok({ resumed: 0, sessions: 0 });
+  const reader = readerFor(ctx);
+  try {
+    return ok(await resumeUnfinished(ctx, reader));
+  } finally {
+    await reader.close();
+  }
+});
+
 /** Pause, resume or cancel the running scan sessions. Pages already fed are stored and still read and graded. */
 export const controlScan = defineHandler(z.object({ action: z.enum(['pause', 'resume', 'cancel']) }), async (_ctx, { action }) => {
   for (const session of running.values()) session[action]();
