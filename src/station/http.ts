@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { REPO_ROOT, type StationContext } from './context';
@@ -13,6 +14,7 @@ import type { StationEvents } from './events';
  */
 export type HttpOptions = { host?: string; port?: number; token?: string; adminToken?: string; events?: StationEvents };
 
+const require = createRequire(import.meta.url);
 const UI_DIR = join(REPO_ROOT, 'src', 'ui');
 const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/style.css': 'style.css' };
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
@@ -34,6 +36,11 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
 
   for (const [path, file] of Object.entries(STATIC))
     app.get(path, async (_req, reply) => reply.type(TYPES[file.split('.').pop()!]!).send(readFileSync(join(UI_DIR, file))));
+
+  // The UI's CJK font ships with the install (the station may have no system CJK fonts, and no network).
+  app.get('/font/NotoSansSC.ttf', async (_req, reply) =>
+    reply.type('font/ttf').header('cache-control', 'max-age=86400').send(readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'))),
+  );
 
   app.get('/api', async () => ({ handlers: Object.keys(handlers) }));
 

@@ -39,7 +39,7 @@ function reviewCard(review) {
     { class: 'card', 'data-response': String(review.responseId) },
     el('img', { src: `/crop/${review.responseId}`, alt: `what the scanner saw for ${review.itemId}` }),
     el('div', { class: 'meta' },
-      el('div', {}, `${review.studentId} · ${review.itemId} · page ${review.pageId}`),
+      el('div', {}, `${review.studentName} (${review.studentId}) · ${review.itemId} · page ${review.pageId}`),
       el('div', {}, `read: ${review.answer ?? '(blank)'} · confidence ${review.confidence.toFixed(2)}`),
       el('div', {}, `why: ${review.reasons.join(', ') || 'uncertain'}`)),
     answer,

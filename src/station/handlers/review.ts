@@ -10,7 +10,8 @@ import { defineHandler, fail } from './types';
 
 /** The review queue; with cropsDir, each uncertain read's image crop is written there as <responseId>.png. */
 export const reviewQueue = defineHandler(z.object({ cropsDir: z.string().optional() }), async (ctx, input) => {
-  const reviews = ctx.store.scans.openReviews();
+  const names = new Map(ctx.store.students().map((s) => [s.id, s.displayName]));
+  const reviews = ctx.store.scans.openReviews().map((r) => ({ ...r, studentName: names.get(r.studentId) ?? r.studentId }));
   if (!input.cropsDir) return ok(reviews.map((r) => ({ ...r, cropPath: null as string | null })));
   mkdirSync(input.cropsDir, { recursive: true });
   const out = [];
