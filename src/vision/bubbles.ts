@@ -18,6 +18,12 @@ export type TargetFill = {
   fill: number;
   /** Fraction of the inside that is dark ink (calibrated darkness >= fill.darkPixel). */
   dark: number;
+  /**
+   * How far the dark ink reaches across the inside: RMS distance of dark pixels from the centre
+   * over the inner radius (an even fill of a disc gives 0.71, a dot in the middle much less, a
+   * tick or a cross about 0.5–0.6). 0 without dark pixels.
+   */
+  spread: number;
   /** Mapped centre (full-resolution px) and the centre after alignment. */
   expected: Point;
   found: Point;
@@ -208,18 +214,26 @@ export function measureTargets(
     const span = Math.max(1, paper - cal.ink);
     let sum = 0;
     let dark = 0;
+    let r2 = 0;
     const darkCut = s.darkPixel;
     for (let i = 0; i < p.inner.length; i += 2) {
-      const v = bilinear(img, cx + p.inner[i]!, cy + p.inner[i + 1]!);
+      const ox = p.inner[i]!;
+      const oy = p.inner[i + 1]!;
+      const v = bilinear(img, cx + ox, cy + oy);
       const dk = (paper - v) / span;
       sum += dk <= 0 ? 0 : dk >= 1 ? 1 : dk;
-      if (dk >= darkCut) dark++;
+      if (dk >= darkCut) {
+        dark++;
+        r2 += ox * ox + oy * oy;
+      }
     }
     const n = p.inner.length / 2;
+    const innerPx = s.innerRadiusFactor * p.radiusPx;
     return {
       value: p.t.value,
       fill: n > 0 ? sum / n : 0,
       dark: n > 0 ? dark / n : 0,
+      spread: dark > 0 && innerPx > 0 ? Math.sqrt(r2 / dark) / innerPx : 0,
       expected: p.centre,
       found: { x: cx, y: cy },
       radiusPx: p.radiusPx,

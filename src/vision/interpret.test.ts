@@ -2,20 +2,20 @@ import { describe, expect, it } from 'vitest';
 import type { BubbleField, DigitGridField, ScoreField } from '../layout/printedPage';
 import type { TargetsMeasure } from './bubbles';
 import type { BoxInk } from './handwriting';
-import { canonicalNumber, classifyFills, interpretBubbles, interpretDigitGrid, interpretScore } from './interpret';
+import { canonicalNumber, classifyFills, interpretBubbles, interpretDigitGrid, interpretScore, pageFillStats } from './interpret';
 import { DEFAULT_VISION_SETTINGS as S } from './settings';
 
 const band = S.bubbles;
-const { definite: D, marginal: M } = band;
+const { definite: D, marginal: M, lightFill: L, strokeFill: SF } = band;
 
-/** Measurements as the bubble stage would return them. */
-function measure(fills: Record<string, number | [number, number]>): TargetsMeasure {
+/** Measurements as the bubble stage would return them: fill, or [fill, dark, spread]. */
+function measure(fills: Record<string, number | [number, number] | [number, number, number]>): TargetsMeasure {
   return {
     offset: { x: 0, y: 0 },
     alignment: 0.5,
     fills: Object.entries(fills).map(([value, f], i) => {
-      const [fill, dark] = Array.isArray(f) ? f : [f, f > 0.5 ? f : 0];
-      return { value, fill, dark, expected: { x: 100 + 50 * i, y: 100 }, found: { x: 100 + 50 * i, y: 100 }, radiusPx: 24, paper: 240 };
+      const [fill, dark, spread] = Array.isArray(f) ? [f[0], f[1], f[2] ?? (f[1] > 0 ? 0.6 : 0)] : [f, f > 0.5 ? f : 0, f > 0.5 ? 0.7 : 0];
+      return { value, fill, dark, spread, expected: { x: 100 + 50 * i, y: 100 }, found: { x: 100 + 50 * i, y: 100 }, radiusPx: 24, paper: 240 };
     }),
   };
 }
@@ -23,17 +23,49 @@ const single: BubbleField = { kind: 'bubbles', id: 'q1', itemId: 'i1', multi: fa
 const multi: BubbleField = { ...single, id: 'q2', multi: true };
 
 describe('classifyFills at the thresholds', () => {
-  it('definite is marked, just below is marginal, below marginal is empty', () => {
-    const d = classifyFills([{ value: 'A', fill: D }, { value: 'B', fill: D - 0.001 }, { value: 'C', fill: M - 0.001 }], band);
+  it('definite is marked, an even fill between marginal and lightFill is marginal, below marginal is empty', () => {
+    const d = classifyFills([{ value: 'A', fill: D }, { value: 'B', fill: L - 0.001 }, { value: 'C', fill: M - 0.001 }], band);
     expect(d.marked).toEqual(['A']);
     expect(d.marginal).toEqual(['B']);
-    expect(d.erased).toEqual([]);
+    expect(d.erased).toEqual(['C']);
   });
 
-  it('confidence is high far from the band and zero inside it', () => {
+  it('an even light fill at lightFill is a mark (light pencil), residue well below it is not', () => {
+    expect(classifyFills([{ value: 'A', fill: L, dark: 0 }], band).marked).toEqual(['A']);
+    expect(classifyFills([{ value: 'A', fill: M - 0.02, dark: 0 }], band)).toMatchObject({ marked: [], marginal: [], erased: ['A'] });
+  });
+
+  it('a stroke across the target (tick, cross) is a mark from strokeFill; a dot in the middle is not', () => {
+    expect(classifyFills([{ value: 'A', fill: SF + 0.02, dark: 0.15, spread: 0.6 }], band).marked).toEqual(['A']);
+    expect(classifyFills([{ value: 'A', fill: SF + 0.02, dark: 0.15, spread: 0.25 }], band).marginal).toEqual(['A']);
+    // A faint stroke below strokeFill is never silently empty.
+    expect(classifyFills([{ value: 'A', fill: SF - 0.02, dark: 0.1, spread: 0.6 }], band).marginal).toEqual(['A']);
+  });
+
+  it('decides every target on its own: a light mark next to a strong one stays a mark', () => {
+    expect(classifyFills([{ value: 'A', fill: 0.9, dark: 1, spread: 0.7 }, { value: 'B', fill: 0.25, dark: 0 }], band).marked).toEqual(['A', 'B']);
+  });
+
+  it('a mark must stand out of the page empty-target distribution', () => {
+    const noisy = { level: 0.02, noise: 0.04, targets: 200 };
+    const d = classifyFills([{ value: 'A', fill: 0.25, dark: 0 }], band, noisy);
+    expect(d.marginal).toEqual(['A']);
+    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }], band, { level: 0.005, noise: 0.004, targets: 200 }).marked).toEqual(['A']);
+    // Too few targets on the page: no page statistics.
+    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }], band, { ...noisy, targets: 3 }).marked).toEqual(['A']);
+  });
+
+  it('pageFillStats takes the median and the scaled MAD of the empty-looking targets', () => {
+    const s = pageFillStats([0, 0.01, 0.01, 0.02, 0.9, 0.85, 0.7, 0.66, 0.3], M);
+    expect(s.level).toBeCloseTo(0.01);
+    expect(s.noise).toBeCloseTo(1.4826 * 0.005);
+    expect(s.targets).toBe(4);
+  });
+
+  it('confidence is high far from the boundaries and zero for a marginal target', () => {
     expect(classifyFills([{ value: 'A', fill: 0.95 }, { value: 'B', fill: 0.01 }], band).confidence).toBeGreaterThan(0.85);
-    expect(classifyFills([{ value: 'A', fill: (D + M) / 2 }], band).confidence).toBe(0);
-    expect(classifyFills([{ value: 'A', fill: D + 0.01 }], band).confidence).toBeLessThan(0.1);
+    expect(classifyFills([{ value: 'A', fill: (M + L) / 2 }], band).confidence).toBe(0);
+    expect(classifyFills([{ value: 'A', fill: M - 0.005 }], band).confidence).toBeLessThan(0.2);
   });
 });
 
@@ -53,7 +85,7 @@ describe('interpretBubbles', () => {
   });
 
   it('sends a marginal mark to review with a suggestion', () => {
-    const r = interpretBubbles(single, measure({ A: 0.01, B: (D + M) / 2 }), S);
+    const r = interpretBubbles(single, measure({ A: 0.01, B: (L + M) / 2 }), S);
     expect(r.status).toBe('review');
     expect(r.value).toBe('B');
     expect(r.reasons).toEqual(['marginal_mark:B']);
@@ -69,21 +101,25 @@ describe('interpretBubbles', () => {
   });
 
   it('treats light residue next to a clear mark as erased', () => {
-    const r = interpretBubbles(single, measure({ A: [0.22, 0.0], B: 0.94 }), S);
+    const r = interpretBubbles(single, measure({ A: [0.08, 0.0], B: 0.94 }), S);
     expect(r.status).toBe('ok');
     expect(r.value).toBe('B');
     expect(r.reasons).toEqual(['erased:A']);
   });
 
-  it('but not a dark tick next to a clear mark', () => {
-    const r = interpretBubbles(multi, measure({ A: 0.95, B: [0.3, 0.3] }), S);
-    expect(r.status).toBe('review');
-    expect(r.reasons).toEqual(['marginal_mark:B']);
+  it('but a dark tick next to a clear mark is a mark of its own', () => {
+    const r = interpretBubbles(multi, measure({ A: 0.95, B: [0.2, 0.2, 0.6] }), S);
+    expect(r).toMatchObject({ status: 'ok', value: 'A,B', reasons: [] });
   });
 
-  it('and not residue on its own (no clear mark to explain it)', () => {
-    const r = interpretBubbles(single, measure({ A: [0.22, 0], B: 0.01 }), S);
-    expect(r.status).toBe('review');
+  it('a light pencil fill next to a clear mark is a mark, not an erasure (multi-answer)', () => {
+    const r = interpretBubbles(multi, measure({ A: 0.95, B: [0.25, 0], C: 0.01 }), S);
+    expect(r).toMatchObject({ status: 'ok', value: 'A,B' });
+  });
+
+  it('an even fill between residue and light pencil goes to review, with or without a clear mark', () => {
+    expect(interpretBubbles(single, measure({ A: [0.16, 0], B: 0.01 }), S)).toMatchObject({ status: 'review', reasons: ['marginal_mark:A'] });
+    expect(interpretBubbles(multi, measure({ A: [0.16, 0], B: 0.93 }), S)).toMatchObject({ status: 'review', value: 'B', reasons: ['marginal_mark:A'] });
   });
 
   it('joins several marks of a multi-answer field in target order', () => {

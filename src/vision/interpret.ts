@@ -27,10 +27,12 @@ export type FieldRead = {
   reasons: string[];
   evidence: {
     /** Per target: calibrated fill and, for mark targets, the dark-ink fraction. */
-    fills: { value: string; fill: number; dark?: number }[];
+    fills: { value: string; fill: number; dark?: number; spread?: number }[];
     /** Full-resolution pixel rectangle to show a reviewer. */
     crop?: PxRect;
     candidates?: OcrCandidate[];
+    /** The two OCR readings of a comb: the whole line, and box by box. */
+    readings?: { line?: OcrCandidate; boxes?: OcrCandidate };
     /** Alignment shift applied to the mapped targets (px). */
     offset?: Point;
   };
@@ -38,46 +40,77 @@ export type FieldRead = {
 
 export type GroupDecision = {
   marked: string[];
-  /** Marginal fills that are not explained as erasures: they need a person. */
+  /** Targets no rule decides with confidence: they need a person. */
   marginal: string[];
+  /** Unmarked targets with light residue (evidence only). */
   erased: string[];
   confidence: number;
 };
 
 /**
- * Classify the fills of one group (one field, or one digit-grid column) against a band. A marginal
- * target counts as erased when the group has a definite mark, its fill is at most erasureRatio of
- * that mark's, and it has (almost) no dark-ink pixels: light residue all over.
+ * The page's own empty-target statistics (OMRChecker-style, from every target measured on the
+ * page): the median fill of the targets below the unmarked ceiling, taken as the empty level, and
+ * a robust spread of it. `targets` counts the targets the statistics rest on.
  */
-export function classifyFills(fills: readonly { value: string; fill: number; dark?: number }[], band: FillBand): GroupDecision {
-  const width = Math.max(0.02, band.definite - band.marginal);
-  const marked = fills.filter((f) => f.fill >= band.definite);
-  const top = marked.reduce((m, f) => Math.max(m, f.fill), 0);
+export type PageFillStats = { level: number; noise: number; targets: number };
+
+/** Median and scaled MAD of the page's target fills below `ceiling` (its empty-looking targets). */
+export function pageFillStats(all: readonly number[], ceiling: number): PageFillStats {
+  const fills = all.filter((f) => f < ceiling);
+  if (fills.length === 0) return { level: 0, noise: 0, targets: 0 };
+  const med = (a: number[]) => {
+    const s = [...a].sort((x, y) => x - y);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  };
+  const level = med([...fills]);
+  const noise = 1.4826 * med(fills.map((f) => Math.abs(f - level)));
+  return { level, noise, targets: fills.length };
+}
+
+/** How far (fill units) a measurement must sit from a boundary to count as fully confident. */
+const CONFIDENCE_WIDTH = 0.05;
+
+/**
+ * Decide each target of a group (one field, or one digit-grid column) on its own measurements,
+ * see the band's rules in settings.ts. A mark also has to stand out of the page's empty-target
+ * distribution when page statistics are given.
+ */
+export function classifyFills(fills: readonly { value: string; fill: number; dark?: number; spread?: number }[], band: FillBand, page?: PageFillStats): GroupDecision {
+  const usePage = page !== undefined && page.targets >= band.pageStatsMinTargets;
+  const base = usePage ? Math.max(0, page.level) : 0;
+  const floor = usePage ? band.emptyNoiseK * page.noise : 0;
+  const marked: string[] = [];
   const marginal: string[] = [];
   const erased: string[] = [];
-  // Ambiguity 0..1 per target: 1 inside the marginal band, falling to 0 one band-width above it,
-  // or at a clean 0 below it.
-  let ambiguity = 0;
-  for (const f of fills) {
-    if (f.fill >= band.definite) {
-      ambiguity = Math.max(ambiguity, 1 - Math.min(1, (f.fill - band.definite) / width));
-    } else if (f.fill >= band.marginal) {
-      if (marked.length > 0 && f.fill <= band.erasureRatio * top && (f.dark ?? 0) <= band.erasureMaxDark) {
-        erased.push(f.value);
-        ambiguity = Math.max(ambiguity, 1 - Math.min(1, (band.erasureRatio * top - f.fill) / width));
-      } else {
-        marginal.push(f.value);
-        ambiguity = 1;
-      }
+  let confidence = 1;
+  const sure = (margin: number) => (confidence = Math.min(confidence, Math.max(0, Math.min(1, margin / CONFIDENCE_WIDTH))));
+  for (const t of fills) {
+    const f = t.fill - base;
+    const d = t.dark ?? 0;
+    const stroke = d >= band.strokeDark;
+    // A stroke counts as a mark only when it reaches across the target (not a dot in the middle).
+    const across = (t.spread ?? 1) >= band.strokeMinSpread;
+    let mark: number | null = null; // margin by which a mark rule holds
+    if (f >= band.definite) mark = f - band.definite;
+    else if (stroke && across && f >= band.strokeFill) mark = Math.min(f - band.strokeFill, d - band.strokeDark);
+    else if (!stroke && f >= band.lightFill) mark = f - band.lightFill;
+    if (mark !== null && f >= floor) {
+      marked.push(t.value);
+      sure(Math.min(mark + CONFIDENCE_WIDTH / 2, f - floor));
+    } else if (!stroke && f < band.marginal && mark === null) {
+      if (f >= band.residueMin) erased.push(t.value);
+      sure(band.marginal - f);
     } else {
-      ambiguity = Math.max(ambiguity, 1 - Math.min(1, (band.marginal - f.fill) / Math.max(0.02, band.marginal)));
+      marginal.push(t.value);
+      confidence = 0;
     }
   }
-  return { marked: marked.map((f) => f.value), marginal, erased, confidence: round3(1 - ambiguity) };
+  return { marked, marginal, erased, confidence: round3(confidence) };
 }
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
-const fillsOf = (m: TargetsMeasure) => m.fills.map((f) => ({ value: f.value, fill: round3(f.fill), dark: round3(f.dark) }));
+const fillsOf = (m: TargetsMeasure) => m.fills.map((f) => ({ value: f.value, fill: round3(f.fill), dark: round3(f.dark), spread: round3(f.spread) }));
 
 /** A one-of-N or many-of-N choice (bubbles, or score boxes with the score band). */
 function interpretChoice(
@@ -85,8 +118,9 @@ function interpretChoice(
   m: TargetsMeasure,
   band: FillBand,
   multi: boolean,
+  page?: PageFillStats,
 ): FieldRead {
-  const d = classifyFills(m.fills, band);
+  const d = classifyFills(m.fills, band, page);
   const reasons = [...d.erased.map((v) => `erased:${v}`), ...d.marginal.map((v) => `marginal_mark:${v}`)];
   let value: string | null;
   let status: FieldRead['status'];
@@ -135,8 +169,8 @@ function cropOf(m: TargetsMeasure): PxRect | undefined {
   return { x: Math.floor(x0), y: Math.floor(y0), w: Math.ceil(x1 - x0), h: Math.ceil(y1 - y0) };
 }
 
-export function interpretBubbles(field: BubbleField, m: TargetsMeasure, settings: VisionSettings): FieldRead {
-  return interpretChoice(field, m, settings.bubbles, field.multi);
+export function interpretBubbles(field: BubbleField, m: TargetsMeasure, settings: VisionSettings, page?: PageFillStats): FieldRead {
+  return interpretChoice(field, m, settings.bubbles, field.multi, page);
 }
 
 /** The teacher ticks one score box: value is the score ('0'..'N'). */
@@ -150,11 +184,17 @@ export function interpretScore(field: ScoreField, m: TargetsMeasure, settings: V
  * an integer-only grid); a gap inside the number goes to review.
  * `boxes` is the ink measured in the handwriting boxes above the grid.
  */
-export function interpretDigitGrid(field: DigitGridField, columns: readonly TargetsMeasure[], boxes: readonly BoxInk[], settings: VisionSettings): FieldRead {
+export function interpretDigitGrid(
+  field: DigitGridField,
+  columns: readonly TargetsMeasure[],
+  boxes: readonly BoxInk[],
+  settings: VisionSettings,
+  page?: PageFillStats,
+): FieldRead {
   const band = settings.bubbles;
   const reasons: string[] = [];
   let confidence = 1;
-  const fills: { value: string; fill: number; dark?: number }[] = [];
+  const fills: { value: string; fill: number; dark?: number; spread?: number }[] = [];
   let sign = false;
   let point = false;
   const pointIndex = field.columns.findIndex((c) => c.role === 'point');
@@ -165,8 +205,8 @@ export function interpretDigitGrid(field: DigitGridField, columns: readonly Targ
   field.columns.forEach((col, i) => {
     const m = columns[i];
     if (!m) return;
-    for (const f of m.fills) fills.push({ value: `${i}:${f.value}`, fill: round3(f.fill), dark: round3(f.dark) });
-    const d = classifyFills(m.fills, band);
+    for (const f of m.fills) fills.push({ value: `${i}:${f.value}`, fill: round3(f.fill), dark: round3(f.dark), spread: round3(f.spread) });
+    const d = classifyFills(m.fills, band, page);
     confidence = Math.min(confidence, d.confidence);
     for (const v of d.erased) reasons.push(`erased:${i}:${v}`);
     for (const v of d.marginal) reasons.push(`marginal_mark:${i}:${v}`);

@@ -70,3 +70,21 @@ describe('findMarks', () => {
     expect(tiny.ok).toBe(false);
   });
 });
+
+describe('a scanner streak through a mark', () => {
+  it('is removed on a second look, and the mark is found where it is', () => {
+    const img = scanPage(upright, { rotateDeg: 3 });
+    const tl = page.marks.find((m) => m.corner === 'tl')!;
+    const at = scanPoint(upright, { rotateDeg: 3 }, tl.x * k, tl.y * k);
+    // A 4 px (0.5 mm) dark vertical line down the whole image, through the top-left mark.
+    const x0 = Math.round(at.x);
+    for (let y = 0; y < img.height; y++) for (let x = x0 - 2; x < x0 + 2; x++) img.data[y * img.width + x] = 30;
+    const r = findMarks(downsample(img, 2), 2, DPI, S);
+    expect(r.ok).toBe(true);
+    const off = findMarks(downsample(img, 2), 2, DPI, { ...S, marks: { ...S.marks, streakMaxWidthMm: 0 } });
+    expect(off.ok).toBe(false);
+    if (!r.ok) return;
+    const got = Object.values(r.value.marks).find((m) => Math.hypot(m.x - at.x, m.y - at.y) < 3);
+    expect(got).toBeDefined();
+  });
+});

@@ -51,7 +51,13 @@ export function findMarks(
       w: side,
       h: side,
     };
-    const r = findMarkInWindow(reduced, win, corner, pxPerMm, settings);
+    let r = findMarkInWindow(reduced, win, corner, pxPerMm, settings);
+    // A scanner streak (a thin dark line along the feed) through a mark joins it to a long blob:
+    // look again with thin lines removed from the window.
+    if (typeof r === 'string' && s.streakMaxWidthMm > 0) {
+      const again = findMarkInWindow(withoutThinLines(reduced, win, Math.max(2, Math.round(s.streakMaxWidthMm * pxPerMm)), s), win, corner, pxPerMm, settings);
+      if (typeof again !== 'string') r = again;
+    }
     if (typeof r === 'string') {
       missing.push(corner);
       notes.push(`${corner}: ${r}`);
@@ -129,6 +135,47 @@ export function findMarkInWindow(
   }
   if (best) return best;
   return sawSized > 0 ? 'no solid square of the expected size' : 'no blob of the expected size';
+}
+
+/**
+ * A copy of the image whose window has every dark run (along rows, then along columns) shorter than
+ * `maxRun` pixels painted paper white: thin lines (scanner streaks, rules) go, solid marks stay.
+ */
+export function withoutThinLines(img: GreyImage, window: PxRect, maxRun: number, s: VisionSettings['marks']): GreyImage {
+  const win = clipRect(img, window);
+  const hist = histogram(img, win);
+  const paper = percentile(hist, s.paperPercentile);
+  const threshold = Math.round((paper + percentile(hist, s.inkPercentile)) / 2);
+  const out = { width: img.width, height: img.height, data: img.data.slice() };
+  const d = out.data;
+  const src = img.data;
+  const W = img.width;
+  // Decide both directions on the original pixels, so a mark crossed by a line keeps its runs.
+  const clear = new Uint8Array(win.w * win.h);
+  for (let y = 0; y < win.h; y++) {
+    let start = -1;
+    for (let x = 0; x <= win.w; x++) {
+      const dark = x < win.w && src[(win.y + y) * W + win.x + x]! <= threshold;
+      if (dark && start < 0) start = x;
+      if (!dark && start >= 0) {
+        if (x - start < maxRun) for (let i = start; i < x; i++) clear[y * win.w + i] = 1;
+        start = -1;
+      }
+    }
+  }
+  for (let x = 0; x < win.w; x++) {
+    let start = -1;
+    for (let y = 0; y <= win.h; y++) {
+      const dark = y < win.h && src[(win.y + y) * W + win.x + x]! <= threshold;
+      if (dark && start < 0) start = y;
+      if (!dark && start >= 0) {
+        if (y - start < maxRun) for (let i = start; i < y; i++) clear[i * win.w + x] = 1;
+        start = -1;
+      }
+    }
+  }
+  for (let y = 0; y < win.h; y++) for (let x = 0; x < win.w; x++) if (clear[y * win.w + x]) d[(win.y + y) * W + win.x + x] = paper;
+  return out;
 }
 
 function meanGrey(img: GreyImage, cx: number, cy: number, half: number): number {

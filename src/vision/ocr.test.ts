@@ -78,14 +78,52 @@ describe('readComb (scripted engine)', () => {
     expect(e.calls).toEqual([]);
   });
 
-  it('takes a confident line reading of the right length in one call', async () => {
+  it('accepts a confident line reading when the box-by-box reading agrees', async () => {
     const { img, h } = scanned(await writeComb('58'), 0);
-    const e = fakeEngine([{ text: '58', confidence: 91 }]);
+    const e = fakeEngine([
+      { text: '58', confidence: 91 },
+      { text: '5', confidence: 88 },
+      { text: '8', confidence: 86 },
+    ]);
     const r = await readComb(comb, img, h, cal, S, e);
     expect(r).toMatchObject({ status: 'ok', value: '58', reasons: [] });
-    expect(e.calls).toEqual(['7']);
+    expect(e.calls).toEqual(['7', S.ocr.charPsm, S.ocr.charPsm]);
     expect(r.evidence.crop).toBeDefined();
+    expect(r.evidence.readings).toEqual({ line: { text: '58', confidence: 91 }, boxes: { text: '58', confidence: 86 } });
     expect(r.evidence.fills.filter((f) => f.fill > 1)).toHaveLength(2);
+  });
+
+  it('a confident line reading alone is not enough: unconfirmed, it goes to review', async () => {
+    const { img, h } = scanned(await writeComb('58'), 0);
+    const e = fakeEngine([
+      { text: '58', confidence: 96 },
+      { text: '5', confidence: 90 },
+      { text: '3', confidence: 90 },
+    ]);
+    const r = await readComb(comb, img, h, cal, S, e);
+    expect(r).toMatchObject({ status: 'review', value: '58' });
+    expect(r.reasons).toContain('unconfirmed_reading');
+  });
+
+  it('a confident line reading that is an accepted answer stands in one call (box reads off)', async () => {
+    const { img, h } = scanned(await writeComb('58'), 0);
+    const e = fakeEngine([{ text: '58', confidence: 91 }]);
+    const lineOnly = VisionSettings.parse({ ocr: { alwaysReadBoxes: false } });
+    expect(await readComb(comb, img, h, cal, lineOnly, e, ['58'])).toMatchObject({ status: 'ok', value: '58', reasons: [] });
+    expect(e.calls).toEqual(['7']);
+    expect(await readComb(comb, img, h, cal, lineOnly, fakeEngine([{ text: '58', confidence: 91 }]))).toMatchObject({ status: 'review', reasons: ['unconfirmed_reading'] });
+  });
+
+  it('text combs read letters lower case, and take an accepted answer in its own form', async () => {
+    const text: CombField = { ...comb, charset: 'text' };
+    const { img, h } = scanned(await writeComb('x=5'), 0);
+    const e = fakeEngine([
+      { text: 'X=5', confidence: 92 },
+      { text: 'X', confidence: 85 },
+      { text: '=', confidence: 90 },
+      { text: '5', confidence: 90 },
+    ]);
+    expect(await readComb(text, img, h, cal, S, e)).toMatchObject({ status: 'ok', value: 'x=5' });
   });
 
   it('reads box by box when the line is doubtful, and sends a low margin to review', async () => {
@@ -100,6 +138,13 @@ describe('readComb (scripted engine)', () => {
     expect(r.status).toBe('review');
     expect(r.reasons).toContain('low_ocr_confidence');
     expect(r.evidence.candidates?.map((c) => c.text).sort()).toEqual(['38', '58']);
+  });
+
+  it('a box with a little ink (a faint minus or point) sends the comb to review', async () => {
+    const { img, h } = scanned(await writeComb('58'), 0);
+    const strict = VisionSettings.parse({ handwriting: { minInkMm2: 1000, blankMaxInkMm2: 0.15 } });
+    const r = await readComb(comb, img, h, cal, strict, fakeEngine([]));
+    expect(r).toMatchObject({ status: 'review', value: null, reasons: ['faint_box'] });
   });
 
   it('flags a gap between written boxes', async () => {

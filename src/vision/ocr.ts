@@ -110,6 +110,11 @@ export type BoxesReading = {
   ranked: RankedCandidate[];
   inked: number;
   gap: boolean;
+  /** Boxes with some ink, too little to be sure they are written or empty (a faint '-' or '.'). */
+  faint: number;
+  /** The whole-line reading and the box-by-box reading (when made). */
+  line?: OcrCandidate;
+  boxes?: OcrCandidate;
   /** The engine threw (the field goes to review). */
   failed?: boolean;
 };
@@ -131,10 +136,11 @@ export async function readBoxes(
   const ink = boxes.map((b) => measureBoxInk(img, h, b, cal, settings));
   const flags = ink.map((b) => hasInk(b, settings));
   const inkedBoxes = boxes.filter((_, i) => flags[i]);
-  const base = { ink, crop: unionRect(ink.map((b) => b.crop)), inked: inkedBoxes.length, gap: hasGap(flags) };
+  const faint = ink.filter((b, i) => !flags[i] && b.inkMm2 > settings.handwriting.blankMaxInkMm2).length;
+  const base = { ink, crop: unionRect(ink.map((b) => b.crop)), inked: inkedBoxes.length, gap: hasGap(flags), faint };
   if (inkedBoxes.length === 0 || !engine) return { ...base, ranked: [] };
   try {
-    return { ...base, ranked: await ocrBoxes(inkedBoxes, charset, img, h, cal, settings, engine, answers) };
+    return { ...base, ...(await ocrBoxes(inkedBoxes, charset, img, h, cal, settings, engine, answers)) };
   } catch {
     return { ...base, ranked: [], failed: true };
   }
@@ -149,7 +155,7 @@ async function ocrBoxes(
   settings: VisionSettings,
   engine: OcrEngine,
   answers?: readonly string[],
-): Promise<RankedCandidate[]> {
+): Promise<{ ranked: RankedCandidate[]; line: OcrCandidate; boxes?: OcrCandidate }> {
   const s = settings.ocr;
   const whitelist = charset === 'digits' ? s.digitWhitelist : s.textWhitelist;
   // Tesseract reads best at body-text sizes: scale each box to a fixed height.
@@ -159,24 +165,26 @@ async function ocrBoxes(
     return resize(c, Math.max(1, Math.round(c.width * f)), s.boxHeightPx);
   });
   const pxPad = Math.max(4, Math.round(chars[0]!.height * 0.25));
-  const candidates: OcrCandidate[] = [];
-  const line = await engine.recognize(strip(chars, pxPad, cal.paper), { psm: '7', whitelist });
-  candidates.push({ text: line.text.replace(/\s+/g, ''), confidence: line.confidence });
-  let ranked = rankCandidates(candidates, charset, answers, settings, chars.length);
-  // A confident line reading of the right length stands; otherwise read box by box as a second opinion.
-  if (!(line.confidence >= s.lineAcceptConfidence && ranked[0]?.formatOk === true)) {
+  const fold = (t: string) => (charset === 'text' && s.foldCase ? t.toLowerCase() : t);
+  const r = await engine.recognize(strip(chars, pxPad, cal.paper), { psm: '7', whitelist });
+  const line = { text: fold(r.text.replace(/\s+/g, '')), confidence: r.confidence };
+  const candidates: OcrCandidate[] = [line];
+  // Read box by box as well: a second, independent opinion (always, when the settings ask for it).
+  let boxes: OcrCandidate | undefined;
+  const lineStands = line.confidence >= s.lineAcceptConfidence && rankCandidates([line], charset, answers, settings, chars.length)[0]?.formatOk === true;
+  if (s.alwaysReadBoxes || !lineStands) {
     let text = '';
     let conf = 100;
     for (const c of chars) {
-      const r = await engine.recognize(pad(c, pxPad, cal.paper), { psm: s.charPsm, whitelist });
-      const ch = r.text.replace(/\s+/g, '');
+      const b = await engine.recognize(pad(c, pxPad, cal.paper), { psm: s.charPsm, whitelist });
+      const ch = fold(b.text.replace(/\s+/g, ''));
       text += ch.length === 1 ? ch : '?';
-      conf = Math.min(conf, ch.length === 1 ? r.confidence : 0);
+      conf = Math.min(conf, ch.length === 1 ? b.confidence : 0);
     }
-    candidates.push({ text, confidence: conf });
-    ranked = rankCandidates(candidates, charset, answers, settings, chars.length);
+    boxes = { text, confidence: conf };
+    candidates.push(boxes);
   }
-  return ranked;
+  return { ranked: rankCandidates(candidates, charset, answers, settings, chars.length), line, ...(boxes ? { boxes } : {}) };
 }
 
 const inkFills = (ink: readonly BoxInk[]) => ink.map((b, i) => ({ value: `box${i}`, fill: Math.round(b.inkMm2 * 100) / 100 }));
@@ -194,10 +202,11 @@ export async function readComb(
   const r = await readBoxes(field.boxes, field.charset, img, h, cal, settings, engine, answers);
   const base = { fieldId: field.id, itemId: field.itemId, kind: field.kind } as const;
   const evidence = { fills: inkFills(r.ink), crop: r.crop };
+  if (r.inked === 0 && r.faint > 0) return { ...base, value: null, confidence: 0, status: 'review', reasons: ['faint_box'], evidence };
   if (r.inked === 0) return { ...base, value: null, confidence: 1, status: 'blank', reasons: [], evidence };
   if (!engine) return { ...base, value: null, confidence: 0, status: 'review', reasons: ['no_ocr_engine'], evidence };
   if (r.failed) return { ...base, value: null, confidence: 0, status: 'review', reasons: ['ocr_failed'], evidence };
-  return decideOcr(base, r.ranked, r.gap, settings, evidence);
+  return decideOcr(base, r, field.charset, answers, settings, evidence);
 }
 
 /** Handwriting boxes of a digit grid whose bubbles are blank: an OCR suggestion for review. */
@@ -221,28 +230,45 @@ function hasGap(inked: readonly boolean[]): boolean {
   return inked.slice(first, last + 1).includes(false);
 }
 
+/**
+ * DECIDE a comb reading. It is taken without a person only when it is well formed, every written
+ * box is clearly written or clearly empty, and it is consistent: it is one of the item's accepted
+ * answers (read confidently), or the line and the box-by-box readings agree, both confidently.
+ * Anything else goes to review with the candidates as suggestions.
+ */
 function decideOcr(
   base: Pick<FieldRead, 'fieldId' | 'itemId' | 'kind'>,
-  ranked: readonly RankedCandidate[],
-  gap: boolean,
+  r: BoxesReading,
+  charset: 'digits' | 'text',
+  answers: readonly string[] | undefined,
   settings: VisionSettings,
   evidence: FieldRead['evidence'],
 ): FieldRead {
   const s = settings.ocr;
+  const ranked = r.ranked;
   const best = ranked[0];
-  const candidates = ranked.map((r) => ({ text: r.text, confidence: r.confidence }));
+  const candidates = ranked.map((c) => ({ text: c.text, confidence: c.confidence }));
   if (!best) return { ...base, value: null, confidence: 0, status: 'review', reasons: ['unreadable'], evidence: { ...evidence, candidates } };
   const reasons: string[] = [];
   const second = ranked[1];
   const margin = second ? best.score - second.score : Infinity;
+  const key = (answers ?? []).find((a) => normalise(a) === normalise(best.text));
+  // The accepted answer must itself be read confidently, by the line or box by box.
+  const keyRead = [r.line, r.boxes].some((c) => c !== undefined && c.text === best.text && c.confidence >= s.minConfidence);
+  const agree = r.line !== undefined && r.boxes !== undefined && r.line.text === r.boxes.text && r.line.confidence >= s.agreeLineConfidence && r.boxes.confidence >= s.agreeBoxConfidence;
   if (best.confidence < s.minConfidence) reasons.push('low_ocr_confidence');
-  if (margin < s.minMargin) reasons.push('low_ocr_margin');
+  if (margin < s.minMargin && !agree) reasons.push('low_ocr_margin');
   if (!best.formatOk) reasons.push('unexpected_format');
   if (best.text.includes('?')) reasons.push('unreadable_character');
-  if (gap) reasons.push('gap_in_boxes');
+  if (r.gap) reasons.push('gap_in_boxes');
+  if (r.faint > 0) reasons.push('faint_box');
+  if (!(key !== undefined && keyRead) && !agree) reasons.push('unconfirmed_reading');
   const status = reasons.length > 0 ? 'review' : 'ok';
+  // An accepted answer read in another letter case is that answer.
+  const value = key !== undefined && charset === 'text' ? key : best.text;
   const confidence = Math.round((status === 'ok' ? best.confidence / 100 : Math.min(0.5, best.confidence / 100)) * 1000) / 1000;
-  return { ...base, value: best.text, confidence, status, reasons, evidence: { ...evidence, candidates } };
+  const readings = { ...(r.line ? { line: r.line } : {}), ...(r.boxes ? { boxes: r.boxes } : {}) };
+  return { ...base, value, confidence, status, reasons, evidence: { ...evidence, candidates, readings } };
 }
 
 /**

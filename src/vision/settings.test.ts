@@ -18,8 +18,10 @@ describe('VisionSettings', () => {
 
   it('refuses marginal above definite, for bubbles and for score boxes', () => {
     expect(VisionSettings.safeParse({ bubbles: { definite: 0.1 } }).success).toBe(false);
+    expect(VisionSettings.safeParse({ bubbles: { lightFill: 0.05 } }).success).toBe(false);
+    expect(VisionSettings.safeParse({ handwriting: { blankMaxInkMm2: 2 } }).success).toBe(false);
     expect(VisionSettings.safeParse({ score: { definite: 0.3, marginal: 0.4 } }).success).toBe(false);
-    expect(VisionSettings.safeParse({ bubbles: { definite: 0.3, marginal: 0.3 } }).success).toBe(true);
+    expect(VisionSettings.safeParse({ bubbles: { definite: 0.3, marginal: 0.3, lightFill: 0.3 } }).success).toBe(true);
   });
 
   it('refuses out-of-range values', () => {

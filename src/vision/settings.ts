@@ -6,26 +6,47 @@ import { z } from 'zod';
  * override a few values: `VisionSettings.parse({ bubbles: { definite: 0.5 } })`.
  */
 
-/** A marked / marginal decision band over calibrated fill (0 = paper, 1 = ink). */
-const band = (definite: number, marginal: number, erasureRatio: number, erasureMaxDark: number) =>
+/**
+ * How one kind of mark target (bubble or score box) is decided from its two measurements: fill
+ * (mean calibrated darkness inside, 0 = paper, 1 = ink) and dark (fraction of the inside that is
+ * dark ink, see fill.darkPixel). Each target is decided on its own:
+ *   - fill >= definite: marked, whatever the pen;
+ *   - a stroke (dark >= strokeDark) covering fill >= strokeFill: marked (tick, cross, scribble);
+ *   - no stroke, but an even fill >= lightFill: marked (light pencil);
+ *   - fill < marginal (and no stroke): unmarked; between the page's empty level and marginal it
+ *     is reported as erased (light residue);
+ *   - anything else is marginal → a person looks at it.
+ * Fills are taken above the page's own empty-target level (see `emptyNoiseK`).
+ */
+const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; lightFill: number; residueMin: number }) =>
   z
     .object({
       /** At or above: marked. */
-      definite: z.number().min(0).max(1).default(definite),
-      /** At or above (and below definite): marginal → review, unless it is an erasure. */
-      marginal: z.number().min(0).max(1).default(marginal),
+      definite: z.number().min(0).max(1).default(d.definite),
+      /** Below (with no stroke): unmarked. Between this and the mark rules: marginal → review. */
+      marginal: z.number().min(0).max(1).default(d.marginal),
+      /** A target with at least this fraction of dark-ink pixels holds a stroke (not residue, not paper). */
+      strokeDark: z.number().min(0).max(1).default(d.strokeDark),
+      /** A stroke covering at least this fill is a mark (a tick or a cross inks far less than a filled bubble). */
+      strokeFill: z.number().min(0).max(1).default(d.strokeFill),
+      /** ...and reaching across the target: its dark ink's RMS radius over the inner radius (see TargetFill.spread). */
+      strokeMinSpread: z.number().min(0).max(2).default(d.strokeMinSpread),
+      /** An even fill without dark ink at or above this is a (light) mark; erasure residue stays well below. */
+      lightFill: z.number().min(0).max(1).default(d.lightFill),
+      /** An unmarked target with at least this fill is reported as erased (evidence only). */
+      residueMin: z.number().min(0).max(1).default(d.residueMin),
       /**
-       * A marginal target next to a definite one in the same field counts as erased (not a mark)
-       * when its fill is at most this fraction of the strongest mark's fill.
+       * Page-wide check (OMRChecker-style): the page's empty level is the median fill of all its
+       * targets and its noise the scaled MAD. A mark must also stand this many noise units above
+       * that level, or it goes to review.
        */
-      erasureRatio: z.number().min(0).max(1).default(erasureRatio),
-      /**
-       * ...and when at most this fraction of its pixels is dark ink (see fill.darkPixel): residue is
-       * light all over, while a tick or a cross is dark where it is.
-       */
-      erasureMaxDark: z.number().min(0).max(1).default(erasureMaxDark),
+      emptyNoiseK: z.number().min(0).default(8),
+      /** With fewer targets on the page than this, no page-wide statistics are used. */
+      pageStatsMinTargets: z.number().int().min(1).default(20),
     })
-    .refine((b) => b.marginal <= b.definite, { message: 'marginal must be <= definite', path: ['marginal'] });
+    .refine((b) => b.marginal <= b.definite, { message: 'marginal must be <= definite', path: ['marginal'] })
+    .refine((b) => b.marginal <= b.lightFill && b.lightFill <= b.definite, { message: 'lightFill must lie in [marginal, definite]', path: ['lightFill'] })
+    .refine((b) => b.strokeFill <= b.definite, { message: 'strokeFill must be <= definite', path: ['strokeFill'] });
 
 export const VisionSettings = z.object({
   decode: z
@@ -78,6 +99,11 @@ export const VisionSettings = z.object({
       /** Window percentiles taken as paper and as the darkest ink when looking for a mark. */
       paperPercentile: z.number().min(0.5).max(0.99).default(0.9),
       inkPercentile: z.number().min(0).max(0.01).default(0.0005),
+      /**
+       * When no mark is found in a corner, look again with dark lines thinner than this removed
+       * (a scanner streak through the mark); 0 turns the second look off.
+       */
+      streakMaxWidthMm: z.number().min(0).max(3).default(1),
       /** The largest mark must be this much larger (side ratio) than the next, to know the orientation. */
       minLargeToSmallRatio: z.number().min(1).default(1.25),
     })
@@ -142,20 +168,26 @@ export const VisionSettings = z.object({
       maxAlignTargets: z.number().int().min(1).default(16),
     })
     .prefault({}),
-  bubbles: band(0.35, 0.15, 0.6, 0.1).prefault({}),
+  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, lightFill: 0.2, residueMin: 0.04 }).prefault({}),
   /** Score boxes are ticked, not filled: a tick covers far less of a box than a filled bubble. */
-  score: band(0.12, 0.06, 0.6, 0.05).prefault({}),
+  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, lightFill: 0.15, residueMin: 0.04 }).prefault({}),
   handwriting: z
     .object({
       /** Boxes are cropped this far inside their printed border. */
       insetMm: z.number().min(0).default(0.8),
-      /** A box with less ink than this (mm², dark pixels inside the inset box) is empty. */
-      minInkMm2: z.number().min(0).default(1.2),
+      /** A box with at least this much ink (mm², dark pixels inside the inset box) is written. */
+      minInkMm2: z.number().min(0).default(0.3),
+      /**
+       * A box with at most this much ink is empty (paper noise, specks). In between, it may hold a
+       * faint '-' or '.': a comb with such a box goes to review.
+       */
+      blankMaxInkMm2: z.number().min(0).default(0.15),
       /** Ink in a box is counted on at most about this many pixels (large boxes are subsampled). */
       maxSamples: z.number().int().min(1000).default(60000),
       /** A pixel counts as ink at this calibrated darkness. */
-      inkDarkness: z.number().min(0).max(1).default(0.5),
+      inkDarkness: z.number().min(0).max(1).default(0.3),
     })
+    .refine((h) => h.blankMaxInkMm2 <= h.minInkMm2, { message: 'blankMaxInkMm2 must be <= minInkMm2', path: ['blankMaxInkMm2'] })
     .prefault({}),
   ocr: z
     .object({
@@ -171,6 +203,14 @@ export const VisionSettings = z.object({
       boxHeightPx: z.number().int().min(16).max(200).default(44),
       /** A line reading at least this confident, of the right length and format, is taken without box-by-box reads. */
       lineAcceptConfidence: z.number().min(0).max(100).default(90),
+      /** Read comb boxes one by one as well as the line, always: agreement of the two is what accepts a reading. */
+      alwaysReadBoxes: z.boolean().default(true),
+      /** Agreement accepts a reading when the line is at least this confident... */
+      agreeLineConfidence: z.number().min(0).max(100).default(85),
+      /** ...and every box read alone at least this confident. */
+      agreeBoxConfidence: z.number().min(0).max(100).default(75),
+      /** Letters in text combs are read lower case (handwritten x and X are one shape); an accepted answer's own case wins. */
+      foldCase: z.boolean().default(true),
       /** Page segmentation mode for one comb box. */
       charPsm: z.enum(['7', '8', '10']).default('10'),
       /** What happens to write-in boxes: measure ink only (fast), or also OCR their text. */

@@ -170,8 +170,9 @@ function drawTargetInk(c: Canvas, t: MarkTarget, style: TargetInk, grey?: number
       c.line(t.x - r * 0.8, t.y + r * 0.8, t.x + r * 0.8, t.y - r * 0.8, 0.5, pen);
       return;
     case 'erasure':
-      if (t.shape === 'circle') c.disc(t.x, t.y, r * 0.9, grey ?? 200);
-      else c.fillRect(t.x - r * 0.85, t.y - r * 0.85, 1.7 * r, 1.7 * r, grey ?? 200);
+      // Like the synthetic pen model's residue (grey 220–235 on white), mid-range.
+      if (t.shape === 'circle') c.disc(t.x, t.y, r * 0.9, grey ?? 225);
+      else c.fillRect(t.x - r * 0.85, t.y - r * 0.85, 1.7 * r, 1.7 * r, grey ?? 225);
       return;
     case 'dot':
       c.disc(t.x, t.y, r * 0.3, pen);
