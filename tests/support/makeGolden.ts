@@ -10,6 +10,7 @@ import { tempStation } from './station';
 
 const OUT = join(import.meta.dirname, '..', '..', 'fixtures', 'scans');
 const ctx = tempStation();
+ctx.settings.duplex = 'blank_backs'; // so the job has a marked blank back to scan
 const printed = await printSet(ctx, '7A', 15, 'golden');
 const workbookPages = printed.pages.map((p, i) => ({ p, i })).filter(({ p }) => p.kind === 'workbook');
 const blank = printed.pages.findIndex((p) => p.kind === 'blank_back');
