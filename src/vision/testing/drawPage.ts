@@ -7,6 +7,7 @@ import QRCode from 'qrcode';
 import type { Corner, Field, MarkTarget, PrintedPage, Rect } from '../../layout/printedPage';
 import { encodeQrPayload } from '../../layout/qrPayload';
 import { bilinear, createImage, type GreyImage } from '../image';
+import { seededRng } from '../../domain/random';
 
 export type TargetInk =
   | 'full' // a solid pen fill
@@ -482,13 +483,5 @@ export function blurInPlace(img: GreyImage, sigma: number): void {
   b = a = new Float32Array(0);
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The domain's seeded PRNG, under the name these tests use. */
+export const mulberry32 = (seed: number): (() => number) => seededRng(seed);
