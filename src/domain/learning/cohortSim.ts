@@ -276,7 +276,7 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
     if (arm !== 'uniform' || (config.uniformPacing ?? 'calendar') !== 'calendar') return undefined;
     if (d >= calendarDays) {
       const meanP = (k: string) => students.reduce((sum, st) => sum + masteryOf(mastery, st.id, k, settings).p, 0) / students.length;
-      return [...unit].sort((a, b) => meanP(a) - meanP(b)).slice(0, settings.selection.maxSkillsPerDay);
+      return [...unit].sort((a, b) => meanP(a) - meanP(b)).slice(0, settings.selection.uniformSkillsPerDay);
     }
     const i = Math.min(unit.length - 1, Math.floor((d * unit.length) / calendarDays));
     return i > 0 ? [unit[i] as string, unit[i - 1] as string] : [unit[0] as string];

@@ -25,6 +25,20 @@ describe('prerequisites: the outer fringe', () => {
     expect(f.blocked).toEqual([{ skillId: 'c', missing: ['b'] }]);
   });
 
+  it('a mastered skill credits the unit skills it builds on (transitively); the switch turns it off', () => {
+    const state = stateWith(S, { s1: { c: MASTERED } });
+    const f = fringeFor(state, 's1', unit, graph, S);
+    expect(f.implied).toEqual(['a', 'b']);
+    expect(f.mastered).toEqual(['a', 'b', 'c']);
+    expect(f.candidates.map((c) => c.skillId)).toEqual(['d', 'e']);
+    expect(f.candidates[0]).toEqual({ kind: 'fringe', skillId: 'd', after: ['a'] });
+    const off = LearningSettings.parse({ fringe: { creditPrerequisitesOfMastered: false } });
+    const g = fringeFor(state, 's1', unit, graph, off);
+    expect(g.implied).toEqual([]);
+    expect(g.mastered).toEqual(['c']);
+    expect(g.candidates.map((c) => c.skillId)).toEqual(['a', 'e']);
+  });
+
   it('an earlier-grade prerequisite shown not mastered is practised directly', () => {
     const f = fringeFor(stateWith(S, { s1: { x: LEARNING } }), 's1', unit, graph, S);
     expect(f.candidates).toContainEqual({ kind: 'remediate', skillId: 'x', forSkill: 'e' });

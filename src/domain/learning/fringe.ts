@@ -36,6 +36,11 @@ export type FringeResult = {
   readonly blocked: readonly { readonly skillId: string; readonly missing: readonly string[] }[];
   /** Unit skills paused while their prerequisites are re-practised. */
   readonly paused: readonly { readonly skillId: string; readonly prerequisites: readonly string[] }[];
+  /**
+   * Unit skills not confirmed themselves but credited because a unit skill that builds on them is
+   * mastered (`fringe.creditPrerequisitesOfMastered`). They count as mastered in `mastered`.
+   */
+  readonly implied: readonly string[];
 };
 
 /**
@@ -63,8 +68,22 @@ export function fringeFor(
     if (m === undefined) masteredCache.set(id, (m = masteryOf(state, studentId, id, settings).mastered));
     return m;
   };
+  // A mastered unit skill vouches for the unit skills it builds on (transitively).
+  const implied = new Set<string>();
+  if (settings.fringe.creditPrerequisitesOfMastered) {
+    const stack = ordered.filter((id) => isMastered(id));
+    while (stack.length) {
+      const id = stack.pop() as string;
+      for (const p of graph.byId.get(id)?.prerequisites ?? [])
+        if (unit.has(p) && !implied.has(p) && !isMastered(p)) {
+          implied.add(p);
+          stack.push(p);
+        }
+    }
+  }
+  const known = (id: string) => isMastered(id) || implied.has(id);
   const satisfied = (id: string) =>
-    isMastered(id) || (!unit.has(id) && settings.fringe.assumeOutsideUnitMastered && skillRecord(state, studentId, id, settings).n === 0);
+    known(id) || (!unit.has(id) && settings.fringe.assumeOutsideUnitMastered && skillRecord(state, studentId, id, settings).n === 0);
   const prerequisitesOf = (id: string) => (graph.byId.get(id)?.prerequisites ?? []).filter((p) => graph.byId.has(p));
 
   const mastered: string[] = [];
@@ -74,7 +93,7 @@ export function fringeFor(
   const remediate = new Map<string, string>(); // prerequisite → skill it is for
 
   for (const id of ordered) {
-    if (isMastered(id)) {
+    if (known(id)) {
       mastered.push(id);
       continue;
     }
@@ -101,7 +120,7 @@ export function fringeFor(
       for (const p of missing)
         if (!unit.has(p) && !remediate.has(p) && prerequisitesOf(p).every((q) => satisfied(q))) remediate.set(p, id);
     }
-    else fringe.push({ kind: 'fringe', skillId: id, after: prereqs.filter((p) => isMastered(p)) });
+    else fringe.push({ kind: 'fringe', skillId: id, after: prereqs.filter((p) => known(p)) });
   }
   const remediation: Candidate[] = [...remediate]
     .sort(([a], [b]) => byRank(a, b))
@@ -112,5 +131,6 @@ export function fringeFor(
     candidates: [...remediation, ...fringe.filter((c) => !inRemediation.has(c.skillId))],
     blocked,
     paused,
+    implied: [...implied].sort(byRank),
   };
 }

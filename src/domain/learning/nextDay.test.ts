@@ -5,6 +5,7 @@ import { checkCap, type DayLedger } from '../workload';
 import { indexBank, type BankItem } from './bank';
 import { emptyMasteryState, masteryOf, updateMastery, type MasteryState } from './mastery';
 import { selectNextDay, type NextDayInput, type StudentPlan } from './nextDay';
+import { fringeFor, skillGraph } from './fringe';
 import { emptyReviewState, updateReviews } from './review';
 import { DEFAULT_LEARNING_SETTINGS as S, LearningSettings } from './settings';
 import { generateBank } from './testing/bankGenerator';
@@ -117,7 +118,7 @@ describe('next-day selection', () => {
     );
   });
 
-  it('never picks a skill before its prerequisites are mastered, unless it is a review (property)', () => {
+  it('never picks a skill before its prerequisites are mastered (or credited by a mastered dependent), unless it is a review (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), fc.integer(), (mastered, seen, seed) => {
         const skills = TINY_GRAPH.map((s) => s.id);
@@ -127,12 +128,13 @@ describe('next-day selection', () => {
         const cItem = BANK.find((i) => i.skills[0] === 'c') as BankItem;
         const reviews = updateReviews(emptyReviewState(), [wrongOn('s1', cItem, '2025-11-10', 1)], indexBank(BANK).byId, S);
         const [p] = plans({ students: [{ id: 's1' }], mastery, reviews, seed });
-        const known = (k: string) => masteryOf(mastery, 's1', k, S).mastered || (!UNIT.includes(k) && masteryOf(mastery, 's1', k, S).n === 0);
+        const implied = new Set(fringeFor(mastery, 's1', UNIT, skillGraph(TINY_GRAPH), S).implied);
+        const known = (k: string) => masteryOf(mastery, 's1', k, S).mastered || implied.has(k) || (!UNIT.includes(k) && masteryOf(mastery, 's1', k, S).n === 0);
         return (p?.items ?? []).every((it) => {
           if (it.reasonKey === 'review' || it.reasonKey === 'review_sibling') return true;
           if (it.reasonKey === 'remediate' || it.reasonKey === 'maintain') return true;
           const pre = TINY_GRAPH.find((s) => s.id === it.skillId)?.prerequisites ?? [];
-          return pre.every(known) && !masteryOf(mastery, 's1', it.skillId, S).mastered;
+          return pre.every(known) && !known(it.skillId);
         });
       }),
       { numRuns: 100 },
@@ -194,6 +196,10 @@ describe('next-day selection', () => {
     expect(lists[1]).toEqual(lists[2]);
     expect(out.every((p) => p.items.every((i) => i.reasonKey === 'class' && i.tier === 'core'))).toBe(true);
     expect(out[0]?.items[0]?.reason.en).toMatch(/^class practice: /);
+    // the class sheet covers uniformSkillsPerDay skills, whatever the personalised maxSkillsPerDay
+    expect(new Set(out[0]?.items.map((i) => i.skillId)).size).toBeLessThanOrEqual(uniform.selection.uniformSkillsPerDay);
+    const wide = LearningSettings.parse({ modules: { personalisation: false }, selection: { maxSkillsPerDay: 6 } });
+    expect(plans({ settings: wide, mastery, reviews }).map((p) => p.items.map((i) => i.itemId))).toEqual(lists);
     // a smaller budget gets a prefix-like subset of the same sheet
     const ledgers: DayLedger[] = [{ date: DATE, studentId: 's3', entries: [{ subject: 'chinese', minutes: 80, workbookSetId: 'z' }] }];
     const short = plans({ settings: uniform, ledgers });

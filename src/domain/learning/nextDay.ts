@@ -353,7 +353,7 @@ function uniformList(ctx: Ctx, tier: Tier): { item: BankItem; skillId: string; r
   const maintain = open.length === 0;
   const skills = (maintain ? [...order].sort((a, b) => share(a) - share(b)) : open)
     .filter((s) => TIER_ORDER.some((t) => itemsFor(ctx.bank, s, t).some((i) => !ctx.classExcluded.has(i.id))))
-    .slice(0, settings.selection.maxSkillsPerDay);
+    .slice(0, settings.selection.uniformSkillsPerDay);
   const rng = seededRng(`${input.seed}|${input.date}|class|${tier}`);
   const recentForClass = (itemId: string) => students.some((s) => recentlyAttempted(ctx, s.id, itemId));
   const lists = skills.map((skillId) => {

@@ -82,6 +82,8 @@ export const FringeSettings = z.object({
   remediateAfterWrongInARow: z.number().int().min(1).max(20).default(3),
   /** A prerequisite outside the unit with no observations counts as mastered (earlier grades). */
   assumeOutsideUnitMastered: z.boolean().default(true),
+  /** A mastered unit skill also counts its unit prerequisites (transitively) as mastered for the fringe. */
+  creditPrerequisitesOfMastered: z.boolean().default(true),
 });
 
 export const ReviewSettings = z.object({
@@ -106,7 +108,7 @@ export const SelectionSettings = z.object({
   targetSuccessLow: probability.default(0.6),
   targetSuccessHigh: probability.default(0.8),
   /** Practise at most this many skills per day (remediation counts). */
-  maxSkillsPerDay: z.number().int().min(1).max(20).default(2),
+  maxSkillsPerDay: z.number().int().min(1).max(20).default(4),
   /** A practice item is not repeated within this many days (reviews may repeat). */
   noRepeatDays: z.number().int().min(0).max(365).default(14),
   /** Tier of a skill's practice from its mastery p: basic when p < this … */
@@ -117,10 +119,12 @@ export const SelectionSettings = z.object({
   youngGradeMax: z.number().int().min(0).max(12).default(4),
   /** Minutes of upkeep practice for a student who has mastered the whole unit (0 = none). */
   maintenanceMinutes: z.number().min(0).max(240).default(10),
+  /** Skills on one day of the uniform class sheet (apart from the personalised maxSkillsPerDay). */
+  uniformSkillsPerDay: z.number().int().min(1).max(20).default(2),
   /** Uniform mode moves the class on once this share of students has mastered a skill. */
   uniformClassMasteredShare: probability.default(0.8),
   /** Practice items per skill per day (spaced, not massed, practice); the sheet may end short. */
-  maxItemsPerSkillPerDay: z.number().int().min(1).max(100).default(10),
+  maxItemsPerSkillPerDay: z.number().int().min(1).max(100).default(5),
   /** Hard limit on items per student per day. */
   maxItems: z.number().int().min(1).max(200).default(30),
 });
