@@ -39,7 +39,7 @@ export function weekday(iso: string): number {
   return (((dayNumber(iso) + 4) % 7) + 7) % 7;
 }
 
-/** "11-20" from "2025-11-20": the short form printed in reasons. */
+/** "11-20" out of "2025-11-20": the short form printed in reasons. */
 export function monthDay(iso: string): string {
   return iso.slice(5, 10);
 }

@@ -63,7 +63,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
   program
     .command('scan')
     .description('scan a stack from a scanner; pages are stored, read and graded while the feeder runs')
-    .option('--device <id>', 'a device id from "paperloop devices" (sane:…, escl:…, hot-folder:…)')
+    .option('--device <id>', 'a device id as listed by "paperloop devices" (sane:…, escl:…, hot-folder:…)')
     .option('--replay <folder>', 'play a folder of images as a document feeder (the demo and tests)')
     .option('--hot-folder <dir>', 'take the pages a scan-to-folder printer drops into DIR (ends after a quiet spell)')
     .option('--source <s>', 'flatbed | feeder | duplex', 'feeder')
