@@ -1,6 +1,7 @@
 import type { GradedResponse } from '../response';
 import type { BankItem } from './bank';
 import { emptyMasteryState, masteryOf, outcomeOf, skillRecord, updateMastery, type MasteryState } from './mastery';
+import { pearson } from './metrics';
 import { DEFAULT_LEARNING_SETTINGS, type LearningSettings } from './settings';
 
 /**
@@ -68,24 +69,8 @@ function mean(xs: readonly number[]): number {
   return xs.length ? s / xs.length : 0;
 }
 
-function correlation(xs: readonly number[], ys: readonly number[]): number | null {
-  const n = xs.length;
-  if (n < 3) return null;
-  const mx = mean(xs);
-  const my = mean(ys);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = (xs[i] as number) - mx;
-    const dy = (ys[i] as number) - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  if (sxx === 0 || syy === 0) return null;
-  return sxy / Math.sqrt(sxx * syy);
-}
+/** Point-biserial needs at least three students to mean anything. */
+const correlation = (xs: readonly number[], ys: readonly number[]): number | null => (xs.length < 3 ? null : pearson(xs, ys));
 
 export function classAnalytics(input: ClassAnalyticsInput): ClassAnalytics {
   const settings = input.settings ?? DEFAULT_LEARNING_SETTINGS;
