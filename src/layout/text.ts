@@ -31,17 +31,19 @@ export function wrapText(text: string, widthMm: number, sizePt: number, measure:
     let line = '';
     for (const t of tokens(paragraph)) {
       const candidate = line + t;
-      if (line !== '' && measure(candidate.trimEnd(), sizePt) > widthMm) {
-        lines.push(line.trimEnd());
-        line = t === ' ' ? '' : t;
-        // A single token wider than the line is hard-broken by characters.
-        while (measure(line, sizePt) > widthMm && line.length > 1) {
-          let cut = line.length - 1;
-          while (cut > 1 && measure(line.slice(0, cut), sizePt) > widthMm) cut--;
-          lines.push(line.slice(0, cut));
-          line = line.slice(cut);
-        }
-      } else line = candidate;
+      if (measure(candidate.trimEnd(), sizePt) <= widthMm) {
+        line = candidate;
+        continue;
+      }
+      if (line.trim() !== '') lines.push(line.trimEnd());
+      line = t === ' ' ? '' : t;
+      // A single token wider than the line is hard-broken by characters.
+      while (line.length > 1 && measure(line, sizePt) > widthMm) {
+        let cut = line.length - 1;
+        while (cut > 1 && measure(line.slice(0, cut), sizePt) > widthMm) cut--;
+        lines.push(line.slice(0, cut));
+        line = line.slice(cut);
+      }
     }
     lines.push(line.trimEnd());
   }
