@@ -26,7 +26,6 @@ const roster = parseRosterCsv(readFileSync(join(DEMO, 'roster-classes.csv'), 'ut
 if (!roster.ok) throw new Error('demo roster does not import');
 const ctx = tempStation(roster.value);
 const printed = await printSet(ctx, '7A', 60, 'bench-read');
-const date = new Date().toISOString().slice(0, 10);
 
 async function stack(name: string, make: (folder: string) => Promise<unknown>): Promise<{ folder: string; truths: ImageTruth[] }> {
   // The cache is only valid for the same printed job (page ids are per station), so key it by the first page id and layout.

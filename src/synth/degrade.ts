@@ -1,5 +1,5 @@
 import type { Rng } from '../domain/random';
-import { createImage, type GreyImage } from './image';
+import type { GreyImage } from './image';
 import { homographyFromPoints, invert3, rotate3, translate3, mul3, type Mat3, type Pt2 } from './geometry';
 
 /**

@@ -96,11 +96,6 @@ function expectedSigmoid(mean: number, variance: number): number {
   return sigmoid(mean / Math.sqrt(1 + PI_OVER_8 * variance));
 }
 
-/** P(correct) with slip and guess: guess + (1 − guess − slip) · sigmoid(z). */
-function response(z: number, m: ModelParams): number {
-  return m.guess + (1 - m.guess - m.slip) * sigmoid(z);
-}
-
 /** Expected P(correct) when z is uncertain (normal with this variance). */
 function expectedResponse(z: number, variance: number, m: ModelParams): number {
   return m.guess + (1 - m.guess - m.slip) * expectedSigmoid(z, variance);
