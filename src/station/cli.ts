@@ -7,7 +7,6 @@ import { registerSynthCommands } from './commands/synth';
 import { registerWorkbookCommands } from './commands/workbooks';
 import { initDataDir } from './context';
 import { runDemo } from './demo';
-import { startHttp } from './http';
 import { openElectronIfPresent } from './shell';
 import { invoke } from './invoke';
 
@@ -67,6 +66,7 @@ function buildProgram(io: CliIO): Command {
     .option('--print-url', 'print PAPERLOOP_URL=<url> for a parent process')
     .action(async (o: { host: string; port: number; printUrl?: boolean }, cmd: Command) => {
       const ctx = station(cmd, true);
+      const { startHttp } = await import('./http');
       const resumed = unwrap(await invoke(ctx, 'resumeScans', {}));
       if (resumed.resumed) io.out(`finished ${resumed.resumed} pages of a scan that was interrupted`);
       const { url } = await startHttp(ctx, { host: o.host, port: o.port, ...(process.env.PAPERLOOP_TOKEN ? { token: process.env.PAPERLOOP_TOKEN } : {}), ...(process.env.PAPERLOOP_ADMIN_TOKEN ? { adminToken: process.env.PAPERLOOP_ADMIN_TOKEN } : {}) });
@@ -86,6 +86,7 @@ function buildProgram(io: CliIO): Command {
         return;
       }
       const ctx = station(cmd);
+      const { startHttp } = await import('./http');
       const { url } = await startHttp(ctx, { port: 4780 });
       io.out(`\nPaperLoop station (browser mode) at ${url} — press Ctrl+C to stop`);
       await new Promise(() => undefined);

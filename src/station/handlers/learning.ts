@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { textIn, Tier, type Item } from '../../domain/item';
 import { classAnalytics } from '../../domain/learning/analytics';
@@ -60,6 +59,8 @@ export const report = defineHandler(
       files.csv = input.csv;
     }
     if (input.xlsx) {
+      // exceljs is large; it loads only when a spreadsheet is asked for.
+      const { default: ExcelJS } = await import('exceljs');
       const book = new ExcelJS.Workbook();
       book.creator = 'PaperLoop';
       book.addWorksheet('Items').addRows([itemHeader, ...itemRows]);
