@@ -158,3 +158,9 @@ export const DEFAULT_PAGE_SIZE_MM: PageSizeMm = { width: 210, height: 297 };
 export const COMMON_RESOLUTIONS: readonly number[] = [75, 100, 150, 200, 240, 300, 400, 600];
 
 export const MM_PER_INCH = 25.4;
+
+/** Colour modes of the file-based drivers (hot folder, replay): they hand over whatever the file holds. */
+export const FILE_MODES: readonly ModeCapability[] = [
+  { mode: 'gray', vendorName: 'gray' },
+  { mode: 'color', vendorName: 'color' },
+];

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { batchEnded, createBatch, pairPages, PullQueue, type Outcome, type SheetImages, type SheetProducer } from '../batchCore';
 import { deviceIdFor, resolveBatchOptions, unknownDevice } from '../batchOptions';
 import {
+  FILE_MODES,
   DEFAULT_PAGE_SIZE_MM,
   err,
   ok,
@@ -61,10 +62,7 @@ export function createHotFolderDriver(overrides: Partial<HotFolderSettings> = {}
     ],
     resolutions: settings.resolutions,
     resolutionRange: settings.resolutionRange,
-    modes: [
-      { mode: 'gray', vendorName: 'gray' },
-      { mode: 'color', vendorName: 'color' },
-    ],
+    modes: FILE_MODES,
   });
 
   return {

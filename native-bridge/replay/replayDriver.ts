@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { batchEnded, createBatch, sheetsFromPages, type Outcome, type SheetProducer } from '../batchCore';
 import { deviceIdFor, resolveBatchOptions, unknownDevice } from '../batchOptions';
 import {
+  FILE_MODES,
   COMMON_RESOLUTIONS,
   DEFAULT_PAGE_SIZE_MM,
   err,
@@ -106,10 +107,7 @@ export function createReplayDriver(overrides: Partial<ReplaySettings> = {}): Rep
     ],
     resolutions: settings.resolutions,
     resolutionRange: settings.resolutionRange,
-    modes: [
-      { mode: 'gray', vendorName: 'gray' },
-      { mode: 'color', vendorName: 'color' },
-    ],
+    modes: FILE_MODES,
   });
 
   return {

@@ -104,13 +104,13 @@ export class StationReader {
     return ids.map((r) => this.workbookSet(r.id)!);
   }
 
-  /** Minutes booked per student and subject on a date, across every class the student is in. */
-  bookedMinutes(studentId: string, date: string): { subject: string; minutes: number; workbookSetId: string }[] {
+  /** Minutes of approved workbooks per student and subject on a date, across every class the student is in. */
+  approvedMinutes(studentId: string, date: string): { subject: string; minutes: number; workbookSetId: string }[] {
     return this.db
       .prepare(
         `SELECT ws.subject AS subject, w.minutes AS minutes, ws.id AS workbookSetId FROM workbooks w
          JOIN workbook_sets ws ON ws.id = w.set_id
-         WHERE w.student_id = ? AND ws.date = ? AND ws.status != 'replaced' ORDER BY ws.id`,
+         WHERE w.student_id = ? AND ws.date = ? AND ws.status = 'approved' ORDER BY ws.id`,
       )
       .all(studentId, date) as { subject: string; minutes: number; workbookSetId: string }[];
   }

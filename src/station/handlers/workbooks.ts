@@ -26,9 +26,7 @@ export const ComposeInput = z.object({
 });
 
 export function approvedLedger(ctx: StationContext, studentId: string, date: string, excludeSetId?: string): DayLedger {
-  const entries = ctx.store
-    .bookedMinutes(studentId, date)
-    .filter((e) => e.workbookSetId !== excludeSetId && ctx.store.workbookSet(e.workbookSetId)?.status === 'approved');
+  const entries = ctx.store.approvedMinutes(studentId, date).filter((e) => e.workbookSetId !== excludeSetId);
   return { date, studentId, entries };
 }
 
