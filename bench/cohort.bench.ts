@@ -2,7 +2,10 @@
  * Cohort simulation: uniform class worksheets (a teacher's calendar through the unit, core tier, the
  * same items for all) against personalised workbooks, both inside the daily cap with another subject
  * booking 20–80 of the 90 grade-7 minutes. 40 students, 5 seeds. Minutes until unit mastery (latent
- * truth) are followed past the 20-day window up to 60 school days so that they are observed, not cut.
+ * truth) are followed past the 20-day window until every student has mastered the unit (at most 400
+ * school days), so that they are observed, not cut off; the censored count says if any were not.
+ * The 60-day restricted figure (students not there yet count their minutes so far) is kept for
+ * comparison with earlier runs; it flatters the arm that leaves more students short of mastery.
  */
 import { simulateArm, type ArmReport, type CohortConfig } from '../src/domain/learning';
 import { loadG7Graph } from './lib/data';
@@ -12,7 +15,7 @@ const bench = 'cohort';
 const graph = loadG7Graph();
 const seeds = [1, 2, 3, 4, 5];
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const base = (seed: number): CohortConfig => ({ seed, students: 40, days: 20, horizonDays: 60, skills: graph.skills, unitSkills: graph.unit });
+const base = (seed: number): CohortConfig => ({ seed, students: 40, days: 20, horizonDays: 400, restrictedDays: 60, skills: graph.skills, unitSkills: graph.unit });
 
 const runs = seeds.map((seed) => ({
   uniform: simulateArm(base(seed), 'uniform'),
@@ -22,12 +25,23 @@ const runs = seeds.map((seed) => ({
 }));
 const saved = (a: ArmReport, b: ArmReport) => 100 * (1 - a.meanMinutesToMastery / b.meanMinutesToMastery);
 const perSeed = runs.map((r) => saved(r.personalised, r.uniform));
+const savedRestricted = (a: ArmReport, b: ArmReport) => 100 * (1 - a.restricted.meanMinutesToMastery / b.restricted.meanMinutesToMastery);
+const perSeedRestricted = runs.map((r) => savedRestricted(r.personalised, r.uniform));
+const censored = (k: 'uniform' | 'personalised' | 'oracle' | 'classPaced') => runs.reduce((a, r) => a + r[k].censored, 0);
+const students = runs.reduce((a, r) => a + r.uniform.students, 0);
 
 emit({ bench, figure: 'cohort_unit_skills', value: graph.unit.length, unit: 'skills', note: graph.source });
 emit({ bench, figure: 'cohort_uniform_minutes_to_mastery', value: mean(runs.map((r) => r.uniform.meanMinutesToMastery)), unit: 'min/student', note: 'calendar-paced class sheet' });
 emit({ bench, figure: 'cohort_personalised_minutes_to_mastery', value: mean(runs.map((r) => r.personalised.meanMinutesToMastery)), unit: 'min/student' });
-emit({ bench, figure: 'cohort_minutes_saved_pct', value: mean(perSeed), goal: '>=30', unit: '%', note: `per seed: ${perSeed.map((x) => x.toFixed(1)).join(', ')}` });
-emit({ bench, figure: 'cohort_minutes_saved_pct_worst_seed', value: Math.min(...perSeed), goal: '>=30', unit: '%' });
+emit({ bench, figure: 'cohort_minutes_saved_pct', value: mean(perSeed), goal: '>=30', unit: '%', note: `per seed: ${perSeed.map((x) => x.toFixed(1)).join(', ')}; censored ${censored('uniform')} uniform / ${censored('personalised')} personalised of ${students}` });
+emit({ bench, figure: 'cohort_minutes_saved_pct_worst_seed', value: Math.min(...perSeed), unit: '%' });
+emit({
+  bench,
+  figure: 'cohort_minutes_saved_pct_restricted_60d',
+  value: mean(perSeedRestricted),
+  unit: '%',
+  note: `run cut at 60 school days, students not there yet counted with their minutes so far (reached: ${runs.reduce((a, r) => a + r.uniform.restricted.reachedMastery, 0)} uniform / ${runs.reduce((a, r) => a + r.personalised.restricted.reachedMastery, 0)} personalised of ${students}); per seed: ${perSeedRestricted.map((x) => x.toFixed(1)).join(', ')}`,
+});
 emit({ bench, figure: 'cohort_uniform_median_minutes_to_mastery', value: mean(runs.map((r) => r.uniform.medianMinutesToMastery)), unit: 'min' });
 emit({ bench, figure: 'cohort_personalised_median_minutes_to_mastery', value: mean(runs.map((r) => r.personalised.medianMinutesToMastery)), unit: 'min' });
 emit({ bench, figure: 'cohort_uniform_days_to_mastery', value: mean(runs.map((r) => r.uniform.meanDaysToMastery)), unit: 'school days' });
@@ -55,7 +69,7 @@ const chapter = seeds.map((seed) => {
   return { uniform: simulateArm(cfg, 'uniform'), personalised: simulateArm(cfg, 'personalised'), oracle: simulateArm({ ...cfg, oracleMastery: true }, 'personalised') };
 });
 const chapterSaved = chapter.map((r) => saved(r.personalised, r.uniform));
-emit({ bench, figure: 'cohort_chapter_minutes_saved_pct', value: mean(chapterSaved), goal: '>=30', unit: '%', note: `${graph.chapter.length}-skill chapter; per seed: ${chapterSaved.map((x) => x.toFixed(1)).join(', ')}` });
+emit({ bench, figure: 'cohort_chapter_minutes_saved_pct', value: mean(chapterSaved), unit: '%', note: `${graph.chapter.length}-skill chapter; per seed: ${chapterSaved.map((x) => x.toFixed(1)).join(', ')}; censored ${chapter.reduce((a, r) => a + r.uniform.censored, 0)} uniform / ${chapter.reduce((a, r) => a + r.personalised.censored, 0)} personalised` });
 emit({ bench, figure: 'cohort_chapter_uniform_minutes_to_mastery', value: mean(chapter.map((r) => r.uniform.meanMinutesToMastery)), unit: 'min/student' });
 emit({ bench, figure: 'cohort_chapter_personalised_minutes_to_mastery', value: mean(chapter.map((r) => r.personalised.meanMinutesToMastery)), unit: 'min/student' });
 emit({ bench, figure: 'cohort_chapter_oracle_minutes_saved_pct', value: mean(chapter.map((r) => saved(r.oracle, r.uniform))), unit: '%', note: 'diagnostic' });

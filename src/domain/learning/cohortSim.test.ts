@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareArms, masteryTheta, DEFAULT_LEARNER, simulateArm } from './cohortSim';
+import { compareArms, masteryTheta, DEFAULT_LEARNER, simulateArm, type DayTrace } from './cohortSim';
 
 describe('cohort simulator', () => {
   const small = { seed: 3, students: 12, days: 6, horizonDays: 6 };
@@ -27,5 +27,30 @@ describe('cohort simulator', () => {
     const later = simulateArm({ ...small, days: 8, horizonDays: 8 }, 'personalised');
     const mean = (h: readonly number[]) => h.reduce((a, n, i) => a + n * i, 0) / 12;
     expect(mean(later.finalLatentMastered)).toBeGreaterThan(mean(start.finalLatentMastered));
+  });
+
+  it('counts censored students, and the restricted mean never exceeds the followed one', () => {
+    const cut = simulateArm({ ...small, days: 4, horizonDays: 4, restrictedDays: 2 }, 'uniform');
+    expect(cut.censored).toBe(cut.students - cut.reachedMastery);
+    const followed = simulateArm({ ...small, days: 4, horizonDays: 12, restrictedDays: 2 }, 'uniform');
+    // The first days are the same run, so stopping at day 2 gives the same figures either way.
+    expect(followed.restricted).toEqual(cut.restricted);
+    expect(followed.restricted.days).toBe(2);
+    expect(followed.reachedMastery).toBeGreaterThanOrEqual(followed.restricted.reachedMastery);
+    expect(followed.restricted.meanMinutesToMastery).toBeLessThanOrEqual(followed.meanMinutesToMastery);
+    expect(followed.censored).toBeLessThanOrEqual(cut.censored);
+  });
+
+  it('shows each day to a tracer: the sheets add up to the minutes reported', () => {
+    let days = 0;
+    let minutes = 0;
+    const onDay = (d: DayTrace) => {
+      days++;
+      expect(d.students).toHaveLength(12);
+      for (const st of d.students) for (const item of st.sheet) minutes += item.minutes;
+    };
+    const report = simulateArm({ ...small, days: 4, horizonDays: 4, onDay }, 'personalised');
+    expect(days).toBe(report.daysRun);
+    expect(minutes / report.students).toBeCloseTo(report.meanWindowMinutes, 9);
   });
 });

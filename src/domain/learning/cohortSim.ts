@@ -80,9 +80,13 @@ export type CohortConfig = {
   readonly days?: number;
   /**
    * Keep going after the window until every student has mastered the unit or this many school
-   * days have passed (default 60), so that minutes to mastery are observed, not cut off.
+   * days have passed (default 400, about two school years), so that minutes to mastery are
+   * observed, not cut off. A student still short of mastery at the horizon is censored: counted
+   * with the minutes spent so far, which flatters the arm with more such students.
    */
   readonly horizonDays?: number;
+  /** Also report minutes to mastery as if the run had stopped after this many school days (default 60). */
+  readonly restrictedDays?: number;
   /** Diagnostic: the selection sees latent mastery instead of the model's (a perfect estimator). */
   readonly oracleMastery?: boolean;
   /** ISO date of the first school day. */
@@ -106,6 +110,24 @@ export type CohortConfig = {
    */
   readonly uniformPacing?: 'calendar' | 'class_mastery';
   readonly calendarShare?: number;
+  /** Diagnostic: called after each simulated day with the latent students and the model's state. */
+  readonly onDay?: (day: DayTrace) => void;
+};
+
+/** What `onDay` sees: per student, latent levels and practice counts per skill, and the day's sheet. */
+export type DayTrace = {
+  readonly dayIndex: number;
+  readonly date: string;
+  readonly masteryTheta: number;
+  readonly mastery: MasteryState;
+  readonly students: readonly {
+    readonly id: string;
+    readonly start: ReadonlyMap<string, number>;
+    readonly level: ReadonlyMap<string, number>;
+    readonly practice: ReadonlyMap<string, number>;
+    readonly sheet: readonly { readonly skillId: string; readonly reasonKey: string; readonly minutes: number; readonly correct: boolean }[];
+    readonly masteredOnDay: number | null;
+  }[];
 };
 
 export type ArmReport = {
@@ -123,6 +145,13 @@ export type ArmReport = {
   readonly meanDaysToMastery: number;
   /** Students who mastered the unit within the horizon, and within the window. */
   readonly reachedMastery: number;
+  /** Students still short of unit mastery when the run ended (their minutes are a lower bound). */
+  readonly censored: number;
+  /**
+   * The same figures had the run stopped after `days` school days: students not there yet count
+   * with their minutes so far (the restricted mean). Kept to compare with shorter runs.
+   */
+  readonly restricted: { readonly days: number; readonly meanMinutesToMastery: number; readonly reachedMastery: number };
   readonly reachedMasteryInWindow: number;
   /** Minutes per student over the window, and per school day. */
   readonly meanWindowMinutes: number;
@@ -222,7 +251,7 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
   const trueB = new Map(bankItems.map((i) => [i.id, i.difficulty + lp.itemNoiseSd * normal(itemRng)]));
   const students = makeStudents(config.students ?? 40, graph.order, config.seed, lp);
   const windowDays = config.days ?? 20;
-  const days = schoolDays(config.startDate ?? '2025-09-01', Math.max(windowDays, config.horizonDays ?? 60));
+  const days = schoolDays(config.startDate ?? '2025-09-01', Math.max(windowDays, config.horizonDays ?? 400));
   const [otherMin, otherMax] = config.otherSubjectMinutes ?? [20, 80];
 
   let mastery: MasteryState = emptyMasteryState(settings);
@@ -235,6 +264,8 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
   let notReady = 0;
   let allMinutes = 0;
   const spent = new Map<string, number>(students.map((s) => [s.id, 0]));
+  const restrictedDays = config.restrictedDays ?? 60;
+  let spentAtRestriction: Map<string, number> | null = null;
   const toMastery = new Map<string, number | null>(students.map((s) => [s.id, null]));
   const dayOfMastery = new Map<string, number>();
   const rng = seededRng(`${config.seed}|${arm}|answers`);
@@ -286,6 +317,7 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
   let daysRun = 0;
   for (const [dayIndex, date] of days.entries()) {
     if (dayIndex === windowDays) snapshot = takeSnapshot();
+    if (dayIndex === restrictedDays) spentAtRestriction = new Map(spent);
     if (dayIndex >= windowDays && toMastery.size === dayOfMastery.size) break;
     daysRun++;
     // Forgetting over the calendar days since the last school day.
@@ -325,6 +357,7 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
     });
     if (!plans.ok) throw new Error(`selection failed: ${JSON.stringify(plans.error)}`);
     const today: GradedResponse[] = [];
+    const sheets = new Map<string, { skillId: string; reasonKey: string; minutes: number; correct: boolean }[]>();
     plans.value.forEach((plan, i) => {
       const st = students[i] as Student;
       const ledger = ledgers[i] as DayLedger;
@@ -353,6 +386,11 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
           date,
           seq: seq++,
         });
+        if (config.onDay) {
+          const list = sheets.get(st.id) ?? [];
+          list.push({ skillId: chosen.skillId, reasonKey: chosen.reasonKey, minutes: item.minutes, correct });
+          sheets.set(st.id, list);
+        }
         responses++;
         spent.set(st.id, (spent.get(st.id) ?? 0) + item.minutes);
         for (const k of itemSkills) {
@@ -369,12 +407,25 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
     mastery = updateMastery(mastery, today, bank.byId, settings);
     if (config.oracleMastery) mastery = withLatentMastery(mastery, students, unit, known);
     reviews = updateReviews(reviews, today, bank.byId, settings);
+    config.onDay?.({
+      dayIndex,
+      date,
+      masteryTheta: theta,
+      mastery,
+      students: students.map((st) => ({ ...st, sheet: sheets.get(st.id) ?? [], masteredOnDay: dayOfMastery.get(st.id) ?? null })),
+    });
   }
   const window = snapshot ?? takeSnapshot();
   const minutesToMastery = students.map((s) => toMastery.get(s.id) ?? null);
   const total = students.map((s) => spent.get(s.id) ?? 0);
   const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
   const censored = minutesToMastery.map((m, i) => m ?? (total[i] as number));
+  const cut = spentAtRestriction ?? new Map(spent);
+  const restrictedMinutes = students.map((s) => {
+    const m = toMastery.get(s.id) ?? null;
+    const day = dayOfMastery.get(s.id);
+    return m !== null && day !== undefined && day <= restrictedDays ? m : (cut.get(s.id) ?? 0);
+  });
   return {
     arm,
     students: students.length,
@@ -385,6 +436,12 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
     medianMinutesToMastery: median(censored),
     meanDaysToMastery: mean(students.map((s) => dayOfMastery.get(s.id) ?? daysRun)),
     reachedMastery: minutesToMastery.filter((m) => m !== null).length,
+    censored: minutesToMastery.filter((m) => m === null).length,
+    restricted: {
+      days: Math.min(restrictedDays, daysRun),
+      meanMinutesToMastery: mean(restrictedMinutes),
+      reachedMastery: students.filter((s) => (dayOfMastery.get(s.id) ?? Infinity) <= restrictedDays).length,
+    },
     reachedMasteryInWindow: students.filter((s) => (dayOfMastery.get(s.id) ?? Infinity) <= windowDays).length,
     meanWindowMinutes: mean(window.minutes),
     meanDailyMinutes: mean(window.minutes) / windowDays,

@@ -85,6 +85,7 @@ export {
   type ArmReport,
   type CohortComparison,
   type CohortConfig,
+  type DayTrace,
   type LearnerParams,
 } from './cohortSim';
 export { addDays, dayNumber, daysBetween, isIsoDate } from './dates';
