@@ -4,7 +4,7 @@
 //  - accuracy: a synthetic corpus of ≥ 400 pages across degradations: pages identified, silent bubble
 //    errors, fields sent to review, digit comb accuracy.
 // The synthetic stacks are cached in bench/.cache (delete it to regenerate).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseRosterCsv } from '../src/domain/import/rosterCsv';
@@ -94,6 +94,8 @@ const tally: Tally = { pages: 0, identified: 0, misidentified: 0, foreign: 0, fo
 const byProfile: Record<string, Tally> = {};
 const normNumber = (s: string | null) => (s === null ? null : Number.isFinite(Number(s)) ? String(Number(s)) : s);
 const silentExamples: string[] = [];
+// BENCH_DUMP=file.json writes every comb reading with its truth (for tuning the OCR decision).
+const combDump: unknown[] = [];
 for (const { folder, truths } of corpus) {
   const t: Tally = { ...tally, pages: 0, identified: 0, misidentified: 0, foreign: 0, foreignRefused: 0, bubbleFields: 0, bubbleTargets: 0, silentBubbleErrors: 0, fields: 0, review: 0, combs: 0, combCorrect: 0, combAutoCorrect: 0, combSilentWrong: 0 };
   for (const truth of truths) {
@@ -120,6 +122,7 @@ for (const { folder, truths } of corpus) {
       const expected =
         f.kind === 'bubbles' ? (f.marked.length ? f.marked.join(',') : null) : f.kind === 'digit_grid' ? f.text : f.kind === 'score' ? f.marked : f.text || null;
       if (f.kind === 'comb') {
+        combDump.push({ file: truth.fileName, fieldId: f.fieldId, truth: expected, value: r.value, status: r.status, reasons: r.reasons, ...(r.evidence as { readings?: unknown; candidates?: unknown } | undefined) });
         t.combs++;
         if (r.value === expected) t.combCorrect++;
         if (r.status !== 'review' && r.value === expected) t.combAutoCorrect++;
@@ -140,6 +143,7 @@ for (const { folder, truths } of corpus) {
   for (const k of Object.keys(tally) as (keyof Tally)[]) tally[k] += t[k];
 }
 await reader.close();
+if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, JSON.stringify(combDump));
 out('corpus_pages', tally.pages, 'pages', '>=400', { foreign_and_unprinted: tally.foreign });
 out('pages_identified_pct', (100 * tally.identified) / tally.pages, '%', '100', { misidentified: tally.misidentified });
 out('foreign_refused_pct', (100 * tally.foreignRefused) / Math.max(1, tally.foreign), '%', '100');

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import type { ItemInput } from '../domain/item';
 import type { PrintedPage } from '../layout/printedPage';
-import { decodeImage, tesseractLangPath, zxingReaderWasm } from '../vision/decode';
+import type { DigitNet } from '../vision/digits';
+import { decodeImage, loadDigitNet, tesseractLangPath, zxingReaderWasm } from '../vision/decode';
 import { createTesseractEngine, type OcrEngine } from '../vision/ocr';
 import { createZxingQrReader, type QrReader } from '../vision/qr';
 import { readPage } from '../vision/readPage';
@@ -16,7 +17,7 @@ import type { ReadOutcome } from './session';
 
 export type ReadJob = { path: string; sha256: string; mediaType: string; dbPath: string; ocr: boolean };
 
-type WorkerState = { qr: QrReader; ocr: OcrEngine | undefined; db: Database.Database; lookup: Database.Statement; answers: Database.Statement };
+type WorkerState = { qr: QrReader; ocr: OcrEngine | undefined; digits: DigitNet | undefined; db: Database.Database; lookup: Database.Statement; answers: Database.Statement };
 let state: Promise<WorkerState> | null = null;
 
 async function init(job: ReadJob): Promise<WorkerState> {
@@ -25,6 +26,7 @@ async function init(job: ReadJob): Promise<WorkerState> {
   return {
     qr: await createZxingQrReader(zxingReaderWasm()),
     ocr: job.ocr ? await createTesseractEngine({ langPath: tesseractLangPath('eng') }) : undefined,
+    digits: job.ocr ? loadDigitNet() : undefined,
     db,
     lookup: db.prepare('SELECT page_json FROM printed_pages WHERE page_id = ?'),
     answers: db.prepare('SELECT content_json FROM items WHERE id = ? AND is_current = 1'),
@@ -54,6 +56,7 @@ export default async function readStoredImage(job: ReadJob): Promise<ReadOutcome
     },
     qr: s.qr,
     ...(s.ocr ? { ocr: s.ocr } : {}),
+    ...(s.digits ? { digits: s.digits } : {}),
     answers: (itemId) => acceptedAnswers(s, itemId),
   });
   const ms = performance.now() - t0;

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
+import { fileURLToPath } from 'node:url';
+import { DigitModel, digitNet, type DigitNet } from './digits';
 import { downsample, type GreyImage } from './image';
 import { chooseDpi, reduceFactorFor, type DecodedPage } from './page';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
@@ -97,6 +99,14 @@ export function decodePnm(b: Uint8Array): GreyImage {
     out[i] = Math.round(acc * scale);
   }
   return { data: out, width, height };
+}
+
+/** The comb digit reader's weights (src/vision/models/digits-mlp.json, made by tools/trainDigits.ts). */
+export function loadDigitNet(): DigitNet {
+  const file = fileURLToPath(new URL('./models/digits-mlp.json', import.meta.url));
+  const parsed = DigitModel.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: not a paperloop.digits/1 model (${parsed.error.issues[0]?.message}); run node --import tsx tools/trainDigits.ts`);
+  return digitNet(parsed.data);
 }
 
 /** The zxing reader's wasm, read from node_modules. */

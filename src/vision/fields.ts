@@ -2,6 +2,7 @@
 import type { BubbleField, DigitGridField, Field, ScoreField } from '../layout/printedPage';
 import { throwIllegalValue } from '../domain/result';
 import { measureTargets, type PageCalibration, type TargetsMeasure } from './bubbles';
+import type { DigitNet } from './digits';
 import { measureBoxInk, type BoxInk } from './handwriting';
 import type { Homography } from './homography';
 import type { GreyImage } from './image';
@@ -15,6 +16,8 @@ export type FieldContext = {
   cal: PageCalibration;
   settings: VisionSettings;
   ocr?: OcrEngine;
+  /** The digit reader: a second opinion on digit combs. */
+  digits?: DigitNet;
   /** Accepted answers of an item, to rank OCR candidates. */
   answers?: (itemId: string) => readonly string[] | undefined;
 };
@@ -86,7 +89,7 @@ export async function readFields(fields: readonly Field[], c: FieldContext): Pro
         out.push(await decideMarkField(f, measured.get(f.id)!, page, c));
         break;
       case 'comb':
-        out.push(await readComb(f, c.img, c.h, c.cal, c.settings, c.ocr, c.answers?.(f.itemId)));
+        out.push(await readComb(f, c.img, c.h, c.cal, c.settings, c.ocr, c.answers?.(f.itemId), c.digits));
         break;
       case 'write_in':
         out.push(await readWriteIn(f, c.img, c.h, c.cal, c.settings, c.ocr));

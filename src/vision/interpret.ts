@@ -31,8 +31,8 @@ export type FieldRead = {
     /** Full-resolution pixel rectangle to show a reviewer. */
     crop?: PxRect;
     candidates?: OcrCandidate[];
-    /** The two OCR readings of a comb: the whole line, and box by box. */
-    readings?: { line?: OcrCandidate; boxes?: OcrCandidate };
+    /** The readings of a comb: tesseract's whole line and box by box, and the digit reader's. */
+    readings?: { line?: OcrCandidate; boxes?: OcrCandidate; digits?: OcrCandidate };
     /** Alignment shift applied to the mapped targets (px). */
     offset?: Point;
   };

@@ -7,6 +7,7 @@ import { createWorker } from 'tesseract.js';
 import type { CombField, Rect, WriteInField } from '../layout/printedPage';
 import type { PageCalibration } from './bubbles';
 import type { Homography } from './homography';
+import { readDigit, type DigitNet, type DigitReading } from './digits';
 import { hasInk, measureBoxInk, rectifyBox, type BoxInk } from './handwriting';
 import { createImage, resize, toPgm, type GreyImage, type PxRect } from './image';
 import { unionRect, type FieldRead, type OcrCandidate } from './interpret';
@@ -115,6 +116,8 @@ export type BoxesReading = {
   /** The whole-line reading and the box-by-box reading (when made). */
   line?: OcrCandidate;
   boxes?: OcrCandidate;
+  /** The digit reader's reading of each written box (digit combs, when a reader is given). */
+  digits?: DigitReading[];
   /** The engine threw (the field goes to review). */
   failed?: boolean;
 };
@@ -132,6 +135,7 @@ export async function readBoxes(
   settings: VisionSettings,
   engine: OcrEngine | undefined,
   answers?: readonly string[],
+  digitNet?: DigitNet,
 ): Promise<BoxesReading> {
   const ink = boxes.map((b) => measureBoxInk(img, h, b, cal, settings));
   const flags = ink.map((b) => hasInk(b, settings));
@@ -139,8 +143,9 @@ export async function readBoxes(
   const faint = ink.filter((b, i) => !flags[i] && b.inkMm2 > settings.handwriting.blankMaxInkMm2).length;
   const base = { ink, crop: unionRect(ink.map((b) => b.crop)), inked: inkedBoxes.length, gap: hasGap(flags), faint };
   if (inkedBoxes.length === 0 || !engine) return { ...base, ranked: [] };
+  const digits = charset === 'digits' && digitNet ? inkedBoxes.map((b) => readDigit(digitNet, rectifyBox(img, h, b, settings.handwriting.insetMm), cal.paper)) : undefined;
   try {
-    return { ...base, ...(await ocrBoxes(inkedBoxes, charset, img, h, cal, settings, engine, answers)) };
+    return { ...base, ...(digits ? { digits } : {}), ...(await ocrBoxes(inkedBoxes, charset, img, h, cal, settings, engine, answers)) };
   } catch {
     return { ...base, ranked: [], failed: true };
   }
@@ -198,8 +203,9 @@ export async function readComb(
   settings: VisionSettings,
   engine: OcrEngine | undefined,
   answers?: readonly string[],
+  digitNet?: DigitNet,
 ): Promise<FieldRead> {
-  const r = await readBoxes(field.boxes, field.charset, img, h, cal, settings, engine, answers);
+  const r = await readBoxes(field.boxes, field.charset, img, h, cal, settings, engine, answers, digitNet);
   const base = { fieldId: field.id, itemId: field.itemId, kind: field.kind } as const;
   const evidence = { fills: inkFills(r.ink), crop: r.crop };
   if (r.inked === 0 && r.faint > 0) return { ...base, value: null, confidence: 0, status: 'review', reasons: ['faint_box'], evidence };
@@ -231,10 +237,29 @@ function hasGap(inked: readonly boolean[]): boolean {
 }
 
 /**
+ * Does the digit reader confirm `text`, box by box? A digit box must be read as the same digit with
+ * at least `digitReaderMinP`; a '-' or '.' box must have that shape; any other character (a '/')
+ * cannot be confirmed by it.
+ */
+export function digitReaderConfirms(text: string, digits: readonly DigitReading[] | undefined, settings: VisionSettings): boolean {
+  const s = settings.ocr;
+  if (!digits || digits.length === 0 || text.length !== digits.length) return false;
+  return [...text].every((ch, i) => {
+    const d = digits[i] as DigitReading;
+    if (!d.shape) return false;
+    if (/\d/.test(ch)) return d.digit === ch && d.p >= s.digitReaderMinP;
+    if (ch === '-') return d.shape.aspect >= s.dashMinAspect && d.shape.heightShare <= s.markMaxHeightShare;
+    if (ch === '.') return d.shape.aspect < s.dashMinAspect && d.shape.heightShare <= s.markMaxHeightShare;
+    return false;
+  });
+}
+
+/**
  * DECIDE a comb reading. It is taken without a person only when it is well formed, every written
  * box is clearly written or clearly empty, and it is consistent: it is one of the item's accepted
- * answers (read confidently), or the line and the box-by-box readings agree, both confidently.
- * Anything else goes to review with the candidates as suggestions.
+ * answers (read confidently), or two readers agree, both confidently: tesseract's line and
+ * box-by-box readings, or tesseract and the digit reader. Anything else goes to review with the
+ * candidates as suggestions.
  */
 function decideOcr(
   base: Pick<FieldRead, 'fieldId' | 'itemId' | 'kind'>,
@@ -254,20 +279,26 @@ function decideOcr(
   const margin = second ? best.score - second.score : Infinity;
   const key = (answers ?? []).find((a) => normalise(a) === normalise(best.text));
   // The accepted answer must itself be read confidently, by the line or box by box.
-  const keyRead = [r.line, r.boxes].some((c) => c !== undefined && c.text === best.text && c.confidence >= s.minConfidence);
-  const agree = r.line !== undefined && r.boxes !== undefined && r.line.text === r.boxes.text && r.line.confidence >= s.agreeLineConfidence && r.boxes.confidence >= s.agreeBoxConfidence;
+  const readConfidently = [r.line, r.boxes].some((c) => c !== undefined && c.text === best.text && c.confidence >= s.minConfidence);
+  const tesseractAgrees = r.line !== undefined && r.boxes !== undefined && r.line.text === r.boxes.text && r.line.confidence >= s.agreeLineConfidence && r.boxes.confidence >= s.agreeBoxConfidence;
+  const readerAgrees = charset === 'digits' && readConfidently && digitReaderConfirms(best.text, r.digits, settings);
+  const agree = tesseractAgrees || readerAgrees;
   if (best.confidence < s.minConfidence) reasons.push('low_ocr_confidence');
   if (margin < s.minMargin && !agree) reasons.push('low_ocr_margin');
   if (!best.formatOk) reasons.push('unexpected_format');
   if (best.text.includes('?')) reasons.push('unreadable_character');
   if (r.gap) reasons.push('gap_in_boxes');
   if (r.faint > 0) reasons.push('faint_box');
-  if (!(key !== undefined && keyRead) && !agree) reasons.push('unconfirmed_reading');
+  if (!(key !== undefined && readConfidently) && !agree) reasons.push('unconfirmed_reading');
   const status = reasons.length > 0 ? 'review' : 'ok';
   // An accepted answer read in another letter case is that answer.
   const value = key !== undefined && charset === 'text' ? key : best.text;
   const confidence = Math.round((status === 'ok' ? best.confidence / 100 : Math.min(0.5, best.confidence / 100)) * 1000) / 1000;
-  const readings = { ...(r.line ? { line: r.line } : {}), ...(r.boxes ? { boxes: r.boxes } : {}) };
+  const readings = {
+    ...(r.line ? { line: r.line } : {}),
+    ...(r.boxes ? { boxes: r.boxes } : {}),
+    ...(r.digits ? { digits: { text: r.digits.map((d) => d.digit ?? '?').join(''), confidence: Math.round(100 * Math.min(...r.digits.map((d) => (d.digit === null ? 0 : d.p)))) } } : {}),
+  };
   return { ...base, value, confidence, status, reasons, evidence: { ...evidence, candidates, readings } };
 }
 

@@ -9,6 +9,7 @@ import { readFields } from './fields';
 import { affineResidual, applyH, localScale, solveHomography, type Homography } from './homography';
 import type { FieldRead } from './interpret';
 import { findMarks, IMAGE_CORNERS, type MeasuredMark } from './marks';
+import type { DigitNet } from './digits';
 import type { OcrEngine } from './ocr';
 import { orientMarks, type Orientation } from './orientation';
 import { measurePageInk, type DecodedPage } from './page';
@@ -60,6 +61,8 @@ export type ReadPageDeps = {
   lookupPage: (pageId: string) => PrintedPage | null | Promise<PrintedPage | null>;
   qr: QrReader;
   ocr?: OcrEngine;
+  /** The digit reader (digits.ts): a second opinion on digit combs beside OCR. */
+  digits?: DigitNet;
   settings?: VisionSettings;
   answers?: (itemId: string) => readonly string[] | undefined;
   now?: () => number;
@@ -129,7 +132,7 @@ export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<
   const cal = calibratePage(reduced, IMAGE_CORNERS.map((c) => byPageCorner[c]), settings);
   if (!cal.ok) return fail('low_contrast', cal.error.detail, pageId);
 
-  const ctx = { img: full, h, cal: cal.value, settings, ocr: deps.ocr, answers: deps.answers };
+  const ctx = { img: full, h, cal: cal.value, settings, ocr: deps.ocr, digits: deps.digits, answers: deps.answers };
   const markKinds = new Set(['bubbles', 'score', 'digit_grid']);
   const fields = await readFields(page.fields.filter((x) => markKinds.has(x.kind)), ctx);
   lap('bubbles');

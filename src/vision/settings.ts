@@ -218,6 +218,15 @@ export const VisionSettings = z.object({
       /** Characters allowed in text combs. */
       textWhitelist: z.string().default('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ=+-./'),
       digitWhitelist: z.string().default('0123456789-./'),
+      /**
+       * The digit reader (digits.ts) is a second opinion on digit combs: a reading is also accepted
+       * when tesseract reads it confidently and the digit reader gives every digit box the same
+       * digit with at least this probability ('-' and '.' boxes must have their shape).
+       */
+      digitReaderMinP: z.number().min(0.5).max(1).default(0.9),
+      /** '-' is at least this much wider than tall, and '-' or '.' at most this share of the box height. */
+      dashMinAspect: z.number().min(1).default(1.6),
+      markMaxHeightShare: z.number().min(0).max(1).default(0.35),
     })
     .prefault({}),
 });
