@@ -25,7 +25,7 @@ describe('the digit reader on the generator’s handwriting (trained only on MNI
       for (const ch of '0123456789') {
         const img = createImage(side, side, 240);
         writeChar(img, ch, { x: 0, y: 0, w: 7, h: 7 }, writer, { dpi, rng });
-        const r = readDigit(net, img, 240);
+        const r = readDigit(net, img);
         total++;
         if (r.digit === ch) right++;
         if (r.digit !== null && r.p >= 0.9) {
@@ -57,7 +57,7 @@ describe('a digit comb confirmed by the digit reader', () => {
       const rng = seededRng(`comb|${seed}`);
       const img = createImage(Math.round(20 * k), Math.round(12 * k), 240);
       writeInBoxes(img, ['5', '8'], comb.boxes, sampleWriter(rng, 'ballpoint'), { dpi, rng });
-      const reads = comb.boxes.map((b) => readDigit(net, rectifyBox(img, h, b, DEFAULT_VISION_SETTINGS.handwriting.insetMm), 240));
+      const reads = comb.boxes.map((b) => readDigit(net, rectifyBox(img, h, b, DEFAULT_VISION_SETTINGS.handwriting.insetMm)));
       if (reads.every((r, i) => r.digit === '58'[i] && r.p >= 0.95)) return img;
     }
     throw new Error('no seeded hand the reader is sure of');
@@ -75,5 +75,29 @@ describe('a digit comb confirmed by the digit reader', () => {
     const refused = await readComb(comb, img, h, cal, DEFAULT_VISION_SETTINGS, scripted(), undefined, seesOnes);
     expect(refused).toMatchObject({ status: 'review', value: '58' });
     expect(refused.evidence.readings?.digits?.text).toBe('11');
+  });
+});
+
+describe('a point the reader cannot vouch for', () => {
+  it('a small 0 that tesseract’s line reads as a point and its boxes as 0 goes to review', async () => {
+    const dpi = 300;
+    const k = dpi / 25.4;
+    const boxes = [{ x: 2, y: 2, w: 7, h: 8 }, { x: 10, y: 2, w: 7, h: 8 }, { x: 18, y: 2, w: 7, h: 8 }];
+    const comb: CombField = { kind: 'comb', id: 'q1', itemId: 'i1', charset: 'digits', boxes };
+    const corners = [{ x: 0, y: 0 }, { x: 28, y: 0 }, { x: 28, y: 12 }, { x: 0, y: 12 }];
+    const h = solveHomography(corners.map((c) => ({ from: c, to: { x: c.x * k, y: c.y * k } })))!;
+    const net = loadDigitNet();
+    for (let seed = 0; seed < 60; seed++) {
+      const rng = seededRng(`dot|${seed}`);
+      const writer = sampleWriter(rng, 'ballpoint');
+      const img = createImage(Math.round(28 * k), Math.round(12 * k), 240);
+      writeChar(img, '3', boxes[0]!, writer, { dpi, rng });
+      writeChar(img, '0', { x: 12, y: 6.5, w: 3, h: 3.2 }, writer, { dpi, rng });
+      writeChar(img, '5', boxes[2]!, writer, { dpi, rng });
+      const answers = [{ text: '3.5', confidence: 92 }, { text: '3', confidence: 85 }, { text: '0', confidence: 80 }, { text: '5', confidence: 85 }];
+      const engine: OcrEngine = { recognize: async () => answers.shift() ?? { text: '', confidence: 0 }, terminate: async () => {} };
+      const r = await readComb(comb, img, h, { paper: 240, ink: 30 }, DEFAULT_VISION_SETTINGS, engine, undefined, net);
+      expect(r.status, `seed ${seed}: ${JSON.stringify(r.evidence.readings)}`).toBe('review');
+    }
   });
 });

@@ -19,7 +19,7 @@ function box(rects: { x: number; y: number; w: number; h: number }[], size = 80)
 describe('digit reader: input normalisation', () => {
   it('fits the ink into 20 px, centred by mass, and widens a thin pen toward MNIST strokes', () => {
     const img = box([{ x: 38, y: 10, w: 2, h: 60 }]);
-    const x = digitInput(darknessOf(img, 240)!, img.width, img.height)!;
+    const x = digitInput(darknessOf(img)!, img.width, img.height)!;
     expect(x.shape).toMatchObject({ width: 2, height: 60 });
     const rows = [...Array(DIGIT_SIDE).keys()].filter((y) => [...Array(DIGIT_SIDE).keys()].some((i) => x.input[y * DIGIT_SIDE + i]! > 0.5));
     expect(rows.length).toBeGreaterThanOrEqual(20);
@@ -30,13 +30,13 @@ describe('digit reader: input normalisation', () => {
 
   it('drops specks far smaller than the main stroke, and gives nothing for a blank crop', () => {
     const withSpeck = box([{ x: 38, y: 10, w: 3, h: 60 }, { x: 5, y: 5, w: 1, h: 1 }]);
-    expect(digitInput(darknessOf(withSpeck, 240)!, 80, 80)!.shape).toMatchObject({ width: 3, height: 60 });
-    expect(darknessOf(createImage(80, 80, 240), 240)).toBeNull();
-    expect(readDigit(net, createImage(80, 80, 240), 240)).toEqual({ digit: null, shape: null });
+    expect(digitInput(darknessOf(withSpeck)!, 80, 80)!.shape).toMatchObject({ width: 3, height: 60 });
+    expect(darknessOf(createImage(80, 80, 240))).toBeNull();
+    expect(readDigit(net, createImage(80, 80, 240))).toEqual({ digit: null, shape: null });
   });
 
   it('reports the shape of a dash: wide and short', () => {
-    const r = readDigit(net, box([{ x: 15, y: 38, w: 50, h: 4 }]), 240);
+    const r = readDigit(net, box([{ x: 15, y: 38, w: 50, h: 4 }]));
     expect(r.shape!.aspect).toBeGreaterThan(S.ocr.dashMinAspect);
     expect(r.shape!.heightShare).toBeLessThan(S.ocr.markMaxHeightShare);
   });
@@ -64,18 +64,30 @@ describe('digit reader: the shipped model', () => {
 });
 
 describe('digitReaderConfirms', () => {
-  const digit = (d: string, p: number) => ({ digit: d, p, shape: { width: 20, height: 60, heightShare: 0.75, aspect: 0.33 } });
-  const dash = { digit: '1', p: 0.99, shape: { width: 50, height: 4, heightShare: 0.05, aspect: 12 } };
-  it('needs every digit box read the same and sure, and a dash to look like one', () => {
-    expect(digitReaderConfirms('47', [digit('4', 0.95), digit('7', 0.93)], S)).toBe(true);
-    expect(digitReaderConfirms('47', [digit('4', 0.95), digit('1', 0.93)], S)).toBe(false);
-    expect(digitReaderConfirms('47', [digit('4', 0.95), digit('7', 0.6)], S)).toBe(false);
-    expect(digitReaderConfirms('-5', [dash, digit('5', 0.97)], S)).toBe(true);
-    expect(digitReaderConfirms('-5', [digit('1', 0.99), digit('5', 0.97)], S)).toBe(false);
+  const digit = (d: string, p: number) => ({ digit: d, p, shape: { width: 20, height: 60, heightShare: 0.75, widthShare: 0.25, aspect: 0.33 } });
+  // The reader itself reads a dash as a sure '1': only its shape counts, never its digit.
+  const dash = { digit: '1', p: 0.99, shape: { width: 50, height: 4, heightShare: 0.05, widthShare: 0.62, aspect: 12 } };
+  const point = { digit: '0', p: 0.97, shape: { width: 6, height: 6, heightShare: 0.08, widthShare: 0.08, aspect: 1 } };
+  const none = {};
+  it('needs every digit box read as the same digit, and sure', () => {
+    expect(digitReaderConfirms('47', [digit('4', 0.95), digit('7', 0.93)], none, S)).toBe(true);
+    expect(digitReaderConfirms('47', [digit('4', 0.95), digit('1', 0.93)], none, S)).toBe(false);
+    expect(digitReaderConfirms('47', [digit('4', 0.95), digit('7', 0.6)], none, S)).toBe(false);
+  });
+  it('takes a dash or a point only where both tesseract readings have it and the ink has its shape', () => {
+    expect(digitReaderConfirms('-5', [dash, digit('5', 0.97)], { line: '-5', boxes: '-5' }, S)).toBe(true);
+    expect(digitReaderConfirms('-5', [dash, digit('5', 0.97)], { line: '-5', boxes: '15' }, S)).toBe(false);
+    expect(digitReaderConfirms('-5', [dash, digit('5', 0.97)], { line: '-5' }, S)).toBe(false);
+    expect(digitReaderConfirms('-5', [digit('1', 0.99), digit('5', 0.97)], { line: '-5', boxes: '-5' }, S)).toBe(false);
+    expect(digitReaderConfirms('3.5', [digit('3', 0.99), point, digit('5', 0.99)], { line: '3.5', boxes: '3.5' }, S)).toBe(true);
+    // A small '0' read as a point by the line but as '0' box by box stays unconfirmed.
+    expect(digitReaderConfirms('3.5', [digit('3', 0.99), point, digit('5', 0.99)], { line: '3.5', boxes: '305' }, S)).toBe(false);
+    // A point must be small both ways: a short wide stroke is not one.
+    expect(digitReaderConfirms('3.5', [digit('3', 0.99), dash, digit('5', 0.99)], { line: '3.5', boxes: '3.5' }, S)).toBe(false);
   });
   it('cannot confirm characters it does not know, or a reading of another length', () => {
-    expect(digitReaderConfirms('3/4', [digit('3', 0.99), digit('1', 0.99), digit('4', 0.99)], S)).toBe(false);
-    expect(digitReaderConfirms('47', [digit('4', 0.99)], S)).toBe(false);
-    expect(digitReaderConfirms('4', undefined, S)).toBe(false);
+    expect(digitReaderConfirms('3/4', [digit('3', 0.99), digit('1', 0.99), digit('4', 0.99)], { line: '3/4', boxes: '3/4' }, S)).toBe(false);
+    expect(digitReaderConfirms('47', [digit('4', 0.99)], none, S)).toBe(false);
+    expect(digitReaderConfirms('4', undefined, none, S)).toBe(false);
   });
 });

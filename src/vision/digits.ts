@@ -13,12 +13,36 @@ export const DIGIT_SIDE = 28;
 const FIT = 20;
 
 /** The ink's bounding box in the crop, for telling a digit from '-' or '.' by shape. */
-export type InkShape = { width: number; height: number; /** ink height / crop height */ heightShare: number; /** width / height */ aspect: number };
+export type InkShape = {
+  width: number;
+  height: number;
+  /** ink height / crop height, ink width / crop width */
+  heightShare: number;
+  widthShare: number;
+  /** width / height */
+  aspect: number;
+};
 
-/** Darkness per pixel, 0 = paper, 1 = the darkest ink in the crop. null when the crop has no ink contrast. */
-export function darknessOf(img: GreyImage, paper: number, minContrast = 40): Float32Array | null {
+/**
+ * Darkness per pixel, 0 = paper, 1 = the darkest ink in the crop. The paper level is the crop's own
+ * (its 80th percentile: a box is mostly paper), so a box in a shadow is not taken for ink.
+ * null when the crop has no ink contrast.
+ */
+export function darknessOf(img: GreyImage, minContrast = 40): Float32Array | null {
+  const histogram = new Uint32Array(256);
   let darkest = 255;
-  for (const v of img.data) if (v < darkest) darkest = v;
+  for (const v of img.data) {
+    histogram[v] = (histogram[v] as number) + 1;
+    if (v < darkest) darkest = v;
+  }
+  let paper = 255;
+  for (let level = 0, seen = 0; level < 256; level++) {
+    seen += histogram[level] as number;
+    if (seen >= 0.8 * img.data.length) {
+      paper = level;
+      break;
+    }
+  }
   const range = paper - darkest;
   if (range < minContrast) return null;
   const out = new Float32Array(img.data.length);
@@ -138,7 +162,7 @@ export function digitInput(d: Float32Array, w: number, h: number): { input: Floa
       const Y = y + oy;
       if (X >= 0 && Y >= 0 && X < DIGIT_SIDE && Y < DIGIT_SIDE) input[Y * DIGIT_SIDE + X] = Math.min(1, small[y * tw + x] as number);
     }
-  return { input: thicken(input), shape: { width: bw, height: bh, heightShare: bh / h, aspect: bw / bh } };
+  return { input: thicken(input), shape: { width: bw, height: bh, heightShare: bh / h, widthShare: bw / w, aspect: bw / bh } };
 }
 
 /** Stroke width in px (2 × area / boundary) of the ink above 0.3 in a 28 × 28 input. */
@@ -235,8 +259,8 @@ export function digitProbabilities(net: DigitNet, x: Float32Array, hiddenOut?: F
 export type DigitReading = { digit: string; p: number; shape: InkShape } | { digit: null; shape: InkShape | null };
 
 /** Read one box crop as a digit, with its probability; null digit when the crop holds no ink. */
-export function readDigit(net: DigitNet, img: GreyImage, paper: number): DigitReading {
-  const d = darknessOf(img, paper);
+export function readDigit(net: DigitNet, img: GreyImage): DigitReading {
+  const d = darknessOf(img);
   if (!d) return { digit: null, shape: null };
   const x = digitInput(d, img.width, img.height);
   if (!x) return { digit: null, shape: null };

@@ -143,8 +143,8 @@ export async function readBoxes(
   const faint = ink.filter((b, i) => !flags[i] && b.inkMm2 > settings.handwriting.blankMaxInkMm2).length;
   const base = { ink, crop: unionRect(ink.map((b) => b.crop)), inked: inkedBoxes.length, gap: hasGap(flags), faint };
   if (inkedBoxes.length === 0 || !engine) return { ...base, ranked: [] };
-  const digits = charset === 'digits' && digitNet ? inkedBoxes.map((b) => readDigit(digitNet, rectifyBox(img, h, b, settings.handwriting.insetMm), cal.paper)) : undefined;
   try {
+    const digits = charset === 'digits' && digitNet ? inkedBoxes.map((b) => readDigit(digitNet, rectifyBox(img, h, b, settings.handwriting.insetMm))) : undefined;
     return { ...base, ...(digits ? { digits } : {}), ...(await ocrBoxes(inkedBoxes, charset, img, h, cal, settings, engine, answers)) };
   } catch {
     return { ...base, ranked: [], failed: true };
@@ -237,19 +237,27 @@ function hasGap(inked: readonly boolean[]): boolean {
 }
 
 /**
- * Does the digit reader confirm `text`, box by box? A digit box must be read as the same digit with
- * at least `digitReaderMinP`; a '-' or '.' box must have that shape; any other character (a '/')
- * cannot be confirmed by it.
+ * Does the digit reader confirm `text`, box by box? It knows digits only: a digit box must be read
+ * as the same digit with at least `digitReaderMinP`. A '-' or '.' box is not the reader's to
+ * confirm: both of tesseract's readings (line and box by box) must have that character there, and
+ * the ink must have its shape (a dash wide and low, a point small both ways). Any other character
+ * (a '/') cannot be confirmed this way.
  */
-export function digitReaderConfirms(text: string, digits: readonly DigitReading[] | undefined, settings: VisionSettings): boolean {
+export function digitReaderConfirms(
+  text: string,
+  digits: readonly DigitReading[] | undefined,
+  tesseract: { line?: string | undefined; boxes?: string | undefined },
+  settings: VisionSettings,
+): boolean {
   const s = settings.ocr;
   if (!digits || digits.length === 0 || text.length !== digits.length) return false;
   return [...text].every((ch, i) => {
     const d = digits[i] as DigitReading;
     if (!d.shape) return false;
     if (/\d/.test(ch)) return d.digit === ch && d.p >= s.digitReaderMinP;
+    if (tesseract.line?.length !== text.length || tesseract.boxes?.length !== text.length || tesseract.line[i] !== ch || tesseract.boxes[i] !== ch) return false;
     if (ch === '-') return d.shape.aspect >= s.dashMinAspect && d.shape.heightShare <= s.markMaxHeightShare;
-    if (ch === '.') return d.shape.aspect < s.dashMinAspect && d.shape.heightShare <= s.markMaxHeightShare;
+    if (ch === '.') return d.shape.heightShare <= s.markMaxHeightShare && d.shape.widthShare <= s.markMaxHeightShare;
     return false;
   });
 }
@@ -281,7 +289,7 @@ function decideOcr(
   // The accepted answer must itself be read confidently, by the line or box by box.
   const readConfidently = [r.line, r.boxes].some((c) => c !== undefined && c.text === best.text && c.confidence >= s.minConfidence);
   const tesseractAgrees = r.line !== undefined && r.boxes !== undefined && r.line.text === r.boxes.text && r.line.confidence >= s.agreeLineConfidence && r.boxes.confidence >= s.agreeBoxConfidence;
-  const readerAgrees = charset === 'digits' && readConfidently && digitReaderConfirms(best.text, r.digits, settings);
+  const readerAgrees = charset === 'digits' && readConfidently && digitReaderConfirms(best.text, r.digits, { line: r.line?.text, boxes: r.boxes?.text }, settings);
   const agree = tesseractAgrees || readerAgrees;
   if (best.confidence < s.minConfidence) reasons.push('low_ocr_confidence');
   if (margin < s.minMargin && !agree) reasons.push('low_ocr_margin');

@@ -224,7 +224,7 @@ export const VisionSettings = z.object({
        * digit with at least this probability ('-' and '.' boxes must have their shape).
        */
       digitReaderMinP: z.number().min(0.5).max(1).default(0.9),
-      /** '-' is at least this much wider than tall, and '-' or '.' at most this share of the box height. */
+      /** '-' is at least this much wider than tall; '-' is at most this share of the box height, '.' of its height and width. */
       dashMinAspect: z.number().min(1).default(1.6),
       markMaxHeightShare: z.number().min(0).max(1).default(0.35),
     })

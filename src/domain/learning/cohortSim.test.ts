@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareArms, masteryTheta, DEFAULT_LEARNER, simulateArm, type DayTrace } from './cohortSim';
+import { G7_RATIONAL_UNIT } from './testing/g7MathGraph';
 
 describe('cohort simulator', () => {
   const small = { seed: 3, students: 12, days: 6, horizonDays: 6 };
@@ -29,16 +30,22 @@ describe('cohort simulator', () => {
     expect(mean(later.finalLatentMastered)).toBeGreaterThan(mean(start.finalLatentMastered));
   });
 
-  it('counts censored students, and the restricted mean never exceeds the followed one', () => {
-    const cut = simulateArm({ ...small, days: 4, horizonDays: 4, restrictedDays: 2 }, 'uniform');
-    expect(cut.censored).toBe(cut.students - cut.reachedMastery);
-    const followed = simulateArm({ ...small, days: 4, horizonDays: 12, restrictedDays: 2 }, 'uniform');
-    // The first days are the same run, so stopping at day 2 gives the same figures either way.
-    expect(followed.restricted).toEqual(cut.restricted);
-    expect(followed.restricted.days).toBe(2);
-    expect(followed.reachedMastery).toBeGreaterThanOrEqual(followed.restricted.reachedMastery);
-    expect(followed.restricted.meanMinutesToMastery).toBeLessThanOrEqual(followed.meanMinutesToMastery);
-    expect(followed.censored).toBeLessThanOrEqual(cut.censored);
+  it('the restricted figures of a long run are those of a run stopped at that day', () => {
+    // A 3-skill unit: some students know it from the start, some master it within days, some later.
+    const unitSkills = G7_RATIONAL_UNIT.slice(0, 3);
+    for (const arm of ['uniform', 'personalised'] as const) {
+      const followed = (r: number) => simulateArm({ seed: 3, students: 12, days: 3, horizonDays: 40, restrictedDays: r, unitSkills }, arm);
+      let masteredDuringTheCut = 0;
+      for (let r = 1; r <= 5; r++) {
+        const cut = simulateArm({ seed: 3, students: 12, days: Math.min(3, r), horizonDays: r, unitSkills }, arm);
+        const long = followed(r);
+        expect(long.restricted).toEqual({ days: r, meanMinutesToMastery: cut.meanMinutesToMastery, reachedMastery: cut.reachedMastery });
+        expect(cut.censored).toBe(cut.students - cut.reachedMastery);
+        masteredDuringTheCut = Math.max(masteredDuringTheCut, cut.reachedMastery - cut.minutesToMastery.filter((m) => m === 0).length);
+        expect(long.censored).toBe(0);
+      }
+      expect(masteredDuringTheCut).toBeGreaterThan(0);
+    }
   });
 
   it('shows each day to a tracer: the sheets add up to the minutes reported', () => {

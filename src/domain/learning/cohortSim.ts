@@ -110,6 +110,13 @@ export type CohortConfig = {
    */
   readonly uniformPacing?: 'calendar' | 'class_mastery';
   readonly calendarShare?: number;
+  /**
+   * What the calendar-paced class does after its calendar: review the skills the class is weakest
+   * on by the model's estimate ('model', default: what the class report shows a teacher), the skills
+   * most students truly lack ('latent': a teacher who knows, a diagnostic), or every skill in turn
+   * ('round_robin').
+   */
+  readonly uniformReview?: 'model' | 'latent' | 'round_robin';
   /** Diagnostic: called after each simulated day with the latent students and the model's state. */
   readonly onDay?: (day: DayTrace) => void;
 };
@@ -306,8 +313,14 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
   const classSkills = (d: number): string[] | undefined => {
     if (arm !== 'uniform' || (config.uniformPacing ?? 'calendar') !== 'calendar') return undefined;
     if (d >= calendarDays) {
-      const meanP = (k: string) => students.reduce((sum, st) => sum + masteryOf(mastery, st.id, k, settings).p, 0) / students.length;
-      return [...unit].sort((a, b) => meanP(a) - meanP(b)).slice(0, settings.selection.uniformSkillsPerDay);
+      const perDay = settings.selection.uniformSkillsPerDay;
+      const review = config.uniformReview ?? 'model';
+      if (review === 'round_robin') return Array.from({ length: Math.min(perDay, unit.length) }, (_, i) => unit[((d - calendarDays) * perDay + i) % unit.length] as string);
+      const weakness = (k: string) =>
+        review === 'latent'
+          ? students.filter((st) => !known(st, k)).length
+          : -students.reduce((sum, st) => sum + masteryOf(mastery, st.id, k, settings).p, 0) / students.length;
+      return [...unit].sort((a, b) => weakness(b) - weakness(a)).slice(0, perDay);
     }
     const i = Math.min(unit.length - 1, Math.floor((d * unit.length) / calendarDays));
     return i > 0 ? [unit[i] as string, unit[i - 1] as string] : [unit[0] as string];
@@ -412,7 +425,14 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
       date,
       masteryTheta: theta,
       mastery,
-      students: students.map((st) => ({ ...st, sheet: sheets.get(st.id) ?? [], masteredOnDay: dayOfMastery.get(st.id) ?? null })),
+      students: students.map((st) => ({
+        id: st.id,
+        start: new Map(st.start),
+        level: new Map(st.level),
+        practice: new Map(st.practice),
+        sheet: sheets.get(st.id) ?? [],
+        masteredOnDay: dayOfMastery.get(st.id) ?? null,
+      })),
     });
   }
   const window = snapshot ?? takeSnapshot();
@@ -438,7 +458,7 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
     reachedMastery: minutesToMastery.filter((m) => m !== null).length,
     censored: minutesToMastery.filter((m) => m === null).length,
     restricted: {
-      days: Math.min(restrictedDays, daysRun),
+      days: restrictedDays,
       meanMinutesToMastery: mean(restrictedMinutes),
       reachedMastery: students.filter((s) => (dayOfMastery.get(s.id) ?? Infinity) <= restrictedDays).length,
     },
