@@ -40,7 +40,7 @@ const imagesOf = (folder: string) => readdirSync(folder).filter((f) => f.endsWit
 // BENCH_READ=accuracy skips this part (for tuning the reader).
 const only = process.env.BENCH_READ;
 const reader = createReaderPool({ dbPath: join(ctx.dir, 'station.db') });
-if (only !== 'accuracy') {
+if (only !== 'accuracy' && only !== 'holdout') {
 const throughputStack = await stack('throughput-200', (folder) =>
   writeStack(ctx, folder, { pdf: printed.pdf, pages: printed.pages, seed: 'tp', dpi: 300, profile: 'typical', answers: 'mixed', count: 200 }),
 );
@@ -84,7 +84,11 @@ out('stack_mb', bytes.reduce((s, b) => s + b.length, 0) / 1e6, 'MB');
 }
 
 // ---- accuracy ------------------------------------------------------------------------------
-const corpus = [
+// BENCH_READ=holdout reads a second corpus with seeds never used while tuning the reader, instead.
+const corpus = only === 'holdout' ? [
+  await stack('hold-typical', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'hold-typical-7', profile: 'typical', answers: 'mixed', count: 200, foreignPages: 4, upsideDownRate: 0.25 })),
+  await stack('hold-harsh', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'hold-harsh-7', profile: 'harsh', answers: 'mixed', count: 120, foreignPages: 3, upsideDownRate: 0.5 })),
+] : [
   await stack('acc-clean', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-clean', profile: 'clean', answers: 'mixed', count: 100, blankBacks: false, foreignPages: 3 })),
   await stack('acc-typical', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-typical', profile: 'typical', answers: 'mixed', count: 200, foreignPages: 4, upsideDownRate: 0.25 })),
   await stack('acc-harsh', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-harsh', profile: 'harsh', answers: 'mixed', count: 120, foreignPages: 3, upsideDownRate: 0.5 })),
