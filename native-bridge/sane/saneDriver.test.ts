@@ -118,7 +118,10 @@ describe.skipIf(!hasScanimage)('SANE driver on the real test backend', () => {
     ['SANE_STATUS_DEVICE_BUSY', 'Busy'],
     ['SANE_STATUS_IO_ERROR', 'DeviceError'],
   ] as const)('maps an injected %s to %s, and the error sticks', async (status, kind) => {
-    const started = await driver({ extraArgs: ['--read-return-value', status] }).startBatch(feeder());
+    // A small page: once in a full-suite run, scanimage hung after an injected error on a full A4
+    // page (the test backend's reader may block on a full pipe while the frontend cancels). A page
+    // that fits in the pipe keeps the check about the error mapping, not about that backend race.
+    const started = await driver({ extraArgs: ['--read-return-value', status] }).startBatch(feeder({ pageSizeMm: { width: 40, height: 40 } }));
     if (!started.ok) throw new Error(JSON.stringify(started.error));
     const first = await started.value.scanSheet();
     expect(first.ok).toBe(false);

@@ -155,27 +155,6 @@ describe('degradations', () => {
     expect(lo.length).toBeLessThan(hi.length);
   });
 
-  it('a full A4 page at 300 dpi transforms fast', () => {
-    const page = createImage(2481, 3508);
-    fillRect(page, 100, 100, 2000, 3000, 128);
-    const p = { ...NO_DEGRADATION, angleDeg: 4, perspectiveMm: [[1, 1], [0, 0], [0, 0], [0, 0]] as [number, number][], marginMm: 3 };
-    const g = scanGeometry(page.width, page.height, 300, p);
-    const inv = invert3(g.pageToScan);
-    warp(page, inv, g.width, g.height); // warm up the JIT
-    const times: Record<string, number> = {};
-    const time = (k: string, f: () => unknown) => {
-      const t = performance.now();
-      f();
-      times[k] = Math.round(performance.now() - t);
-    };
-    time('warp', () => warp(page, inv, g.width, g.height));
-    time('blur1', () => gaussianBlur(page, 1));
-    time('tone', () => toneAndNoise(page, { brightness: 3, contrast: 0.9, noiseSigma: 5, saltPepper: 0.0001, unevenness: 3 }, seededRng(1)));
-    console.log('A4@300 transform ms', JSON.stringify(times));
-    // Budget is ~300 ms each on a quiet machine; allow headroom for loaded CI runners.
-    for (const v of Object.values(times)) expect(v).toBeLessThan(1500);
-  });
-
   it('mm → image transform composes with the page scale', () => {
     const s = 300 / 25.4;
     const g = scanGeometry(2481, 3508, 300, { ...NO_DEGRADATION, angleDeg: 2, marginMm: 1 });

@@ -227,16 +227,6 @@ describe('generateStack', () => {
     expect(get('op1', 'score').marked).toBe('3');
     for (const f of stack.flatMap((s) => s.truth.fields)) if ('intent' in f) expect(f.intent).toBe('correct');
   });
-
-  it('logs per-page time at 300 dpi (render + marks + scan + JPEG)', async () => {
-    for (const profile of ['typical', 'harsh'] as const) {
-      const t = performance.now();
-      const stack = await generateStackArray({ pdf, pages, dpi: 300, seed: 'perf', profile, count: 4 });
-      const ms = (performance.now() - t) / stack.length;
-      console.log(JSON.stringify({ figure: `synth.${profile}.ms_per_page_300dpi`, value: Math.round(ms) }));
-      expect(ms).toBeLessThan(5000);
-    }
-  });
 });
 
 describe('answer planning', () => {

@@ -146,11 +146,14 @@ describe('mastery: online Elo (4PL likelihood, learning from practice)', () => {
     expect(masteryOf(state, 's1', 'k', S, '2025-12-20').uncertainty).toBeGreaterThan(masteryOf(state, 's1', 'k', S, '2025-11-20').uncertainty);
   });
 
-  it('updates a 40-student scan (40 × 20 responses) well within 50 ms', () => {
+  it('updates a 40-student scan (40 × 20 responses) in one batch: every answer counted once (the speed lives in bench/mastery.bench.ts)', () => {
     const rs = Array.from({ length: 800 }, (_, i) => resp({ studentId: `s${i % 40}`, itemId: `i${i % 300}`, skills: [`k${i % 15}`], correct: i % 3 > 0, seq: i }));
-    const t = performance.now();
-    updateMastery(emptyMasteryState(S), rs, new Map(), S);
-    expect(performance.now() - t).toBeLessThan(50);
+    const state = updateMastery(emptyMasteryState(S), rs, new Map(), S);
+    expect(state.students.size).toBe(40);
+    const total = [...state.students.values()].reduce((sum, skills) => sum + [...skills.values()].reduce((a, r) => a + r.n, 0), 0);
+    expect(total).toBe(800);
+    expect(state.appliedThroughSeq).toBe(799);
+    expect(updateMastery(state, rs, new Map(), S)).toBe(state);
   });
 
   it('round-trips through JSON and refuses another model version', () => {
@@ -203,12 +206,12 @@ describe('mastery: online Elo (4PL likelihood, learning from practice)', () => {
       const bank = new Map(rs.map((r) => [r.itemId, { difficulty, minutes: 3 }]));
       return masteryOf(updateMastery(emptyMasteryState(S), rs, bank, S), 's1', 'k', S);
     };
-    // A student never seen before, no class data: four stretch or five core answers right, one sheet.
+    // A student never seen before, no class data: four stretch or six core answers right, one sheet.
     expect(day(4, 1).mastered).toBe(true);
-    expect(day(5, 0).mastered).toBe(true);
+    expect(day(6, 0).mastered).toBe(true);
     // Too little evidence, or a mixed sheet, is not enough.
-    expect(day(2, 1).mastered).toBe(false);
-    expect(day(3, 0).mastered).toBe(false);
+    expect(day(3, 1).mastered).toBe(false);
+    expect(day(5, 0).mastered).toBe(false);
     expect(day(6, 0, [1, 3, 5]).mastered).toBe(false);
   });
 

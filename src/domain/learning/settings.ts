@@ -70,7 +70,7 @@ export const MasterySettings = z.object({
   /** "Mastered": P(correct on the reference item) of at least masteredP … */
   masteredP: probability.default(0.8),
   /** … held with this confidence: P(theta > the ability where p = masteredP) ≥ masteredConfidence … */
-  masteredConfidence: z.number().min(0.5).max(0.999).default(0.65),
+  masteredConfidence: z.number().min(0.5).max(0.999).default(0.75),
   /** … after at least this many observations of the skill. */
   masteredMinObservations: z.number().int().min(0).max(100).default(3),
   /** A mastered skill stays mastered until p falls below this (hysteresis against slips). */
