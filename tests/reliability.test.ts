@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import sharp from 'sharp';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { parseRosterCsv } from '../src/domain/import/rosterCsv';
 import { REPO_ROOT } from '../src/station/context';
@@ -103,4 +104,98 @@ describe('kill -9 during a 200-page replay scan', () => {
     expect(r.stderr).toMatch(/cannot write to .*images.*Scanning stopped; pages already stored are safe/);
     expect(count()).toBe(before);
   });
+});
+
+/** Can this machine mount a small tmpfs (root with CAP_SYS_ADMIN, as on CI)? */
+function canMountTmpfs(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const probe = mkdtempSync(join(tmpdir(), 'pl-mount-probe-'));
+  const ok = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe]).status === 0;
+  if (ok) spawnSync('umount', [probe]);
+  rmSync(probe, { recursive: true, force: true });
+  return ok;
+}
+
+describe('a full disk in the middle of a stack', () => {
+  const mountable = canMountTmpfs();
+  if (!mountable) console.log('full-disk tests skipped: cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)');
+  let base: string;
+  let stack: string;
+  const mounts: string[] = [];
+  const hashOf = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+  const mountTmpfs = (dir: string, sizeKb: number) => expect(spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k`, 'tmpfs', dir]).status).toBe(0);
+  const resize = (dir: string, sizeKb: number) => expect(spawnSync('mount', ['-o', `remount,size=${sizeKb}k`, dir]).status).toBe(0);
+  const usedKb = (dir: string) => Number(spawnSync('du', ['-sk', dir], { encoding: 'utf8' }).stdout.split('\t')[0]);
+
+  /** A copy of the printed station whose data folder and images folder are each their own tmpfs. */
+  function station(): { dir: string; images: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'pl-full-'));
+    mountTmpfs(dir, 256 * 1024);
+    mounts.unshift(dir);
+    for (const f of ['station.db', 'settings.json']) copyFileSync(join(base, f), join(dir, f));
+    const images = join(dir, 'images');
+    mkdirSync(images);
+    mountTmpfs(images, 256 * 1024);
+    mounts.unshift(images);
+    return { dir, images };
+  }
+  const ingest = (dir: string) => spawnSync(process.execPath, [BIN, 'ingest', stack], { env: { ...process.env, PAPERLOOP_DATA: dir }, encoding: 'utf8' });
+  const stored = (dir: string) => {
+    const db = new Database(join(dir, 'station.db'), { readonly: true });
+    const rows = db.prepare('SELECT sha256, path, status FROM scanned_images').all() as { sha256: string; path: string; status: string }[];
+    const doubled = db.prepare('SELECT page_id, field_id, count(*) n FROM responses WHERE superseded = 0 GROUP BY page_id, field_id HAVING n > 1').all();
+    db.close();
+    return { rows, doubled };
+  };
+
+  /** Fill one folder mid-stack; check the message and what was kept; free the space; scan again. */
+  function fillThenFinish(dir: string, tight: string, sizeKb: number): void {
+    const files = readdirSync(stack).filter((f) => f.endsWith('.jpg'));
+    resize(tight, sizeKb);
+    const full = ingest(dir);
+    expect(full.status, full.stdout).not.toBe(0);
+    expect(full.stderr).toMatch(/the disk holding .* is full\. Scanning stopped; pages already stored are safe\. Fix: free space/);
+    const partway = stored(dir).rows;
+    console.log(JSON.stringify({ test: 'disk_full', full: tight === dir ? 'database' : 'images', stack: files.length, rowsBeforeFull: partway.length, message: full.stderr.trim().split('\n')[0] }));
+    expect(partway.length).toBeLessThan(files.length);
+    // Every row has its image, whole: a page is either stored and intact or not stored at all.
+    for (const r of partway) expect(hashOf(r.path)).toBe(r.sha256);
+
+    resize(tight, 256 * 1024);
+    const again = ingest(dir);
+    expect(again.status, again.stderr).toBe(0);
+    const { rows, doubled } = stored(dir);
+    expect(new Set(rows.map((r) => r.sha256))).toEqual(new Set(files.map((f) => hashOf(join(stack, f)))));
+    expect(rows).toHaveLength(files.length);
+    expect(rows.filter((r) => r.status === 'queued' || r.status === 'failed')).toEqual([]);
+    expect(doubled).toEqual([]);
+  }
+
+  beforeAll(async () => {
+    if (!mountable) return;
+    const roster = parseRosterCsv(readFileSync(join(DEMO, 'roster-classes.csv'), 'utf8'), 'roster-classes.csv');
+    if (!roster.ok) throw new Error('demo roster');
+    base = mkdtempSync(join(tmpdir(), 'pl-full-base-'));
+    const ctx = tempStation(roster.value, base);
+    const { pdf, pages } = await printSet(ctx, '7A', 10, 'full');
+    stack = mkdtempSync(join(tmpdir(), 'pl-full-stack-'));
+    await writeStack(ctx, stack, { pdf, pages, seed: 'full', dpi: 150, profile: 'clean', answers: 'mixed', count: Math.min(20, pages.length) });
+    ctx.db.close();
+  }, 300_000);
+
+  afterAll(() => {
+    for (const m of mounts) spawnSync('umount', [m]);
+    for (const d of [base, stack, ...mounts]) if (d) rmSync(d, { recursive: true, force: true });
+  });
+
+  it.skipIf(!mountable)('images fill the disk: stops with a clear message, keeps every stored page, finishes once space is freed', () => {
+    const { dir, images } = station();
+    const stackKb = readdirSync(stack).reduce((sum, f) => sum + statSync(join(stack, f)).size, 0) / 1024;
+    fillThenFinish(dir, images, Math.round(stackKb / 3));
+  }, 300_000);
+
+  it.skipIf(!mountable)('the database fills the disk: the same, and no page is graded twice', () => {
+    const { dir } = station();
+    fillThenFinish(dir, dir, usedKb(dir) - usedKb(join(dir, 'images')) + 160);
+  }, 300_000);
 });

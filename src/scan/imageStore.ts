@@ -70,6 +70,20 @@ export function readStoredImage(path: string, expectedSha: string): Result<Uint8
   }
 }
 
+/**
+ * A failed write to the station database as a storage error (the disk is full, the folder is read
+ * only), or null when the error is something else. better-sqlite3 names SQLite's result codes.
+ */
+export function storageErrorOf(e: unknown, path: string): StoreImageError | null {
+  const code = String((e as { code?: unknown }).code ?? '');
+  const detail = (e as Error).message ?? String(e);
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return { kind: 'disk_full', path, detail };
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EROFS')
+    return { kind: 'not_writable', path, detail };
+  if (code.startsWith('SQLITE_IOERR')) return { kind: 'io', path, detail };
+  return null;
+}
+
 export function describeStoreError(e: StoreImageError): string {
   switch (e.kind) {
     case 'disk_full':

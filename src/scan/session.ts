@@ -4,7 +4,7 @@ import type { GradingSettings } from '../domain/grading';
 import { err, ok, type Result } from '../domain/result';
 import type { ScannedImageRow, StationWriter } from '../store';
 import { gradePage, type FieldReading } from './gradePage';
-import { describeStoreError, storeImageDurably, type StoreImageError } from './imageStore';
+import { describeStoreError, storageErrorOf, storeImageDurably, type StoreImageError } from './imageStore';
 
 /** What a reader (a worker in the pool) returns for one stored image. Serialisable. */
 export type ReadOutcome =
@@ -52,6 +52,8 @@ export class ScanSession {
   private cancelled = false;
   private readonly summary: SessionSummary;
   private resumeWaiters: (() => void)[] = [];
+  /** The first storage failure (full disk, read-only folder) while recording a read: the session stops. */
+  private storageFailure: StoreImageError | null = null;
 
   constructor(private readonly o: SessionOptions, source = 'scanner', id?: string) {
     this.id = id ?? `SS-${randomUUID().slice(0, 8)}`;
@@ -82,31 +84,50 @@ export class ScanSession {
   async ingest(source: AsyncIterable<IncomingImage>): Promise<Result<SessionSummary, string>> {
     for await (const image of source) {
       if (this.paused) await new Promise<void>((r) => this.resumeWaiters.push(r));
-      if (this.cancelled) break;
+      if (this.cancelled || this.storageFailure) break;
       const stored = this.store(image);
-      if (!stored.ok) {
-        const message = describeStoreError(stored.error);
-        this.o.onEvent?.({ type: 'stopped', reason: message });
-        await this.drain();
-        this.o.store.scans.endSession(this.id, 'failed', message);
-        return err(message);
-      }
+      if (!stored.ok) return this.stopOnStorageFailure(stored.error);
       if (stored.value) await this.enqueue(stored.value);
     }
     await this.drain();
+    if (this.storageFailure) return this.stopOnStorageFailure(this.storageFailure);
     this.o.store.scans.endSession(this.id, this.cancelled ? 'cancelled' : 'finished');
     this.o.store.checkpoint();
     return ok({ ...this.summary });
+  }
+
+  /**
+   * Storage failed: stop taking pages. What is stored stays: a stored image without its row is
+   * found again by its hash, and a row still queued is read on the next scan.
+   */
+  private async stopOnStorageFailure(failure: StoreImageError): Promise<Result<SessionSummary, string>> {
+    const message = describeStoreError(failure);
+    this.o.onEvent?.({ type: 'stopped', reason: message });
+    await this.drain();
+    try {
+      this.o.store.scans.endSession(this.id, 'failed', message);
+    } catch {
+      // The database cannot take even this; the session row is closed on the next start.
+    }
+    return err(message);
   }
 
   /** Stores one image durably and inserts its row. Returns the row to read, or null when these bytes were already handled. */
   store(image: IncomingImage): Result<ScannedImageRow | null, StoreImageError> {
     const saved = storeImageDurably(join(this.o.dataDir, 'images'), image.bytes, image.mediaType);
     if (!saved.ok) return saved;
-    const { row, isNew } = this.o.store.scans.insertImage({
-      sessionId: this.id, sha256: saved.value.sha256, path: saved.value.path, mediaType: image.mediaType, bytes: saved.value.bytes,
-      ...(image.sheetIndex !== undefined ? { sheetIndex: image.sheetIndex } : {}), ...(image.side ? { side: image.side } : {}),
-    });
+    let inserted: ReturnType<StationWriter['scans']['insertImage']>;
+    try {
+      inserted = this.o.store.scans.insertImage({
+        sessionId: this.id, sha256: saved.value.sha256, path: saved.value.path, mediaType: image.mediaType, bytes: saved.value.bytes,
+        ...(image.sheetIndex !== undefined ? { sheetIndex: image.sheetIndex } : {}), ...(image.side ? { side: image.side } : {}),
+      });
+    } catch (e) {
+      const failure = storageErrorOf(e, this.databasePath());
+      if (failure) return err(failure);
+      throw e;
+    }
+    const { row, isNew } = inserted;
     this.summary.stored += isNew ? 1 : 0;
     this.o.onEvent?.({ type: 'scanned', imageId: row.id, ...(image.sheetIndex !== undefined ? { sheetIndex: image.sheetIndex } : {}), ...(image.side ? { side: image.side } : {}) });
     if (!isNew && row.status !== 'queued') {
@@ -139,7 +160,18 @@ export class ScanSession {
       return;
     }
     this.o.onEvent?.({ type: 'read', imageId: row.id, pageId: outcome.ok ? outcome.pageId : null, ms: outcome.ms });
-    this.record(row, outcome);
+    try {
+      this.record(row, outcome);
+    } catch (e) {
+      // The row stays queued (each outcome is one transaction), so the next scan reads it again.
+      const failure = storageErrorOf(e, this.databasePath());
+      if (!failure) throw e;
+      this.storageFailure ??= failure;
+    }
+  }
+
+  private databasePath(): string {
+    return join(this.o.dataDir, 'station.db');
   }
 
   /** The single writer's step: decide the outcome of a read and store it exactly once. */

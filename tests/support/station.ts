@@ -31,8 +31,7 @@ export const SMALL_ROSTER: Roster = {
   enrollments: ['S01', 'S02', 'S03', 'S04'].map((studentId) => ({ classId: '7A', studentId })),
 };
 
-export function tempStation(roster: Roster = SMALL_ROSTER): StationContext & { dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'pl-station-'));
+export function tempStation(roster: Roster = SMALL_ROSTER, dir: string = mkdtempSync(join(tmpdir(), 'pl-station-'))): StationContext & { dir: string } {
   const opened = openStation(dir, { create: true, clock: () => new Date('2026-11-24T16:00:00Z') });
   if (!opened.ok) throw new Error(opened.error);
   const ctx = opened.value;
