@@ -144,18 +144,17 @@ export async function readBoxes(
   const base = { ink, crop: unionRect(ink.map((b) => b.crop)), inked: inkedBoxes.length, gap: hasGap(flags), faint };
   if (inkedBoxes.length === 0 || !engine) return { ...base, ranked: [] };
   try {
-    const digits = charset === 'digits' && digitNet ? inkedBoxes.map((b) => readDigit(digitNet, rectifyBox(img, h, b, settings.handwriting.insetMm))) : undefined;
-    return { ...base, ...(digits ? { digits } : {}), ...(await ocrBoxes(inkedBoxes, charset, img, h, cal, settings, engine, answers)) };
+    const crops = inkedBoxes.map((b) => rectifyBox(img, h, b, settings.handwriting.insetMm));
+    const digits = charset === 'digits' && digitNet ? crops.map((c) => readDigit(digitNet, c)) : undefined;
+    return { ...base, ...(digits ? { digits } : {}), ...(await ocrBoxes(crops, charset, cal, settings, engine, answers)) };
   } catch {
     return { ...base, ranked: [], failed: true };
   }
 }
 
 async function ocrBoxes(
-  inkedBoxes: readonly Rect[],
+  crops: readonly GreyImage[],
   charset: 'digits' | 'text',
-  img: GreyImage,
-  h: Homography,
   cal: PageCalibration,
   settings: VisionSettings,
   engine: OcrEngine,
@@ -164,8 +163,7 @@ async function ocrBoxes(
   const s = settings.ocr;
   const whitelist = charset === 'digits' ? s.digitWhitelist : s.textWhitelist;
   // Tesseract reads best at body-text sizes: scale each box to a fixed height.
-  const chars = inkedBoxes.map((b) => {
-    const c = rectifyBox(img, h, b, settings.handwriting.insetMm);
+  const chars = crops.map((c) => {
     const f = s.boxHeightPx / c.height;
     return resize(c, Math.max(1, Math.round(c.width * f)), s.boxHeightPx);
   });
