@@ -139,7 +139,10 @@ describe('a full disk in the middle of a stack', () => {
     mounts.unshift(images);
     return { dir, images };
   }
-  const ingest = (dir: string) => spawnSync(process.execPath, [BIN, 'ingest', stack], { env: { ...process.env, PAPERLOOP_DATA: dir }, encoding: 'utf8' });
+  // A timeout, so a hung run cannot keep the tmpfs mounts past afterAll.
+  const ingest = (dir: string) =>
+    spawnSync(process.execPath, [BIN, 'ingest', stack], { env: { ...process.env, PAPERLOOP_DATA: dir }, encoding: 'utf8', timeout: 240_000, killSignal: 'SIGKILL' });
+  const FULL = /the disk holding .* is full\. Scanning stopped; pages already stored are safe\. Fix: free space/;
   const stored = (dir: string) => {
     const db = new Database(join(dir, 'station.db'), { readonly: true });
     const rows = db.prepare('SELECT sha256, path, status FROM scanned_images').all() as { sha256: string; path: string; status: string }[];
@@ -154,12 +157,17 @@ describe('a full disk in the middle of a stack', () => {
     resize(tight, sizeKb);
     const full = ingest(dir);
     expect(full.status, full.stdout).not.toBe(0);
-    expect(full.stderr).toMatch(/the disk holding .* is full\. Scanning stopped; pages already stored are safe\. Fix: free space/);
+    expect(full.stderr).toMatch(FULL);
     const partway = stored(dir).rows;
     console.log(JSON.stringify({ test: 'disk_full', full: tight === dir ? 'database' : 'images', stack: files.length, rowsBeforeFull: partway.length, message: full.stderr.trim().split('\n')[0] }));
     expect(partway.length).toBeLessThan(files.length);
     // Every row has its image, whole: a page is either stored and intact or not stored at all.
     for (const r of partway) expect(hashOf(r.path)).toBe(r.sha256);
+    // Trying again before freeing space (the resume of what is queued comes first) stops the same way.
+    const stillFull = ingest(dir);
+    expect(stillFull.status, stillFull.stdout).not.toBe(0);
+    expect(stillFull.stderr).toMatch(FULL);
+    for (const r of stored(dir).rows) expect(hashOf(r.path)).toBe(r.sha256);
 
     resize(tight, 256 * 1024);
     const again = ingest(dir);

@@ -54,7 +54,7 @@ export function storeImageDurably(imagesDir: string, bytes: Uint8Array, mediaTyp
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const kind = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk_full' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'not_writable' : 'io';
-    return err({ kind, path, detail: (e as Error).message });
+    return err({ kind, path: kind === 'io' ? path : imagesDir, detail: (e as Error).message });
   }
   return ok({ sha256: hash, path, bytes: bytes.length, alreadyStored: false });
 }
@@ -78,7 +78,7 @@ export function storageErrorOf(e: unknown, path: string): StoreImageError | null
   const code = String((e as { code?: unknown }).code ?? '');
   const detail = (e as Error).message ?? String(e);
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return { kind: 'disk_full', path, detail };
-  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EROFS')
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
     return { kind: 'not_writable', path, detail };
   if (code.startsWith('SQLITE_IOERR')) return { kind: 'io', path, detail };
   return null;

@@ -73,11 +73,18 @@ export class ScanSession {
     this.resume();
   }
 
-  /** Re-queues every stored image that was never read (after a crash or power cut). */
-  async resumeQueued(): Promise<number> {
+  /**
+   * Reads every stored image that was never read (after a crash, a power cut or a full disk), and
+   * waits for them. Storage failing again stops it with the same message as a scan.
+   */
+  async resumeQueued(): Promise<Result<number, string>> {
     const rows = this.o.store.scans.queuedImages();
-    for (const row of rows) await this.enqueue(row);
-    return rows.length;
+    for (const row of rows) {
+      if (this.storageFailure) break;
+      await this.enqueue(row);
+    }
+    await this.drain();
+    return this.storageFailure ? err(describeStoreError(this.storageFailure)) : ok(rows.length);
   }
 
   /** Pulls images from a source until it ends, the session is cancelled, or storing fails. */
@@ -91,9 +98,24 @@ export class ScanSession {
     }
     await this.drain();
     if (this.storageFailure) return this.stopOnStorageFailure(this.storageFailure);
-    this.o.store.scans.endSession(this.id, this.cancelled ? 'cancelled' : 'finished');
-    this.o.store.checkpoint();
+    const ended = this.guardStorage(() => {
+      this.o.store.scans.endSession(this.id, this.cancelled ? 'cancelled' : 'finished');
+      this.o.store.checkpoint();
+    });
+    if (ended) return this.stopOnStorageFailure(ended);
     return ok({ ...this.summary });
+  }
+
+  /** Runs a database write; a storage failure (full disk, read-only folder) is returned, anything else thrown. */
+  private guardStorage(write: () => void): StoreImageError | null {
+    try {
+      write();
+      return null;
+    } catch (e) {
+      const failure = storageErrorOf(e, this.databasePath());
+      if (!failure) throw e;
+      return failure;
+    }
   }
 
   /**
@@ -154,20 +176,16 @@ export class ScanSession {
     try {
       outcome = await this.o.reader.read({ path: row.path, sha256: row.sha256, mediaType: row.mediaType });
     } catch (e) {
-      this.o.store.scans.markFailed(row.id, (e as Error).message);
+      const failure = this.guardStorage(() => this.o.store.scans.markFailed(row.id, (e as Error).message));
+      if (failure) this.storageFailure ??= failure;
       this.summary.failed++;
       this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'failed', detail: (e as Error).message });
       return;
     }
     this.o.onEvent?.({ type: 'read', imageId: row.id, pageId: outcome.ok ? outcome.pageId : null, ms: outcome.ms });
-    try {
-      this.record(row, outcome);
-    } catch (e) {
-      // The row stays queued (each outcome is one transaction), so the next scan reads it again.
-      const failure = storageErrorOf(e, this.databasePath());
-      if (!failure) throw e;
-      this.storageFailure ??= failure;
-    }
+    // On a storage failure the row stays queued (each outcome is one transaction): the next scan reads it again.
+    const failure = this.guardStorage(() => this.record(row, outcome));
+    if (failure) this.storageFailure ??= failure;
   }
 
   private databasePath(): string {

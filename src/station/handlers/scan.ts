@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ok } from '../../domain/result';
-import { sha256 } from '../../scan/imageStore';
+import { err, ok, type Result } from '../../domain/result';
+import { describeStoreError, sha256, storageErrorOf } from '../../scan/imageStore';
 import { createReaderPool } from '../../scan/readerPool';
 import { ScanSession, type IncomingImage, type PageReader, type SessionSummary } from '../../scan/session';
 import { filesAsPages } from '../../scan/sources';
@@ -23,16 +23,30 @@ export function readerFor(ctx: StationContext, threads?: number): PageReader {
  * Finishes whatever a crash or power cut interrupted: every stored image whose row is still queued
  * is read and graded now (exactly once), and sessions left running are closed.
  */
-export async function resumeUnfinished(ctx: StationContext, reader: PageReader): Promise<{ resumed: number; sessions: number }> {
+export async function resumeUnfinished(ctx: StationContext, reader: PageReader): Promise<Result<{ resumed: number; sessions: number }, string>> {
   const unfinished = ctx.store.scans.unfinishedSessions();
   const queued = ctx.store.scans.queuedImages().length;
-  if (queued === 0 && unfinished.length === 0) return { resumed: 0, sessions: 0 };
+  if (queued === 0 && unfinished.length === 0) return ok({ resumed: 0, sessions: 0 });
   const session = new ScanSession(sessionOptions(ctx, reader, false), 'resume', unfinished[0]?.id ?? 'resume');
   const resumed = await session.resumeQueued();
-  await session.drain();
-  for (const s of unfinished) ctx.store.scans.endSession(s.id, 'finished', 'resumed after an interruption');
-  ctx.events.emit({ type: 'resumed', images: resumed, sessions: unfinished.length });
-  return { resumed, sessions: unfinished.length };
+  if (!resumed.ok) return resumed;
+  const closed = storageGuard(ctx, () => {
+    for (const s of unfinished) ctx.store.scans.endSession(s.id, 'finished', 'resumed after an interruption');
+  });
+  if (!closed.ok) return closed;
+  ctx.events.emit({ type: 'resumed', images: resumed.value, sessions: unfinished.length });
+  return ok({ resumed: resumed.value, sessions: unfinished.length });
+}
+
+/** A database write whose storage failure (full disk, read-only folder) becomes the scan's clear message. */
+function storageGuard<T>(ctx: StationContext, write: () => T): Result<T, string> {
+  try {
+    return ok(write());
+  } catch (e) {
+    const failure = storageErrorOf(e, join(ctx.dataDir, 'station.db'));
+    if (!failure) throw e;
+    return err(describeStoreError(failure));
+  }
 }
 
 export function sessionOptions(ctx: StationContext, reader: PageReader, rescan: boolean) {
@@ -49,9 +63,14 @@ const running = new Map<string, ScanSession>();
 export async function runSession(ctx: StationContext, source: AsyncIterable<IncomingImage>, opts: { label: string; rescan: boolean; threads?: number }) {
   const reader = readerFor(ctx, opts.threads);
   let session: ScanSession | null = null;
+  const none = { resumed: 0, sessions: 0 };
   try {
-    const resumed = await resumeUnfinished(ctx, reader);
-    session = new ScanSession(sessionOptions(ctx, reader, opts.rescan), opts.label);
+    const resumedOrFailed = await resumeUnfinished(ctx, reader);
+    if (!resumedOrFailed.ok) return { resumed: none, result: resumedOrFailed };
+    const resumed = resumedOrFailed.value;
+    const started = storageGuard(ctx, () => new ScanSession(sessionOptions(ctx, reader, opts.rescan), opts.label));
+    if (!started.ok) return { resumed, result: started };
+    session = started.value;
     running.set(session.id, session);
     ctx.events.emit({ type: 'session_started', sessionId: session.id, source: opts.label });
     const result = await session.ingest(source);
@@ -67,7 +86,8 @@ export const resumeScans = defineHandler(z.object({}), async (ctx) => {
   if (ctx.store.scans.queuedImages().length === 0 && ctx.store.scans.unfinishedSessions().length === 0) return ok({ resumed: 0, sessions: 0 });
   const reader = readerFor(ctx);
   try {
-    return ok(await resumeUnfinished(ctx, reader));
+    const resumed = await resumeUnfinished(ctx, reader);
+    return resumed.ok ? ok(resumed.value) : fail('scan_stopped', resumed.error);
   } finally {
     await reader.close();
   }
