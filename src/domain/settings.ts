@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { LearningSettings } from './learning/settings';
+import { err, ok, type Result } from './result';
+import { describeSettingsIssues } from './settingsKeys';
 import { WorkloadCaps } from './workload';
 
+const milliseconds = z.number().int().min(0);
+
 /** Station settings: one object, every default in exactly one place. Stored as settings.json in the data folder. */
-export const StationSettings = z.object({
+export const StationSettings = z.strictObject({
   /** Prefix of every page id printed here; unique across the district. */
   stationId: z.string().regex(/^[A-Z0-9]{2,8}$/, '2–8 capital letters or digits').default('ST01'),
   caps: WorkloadCaps.default(WorkloadCaps.parse({})),
@@ -16,14 +20,58 @@ export const StationSettings = z.object({
   learning: LearningSettings.prefault({}),
   /** Scanners this station drives besides USB/SANE ones, which are found by themselves. */
   scanners: z
-    .object({
+    .strictObject({
       /** Network multifunction printers (eSCL/AirScan), e.g. { "url": "http://192.168.1.40/eSCL" }. */
-      escl: z.array(z.object({ url: z.string().url() })).default([]),
+      escl: z.array(z.strictObject({ url: z.string().url() })).default([]),
       /** Scan-to-folder shares, e.g. { "name": "office-mfp", "path": "/srv/scans" }. */
-      hotFolders: z.array(z.object({ name: z.string().regex(/^[a-z0-9-]+$/), path: z.string() })).default([]),
+      hotFolders: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9-]+$/), path: z.string() })).default([]),
       /** A SANE_CONFIG_DIR of its own (e.g. to enable the SANE test backend without touching /etc). */
       saneConfigDir: z.string().optional(),
+      /** SANE driver options; unset ones keep the driver's defaults (native-bridge/sane/saneSettings.ts). */
+      sane: z
+        .strictObject({
+          scanimagePath: z.string().min(1).optional(),
+          /** Vendor options added to every batch, e.g. ["--swdeskew=yes"]. */
+          extraArgs: z.array(z.string()).optional(),
+          pageTimeoutMs: milliseconds.optional(),
+          listTimeoutMs: milliseconds.optional(),
+          optionsTimeoutMs: milliseconds.optional(),
+        })
+        .prefault({}),
+      /** eSCL driver options for every network scanner; unset ones keep the driver's defaults (native-bridge/escl/esclSettings.ts). */
+      esclOptions: z
+        .strictObject({
+          /** false: do not check that returned pages have the requested colour and width (a device known to be fine). */
+          verifyImages: z.boolean().optional(),
+          requestTimeoutMs: milliseconds.optional(),
+          pageTimeoutMs: milliseconds.optional(),
+          nextDocumentDelayMs: milliseconds.optional(),
+          busyRetryDelayMs: milliseconds.optional(),
+          maxRetryAfterMs: milliseconds.optional(),
+          busyRetryLimit: z.number().int().min(0).optional(),
+          jamRecheckReads: z.number().int().min(0).optional(),
+          jamRecheckDelayMs: milliseconds.optional(),
+        })
+        .prefault({}),
+      /** Hot-folder driver options for every share; unset ones keep the driver's defaults (native-bridge/hotFolder/hotFolderSettings.ts). */
+      hotFolderOptions: z
+        .strictObject({
+          /** A file is complete when its size and time have not changed for this long. */
+          stableForMs: milliseconds.optional(),
+          /** A batch ends (the feeder is empty) after this long without a new file. */
+          idleTimeoutMs: milliseconds.optional(),
+          /** Duplex: pair pages inside each file, or consecutive pages across files (one image per side). */
+          duplexPairing: z.enum(['within-file', 'across-files']).optional(),
+        })
+        .prefault({}),
     })
-    .default({ escl: [], hotFolders: [] }),
+    .prefault({}),
 });
 export type StationSettings = z.infer<typeof StationSettings>;
+export const DEFAULT_STATION_SETTINGS: StationSettings = StationSettings.parse({});
+
+/** Parses the contents of a settings file: an unknown or misspelt key is refused, naming the nearest valid key. */
+export function parseStationSettings(json: unknown, file: string): Result<StationSettings, string[]> {
+  const parsed = StationSettings.safeParse(json);
+  return parsed.success ? ok(parsed.data) : err(describeSettingsIssues(StationSettings, parsed.error.issues, file));
+}

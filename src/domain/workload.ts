@@ -5,7 +5,7 @@ import { err, ok, type Result } from './result';
  * Daily homework caps by grade, in minutes, covering every subject a class gets that day.
  * 0 means no written homework (grades 1–2: in-class sheets only).
  */
-export const WorkloadCaps = z.object({
+export const WorkloadCaps = z.strictObject({
   grades1to2: z.number().min(0).default(0),
   grades3to6: z.number().min(0).default(60),
   grades7to9: z.number().min(0).default(90),

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { StationSettings } from '../domain/settings';
+import { parseStationSettings, StationSettings } from '../domain/settings';
 import { PageStyle } from '../layout/pageStyle';
 import { loadPageFont, type PageFont } from '../print/pdf';
 import { describeOpenError, openDatabase, StationWriter, type Db } from '../store';
@@ -39,12 +39,8 @@ export function readSettings(dataDir: string): Result<StationSettings, string> {
   } catch (e) {
     return err(`${path}: not valid JSON (${(e as Error).message}). Fix the file or delete it to use the defaults.`);
   }
-  const parsed = StationSettings.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return err(`${path}: setting "${issue.path.join('.')}": ${issue.message}. Fix that value or remove it to use the default.`);
-  }
-  return ok(parsed.data);
+  const parsed = parseStationSettings(json, path);
+  return parsed.ok ? parsed : err(parsed.error.join('\n'));
 }
 
 let cachedFont: PageFont | null = null;

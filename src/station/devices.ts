@@ -12,12 +12,16 @@ export function replayDriverFor(folder: string, msPerSheet = 0): { driver: Scann
 
 const hasScanimage = () => ['/usr/bin/scanimage', '/usr/local/bin/scanimage'].some(existsSync);
 
+/** Settings left unset keep the driver's own defaults. */
+const definedOnly = <T extends object>(options: T): Partial<T> => Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+
 /** Every driver this station is configured for. Device ids carry their driver's prefix. */
 export function stationDrivers(settings: StationSettings): ScannerDriver[] {
   const drivers: ScannerDriver[] = [];
-  if (hasScanimage()) drivers.push(createSaneDriver(settings.scanners.saneConfigDir ? { saneConfigDir: settings.scanners.saneConfigDir } : {}));
-  if (settings.scanners.escl.length) drivers.push(createEsclDriver({ scanners: settings.scanners.escl }));
-  if (settings.scanners.hotFolders.length) drivers.push(createHotFolderDriver({ folders: settings.scanners.hotFolders }));
+  const { sane, saneConfigDir, escl, esclOptions, hotFolders, hotFolderOptions } = settings.scanners;
+  if (hasScanimage()) drivers.push(createSaneDriver({ ...definedOnly(sane), ...(saneConfigDir ? { saneConfigDir } : {}) }));
+  if (escl.length) drivers.push(createEsclDriver({ ...definedOnly(esclOptions), scanners: escl }));
+  if (hotFolders.length) drivers.push(createHotFolderDriver({ ...definedOnly(hotFolderOptions), folders: hotFolders }));
   return drivers;
 }
 

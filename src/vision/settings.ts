@@ -48,7 +48,7 @@ const band = (d: { definite: number; marginal: number; strokeDark: number; strok
     .refine((b) => b.marginal <= b.lightFill && b.lightFill <= b.definite, { message: 'lightFill must lie in [marginal, definite]', path: ['lightFill'] })
     .refine((b) => b.strokeFill <= b.definite, { message: 'strokeFill must be <= definite', path: ['strokeFill'] });
 
-export const VisionSettings = z.object({
+export const VisionSettings = z.strictObject({
   decode: z
     .object({
       /**

@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../result';
  */
 const probability = z.number().min(0).max(1);
 
-export const ModuleSwitches = z.object({
+export const ModuleSwitches = z.strictObject({
   /** false → uniform workbooks: the same items for every student, from the unit skills. */
   personalisation: z.boolean().default(true),
   /** false → no FSRS review of mistakes in the workbook. */
@@ -24,7 +24,7 @@ export const ModuleSwitches = z.object({
 });
 
 /** The online Elo model (4PL likelihood with guess and slip, learning from practice). `version` names this parameter set; stored states record it. */
-export const ModelParams = z.object({
+export const ModelParams = z.strictObject({
   version: z.string().min(1).default('elo-4pl/2'),
   /** Prior mean of a student's ability on a skill never seen (logits). */
   priorTheta: z.number().min(-4).max(4).default(0),
@@ -64,7 +64,7 @@ export const ModelParams = z.object({
   defaultItemMinutes: z.number().positive().max(60).default(3),
 });
 
-export const MasterySettings = z.object({
+export const MasterySettings = z.strictObject({
   /** Mastery p is P(correct) on a reference item of this difficulty (a typical core item). */
   referenceDifficulty: z.number().min(-4).max(4).default(0),
   /** "Mastered": P(correct on the reference item) of at least masteredP … */
@@ -77,7 +77,7 @@ export const MasterySettings = z.object({
   masteryLostBelowP: probability.default(0.65),
 });
 
-export const FringeSettings = z.object({
+export const FringeSettings = z.strictObject({
   /** After this many wrong answers in a row on a skill, re-practise its prerequisites. */
   remediateAfterWrongInARow: z.number().int().min(1).max(20).default(3),
   /** A prerequisite outside the unit with no observations counts as mastered (earlier grades). */
@@ -86,7 +86,7 @@ export const FringeSettings = z.object({
   creditPrerequisitesOfMastered: z.boolean().default(true),
 });
 
-export const ReviewSettings = z.object({
+export const ReviewSettings = z.strictObject({
   /** FSRS target retention. */
   requestRetention: z.number().min(0.7).max(0.99).default(0.9),
   /** FSRS longest interval, in days. */
@@ -101,7 +101,7 @@ export const ReviewSettings = z.object({
   retireAfterCorrectInARow: z.number().int().min(0).max(20).default(2),
 });
 
-export const SelectionSettings = z.object({
+export const SelectionSettings = z.strictObject({
   /** This subject's share of the day: minutes wanted, before the cap cuts it down. */
   subjectMinutes: z.number().min(0).max(240).default(30),
   /** Practice items aim at a predicted success in [low, high]. */
@@ -129,7 +129,7 @@ export const SelectionSettings = z.object({
   maxItems: z.number().int().min(1).max(200).default(30),
 });
 
-export const AnalyticsSettings = z.object({
+export const AnalyticsSettings = z.strictObject({
   /** A student needs help when the correct rate is below this … */
   helpCorrectRateBelow: probability.default(0.5),
   /** … or when at least `helpWeakSkillsAtLeast` skills have p below `weakSkillP`. */
