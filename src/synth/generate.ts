@@ -3,6 +3,7 @@ import type { PrintedPage } from '../layout/printedPage';
 import {
   applyScan, PROFILES, sampleScanParams, type DegradationProfile, type ProfileName, type ScanParams,
 } from './degrade';
+import { damagePage, type DamageKind, type DamageTruth } from './damage';
 import { drawAnswers } from './draw';
 import { encodeJpeg, encodePng } from './encode';
 import { blankBack, foreignPage } from './foreign';
@@ -44,6 +45,8 @@ export type StackOptions = {
   pageIndices?: readonly number[];
   /** Output encoding. Default 'jpeg' (quality from the scan parameters). */
   format?: 'jpeg' | 'png';
+  /** Physical damage to every printed page before it is scanned (damage.ts). Default none. */
+  damage?: readonly DamageKind[];
   /** File name of stack position i. Default scan-0001.jpg … */
   fileName?: (index: number, ext: string) => string;
 };
@@ -134,7 +137,13 @@ export async function* generateStack(o: StackOptions): AsyncGenerator<SynthImage
         page = f.image;
         base = { kind: 'foreign', pageId: null, printedKind: null, pdfPage: null, fields: [], foreign: { qrText: f.qrText, cornerSquares: f.cornerSquares } };
       }
-      const scan: ScanParams = sampleScanParams(profile, dpi, page.width, rng, o.upsideDownRate ?? profile.upsideDownRate);
+      let scan: ScanParams = sampleScanParams(profile, dpi, page.width, rng, o.upsideDownRate ?? profile.upsideDownRate);
+      if (entry.kind === 'printed' && o.damage?.length) {
+        const printed = o.pages[entry.pdfPage]!;
+        const damaged: { damage: DamageTruth[]; fields: ImageTruth['fields'] } = damagePage(page, printed, base.fields, o.damage, dpi, scan.background, seededRng(`${o.seed}/${index}/damage`));
+        base = { ...base, fields: damaged.fields, damage: damaged.damage };
+        for (const d of damaged.damage) if (d.kind === 'rotation') scan = { ...scan, angleDeg: d.angleDeg };
+      }
       const { image, pageToScan } = applyScan(page, dpi, scan, rng);
       const mmToImage: Mat3 = mul3(pageToScan, scale3(s));
       const truth: ImageTruth = {

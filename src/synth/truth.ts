@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DamageTruth } from './damage';
 import type { ItemInput } from '../domain/item';
 import type { Rng } from '../domain/random';
 import { throwIllegalValue } from '../domain/result';
@@ -99,6 +100,8 @@ export const ImageTruth = z.object({
   foreign: z.object({ qrText: z.string().nullable(), cornerSquares: z.boolean() }).optional(),
   /** Unprinted backs: strength of the show-through of the front (0 none). */
   bleedThrough: z.number().optional(),
+  /** Physical damage to the sheet before it was scanned (damage.ts). */
+  damage: z.array(DamageTruth).optional(),
 });
 export type ImageTruth = z.infer<typeof ImageTruth>;
 
