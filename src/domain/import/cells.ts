@@ -41,3 +41,18 @@ export function canonicalLanguage(raw: string): string | undefined {
   if (!m || !m[1]) return undefined;
   return m[2] ? `${m[1].toLowerCase()}-${m[2].toUpperCase()}` : m[1].toLowerCase();
 }
+
+/** Control characters (C0, DEL, C1) and the invisible bidirectional overrides that reorder printed text. */
+const UNPRINTABLE_CHARACTER = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+
+/** A name or id as printed on paper: refused when it holds a control character, which cannot be printed and hides what the name says. */
+export function printableCell(value: string): CellResult<string> {
+  const m = UNPRINTABLE_CHARACTER.exec(value);
+  if (!m) return { ok: true, value };
+  const code = `U+${(m[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return {
+    ok: false,
+    message: `contains the control character ${code} (character ${Array.from(value.slice(0, m.index)).length + 1}), which cannot be printed`,
+    fix: 'delete the invisible character: retype the value by hand (a value copied from another program often carries one); a line break inside the cell counts too',
+  };
+}

@@ -14,8 +14,10 @@ const QUOTE_FIX = 'put the whole value in double quotes and write every " inside
  * no final newline, blank lines (skipped), and a stray " inside an unquoted value (kept as it is).
  * Each record reports the line it starts on. An unterminated quote is an issue with the line where
  * the quoted value starts; text after a closing quote is an issue with its line and column.
+ * A value that starts with an apostrophe before = + - @ TAB or CR (how exports guard against
+ * formulas) is read without that apostrophe. Reading stops after `maxRecords` + 1 records.
  */
-export function readCsvRecords(input: string, file: string): CsvRecords {
+export function readCsvRecords(input: string, file: string, maxRecords = Infinity): CsvRecords {
   const text = stripBom(input);
   const n = text.length;
   const records: CsvRecord[] = [];
@@ -115,7 +117,8 @@ export function readCsvRecords(input: string, file: string): CsvRecords {
       }
     }
     const blank = fields.length === 1 && (fields[0] ?? '').trim() === '';
-    if (!blank) records.push({ line: recordLine, fields });
+    if (!blank) records.push({ line: recordLine, fields: fields.map(unguardFormula) });
+    if (records.length > maxRecords) return { records, issues };
   }
   return { records, issues };
 }
@@ -125,6 +128,9 @@ export function parseCsv(text: string, file: string): Result<CsvRecord[], Import
   const { records, issues } = readCsvRecords(text, file);
   return issues.length ? err(issues) : ok(records);
 }
+
+/** Data rows one CSV import file may have. Beyond it an import is refused rather than left to run for minutes. */
+export const MAX_CSV_ROWS = 100_000;
 
 /** One data row, keyed by header name, with the line it starts on. */
 export type CsvRow = { line: number; values: Record<string, string> };
@@ -137,6 +143,8 @@ export type CsvTableOptions = {
   normalizeHeader?: (name: string) => string;
   /** Help for an empty file, e.g. the header line to write. */
   expectedHeader?: string;
+  /** Data rows allowed (default MAX_CSV_ROWS). */
+  maxRows?: number;
 };
 
 /**
@@ -147,7 +155,9 @@ export type CsvTableOptions = {
  */
 export function readCsvTable(text: string, file: string, options: CsvTableOptions = {}): CsvTable {
   const normalize = options.normalizeHeader ?? ((s: string) => s.trim());
-  const { records, issues } = readCsvRecords(text, file);
+  const maxRows = options.maxRows ?? MAX_CSV_ROWS;
+  const { records, issues } = readCsvRecords(text, file, maxRows + 1);
+  if (records.length > maxRows + 1) return tooManyRows(file, records, maxRows);
   const headerRecord = records[0];
   if (!headerRecord) {
     if (!issues.length)
@@ -209,12 +219,53 @@ export function readCsvTable(text: string, file: string, options: CsvTableOption
   return { header, headerLine: headerRecord.line, rows, issues };
 }
 
+function tooManyRows(file: string, records: readonly CsvRecord[], maxRows: number): CsvTable {
+  const over = records[maxRows + 1];
+  return {
+    header: [],
+    headerLine: records[0]?.line ?? 1,
+    rows: [],
+    issues: [
+      {
+        file,
+        line: over?.line ?? 1,
+        message: `the file has more than ${maxRows.toLocaleString('en')} rows, the most one import takes; nothing was read`,
+        fix: `split it into files of at most ${maxRows.toLocaleString('en')} rows (each with the header line) and import them one by one`,
+      },
+    ],
+  };
+}
+
 /** Quotes one CSV value when needed (RFC 4180). */
 export function csvField(value: string): string {
   return /[",\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** Writes records as CSV with CRLF line ends (RFC 4180). */
+/**
+ * A cell a spreadsheet would run as a formula (= + - @, or a leading TAB or CR that it strips first),
+ * unless it is a plain number. Cells that start with apostrophes before such a character count too,
+ * so that reading the guard back off (`unguardFormula`) gives every value exactly as it was.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Prefixes a cell that a spreadsheet would take for a formula with an apostrophe (CSV injection). */
+export function guardFormula(value: string): string {
+  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
+}
+
+/** Takes off the apostrophe `guardFormula` added, so an exported file imports as it was. */
+export function unguardFormula(value: string): string {
+  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+}
+
+/** One cell of a CSV export: guarded against formula injection, then quoted when needed (a guarded cell always). */
+export function csvExportCell(value: string): string {
+  const guarded = guardFormula(value);
+  return guarded === value ? csvField(value) : `"${guarded.replace(/"/g, '""')}"`;
+}
+
+/** Writes records as CSV with CRLF line ends (RFC 4180), every cell guarded against formula injection. */
 export function formatCsv(records: readonly (readonly string[])[]): string {
-  return records.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return records.map((r) => r.map(csvExportCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -154,6 +154,16 @@ export function parseQtiItem(xml: string, file: string, defaults: QtiDefaults): 
     fix,
   });
 
+  const doctype = /<!DOCTYPE/i.exec(text);
+  if (doctype)
+    return err([
+      {
+        file,
+        line: at(doctype.index).line,
+        message: 'the file has a document type declaration (<!DOCTYPE …>), which can define entities that read other files or expand without end; PaperLoop refuses it',
+        fix: 'delete the <!DOCTYPE …> declaration (QTI items do not need one) and write any special characters directly or as &#NNN; references',
+      },
+    ]);
   let valid: ReturnType<typeof XMLValidator.validate>;
   try {
     valid = XMLValidator.validate(text);

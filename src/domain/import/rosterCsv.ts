@@ -1,6 +1,6 @@
 import { SchoolClass, Student, type Roster } from '../roster';
 import { err, ok, type Result } from '../result';
-import { booleanCell, numberCell } from './cells';
+import { booleanCell, numberCell, printableCell } from './cells';
 import { readCsvTable } from './csv';
 import { quote, sortIssues, type ImportIssue } from './issues';
 import { describeZodIssues } from './zodIssues';
@@ -8,6 +8,8 @@ import { describeZodIssues } from './zodIssues';
 export const ROSTER_CSV_COLUMNS = ['class_id', 'class_name', 'class_grade', 'student_id', 'display_name', 'grade', 'language', 'large_print'] as const;
 type RosterColumn = (typeof ROSTER_CSV_COLUMNS)[number];
 const REQUIRED: readonly RosterColumn[] = ['student_id', 'display_name', 'grade'];
+/** Columns printed on paper or shown to people, which must hold no control characters. */
+const PRINTED: readonly RosterColumn[] = ['class_id', 'class_name', 'student_id', 'display_name'];
 
 const STUDENT_FIELD: Record<string, RosterColumn> = { id: 'student_id', displayName: 'display_name', grade: 'grade', language: 'language', largePrint: 'large_print' };
 const CLASS_FIELD: Record<string, RosterColumn> = { id: 'class_id', name: 'class_name', grade: 'class_grade' };
@@ -50,6 +52,10 @@ export function parseRosterCsv(text: string, file: string): Result<Roster, Impor
       problem(c, /^(k|kg|pk|tk|ps|it|pr)$/i.test(cell(c)) ? `${quote(cell(c))} is a grade before grade 1; PaperLoop serves grades 1–12` : r.message, /^[a-z]+$/i.test(cell(c)) ? 'write the grade as a number from 1 to 12' : r.fix);
       return undefined;
     };
+    for (const c of PRINTED) {
+      const printable = printableCell(cell(c));
+      if (!printable.ok) problem(c, printable.message, printable.fix);
+    }
     let largePrint: boolean | undefined;
     if (cell('large_print')) {
       const b = booleanCell(cell('large_print'));
