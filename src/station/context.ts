@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseStationSettings, StationSettings } from '../domain/settings';
 import { PageStyle } from '../layout/pageStyle';
 import { loadPageFont, type PageFont } from '../print/pdf';
-import { describeOpenError, openDatabase, StationWriter, type Db } from '../store';
+import { acquireStationLock, describeLockHolder, describeOpenError, openDatabase, StationWriter, type Db, type StationLock } from '../store';
 import { err, ok, type Result } from '../domain/result';
 import { StationEvents } from './events';
 
@@ -68,16 +68,17 @@ export function initDataDir(dataDir: string, stationId?: string): Result<string,
 }
 
 export function openStation(dataDir: string, options: { create?: boolean; actor?: string; clock?: () => Date } = {}): Result<StationContext, string> {
-  if (!existsSync(join(dataDir, 'settings.json'))) {
+  const existingStation = existsSync(join(dataDir, 'settings.json'));
+  if (!existingStation) {
     if (!options.create) return err(`${dataDir}: no PaperLoop station here. Fix: run "paperloop init --data ${dataDir}" first, or set PAPERLOOP_DATA.`);
     const made = initDataDir(dataDir);
     if (!made.ok) return made;
   }
   const settings = readSettings(dataDir);
   if (!settings.ok) return settings;
-  const opened = openDatabase(join(dataDir, 'station.db'));
+  const opened = openDatabase(join(dataDir, 'station.db'), { existingStation });
   if (!opened.ok) return err(describeOpenError(opened.error));
-  const store = new StationWriter(opened.value);
+  const store = new StationWriter(opened.value, dataDir);
   if (store.meta('station_id') === null) store.setMeta('station_id', settings.value.stationId);
   return ok({
     dataDir,
@@ -90,4 +91,21 @@ export function openStation(dataDir: string, options: { create?: boolean; actor?
     actor: options.actor ?? process.env.PAPERLOOP_USER ?? 'teacher',
     events: new StationEvents(),
   });
+}
+
+/**
+ * The station lock around a scan session: one process scans into a data folder at a time. With wait,
+ * a second process says who it waits for (on stderr and as an event) and goes on once the first is done;
+ * without, it gets null. Short writes (a resolve from `serve`) never need it.
+ */
+export async function scanLock(ctx: StationContext, holder: string, wait: boolean): Promise<StationLock | null> {
+  const lock = await acquireStationLock(ctx.db, {
+    holder, wait, clock: ctx.clock,
+    onWait: (held) => {
+      const message = `${describeLockHolder(held)}; waiting for it to finish before scanning (Ctrl+C to give up).`;
+      process.stderr.write(`paperloop: ${message}\n`);
+      ctx.events.emit({ type: 'waiting_for_station', message, pid: held.pid });
+    },
+  });
+  return lock.ok ? lock.value : null;
 }

@@ -1,5 +1,7 @@
-export { openDatabase, migrate, describeOpenError, SCHEMA_VERSION, type Db, type OpenError } from './database';
+export { openDatabase, migrate, describeOpenError, quickCheck, SCHEMA_VERSION, type Db, type OpenError } from './database';
+export { busyRetries, isBusyError, retryBusy, writeTransaction } from './busy';
+export { acquireStationLock, describeLockHolder, lockHolder, type LockHolder, type StationLock } from './stationLock';
 export { MIGRATIONS, type Migration } from './migrations';
 export { StationReader, type WorkbookSetRow, type WorkbookRow } from './reader';
 export { StationWriter, contentHash, type ItemImportSummary, type RosterImportSummary } from './writer';
-export { ScanRepository, imagesForJob, type ScannedImageRow, type ResponseToStore, type PageOutcome, type ReviewRow } from './scanRepository';
+export { ScanRepository, imagesForJob, resolveImagePath, storedImagePath, type ScannedImageRow, type ResponseToStore, type PageOutcome, type ReviewRow } from './scanRepository';

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +45,70 @@ describe('migrations', () => {
     expect(() => db.prepare(`INSERT INTO selection_overrides (seq, class_id, kind, value, teacher, at) VALUES (2, '7A', 'bogus', 'x', 't', 'now')`).run()).toThrow();
     expect(db.prepare('SELECT name FROM classes').get()).toEqual({ name: 'Class 7A' });
   });
+
+  it('migration 5 stores image paths relative to the data folder, from any folder the station ran in', () => {
+    const db = new Database(':memory:');
+    migrate(db, ':memory:', MIGRATIONS, 4);
+    const sha = (c: string) => c.repeat(64);
+    const insert = db.prepare(`INSERT INTO scanned_images (sha256, path, media_type, bytes, status) VALUES (?, ?, 'image/jpeg', 1, 'queued')`);
+    insert.run(sha('a'), `/srv/images/paperloop-data/images/aa/aa/${sha('a')}.jpg`);
+    insert.run(sha('b'), `C:\\Users\\t\\paperloop-data\\images\\bb\\bb\\${sha('b')}.png`);
+    insert.run(sha('c'), `/somewhere/else/${sha('c')}.jpg`);
+    insert.run(sha('d'), `images/dd/dd/${sha('d')}.jpg`);
+    expect(migrate(db, ':memory:', MIGRATIONS, 5)).toEqual({ ok: true, value: 5 });
+    expect((db.prepare('SELECT path FROM scanned_images ORDER BY id').all() as { path: string }[]).map((r) => r.path)).toEqual([
+      `images/aa/aa/${sha('a')}.jpg`,
+      `images/bb/bb/${sha('b')}.png`,
+      `/somewhere/else/${sha('c')}.jpg`,
+      `images/dd/dd/${sha('d')}.jpg`,
+    ]);
+  });
+
+  it('migration 6 indexes enrollments by student, so a class list does not scan every enrollment per student', () => {
+    const db = new Database(':memory:');
+    migrate(db, ':memory:', MIGRATIONS, 5);
+    const plan = () =>
+      (db.prepare(`EXPLAIN QUERY PLAN SELECT group_concat(class_id) FROM enrollments WHERE student_id = 'S1'`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan()).toMatch(/SCAN enrollments/);
+    expect(migrate(db, ':memory:', MIGRATIONS, 6)).toEqual({ ok: true, value: 6 });
+    expect(plan()).toMatch(/SEARCH enrollments USING COVERING INDEX enrollments_student/);
+  });
+
+  it('migration 7 adds the station lock, one row at most', () => {
+    const db = new Database(':memory:');
+    migrate(db, ':memory:', MIGRATIONS, 6);
+    expect(tables(db)).not.toContain('station_lock');
+    expect(migrate(db, ':memory:', MIGRATIONS, 7)).toEqual({ ok: true, value: 7 });
+    const lock = db.prepare(`INSERT INTO station_lock (id, token, holder, pid, host, acquired_at) VALUES (?, 't', 'ingest', 1, 'h', 'now')`);
+    lock.run(1);
+    expect(() => lock.run(2)).toThrow();
+  });
+
+  it('four processes opening a new station at the same moment apply each migration once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pl-db-'));
+    const path = join(dir, 'station.db');
+    const go = join(dir, 'go');
+    // Each child loads, says "ready", then spins until the go file appears, so all open within a millisecond.
+    const script = `import { existsSync } from 'node:fs'; import { openDatabase } from ${JSON.stringify(join(import.meta.dirname, 'database.ts'))};
+      process.stdout.write('ready\\n'); while (!existsSync(${JSON.stringify(go)})) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      const r = openDatabase(${JSON.stringify(path)}); if (!r.ok) { console.error(JSON.stringify(r.error)); process.exit(1); }`;
+    let ready = 0;
+    let everyoneReady = () => undefined as void;
+    const allReady = new Promise<void>((r) => (everyoneReady = r));
+    const run = () =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stdout.once('data', () => ++ready === 4 && everyoneReady());
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('exit', (code) => resolve({ code, stderr }));
+      });
+    const runs = [run(), run(), run(), run()];
+    await allReady;
+    writeFileSync(go, '');
+    for (const r of await Promise.all(runs)) expect(r.code, r.stderr).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 
   it('refuses a database newer than the code, with a clear reason', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pl-db-'));

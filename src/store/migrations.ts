@@ -112,6 +112,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX selection_overrides_class ON selection_overrides (class_id, active);
     `,
   },
+  {
+    version: 5,
+    name: 'image paths relative to the data folder',
+    // Stored images sit at images/<2 hex>/<2 hex>/<sha256>.<ext>: that tail of an absolute path is the relative path,
+    // whatever folder (and separator) the station ran from. A path of any other shape is left as it was.
+    sql: `
+      UPDATE scanned_images
+      SET path = 'images/' || substr(sha256, 1, 2) || '/' || substr(sha256, 3, 2) || '/' || substr(path, instr(path, sha256))
+      WHERE instr(path, sha256) > 0
+        AND path LIKE '%images_' || substr(sha256, 1, 2) || '_' || substr(sha256, 3, 2) || '_' || sha256 || '.%'
+        AND (substr(path, 1, 1) IN ('/', '\\') OR substr(path, 2, 1) = ':');
+    `,
+  },
+  {
+    version: 6,
+    name: 'index enrollments by student',
+    sql: `CREATE INDEX enrollments_student ON enrollments (student_id, class_id);`,
+  },
+  {
+    version: 7,
+    name: 'the station lock: which process runs a scan session',
+    sql: `
+      CREATE TABLE station_lock (
+        id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL, holder TEXT NOT NULL,
+        pid INTEGER NOT NULL, host TEXT NOT NULL, process_start TEXT, acquired_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -71,15 +71,19 @@ export class StationReader {
   }
 
   students(classId?: string): (Student & { classIds: string[] })[] {
-    const rows = this.db
-      .prepare(
-        `SELECT s.id, s.display_name, s.grade, s.language, s.large_print,
-                (SELECT group_concat(class_id) FROM enrollments e2 WHERE e2.student_id = s.id) AS class_ids
-         FROM students s
-         WHERE @classId IS NULL OR EXISTS (SELECT 1 FROM enrollments e WHERE e.student_id = s.id AND e.class_id = @classId)
-         ORDER BY s.id`,
-      )
-      .all({ classId: classId ?? null }) as {
+    // A class's students come from its enrollments (primary key), their classes from enrollments_student:
+    // linear in the class, not in the whole school.
+    const classIds = `(SELECT group_concat(e2.class_id) FROM enrollments e2 WHERE e2.student_id = s.id) AS class_ids`;
+    const rows = (
+      classId === undefined
+        ? this.db.prepare(`SELECT s.id, s.display_name, s.grade, s.language, s.large_print, ${classIds} FROM students s ORDER BY s.id`).all()
+        : this.db
+            .prepare(
+              `SELECT s.id, s.display_name, s.grade, s.language, s.large_print, ${classIds}
+               FROM enrollments e JOIN students s ON s.id = e.student_id WHERE e.class_id = ? ORDER BY s.id`,
+            )
+            .all(classId)
+    ) as {
       id: string; display_name: string; grade: number; language: string; large_print: number; class_ids: string | null;
     }[];
     return rows.map((r) => ({

@@ -1,3 +1,5 @@
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { retryBusy, writeTransaction } from './busy';
 import type { Db } from './database';
 
 export type ScannedImageRow = {
@@ -40,10 +42,21 @@ type RawImageRow = {
   id: number; session_id: string | null; sha256: string; path: string; media_type: string; status: ScannedImageRow['status'];
   page_id: string | null; reason: string | null; sheet_index: number | null; side: string | null;
 };
-const toImageRow = (r: RawImageRow): ScannedImageRow => ({
-  id: r.id, sessionId: r.session_id, sha256: r.sha256, path: r.path, mediaType: r.media_type, status: r.status,
-  pageId: r.page_id, reason: r.reason, sheetIndex: r.sheet_index, side: r.side,
-});
+
+/**
+ * Image paths are stored relative to the data folder (with "/"), so a data folder restored or moved
+ * elsewhere still finds its images; a path outside the data folder stays absolute.
+ */
+export function storedImagePath(dataDir: string, path: string): string {
+  const rel = relative(dataDir, resolve(dataDir, path));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return path;
+  return rel.split(sep).join('/');
+}
+
+/** The file a stored path names, for this data folder. */
+export function resolveImagePath(dataDir: string, stored: string): string {
+  return resolve(dataDir, stored);
+}
 
 export type ReviewRow = {
   reviewId: number;
@@ -59,16 +72,35 @@ export type ReviewRow = {
   imagePath: string;
 };
 
-/** Scan sessions, stored images, reads, responses, the review queue and overrides. Writes are transactions. */
+/**
+ * Scan sessions, stored images, reads, responses, the review queue and overrides. Writes are
+ * immediate transactions (retried while another process writes). Image paths come out absolute,
+ * resolved against the data folder.
+ */
 export class ScanRepository {
-  constructor(private readonly db: Db, private readonly nextSeq: () => number) {}
+  private readonly dataDir: string;
+
+  constructor(private readonly db: Db, private readonly nextSeq: () => number, dataDir?: string) {
+    this.dataDir = dataDir ?? dirname(resolve(db.name));
+  }
+
+  private transaction<T>(fn: () => T): T {
+    return writeTransaction(this.db, fn);
+  }
+
+  private toImageRow(r: RawImageRow): ScannedImageRow {
+    return {
+      id: r.id, sessionId: r.session_id, sha256: r.sha256, path: resolveImagePath(this.dataDir, r.path), mediaType: r.media_type, status: r.status,
+      pageId: r.page_id, reason: r.reason, sheetIndex: r.sheet_index, side: r.side,
+    };
+  }
 
   startSession(id: string, source: string): void {
-    this.db.prepare(`INSERT INTO scan_sessions (id, source, status, started_seq) VALUES (?, ?, 'running', ?)`).run(id, source, this.nextSeq());
+    this.transaction(() => this.db.prepare(`INSERT INTO scan_sessions (id, source, status, started_seq) VALUES (?, ?, 'running', ?)`).run(id, source, this.nextSeq()));
   }
 
   endSession(id: string, status: 'finished' | 'cancelled' | 'failed', detail?: string): void {
-    this.db.prepare('UPDATE scan_sessions SET status = ?, detail = ? WHERE id = ?').run(status, detail ?? null, id);
+    retryBusy(this.db, () => this.db.prepare('UPDATE scan_sessions SET status = ?, detail = ? WHERE id = ?').run(status, detail ?? null, id));
   }
 
   unfinishedSessions(): { id: string; source: string }[] {
@@ -77,27 +109,27 @@ export class ScanRepository {
 
   /** Inserts the row for a stored image. The same bytes twice give the existing row (idempotent). */
   insertImage(img: { sessionId: string | null; sha256: string; path: string; mediaType: string; bytes: number; sheetIndex?: number; side?: string }): { row: ScannedImageRow; isNew: boolean } {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const existing = this.db.prepare('SELECT * FROM scanned_images WHERE sha256 = ?').get(img.sha256) as RawImageRow | undefined;
-      if (existing) return { row: toImageRow(existing), isNew: false };
+      if (existing) return { row: this.toImageRow(existing), isNew: false };
       const info = this.db
         .prepare(`INSERT INTO scanned_images (session_id, sha256, path, media_type, bytes, sheet_index, side, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued')`)
-        .run(img.sessionId, img.sha256, img.path, img.mediaType, img.bytes, img.sheetIndex ?? null, img.side ?? null);
+        .run(img.sessionId, img.sha256, storedImagePath(this.dataDir, img.path), img.mediaType, img.bytes, img.sheetIndex ?? null, img.side ?? null);
       return { row: this.image(Number(info.lastInsertRowid))!, isNew: true };
-    })();
+    });
   }
 
   image(id: number): ScannedImageRow | null {
     const r = this.db.prepare('SELECT * FROM scanned_images WHERE id = ?').get(id) as RawImageRow | undefined;
-    return r ? toImageRow(r) : null;
+    return r ? this.toImageRow(r) : null;
   }
 
   queuedImages(): ScannedImageRow[] {
-    return (this.db.prepare(`SELECT * FROM scanned_images WHERE status = 'queued' ORDER BY id`).all() as RawImageRow[]).map(toImageRow);
+    return (this.db.prepare(`SELECT * FROM scanned_images WHERE status = 'queued' ORDER BY id`).all() as RawImageRow[]).map((r) => this.toImageRow(r));
   }
 
   imagesOfPage(pageId: string): ScannedImageRow[] {
-    return (this.db.prepare(`SELECT * FROM scanned_images WHERE page_id = ? ORDER BY id`).all(pageId) as RawImageRow[]).map(toImageRow);
+    return (this.db.prepare(`SELECT * FROM scanned_images WHERE page_id = ? ORDER BY id`).all(pageId) as RawImageRow[]).map((r) => this.toImageRow(r));
   }
 
   /** Has a page already been read from a different image (and not been replaced)? */
@@ -105,7 +137,7 @@ export class ScanRepository {
     const r = this.db
       .prepare(`SELECT * FROM scanned_images WHERE page_id = ? AND status IN ('graded','needs_review','read') ORDER BY id DESC LIMIT 1`)
       .get(pageId) as RawImageRow | undefined;
-    return r ? toImageRow(r) : null;
+    return r ? this.toImageRow(r) : null;
   }
 
   /**
@@ -113,7 +145,7 @@ export class ScanRepository {
    * replay after a crash changes nothing. Responses are unique per (page, image hash, field).
    */
   recordOutcome(imageId: number, outcome: PageOutcome, actor: string, at: string): { applied: boolean; responses: number; reviews: number } {
-    return this.db.transaction(() => {
+    return this.transaction(() => {
       const row = this.image(imageId);
       if (!row || row.status !== 'queued') return { applied: false, responses: 0, reviews: 0 };
       const setStatus = this.db.prepare('UPDATE scanned_images SET status = ?, page_id = ?, reason = ?, read_json = ? WHERE id = ?');
@@ -155,11 +187,16 @@ export class ScanRepository {
           return { applied: true, responses: outcome.responses.length, reviews };
         }
       }
-    })();
+    });
   }
 
   markFailed(imageId: number, detail: string): void {
-    this.db.prepare(`UPDATE scanned_images SET status = 'failed', reason = ? WHERE id = ? AND status = 'queued'`).run(detail, imageId);
+    retryBusy(this.db, () => this.db.prepare(`UPDATE scanned_images SET status = 'failed', reason = ? WHERE id = ? AND status = 'queued'`).run(detail, imageId));
+  }
+
+  /** Failed reads go back to the queue, to be read again (a scan with --rescan). Returns how many. */
+  requeueFailed(): number {
+    return retryBusy(this.db, () => this.db.prepare(`UPDATE scanned_images SET status = 'queued', reason = NULL WHERE status = 'failed'`).run()).changes;
   }
 
   openReviews(): ReviewRow[] {
@@ -177,7 +214,7 @@ export class ScanRepository {
     }[];
     return rows.map((r) => ({
       reviewId: r.review_id, responseId: r.response_id, pageId: r.page_id, studentId: r.student_id, itemId: r.item_id, fieldId: r.field_id,
-      answer: r.answer, confidence: r.confidence, reasons: JSON.parse(r.reasons_json), evidence: JSON.parse(r.evidence_json), imagePath: r.image_path,
+      answer: r.answer, confidence: r.confidence, reasons: JSON.parse(r.reasons_json), evidence: JSON.parse(r.evidence_json), imagePath: resolveImagePath(this.dataDir, r.image_path),
     }));
   }
 
@@ -190,12 +227,12 @@ export class ScanRepository {
 
   /** A teacher's decision: kept as an override row; the original read is never updated, only its effective score. */
   override(responseId: number, teacher: string, at: string, answer: string | null, score: number, correct: boolean, note?: string): void {
-    this.db.transaction(() => {
+    this.transaction(() => {
       const seq = this.nextSeq();
       this.db.prepare('INSERT INTO overrides (seq, response_id, teacher, at, answer, score, note) VALUES (?, ?, ?, ?, ?, ?, ?)').run(seq, responseId, teacher, at, answer, score, note ?? null);
       this.db.prepare(`UPDATE responses SET score = ?, correct = ?, status = 'resolved' WHERE id = ?`).run(score, correct ? 1 : 0, responseId);
       this.db.prepare('UPDATE review_queue SET resolved_seq = ? WHERE response_id = ? AND resolved_seq IS NULL').run(seq, responseId);
-    })();
+    });
   }
 
   overridesOf(responseId: number): { teacher: string; at: string; answer: string | null; score: number; note: string | null }[] {
@@ -237,7 +274,7 @@ export class ScanRepository {
   }
 
   regrade(responseId: number, itemVersion: number, score: number, correct: boolean): void {
-    this.db.prepare('UPDATE responses SET item_version = ?, score = ?, correct = ? WHERE id = ?').run(itemVersion, score, correct ? 1 : 0, responseId);
+    retryBusy(this.db, () => this.db.prepare('UPDATE responses SET item_version = ?, score = ?, correct = ? WHERE id = ?').run(itemVersion, score, correct ? 1 : 0, responseId));
   }
 
   imageStatusCounts(): Record<string, number> {

@@ -3,6 +3,7 @@ import { canonicalJson, type ItemInput } from '../domain/item';
 import type { Roster } from '../domain/roster';
 import type { Skill } from '../domain/skills';
 import type { PrintedPage } from '../layout/printedPage';
+import { retryBusy, writeTransaction } from './busy';
 import type { Db } from './database';
 import { StationReader } from './reader';
 import { ScanRepository } from './scanRepository';
@@ -17,17 +18,20 @@ export function contentHash(item: ItemInput): string {
 /**
  * The one writer. Every write runs in a transaction; the station holds exactly one StationWriter.
  * It extends the reader so a use case can read its own writes inside a transaction.
+ * Another process (a second CLI, `serve` while a scan runs) may write too: every transaction takes
+ * the write lock first (BEGIN IMMEDIATE) and busy is retried, so neither write fails.
  */
 export class StationWriter extends StationReader {
   readonly scans: ScanRepository;
 
-  constructor(db: Db) {
+  /** dataDir: the folder image paths are stored relative to (by default the database file's folder). */
+  constructor(db: Db, dataDir?: string) {
     super(db);
-    this.scans = new ScanRepository(db, () => this.nextSeq());
+    this.scans = new ScanRepository(db, () => this.nextSeq(), dataDir);
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return writeTransaction(this.db, fn);
   }
 
   /** After a stack: fold the WAL back into the database file and truncate it. */
@@ -36,21 +40,36 @@ export class StationWriter extends StationReader {
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO station_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.write(() => this.db.prepare('INSERT INTO station_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value));
+  }
+
+  /** A single-statement write outside a transaction, retried while another process holds the lock. */
+  private write<T>(statement: () => T): T {
+    return retryBusy(this.db, statement);
+  }
+
+  /** Adds `by` to a counter in station_meta in one statement (atomic across processes); returns the new value. */
+  private bumpCounter(key: string, by: number): number {
+    const row = this.write(() =>
+      this.db
+        .prepare(
+          `INSERT INTO station_meta (key, value) VALUES (@key, CAST(@by AS TEXT))
+           ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + @by AS TEXT) RETURNING value`,
+        )
+        .get({ key, by }),
+    ) as { value: string };
+    return Number(row.value);
   }
 
   /** Next value of the station's monotonic sequence (never a wall clock). */
   nextSeq(): number {
-    const next = Number(this.meta('seq') ?? '0') + 1;
-    this.setMeta('seq', String(next));
-    return next;
+    return this.bumpCounter('seq', 1);
   }
 
   /** A page id unique across the district: station prefix + a per-station counter. */
   allocatePageIds(count: number): string[] {
     const station = this.meta('station_id') ?? 'ST';
-    const start = Number(this.meta('page_counter') ?? '0');
-    this.setMeta('page_counter', String(start + count));
+    const start = this.bumpCounter('page_counter', count) - count;
     return Array.from({ length: count }, (_, i) => `${station}-${(start + i + 1).toString(36).toUpperCase().padStart(6, '0')}`);
   }
 
@@ -127,7 +146,7 @@ export class StationWriter extends StationReader {
   }
 
   setWorkbookSetStatus(id: string, status: 'draft' | 'approved' | 'replaced'): void {
-    this.db.prepare('UPDATE workbook_sets SET status = ? WHERE id = ?').run(status, id);
+    this.write(() => this.db.prepare('UPDATE workbook_sets SET status = ? WHERE id = ?').run(status, id));
   }
 
   insertPrintJob(job: { id: string; setId: string | null; kind: string; optionsJson: string; pages: PrintedPage[] }): void {
@@ -142,16 +161,18 @@ export class StationWriter extends StationReader {
   }
 
   addSelectionOverride(o: { classId: string; studentId: string | null; kind: 'pin' | 'exclude' | 'tier'; value: string; teacher: string; at: string }): void {
-    this.db
-      .prepare('INSERT INTO selection_overrides (seq, class_id, student_id, kind, value, teacher, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(this.nextSeq(), o.classId, o.studentId, o.kind, o.value, o.teacher, o.at);
+    this.transaction(() =>
+      this.db
+        .prepare('INSERT INTO selection_overrides (seq, class_id, student_id, kind, value, teacher, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(this.nextSeq(), o.classId, o.studentId, o.kind, o.value, o.teacher, o.at),
+    );
   }
 
   clearSelectionOverrides(classId: string, studentId: string | null): number {
-    return this.db.prepare('UPDATE selection_overrides SET active = 0 WHERE class_id = ? AND (? IS NULL OR student_id = ?) AND active = 1').run(classId, studentId, studentId).changes;
+    return this.write(() => this.db.prepare('UPDATE selection_overrides SET active = 0 WHERE class_id = ? AND (? IS NULL OR student_id = ?) AND active = 1').run(classId, studentId, studentId).changes);
   }
 
   audit(actor: string, action: string, detail: unknown, at: string): void {
-    this.db.prepare('INSERT INTO audit_log (seq, at, actor, action, detail_json) VALUES (?, ?, ?, ?, ?)').run(this.nextSeq(), at, actor, action, JSON.stringify(detail));
+    this.transaction(() => this.db.prepare('INSERT INTO audit_log (seq, at, actor, action, detail_json) VALUES (?, ?, ?, ?, ?)').run(this.nextSeq(), at, actor, action, JSON.stringify(detail)));
   }
 }

@@ -12,7 +12,7 @@ import type { ScannerDriver } from '../../../native-bridge/contract';
 import { listLikelyScanners } from '../../../native-bridge/usb/usbDiscovery';
 import { usbIdString } from '../../../native-bridge/usb/classifyUsb';
 import { driverForDevice, listAllDevices, replayDriverFor } from '../devices';
-import type { StationContext } from '../context';
+import { scanLock, type StationContext } from '../context';
 import { defineHandler, fail } from './types';
 
 export function readerFor(ctx: StationContext, threads?: number): PageReader {
@@ -61,6 +61,7 @@ const running = new Map<string, ScanSession>();
 
 /** Runs one scan session over any page source: resume first, then store → read → grade. */
 export async function runSession(ctx: StationContext, source: AsyncIterable<IncomingImage>, opts: { label: string; rescan: boolean; threads?: number }) {
+  const lock = await scanLock(ctx, opts.label, true);
   const reader = readerFor(ctx, opts.threads);
   let session: ScanSession | null = null;
   const none = { resumed: 0, sessions: 0 };
@@ -78,18 +79,23 @@ export async function runSession(ctx: StationContext, source: AsyncIterable<Inco
   } finally {
     if (session) running.delete(session.id);
     await reader.close();
+    lock?.release();
   }
 }
 
 /** Start-up: finish any scan a crash or power cut interrupted (queued rows are read and graded, exactly once). */
 export const resumeScans = defineHandler(z.object({}), async (ctx) => {
   if (ctx.store.scans.queuedImages().length === 0 && ctx.store.scans.unfinishedSessions().length === 0) return ok({ resumed: 0, sessions: 0 });
+  // Another process scanning now resumes what is queued itself.
+  const lock = await scanLock(ctx, 'resume', false);
+  if (!lock) return ok({ resumed: 0, sessions: 0 });
   const reader = readerFor(ctx);
   try {
     const resumed = await resumeUnfinished(ctx, reader);
     return resumed.ok ? ok(resumed.value) : fail('scan_stopped', resumed.error);
   } finally {
     await reader.close();
+    lock.release();
   }
 });
 
