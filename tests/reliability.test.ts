@@ -65,7 +65,7 @@ describe('kill -9 during a 200-page replay scan', () => {
     const hashes = new Set(files.map((f) => createHash('sha256').update(readFileSync(join(stack, f))).digest('hex')));
     expect(new Set(rows.map((r) => r.sha256))).toEqual(hashes);
     expect(rows.length).toBe(hashes.size);
-    for (const r of rows) expect(createHash('sha256').update(readFileSync(r.path)).digest('hex')).toBe(r.sha256);
+    for (const r of rows) expect(createHash('sha256').update(readFileSync(join(ctx.dir, r.path))).digest('hex')).toBe(r.sha256);
     // Nothing is left half-done.
     expect(rows.filter((r) => r.status === 'queued' || r.status === 'failed')).toEqual([]);
     // Every page is graded exactly once: one graded image per page id, one response per field.
@@ -162,12 +162,12 @@ describe('a full disk in the middle of a stack', () => {
     console.log(JSON.stringify({ test: 'disk_full', full: tight === dir ? 'database' : 'images', stack: files.length, rowsBeforeFull: partway.length, message: full.stderr.trim().split('\n')[0] }));
     expect(partway.length).toBeLessThan(files.length);
     // Every row has its image, whole: a page is either stored and intact or not stored at all.
-    for (const r of partway) expect(hashOf(r.path)).toBe(r.sha256);
+    for (const r of partway) expect(hashOf(join(dir, r.path))).toBe(r.sha256);
     // Trying again before freeing space (the resume of what is queued comes first) stops the same way.
     const stillFull = ingest(dir);
     expect(stillFull.status, stillFull.stdout).not.toBe(0);
     expect(stillFull.stderr).toMatch(FULL);
-    for (const r of stored(dir).rows) expect(hashOf(r.path)).toBe(r.sha256);
+    for (const r of stored(dir).rows) expect(hashOf(join(dir, r.path))).toBe(r.sha256);
 
     resize(tight, 256 * 1024);
     const again = ingest(dir);
