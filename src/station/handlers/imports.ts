@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
 import { Tier, type ItemInput } from '../../domain/item';
+import { decodeImportFile } from '../../domain/import/decode';
 import { formatIssue, type ImportIssue } from '../../domain/import/issues';
 import { parseItemsCsv } from '../../domain/import/itemsCsv';
 import { parseItemsJson } from '../../domain/import/itemsJson';
@@ -14,9 +15,11 @@ import { err, ok, type Result } from '../../domain/result';
 import type { Roster } from '../../domain/roster';
 import { defineHandler, fail } from './types';
 
+/** A file's text, decoded strictly (UTF-8, UTF-16 with a byte order mark, or unambiguous GB18030). */
 function readText(path: string): Result<string, ImportIssue[]> {
   try {
-    return ok(readFileSync(path, 'utf8'));
+    const decoded = decodeImportFile(readFileSync(path), path);
+    return decoded.ok ? ok(decoded.value.text) : decoded;
   } catch (e) {
     return err([{ file: path, message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, fix: 'check the path and that the file is readable' }]);
   }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { formatCsv } from '../../domain/import/csv';
 import { textIn, Tier, type Item } from '../../domain/item';
 import { classAnalytics } from '../../domain/learning/analytics';
 import { selectNextDay, type TeacherOverrides } from '../../domain/learning/nextDay';
@@ -23,11 +24,6 @@ function writeOut(path: string, data: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, data);
 }
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** Class item analysis within seconds of the last page: JSON, and optionally a printable PDF with charts, CSV and XLSX. */
 export const report = defineHandler(
@@ -55,7 +51,7 @@ export const report = defineHandler(
     const itemRows = a.items.map((i) => [i.itemId, i.n, i.correctRate.toFixed(3), i.meanScore.toFixed(3), i.blanks, i.discrimination?.toFixed(3) ?? '', i.pointBiserial?.toFixed(3) ?? '', i.misconception?.answer ?? '', JSON.stringify(i.optionCounts)]);
     const itemHeader = ['item', 'answered', 'correct_rate', 'mean_score', 'blanks', 'discrimination', 'point_biserial', 'common_wrong_answer', 'option_counts'];
     if (input.csv) {
-      writeOut(input.csv, [itemHeader, ...itemRows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
+      writeOut(input.csv, formatCsv([itemHeader, ...itemRows].map((r) => r.map(String))));
       files.csv = input.csv;
     }
     if (input.xlsx) {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
+import { checkResolvedAnswer } from '../../domain/answerFormat';
 import { gradeAnswer } from '../../domain/grading';
 import { stackIntegrity } from '../../domain/integrity';
 import { ok } from '../../domain/result';
@@ -46,7 +47,9 @@ export const resolve = defineHandler(
     const item = ctx.store.item(response.itemId, response.itemVersion);
     if (!item) return fail('unknown_item', `item ${response.itemId} v${response.itemVersion} is missing from the bank.`);
     if (input.answer === undefined && input.score === undefined) return fail('bad_input', 'give --answer (what the student marked) or --score (points to award).');
-    const answer = input.answer === undefined ? response.answer : input.answer;
+    const checked = input.answer === undefined ? ok(response.answer) : checkResolvedAnswer(item, input.answer);
+    if (!checked.ok) return fail('bad_answer', `response ${input.responseId} (item ${item.id}, ${item.type}): ${checked.error.message}. Fix: ${checked.error.fix}.`);
+    const answer = checked.value;
     const graded = gradeAnswer(item, answer, ctx.settings);
     const score = input.score ?? graded.score;
     if (score > graded.maxScore) return fail('bad_input', `score ${score} is above the item's maximum ${graded.maxScore}.`);
