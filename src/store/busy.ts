@@ -37,7 +37,9 @@ export function retryBusy<T>(db: Db, write: () => T, policy: BusyRetry = DEFAULT
     } catch (e) {
       if (!isBusyError(e) || attempt >= policy.attempts) throw e;
       retriesSoFar++;
-      sleepSync(Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** (attempt - 1)));
+      const delayMs = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** (attempt - 1));
+      process.stderr.write(`paperloop: the station database stayed busy (another PaperLoop process is writing); retry ${attempt} of ${policy.attempts - 1} in ${delayMs} ms\n`);
+      sleepSync(delayMs);
     }
   }
 }
