@@ -1,5 +1,6 @@
 import type { ItemInput } from './item';
 import { maxPoints } from './item';
+import { throwIllegalValue } from './result';
 
 export type GradingSettings = { multipleChoicePartialCredit: 'none' | 'per_option' };
 export type Grade = { score: number; maxScore: number; correct: boolean };
@@ -57,5 +58,7 @@ export function gradeAnswer(item: ItemInput, answer: string | null, settings: Gr
       if (!Number.isFinite(s) || s < 0 || s > item.maxScore) return none;
       return { score: s, maxScore: max, correct: s === item.maxScore };
     }
+    default:
+      return throwIllegalValue(item, 'item type');
   }
 }

@@ -1,3 +1,4 @@
+import { throwIllegalValue } from '../domain/result';
 import type { Field, PrintedPage, Rect } from './printedPage';
 
 /** Every box a field occupies on paper, for overlap and bounds checks. */
@@ -13,6 +14,8 @@ export function fieldRects(field: Field): Rect[] {
       return field.boxes;
     case 'write_in':
       return [field.box];
+    default:
+      return throwIllegalValue(field, 'field kind');
   }
 }
 

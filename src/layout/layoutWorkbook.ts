@@ -1,4 +1,5 @@
 import { canonicalJson, type ItemInput } from '../domain/item';
+import { throwIllegalValue } from '../domain/result';
 import type { DrawOp } from './drawOps';
 import { hash64 } from './hash';
 import type { PageStyle } from './pageStyle';
@@ -266,6 +267,8 @@ export function layoutWorkbook(wb: WorkbookToLayOut, style: PageStyle, measure: 
           },
         };
       }
+      default:
+        return throwIllegalValue(item, 'item type');
     }
   }
 

@@ -1,4 +1,5 @@
 import { textIn, type ItemInput } from '../domain/item';
+import { throwIllegalValue } from '../domain/result';
 import type { DrawOp } from '../layout/drawOps';
 import type { PageStyle } from '../layout/pageStyle';
 import { lineHeightMm, wrapText, type MeasureText } from '../layout/text';
@@ -18,6 +19,8 @@ export function answerText(item: ItemInput, lang: string): string {
       return item.answer.join(' / ');
     case 'open':
       return `0–${item.maxScore}${item.rubric ? `: ${textIn(item.rubric, lang)}` : ''}`;
+    default:
+      return throwIllegalValue(item, 'item type');
   }
 }
 

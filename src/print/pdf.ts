@@ -1,6 +1,7 @@
 import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from '@cantoo/pdf-lib';
 import * as fontkit from 'fontkit';
 import QRCode from 'qrcode';
+import { throwIllegalValue } from '../domain/result';
 import type { Colour, DrawOp } from '../layout/drawOps';
 import type { LaidOutPage } from '../layout/layoutWorkbook';
 import { encodeQrPayload } from '../layout/qrPayload';
@@ -87,6 +88,8 @@ function drawOp(page: PDFPage, op: DrawOp, font: PDFFont, h: number): void {
       page.drawCircle({ x: op.x * MM, y: (h - op.y) * MM, size: op.r * 0.3 * MM, color: op.filled ? rgb(1, 0.85, 0.2) : rgb(1, 1, 1), borderColor: COLOURS.red, borderWidth: 0.2 * MM });
       return;
     }
+    default:
+      throwIllegalValue(op, 'drawing op');
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * DECIDE: turn measured fills into field values with the settings' thresholds. No pixels here.
  */
+import { throwIllegalValue } from '../domain/result';
 import type { BubbleField, DigitGridField, Field, ScoreField } from '../layout/printedPage';
 import type { TargetsMeasure } from './bubbles';
 import { hasInk, type BoxInk } from './handwriting';
@@ -229,6 +230,8 @@ export function interpretDigitGrid(
       case 'digit':
         (pointIndex >= 0 && i > pointIndex ? decDigits : intDigits).push(digit);
         break;
+      default:
+        throwIllegalValue(col.role, 'digit column role');
     }
   });
   const inkBoxes = boxes.filter((b) => hasInk(b, settings));

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../result';
+import { err, ok, throwIllegalValue, type Result } from '../result';
 
 /** A JSON value with the offsets where it starts and ends in the text, so errors can name lines. */
 export type JsonNode =
@@ -283,8 +283,13 @@ export function jsonValue(node: JsonNode): unknown {
     }
     case 'array':
       return node.items.map(jsonValue);
-    default:
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'null':
       return node.value;
+    default:
+      return throwIllegalValue(node, 'JSON node');
   }
 }
 
@@ -293,23 +298,6 @@ export function entryOf(node: JsonNode, key: string): JsonEntry | undefined {
   if (node.kind !== 'object') return undefined;
   for (let k = node.entries.length - 1; k >= 0; k--) if (node.entries[k]?.key === key) return node.entries[k];
   return undefined;
-}
-
-/** The node at a path inside a node, or the deepest node on the way. */
-export function nodeAt(node: JsonNode, path: readonly PropertyKey[]): JsonNode {
-  let cur = node;
-  for (const p of path) {
-    if (cur.kind === 'object' && typeof p === 'string') {
-      const e = entryOf(cur, p);
-      if (!e) return cur;
-      cur = e.value;
-    } else if (cur.kind === 'array' && typeof p === 'number') {
-      const next = cur.items[p];
-      if (!next) return cur;
-      cur = next;
-    } else return cur;
-  }
-  return cur;
 }
 
 /** Names that occur more than once in the same object, anywhere in the tree, with their path. */

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { ItemInput, LocalizedText } from '../item';
-import type { Result } from '../result';
+import { throwIllegalValue, type Result } from '../result';
 import { formatIssue, type ImportIssue } from './issues';
 
 /** fast-check settings for these tests: enough runs to find edge cases, quick enough for every commit. */
@@ -104,7 +104,7 @@ export function mutate(text: string, m: Mutation): string {
         })
         .join('\n');
     default:
-      return text;
+      return throwIllegalValue(m.kind, 'mutation');
   }
 }
 
