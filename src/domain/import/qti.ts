@@ -135,53 +135,80 @@ function tidy(text: string): string {
 
 const sanitizeId = (raw: string) => raw.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
 
+/** An issue at a node's line (when known). */
+type Locate = (node: XNode | undefined, message: string, fix: string, field?: string) => ImportIssue;
+
+function locator(text: string, file: string): Locate {
+  const at = lineIndex(text);
+  return (node, message, fix, field) => ({
+    file,
+    ...(node && node.start >= 0 ? { line: at(node.start).line } : {}),
+    ...(field !== undefined ? { field } : {}),
+    message,
+    fix,
+  });
+}
+
+/** What the interaction contributes: the question text and the type-specific fields of the item. */
+type Content = { stem: string; candidate: Record<string, unknown>; optionKeys: Record<string, string>; issues: ImportIssue[] };
+type ContentContext = { root: XNode; body: XNode; interaction: XNode; declaration: XNode; lang: string; title: string; unprintable: XNode[]; issue: Locate };
+
 /**
  * Reads one QTI item (QTI 3.0 `qti-assessment-item`, or QTI 2.1/2.2 `assessmentItem`) with a single
  * choice interaction (→ single_choice or multiple_choice) or text-entry interaction (→ short_text).
  * The answer comes from the correct response, or else from the mapping's keys with a positive value.
  * Choice identifiers become option keys A–H in document order. Inline HTML is stripped to plain text.
  * Other interactions (extended text, order, match, …), pictures and MathML give an issue saying so.
+ * A file with a document type declaration is refused (entities can read files or expand without end).
  */
 export function parseQtiItem(xml: string, file: string, defaults: QtiDefaults): Result<QtiImport, ImportIssue[]> {
   const text = stripBom(xml);
-  const at = lineIndex(text);
-  const lineOf = (n: XNode | undefined) => (n && n.start >= 0 ? at(n.start).line : undefined);
-  const issue = (node: XNode | undefined, message: string, fix: string, field?: string): ImportIssue => ({
-    file,
-    ...(lineOf(node) !== undefined ? { line: lineOf(node) } : {}),
-    ...(field !== undefined ? { field } : {}),
-    message,
-    fix,
-  });
+  const issue = locator(text, file);
+  const read = readItemRoot(text, file, issue);
+  if (!read.ok) return read;
+  const root = read.value;
+  const body = child(root, 'itemBody');
+  if (!body) return err([issue(root, 'the item has no item body', 'export the item again; an item needs an itemBody with its question')]);
+  const interaction = singleInteraction(body, issue);
+  if (!interaction.ok) return interaction;
+  const declaration = responseDeclaration(root, interaction.value, issue);
+  if (!declaration.ok) return declaration;
 
+  const sourceIdentifier = root.attrs.identifier ?? '';
+  const id = defaults.id ?? sanitizeId(sourceIdentifier);
+  const xmlLang = /^([a-z]{2})(?:-|_|$)/i.exec(body.attrs.lang ?? root.attrs.lang ?? '')?.[1]?.toLowerCase();
+  const lang = xmlLang ?? defaults.language;
+  const unprintable: XNode[] = [];
+  const context: ContentContext = { root, body, interaction: interaction.value, declaration: declaration.value, lang, title: tidy(root.attrs.title ?? ''), unprintable, issue };
+  const content = interaction.value.name === 'choiceInteraction' ? choiceContent(context) : textEntryContent(context);
+  const issues = [...content.issues];
+  for (const n of unprintable)
+    issues.push(issue(n, `the question contains ${UNPRINTABLE[n.name] ?? n.name} (<${n.name}>), which this import cannot carry`, 'author the item in JSON/CSV and write the content as text, or add the picture by hand', n.name));
+  if (content.stem === '') issues.push(issue(body, 'the item has no question text', 'add a prompt or a paragraph to the item body, or author the item in JSON/CSV'));
+  if (!id) issues.push(issue(root, `the identifier ${quote(sourceIdentifier)} has no letters or digits to make an item id from`, 'pass an id in the import defaults'));
+  if (issues.length) return err(issues);
+
+  const item = checkedItem({ id, defaults, lang, content }, context);
+  if (!item.ok) return item;
+  const v = /xmlns(?::[\w.-]+)?\s*=\s*["'][^"']*imsqti(?:asi)?_v(\d)p(\d)/.exec(text);
+  const qtiVersion = v ? `${v[1]}.${v[2]}` : /qti-assessment-item/.test(text.slice(0, 2000)) ? '3.x' : '2.x';
+  return ok({ item: item.value, qtiVersion, sourceIdentifier, optionKeys: content.optionKeys });
+}
+
+/** The item element of a well-formed file without a DOCTYPE, or why there is none. */
+function readItemRoot(text: string, file: string, issue: Locate): Result<XNode, ImportIssue[]> {
   const doctype = /<!DOCTYPE/i.exec(text);
   if (doctype)
     return err([
       {
         file,
-        line: at(doctype.index).line,
+        line: lineIndex(text)(doctype.index).line,
         message: 'the file has a document type declaration (<!DOCTYPE …>), which can define entities that read other files or expand without end; PaperLoop refuses it',
         fix: 'delete the <!DOCTYPE …> declaration (QTI items do not need one) and write any special characters directly or as &#NNN; references',
       },
     ]);
-  let valid: ReturnType<typeof XMLValidator.validate>;
-  try {
-    valid = XMLValidator.validate(text);
-  } catch (e) {
-    valid = { err: { code: 'Invalid', msg: e instanceof Error ? e.message : String(e), line: 1, col: 1 } };
-  }
-  if (valid !== true) {
-    const { msg, line, col } = valid.err;
-    return err([
-      {
-        file,
-        line: typeof line === 'number' && line > 0 ? line : 1,
-        ...(typeof col === 'number' && col > 0 ? { column: col } : {}),
-        message: `the file is not well-formed XML: ${msg}`,
-        fix: 'correct the XML here (every tag closed, attribute values in quotes, & written as &amp;), or export the item again',
-      },
-    ]);
-  }
+  const malformed = wellFormedIssue(text, file);
+  if (malformed) return err([malformed]);
   const top: XChild[] = [];
   try {
     toTree(parser.parse(text), top);
@@ -192,136 +219,152 @@ export function parseQtiItem(xml: string, file: string, defaults: QtiDefaults): 
   const root = roots[0];
   if (!root || roots.length > 1)
     return err([issue(roots[1], `the file has ${roots.length} top-level elements`, 'a QTI item file has exactly one root element, assessmentItem or qti-assessment-item')]);
-  if (root.name !== 'assessmentItem') {
-    const isTest = ['assessmentTest', 'assessmentSection', 'manifest', 'assessmentItemRef', 'questestinterop'].includes(root.name);
-    return err([
-      issue(
-        root,
-        root.name === 'questestinterop'
-          ? 'this is a QTI 1.2 file, which PaperLoop does not read'
-          : isTest
-            ? `this is a QTI ${root.name === 'manifest' ? 'content package manifest' : 'test or section'}, not a single item`
-            : `the root element is <${root.name}>, not a QTI item`,
-        root.name === 'questestinterop'
-          ? 'export the items as QTI 2.1, 2.2 or 3.0, or author them in JSON/CSV'
-          : isTest
-            ? 'import the item files it refers to one by one'
-            : 'choose a QTI 2.1/2.2 assessmentItem or QTI 3.0 qti-assessment-item file',
-      ),
-    ]);
-  }
-  const v = /xmlns(?::[\w.-]+)?\s*=\s*["'][^"']*imsqti(?:asi)?_v(\d)p(\d)/.exec(text);
-  const qtiVersion = v ? `${v[1]}.${v[2]}` : /qti-assessment-item/.test(text.slice(0, 2000)) ? '3.x' : '2.x';
-  const body = child(root, 'itemBody');
-  if (!body) return err([issue(root, 'the item has no item body', 'export the item again; an item needs an itemBody with its question')]);
+  return root.name === 'assessmentItem' ? ok(root) : err([notAnItemIssue(root, issue)]);
+}
 
+function wellFormedIssue(text: string, file: string): ImportIssue | undefined {
+  let valid: ReturnType<typeof XMLValidator.validate>;
+  try {
+    valid = XMLValidator.validate(text);
+  } catch (e) {
+    valid = { err: { code: 'Invalid', msg: e instanceof Error ? e.message : String(e), line: 1, col: 1 } };
+  }
+  if (valid === true) return undefined;
+  const { msg, line, col } = valid.err;
+  return {
+    file,
+    line: typeof line === 'number' && line > 0 ? line : 1,
+    ...(typeof col === 'number' && col > 0 ? { column: col } : {}),
+    message: `the file is not well-formed XML: ${msg}`,
+    fix: 'correct the XML here (every tag closed, attribute values in quotes, & written as &amp;), or export the item again',
+  };
+}
+
+const TEST_ROOTS = ['assessmentTest', 'assessmentSection', 'manifest', 'assessmentItemRef', 'questestinterop'];
+
+function notAnItemIssue(root: XNode, issue: Locate): ImportIssue {
+  if (root.name === 'questestinterop') return issue(root, 'this is a QTI 1.2 file, which PaperLoop does not read', 'export the items as QTI 2.1, 2.2 or 3.0, or author them in JSON/CSV');
+  if (TEST_ROOTS.includes(root.name))
+    return issue(root, `this is a QTI ${root.name === 'manifest' ? 'content package manifest' : 'test or section'}, not a single item`, 'import the item files it refers to one by one');
+  return issue(root, `the root element is <${root.name}>, not a QTI item`, 'choose a QTI 2.1/2.2 assessmentItem or QTI 3.0 qti-assessment-item file');
+}
+
+/** The item body's one supported interaction, or the issues: unsupported ones, none, or several. */
+function singleInteraction(body: XNode, issue: Locate): Result<XNode, ImportIssue[]> {
   const interactions = [...descendants(body)].filter((n) => n.name.endsWith('Interaction'));
   const unsupported = interactions.filter((n) => !(SUPPORTED_QTI_INTERACTIONS as readonly string[]).includes(n.name));
-  if (unsupported.length) {
-    return err(
-      unsupported.map((n) =>
-        n.name === 'extendedTextInteraction'
-          ? issue(
-              n,
-              'extended text (essay) interactions are not supported: PaperLoop cannot score a free answer from QTI',
-              'author it as an open item in JSON or CSV (type open, with max_score), and the teacher scores it on paper',
-              n.name,
-            )
-          : issue(
-              n,
-              `${n.name} is not supported: PaperLoop imports only choice and text-entry interactions`,
-              'author this question as a PaperLoop item in JSON or CSV (for example single_choice, numeric or open)',
-              n.name,
-            ),
-      ),
-    );
-  }
+  if (unsupported.length) return err(unsupported.map((n) => unsupportedIssue(n, issue)));
   const interaction = interactions[0];
   if (!interaction) return err([issue(body, 'the item has no interaction, so there is nothing to answer', 'add a choice or text-entry interaction, or author the item in JSON/CSV')]);
   if (interactions.length > 1)
     return err([issue(interactions[1], `the item has ${interactions.length} interactions; PaperLoop items have one answer each`, 'split it into one item per interaction')]);
+  return ok(interaction);
+}
 
+function unsupportedIssue(n: XNode, issue: Locate): ImportIssue {
+  return n.name === 'extendedTextInteraction'
+    ? issue(
+        n,
+        'extended text (essay) interactions are not supported: PaperLoop cannot score a free answer from QTI',
+        'author it as an open item in JSON or CSV (type open, with max_score), and the teacher scores it on paper',
+        n.name,
+      )
+    : issue(
+        n,
+        `${n.name} is not supported: PaperLoop imports only choice and text-entry interactions`,
+        'author this question as a PaperLoop item in JSON or CSV (for example single_choice, numeric or open)',
+        n.name,
+      );
+}
+
+function responseDeclaration(root: XNode, interaction: XNode, issue: Locate): Result<XNode, ImportIssue[]> {
   const responseId = interaction.attrs.responseIdentifier;
   const declaration = children(root, 'responseDeclaration').find((d) => d.attrs.identifier === responseId);
-  if (!declaration)
-    return err([issue(interaction, `there is no responseDeclaration with identifier ${quote(responseId ?? '')}`, 'export the item again; the interaction must have a matching responseDeclaration', interaction.name)]);
-  const correctValues = (() => {
-    const correct = child(declaration, 'correctResponse');
-    const fromCorrect = correct
-      ? children(correct, 'value')
-          .map((vn) => tidy(rawText(vn, { unprintable: [] })))
-          .filter((s) => s !== '')
-      : [];
-    if (fromCorrect.length) return fromCorrect;
-    const mapping = child(declaration, 'mapping');
-    return mapping
-      ? children(mapping, 'mapEntry')
-          .filter((m) => Number(m.attrs.mappedValue) > 0)
-          .map((m) => (m.attrs.mapKey ?? '').trim())
-          .filter((s) => s !== '')
-      : [];
-  })();
+  return declaration
+    ? ok(declaration)
+    : err([issue(interaction, `there is no responseDeclaration with identifier ${quote(responseId ?? '')}`, 'export the item again; the interaction must have a matching responseDeclaration', interaction.name)]);
+}
 
-  const unprintable: XNode[] = [];
+/** The correct response's values, or else the mapping's keys with a positive value. */
+function correctValues(declaration: XNode): string[] {
+  const correct = child(declaration, 'correctResponse');
+  const fromCorrect = correct
+    ? children(correct, 'value')
+        .map((vn) => tidy(rawText(vn, { unprintable: [] })))
+        .filter((s) => s !== '')
+    : [];
+  if (fromCorrect.length) return fromCorrect;
+  const mapping = child(declaration, 'mapping');
+  return mapping
+    ? children(mapping, 'mapEntry')
+        .filter((m) => Number(m.attrs.mappedValue) > 0)
+        .map((m) => (m.attrs.mapKey ?? '').trim())
+        .filter((s) => s !== '')
+    : [];
+}
+
+const noAnswerIssue = (declaration: XNode, issue: Locate) =>
+  issue(declaration, 'the item has no correct response and no positive mapping, so it cannot be marked', 'add a correctResponse to the QTI, or author the item in JSON/CSV with its answer');
+
+/** Body text with each interaction's prompt on its own lines; the title when there is no text. */
+function stemWithPrompt({ body, unprintable, title }: ContentContext): string {
+  const stem = tidy(rawText(body, { unprintable, onInteraction: (n) => `\n${rawText(child(n, 'prompt') ?? { ...n, children: [] }, { unprintable })}\n` }));
+  return stem === '' ? title : stem;
+}
+
+function choiceContent(context: ContentContext): Content {
+  const { interaction, declaration, lang, unprintable, issue } = context;
   const issues: ImportIssue[] = [];
   const optionKeys: Record<string, string> = {};
-  let stem: string;
-  let candidate: Record<string, unknown>;
-  const sourceIdentifier = root.attrs.identifier ?? '';
-  const id = defaults.id ?? sanitizeId(sourceIdentifier);
-  const xmlLang = /^([a-z]{2})(?:-|_|$)/i.exec(body.attrs.lang ?? root.attrs.lang ?? '')?.[1]?.toLowerCase();
-  const lang = xmlLang ?? defaults.language;
-  const title = tidy(root.attrs.title ?? '');
-
-  if (interaction.name === 'choiceInteraction') {
-    stem = tidy(rawText(body, { unprintable, onInteraction: (n) => `\n${rawText(child(n, 'prompt') ?? { ...n, children: [] }, { unprintable })}\n` }));
-    if (stem === '') stem = title;
-    const choices = [...descendants(interaction)].filter((n) => n.name === 'simpleChoice');
-    if (choices.length > OPTION_KEYS.length)
-      issues.push(issue(choices[OPTION_KEYS.length], `the interaction has ${choices.length} choices but a paper item has at most ${OPTION_KEYS.length} (A–H)`, 'remove choices, or split the question'));
-    if (choices.length < 2) issues.push(issue(interaction, `the interaction has ${choices.length} choice${choices.length === 1 ? '' : 's'}; at least 2 are needed`, 'add choices'));
-    const options = choices.slice(0, OPTION_KEYS.length).map((c, i) => {
-      const key = OPTION_KEYS[i] ?? 'H';
-      const cid = c.attrs.identifier ?? '';
-      if (cid in optionKeys) issues.push(issue(c, `two choices have the identifier ${quote(cid)}`, 'give every choice its own identifier'));
-      else optionKeys[cid] = key;
-      const t = tidy(rawText(c, { unprintable }));
-      if (t === '') issues.push(issue(c, `choice ${quote(cid)} has no text`, 'write the choice as text; pictures are not imported'));
-      return { key, text: { [lang]: t } };
-    });
-    const cardinality = declaration.attrs.cardinality;
-    const maxChoices = interaction.attrs.maxChoices ?? '1';
-    const multiple = cardinality ? cardinality !== 'single' : maxChoices !== '1';
-    const answers: string[] = [];
-    for (const value of correctValues) {
-      const key = optionKeys[value];
-      if (key === undefined) issues.push(issue(declaration, `the correct response ${quote(value)} is not one of the choices`, `use one of the choice identifiers: ${Object.keys(optionKeys).join(', ')}`));
-      else if (!answers.includes(key)) answers.push(key);
-    }
-    if (!correctValues.length)
-      issues.push(issue(declaration, 'the item has no correct response and no positive mapping, so it cannot be marked', 'add a correctResponse to the QTI, or author the item in JSON/CSV with its answer'));
-    if (!multiple && answers.length > 1)
-      issues.push(issue(declaration, `${answers.length} answers are correct but the interaction allows one choice`, 'mark one correct response, or make the interaction allow several choices'));
-    candidate = multiple ? { type: 'multiple_choice', options, answer: answers } : { type: 'single_choice', options, answer: answers[0] };
-  } else {
-    const blank = '____';
-    stem = tidy(rawText(body, { unprintable, onInteraction: () => blank }));
-    // a bare blank with no words around it: the title is the only question text there is
-    if (stem.replace(blank, '').trim() === '') stem = title ? `${title}\n${blank}` : '';
-    const answers = [...new Set(correctValues)];
-    if (!answers.length)
-      issues.push(issue(declaration, 'the item has no correct response and no positive mapping, so it cannot be marked', 'add a correctResponse to the QTI, or author the item in JSON/CSV with its answer'));
-    const longest = Math.max(0, ...answers.map((a) => Array.from(a).length));
-    const expected = Number(interaction.attrs.expectedLength);
-    const boxes = Math.min(12, Math.max(longest, Number.isInteger(expected) && expected > 0 ? expected : longest));
-    candidate = { type: 'short_text', answer: answers, boxes: Math.max(1, boxes) };
+  const stem = stemWithPrompt(context);
+  const choices = [...descendants(interaction)].filter((n) => n.name === 'simpleChoice');
+  if (choices.length > OPTION_KEYS.length)
+    issues.push(issue(choices[OPTION_KEYS.length], `the interaction has ${choices.length} choices but a paper item has at most ${OPTION_KEYS.length} (A–H)`, 'remove choices, or split the question'));
+  if (choices.length < 2) issues.push(issue(interaction, `the interaction has ${choices.length} choice${choices.length === 1 ? '' : 's'}; at least 2 are needed`, 'add choices'));
+  const options = choices.slice(0, OPTION_KEYS.length).map((c, i) => {
+    const key = OPTION_KEYS[i] ?? 'H';
+    const cid = c.attrs.identifier ?? '';
+    if (cid in optionKeys) issues.push(issue(c, `two choices have the identifier ${quote(cid)}`, 'give every choice its own identifier'));
+    else optionKeys[cid] = key;
+    const t = tidy(rawText(c, { unprintable }));
+    if (t === '') issues.push(issue(c, `choice ${quote(cid)} has no text`, 'write the choice as text; pictures are not imported'));
+    return { key, text: { [lang]: t } };
+  });
+  const cardinality = declaration.attrs.cardinality;
+  const maxChoices = interaction.attrs.maxChoices ?? '1';
+  const multiple = cardinality ? cardinality !== 'single' : maxChoices !== '1';
+  const values = correctValues(declaration);
+  const answers: string[] = [];
+  for (const value of values) {
+    const key = optionKeys[value];
+    if (key === undefined) issues.push(issue(declaration, `the correct response ${quote(value)} is not one of the choices`, `use one of the choice identifiers: ${Object.keys(optionKeys).join(', ')}`));
+    else if (!answers.includes(key)) answers.push(key);
   }
-  for (const n of unprintable)
-    issues.push(issue(n, `the question contains ${UNPRINTABLE[n.name] ?? n.name} (<${n.name}>), which this import cannot carry`, 'author the item in JSON/CSV and write the content as text, or add the picture by hand', n.name));
-  if (stem === '') issues.push(issue(body, 'the item has no question text', 'add a prompt or a paragraph to the item body, or author the item in JSON/CSV'));
-  if (!id) issues.push(issue(root, `the identifier ${quote(sourceIdentifier)} has no letters or digits to make an item id from`, 'pass an id in the import defaults'));
-  if (issues.length) return err(issues);
+  if (!values.length) issues.push(noAnswerIssue(declaration, issue));
+  if (!multiple && answers.length > 1)
+    issues.push(issue(declaration, `${answers.length} answers are correct but the interaction allows one choice`, 'mark one correct response, or make the interaction allow several choices'));
+  const candidate = multiple ? { type: 'multiple_choice', options, answer: answers } : { type: 'single_choice', options, answer: answers[0] };
+  return { stem, candidate, optionKeys, issues };
+}
 
+function textEntryContent({ body, interaction, declaration, unprintable, title, issue }: ContentContext): Content {
+  const issues: ImportIssue[] = [];
+  const blank = '____';
+  let stem = tidy(rawText(body, { unprintable, onInteraction: () => blank }));
+  // a bare blank with no words around it: the title is the only question text there is
+  if (stem.replace(blank, '').trim() === '') stem = title ? `${title}\n${blank}` : '';
+  const answers = [...new Set(correctValues(declaration))];
+  if (!answers.length) issues.push(noAnswerIssue(declaration, issue));
+  const longest = Math.max(0, ...answers.map((a) => Array.from(a).length));
+  const expected = Number(interaction.attrs.expectedLength);
+  const boxes = Math.min(12, Math.max(longest, Number.isInteger(expected) && expected > 0 ? expected : longest));
+  return { stem, candidate: { type: 'short_text', answer: answers, boxes: Math.max(1, boxes) }, optionKeys: {}, issues };
+}
+
+const FROM_DEFAULTS = new Set(['subject', 'grade', 'skills', 'tier', 'minutes', 'points', 'difficulty', 'id']);
+
+/** The PaperLoop item, checked by its schema and the item checks; problems are placed on the defaults, the root or the interaction. */
+function checkedItem({ id, defaults, lang, content }: { id: string; defaults: QtiDefaults; lang: string; content: Content }, { root, interaction, issue }: ContentContext): Result<ItemInput, ImportIssue[]> {
   const item = {
     id,
     subject: defaults.subject,
@@ -331,10 +374,9 @@ export function parseQtiItem(xml: string, file: string, defaults: QtiDefaults): 
     minutes: defaults.minutes,
     ...(defaults.points !== undefined ? { points: defaults.points } : {}),
     ...(defaults.difficulty !== undefined ? { difficulty: defaults.difficulty } : {}),
-    stem: { [lang]: stem },
-    ...candidate,
+    stem: { [lang]: content.stem },
+    ...content.candidate,
   };
-  const fromDefaults = new Set(['subject', 'grade', 'skills', 'tier', 'minutes', 'points', 'difficulty', 'id']);
   const parsed = ItemInput.safeParse(item);
   if (!parsed.success) {
     const out: ImportIssue[] = [];
@@ -345,13 +387,12 @@ export function parseQtiItem(xml: string, file: string, defaults: QtiDefaults): 
         if (!languageReported)
           out.push(issue(root, `the language ${quote(lang)} is not a language code like "en" or "zh"`, 'correct the language in the import defaults', 'defaults.language'));
         languageReported = true;
-      } else if (fromDefaults.has(head))
+      } else if (FROM_DEFAULTS.has(head))
         out.push(issue(root, p.message, head === 'id' && !defaults.id ? 'pass an id in the import defaults' : `correct the import defaults (${head})`, `defaults.${p.path.join('.')}`));
       else out.push(issue(interaction, p.message, p.fix, p.path.join('.')));
     }
     return err(out);
   }
   const problems = checkItem(parsed.data);
-  if (problems.length) return err(problems.map((p) => issue(interaction, p.message, p.fix, p.path.join('.'))));
-  return ok({ item: parsed.data, qtiVersion, sourceIdentifier, optionKeys });
+  return problems.length ? err(problems.map((p) => issue(interaction, p.message, p.fix, p.path.join('.')))) : ok(parsed.data);
 }
