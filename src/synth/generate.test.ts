@@ -10,7 +10,6 @@ import { synthesizeToFolder } from './folder';
 import { generateStackArray, makeTruthFile, type SynthImage } from './generate';
 import { applyMat3, type Mat3 } from './geometry';
 import { meanDarknessInCircle, meanDarknessInRect, pxPerMm, type GreyImage } from './image';
-import { isSelecting } from './pen';
 import { renderPdfPages } from './render';
 import { buildTestPdf } from './testSupport';
 import { answerKeyFromItems, formatForGrid, MARKINGS, planPage, TruthFile, type FieldTruth, type MarkingProfile } from './truth';
@@ -27,6 +26,10 @@ const FLAT: DegradationProfile = {
   name: 'flat', angleDeg: 0, perspectiveMm: 0, marginMm: [0, 0], background: [255, 255], blurSigma300: [0, 0], noiseSigma: [0, 0], saltPepper: [0, 0],
   brightness: [0, 0], contrast: [1, 1], unevenness: [0, 0], jpegQuality: [95, 95], upsideDownRate: 0, streakRate: 0,
 };
+/** The pen styles that select a target, as docs/synth.md's table lists them (erasure and stray do not). */
+const SELECTS = new Set(['full', 'partial', 'tick', 'cross', 'light']);
+const isSelecting = (pen: string) => SELECTS.has(pen);
+
 /** Every pen style and distractor, often. */
 const VARIED: MarkingProfile = { ...MARKINGS.harsh, styles: { full: 1, partial: 1, tick: 1, cross: 1, light: 1 }, erasureRate: 0.5, strayRate: 0.5, blankRate: 0.1 };
 

@@ -1,9 +1,29 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { DEFAULT_VISION_SETTINGS, VisionSettings } from './settings';
 
 describe('VisionSettings', () => {
-  it('has every default in the schema', () => {
-    expect(VisionSettings.parse({})).toEqual(DEFAULT_VISION_SETTINGS);
+  it('has a default for every setting, and the defaults keep the decision bands in order', () => {
+    // Every leaf of the parsed empty object holds a value: a setting without a default would be undefined here.
+    const undefinedLeaves: string[] = [];
+    const walk = (v: unknown, path: string) => {
+      if (v === undefined) undefinedLeaves.push(path);
+      else if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+    };
+    walk(VisionSettings.parse({}), 'settings');
+    expect(undefinedLeaves).toEqual([]);
+    // Every group and every key the schema accepts (its JSON Schema, an independent listing) has a value in the defaults.
+    const schema = z.toJSONSchema(VisionSettings, { io: 'input', unrepresentable: 'any' }) as { properties: Record<string, { properties?: Record<string, unknown> }> };
+    const defaults = DEFAULT_VISION_SETTINGS as unknown as Record<string, Record<string, unknown>>;
+    const missing = Object.entries(schema.properties).flatMap(([group, g]) => Object.keys(g.properties ?? {}).filter((k) => defaults[group]?.[k] === undefined).map((k) => `${group}.${k}`));
+    expect(missing).toEqual([]);
+    expect(Object.keys(schema.properties).length).toBeGreaterThan(5);
+    for (const b of [DEFAULT_VISION_SETTINGS.bubbles, DEFAULT_VISION_SETTINGS.score]) {
+      expect(b.residueMin).toBeLessThan(b.marginal);
+      expect(b.marginal).toBeLessThanOrEqual(b.lightFill);
+      expect(b.lightFill).toBeLessThanOrEqual(b.definite);
+      expect(b.strokeFill).toBeLessThanOrEqual(b.definite);
+    }
     expect(DEFAULT_VISION_SETTINGS.bubbles.marginal).toBeLessThanOrEqual(DEFAULT_VISION_SETTINGS.bubbles.definite);
     expect(DEFAULT_VISION_SETTINGS.score.marginal).toBeLessThanOrEqual(DEFAULT_VISION_SETTINGS.score.definite);
   });

@@ -46,27 +46,39 @@ describe('parseSkillsJson', () => {
     expect(parseSkillsJson(file([skill('b', ['a'])]), F, new Set(['a'])).ok).toBe(true);
   });
 
-  it('finds every cycle it is given (property): a random DAG plus one back edge', () => {
+  it('finds every cycle it is given (property): a random DAG with a cycle of 2 to 6 skills laid through it', () => {
+    const withCycleArb = dagArb.chain((skills) =>
+      fc.tuple(fc.constant(skills), fc.uniqueArray(fc.integer({ min: 0, max: skills.length - 1 }), { minLength: 2, maxLength: Math.min(6, skills.length) })),
+    );
+    let longest = 0;
     fc.assert(
-      fc.property(dagArb, fc.nat(), fc.nat(), (skills, x, y) => {
+      fc.property(withCycleArb, ([skills, members]) => {
         expect(parseSkillsJson(file(skills), F).ok).toBe(true);
-        // add a back edge from a lower skill to a higher one that (transitively) needs it
-        const lo = x % (skills.length - 1);
-        const hi = lo + 1 + (y % (skills.length - lo - 1));
+        // Chain the chosen skills in index order (each needs the one before: still a DAG), then close the loop.
+        const ring = [...members].sort((a, b) => a - b).map((i) => `s${i}`);
         const withCycle = skills.map((s) => ({ ...s, prerequisites: [...s.prerequisites] }));
-        withCycle[hi]?.prerequisites.push(`s${lo}`);
-        withCycle[lo]?.prerequisites.push(`s${hi}`);
+        const byId = new Map(withCycle.map((s) => [s.id, s.prerequisites]));
+        ring.forEach((id, k) => {
+          const needs = ring[(k + ring.length - 1) % ring.length]!;
+          const list = byId.get(id)!;
+          if (!list.includes(needs)) list.push(needs);
+        });
+        longest = Math.max(longest, ring.length);
         const issues = issuesOf(parseSkillsJson(file(withCycle), F));
         const cycleIssue = issues.find((i) => /cycle/.test(i.message));
-        expect(cycleIssue).toBeDefined();
-        const named = /cycle: (.+?) \(/.exec(cycleIssue?.message ?? '')?.[1]?.split(' → ') ?? [];
+        if (!cycleIssue) throw new Error(`no cycle reported for the ring ${ring.join(' → ')}`);
+        const named = /cycle: (.+?) \(/.exec(cycleIssue.message)?.[1]?.split(' → ');
+        if (!named) throw new Error(`the cycle is not named: ${cycleIssue.message}`);
+        // a → b means "a needs b": every step is a real prerequisite, and the walk comes back to its start.
+        expect(named.length).toBeGreaterThanOrEqual(3);
         expect(named[0]).toBe(named[named.length - 1]);
-        const byId = new Map(withCycle.map((s) => [s.id, s.prerequisites]));
-        for (let i = 0; i + 1 < named.length; i++) expect(byId.get(named[i] ?? '')).toContain(named[i + 1]);
+        expect(new Set(named.slice(0, -1)).size).toBe(named.length - 1);
+        for (let i = 0; i + 1 < named.length; i++) expect(byId.get(named[i]!), `${named[i]} → ${named[i + 1]}`).toContain(named[i + 1]);
         expect(formatCycle(named)).toBe(named.join(' → '));
       }),
       RUNS,
     );
+    expect(longest).toBeGreaterThan(2);
   });
 
   it('never throws on random or damaged skill files', () => {

@@ -3,9 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { GradedResponse } from '../response';
 import { checkCap, type DayLedger } from '../workload';
 import { indexBank, type BankItem } from './bank';
-import { emptyMasteryState, masteryOf, updateMastery, type MasteryState } from './mastery';
+import { emptyMasteryState, updateMastery, type MasteryState } from './mastery';
 import { selectNextDay, type NextDayInput, type StudentPlan } from './nextDay';
-import { fringeFor, skillGraph } from './fringe';
 import { emptyReviewState, updateReviews } from './review';
 import { DEFAULT_LEARNING_SETTINGS as S, LearningSettings } from './settings';
 import { generateBank } from './testing/bankGenerator';
@@ -128,12 +127,21 @@ describe('next-day selection', () => {
         const cItem = BANK.find((i) => i.skills[0] === 'c') as BankItem;
         const reviews = updateReviews(emptyReviewState(), [wrongOn('s1', cItem, '2025-11-10', 1)], indexBank(BANK).byId, S);
         const [p] = plans({ students: [{ id: 's1' }], mastery, reviews, seed });
-        const implied = new Set(fringeFor(mastery, 's1', UNIT, skillGraph(TINY_GRAPH), S).implied);
-        const known = (k: string) => masteryOf(mastery, 's1', k, S).mastered || implied.has(k) || (!UNIT.includes(k) && masteryOf(mastery, 's1', k, S).n === 0);
+        // Worked by hand from the graph a ← b ← c, a ← d, x ← e (x outside the unit): a skill counts as known
+        // when it is mastered, or when a mastered unit skill builds on it (directly or through others).
+        const prereqs = new Map(TINY_GRAPH.map((s) => [s.id, s.prerequisites]));
+        const isMastered = (k: string) => mastered[skills.indexOf(k)] === true;
+        const buildsOn = (k: string, on: string): boolean => (prereqs.get(k) ?? []).some((q) => q === on || buildsOn(q, on));
+        const credited = (k: string) => UNIT.some((u) => isMastered(u) && buildsOn(u, k));
+        const known = (k: string) => isMastered(k) || (UNIT.includes(k) && credited(k)) || (!UNIT.includes(k) && !mastered[skills.indexOf(k)] && !seen[skills.indexOf(k)]);
+        const unitKnown = UNIT.every(known);
         return (p?.items ?? []).every((it) => {
-          if (it.reasonKey === 'review' || it.reasonKey === 'review_sibling') return true;
-          if (it.reasonKey === 'remediate' || it.reasonKey === 'maintain') return true;
-          const pre = TINY_GRAPH.find((s) => s.id === it.skillId)?.prerequisites ?? [];
+          if (it.reasonKey === 'review' || it.reasonKey === 'review_sibling') return it.skillId === 'c';
+          // Upkeep only once the whole unit is known.
+          if (it.reasonKey === 'maintain') return unitKnown && UNIT.includes(it.skillId);
+          // No wrong streaks here: a remediation can only be an unknown prerequisite that blocks a unit skill.
+          if (it.reasonKey === 'remediate') return !known(it.skillId) && UNIT.some((u) => !known(u) && (prereqs.get(u) ?? []).includes(it.skillId));
+          const pre = prereqs.get(it.skillId) ?? [];
           return pre.every(known) && !known(it.skillId);
         });
       }),
