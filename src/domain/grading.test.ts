@@ -53,6 +53,28 @@ describe('gradeAnswer', () => {
         return g.score >= 0 && g.score <= g.maxScore;
       }),
     );
-    fc.assert(fc.property(fc.string(), (s) => normaliseText(normaliseText(s)) === normaliseText(s)));
+  });
+
+  it('normalising is idempotent over all of Unicode, the worked counterexample included (property)', () => {
+    // U+0384 (tonos) becomes a space and a combining acute under NFKC; once the space is gone the acute joins the Å.
+    expect(normaliseText(normaliseText('\u00c5\u0384'))).toBe(normaliseText('\u00c5\u0384'));
+    const seed = Number(process.env.FC_SEED ?? 15);
+    console.log(`grading idempotence: fast-check seed ${seed} (replay with FC_SEED=${seed})`);
+    const tricky = fc.constantFrom(' ', '\u0384', '\u0301', '\u00c5', 'A', 'Ａ', '\u3000', '−', 'ß', 'İ', '\u1e9e');
+    const unicode = fc.array(fc.oneof(tricky, fc.string({ unit: 'binary', minLength: 1, maxLength: 2 })), { maxLength: 8 }).map((parts) => parts.join(''));
+    fc.assert(fc.property(unicode, (s) => normaliseText(normaliseText(s)) === normaliseText(s)), { seed, numRuns: 3000 });
+  });
+
+  it('a short-text answer matches its key however the student spaced or widened it (property)', () => {
+    const item: ItemInput = { ...base, id: 't', type: 'short_text', answer: ['x=7'] };
+    const spacing = fc.constantFrom(' ', '\u3000', '\t', '');
+    fc.assert(
+      fc.property(fc.array(spacing, { minLength: 4, maxLength: 4 }), fc.boolean(), (sp, wide) => {
+        const chars = wide ? ['ｘ', '＝', '７'] : ['X', '=', '7'];
+        const written = `${sp[0]}${chars[0]}${sp[1]}${chars[1]}${sp[2]}${chars[2]}${sp[3]}`;
+        return gradeAnswer(item, written, perOption).correct;
+      }),
+    );
+    expect(gradeAnswer(item, 'x=8', perOption).correct).toBe(false);
   });
 });

@@ -5,13 +5,25 @@ import { throwIllegalValue } from './result';
 export type GradingSettings = { multipleChoicePartialCredit: 'none' | 'per_option' };
 export type Grade = { score: number; maxScore: number; correct: boolean };
 
-/** Normalises a short written answer for comparison: case, spaces and full-width forms do not matter. */
-export function normaliseText(s: string): string {
-  return s
+const normaliseOnce = (s: string): string =>
+  s
     .normalize('NFKC')
     .replace(/[−–—]/g, '-')
     .replace(/\s+/g, '')
     .toLowerCase();
+
+/**
+ * Normalises a short written answer for comparison: case, spaces and full-width forms do not matter.
+ * Repeated until nothing changes: NFKC can make a space (U+0384 → space + accent) whose removal lets
+ * the accent compose with the letter before it, and lower-casing can undo NFC ('İ').
+ */
+export function normaliseText(s: string): string {
+  let current = s;
+  for (;;) {
+    const next = normaliseOnce(current);
+    if (next === current) return next;
+    current = next;
+  }
 }
 
 const parseNumber = (s: string): number | null => {
