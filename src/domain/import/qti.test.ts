@@ -230,6 +230,52 @@ describe('parseQtiItem on made-up items', () => {
     );
   });
 
+  it('imports every well-formed generated choice item, with the key the XML names (property: every run reaches the key check)', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'B', ' ', '中', '&', '<', '"', '1', '-', 'é'), minLength: 1, maxLength: 12 }).filter((t) => t.trim() !== '');
+    const itemArb = fc
+      .record({
+        v3: fc.boolean(),
+        ids: fc.uniqueArray(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,7}$/), { minLength: 2, maxLength: 8 }),
+        texts: fc.array(text, { minLength: 8, maxLength: 8 }),
+        prompt: text,
+        keyCount: fc.integer({ min: 1, max: 3 }),
+        byMapping: fc.boolean(),
+      })
+      .chain((g) => fc.subarray(g.ids, { minLength: 1, maxLength: Math.min(g.keyCount, g.ids.length) }).map((correct) => ({ ...g, correct })));
+    const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+    let keyChecks = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(itemArb, (g) => {
+        runs++;
+        const q = (n: string) => (g.v3 ? `qti-${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : n);
+        const a = (n: string) => (g.v3 ? n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) : n);
+        const v = g.v3 ? 'qti-value' : 'value';
+        const multiple = g.correct.length > 1;
+        const answer = g.byMapping
+          ? `<${q('mapping')}>${g.ids.map((id) => `<${q('mapEntry')} ${a('mapKey')}="${id}" ${a('mappedValue')}="${g.correct.includes(id) ? 1 : 0}"/>`).join('')}</${q('mapping')}>`
+          : `<${q('correctResponse')}>${g.correct.map((c) => `<${v}>${c}</${v}>`).join('')}</${q('correctResponse')}>`;
+        const decl = `<${q('responseDeclaration')} identifier="RESPONSE" cardinality="${multiple ? 'multiple' : 'single'}" ${a('baseType')}="identifier">${answer}</${q('responseDeclaration')}>`;
+        const choices = g.ids.map((id, i) => `<${q('simpleChoice')} identifier="${id}">${esc(g.texts[i]!)}</${q('simpleChoice')}>`).join('');
+        const body = `<${q('choiceInteraction')} ${a('responseIdentifier')}="RESPONSE" ${a('maxChoices')}="${multiple ? 0 : 1}"><${q('prompt')}>${esc(g.prompt)}</${q('prompt')}>${choices}</${q('choiceInteraction')}>`;
+        const root = g.v3 ? 'qti-assessment-item' : 'assessmentItem';
+        const r = parseQtiItem(`<${root} identifier="gen-2">${decl}<${q('itemBody')}>${body}</${q('itemBody')}></${root}>`, 'gen.xml', defaults);
+        if (!r.ok) throw new Error(r.error.map(formatIssue).join('\n'));
+        const item = r.value.item;
+        if (item.type !== 'single_choice' && item.type !== 'multiple_choice') throw new Error(`a choice item imported as ${item.type}`);
+        // Options keep document order: the n-th choice is the n-th letter, whatever its identifier.
+        const letter = (id: string) => String.fromCharCode(65 + g.ids.indexOf(id));
+        const want = g.ids.filter((id) => g.correct.includes(id)).map(letter);
+        expect(item.type).toBe(multiple ? 'multiple_choice' : 'single_choice');
+        expect(typeof item.answer === 'string' ? [item.answer] : [...item.answer].sort()).toEqual(want);
+        expect(item.options.map((o) => o.key)).toEqual(g.ids.map(letter));
+        keyChecks++;
+      }),
+      RUNS,
+    );
+    expect(keyChecks).toBe(runs);
+  });
+
   it('never throws on random text or random XML-like text', () => {
     const token = fc.constantFrom('<', '>', '/', '"', '=', ' ', '\n', 'qti-assessment-item', 'assessmentItem', 'qti-item-body', 'itemBody', 'qti-choice-interaction', 'qti-simple-choice', 'identifier', 'constructor', '__proto__', '&amp;', '&#0;', '<![CDATA[', ']]>', '<!--', '-->', '<?xml version="1.0"?>', 'x');
     fc.assert(
