@@ -55,6 +55,44 @@ describe('homography', () => {
     expect(boundingBox(q, 1)).toEqual({ x: 14, y: 26, w: 32, h: 42 });
   });
 
+  it('maps the page onto any convex quadrilateral: corners exactly, and the centre onto the crossing of its diagonals (property)', () => {
+    // A general projective map: each corner of the page goes its own way (shear, uneven scale, keystone on both axes).
+    const cross = (p1: { x: number; y: number }, p2: { x: number; y: number }, p3: { x: number; y: number }, p4: { x: number; y: number }) => {
+      const d = (p1.x - p2.x) * (p3.y - p4.y) - (p1.y - p2.y) * (p3.x - p4.x);
+      const a = p1.x * p2.y - p1.y * p2.x;
+      const b = p3.x * p4.y - p3.y * p4.x;
+      return { x: (a * (p3.x - p4.x) - (p1.x - p2.x) * b) / d, y: (a * (p3.y - p4.y) - (p1.y - p2.y) * b) / d };
+    };
+    const convex = (q: { x: number; y: number }[]) => {
+      const signs = q.map((p, i) => {
+        const b = q[(i + 1) % 4]!;
+        const c = q[(i + 2) % 4]!;
+        return Math.sign((b.x - p.x) * (c.y - b.y) - (b.y - p.y) * (c.x - b.x));
+      });
+      return signs.every((x) => x === signs[0] && x !== 0);
+    };
+    const offset = fc.record({ x: fc.double({ min: -600, max: 600, noNaN: true }), y: fc.double({ min: -600, max: 600, noNaN: true }) });
+    fc.assert(
+      fc.property(fc.double({ min: 3, max: 14, noNaN: true }), fc.double({ min: -Math.PI, max: Math.PI, noNaN: true }), fc.tuple(offset, offset, offset, offset), (s, a, offs) => {
+        const quad = square.map((p, i) => ({
+          x: 1500 + s * (Math.cos(a) * (p.x - 105) - Math.sin(a) * (p.y - 148)) + offs[i]!.x,
+          y: 1500 + s * (Math.sin(a) * (p.x - 105) + Math.cos(a) * (p.y - 148)) + offs[i]!.y,
+        }));
+        fc.pre(convex(quad));
+        const h = solveHomography(square.map((p, i) => ({ from: p, to: quad[i]! })));
+        if (!h) return false;
+        const scale = Math.max(...quad.map((q) => Math.hypot(q.x - 1500, q.y - 1500)));
+        const tol = 1e-6 * scale;
+        const cornersOk = square.every((p, i) => Math.hypot(applyH(h, p).x - quad[i]!.x, applyH(h, p).y - quad[i]!.y) < tol);
+        const centre = applyH(h, cross(square[0]!, square[2]!, square[1]!, square[3]!));
+        const want = cross(quad[0]!, quad[2]!, quad[1]!, quad[3]!);
+        const back = applyH(invertH(h), quad[2]!);
+        return cornersOk && Math.hypot(centre.x - want.x, centre.y - want.y) < tol && Math.hypot(back.x - square[2]!.x, back.y - square[2]!.y) < 1e-6 * 300;
+      }),
+      { numRuns: 300, seed: 15 },
+    );
+  });
+
   it('round-trips any turn, scale and shift (property)', () => {
     fc.assert(
       fc.property(
