@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import sharp from 'sharp';
@@ -10,6 +10,7 @@ import { parseRosterCsv } from '../src/domain/import/rosterCsv';
 import { REPO_ROOT } from '../src/station/context';
 import { DEMO, tempStation } from './support/station';
 import { printSet, writeStack } from './support/stack';
+import { readableCheckout } from './support/readableCheckout';
 
 const BIN = join(REPO_ROOT, 'bin', 'paperloop.mjs');
 const KILLS = Number(process.env.PAPERLOOP_KILLS ?? 20);
@@ -96,10 +97,18 @@ describe('kill -9 during a 200-page replay scan', () => {
     }
     spawnSync('chmod', ['-R', 'a-w', images]);
     const command = asRoot ? ['runuser', '-u', 'nobody', '--', process.execPath] : [process.execPath];
-    const r = spawnSync(command[0]!, [...command.slice(1), BIN, 'ingest', fresh], {
-      env: { ...process.env, PAPERLOOP_DATA: ctx.dir, HOME: '/tmp' }, encoding: 'utf8',
-    });
-    spawnSync('chmod', ['-R', 'u+w', images]);
+    // nobody may not read the checkout (a clone in a private folder), so it runs a world-readable copy
+    const checkout = asRoot ? readableCheckout() : undefined;
+    const root = checkout?.root ?? REPO_ROOT;
+    let r: SpawnSyncReturns<string>;
+    try {
+      r = spawnSync(command[0]!, [...command.slice(1), join(root, 'bin', 'paperloop.mjs'), 'ingest', fresh], {
+        cwd: root, env: { ...process.env, PAPERLOOP_DATA: ctx.dir, HOME: '/tmp' }, encoding: 'utf8',
+      });
+    } finally {
+      checkout?.remove();
+      spawnSync('chmod', ['-R', 'u+w', images]);
+    }
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/cannot write to .*images.*Scanning stopped; pages already stored are safe/);
     expect(count()).toBe(before);

@@ -78,25 +78,23 @@ describe('parseQtiItem on the real samples in fixtures/external/qti', () => {
     expect(v21.item).toMatchObject({ type: 'multiple_choice', answer: ['A', 'C'] });
   });
 
-  it.each(['pieqti_qti3-extended-text.xml', 'pieqti_qti22_extended-text.xml', 'kennisnet_extended-text-human-scored_nl.xml'])(
-    'refuses extended text (%s) with a clean "not supported" issue that says what to do',
-    (name) => {
-      const r = parseQtiItem(sample(name), name, defaults);
-      expect(r.ok).toBe(false);
-      if (r.ok) return;
-      expect(r.error).toHaveLength(1);
-      const [issue] = r.error;
-      expect(issue?.message).toMatch(/not supported/);
-      expect(issue?.fix).toMatch(/open item in JSON or CSV/);
-      expect(issue?.line).toBe(sample(name).split('\n').findIndex((l) => /extended-?text-?interaction/i.test(l)) + 1);
-    },
-  );
+  it('imports extended text (essays) as open items the teacher scores on paper, with the prompt, maximum, space and rubric', () => {
+    const v3 = imported('pieqti_qti3-extended-text.xml').item;
+    expect(v3).toMatchObject({ type: 'open', maxScore: 1 });
+    const v22 = imported('pieqti_qti22_extended-text.xml').item;
+    expect(v22).toMatchObject({ type: 'open', maxScore: 1, spaceMm: 80, stem: { en: 'Explain the significance of the American Revolution.\nWrite your answer below:' } });
+    const nl = imported('kennisnet_extended-text-human-scored_nl.xml').item;
+    expect(nl).toMatchObject({ type: 'open', maxScore: 1, stem: { nl: expect.stringMatching(/^Hoe kan technologie het onderwijs/) } });
+    expect(nl.type === 'open' && nl.rubric?.nl).toMatch(/^De student moet drie specifieke/);
+    const scored = parseQtiItem(qti3('<qti-extended-text-interaction response-identifier="RESPONSE" expected-lines="3"><qti-prompt>Explain.</qti-prompt></qti-extended-text-interaction>', '<qti-response-declaration identifier="RESPONSE" cardinality="single" base-type="string"/><qti-outcome-declaration identifier="SCORE" base-type="float" normal-maximum="4"/>'), 'e.xml', defaults);
+    expect(scored.ok && scored.value.item).toMatchObject({ type: 'open', maxScore: 4, spaceMm: 24, stem: { en: 'Explain.' } });
+  });
 
-  it('every sample either imports as a valid item or gives exactly the not-supported issue', () => {
+  it('every sample imports as a valid item', () => {
     for (const s of samples) {
       const r = parseQtiItem(s.text, s.name, defaults);
-      if (r.ok) expect(ItemInput.safeParse(r.value.item).success).toBe(true);
-      else expect(s.name).toMatch(/extended-text/);
+      if (!r.ok) throw new Error(r.error.map(formatIssue).join('\n'));
+      expect(ItemInput.safeParse(r.value.item).success).toBe(true);
     }
   });
 });
@@ -224,6 +222,7 @@ describe('parseQtiItem on made-up items', () => {
           const expected = fromCorrect.length ? fromCorrect : g.mapping.filter(([, m]) => Number(m) > 0).map(([k]) => k.trim());
           expect(answers).toEqual([...new Set(expected.map(keyOf))]);
         } else if (item.type === 'short_text') expect(g.kind).toBe('textEntry');
+        else if (item.type === 'open') expect(g.kind).toBe('extendedText');
         else throw new Error(`unexpected type ${item.type}`);
       }),
       RUNS,

@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ItemInput, type Tier } from '../item';
-import { err, ok, type Result } from '../result';
+import { err, ok, throwIllegalValue, type Result } from '../result';
 import { checkItem, OPTION_KEYS } from './itemChecks';
 import { lineIndex, quote, stripBom, type ImportIssue } from './issues';
 import { describeZodIssues } from './zodIssues';
@@ -32,7 +32,7 @@ export type QtiImport = {
 };
 
 /** Interactions this importer maps, by their QTI 2 name. */
-export const SUPPORTED_QTI_INTERACTIONS = ['choiceInteraction', 'textEntryInteraction'] as const;
+export const SUPPORTED_QTI_INTERACTIONS = ['choiceInteraction', 'textEntryInteraction', 'extendedTextInteraction'] as const;
 
 type XNode = { name: string; attrs: Record<string, string>; children: XChild[]; start: number };
 type XChild = XNode | string;
@@ -155,10 +155,11 @@ type ContentContext = { root: XNode; body: XNode; interaction: XNode; declaratio
 
 /**
  * Reads one QTI item (QTI 3.0 `qti-assessment-item`, or QTI 2.1/2.2 `assessmentItem`) with a single
- * choice interaction (→ single_choice or multiple_choice) or text-entry interaction (→ short_text).
+ * choice interaction (→ single_choice or multiple_choice), text-entry interaction (→ short_text) or
+ * extended-text interaction (→ open, scored by the teacher on paper).
  * The answer comes from the correct response, or else from the mapping's keys with a positive value.
  * Choice identifiers become option keys A–H in document order. Inline HTML is stripped to plain text.
- * Other interactions (extended text, order, match, …), pictures and MathML give an issue saying so.
+ * Other interactions (order, match, …), pictures and MathML give an issue saying so.
  * A file with a document type declaration is refused (entities can read files or expand without end).
  */
 export function parseQtiItem(xml: string, file: string, defaults: QtiDefaults): Result<QtiImport, ImportIssue[]> {
@@ -180,7 +181,7 @@ export function parseQtiItem(xml: string, file: string, defaults: QtiDefaults): 
   const lang = xmlLang ?? defaults.language;
   const unprintable: XNode[] = [];
   const context: ContentContext = { root, body, interaction: interaction.value, declaration: declaration.value, lang, title: tidy(root.attrs.title ?? ''), unprintable, issue };
-  const content = interaction.value.name === 'choiceInteraction' ? choiceContent(context) : textEntryContent(context);
+  const content = interactionContent(context);
   const issues = [...content.issues];
   for (const n of unprintable)
     issues.push(issue(n, `the question contains ${UNPRINTABLE[n.name] ?? n.name} (<${n.name}>), which this import cannot carry`, 'author the item in JSON/CSV and write the content as text, or add the picture by hand', n.name));
@@ -262,19 +263,12 @@ function singleInteraction(body: XNode, issue: Locate): Result<XNode, ImportIssu
 }
 
 function unsupportedIssue(n: XNode, issue: Locate): ImportIssue {
-  return n.name === 'extendedTextInteraction'
-    ? issue(
-        n,
-        'extended text (essay) interactions are not supported: PaperLoop cannot score a free answer from QTI',
-        'author it as an open item in JSON or CSV (type open, with max_score), and the teacher scores it on paper',
-        n.name,
-      )
-    : issue(
-        n,
-        `${n.name} is not supported: PaperLoop imports only choice and text-entry interactions`,
-        'author this question as a PaperLoop item in JSON or CSV (for example single_choice, numeric or open)',
-        n.name,
-      );
+  return issue(
+    n,
+    `${n.name} is not supported: PaperLoop imports only choice, text-entry and extended-text interactions`,
+    'author this question as a PaperLoop item in JSON or CSV (for example single_choice, numeric or open)',
+    n.name,
+  );
 }
 
 function responseDeclaration(root: XNode, interaction: XNode, issue: Locate): Result<XNode, ImportIssue[]> {
@@ -310,6 +304,50 @@ const noAnswerIssue = (declaration: XNode, issue: Locate) =>
 function stemWithPrompt({ body, unprintable, title }: ContentContext): string {
   const stem = tidy(rawText(body, { unprintable, onInteraction: (n) => `\n${rawText(child(n, 'prompt') ?? { ...n, children: [] }, { unprintable })}\n` }));
   return stem === '' ? title : stem;
+}
+
+function interactionContent(context: ContentContext): Content {
+  const name = context.interaction.name as (typeof SUPPORTED_QTI_INTERACTIONS)[number];
+  switch (name) {
+    case 'choiceInteraction':
+      return choiceContent(context);
+    case 'textEntryInteraction':
+      return textEntryContent(context);
+    case 'extendedTextInteraction':
+      return extendedTextContent(context);
+    default:
+      return throwIllegalValue(name, 'interaction');
+  }
+}
+
+/** Millimetres of answer space per expected line of an essay. */
+const MM_PER_EXPECTED_LINE = 8;
+
+/**
+ * An essay becomes an open item the teacher scores on paper: its maximum is the SCORE outcome's
+ * normal maximum (or the MAXSCORE default value, else 1), its space follows the expected lines,
+ * and a scoring rubric block becomes the rubric.
+ */
+function extendedTextContent(context: ContentContext): Content {
+  const { root, interaction, lang } = context;
+  const outcome = (id: string) => children(root, 'outcomeDeclaration').find((d) => d.attrs.identifier === id);
+  const maxScoreText = outcome('SCORE')?.attrs.normalMaximum ?? defaultValue(outcome('MAXSCORE')) ?? '1';
+  const lines = Number(interaction.attrs.expectedLines);
+  const rubricBlock = [...descendants(context.body)].find((n) => n.name === 'rubricBlock' && (n.attrs.use ?? 'scoring') === 'scoring');
+  const rubric = rubricBlock ? tidy(rawText(rubricBlock, { unprintable: [] })) : '';
+  const candidate = {
+    type: 'open',
+    maxScore: Number(maxScoreText),
+    ...(Number.isInteger(lines) && lines > 0 ? { spaceMm: Math.min(200, Math.max(10, lines * MM_PER_EXPECTED_LINE)) } : {}),
+    ...(rubric ? { rubric: { [lang]: rubric } } : {}),
+  };
+  return { stem: stemWithPrompt(context), candidate, optionKeys: {}, issues: [] };
+}
+
+/** The text of an outcome declaration's default value, if it has one. */
+function defaultValue(declaration: XNode | undefined): string | undefined {
+  const value = declaration && child(child(declaration, 'defaultValue') ?? declaration, 'value');
+  return value ? tidy(rawText(value, { unprintable: [] })) : undefined;
 }
 
 function choiceContent(context: ContentContext): Content {
