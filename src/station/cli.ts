@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliFailure, dataDirOf, emit, station, stdio, unwrap, type CliIO } from './cliSupport';
+import { registerBackupCommand } from './commands/backup';
 import { registerImportCommands } from './commands/imports';
 import { registerLearningCommands } from './commands/learning';
 import { registerScanCommands } from './commands/scan';
@@ -97,6 +98,7 @@ function buildProgram(io: CliIO): Command {
   registerScanCommands(program, io);
   registerSynthCommands(program, io);
   registerLearningCommands(program, io);
+  registerBackupCommand(program, io);
   return program;
 }
 
