@@ -31,7 +31,7 @@ function insertResponse(ctx: ReturnType<typeof tempStation>, seq: number, studen
 
 describe('teacher input over the handlers and the CLI', () => {
   let ctx: ReturnType<typeof tempStation>;
-  const ids: Record<string, number> = {};
+  const ids = { choice: 0, numeric: 0, comb: 0 };
 
   beforeAll(() => {
     ctx = tempStation();
