@@ -19,7 +19,15 @@ const allowed = {
   electron: ['src/station', 'electron'],
   'native-bridge': ['native-bridge'],
 };
+/** Where the table says "types": these imports must be type-only (`import type`), so no code of that layer runs here. */
+const typesOnly = {
+  'src/vision': ['src/layout'],
+  'src/store': ['src/layout'],
+  'src/district': ['src/sync'],
+  'src/ui': ['src/domain'],
+};
 const escape = (s) => s.replace(/[/.]/g, '\\$&');
+const nodeIo = '^(fs|node:fs|fs/promises|node:fs/promises|child_process|node:child_process|net|node:net|http|node:http|worker_threads|node:worker_threads|process|node:process)$';
 
 module.exports = {
   forbidden: [
@@ -30,12 +38,27 @@ module.exports = {
       from: { path: `^${escape(from)}/` },
       to: { path: ours, pathNot: `^(${to.map(escape).join('|')})/` },
     })),
+    ...Object.entries(typesOnly).map(([from, to]) => ({
+      name: `types-only-${from.replace('/', '-')}`,
+      comment: `${from} may import only types from ${to.join(', ')} (ARCHITECTURE.md, layer table)`,
+      severity: 'error',
+      from: { path: `^${escape(from)}/`, pathNot: '(\\.test\\.tsx?$|/testing/)' },
+      to: { path: `^(${to.map(escape).join('|')})/`, dependencyTypesNot: ['type-only'] },
+    })),
+    {
+      name: 'vision-stages-no-node-io',
+      comment:
+        'vision stages work on typed arrays: no fs or process. Images are decoded at the edge: src/vision/decode.ts is the one node-only module (sharp, and the paths of the wasm and model files). dependency-cruiser does not report sharp imports, so tests/check-layers.mjs checks sharp itself',
+      severity: 'error',
+      from: { path: '^src/vision/', pathNot: '(\\.test\\.ts$|^src/vision/decode\\.ts$)' },
+      to: { path: nodeIo },
+    },
     {
       name: 'pure-layers-no-node-io',
-      comment: 'domain and layout are pure: no fs, process, child_process, net or worker threads',
+      comment: 'domain and layout are pure: no fs, process, child_process, net or worker threads (sharp: see tests/check-layers.mjs)',
       severity: 'error',
       from: { path: '^src/(domain|layout)/', pathNot: '\\.test\\.ts$' },
-      to: { dependencyTypes: ['core'], path: '^(fs|node:fs|fs/promises|node:fs/promises|child_process|node:child_process|net|node:net|http|node:http|worker_threads|node:worker_threads|process|node:process)$' },
+      to: { path: nodeIo },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     // electron is an optional dependency whose install fails offline; everything else must resolve.

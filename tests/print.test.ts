@@ -5,7 +5,7 @@ import * as mupdf from 'mupdf';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readBarcodes, prepareZXingModule } from 'zxing-wasm/reader';
 import { createRequire } from 'node:module';
-import { decodeQrPayload } from '../src/layout/qrPayload';
+import { decodeQrPayload } from '../src/domain/qrPayload';
 import { geometryProblems } from '../src/layout/geometry';
 import type { PrintedPage } from '../src/layout/printedPage';
 import { invoke } from '../src/station/invoke';

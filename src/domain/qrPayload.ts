@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../domain/result';
+import { err, ok, type Result } from './result';
 
 /**
  * What a page's QR carries: only the page id, the layout version and a check. No personal data.

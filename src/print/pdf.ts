@@ -1,10 +1,10 @@
 import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from '@cantoo/pdf-lib';
 import * as fontkit from 'fontkit';
 import QRCode from 'qrcode';
+import { encodeQrPayload } from '../domain/qrPayload';
 import { throwIllegalValue } from '../domain/result';
 import type { Colour, DrawOp } from '../layout/drawOps';
 import type { LaidOutPage } from '../layout/layoutWorkbook';
-import { encodeQrPayload } from '../layout/qrPayload';
 import { PT_TO_MM, type MeasureText } from '../layout/text';
 
 const MM = 72 / 25.4;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeQrPayload } from '../layout/qrPayload';
+import { encodeQrPayload } from '../domain/qrPayload';
 import { zxingReaderWasm } from './decode';
 import { downsample } from './image';
 import { findMarks } from './marks';

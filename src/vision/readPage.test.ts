@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrintedPage } from '../layout/printedPage';
-import { encodeQrPayload } from '../layout/qrPayload';
+import { encodeQrPayload } from '../domain/qrPayload';
 import { decodeImage, tesseractLangPath, zxingReaderWasm } from './decode';
 import { createImage, type GreyImage } from './image';
 import type { FieldRead } from './interpret';

@@ -2,8 +2,8 @@
  * Reads one page: marks → orientation → QR → stored page → homography → fields. Fails closed with
  * a typed reason. The stages do the work; this only orders them and times them.
  */
+import { decodeQrPayload } from '../domain/qrPayload';
 import type { Corner, PrintedPage } from '../layout/printedPage';
-import { decodeQrPayload } from '../layout/qrPayload';
 import { calibratePage, type PageCalibration } from './bubbles';
 import { readFields } from './fields';
 import { affineResidual, applyH, localScale, solveHomography, type Homography } from './homography';

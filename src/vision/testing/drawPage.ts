@@ -5,7 +5,7 @@
  */
 import QRCode from 'qrcode';
 import type { Corner, Field, MarkTarget, PrintedPage, Rect } from '../../layout/printedPage';
-import { encodeQrPayload } from '../../layout/qrPayload';
+import { encodeQrPayload } from '../../domain/qrPayload';
 import { bilinear, createImage, type GreyImage } from '../image';
 import { seededRng } from '../../domain/random';
 
