@@ -1,17 +1,19 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeImageDurably } from '../src/scan/imageStore';
 import { startHttp } from '../src/station/http';
+import { seedReview } from './support/review';
 import { tempStation } from './support/station';
 
 const CHROMIUM = '/usr/bin/chromium';
+const TEACHER = 'teacher-token-0123456789';
+const ADMIN = 'admin-token-abcdefghijklm';
 
 describe('browser mode (Debian Chromium through playwright-core)', () => {
   let ctx: ReturnType<typeof tempStation>;
   let url: string;
+  let launchUrl: string;
   let close: () => Promise<void>;
   let browser: Browser;
   let responseId: number;
@@ -19,19 +21,9 @@ describe('browser mode (Debian Chromium through playwright-core)', () => {
   // playwright-core launches with a fresh, empty profile of its own (its --user-data-dir).
   beforeAll(async () => {
     ctx = tempStation();
-    // A stored scan with one uncertain read in the review queue.
-    const jpeg = await sharp({ create: { width: 600, height: 400, channels: 3, background: { r: 250, g: 250, b: 250 } } }).jpeg().toBuffer();
-    const saved = storeImageDurably(join(ctx.dir, 'images'), jpeg, 'image/jpeg');
-    if (!saved.ok) throw new Error('store');
-    const { row } = ctx.store.scans.insertImage({ sessionId: null, sha256: saved.value.sha256, path: saved.value.path, mediaType: 'image/jpeg', bytes: jpeg.length });
-    const item = ctx.store.currentItems().find((i) => i.type === 'single_choice')!;
-    ctx.store.scans.recordOutcome(row.id, {
-      kind: 'graded', pageId: 'ST01-TEST01', replaceEarlier: false, readJson: '{}',
-      responses: [{ fieldId: `q${item.id}`, studentId: 'S01', itemId: item.id, itemVersion: item.version, answer: 'A', score: 0, maxScore: 1, correct: false, confidence: 0.31, needsReview: true, reasons: ['marginal_mark:A'], evidence: { crop: { x: 10, y: 10, w: 200, h: 80 } }, date: '2026-11-25' }],
-    }, 'test', '2026-11-24T16:00:00Z');
-    responseId = ctx.store.scans.openReviews()[0]!.responseId;
+    ({ responseId } = await seedReview(ctx));
     const server = await startHttp(ctx, { port: 0, events: ctx.events });
-    url = server.url;
+    ({ url, launchUrl } = server);
     close = () => server.app.close();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -50,7 +42,8 @@ describe('browser mode (Debian Chromium through playwright-core)', () => {
 
   it('shows the classes and the review queue with the crop, and resolves a read', async () => {
     const page = await browser.newPage();
-    await page.goto(url);
+    await page.goto(launchUrl);
+    expect(page.url()).toBe(`${url}/`);
     await expect.poll(() => page.locator('#classes tbody tr').count()).toBe(1);
     expect(await page.locator('#classes tbody').innerText()).toContain('初一(1)班');
     const card = page.locator(`.card[data-response="${responseId}"]`);
@@ -68,20 +61,39 @@ describe('browser mode (Debian Chromium through playwright-core)', () => {
     await expect.poll(() => page.locator('#reviews').innerText()).toMatch(/Nothing to review/);
   });
 
+  it('with tokens, a browser without a session is asked for the token, then sees the station live', async () => {
+    const server = await startHttp(ctx, { port: 0, token: TEACHER, adminToken: ADMIN });
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url);
+      await page.locator('#sign-in').waitFor();
+      await page.locator('#token').fill(TEACHER);
+      await page.locator('#sign-in button').click();
+      await expect.poll(() => page.locator('#classes tbody tr').count()).toBe(1);
+      await expect.poll(() => page.locator('#status').innerText()).toMatch(/connected/);
+      ctx.events.emit({ type: 'session_started', detail: 'from-the-test' });
+      await expect.poll(() => page.locator('#events').innerText()).toMatch(/session_started/);
+    } finally {
+      await page.close();
+      await server.app.close();
+    }
+  });
+
   it('refuses to listen beyond this machine without a token', async () => {
     await expect(startHttp(ctx, { host: '0.0.0.0', port: 0 })).rejects.toThrow(/needs a token/);
   });
 
   it('gives access by role: no token → 401, a teacher may read but not change the roster, an admin may', async () => {
-    const server = await startHttp(ctx, { port: 0, token: 'teach', adminToken: 'admin' });
+    const server = await startHttp(ctx, { port: 0, token: TEACHER, adminToken: ADMIN });
     const call = (name: string, body: unknown, token?: string) =>
       fetch(`${server.url}/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
     try {
       expect((await call('list', { what: 'classes' })).status).toBe(401);
-      expect((await call('list', { what: 'classes' }, 'teach')).status).toBe(200);
-      const roster = join(ctx.dir, 'missing.csv');
-      expect((await call('importRoster', { paths: [roster] }, 'teach')).status).toBe(403);
-      expect((await call('importRoster', { paths: [roster] }, 'admin')).status).toBe(422);
+      expect((await call('list', { what: 'classes' }, TEACHER)).status).toBe(200);
+      const roster = join(ctx.dir, 'inbox', 'empty.csv');
+      writeFileSync(roster, '');
+      expect((await call('importRoster', { paths: [roster] }, TEACHER)).status).toBe(403);
+      expect((await call('importRoster', { paths: [roster] }, ADMIN)).status).toBe(422);
     } finally {
       await server.app.close();
     }

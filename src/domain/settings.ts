@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LearningSettings } from './learning/settings';
+import { NetworkSettings } from './networkSettings';
 import { err, ok, type Result } from './result';
 import { describeSettingsIssues } from './settingsKeys';
 import { WorkloadCaps } from './workload';
@@ -66,6 +67,7 @@ export const StationSettings = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  network: NetworkSettings.prefault({}),
 });
 export type StationSettings = z.infer<typeof StationSettings>;
 export const DEFAULT_STATION_SETTINGS: StationSettings = StationSettings.parse({});

@@ -1,75 +1,145 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { REPO_ROOT, type StationContext } from './context';
-import { handlers, mayCall, type HandlerName, type Role } from './handlers';
+import { handlers, mayCall, type HandlerName } from './handlers';
+import { cropPng } from './handlers/review';
+import { allowedHostNames, checkTokens, hostAllowed, originAllowed, StationAccess, type Access } from './httpAccess';
 import { invoke } from './invoke';
-import { writeCrop } from './handlers/review';
+import { confinePaths, networkPathPolicy, readImageForServing } from './pathPolicy';
 import type { StationEvents } from './events';
 
 /**
  * Browser mode: the same handler map over HTTP, for a station with no display of its own. It listens
- * on 127.0.0.1 unless told otherwise; on any other address every request needs the station token.
+ * on 127.0.0.1 unless told otherwise; on any other address it needs station tokens. The security
+ * model (Host/Origin checks, launch link and cookies, tokens, paths) is in docs/security.md.
  */
-export type HttpOptions = { host?: string; port?: number; token?: string; adminToken?: string; events?: StationEvents };
+export type HttpOptions = {
+  host?: string;
+  port?: number;
+  token?: string;
+  adminToken?: string;
+  /** Defaults to the station's own event bus. */
+  events?: StationEvents;
+  /** Called with a fresh launch link each time one is used, for the next browser. */
+  onLaunchUrl?: (url: string) => void;
+};
+export type HttpServer = { app: FastifyInstance; url: string; launchUrl: string };
 
 const require = createRequire(import.meta.url);
 const UI_DIR = join(REPO_ROOT, 'src', 'ui');
 const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/style.css': 'style.css' };
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+const FONT = '/font/NotoSansSC.ttf';
+/** Reachable without a session: the UI's own files (no station data in them) and the two ways to get a session. */
+const PUBLIC = new Set([...Object.keys(STATIC), FONT, '/launch', '/session']);
 
-export async function startHttp(ctx: StationContext, options: HttpOptions = {}): Promise<{ app: FastifyInstance; url: string }> {
+const refuse = (reply: FastifyReply, status: number, code: string, message: string) => reply.code(status).send({ ok: false, error: { code, message } });
+
+export async function startHttp(ctx: StationContext, options: HttpOptions = {}): Promise<HttpServer> {
   const host = options.host ?? '127.0.0.1';
-  if (host !== '127.0.0.1' && host !== 'localhost' && !options.token)
+  const tokens = checkTokens(options);
+  if (!tokens.ok) throw new Error(tokens.error);
+  if (host !== '127.0.0.1' && host !== 'localhost' && !options.token && !options.adminToken)
     throw new Error(`listening on ${host} needs a token (PAPERLOOP_TOKEN), or other machines could read student data.`);
-  const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
+  const events = options.events ?? ctx.events;
+  const paths = networkPathPolicy(ctx);
+  const app = Fastify({ logger: false, bodyLimit: 1 << 20, forceCloseConnections: true });
+  // Filled in once listening: the port is part of the allowed Host and of the cookie's name.
+  let port = 0;
+  let access: StationAccess | null = null;
+  let hostNames = new Set<string>();
+  const accessOf = new WeakMap<object, Access>();
 
-  const roles = new WeakMap<object, Role>();
   app.addHook('onRequest', async (req, reply) => {
-    const given = req.headers.authorization?.replace(/^Bearer /, '') ?? new URL(req.url, 'http://x').searchParams.get('token');
-    if (!options.token && !options.adminToken) return void roles.set(req, 'admin'); // 127.0.0.1 only: the local user
-    if (options.adminToken && given === options.adminToken) return void roles.set(req, 'admin');
-    if (options.token && given === options.token) return void roles.set(req, 'teacher');
-    await reply.code(401).send({ ok: false, error: { code: 'unauthorised', message: 'missing or wrong station token' } });
+    if (!access || !hostAllowed(req.headers.host, hostNames, port))
+      return refuse(reply, 403, 'foreign_host', `this station does not answer to the name "${req.headers.host ?? ''}". Fix: use http://127.0.0.1:${port}/ or a name in settings.json "network.hostNames".`);
+    if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(reply, 403, 'foreign_origin', `requests from ${req.headers.origin} are refused.`);
+    if (req.method === 'POST' && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
+      return refuse(reply, 415, 'json_only', 'POST bodies must be JSON (Content-Type: application/json).');
+    const path = req.url.split('?')[0]!;
+    if (req.method === 'GET' && PUBLIC.has(path)) return;
+    if (req.method === 'POST' && path === '/session') return;
+    const who = access.byAuthorization(req.headers.authorization) ?? access.byCookie(req.headers.cookie);
+    if (!who) return refuse(reply, 401, 'unauthorised', 'sign in: open the launch link the station printed, or give the station token.');
+    accessOf.set(req, who);
+  });
+
+  app.setErrorHandler((error: { statusCode?: number; message: string; stack?: string }, _req, reply) => {
+    if (error.statusCode !== undefined && error.statusCode < 500) return refuse(reply, error.statusCode, 'bad_request', error.message);
+    process.stderr.write(`paperloop http: ${error.stack ?? error.message}\n`);
+    return refuse(reply, 500, 'internal', 'the station hit an unexpected error; details are in its log.');
   });
 
   for (const [path, file] of Object.entries(STATIC))
-    app.get(path, async (_req, reply) => reply.type(TYPES[file.split('.').pop()!]!).send(readFileSync(join(UI_DIR, file))));
+    app.get(path, async (_req, reply) => reply.type(TYPES[file.split('.').pop()!]!).header('cache-control', 'no-store').send(readFileSync(join(UI_DIR, file))));
 
   // The UI's CJK font ships with the install (the station may have no system CJK fonts, and no network).
-  app.get('/font/NotoSansSC.ttf', async (_req, reply) =>
+  app.get(FONT, async (_req, reply) =>
     reply.type('font/ttf').header('cache-control', 'max-age=86400').send(readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'))),
   );
+
+  /** The launch link: its one-time code becomes a session cookie, and the browser goes on to the UI. */
+  app.get<{ Querystring: { code?: string } }>('/launch', async (req, reply) => {
+    const session = access!.redeemLaunchCode(req.query.code ?? '');
+    if (!session)
+      return reply.code(403).type(TYPES.html!).send('<!doctype html><meta charset="utf-8"><title>PaperLoop</title><p>This launch link was already used or is not from this station. Open the newest link the station printed, or sign in with the station token at <a href="/">the start page</a>.</p>');
+    if (options.onLaunchUrl) options.onLaunchUrl(launchUrl());
+    return reply.header('set-cookie', access!.setCookie(session)).redirect('/', 303);
+  });
+
+  /** Signing in with a station token (teachers on other machines): a session cookie for the token's role. */
+  app.post<{ Body: { token?: unknown } }>('/session', async (req, reply) => {
+    const token = typeof req.body?.token === 'string' ? req.body.token : '';
+    const who = access!.byToken(token);
+    if (!who) return refuse(reply, 401, 'unauthorised', access!.hasTokens ? 'wrong station token.' : 'this station has no tokens: open the launch link it printed when it started.');
+    return reply.header('set-cookie', access!.setCookie(access!.newSession(who))).send({ ok: true, value: { role: who.role } });
+  });
 
   app.get('/api', async () => ({ handlers: Object.keys(handlers) }));
 
   app.post<{ Params: { name: string } }>('/api/:name', async (req, reply) => {
     const name = req.params.name as HandlerName;
-    if (!(name in handlers)) return reply.code(404).send({ ok: false, error: { code: 'unknown_handler', message: `no handler "${req.params.name}"` } });
-    if (!mayCall(roles.get(req) ?? 'teacher', name)) return reply.code(403).send({ ok: false, error: { code: 'forbidden', message: `${name} needs the admin role` } });
-    const result = await invoke(ctx, name, (req.body ?? {}) as never);
+    if (!Object.hasOwn(handlers, name)) return refuse(reply, 404, 'unknown_handler', `no handler "${req.params.name}"`);
+    const who = accessOf.get(req)!;
+    if (!mayCall(who.role, name)) return refuse(reply, 403, 'forbidden', `${name} needs the admin role`);
+    const confined = confinePaths(name, req.body ?? {}, paths);
+    if (!confined.ok) return refuse(reply, 403, 'path_refused', confined.error);
+    const result = await invoke({ ...ctx, actor: who.actor }, name, confined.value as never);
     return reply.code(result.ok ? 200 : 422).send(result);
   });
 
-  /** The image crop behind a review item, so the teacher sees what the reader saw. */
+  /** The image crop behind a review item, so the teacher sees what the reader saw. Writes nothing. */
   app.get<{ Params: { responseId: string } }>('/crop/:responseId', async (req, reply) => {
     const review = ctx.store.scans.openReviews().find((r) => r.responseId === Number(req.params.responseId));
-    if (!review) return reply.code(404).send('no such review');
+    if (!review) return refuse(reply, 404, 'not_found', 'no such review');
+    const image = readImageForServing(ctx.dataDir, review.imagePath, paths.maxInputBytes);
+    if (!image.ok) return refuse(reply, 404, 'no_image', `response ${review.responseId}: ${image.error}`);
     const crop = (review.evidence as { crop?: { x: number; y: number; w: number; h: number } } | null)?.crop;
-    const path = join(ctx.dataDir, 'out', 'crops', `${review.responseId}.png`);
-    mkdirSync(dirname(path), { recursive: true });
-    await writeCrop(review.imagePath, crop, path);
-    return reply.type('image/png').send(readFileSync(path));
+    return reply.type('image/png').header('cache-control', 'no-store').send(await cropPng(image.value, crop));
   });
 
+  let eventClients = 0;
   app.get('/events', (req, reply) => {
+    const max = ctx.settings.network.maxEventClients;
+    if (eventClients >= max) return refuse(reply, 503, 'too_many_clients', `${max} browsers are already following this station (settings.json "network.maxEventClients"). Close one and retry.`);
+    eventClients++;
+    reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     reply.raw.write(': connected\n\n');
-    const off = options.events?.subscribe((e) => reply.raw.write(`data: ${JSON.stringify(e)}\n\n`));
-    req.raw.on('close', () => off?.());
+    const off = events.subscribe((e) => reply.raw.write(`data: ${JSON.stringify(e)}\n\n`));
+    req.raw.on('close', () => {
+      off();
+      eventClients--;
+    });
   });
 
   const address = await app.listen({ host, port: options.port ?? 0 });
-  return { app, url: address.replace('0.0.0.0', '127.0.0.1') };
+  port = (app.server.address() as { port: number }).port;
+  hostNames = allowedHostNames(host, ctx.settings.network.hostNames);
+  access = new StationAccess(options, ctx.actor, port);
+  const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+  const launchUrl = () => `${url}/launch?code=${access!.newLaunchCode()}`;
+  return { app, url, launchUrl: launchUrl() };
 }

@@ -1,8 +1,25 @@
 // The browser-mode UI: it talks to the station only through the handler map (POST /api/<handler>).
+// Access is a session cookie (HttpOnly): set by the station's launch link, or by signing in with a station token.
 const api = async (name, input = {}) => {
   const res = await fetch(`/api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  if (res.status === 401) showSignIn();
   return res.json();
 };
+
+function showSignIn() {
+  document.querySelector('#sign-in').hidden = false;
+  document.querySelector('#status').textContent = 'not signed in · 未登录';
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const token = document.querySelector('#token').value;
+  const res = await fetch('/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const r = await res.json();
+  if (!r.ok) return void (document.querySelector('#sign-in-message').textContent = r.error.message);
+  document.querySelector('#sign-in').hidden = true;
+  start();
+}
 
 const el = (tag, attrs = {}, ...children) => {
   const node = document.createElement(tag);
@@ -61,8 +78,16 @@ function listen() {
     while (list.children.length > 50) list.lastChild.remove();
     if (e.type === 'graded' && e.reviews > 0) loadReviews();
   };
+  return events;
 }
 
-loadClasses();
-loadReviews();
-listen();
+let eventStream = null;
+function start() {
+  loadClasses();
+  loadReviews();
+  eventStream?.close();
+  eventStream = listen();
+}
+
+document.querySelector('#sign-in').addEventListener('submit', signIn);
+start();

@@ -17,7 +17,7 @@ export const PrintInput = z.object({
   studentId: z.string().optional(),
   layoutJson: z.string().optional(),
   answerKey: z.string().optional(),
-  style: z.string().optional(),
+  style: z.string().regex(/^[a-z0-9-]+$/, 'a page style name such as a4, letter or a4-large-print').optional(),
   /** Red-flower progress per student (young grades), from the learning loop. */
   flowers: z.record(z.string(), z.object({ mastered: z.number(), total: z.number() })).optional(),
 });

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
@@ -26,7 +27,12 @@ export const reviewQueue = defineHandler(z.object({ cropsDir: z.string().optiona
 
 /** Cuts the evidence rectangle (with a small margin) out of the stored scan. */
 export async function writeCrop(imagePath: string, crop: { x: number; y: number; w: number; h: number } | undefined, outPath: string): Promise<void> {
-  const img = sharp(imagePath);
+  await writeFile(outPath, await cropPng(await readFile(imagePath), crop));
+}
+
+/** The evidence rectangle (with a small margin) of a scan's bytes, as PNG. */
+export async function cropPng(image: Buffer, crop: { x: number; y: number; w: number; h: number } | undefined): Promise<Buffer> {
+  const img = sharp(image);
   const meta = await img.metadata();
   const W = meta.width ?? 1;
   const H = meta.height ?? 1;
@@ -35,7 +41,7 @@ export async function writeCrop(imagePath: string, crop: { x: number; y: number;
   const top = crop ? Math.max(0, Math.round(crop.y) - m) : 0;
   const width = crop ? Math.max(1, Math.min(W - left, Math.round(crop.w) + 2 * m)) : W;
   const height = crop ? Math.max(1, Math.min(H - top, Math.round(crop.h) + 2 * m)) : H;
-  await img.extract({ left, top, width, height }).png().toFile(outPath);
+  return img.extract({ left, top, width, height }).png().toBuffer();
 }
 
 /** A teacher's decision on a read: stored as an override (who, when), the original read kept. */

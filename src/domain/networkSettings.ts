@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** Browser mode (docs/security.md). Outputs over HTTP always go under the data folder's out/. */
+export const NetworkSettings = z.strictObject({
+  /** Folders the HTTP API may read files from (relative to the data folder, or absolute). */
+  inboxes: z.array(z.string().min(1)).min(1).default(['inbox']),
+  /** Names (besides localhost and this machine's addresses) that browsers may use for the station, e.g. "station3.school.lan". */
+  hostNames: z.array(z.string().regex(/^[a-z0-9.-]+$/i, 'a host name like station3.school.lan')).default([]),
+  /** The largest file the HTTP API reads, in megabytes. */
+  maxInputMegabytes: z.number().positive().default(256),
+  /** Browsers following live scan progress at once (server-sent events). */
+  maxEventClients: z.number().int().positive().default(16),
+});
+export type NetworkSettings = z.infer<typeof NetworkSettings>;
