@@ -8,7 +8,7 @@ import { registerSynthCommands } from './commands/synth';
 import { registerWorkbookCommands } from './commands/workbooks';
 import { initDataDir } from './context';
 import { runDemo } from './demo';
-import { openElectronIfPresent } from './shell';
+import { openElectronIfPresent, serveBrowserMode } from './shell';
 import { invoke } from './invoke';
 
 function buildProgram(io: CliIO): Command {
@@ -66,13 +66,7 @@ function buildProgram(io: CliIO): Command {
     .option('--port <n>', 'port (0 = any free port)', Number, 4780)
     .option('--print-url', 'print PAPERLOOP_URL=<url> for a parent process')
     .action(async (o: { host: string; port: number; printUrl?: boolean }, cmd: Command) => {
-      const ctx = station(cmd, true);
-      const { startHttp } = await import('./http');
-      const resumed = unwrap(await invoke(ctx, 'resumeScans', {}));
-      if (resumed.resumed) io.out(`finished ${resumed.resumed} pages of a scan that was interrupted`);
-      const { url } = await startHttp(ctx, { host: o.host, port: o.port, ...(process.env.PAPERLOOP_TOKEN ? { token: process.env.PAPERLOOP_TOKEN } : {}), ...(process.env.PAPERLOOP_ADMIN_TOKEN ? { adminToken: process.env.PAPERLOOP_ADMIN_TOKEN } : {}) });
-      io.out(o.printUrl ? `PAPERLOOP_URL=${url}` : `PaperLoop station (browser mode) at ${url} — press Ctrl+C to stop`);
-      await new Promise(() => undefined);
+      await serveBrowserMode(station(cmd, true), io, { host: o.host, port: o.port, printUrl: !!o.printUrl });
     });
 
   program
@@ -86,11 +80,8 @@ function buildProgram(io: CliIO): Command {
         io.out('\n(Not a terminal: not starting the UI. Run "npm run serve" for browser mode.)');
         return;
       }
-      const ctx = station(cmd);
-      const { startHttp } = await import('./http');
-      const { url } = await startHttp(ctx, { port: 4780 });
-      io.out(`\nPaperLoop station (browser mode) at ${url} — press Ctrl+C to stop`);
-      await new Promise(() => undefined);
+      io.out('');
+      await serveBrowserMode(station(cmd), io, { port: 4780 });
     });
 
   registerImportCommands(program, io);
