@@ -20,6 +20,8 @@ export interface DriverHarness {
   readonly batch: Omit<BatchOptions, 'deviceId'>;
   /** Sheets a full batch gives before FeederEmpty. */
   readonly expectedSheets: number;
+  /** Sheets the device has scanned so far, counted outside the driver (server log, files), when the harness can. */
+  sheetsScanned?(): number;
   cleanup?(): Promise<void>;
 }
 
@@ -120,6 +122,23 @@ export function runDriverContract(name: string, makeHarness: MakeHarness): void 
       const { sheets, end } = await drain(started.value);
       expect(end.kind).toBe('FeederEmpty');
       expect(sheets.length + 1).toBeLessThanOrEqual(h.expectedSheets);
+      await started.value.endBatch();
+    });
+
+    it('pauseFeeding then drain: every sheet the device already scanned is still given, then FeederEmpty', async () => {
+      const h = await open();
+      const started = await h.driver.startBatch({ deviceId: h.deviceId, ...h.batch });
+      if (!started.ok) throw new Error(JSON.stringify(started.error));
+      const first = await started.value.scanSheet();
+      expect(first.ok).toBe(true);
+      await started.value.pauseFeeding();
+      await started.value.pauseFeeding(); // twice is harmless
+      const { sheets, end } = await drain(started.value);
+      expect(end.kind).toBe('FeederEmpty');
+      expect([first, ...sheets].length).toBeLessThanOrEqual(h.expectedSheets);
+      if (h.sheetsScanned !== undefined) expect(1 + sheets.length).toBe(h.sheetsScanned());
+      const after = await started.value.scanSheet();
+      expect(after.ok ? undefined : after.error.kind).toBe('FeederEmpty');
       await started.value.endBatch();
     });
 

@@ -59,6 +59,8 @@ export interface DeviceInfo {
   readonly vendor: string;
   readonly model: string;
   readonly kind: DriverKind;
+  /** Set when a configured device does not answer: why (it is listed all the same). */
+  readonly notAnswering?: string;
 }
 
 export type PaperSource = 'flatbed' | 'feeder' | 'duplex';

@@ -3,6 +3,8 @@
  * never mocked). Each page carries a black bar whose height tells the page
  * number, so tests can check order. Not part of the public face.
  */
+import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ScannedImage } from './contract';
 import { parsePnmHeader, sniffMediaType } from './imageFormat';
@@ -99,4 +101,31 @@ export async function barHeight(image: ScannedImage): Promise<number> {
   let rows = 0;
   while (rows < info.height && (data[rows * info.width + Math.floor(info.width / 2)] ?? 255) < 128) rows++;
   return rows;
+}
+
+/**
+ * Pages scanimage finished (renamed from `.part`) in the SANE batch folders made under `parent`,
+ * seen through inotify: what the scanner fed, counted outside the driver.
+ */
+export function watchSaneBatchPages(parent: string): { finished: () => number; close: () => void } {
+  const finished = new Set<string>();
+  const watchers: FSWatcher[] = [];
+  const watched = new Set<string>();
+  const page = /^p\d{4}\.(pnm|png|tif)$/;
+  const watchBatch = (dir: string) => {
+    watched.add(dir);
+    watchers.push(
+      watch(dir, (_event, name) => {
+        if (name !== null && page.test(name)) finished.add(join(dir, name));
+      }),
+    );
+    for (const name of readdirSync(dir)) if (page.test(name)) finished.add(join(dir, name));
+  };
+  watchers.push(
+    watch(parent, (_event, name) => {
+      const dir = name === null ? '' : join(parent, name);
+      if (name?.startsWith('paperloop-sane-') && existsSync(dir) && !watched.has(dir)) watchBatch(dir);
+    }),
+  );
+  return { finished: () => finished.size, close: () => watchers.forEach((w) => w.close()) };
 }

@@ -15,6 +15,7 @@ runDriverContract('eSCL (fake server over real HTTP)', async () => {
     deviceId: `escl:${server.url}`,
     batch: { source: 'duplex', dpi: 75, mode: 'gray' },
     expectedSheets: 3,
+    sheetsScanned: () => Math.ceil(server.log.pagesServed / 2),
     cleanup: () => server.close(),
   };
 });

@@ -4,7 +4,9 @@ import { drain } from '../contract.suite';
 import type { BatchOptions } from '../contract';
 import { createEsclDriver } from './esclDriver';
 import type { EsclSettings } from './esclSettings';
-import { startFakeEsclServer, type FakeEsclScript, type FakeEsclServer } from './fakeEsclServer';
+import { FAKE_ESCL_SCRIPTS, startFakeEsclServer, type FakeEsclScript, type FakeEsclServer } from './fakeEsclServer';
+
+const FIRMWARE = FAKE_ESCL_SCRIPTS['printer-firmware'];
 
 const FAST: Partial<EsclSettings> = { nextDocumentDelayMs: 1, busyRetryDelayMs: 5, jamRecheckDelayMs: 5 };
 
@@ -59,11 +61,11 @@ describe('eSCL driver', () => {
     if (!started.ok) throw new Error(JSON.stringify(started.error));
     const first = await started.value.scanSheet();
     expect(first.ok ? undefined : first.error.kind).toBe('Busy');
-    expect(server.log.deletedJobs).toEqual(['job-1']);
+    expect(server.log.deletedJobs).toHaveLength(1);
   });
 
-  it('ends on 404 after the last page, without a DELETE', async () => {
-    const { server, driver, options } = await setup({ sheets: 2 });
+  it('firmware: ends on 404 after the last page, without a DELETE', async () => {
+    const { server, driver, options } = await setup({ ...FIRMWARE, sheets: 2 });
     const started = await driver.startBatch(options());
     if (!started.ok) throw new Error(JSON.stringify(started.error));
     const { sheets, end } = await drain(started.value);
@@ -74,20 +76,23 @@ describe('eSCL driver', () => {
   });
 
   it("ends on AirSane's 409 after pages, and deletes the job so the next can start", async () => {
-    const { server, driver, options } = await setup({ sheets: 2, endOfJob: '409-then-404' });
+    const { server, driver, options } = await setup({ sheets: 2 });
     const started = await driver.startBatch(options());
     if (!started.ok) throw new Error(JSON.stringify(started.error));
     const { sheets, end } = await drain(started.value);
     expect(sheets).toHaveLength(2);
     expect(end.kind).toBe('FeederEmpty');
-    expect(server.log.deletedJobs).toEqual(['job-1']);
+    expect(server.log.deletedJobs).toHaveLength(1);
     server.update({ sheets: 1 });
     const next = await driver.startBatch(options());
     expect(next.ok).toBe(true);
   });
 
-  it('reports a job cancelled at the panel (410) after the pages before it', async () => {
-    const { driver, options } = await setup({ sheets: 3, cancelAtPage: 1 });
+  it.each([
+    ['firmware (410)', FIRMWARE],
+    ['AirSane (an empty 200, the job Aborted)', {}],
+  ])('reports a job cancelled at the scanner after the pages before it: %s', async (_name, script) => {
+    const { driver, options } = await setup({ ...script, sheets: 3, cancelAtPage: 1 });
     const started = await driver.startBatch(options());
     if (!started.ok) throw new Error(JSON.stringify(started.error));
     const { sheets, end } = await drain(started.value);
@@ -95,8 +100,23 @@ describe('eSCL driver', () => {
     expect(end).toMatchObject({ kind: 'DeviceError', message: expect.stringMatching(/cancelled/) });
   });
 
-  it('reports a jam in the middle of a batch as Jammed', async () => {
-    const { driver, options } = await setup({ sheets: 3, jamAtPage: 1 });
+  it('AirSane: a jam (an empty 200, the job Aborted) is Jammed, not an unsupported format; so is the next job while paper is stuck', async () => {
+    const { server, driver, options } = await setup({ sheets: 3, jamAtPage: 1 });
+    const started = await driver.startBatch(options());
+    if (!started.ok) throw new Error(JSON.stringify(started.error));
+    const { sheets, end } = await drain(started.value);
+    expect(sheets).toHaveLength(1);
+    expect(end).toMatchObject({ kind: 'Jammed', detail: expect.stringMatching(/Aborted/) });
+    expect(server.log.pagesServed).toBe(1);
+    // the paper is still stuck: the next job is refused with 409 and ScannerAdfJam, once
+    const next = await driver.startBatch(options());
+    if (!next.ok) throw new Error(JSON.stringify(next.error));
+    const first = await next.value.scanSheet();
+    expect(first.ok ? undefined : first.error.kind).toBe('Jammed');
+  });
+
+  it('firmware: reports a jam in the middle of a batch as Jammed', async () => {
+    const { driver, options } = await setup({ ...FIRMWARE, sheets: 3, jamAtPage: 1 });
     const started = await driver.startBatch(options());
     if (!started.ok) throw new Error(JSON.stringify(started.error));
     const { sheets, end } = await drain(started.value);
@@ -108,7 +128,7 @@ describe('eSCL driver', () => {
   });
 
   it('quirk: an empty feeder reported as a jam is FeederEmpty, not Jammed', async () => {
-    const { server, driver, options } = await setup({ sheets: 0, staleJamStatusReads: 2 });
+    const { server, driver, options } = await setup({ ...FIRMWARE, sheets: 0, staleJamStatusReads: 2 });
     const started = await driver.startBatch(options());
     expect(started.ok ? undefined : started.error.kind).toBe('FeederEmpty');
     expect(server.log.jobsCreated).toBe(0);
@@ -163,11 +183,19 @@ describe('eSCL driver', () => {
   });
 
   it('reports refused settings (201, then 404 with no page) as an error, not an empty batch', async () => {
-    const { driver, options } = await setup({ sheets: 2, refuseSettings: true });
+    const { driver, options } = await setup({ ...FIRMWARE, sheets: 2, refuseSettings: true });
     const started = await driver.startBatch(options());
     if (!started.ok) throw new Error(JSON.stringify(started.error));
     const first = await started.value.scanSheet();
     expect(first.ok ? undefined : first.error.kind).toBe('DeviceError');
+  });
+
+  it('AirSane: refused settings (the job Aborted with InvalidScanTicket) are Unsupported', async () => {
+    const { driver, options } = await setup({ sheets: 2, refuseSettings: true });
+    const started = await driver.startBatch(options());
+    if (!started.ok) throw new Error(JSON.stringify(started.error));
+    const first = await started.value.scanSheet();
+    expect(first.ok ? undefined : first.error).toMatchObject({ kind: 'Unsupported', detail: expect.stringMatching(/InvalidScanTicket/) });
   });
 
   it('catches a scanner that ignored the requested settings', async () => {
@@ -192,7 +220,10 @@ describe('eSCL driver', () => {
   it('is Disconnected when the scanner is gone', async () => {
     const { server, driver, deviceId, options } = await setup({ sheets: 1 });
     await server.close();
-    expect(await driver.listDevices()).toEqual([]);
+    // still listed, as not answering, so the teacher sees which scanner and why
+    expect(await driver.listDevices()).toEqual([
+      { id: deviceId, vendor: 'eSCL', model: server.url, kind: 'escl', notAnswering: expect.stringMatching(/Cannot reach the scanner.*ECONNREFUSED/) },
+    ]);
     const caps = await driver.capabilities(deviceId);
     expect(caps.ok ? undefined : caps.error.kind).toBe('Disconnected');
     const started = await driver.startBatch(options());

@@ -30,8 +30,12 @@ import { sniffMediaType } from '../imageFormat';
 import { bodyText, httpRequest, retryAfterMs, type HttpReply } from './esclHttp';
 import { esclSettings, type EsclScannerConfig, type EsclSettings } from './esclSettings';
 import {
+  activeJobs,
   adfError,
   ESCL_COLOR_MODES,
+  firstJob,
+  jobError,
+  jobInfoFor,
   esclSourceFor,
   maxPageSizeOf,
   mmToEsclUnits,
@@ -43,6 +47,7 @@ import {
   ESCL_UNITS_PER_INCH,
   type EsclCapabilities,
   type EsclInputCaps,
+  type EsclJobInfo,
   type EsclScanRequest,
   type EsclStatus,
 } from './esclXml';
@@ -156,16 +161,20 @@ export function createEsclDriver(overrides: Partial<EsclSettings> = {}): EsclDri
 
     async listDevices(): Promise<DeviceInfo[]> {
       const found = await Promise.all(
-        [...scanners.keys()].map(async (id): Promise<DeviceInfo | undefined> => {
+        [...scanners.keys()].map(async (id): Promise<DeviceInfo> => {
           const caps = await esclCapabilities(id);
-          if (!caps.ok) return undefined;
+          if (!caps.ok) {
+            // configured but silent: listed, so the teacher sees which one and why
+            const reason = `${caps.error.message}${caps.error.detail ? ` (${caps.error.detail})` : ''}`;
+            return { id, vendor: 'eSCL', model: rootOf(id) ?? id, kind: 'escl', notAnswering: reason };
+          }
           const [first = '', ...rest] = caps.value.makeAndModel.split(' ');
           const vendor = caps.value.manufacturer ?? first;
           const model = caps.value.manufacturer ? caps.value.makeAndModel : rest.join(' ') || first;
           return { id, vendor, model, kind: 'escl' };
         }),
       );
-      return found.filter((d): d is DeviceInfo => d !== undefined);
+      return found;
     },
 
     async capabilities(deviceId) {
@@ -226,6 +235,8 @@ export function createEsclDriver(overrides: Partial<EsclSettings> = {}): EsclDri
       }
       // Location is often relative (/eSCL/ScanJobs/…)
       const jobUrl = normaliseEsclUrl(new URL(location, jobsUrl).toString());
+      const alone = await settleConcurrentPost(root, jobUrl, settings);
+      if (!alone.ok) return alone;
       const producer = new EsclJobProducer(root, jobUrl, request, options.source, resolved.value.mode.mode, settings);
       return ok(createBatch(producer));
     },
@@ -240,7 +251,7 @@ async function readStatus(root: string, settings: EsclSettings): Promise<Result<
   return status ? ok(status) : err(scanError('DeviceError', 'ScannerStatus is not eSCL XML'));
 }
 
-/** Reads ScannerStatus before a job, re-reading a reported jam (see `precheckDecision`). */
+/** Reads ScannerStatus before a job, re-reading a reported jam or empty feeder (see `precheckDecision`). */
 async function precheckStatus(
   root: string,
   source: PaperSource,
@@ -249,7 +260,7 @@ async function precheckStatus(
   for (let read = 0; ; read++) {
     const status = await readStatus(root, settings);
     if (!status.ok) return status;
-    const decision = precheckDecision(status.value, source, read >= settings.jamRecheckReads);
+    const decision = precheckDecision(status.value, source, read, settings);
     switch (decision.decision) {
       case 'go':
         return status;
@@ -260,6 +271,30 @@ async function precheckStatus(
         break;
     }
   }
+}
+
+/**
+ * Two stations that read an idle scanner at the same moment both get 201 from servers that do not
+ * refuse a second job (AirSane), and the server falls over when both fetch. After the POST, read
+ * the job list: when another active job came first, give ours back and report Busy.
+ */
+async function settleConcurrentPost(root: string, jobUrl: string, settings: EsclSettings): Promise<Result<void, ScanError>> {
+  const status = await readStatus(root, settings);
+  if (!status.ok || status.value.jobs.length === 0) return ok(undefined); // no job list: the server refuses a second job itself
+  const ours = jobInfoFor(status.value, jobUrl);
+  const active = activeJobs(status.value, settings.pendingJobBusySeconds);
+  const first = firstJob(ours === undefined || active.includes(ours) ? active : [...active, ours]);
+  if (first === undefined || first === ours) return ok(undefined);
+  await httpRequest(jobUrl, { method: 'DELETE', timeoutMs: settings.requestTimeoutMs });
+  return err(scanError('Busy', 'The scanner is busy with another job', `${first.uri} ${first.state}, started first`));
+}
+
+/** The server's own account of a job (AirSane lists its jobs in ScannerStatus), with the AdfState of the same read. */
+async function jobAccount(root: string, jobUrl: string, settings: EsclSettings): Promise<{ job?: EsclJobInfo; adfState?: string }> {
+  const status = await readStatus(root, settings);
+  if (!status.ok) return {};
+  const job = jobInfoFor(status.value, jobUrl);
+  return { ...(job ? { job } : {}), ...(status.value.adfState ? { adfState: status.value.adfState } : {}) };
 }
 
 /**
@@ -337,12 +372,15 @@ class EsclJobProducer implements SheetProducer {
 
   private async nextPage(): Promise<Outcome<ScannedImage>> {
     if (this.endError !== undefined) return err(this.endError);
-    if (this.paused) return this.finish(scanError('FeederEmpty', 'Feeding paused'));
+    // a paused duplex job still fetches the back of a sheet whose front it has
+    const sheetDone = this.pagesReceived % (this.request.duplex ? 2 : 1) === 0;
+    if (this.paused && sheetDone) return this.finish(scanError('FeederEmpty', 'Feeding paused'));
     let busy = 0;
     for (;;) {
       const wait = this.lastReplyAt + this.settings.nextDocumentDelayMs - Date.now();
       if (this.lastReplyAt > 0 && wait > 0) await sleep(wait);
       if (this.closed) return err(batchEnded());
+      if (this.paused && sheetDone) return this.finish(scanError('FeederEmpty', 'Feeding paused'));
       const reply = await httpRequest(`${this.jobUrl}/NextDocument`, {
         method: 'GET',
         timeoutMs: this.settings.pageTimeoutMs,
@@ -369,11 +407,21 @@ class EsclJobProducer implements SheetProducer {
     const { status } = reply;
     const feeder = this.source !== 'flatbed';
     if (status === 404 || status === 410) this.jobGone = true;
-    if ((status === 404 || status === 409) && this.pagesReceived > 0) {
-      // the normal end; AirSane answers 409 once the feeder runs empty, then 404
-      return this.finish(scanError('FeederEmpty', feeder ? 'The feeder is empty' : 'The flatbed page is done'));
+    const feederEmpty = scanError('FeederEmpty', feeder ? 'The feeder is empty' : 'The flatbed page is done');
+    if (status === 404 || status === 409) {
+      const { job, adfState } = await jobAccount(this.root, this.jobUrl, this.settings);
+      if (job !== undefined) {
+        // AirSane: 409 when the feeder stops (its AdfState says why, once), then 404; the job says how it ended
+        const fromAdf = status === 409 && job.state === 'Aborted' ? adfError(adfState) : undefined;
+        if (fromAdf !== undefined) return this.finish(fromAdf);
+        if (status === 409 && feeder && job.state !== 'Canceled') return this.finish(feederEmpty);
+        const fromJob = jobError(job, feeder);
+        if (fromJob !== undefined) return this.finish(fromJob);
+        if (this.pagesReceived > 0 || job.state === 'Completed') return this.finish(feederEmpty);
+      } else if (this.pagesReceived > 0 || (status === 409 && feeder)) {
+        return this.finish(feederEmpty);
+      }
     }
-    if (status === 409 && feeder) return this.finish(scanError('FeederEmpty', 'The feeder is empty'));
     const fromAdf = feeder ? await adfVerdict(this.root, this.settings) : undefined;
     if (fromAdf !== undefined) return this.finish(fromAdf);
     if (status === 404) {
@@ -389,13 +437,25 @@ class EsclJobProducer implements SheetProducer {
     return this.finish(scanError('DeviceError', `NextDocument answered ${status}`, bodyText(reply).slice(0, 200)));
   }
 
+  /**
+   * A 200 without an image: AirSane sends the headers before it reads the page, so a jam mid-page
+   * is an empty 200 and the job Aborted. The job's state says what happened.
+   */
+  private async notAPage(reply: HttpReply): Promise<Outcome<ScannedImage>> {
+    const feeder = this.source !== 'flatbed';
+    const { job } = await jobAccount(this.root, this.jobUrl, this.settings);
+    const fromJob = jobError(job, feeder) ?? (feeder ? await adfVerdict(this.root, this.settings) : undefined);
+    if (fromJob !== undefined) return this.finish(fromJob);
+    const contentType = reply.headers.get('content-type') ?? '';
+    if (reply.body.length === 0) {
+      return this.finish(scanError('DeviceError', 'The scanner sent an empty page', `${contentType}, job ${job?.state ?? 'not listed'}`));
+    }
+    return this.finish(scanError('Unsupported', 'The scanner sent a page in a format we cannot use', contentType));
+  }
+
   private async acceptPage(reply: HttpReply): Promise<Outcome<ScannedImage>> {
     const sniffed = sniffMediaType(reply.body);
-    if (sniffed === undefined || !CONTRACT_TYPES.has(sniffed as MediaType)) {
-      return this.finish(
-        scanError('Unsupported', 'The scanner sent a page in a format we cannot use', reply.headers.get('content-type') ?? ''),
-      );
-    }
+    if (sniffed === undefined || !CONTRACT_TYPES.has(sniffed as MediaType)) return this.notAPage(reply);
     if (this.settings.verifyImages) {
       let mismatch: string | undefined;
       try {

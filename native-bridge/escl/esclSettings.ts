@@ -22,7 +22,12 @@ export interface EsclSettings {
   readonly busyRetryLimit: number;
   /** How many more ScannerStatus reads to make when the feeder reports a jam. */
   readonly jamRecheckReads: number;
+  /** Pause before each re-read of ScannerStatus (a jam or an empty feeder). */
   readonly jamRecheckDelayMs: number;
+  /** How many more ScannerStatus reads to make when the feeder reports empty (AirSane repeats it once after a batch). */
+  readonly emptyRecheckReads: number;
+  /** A job another client created this recently and has not started yet holds the scanner (Busy). */
+  readonly pendingJobBusySeconds: number;
   /** Formats to ask for, best first; the first one the device offers wins. */
   readonly documentFormats: readonly ('image/jpeg' | 'image/png' | 'image/tiff')[];
   /** Check each returned page's width and colour against the request. */
@@ -42,6 +47,8 @@ export const DEFAULT_ESCL_SETTINGS: EsclSettings = {
   busyRetryLimit: 30,
   jamRecheckReads: 3,
   jamRecheckDelayMs: 500,
+  emptyRecheckReads: 1,
+  pendingJobBusySeconds: 60,
   documentFormats: ['image/jpeg', 'image/png'],
   verifyImages: true,
   widthTolerance: 0.05,

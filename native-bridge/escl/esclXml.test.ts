@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { capabilitiesFromEscl, imageMismatch } from './esclDriver';
 import {
   adfError,
+  jobError,
+  jobInfoFor,
   mmToEsclUnits,
   parseCapabilitiesXml,
   parseStatusXml,
@@ -79,24 +81,76 @@ describe('eSCL status and the jam quirk', () => {
     expect(adfError('ScannerAdfLoaded')).toBeUndefined();
   });
 
-  it('starts on Loaded, stops on Empty, re-reads a jam before believing it', () => {
-    expect(precheckDecision(status('Idle', 'ScannerAdfLoaded'), 'feeder', false)).toEqual({ decision: 'go' });
-    expect(precheckDecision(status('Idle', 'ScannerAdfEmpty'), 'feeder', false)).toMatchObject({
-      decision: 'stop',
-      error: { kind: 'FeederEmpty' },
-    });
-    expect(precheckDecision(status('Idle', 'ScannerAdfJam'), 'feeder', false)).toEqual({ decision: 'recheck' });
-    expect(precheckDecision(status('Idle', 'ScannerAdfJam'), 'feeder', true)).toMatchObject({
-      decision: 'stop',
-      error: { kind: 'Jammed' },
-    });
+  const LIMITS = { jamRecheckReads: 3, emptyRecheckReads: 1, pendingJobBusySeconds: 60 };
+  const decide = (s: ReturnType<typeof status>, source: 'feeder' | 'flatbed', read = 0) => precheckDecision(s, source, read, LIMITS);
+
+  it('starts on Loaded, re-reads a jam or an empty feeder before believing it', () => {
+    expect(decide(status('Idle', 'ScannerAdfLoaded'), 'feeder')).toEqual({ decision: 'go' });
+    // AirSane says ScannerAdfEmpty once more after a batch, whatever the feeder holds: read again
+    expect(decide(status('Idle', 'ScannerAdfEmpty'), 'feeder', 0)).toEqual({ decision: 'recheck' });
+    expect(decide(status('Idle', 'ScannerAdfEmpty'), 'feeder', 1)).toMatchObject({ decision: 'stop', error: { kind: 'FeederEmpty' } });
+    expect(decide(status('Idle', 'ScannerAdfJam'), 'feeder', 2)).toEqual({ decision: 'recheck' });
+    expect(decide(status('Idle', 'ScannerAdfJam'), 'feeder', 3)).toMatchObject({ decision: 'stop', error: { kind: 'Jammed' } });
     // the flatbed does not care about the feeder
-    expect(precheckDecision(status('Idle', 'ScannerAdfJam'), 'flatbed', false)).toEqual({ decision: 'go' });
-    expect(precheckDecision(status('Processing', 'ScannerAdfLoaded'), 'feeder', false)).toMatchObject({
-      error: { kind: 'Busy' },
-    });
-    expect(precheckDecision(status('Down'), 'flatbed', false)).toMatchObject({ error: { kind: 'Disconnected' } });
-    expect(precheckDecision(status('Idle'), 'feeder', false)).toEqual({ decision: 'go' });
+    expect(decide(status('Idle', 'ScannerAdfJam'), 'flatbed')).toEqual({ decision: 'go' });
+    expect(decide(status('Processing', 'ScannerAdfLoaded'), 'feeder')).toMatchObject({ error: { kind: 'Busy' } });
+    expect(decide(status('Down'), 'flatbed')).toMatchObject({ error: { kind: 'Disconnected' } });
+    expect(decide(status('Idle'), 'feeder')).toEqual({ decision: 'go' });
+  });
+
+  // ScannerStatus as AirSane writes it while another station's job waits for its first page
+  const AIRSANE_STATUS = (jobState: string, age: number) => `<?xml version='1.0' encoding='UTF-8'?>\r
+<scan:ScannerStatus xmlns:pwg='http://www.pwg.org/schemas/2010/12/sm' xmlns:scan='http://schemas.hp.com/imaging/escl/2011/05/03'>\r
+<pwg:Version>2.0</pwg:Version>\r
+<pwg:State>Idle</pwg:State>\r
+<pwg:StateReasons>\r
+<pwg:StateReason>None</pwg:StateReason>\r
+</pwg:StateReasons>\r
+<scan:AdfState>ScannerAdfLoaded</scan:AdfState>\r
+<scan:Jobs>\r
+<scan:JobInfo>\r
+<pwg:JobUri>/eSCL/ScanJobs/2b1e7c0a-6d5f-4c1e-9a51-0c1d2e3f4a5b</pwg:JobUri>\r
+<pwg:JobUuid>2b1e7c0a-6d5f-4c1e-9a51-0c1d2e3f4a5b</pwg:JobUuid>\r
+<scan:Age>${age}</scan:Age>\r
+<pwg:JobState>${jobState}</pwg:JobState>\r
+<pwg:ImagesCompleted>0</pwg:ImagesCompleted>\r
+<pwg:JobStateReasons>\r
+<pwg:JobStateReason>JobQueued</pwg:JobStateReason>\r
+</pwg:JobStateReasons>\r
+</scan:JobInfo>\r
+</scan:Jobs>\r
+</scan:ScannerStatus>\r
+`;
+
+  it('parses the job list and is Busy while another job is pending or processing', () => {
+    const pending = parseStatusXml(AIRSANE_STATUS('Pending', 2))!;
+    expect(pending.jobs).toEqual([
+      {
+        uri: '/eSCL/ScanJobs/2b1e7c0a-6d5f-4c1e-9a51-0c1d2e3f4a5b',
+        uuid: '2b1e7c0a-6d5f-4c1e-9a51-0c1d2e3f4a5b',
+        state: 'Pending',
+        reasons: ['JobQueued'],
+        imagesCompleted: 0,
+        ageSeconds: 2,
+      },
+    ]);
+    expect(decide(pending, 'feeder')).toMatchObject({ decision: 'stop', error: { kind: 'Busy' } });
+    expect(decide(parseStatusXml(AIRSANE_STATUS('Processing', 900))!, 'flatbed')).toMatchObject({ error: { kind: 'Busy' } });
+    // finished jobs and a long-abandoned pending one do not hold the scanner
+    expect(decide(parseStatusXml(AIRSANE_STATUS('Completed', 1))!, 'feeder')).toEqual({ decision: 'go' });
+    expect(decide(parseStatusXml(AIRSANE_STATUS('Pending', 3600))!, 'feeder')).toEqual({ decision: 'go' });
+  });
+
+  it('finds a job by its URL and reads how it ended', () => {
+    const aborted = parseStatusXml(AIRSANE_STATUS('Aborted', 5).replace('JobQueued', 'ResourcesAreNotReady'))!;
+    const job = jobInfoFor(aborted, 'http://10.0.0.5:8090/eSCL/ScanJobs/2b1e7c0a-6d5f-4c1e-9a51-0c1d2e3f4a5b');
+    expect(job?.state).toBe('Aborted');
+    expect(jobError(job, true)?.kind).toBe('Jammed');
+    expect(jobError(job, false)?.kind).toBe('DeviceError');
+    expect(jobInfoFor(aborted, 'http://10.0.0.5:8090/eSCL/ScanJobs/other')).toBeUndefined();
+    const invalid = parseStatusXml(AIRSANE_STATUS('Aborted', 0).replace('JobQueued', 'InvalidScanTicket'))!;
+    expect(jobError(invalid.jobs[0], true)?.kind).toBe('Unsupported');
+    expect(jobError(parseStatusXml(AIRSANE_STATUS('Completed', 0))!.jobs[0], true)).toBeUndefined();
   });
 });
 

@@ -153,8 +153,11 @@ export function esclSourceFor(caps: EsclCapabilities, source: PaperSource): Escl
   switch (source) {
     case 'flatbed':
       return caps.platen ? { inputSource: 'Platen', duplex: false, caps: caps.platen } : undefined;
-    case 'feeder':
-      return caps.adfSimplex ? { inputSource: 'Feeder', duplex: false, caps: caps.adfSimplex } : undefined;
+    case 'feeder': {
+      // a duplex feeder scans one side too (AirSane lists only its duplex caps)
+      const simplex = caps.adfSimplex ?? caps.adfDuplex;
+      return simplex ? { inputSource: 'Feeder', duplex: false, caps: simplex } : undefined;
+    }
     case 'duplex':
       return caps.adfDuplex ? { inputSource: 'Feeder', duplex: true, caps: caps.adfDuplex } : undefined;
   }
@@ -174,18 +177,79 @@ export function maxPageSizeOf(input: EsclInputCaps): PageSizeMm | undefined {
 
 // ---------------------------------------------------------------- status
 
+/** eSCL job states (pwg:JobState). */
+export type EsclJobState = 'Pending' | 'Processing' | 'Completed' | 'Canceled' | 'Aborted';
+
+/** One scan:JobInfo of ScannerStatus: the server's own account of a job. */
+export interface EsclJobInfo {
+  /** As the server lists it, usually a path: `/eSCL/ScanJobs/<uuid>`. */
+  readonly uri: string;
+  readonly uuid?: string;
+  readonly state: string;
+  readonly reasons: readonly string[];
+  readonly imagesCompleted?: number;
+  /** Seconds since the job was created. */
+  readonly ageSeconds?: number;
+}
+
 export interface EsclStatus {
   /** pwg:State: Idle, Processing, Testing, Stopped, Down. */
   readonly state: string;
   /** scan:AdfState, when reported. */
   readonly adfState?: string;
+  /** scan:Jobs, when listed (AirSane lists every job it holds). */
+  readonly jobs: readonly EsclJobInfo[];
+}
+
+function parseJobInfo(value: unknown): EsclJobInfo | undefined {
+  const info = asNode(value);
+  const uri = text(info?.['JobUri']);
+  if (info === undefined || uri === undefined) return undefined;
+  const uuid = text(info['JobUuid']);
+  const imagesCompleted = num(info['ImagesCompleted']);
+  const ageSeconds = num(info['Age']);
+  return {
+    uri,
+    ...(uuid ? { uuid } : {}),
+    state: text(info['JobState']) ?? 'Pending',
+    reasons: asArray(asNode(info['JobStateReasons'])?.['JobStateReason']).flatMap((r) => text(r) ?? []),
+    ...(imagesCompleted !== undefined ? { imagesCompleted } : {}),
+    ...(ageSeconds !== undefined ? { ageSeconds } : {}),
+  };
 }
 
 export function parseStatusXml(xml: string): EsclStatus | undefined {
   const root = asNode(asNode(parser.parse(xml))?.['ScannerStatus']);
   if (root === undefined) return undefined;
   const adfState = text(root['AdfState']);
-  return { state: text(root['State']) ?? 'Idle', ...(adfState ? { adfState } : {}) };
+  const jobs = asArray(asNode(root['Jobs'])?.['JobInfo']).flatMap((j) => parseJobInfo(j) ?? []);
+  return { state: text(root['State']) ?? 'Idle', ...(adfState ? { adfState } : {}), jobs };
+}
+
+/** The JobInfo of the job at `jobUrl` (the server may list it by path or by UUID). */
+export function jobInfoFor(status: EsclStatus, jobUrl: string): EsclJobInfo | undefined {
+  const path = jobUrl.replace(/^[a-z]+:\/\/[^/]+/i, '').replace(/\/+$/, '');
+  const last = path.split('/').pop() ?? '';
+  return status.jobs.find((j) => j.uri.replace(/\/+$/, '').endsWith(path) || path.endsWith(j.uri.replace(/\/+$/, '')) || j.uuid === last);
+}
+
+/**
+ * Jobs that hold or are about to hold the device: Processing, or Pending and recent. AirSane keeps
+ * a job Pending from its POST until the first page is fetched (the scanner says Idle meanwhile),
+ * and forgets abandoned ones only later, so an old Pending job does not count.
+ */
+export function activeJobs(status: EsclStatus, pendingJobBusySeconds: number): EsclJobInfo[] {
+  return status.jobs.filter(
+    (j) => j.state === 'Processing' || (j.state === 'Pending' && (j.ageSeconds ?? 0) <= pendingJobBusySeconds),
+  );
+}
+
+/**
+ * Of two stations that posted at once, the one whose job the server made first (older, then the
+ * smaller URI) goes on; both compute the same answer from the same list.
+ */
+export function firstJob(jobs: readonly EsclJobInfo[]): EsclJobInfo | undefined {
+  return [...jobs].sort((a, b) => (b.ageSeconds ?? 0) - (a.ageSeconds ?? 0) || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0))[0];
 }
 
 const ADF_EMPTY = new Set(['ScannerAdfEmpty']);
@@ -212,28 +276,63 @@ export function adfError(adfState: string | undefined): ScanError | undefined {
   return undefined;
 }
 
+/**
+ * What a job that ended without a page (or with an empty one) stands for, from its JobInfo;
+ * undefined when the job ended well or is not listed.
+ */
+export function jobError(job: EsclJobInfo | undefined, feeder: boolean): ScanError | undefined {
+  if (job === undefined || (job.state !== 'Aborted' && job.state !== 'Canceled')) return undefined;
+  const detail = `job ${job.state}${job.reasons.length ? `: ${job.reasons.join(', ')}` : ''}`;
+  if (job.state === 'Canceled' || job.reasons.some((r) => /Cancel/i.test(r))) {
+    return scanError('DeviceError', 'The scan job was cancelled at the scanner', detail);
+  }
+  if (job.reasons.includes('InvalidScanTicket')) {
+    return scanError('Unsupported', 'The scanner refused the scan settings', detail);
+  }
+  // AirSane aborts with ResourcesAreNotReady for a jam or an open cover mid-stack
+  if (feeder) return scanError('Jammed', 'The feeder stopped mid-page: paper jam (or its cover opened)', detail);
+  return scanError('DeviceError', 'The scanner aborted the scan', detail);
+}
+
+export interface PrecheckLimits {
+  /** Further ScannerStatus reads before a reported jam is believed. */
+  readonly jamRecheckReads: number;
+  /** Further reads before an empty feeder is believed (AirSane reports it once more after a batch). */
+  readonly emptyRecheckReads: number;
+  readonly pendingJobBusySeconds: number;
+}
+
 export type PrecheckDecision =
   | { readonly decision: 'go' }
   | { readonly decision: 'recheck' }
   | { readonly decision: 'stop'; readonly error: ScanError };
 
 /**
- * Whether to start a job, from ScannerStatus. A jam reported before a feeder
- * job is not trusted at once: some devices report `ScannerAdfJam` when the
- * feeder is merely empty (or stale after the last job). Ask again until
- * AdfState says Empty or Loaded; `lastRead` turns a persistent jam into Jammed.
+ * Whether to start a job, from ScannerStatus (`read` counts earlier reads). Another job that holds
+ * the device, or is about to, is Busy. A jam or an empty feeder is not trusted at once: some
+ * devices report `ScannerAdfJam` when the feeder is merely empty, and AirSane reports
+ * `ScannerAdfEmpty` once more after a batch whatever the feeder holds. Ask again; a state that
+ * stays is believed.
  */
-export function precheckDecision(status: EsclStatus, source: PaperSource, lastRead: boolean): PrecheckDecision {
+export function precheckDecision(status: EsclStatus, source: PaperSource, read: number, limits: PrecheckLimits): PrecheckDecision {
   if (status.state === 'Down') return { decision: 'stop', error: scanError('Disconnected', 'The scanner is down') };
   if (status.state === 'Processing' || status.state === 'Testing') {
     return { decision: 'stop', error: scanError('Busy', 'The scanner is busy', status.state) };
+  }
+  const others = activeJobs(status, limits.pendingJobBusySeconds);
+  if (others.length > 0) {
+    return {
+      decision: 'stop',
+      error: scanError('Busy', 'The scanner is busy with another job', others.map((j) => `${j.uri} ${j.state}`).join('; ')),
+    };
   }
   if (source === 'flatbed') return { decision: 'go' };
   const adf = status.adfState;
   if (adf !== undefined && ADF_READY.has(adf)) return { decision: 'go' };
   const error = adfError(adf);
   if (error === undefined) return { decision: 'go' }; // no or unknown AdfState: the job will tell
-  if (error.kind === 'Jammed' && !lastRead) return { decision: 'recheck' };
+  const rereads = error.kind === 'Jammed' ? limits.jamRecheckReads : error.kind === 'FeederEmpty' ? limits.emptyRecheckReads : 0;
+  if (read < rereads) return { decision: 'recheck' };
   return { decision: 'stop', error };
 }
 

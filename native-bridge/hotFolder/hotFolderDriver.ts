@@ -119,6 +119,7 @@ class HotFolderProducer implements SheetProducer {
   private lastActivity = Date.now();
   private pendingFront: { page: SheetImages['front']; key: string } | undefined;
   private stopped = false;
+  private draining = false;
 
   constructor(
     private readonly path: string,
@@ -159,8 +160,10 @@ class HotFolderProducer implements SheetProducer {
     return ok(next.value.sheet);
   }
 
+  /** Takes no new scan, but every file already in the folder is taken once complete, then FeederEmpty. */
   async pause(): Promise<void> {
-    await this.stop(scanError('FeederEmpty', 'Feeding paused'));
+    this.draining = true;
+    this.requestScan();
   }
 
   async close(): Promise<void> {
@@ -207,6 +210,7 @@ class HotFolderProducer implements SheetProducer {
       return;
     }
     const now = Date.now();
+    let arriving = 0;
     for (const name of names) {
       if (this.stopped) return;
       if (isIgnoredName(name, this.settings.ignorePatterns)) continue;
@@ -216,18 +220,27 @@ class HotFolderProducer implements SheetProducer {
       if (this.ledger.has(key) || this.skip.has(key)) continue;
       const state = this.tracker.observe(name, info, now);
       if (state === 'changed') this.lastActivity = now; // arriving or growing: keep the batch open
-      if (state !== 'complete') continue;
+      if (state !== 'complete') {
+        arriving++;
+        continue;
+      }
       this.tracker.forget(name);
       this.ledger.add(key);
       this.lastActivity = Date.now();
       await this.take(name, key);
     }
+    if (this.draining && arriving === 0) return this.endNow(scanError('FeederEmpty', 'Feeding paused'));
     if (this.queue.size === 0 && Date.now() - this.lastActivity >= this.settings.idleTimeoutMs) {
-      this.stopWatching();
-      this.stopped = true;
-      this.flushPendingFront();
-      this.queue.end(scanError('FeederEmpty', 'No new files in the folder'));
+      this.endNow(scanError('FeederEmpty', 'No new files in the folder'));
     }
+  }
+
+  /** Ends from inside a scan pass (`stop` would wait for the pass itself). */
+  private endNow(end: ScanError): void {
+    this.stopWatching();
+    this.stopped = true;
+    this.flushPendingFront();
+    this.queue.end(end);
   }
 
   private async take(name: string, key: string): Promise<void> {

@@ -28,6 +28,7 @@ const MEDIA_TYPE: Record<OutputFormat, MediaType> = {
 const FILE_PREFIX = 'p';
 const PART_SUFFIX = '.part';
 const FILE_NUMBER_DIGITS = 4;
+const STOPPED_BY_SIGNAL = /received signal (2|15)\b/;
 
 export interface SaneBatchPlan {
   readonly deviceName: string;
@@ -245,7 +246,8 @@ class SaneBatchProducer implements SheetProducer {
     await this.sweep();
     if (this.spawnError !== undefined) {
       this.pages.end(scanError('DeviceError', `Cannot run ${this.settings.scanimagePath}`, this.spawnError));
-    } else if (this.paused) {
+    } else if (this.paused || STOPPED_BY_SIGNAL.test(this.stderr)) {
+      // Ctrl+C in a terminal reaches scanimage too: a stop, not a failure
       this.pages.end(scanError('FeederEmpty', 'Feeding paused'));
     } else {
       this.pages.end(saneErrorFromOutput(this.stderr, exitCode) ?? scanError('FeederEmpty', 'The feeder is empty'));

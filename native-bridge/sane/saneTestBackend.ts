@@ -21,20 +21,37 @@ export interface SaneTestConfig {
   remove(): Promise<void>;
 }
 
-/** test.conf with `geometry_max` raised; written from scratch when the system copy is missing. */
-export function testConfText(systemConf: string | undefined, geometryMaxMm = TEST_BACKEND_GEOMETRY_MAX_MM): string {
-  const line = `geometry_max ${geometryMaxMm.toFixed(1)}`;
-  if (systemConf === undefined) return `number_of_devices 1\n${line}\n`;
-  return /^geometry_max\s/m.test(systemConf)
-    ? systemConf.replace(/^geometry_max\s.*$/m, line)
-    : `${systemConf.trimEnd()}\n${line}\n`;
+/** A slower test scanner, so a test can act while a stack is still being fed. */
+export interface SaneTestPace {
+  /** Pause after each read, in microseconds (the backend's read-delay). */
+  readonly readDelayUs?: number;
+  /** Bytes per read (the backend's read-limit). */
+  readonly readLimitBytes?: number;
 }
 
-export async function createSaneTestConfig(parent: string = tmpdir()): Promise<SaneTestConfig> {
+function setConfLine(conf: string, key: string, value: string): string {
+  const line = `${key} ${value}`;
+  const pattern = new RegExp(`^${key}\\s.*$`, 'm');
+  return pattern.test(conf) ? conf.replace(pattern, line) : `${conf.trimEnd()}\n${line}\n`;
+}
+
+/** test.conf with `geometry_max` raised (and an optional pace); written from scratch when the system copy is missing. */
+export function testConfText(systemConf: string | undefined, geometryMaxMm = TEST_BACKEND_GEOMETRY_MAX_MM, pace: SaneTestPace = {}): string {
+  let conf = setConfLine(systemConf ?? 'number_of_devices 1\n', 'geometry_max', geometryMaxMm.toFixed(1));
+  if (pace.readDelayUs !== undefined) {
+    conf = setConfLine(setConfLine(conf, 'read-delay', 'true'), 'read-delay-duration', String(pace.readDelayUs));
+  }
+  if (pace.readLimitBytes !== undefined) {
+    conf = setConfLine(setConfLine(conf, 'read-limit', 'true'), 'read-limit-size', String(pace.readLimitBytes));
+  }
+  return conf;
+}
+
+export async function createSaneTestConfig(parent: string = tmpdir(), pace: SaneTestPace = {}): Promise<SaneTestConfig> {
   const dir = await mkdtemp(join(parent, 'paperloop-sane-conf-'));
   const system = existsSync(SYSTEM_TEST_CONF) ? await readFile(SYSTEM_TEST_CONF, 'utf8') : undefined;
   await writeFile(join(dir, 'dll.conf'), 'test\n');
-  await writeFile(join(dir, 'test.conf'), testConfText(system));
+  await writeFile(join(dir, 'test.conf'), testConfText(system, TEST_BACKEND_GEOMETRY_MAX_MM, pace));
   return {
     dir,
     deviceId: 'sane:test:0',

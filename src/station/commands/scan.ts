@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
+import type { DeviceInfo } from '../../../native-bridge/contract';
 import { watchUsb } from '../../../native-bridge/usb/usbDiscovery';
 import type { StationContext } from '../context';
 import { emit, station, unwrap, type CliIO } from '../cliSupport';
 import { invoke } from '../invoke';
+import { stopFeeding } from '../../scan/driverSource';
 
 /** A progress bar on stderr while a stack is read (only on a terminal). */
 export function progressBar(ctx: StationContext, total?: number): () => void {
@@ -25,6 +27,31 @@ export function progressBar(ctx: StationContext, total?: number): () => void {
     off();
     bar.stop();
   };
+}
+
+/**
+ * Ctrl+C while scanning: the first stops feeding, and every sheet the scanner already scanned is
+ * still stored, read and graded before exit; a second aborts at once (stored images stay, and a
+ * page not yet read is read on the next scan).
+ */
+function interruptHandler(io: CliIO): () => void {
+  let interrupts = 0;
+  return () => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.err('\nstopping: the scanner feeds no more sheets; storing the sheets it already scanned… (Ctrl+C again aborts at once)');
+      void stopFeeding();
+      return;
+    }
+    io.err('\naborted: the pages stored so far are kept; any not yet read are read on the next scan.');
+    process.exit(130);
+  };
+}
+
+/** One line per device; a configured scanner that does not answer says so, and what to check. */
+function deviceLine(d: DeviceInfo): string {
+  if (d.notAnswering === undefined) return `${d.id}  ${d.vendor} ${d.model}`;
+  return `${d.id}  NOT ANSWERING: ${d.notAnswering}. Fix: switch the scanner on and check its address in settings.json (scanners.escl; docs/scanners.md, section 2)`;
 }
 
 export function registerScanCommands(program: Command, io: CliIO): void {
@@ -76,12 +103,8 @@ export function registerScanCommands(program: Command, io: CliIO): void {
       if (o.hotFolder) ctx.settings.scanners.hotFolders.push({ name: 'cli', path: o.hotFolder });
       const device = o.hotFolder ? 'hot-folder:cli' : o.device;
       const stop = progressBar(ctx);
-      // Ctrl+C stops feeding; pages already fed are still stored, read and graded before exit.
-      const onInterrupt = () => {
-        io.err('\nstopping: finishing the pages already fed…');
-        void invoke(ctx, 'controlScan', { action: 'cancel' });
-      };
-      process.once('SIGINT', onInterrupt);
+      const onInterrupt = interruptHandler(io);
+      process.on('SIGINT', onInterrupt);
       const r = await invoke(ctx, 'scan', { ...(device ? { device } : {}), ...(o.replay ? { replayFolder: o.replay } : {}), source: o.source as 'feeder', dpi: o.dpi, msPerSheet: o.msPerSheet, rescan: !!o.rescan });
       process.off('SIGINT', onInterrupt);
       stop();
@@ -99,7 +122,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
       const r = unwrap(await invoke(ctx, 'devices', {}));
       emit(io, !!o.json, r, () =>
         [
-          ...(r.devices.length ? r.devices.map((d) => `${d.id}  ${d.vendor} ${d.model}`) : ['no scanners found (see "Connect a scanner" in the README)']),
+          ...(r.devices.length ? r.devices.map(deviceLine) : ['no scanners found (see "Connect a scanner" in the README)']),
           ...r.usbScanners.map((u) => `usb ${u.id}  likely a scanner (${JSON.stringify(u.reasons)})`),
         ].join('\n'),
       );

@@ -7,7 +7,7 @@ import { describeStoreError, sha256, storageErrorOf } from '../../scan/imageStor
 import { createReaderPool } from '../../scan/readerPool';
 import { ScanSession, type IncomingImage, type PageReader, type SessionSummary } from '../../scan/session';
 import { filesAsPages } from '../../scan/sources';
-import { batchAsPages, describeScanError } from '../../scan/driverSource';
+import { batchAsPages, describeFeedEnd, describeScanError, missingSource } from '../../scan/driverSource';
 import type { ScannerDriver } from '../../../native-bridge/contract';
 import { listLikelyScanners } from '../../../native-bridge/usb/usbDiscovery';
 import { usbIdString } from '../../../native-bridge/usb/classifyUsb';
@@ -156,13 +156,14 @@ export const scan = defineHandler(
     } else return fail('bad_input', 'give --device ID (see "paperloop devices") or --replay FOLDER.');
     const caps = await driver.capabilities(deviceId);
     if (!caps.ok) return fail('scanner', describeScanError(caps.error));
-    if (!caps.value.sources.some((s) => s.source === input.source))
-      return fail('scanner', `${deviceId} has no ${input.source} source (it has ${caps.value.sources.map((s) => s.source).join(', ')}). Fix: use --source ${caps.value.sources[0]?.source ?? 'feeder'}.`);
+    const noSource = missingSource(deviceId, caps.value, input.source);
+    if (noSource) return fail('scanner', noSource);
     const feed = batchAsPages(driver, { deviceId, source: input.source, dpi: input.dpi, mode: 'gray' });
     const { resumed, result } = await runSession(ctx, feed.pages, { label: deviceId, rescan: input.rescan });
     if (!result.ok) return fail('scan_stopped', result.error);
     const end = feed.end();
-    return ok({ ...result.value, resumedFromEarlier: resumed.resumed, scanner: end.kind === 'done' ? 'feeder empty' : describeScanError(end.error) });
+    if (end.kind === 'error' && end.fed === 0) return fail('scanner', `no page was scanned. ${describeScanError(end.error)}`);
+    return ok({ ...result.value, resumedFromEarlier: resumed.resumed, fed: end.fed, stopped: end.kind === 'stopped', scanner: describeFeedEnd(end) });
   },
 );
 
