@@ -9,7 +9,7 @@ function startStation() {
   return new Promise((resolve, reject) => {
     station = utilityProcess.fork(path.join(__dirname, '..', 'bin', 'paperloop.mjs'), ['serve', '--port', '0', '--print-url'], { stdio: 'pipe' });
     station.stdout.on('data', (chunk) => {
-      const match = /PAPERLOOP_URL=(\S+)/.exec(String(chunk));
+      const match = /PAPERLOOP_LAUNCH_URL=(\S+)/.exec(String(chunk)); // a one-time link that signs this window in
       if (match) resolve(match[1]);
     });
     station.on('exit', (code) => reject(new Error(`station exited with ${code}`)));

@@ -345,7 +345,7 @@ describe('paperloop serve', () => {
         let out = '';
         child.stdout.on('data', (c: Buffer) => {
           out += c.toString();
-          const m = /PAPERLOOP_URL=(\S+)/.exec(out);
+          const m = /PAPERLOOP_LAUNCH_URL=(\S+)/.exec(out);
           if (m) resolve(m[1]!);
         });
         child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));

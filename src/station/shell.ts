@@ -35,7 +35,7 @@ export async function serveBrowserMode(ctx: StationContext, io: CliIO, o: { host
   const server = await startHttp(ctx, { ...(o.host ? { host: o.host } : {}), port: o.port, ...tokens, events: ctx.events, onLaunchUrl: (next) => io.out(`(launch link used; for another browser open ${next})`) }).catch((e: Error) => {
     throw new CliFailure(e.message);
   });
-  if (o.printUrl) io.out(`PAPERLOOP_URL=${server.launchUrl}`);
+  if (o.printUrl) io.out(`PAPERLOOP_URL=${server.url}\nPAPERLOOP_LAUNCH_URL=${server.launchUrl}`);
   else {
     io.out(`PaperLoop station (browser mode): open ${server.launchUrl}`);
     io.out(`  The link signs one browser in.${tokens.token || tokens.adminToken ? ` On other machines, sign in at ${server.url.replace('127.0.0.1', o.host ?? '127.0.0.1')} with the station token.` : ''} Press Ctrl+C to stop.`);
