@@ -4,12 +4,12 @@ import type { z } from 'zod';
 
 export type AnswerProblem = { message: string; fix: string };
 
+const DIGIT_COMB = /^[-0-9./]+$/;
+
 /** A comb whose accepted answers are all digits (and - . /) is printed and read as a digit comb. */
 export function combCharset(item: Pick<z.infer<typeof ShortTextItem>, 'answer'>): 'digits' | 'text' {
-  return item.answer.every((a) => /^[-0-9./]+$/.test(a)) ? 'digits' : 'text';
+  return item.answer.every((a) => DIGIT_COMB.test(a)) ? 'digits' : 'text';
 }
-
-const DIGIT_COMB = /^[-0-9./]+$/;
 /** What a handwritten text comb can hold: letters, digits, maths symbols, dashes, spaces and everyday punctuation. */
 const TEXT_COMB_CHARACTER = /^[\p{L}\p{M}\p{N}\p{Sm}\p{Pd} .,:'%°()/]$/u;
 
