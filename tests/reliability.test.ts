@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { parseRosterCsv } from '../src/domain/import/rosterCsv';
+import { seededRng } from '../src/domain/random';
 import { REPO_ROOT } from '../src/station/context';
 import { DEMO, tempStation } from './support/station';
 import { printSet, writeStack } from './support/stack';
@@ -51,9 +52,13 @@ describe('kill -9 during a 200-page replay scan', () => {
     const files = readdirSync(stack).filter((f) => f.endsWith('.jpg'));
     expect(files.length).toBe(PAGES);
     let kills = 0;
+    // Kill points from a seeded stream: a failure replays with PAPERLOOP_KILL_SEED=<seed>.
+    const seed = process.env.PAPERLOOP_KILL_SEED ?? String(Date.now() % 1_000_000);
+    const killAt = seededRng(`kill/${seed}`);
+    console.log(`kill -9 test: kill points from seed ${seed} (replay with PAPERLOOP_KILL_SEED=${seed})`);
     for (let i = 0; i < KILLS; i++) {
-      // Random points: during start-up, resume, storing and reading.
-      const r = await scanAndMaybeKill(ctx.dir, stack, 800 + Math.floor(Math.random() * 5000));
+      // Points during start-up, resume, storing and reading.
+      const r = await scanAndMaybeKill(ctx.dir, stack, 800 + Math.floor(killAt() * 5000));
       if (r.killed) kills++;
     }
     const final = await scanAndMaybeKill(ctx.dir, stack, null);
