@@ -200,19 +200,33 @@ describe('mastery: online Elo (4PL likelihood, learning from practice)', () => {
     expect(masteryOf(state, 's1', 'other', noTransfer).theta).toBe(0);
   });
 
-  it('confirms mastery in one day after consistent correct answers at the core or stretch tier', () => {
-    const day = (n: number, difficulty: number, wrong: number[] = []) => {
-      const rs = Array.from({ length: n }, (_, i) => resp({ itemId: `i${i}`, correct: !wrong.includes(i), score: wrong.includes(i) ? 0 : 1, seq: i }));
+  it('confirms mastery from one day of consistent right answers, never on too little or mixed evidence, and no sooner when stricter', () => {
+    const day = (settings: LearningSettings, n: number, difficulty: number, wrong: (i: number) => boolean = () => false) => {
+      const rs = Array.from({ length: n }, (_, i) => resp({ itemId: `i${i}`, correct: !wrong(i), score: wrong(i) ? 0 : 1, seq: i }));
       const bank = new Map(rs.map((r) => [r.itemId, { difficulty, minutes: 3 }]));
-      return masteryOf(updateMastery(emptyMasteryState(S), rs, bank, S), 's1', 'k', S);
+      return masteryOf(updateMastery(emptyMasteryState(settings), rs, bank, settings), 's1', 'k', settings).mastered;
     };
-    // A student never seen before, no class data: four stretch or six core answers right, one sheet.
-    expect(day(4, 1).mastered).toBe(true);
-    expect(day(6, 0).mastered).toBe(true);
-    // Too little evidence, or a mixed sheet, is not enough.
-    expect(day(3, 1).mastered).toBe(false);
-    expect(day(5, 0).mastered).toBe(false);
-    expect(day(6, 0, [1, 3, 5]).mastered).toBe(false);
+    // The fewest right answers in one day that confirm a new student with no class data (Infinity: never within a day's sheet).
+    const dayMax = S.selection.maxItems;
+    const fewest = (settings: LearningSettings, difficulty: number) => {
+      for (let n = 1; n <= dayMax; n++) if (day(settings, n, difficulty)) return n;
+      return Infinity;
+    };
+    const strict = LearningSettings.parse({ mastery: { masteredConfidence: 0.9 } });
+    for (const difficulty of [0, 1]) {
+      const n = fewest(S, difficulty);
+      // Reachable in one day's sheet, and never below the minimum number of observations.
+      expect(n, `difficulty ${difficulty}`).toBeLessThanOrEqual(dayMax);
+      expect(n).toBeGreaterThanOrEqual(Math.max(1, S.mastery.masteredMinObservations));
+      // More right answers never undo it.
+      for (let m = n; m <= dayMax; m++) expect(day(S, m, difficulty), `${m} right at difficulty ${difficulty}`).toBe(true);
+      // A sheet with every other answer wrong never confirms, however long.
+      for (let m = 2; m <= dayMax; m++) expect(day(S, m, difficulty, (i) => i % 2 === 1), `${m} answers, half wrong`).toBe(false);
+      // A stricter confidence never confirms sooner.
+      expect(fewest(strict, difficulty)).toBeGreaterThanOrEqual(n);
+    }
+    // Right answers on harder items are stronger evidence: stretch confirms no later than core.
+    expect(fewest(S, 1)).toBeLessThanOrEqual(fewest(S, 0));
   });
 
   it('slip and guess: one slip by a strong student or one lucky guess by a weak one moves theta less than plain Elo', () => {
