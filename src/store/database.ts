@@ -133,7 +133,13 @@ export function openDatabase(path: string, options: OpenOptions = {}): Result<Db
 /** PRAGMA quick_check: null when the database is sound, else the first problems it found. */
 export function quickCheck(db: Db): string | null {
   const rows = db.pragma('quick_check(3)') as { quick_check: string }[];
-  const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
+  const problems = rows
+    .map((r) => r.quick_check)
+    .filter((m) => m !== 'ok')
+    .flatMap((m) => m.split('\n'))
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== '*** in database main ***')
+    .slice(0, 3);
   return problems.length ? problems.join('; ') : null;
 }
 
