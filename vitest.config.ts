@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Temporary folders of the run live under one folder that is removed at the end (tests/support/tempRoot.ts).
+    globalSetup: ['tests/support/tempRoot.ts'],
   },
 });
