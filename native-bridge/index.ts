@@ -51,9 +51,10 @@ export {
 // eSCL / AirScan
 export { createEsclDriver, type EsclDriver } from './escl/esclDriver';
 export { DEFAULT_ESCL_SETTINGS, type EsclScannerConfig, type EsclSettings } from './escl/esclSettings';
-export type { EsclCapabilities, EsclStatus } from './escl/esclXml';
+export type { EsclCapabilities, EsclJobInfo, EsclStatus } from './escl/esclXml';
 export {
   DEFAULT_FAKE_ESCL_SCRIPT,
+  FAKE_ESCL_SCRIPTS,
   startFakeEsclServer,
   type FakeEsclScript,
   type FakeEsclServer,
