@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { err, ok, type Result } from '../domain/result';
+import { isAlive } from '../store/stationLock';
 
 export type StoredImage = { sha256: string; path: string; bytes: number; alreadyStored: boolean };
 export type StoreImageError = { kind: 'disk_full' | 'not_writable' | 'io'; path: string; detail: string };
@@ -16,6 +17,9 @@ const EXTENSIONS: Record<string, string> = {
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
+
+/** Images being written live here until they are whole (then renamed into place); one folder to sweep. */
+export const INCOMING_DIR = '.incoming';
 
 export function imagePath(imagesDir: string, hash: string, mediaType: string): string {
   return join(imagesDir, hash.slice(0, 2), hash.slice(2, 4), `${hash}.${EXTENSIONS[mediaType] ?? 'bin'}`);
@@ -33,14 +37,16 @@ function fsyncDir(dir: string): void {
 /**
  * Writes an image durably under its content hash before anything else happens to it:
  * temp file → fsync → rename → fsync the folder. Storing the same bytes twice is a no-op.
+ * A write that fails (a full disk) removes its temp file.
  */
 export function storeImageDurably(imagesDir: string, bytes: Uint8Array, mediaType: string): Result<StoredImage, StoreImageError> {
   const hash = sha256(bytes);
   const path = imagePath(imagesDir, hash, mediaType);
   if (existsSync(path)) return ok({ sha256: hash, path, bytes: bytes.length, alreadyStored: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const incoming = join(imagesDir, INCOMING_DIR);
+  const tmp = join(incoming, `${hash}.${process.pid}.tmp`);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(incoming, { recursive: true });
     const fd = openSync(tmp, 'w');
     try {
       let written = 0;
@@ -49,14 +55,41 @@ export function storeImageDurably(imagesDir: string, bytes: Uint8Array, mediaTyp
     } finally {
       closeSync(fd);
     }
+    mkdirSync(dirname(path), { recursive: true });
     renameSync(tmp, path);
     fsyncDir(dirname(path));
   } catch (e) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // Swept at the next session start.
+    }
     const code = (e as NodeJS.ErrnoException).code;
     const kind = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk_full' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'not_writable' : 'io';
     return err({ kind, path: kind === 'io' ? path : imagesDir, detail: (e as Error).message });
   }
   return ok({ sha256: hash, path, bytes: bytes.length, alreadyStored: false });
+}
+
+/**
+ * Removes temp files that no running process is writing: what a crash or a full disk left in the
+ * images folder. A file whose writer (the pid in its name) still runs is left alone.
+ */
+export function removeUnfinishedWrites(imagesDir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(join(imagesDir, INCOMING_DIR));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const pid = Number(/\.(\d+)\.tmp$/.exec(name)?.[1]);
+    if (pid && isAlive(pid)) continue;
+    rmSync(join(imagesDir, INCOMING_DIR, name), { force: true });
+    removed++;
+  }
+  return removed;
 }
 
 /** Reads a stored image back and checks it against its hash (a corrupt file is reported, not used). */

@@ -9,6 +9,7 @@ import type { ItemInput } from '../domain/item';
 import type { PrintedPage } from '../layout/printedPage';
 import type { DigitNet } from '../vision/digits';
 import { decodeImage, loadDigitNet, tesseractLangPath, zxingReaderWasm } from '../vision/decode';
+import type { DecodedPage } from '../vision/page';
 import { createTesseractEngine, type OcrEngine } from '../vision/ocr';
 import { createZxingQrReader, type QrReader } from '../vision/qr';
 import { readPage } from '../vision/readPage';
@@ -48,7 +49,13 @@ export default async function readStoredImage(job: ReadJob): Promise<ReadOutcome
   const s = await state;
   const bytes = readFileSync(job.path);
   if (sha256(bytes) !== job.sha256) return { ok: false, reason: 'corrupt_image', detail: `${job.path} does not match its hash`, ms: performance.now() - t0 };
-  const decoded = await decodeImage(bytes);
+  let decoded: DecodedPage;
+  try {
+    decoded = await decodeImage(bytes);
+  } catch (e) {
+    // The bytes are not a decodable image (truncated, corrupt): a refusal of this image, not a failure of the reader.
+    return { ok: false, reason: 'unreadable_image', detail: `cannot decode the image: ${(e as Error).message}`, ms: performance.now() - t0 };
+  }
   const read = await readPage(decoded, {
     lookupPage: (id) => {
       const row = s.lookup.get(id) as { page_json: string } | undefined;

@@ -2,9 +2,13 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { ReadJob } from './readWorker';
-import type { PageReader, ReadOutcome } from './session';
+import { ReaderStoppedError, type PageReader, type ReadOutcome } from './session';
 
-/** The vision worker pool: one worker per core, wasm loaded once per worker. */
+/**
+ * The vision worker pool: one worker per core, wasm loaded once per worker. Closing waits for the
+ * reads in flight; a read the pool could not finish because it was closing rejects with
+ * ReaderStoppedError, so its row stays queued instead of failing.
+ */
 export function createReaderPool(options: { dbPath: string; threads?: number; ocr?: boolean }): PageReader {
   const threads = options.threads ?? availableParallelism();
   const pool = new Piscina({
@@ -13,8 +17,20 @@ export function createReaderPool(options: { dbPath: string; threads?: number; oc
     maxThreads: threads,
     idleTimeout: 60_000,
   });
+  let closing = false;
   return {
-    read: (job) => pool.run({ ...job, dbPath: options.dbPath, ocr: options.ocr ?? true } satisfies ReadJob) as Promise<ReadOutcome>,
-    close: () => pool.destroy(),
+    read: async (job) => {
+      if (closing) throw new ReaderStoppedError('the reader was closed');
+      try {
+        return (await pool.run({ ...job, dbPath: options.dbPath, ocr: options.ocr ?? true } satisfies ReadJob)) as ReadOutcome;
+      } catch (e) {
+        if (closing) throw new ReaderStoppedError(`the reader was closed during the read: ${(e as Error).message}`);
+        throw e;
+      }
+    },
+    close: async () => {
+      closing = true;
+      await pool.close();
+    },
   };
 }

@@ -4,7 +4,7 @@ import type { GradingSettings } from '../domain/grading';
 import { err, ok, type Result } from '../domain/result';
 import type { ScannedImageRow, StationWriter } from '../store';
 import { gradePage, type FieldReading } from './gradePage';
-import { describeStoreError, storageErrorOf, storeImageDurably, type StoreImageError } from './imageStore';
+import { describeStoreError, removeUnfinishedWrites, storageErrorOf, storeImageDurably, type StoreImageError } from './imageStore';
 
 /** What a reader (a worker in the pool) returns for one stored image. Serialisable. */
 export type ReadOutcome =
@@ -16,13 +16,25 @@ export type PageReader = {
   close(): Promise<void>;
 };
 
-export type IncomingImage = { bytes: Uint8Array; mediaType: string; sheetIndex?: number; side?: 'front' | 'back' };
+export type IncomingImage = {
+  bytes: Uint8Array;
+  mediaType: string;
+  sheetIndex?: number;
+  side?: 'front' | 'back';
+  /** Where it came from (a file name), named in what the teacher is told about it. */
+  source?: string;
+  /** A file that gave no image: its row is refused with this typed reason, and `bytes` is the evidence kept. */
+  refused?: { reason: string; detail: string };
+};
+
+/** A page reader that can no longer read (closed, its workers gone): the row stays queued for the next scan. */
+export class ReaderStoppedError extends Error {}
 
 export type ScanEvent =
   | { type: 'scanned'; imageId: number; sheetIndex?: number; side?: string }
   | { type: 'read'; imageId: number; pageId: string | null; ms: number }
   | { type: 'graded'; imageId: number; pageId: string; responses: number; reviews: number }
-  | { type: 'problem'; imageId: number; kind: 'refused' | 'duplicate' | 'failed' | 'blank_back'; detail: string }
+  | { type: 'problem'; imageId: number; kind: 'refused' | 'duplicate' | 'identical' | 'failed' | 'blank_back'; detail: string }
   | { type: 'stopped'; reason: string };
 
 export type SessionOptions = {
@@ -39,7 +51,10 @@ export type SessionOptions = {
   onEvent?: (e: ScanEvent) => void;
 };
 
-export type SessionSummary = { sessionId: string; stored: number; graded: number; needsReview: number; refused: number; duplicates: number; failed: number; blankBacks: number };
+/** Each image counts once. `identical`: the same bytes came again in this session (a scanner repeating a page) and were not read again. */
+export type SessionSummary = {
+  sessionId: string; stored: number; graded: number; needsReview: number; refused: number; duplicates: number; identical: number; failed: number; blankBacks: number;
+};
 
 /**
  * A scan session: every image is stored durably and gets a row before it is queued; readers run in
@@ -54,11 +69,19 @@ export class ScanSession {
   private resumeWaiters: (() => void)[] = [];
   /** The first storage failure (full disk, read-only folder) while recording a read: the session stops. */
   private storageFailure: StoreImageError | null = null;
+  /** The reader stopped with reads unfinished: those rows stay queued, and the session stops. */
+  private readerStopped: string | null = null;
+  /** Images stored by this session, so the same bytes again are counted once. */
+  private readonly seen = new Set<string>();
+  private readonly sources = new Map<number, string>();
 
   constructor(private readonly o: SessionOptions, source = 'scanner', id?: string) {
     this.id = id ?? `SS-${randomUUID().slice(0, 8)}`;
-    this.summary = { sessionId: this.id, stored: 0, graded: 0, needsReview: 0, refused: 0, duplicates: 0, failed: 0, blankBacks: 0 };
-    if (!id) o.store.scans.startSession(this.id, source);
+    this.summary = { sessionId: this.id, stored: 0, graded: 0, needsReview: 0, refused: 0, duplicates: 0, identical: 0, failed: 0, blankBacks: 0 };
+    if (!id) {
+      o.store.scans.startSession(this.id, source);
+      removeUnfinishedWrites(join(o.dataDir, 'images'));
+    }
   }
 
   pause(): void {
@@ -80,24 +103,32 @@ export class ScanSession {
   async resumeQueued(): Promise<Result<number, string>> {
     const rows = this.o.store.scans.queuedImages();
     for (const row of rows) {
-      if (this.storageFailure) break;
+      if (this.storageFailure || this.readerStopped) break;
       await this.enqueue(row);
     }
     await this.drain();
-    return this.storageFailure ? err(describeStoreError(this.storageFailure)) : ok(rows.length);
+    if (this.storageFailure) return err(describeStoreError(this.storageFailure));
+    if (this.readerStopped) return err(this.readerStoppedMessage());
+    return ok(rows.length);
   }
 
   /** Pulls images from a source until it ends, the session is cancelled, or storing fails. */
   async ingest(source: AsyncIterable<IncomingImage>): Promise<Result<SessionSummary, string>> {
-    for await (const image of source) {
-      if (this.paused) await new Promise<void>((r) => this.resumeWaiters.push(r));
-      if (this.cancelled || this.storageFailure) break;
-      const stored = this.store(image);
-      if (!stored.ok) return this.stopOnStorageFailure(stored.error);
-      if (stored.value) await this.enqueue(stored.value);
+    try {
+      for await (const image of source) {
+        if (this.paused) await new Promise<void>((r) => this.resumeWaiters.push(r));
+        if (this.cancelled || this.storageFailure || this.readerStopped) break;
+        const stored = this.store(image);
+        if (!stored.ok) return await this.stopOnStorageFailure(stored.error);
+        if (stored.value) await this.enqueue(stored.value);
+      }
+    } catch (e) {
+      // The page source broke (a driver bug, a device gone): what is stored stays, reads in flight finish.
+      return this.stop(`the page source stopped: ${(e as Error).message}. Pages already stored are safe; scan the rest again.`);
     }
     await this.drain();
     if (this.storageFailure) return this.stopOnStorageFailure(this.storageFailure);
+    if (this.readerStopped) return this.stop(this.readerStoppedMessage());
     const ended = this.guardStorage(() => {
       this.o.store.scans.endSession(this.id, this.cancelled ? 'cancelled' : 'finished');
       this.o.store.checkpoint();
@@ -122,8 +153,12 @@ export class ScanSession {
    * Storage failed: stop taking pages. What is stored stays: a stored image without its row is
    * found again by its hash, and a row still queued is read on the next scan.
    */
-  private async stopOnStorageFailure(failure: StoreImageError): Promise<Result<SessionSummary, string>> {
-    const message = describeStoreError(failure);
+  private stopOnStorageFailure(failure: StoreImageError): Promise<Result<SessionSummary, string>> {
+    return this.stop(describeStoreError(failure));
+  }
+
+  /** Ends the session as failed once every read in flight has finished (or been left queued). */
+  private async stop(message: string): Promise<Result<SessionSummary, string>> {
     this.o.onEvent?.({ type: 'stopped', reason: message });
     await this.drain();
     try {
@@ -134,7 +169,14 @@ export class ScanSession {
     return err(message);
   }
 
-  /** Stores one image durably and inserts its row. Returns the row to read, or null when these bytes were already handled. */
+  private readerStoppedMessage(): string {
+    return `the page reader stopped (${this.readerStopped}). Pages not yet read stay queued and are read on the next scan.`;
+  }
+
+  /**
+   * Stores one image durably and inserts its row. Returns the row to read, or null when these bytes
+   * were already handled (or came a moment ago in this session) or the image is a refused file.
+   */
   store(image: IncomingImage): Result<ScannedImageRow | null, StoreImageError> {
     const saved = storeImageDurably(join(this.o.dataDir, 'images'), image.bytes, image.mediaType);
     if (!saved.ok) return saved;
@@ -152,6 +194,17 @@ export class ScanSession {
     const { row, isNew } = inserted;
     this.summary.stored += isNew ? 1 : 0;
     this.o.onEvent?.({ type: 'scanned', imageId: row.id, ...(image.sheetIndex !== undefined ? { sheetIndex: image.sheetIndex } : {}), ...(image.side ? { side: image.side } : {}) });
+    if (image.source) this.sources.set(row.id, image.source);
+    if (this.seen.has(row.sha256)) {
+      this.summary.identical++;
+      this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'identical', detail: `the same image as #${row.id} came again in this scan; counted once` });
+      return ok(null);
+    }
+    this.seen.add(row.sha256);
+    if (isNew && image.refused) {
+      const refusal = this.guardStorage(() => this.record(row, { ok: false, ...image.refused!, ms: 0 }));
+      return refusal ? err(refusal) : ok(null);
+    }
     if (!isNew && row.status !== 'queued') {
       this.summary.duplicates++;
       this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'duplicate', detail: 'the same image was already stored and processed' });
@@ -176,6 +229,10 @@ export class ScanSession {
     try {
       outcome = await this.o.reader.read({ path: row.path, sha256: row.sha256, mediaType: row.mediaType });
     } catch (e) {
+      if (e instanceof ReaderStoppedError) {
+        this.readerStopped ??= e.message;
+        return;
+      }
       const failure = this.guardStorage(() => this.o.store.scans.markFailed(row.id, (e as Error).message));
       if (failure) this.storageFailure ??= failure;
       this.summary.failed++;
@@ -197,27 +254,30 @@ export class ScanSession {
     const { store } = this.o;
     const at = this.o.clock().toISOString();
     const readJson = JSON.stringify(outcome);
+    const source = this.sources.get(row.id);
     if (!outcome.ok) {
-      store.scans.recordOutcome(row.id, { kind: 'refused', reason: outcome.reason, detail: outcome.detail, readJson }, this.o.actor, at);
+      const detail = source && !outcome.detail.includes(source) ? `${outcome.detail} (${source})` : outcome.detail;
+      if (!store.scans.recordOutcome(row.id, { kind: 'refused', reason: outcome.reason, detail, readJson }, this.o.actor, at).applied) return;
       this.summary.refused++;
-      this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'refused', detail: `${outcome.reason}: ${outcome.detail}` });
+      this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'refused', detail: `${outcome.reason}: ${detail}` });
       return;
     }
     const page = store.printedPage(outcome.pageId);
     if (!page) {
-      store.scans.recordOutcome(row.id, { kind: 'refused', reason: 'unknown_page', detail: `page ${outcome.pageId} is not known here`, readJson }, this.o.actor, at);
+      if (!store.scans.recordOutcome(row.id, { kind: 'refused', reason: 'unknown_page', detail: `page ${outcome.pageId} is not known here`, readJson }, this.o.actor, at).applied) return;
       this.summary.refused++;
       return;
     }
     if (page.kind === 'blank_back') {
-      store.scans.recordOutcome(row.id, { kind: 'blank_back', pageId: page.pageId, readJson }, this.o.actor, at);
+      if (!store.scans.recordOutcome(row.id, { kind: 'blank_back', pageId: page.pageId, readJson }, this.o.actor, at).applied) return;
       this.summary.blankBacks++;
       this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'blank_back', detail: `blank back of ${page.studentId} page ${page.pageNumber}` });
       return;
     }
     const earlier = store.scans.gradedImageOfPage(page.pageId);
     if (earlier && earlier.sha256 !== row.sha256 && !this.o.rescan) {
-      store.scans.recordOutcome(row.id, { kind: 'duplicate', pageId: page.pageId, detail: `page ${page.pageId} was already read from image #${earlier.id}; use --rescan to replace it`, readJson }, this.o.actor, at);
+      const detail = `page ${page.pageId} was already read from image #${earlier.id}; use --rescan to replace it`;
+      if (!store.scans.recordOutcome(row.id, { kind: 'duplicate', pageId: page.pageId, detail, readJson }, this.o.actor, at).applied) return;
       this.summary.duplicates++;
       this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'duplicate', detail: `page ${page.pageId} already read` });
       return;

@@ -32,7 +32,8 @@ export function processStart(pid: number): string | null {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Is a process with this pid running (EPERM: it runs as another user)? */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -81,7 +81,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
       emit(io, !!o.json, v, () =>
         [
           `session ${v.sessionId}: ${v.stored} pages stored · ${v.graded} graded · ${v.needsReview} need review · ${v.blankBacks} blank backs`,
-          `  ${v.refused} not read (foreign, blank or unreadable) · ${v.duplicates} duplicates · ${v.failed} failed${v.resumedFromEarlier ? ` · ${v.resumedFromEarlier} resumed from an earlier interrupted scan` : ''}`,
+          `  ${v.refused} not read (foreign, blank or unreadable) · ${v.duplicates} duplicates${v.identical ? ` · identical images: ${v.identical} (counted once)` : ''} · ${v.failed} failed${v.resumedFromEarlier ? ` · ${v.resumedFromEarlier} resumed from an earlier interrupted scan` : ''}`,
           v.needsReview ? 'next: paperloop review' : '',
         ].filter(Boolean).join('\n'),
       );
@@ -109,7 +109,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
       process.off('SIGINT', onInterrupt);
       stop();
       const v = unwrap(r);
-      emit(io, !!o.json, v, () => `session ${v.sessionId}: ${v.stored} stored · ${v.graded} graded · ${v.needsReview} need review · ${v.refused} not read · ${v.duplicates} duplicates · scanner: ${v.scanner}`);
+      emit(io, !!o.json, v, () => `session ${v.sessionId}: ${v.stored} stored · ${v.graded} graded · ${v.needsReview} need review · ${v.refused} not read · ${v.duplicates} duplicates${v.identical ? ` · identical images: ${v.identical}` : ''} · scanner: ${v.scanner}`);
     });
 
   program

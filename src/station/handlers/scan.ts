@@ -66,6 +66,11 @@ export async function runSession(ctx: StationContext, source: AsyncIterable<Inco
   let session: ScanSession | null = null;
   const none = { resumed: 0, sessions: 0 };
   try {
+    if (opts.rescan) {
+      // A re-scan also retries reads that failed before.
+      const requeued = storageGuard(ctx, () => ctx.store.scans.requeueFailed());
+      if (!requeued.ok) return { resumed: none, result: requeued };
+    }
     const resumedOrFailed = await resumeUnfinished(ctx, reader);
     if (!resumedOrFailed.ok) return { resumed: none, result: resumedOrFailed };
     const resumed = resumedOrFailed.value;
@@ -108,7 +113,7 @@ export const controlScan = defineHandler(z.object({ action: z.enum(['pause', 're
 export const ingest = defineHandler(z.object({ paths: z.array(z.string()).min(1), rescan: z.boolean().default(false), threads: z.number().int().positive().optional() }), async (ctx, input) => {
   const missing = input.paths.filter((p) => !existsSync(p));
   if (missing.length) return fail('not_found', `not found: ${missing.join(', ')}. Fix: give image files, folders, PDFs or TIFFs that exist.`);
-  const { resumed, result } = await runSession(ctx, filesAsPages(input.paths), { label: `files:${input.paths.join(',')}`.slice(0, 200), rescan: input.rescan, ...(input.threads ? { threads: input.threads } : {}) });
+  const { resumed, result } = await runSession(ctx, filesAsPages(input.paths, { onRender: (file, pageIndex, pageCount) => ctx.events.emit({ type: 'rendering', file, page: pageIndex + 1, pages: pageCount }) }), { label: `files:${input.paths.join(',')}`.slice(0, 200), rescan: input.rescan, ...(input.threads ? { threads: input.threads } : {}) });
   if (!result.ok) return fail('scan_stopped', result.error);
   return ok({ ...result.value, resumedFromEarlier: resumed.resumed } satisfies SessionSummary & { resumedFromEarlier: number });
 });
@@ -121,9 +126,13 @@ export const read = defineHandler(z.object({ paths: z.array(z.string()).min(1) }
   try {
     let n = 0;
     for await (const page of filesAsPages(input.paths)) {
+      if (page.refused) {
+        pages.push({ source: page.source, ok: false, ...page.refused, ms: 0 });
+        continue;
+      }
       const path = join(tmp, `p${n++}`);
       writeFileSync(path, page.bytes);
-      const outcome = await reader.read({ path, sha256: sha256(page.bytes), mediaType: page.mediaType });
+      const outcome = await reader.read({ path, sha256: sha256(page.bytes), mediaType: page.mediaType }).catch((e: Error) => ({ ok: false, reason: 'read_failed', detail: e.message, ms: 0 }));
       pages.push({ source: page.source, ...outcome });
     }
   } finally {
