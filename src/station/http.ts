@@ -81,7 +81,8 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
   );
 
   /** The launch link: its one-time code becomes a session cookie, and the browser goes on to the UI. */
-  app.get<{ Querystring: { code?: string } }>('/launch', async (req, reply) => {
+  // No HEAD route: a link previewer's HEAD must not spend the code.
+  app.get<{ Querystring: { code?: string } }>('/launch', { exposeHeadRoute: false }, async (req, reply) => {
     const session = access!.redeemLaunchCode(req.query.code ?? '');
     if (!session)
       return reply.code(403).type(TYPES.html!).send('<!doctype html><meta charset="utf-8"><title>PaperLoop</title><p>This launch link was already used or is not from this station. Open the newest link the station printed, or sign in with the station token at <a href="/">the start page</a>.</p>');
