@@ -1,0 +1,110 @@
+/**
+ * Ingestion of one uploaded chunk: one transaction, idempotent by (station, seq), responses inserted
+ * as `unnest` batches into the partition of their school year. The station's high-water mark moves
+ * in the same transaction, so a chunk is either wholly in with its mark or not at all.
+ */
+import type pg from 'pg';
+import { err, ok, type Result } from '../domain/result';
+import { schoolYearOf, type ResponseEntry, type UploadChunk } from '../domain/syncProtocol';
+
+export type IngestRefusal =
+  | { kind: 'gap'; highWater: number; after: number }
+  | { kind: 'unknown_station'; stationId: string };
+
+export function describeIngestRefusal(r: IngestRefusal): string {
+  return r.kind === 'gap'
+    ? `the chunk starts after seq ${r.after} but the district only has up to seq ${r.highWater}: send the entries after ${r.highWater} first`
+    : `station ${r.stationId} is not enrolled at this district`;
+}
+
+const knownPartitions = new WeakMap<pg.Pool, Set<number>>();
+
+/** Creates the partition of each school year once (in its own short transaction, under an advisory lock). */
+async function ensurePartitions(pool: pg.Pool, years: Iterable<number>): Promise<void> {
+  const known = knownPartitions.get(pool) ?? new Set<number>();
+  knownPartitions.set(pool, known);
+  for (const year of years) {
+    if (known.has(year)) continue;
+    if (!Number.isInteger(year) || year < 1900 || year > 2999) throw new Error(`school year ${year} is out of range`);
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(7261002)');
+      await client.query(`CREATE TABLE IF NOT EXISTS responses_y${year} PARTITION OF responses FOR VALUES IN (${year})`);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK');
+      throw e;
+    } finally {
+      client.release();
+    }
+    known.add(year);
+  }
+}
+
+function responseColumns(entries: readonly ResponseEntry[]) {
+  const n = entries.length;
+  const cols = {
+    year: new Array<number>(n), seq: new Array<number>(n), student: new Array<string>(n), item: new Array<string>(n), version: new Array<number>(n),
+    page: new Array<string>(n), field: new Array<string>(n), score: new Array<number>(n), max: new Array<number>(n), correct: new Array<boolean>(n),
+    status: new Array<string>(n), date: new Array<string>(n),
+  };
+  entries.forEach((e, i) => {
+    cols.year[i] = schoolYearOf(e.date); cols.seq[i] = e.seq; cols.student[i] = e.student; cols.item[i] = e.itemId; cols.version[i] = e.itemVersion;
+    cols.page[i] = e.pageId; cols.field[i] = e.fieldId; cols.score[i] = e.score; cols.max[i] = e.maxScore; cols.correct[i] = e.correct;
+    cols.status[i] = e.status; cols.date[i] = e.date;
+  });
+  return cols;
+}
+
+export async function ingestChunk(pool: pg.Pool, chunk: UploadChunk): Promise<Result<{ highWater: number; accepted: number }, IngestRefusal>> {
+  const responses = chunk.entries.filter((e): e is ResponseEntry => e.kind === 'response');
+  const facts = chunk.entries.flatMap((e) => (e.kind === 'response' ? [] : [e]));
+  const c = responseColumns(responses);
+  await ensurePartitions(pool, new Set(c.year));
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const station = await client.query<{ high_water: string }>('SELECT high_water FROM stations WHERE station_id = $1 FOR UPDATE', [chunk.stationId]);
+    if (station.rowCount === 0) {
+      await client.query('ROLLBACK');
+      return err({ kind: 'unknown_station', stationId: chunk.stationId });
+    }
+    const highWater = Number(station.rows[0]!.high_water);
+    if (chunk.after > highWater) {
+      await client.query('ROLLBACK');
+      return err({ kind: 'gap', highWater, after: chunk.after });
+    }
+    let accepted = 0;
+    if (responses.length > 0) {
+      const r = await client.query(
+        `INSERT INTO responses (school_year, station_id, seq, student, item_id, item_version, page_id, field_id, score, max_score, correct, status, answered_on)
+         SELECT y, $1, s, st, it, v, p, f, sc, mx, co, stt, d
+         FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::real[], $10::real[], $11::bool[], $12::text[], $13::date[])
+           AS t(y, s, st, it, v, p, f, sc, mx, co, stt, d)
+         ON CONFLICT DO NOTHING`,
+        [chunk.stationId, c.year, c.seq, c.student, c.item, c.version, c.page, c.field, c.score, c.max, c.correct, c.status, c.date],
+      );
+      accepted += r.rowCount ?? 0;
+    }
+    if (facts.length > 0) {
+      const r = await client.query(
+        `INSERT INTO station_facts (station_id, seq, kind, data)
+         SELECT $1, s, k, d FROM unnest($2::bigint[], $3::text[], $4::jsonb[]) AS t(s, k, d) ON CONFLICT DO NOTHING`,
+        [chunk.stationId, facts.map((f) => f.seq), facts.map((f) => f.kind), facts.map((f) => JSON.stringify(f.data))],
+      );
+      accepted += r.rowCount ?? 0;
+    }
+    const moved = await client.query<{ high_water: string }>(
+      'UPDATE stations SET high_water = GREATEST(high_water, $2), last_sync_at = now() WHERE station_id = $1 RETURNING high_water',
+      [chunk.stationId, chunk.through],
+    );
+    await client.query('COMMIT');
+    return ok({ highWater: Number(moved.rows[0]!.high_water), accepted });
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
