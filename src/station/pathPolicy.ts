@@ -35,7 +35,12 @@ export type PathPolicy = { outDir: string; inboxes: readonly string[]; maxInputB
 export function networkPathPolicy(ctx: Pick<StationContext, 'dataDir' | 'settings'>): PathPolicy {
   const outDir = join(ctx.dataDir, 'out');
   const inboxes = ctx.settings.network.inboxes.map((p) => resolve(ctx.dataDir, p));
-  for (const dir of [outDir, ...inboxes]) mkdirSync(dir, { recursive: true });
+  for (const dir of [outDir, ...inboxes])
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new Error(`${dir}: cannot make this folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); it is the data folder's out/ or an inbox in settings.json "network.inboxes". Fix: create it with rights for the station's user, or list another inbox.`);
+    }
   return { outDir: realpathSync(outDir), inboxes: inboxes.map((p) => realpathSync(p)), maxInputBytes: Math.round(ctx.settings.network.maxInputMegabytes * 1024 * 1024) };
 }
 
