@@ -27,7 +27,8 @@ describe('browser mode (Debian Chromium through playwright-core)', () => {
     close = () => server.app.close();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      // rebind.test stands for an attacker's name whose DNS answer was rebound to this machine.
+      args: ['--host-resolver-rules=MAP rebind.test 127.0.0.1', '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   }, 60_000);
 
@@ -76,6 +77,23 @@ describe('browser mode (Debian Chromium through playwright-core)', () => {
     } finally {
       await page.close();
       await server.app.close();
+    }
+  });
+
+  it('a page whose name was rebound to 127.0.0.1 gets nothing (DNS rebinding)', async () => {
+    const page = await browser.newPage();
+    try {
+      const rebound = `http://rebind.test:${new URL(url).port}`;
+      const response = await page.goto(`${rebound}/`);
+      expect(response?.status()).toBe(403);
+      const api = await page.evaluate(async () => {
+        const r = await fetch('/api/list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ what: 'students' }) });
+        return { status: r.status, text: await r.text() };
+      });
+      expect(api.status).toBe(403);
+      expect(api.text).not.toContain('王小明');
+    } finally {
+      await page.close();
     }
   });
 
