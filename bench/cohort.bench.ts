@@ -7,7 +7,9 @@
  * The 60-day restricted figure (students not there yet count their minutes so far) is kept for
  * comparison with earlier runs; it flatters the arm that leaves more students short of mastery.
  */
-import { simulateArm, type ArmReport, type CohortConfig } from '../src/domain/learning';
+import type { ArmReport } from '../src/sim/armReport';
+import type { CohortConfig } from '../src/sim/armSetup';
+import { simulateArm } from '../src/sim/cohortSim';
 import { loadG7Graph } from './lib/data';
 import { emit } from './lib/emit';
 

@@ -76,18 +76,6 @@ export {
   type StudentSummary,
 } from './analytics';
 export { auc, logLoss, pearson } from './metrics';
-export {
-  compareArms,
-  DEFAULT_LEARNER,
-  masteryTheta,
-  simulateArm,
-  type Arm,
-  type ArmReport,
-  type CohortComparison,
-  type CohortConfig,
-  type DayTrace,
-  type LearnerParams,
-} from './cohortSim';
 export { addDays, dayNumber, daysBetween, isIsoDate } from './dates';
 export { generateBank, type BankGeneratorOptions } from './testing/bankGenerator';
 export { G7_MATH_ALL, G7_MATH_SKILLS, G7_RATIONAL_UNIT } from './testing/g7MathGraph';

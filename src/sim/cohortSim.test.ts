@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compareArms, masteryTheta, DEFAULT_LEARNER, simulateArm, type DayTrace } from './cohortSim';
-import { G7_RATIONAL_UNIT } from './testing/g7MathGraph';
+import { G7_RATIONAL_UNIT } from '../domain/learning/testing/g7MathGraph';
+import type { DayTrace } from './armSetup';
+import { compareArms, simulateArm } from './cohortSim';
+import { DEFAULT_LEARNER, masteryTheta } from './learner';
 
 describe('cohort simulator', () => {
   const small = { seed: 3, students: 12, days: 6, horizonDays: 6 };

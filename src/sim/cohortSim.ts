@@ -1,0 +1,173 @@
+import type { BankItem } from '../domain/learning/bank';
+import { daysBetween } from '../domain/learning/dates';
+import { updateMastery, type MasteryState } from '../domain/learning/mastery';
+import { selectNextDay, type ChosenItem, type StudentPlan } from '../domain/learning/nextDay';
+import { updateReviews } from '../domain/learning/review';
+import { seededRng } from '../domain/random';
+import type { GradedResponse } from '../domain/response';
+import { checkCap, type DayLedger } from '../domain/workload';
+import { answerFor } from './answers';
+import { armReport, masterySnapshot, type ArmReport } from './armReport';
+import { setUpArm, startRun, type Arm, type ArmRun, type ArmSetup, type CohortConfig, type DayTrace, type SheetLine } from './armSetup';
+import { calendarSkills } from './calendar';
+import { forget, pCorrect, practise, type Student } from './learner';
+
+/**
+ * The cohort simulator: a seeded synthetic class, day by day through a unit, under uniform class
+ * worksheets or personalised workbooks, inside the daily cap across subjects. Only the benches use
+ * it (bench/cohort.bench.ts); it is not part of the product.
+ */
+
+/** Runs one arm of the simulation. The same seed gives the same students, bank and bookings in both arms. */
+export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
+  const setup = setUpArm(config, arm);
+  const run = startRun(setup);
+  for (const [dayIndex, date] of setup.days.entries()) {
+    if (dayIndex === setup.windowDays) run.windowSnapshot = masterySnapshot(setup, run);
+    if (dayIndex === setup.restrictedDays) run.spentAtRestriction = new Map(run.spent);
+    if (dayIndex >= setup.windowDays && run.toMastery.size === run.dayOfMastery.size) break;
+    simulateDay(setup, run, dayIndex, date);
+  }
+  return armReport(setup, run);
+}
+
+/** One school day: forgetting since the last, the day's selection, every student's sheet, then the model's update. */
+function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: string): void {
+  run.daysRun++;
+  if (run.previousDate) forget(setup.students, Math.max(1, daysBetween(run.previousDate, date)), setup.lp);
+  run.previousDate = date;
+  const ledgers = otherSubjectBookings(setup, date);
+  const uniformSkills = calendarSkills(setup, run.mastery, dayIndex);
+  const plans = selectNextDay({
+    date,
+    subject: setup.subject,
+    grade: setup.grade,
+    students: setup.students.map((s) => ({ id: s.id })),
+    unitSkills: setup.unit,
+    skills: setup.graph,
+    bank: setup.bank,
+    mastery: run.mastery,
+    reviews: run.reviews,
+    ledgers,
+    seed: `${setup.config.seed}|${setup.arm}`,
+    settings: setup.settings,
+    caps: setup.caps,
+    ...(uniformSkills ? { uniformSkills } : {}),
+  });
+  if (!plans.ok) throw new Error(`selection failed: ${JSON.stringify(plans.error)}`);
+  const today: GradedResponse[] = [];
+  const sheets = new Map<string, SheetLine[]>();
+  plans.value.forEach((plan, i) => {
+    const st = setup.students[i] as Student;
+    const sheet = workThroughSheet(setup, run, st, ledgers[i] as DayLedger, plan, date, today);
+    if (setup.config.onDay) sheets.set(st.id, sheet);
+    if (run.toMastery.get(st.id) === null && setup.unitMastered(st)) {
+      run.toMastery.set(st.id, run.spent.get(st.id) ?? 0);
+      run.dayOfMastery.set(st.id, dayIndex + 1);
+    }
+  });
+  run.mastery = updateMastery(run.mastery, today, setup.bank.byId, setup.settings);
+  if (setup.config.oracleMastery) run.mastery = withLatentMastery(run.mastery, setup);
+  run.reviews = updateReviews(run.reviews, today, setup.bank.byId, setup.settings);
+  setup.config.onDay?.(dayTrace(setup, run, dayIndex, date, sheets));
+}
+
+/** Another subject books 20–80 minutes (by default) of each student's day, seeded by the date. */
+function otherSubjectBookings(setup: ArmSetup, date: string): DayLedger[] {
+  const bookRng = seededRng(`${setup.config.seed}|book|${date}`);
+  const [min, max] = setup.otherSubjectMinutes;
+  return setup.students.map((st) => ({
+    date,
+    studentId: st.id,
+    entries: [{ subject: 'chinese', minutes: Math.round(min + (max - min) * bookRng()), workbookSetId: `chinese-${date}` }],
+  }));
+}
+
+/** A student answers the day's sheet item by item, learning as they go; the graded answers go to `today`. */
+function workThroughSheet(setup: ArmSetup, run: ArmRun, st: Student, ledger: DayLedger, plan: StudentPlan, date: string, today: GradedResponse[]): SheetLine[] {
+  // Across subjects: the other subject's booking plus this workbook must stay within the cap.
+  if (plan.totalMinutes > 0 && !checkCap(ledger, setup.grade, setup.subject, plan.totalMinutes, setup.caps).ok) run.capViolations++;
+  return plan.items.map((chosen) => answerItem(setup, run, st, chosen, date, today));
+}
+
+function answerItem(setup: ArmSetup, run: ArmRun, st: Student, chosen: ChosenItem, date: string, today: GradedResponse[]): SheetLine {
+  const { lp } = setup;
+  const item = setup.bank.byId.get(chosen.itemId) as BankItem;
+  const itemSkills = item.skills.filter((k) => st.level.has(k));
+  const correct = run.answerRng() < pCorrect(st, itemSkills, setup.trueDifficulty.get(item.id) ?? item.difficulty, lp);
+  run.minutesByReason[chosen.reasonKey] = (run.minutesByReason[chosen.reasonKey] ?? 0) + item.minutes;
+  run.allMinutes += item.minutes;
+  if (itemSkills.every((k) => setup.known(st, k))) run.overPracticeMinutes += item.minutes;
+  if (itemSkills.some((k) => !setup.prerequisitesKnown(st, k))) run.notReadyMinutes += item.minutes;
+  const answer = answerFor(item, correct, run.answerRng);
+  today.push({
+    studentId: st.id,
+    itemId: item.id,
+    itemVersion: item.version ?? 1,
+    skills: [...item.skills],
+    answer: answer.answer,
+    score: answer.score,
+    maxScore: answer.maxScore,
+    correct: answer.score === answer.maxScore,
+    date,
+    seq: run.seq++,
+  });
+  run.responses++;
+  run.spent.set(st.id, (run.spent.get(st.id) ?? 0) + item.minutes);
+  practise(st, itemSkills, item.minutes, lp, setup.prerequisitesKnown);
+  return { skillId: chosen.skillId, reasonKey: chosen.reasonKey, minutes: item.minutes, correct };
+}
+
+/** Copies of the latent students and the day's sheets, for `onDay`. */
+function dayTrace(setup: ArmSetup, run: ArmRun, dayIndex: number, date: string, sheets: ReadonlyMap<string, readonly SheetLine[]>): DayTrace {
+  return {
+    dayIndex,
+    date,
+    masteryTheta: setup.theta,
+    mastery: run.mastery,
+    students: setup.students.map((st) => ({
+      id: st.id,
+      start: new Map(st.start),
+      level: new Map(st.level),
+      practice: new Map(st.practice),
+      sheet: sheets.get(st.id) ?? [],
+      masteredOnDay: run.dayOfMastery.get(st.id) ?? null,
+    })),
+  };
+}
+
+/** Diagnostic: replaces the model's mastery flags by the latent truth (a perfect estimator). */
+function withLatentMastery(state: MasteryState, setup: ArmSetup): MasteryState {
+  const map = new Map(state.students);
+  for (const st of setup.students) {
+    const recs = new Map(map.get(st.id) ?? []);
+    for (const k of setup.unit) {
+      const r = recs.get(k);
+      const known = setup.known(st, k);
+      if (r) recs.set(k, { ...r, mastered: known });
+      else if (known) recs.set(k, { theta: 2, variance: 0.5, n: 0, lastDate: null, lastSeq: -1, wrongStreak: 0, lastWrongSeq: -1, mastered: true });
+    }
+    map.set(st.id, recs);
+  }
+  return { ...state, students: map };
+}
+
+export type CohortComparison = {
+  readonly seed: number | string;
+  readonly uniform: ArmReport;
+  readonly personalised: ArmReport;
+  /** 1 − personalised / uniform mean minutes to unit mastery. */
+  readonly minutesSaved: number;
+};
+
+/** Both arms on the same cohort. */
+export function compareArms(config: CohortConfig): CohortComparison {
+  const uniform = simulateArm(config, 'uniform');
+  const personalised = simulateArm(config, 'personalised');
+  return {
+    seed: config.seed,
+    uniform,
+    personalised,
+    minutesSaved: uniform.meanMinutesToMastery > 0 ? 1 - personalised.meanMinutesToMastery / uniform.meanMinutesToMastery : 0,
+  };
+}
