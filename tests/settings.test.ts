@@ -40,7 +40,7 @@ describe('settings.json is strict', () => {
   it('refuses misspelt keys at every level: top, learning groups, caps and list entries', () => {
     const dir = dataDirWith({
       pagestyle: 'a4',
-      learning: { mastery: { masterdP: 0.8 } },
+      learning: { mastery: { masterdP: 0.8 }, modulez: { review: false } },
       caps: { grades7to9: 90, grades3to5: 60 },
       scanners: { escl: [{ url: 'http://printer/eSCL', verifyImages: false }] },
     });
@@ -49,6 +49,7 @@ describe('settings.json is strict', () => {
     if (read.ok) return;
     expect(read.error).toContain('unknown setting "pagestyle": did you mean "pageStyle"?');
     expect(read.error).toContain('unknown setting "learning.mastery.masterdP": did you mean "learning.mastery.masteredP"?');
+    expect(read.error).toContain('unknown setting "learning.modulez": did you mean "learning.modules"?');
     expect(read.error).toContain('unknown setting "caps.grades3to5": did you mean "caps.grades3to6"?');
     expect(read.error).toContain('unknown setting "scanners.escl.0.verifyImages"');
   });

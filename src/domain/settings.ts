@@ -13,6 +13,9 @@ export const StationSettings = z.strictObject({
   stationId: z.string().regex(/^[A-Z0-9]{2,8}$/, '2–8 capital letters or digits').default('ST01'),
   caps: WorkloadCaps.default(WorkloadCaps.parse({})),
   pageStyle: z.string().default('a4'),
+  /** The resolution scanners are asked for, and assumed for image files that do not say theirs (docs/scanners.md: grey at 300 dpi). */
+  scanDpi: z.number().int().min(75).max(1200).default(300),
+  /** 'blank_backs': every page is followed by a marked blank back; 'continuous': backs carry the next page. A page style may set its own. */
   duplex: z.enum(['blank_backs', 'continuous']).default('continuous'),
   /** Partial credit for multiple-choice answers: none, or per option (correct picks minus wrong picks). */
   multipleChoicePartialCredit: z.enum(['none', 'per_option']).default('per_option'),

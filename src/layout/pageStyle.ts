@@ -1,17 +1,19 @@
 import { z } from 'zod';
+import { RegistrationMarkSizes } from '../domain/registrationMarks';
+import { StationSettings } from '../domain/settings';
 
 /**
  * A page style: paper, margins, type sizes and answer-mark sizes. Styles live as JSON in
  * templates/styles/; they hold no answer geometry (that comes from laying out each workbook).
  */
-export const PageStyle = z.object({
+export const PageStyle = z.strictObject({
   name: z.string(),
-  paper: z.object({ name: z.string(), widthMm: z.number().min(100), heightMm: z.number().min(100) }),
+  paper: z.strictObject({ name: z.string(), widthMm: z.number().min(100), heightMm: z.number().min(100) }),
   marginMm: z.number().min(10).max(30).default(18),
   markInsetMm: z.number().min(8).max(20).default(12),
-  markSizeMm: z.number().min(3).max(8).default(5),
+  markSizeMm: RegistrationMarkSizes.shape.markSizeMm,
   /** The top-left mark is larger, so orientation is known. */
-  topLeftMarkSizeMm: z.number().min(5).max(12).default(8),
+  topLeftMarkSizeMm: RegistrationMarkSizes.shape.topLeftMarkSizeMm,
   qrSizeMm: z.number().min(15).max(30).default(20),
   bodyPt: z.number().min(8).max(20).default(10.5),
   smallPt: z.number().min(6).max(14).default(7.5),
@@ -24,7 +26,7 @@ export const PageStyle = z.object({
   /** Grades at or below this get the red-flower progress bar. */
   youngGradeMax: z.number().int().min(0).max(12).default(4),
   /** 'blank_backs': every page is followed by a marked blank back; 'continuous': backs carry the next page. */
-  duplex: z.enum(['blank_backs', 'continuous']).default('continuous'),
+  duplex: StationSettings.shape.duplex,
 });
 export type PageStyle = z.infer<typeof PageStyle>;
 

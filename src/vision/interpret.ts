@@ -119,6 +119,7 @@ function interpretChoice(
   m: TargetsMeasure,
   band: FillBand,
   multi: boolean,
+  reviewMaxConfidence: number,
   page?: PageFillStats,
 ): FieldRead {
   const d = classifyFills(m.fills, band, page);
@@ -139,7 +140,7 @@ function interpretChoice(
     value = picked.join(',');
     status = d.marginal.length > 0 ? 'review' : 'ok';
   }
-  if (status === 'review') confidence = Math.min(confidence, 0.5);
+  if (status === 'review') confidence = Math.min(confidence, reviewMaxConfidence);
   return { fieldId: field.id, itemId: field.itemId, kind: field.kind, value, confidence, status, reasons, evidence: { fills: fillsOf(m), crop: cropOf(m), offset: m.offset } };
 }
 
@@ -171,12 +172,12 @@ function cropOf(m: TargetsMeasure): PxRect | undefined {
 }
 
 export function interpretBubbles(field: BubbleField, m: TargetsMeasure, settings: VisionSettings, page?: PageFillStats): FieldRead {
-  return interpretChoice(field, m, settings.bubbles, field.multi, page);
+  return interpretChoice(field, m, settings.bubbles, field.multi, settings.review.maxConfidence, page);
 }
 
 /** The teacher ticks one score box: value is the score ('0'..'N'). */
 export function interpretScore(field: ScoreField, m: TargetsMeasure, settings: VisionSettings): FieldRead {
-  return interpretChoice(field, m, settings.score, false);
+  return interpretChoice(field, m, settings.score, false, settings.review.maxConfidence);
 }
 
 /**
@@ -258,7 +259,7 @@ export function interpretDigitGrid(
   if (decs !== '' && !point && pointIndex >= 0) reasons.push('point_implied');
   const value = canonicalNumber(sign, ints, decs);
   const status = review ? 'review' : 'ok';
-  return { fieldId: field.id, itemId: field.itemId, kind: field.kind, value, confidence: status === 'review' ? Math.min(confidence, 0.5) : confidence, status, reasons, evidence };
+  return { fieldId: field.id, itemId: field.itemId, kind: field.kind, value, confidence: status === 'review' ? Math.min(confidence, settings.review.maxConfidence) : confidence, status, reasons, evidence };
 }
 
 /** Digits of a run with blanks allowed only at the given end(s); null when a blank sits inside. */

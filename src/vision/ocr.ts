@@ -299,7 +299,7 @@ function decideOcr(
   const status = reasons.length > 0 ? 'review' : 'ok';
   // An accepted answer read in another letter case is that answer.
   const value = key !== undefined && charset === 'text' ? key : best.text;
-  const confidence = Math.round((status === 'ok' ? best.confidence / 100 : Math.min(0.5, best.confidence / 100)) * 1000) / 1000;
+  const confidence = Math.round((status === 'ok' ? best.confidence / 100 : Math.min(settings.review.maxConfidence, best.confidence / 100)) * 1000) / 1000;
   const readings = {
     ...(r.line ? { line: r.line } : {}),
     ...(r.boxes ? { boxes: r.boxes } : {}),

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_MARK_SIZES } from '../domain/registrationMarks';
+import { DEFAULT_STATION_SETTINGS } from '../domain/settings';
 
 /**
  * Every threshold of the reader, with its default, in exactly one place. Stages take the parsed
@@ -20,7 +22,7 @@ import { z } from 'zod';
  */
 const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; lightFill: number; residueMin: number }) =>
   z
-    .object({
+    .strictObject({
       /** At or above: marked. */
       definite: z.number().min(0).max(1).default(d.definite),
       /** Below (with no stroke): unmarked. Between this and the mark rules: marginal → review. */
@@ -50,15 +52,15 @@ const band = (d: { definite: number; marginal: number; strokeDark: number; strok
 
 export const VisionSettings = z.strictObject({
   decode: z
-    .object({
+    .strictObject({
       /**
        * The reduced image (marks, blank check, QR fallback) is the full image box-filtered by a
        * whole factor that brings it nearest this resolution (300 dpi → 2, 600 dpi → 4, 200 dpi → 1).
        */
       reducedDpi: z.number().min(50).max(600).default(150),
       maxReduceFactor: z.number().int().min(1).max(8).default(4),
-      /** Used when the file's density is implausible and the size gives no better guess. */
-      defaultDpi: z.number().min(50).max(1200).default(300),
+      /** Used when the file's density is implausible and the size gives no better guess: the resolution the station scans at. */
+      defaultDpi: z.number().min(50).max(1200).default(DEFAULT_STATION_SETTINGS.scanDpi),
       /** A file density (or a size-based guess) outside this range is not believed. */
       minPlausibleDpi: z.number().default(100),
       maxPlausibleDpi: z.number().default(1200),
@@ -67,13 +69,13 @@ export const VisionSettings = z.strictObject({
     })
     .prefault({}),
   paper: z
-    .object({
+    .strictObject({
       /** Percentile of the reduced page's histogram taken as paper white (blank check, calibration). */
       percentile: z.number().min(0.5).max(1).default(0.9),
     })
     .prefault({}),
   blank: z
-    .object({
+    .strictObject({
       /** A pixel this many grey levels below paper white counts as ink for the blank-page check. */
       inkContrast: z.number().min(1).max(255).default(90),
       /** A page with less than this fraction of ink pixels is blank. */
@@ -81,12 +83,12 @@ export const VisionSettings = z.strictObject({
     })
     .prefault({}),
   marks: z
-    .object({
+    .strictObject({
       /** Side of the square searched in each image corner. */
       searchWindowMm: z.number().min(20).max(150).default(80),
       /** Nominal sides of the small marks and of the larger top-left mark (before the page is known). */
-      smallMarkMm: z.number().min(2).default(5),
-      largeMarkMm: z.number().min(2).default(8),
+      smallMarkMm: z.number().min(2).default(DEFAULT_MARK_SIZES.markSizeMm),
+      largeMarkMm: z.number().min(2).default(DEFAULT_MARK_SIZES.topLeftMarkSizeMm),
       /** A candidate's side must lie within [low × small, high × large]. */
       sizeToleranceLow: z.number().min(0.2).max(1).default(0.6),
       sizeToleranceHigh: z.number().min(1).max(3).default(1.4),
@@ -110,7 +112,7 @@ export const VisionSettings = z.strictObject({
     .refine((m) => m.smallMarkMm < m.largeMarkMm, { message: 'smallMarkMm must be < largeMarkMm', path: ['smallMarkMm'] })
     .prefault({}),
   geometry: z
-    .object({
+    .strictObject({
       /** The homography's scale at the page centre may differ from the file's dpi by this fraction. */
       maxScaleDeviation: z.number().min(0).max(1).default(0.2),
       /** A measured mark side may differ from the stored side (mapped to px) by this fraction. */
@@ -125,14 +127,14 @@ export const VisionSettings = z.strictObject({
     })
     .prefault({}),
   qr: z
-    .object({
+    .strictObject({
       /**
        * Where to look for the QR before the page is known: a rectangle in mm relative to the
        * top-right mark's centre, page axes (x right, y down). The default layout puts the QR at
        * x −35..−15, y −6..14 from that mark.
        */
       searchFromTopRightMarkMm: z
-        .object({ x: z.number(), y: z.number(), w: z.number().positive(), h: z.number().positive() })
+        .strictObject({ x: z.number(), y: z.number(), w: z.number().positive(), h: z.number().positive() })
         .default({ x: -48, y: -12, w: 44, h: 34 }),
       /** Try the whole reduced page when the crop gives nothing. */
       fullPageFallback: z.boolean().default(true),
@@ -141,7 +143,7 @@ export const VisionSettings = z.strictObject({
     })
     .prefault({}),
   fill: z
-    .object({
+    .strictObject({
       /** Fill is measured inside this fraction of a target's radius (keeps the printed outline out). */
       innerRadiusFactor: z.number().min(0.2).max(0.95).default(0.7),
       /** Search ± this far for the best-aligned position of a field's outlines. */
@@ -172,7 +174,7 @@ export const VisionSettings = z.strictObject({
   /** Score boxes are ticked, not filled: a tick covers far less of a box than a filled bubble. */
   score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, lightFill: 0.15, residueMin: 0.04 }).prefault({}),
   handwriting: z
-    .object({
+    .strictObject({
       /** Boxes are cropped this far inside their printed border. */
       insetMm: z.number().min(0).default(0.8),
       /** A box with at least this much ink (mm², dark pixels inside the inset box) is written. */
@@ -189,8 +191,14 @@ export const VisionSettings = z.strictObject({
     })
     .refine((h) => h.blankMaxInkMm2 <= h.minInkMm2, { message: 'blankMaxInkMm2 must be <= minInkMm2', path: ['blankMaxInkMm2'] })
     .prefault({}),
+  review: z
+    .strictObject({
+      /** A read that goes to review reports at most this confidence (a person decides it, whatever the reader measured). */
+      maxConfidence: z.number().min(0).max(1).default(0.5),
+    })
+    .prefault({}),
   ocr: z
-    .object({
+    .strictObject({
       /** Below this confidence (0..100, tesseract's scale) a reading goes to review. */
       minConfidence: z.number().min(0).max(100).default(75),
       /** Best minus second candidate (0..100) below this goes to review. */

@@ -146,7 +146,7 @@ export const AnalyticsSettings = z.strictObject({
 });
 
 export const LearningSettings = z
-  .object({
+  .strictObject({
     modules: ModuleSwitches.prefault({}),
     model: ModelParams.prefault({}),
     mastery: MasterySettings.prefault({}),
