@@ -348,7 +348,9 @@ describe('paperloop serve', () => {
           const m = /PAPERLOOP_LAUNCH_URL=(\S+)/.exec(out);
           if (m) resolve(m[1]!);
         });
-        child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+        let err = '';
+        child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+        child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
       });
       const { cookie } = await launchCookie(launch);
       const url = new URL(launch).origin;
@@ -363,8 +365,11 @@ describe('paperloop serve', () => {
         events.close();
       }
     } finally {
-      child.kill();
-      await new Promise((resolve) => child.on('exit', resolve));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        child.kill();
+        await exited;
+      }
       rmSync(ctx.dir, { recursive: true, force: true });
     }
   }, 60_000);
