@@ -80,6 +80,8 @@ export async function startEmbeddedPostgres(folder: string, options: { persisten
 /** A pool on the district database with every migration applied, or the reason it cannot be used. */
 export async function openDistrictPool(connectionString: string): Promise<Result<pg.Pool, string>> {
   const pool = new pg.Pool({ connectionString, max: 8 });
+  // An idle connection the server closed (a restart, an admin shutdown) is dropped by the pool; it must not end the process.
+  pool.on('error', () => {});
   let client: pg.PoolClient;
   try {
     client = await pool.connect();

@@ -32,7 +32,7 @@ const ResponseEntry = z.object({
   /** The student's pseudonym (a keyed hash per district), or the id itself when the district setting allows names. */
   student: z.string().min(1).max(128),
   itemId: z.string().min(1).max(128),
-  itemVersion: z.number().int().nonnegative(),
+  itemVersion: z.number().int().nonnegative().max(2_147_483_647),
   pageId: z.string().min(1).max(64),
   fieldId: z.string().min(1).max(64),
   score: z.number().finite(),
