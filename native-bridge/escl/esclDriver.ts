@@ -13,6 +13,7 @@ import {
   err,
   ok,
   scanError,
+  throwIllegalValue,
   type BatchOptions,
   type Capabilities,
   type ColorMode,
@@ -269,6 +270,8 @@ async function precheckStatus(
       case 'recheck':
         await sleep(settings.jamRecheckDelayMs);
         break;
+      default:
+        return throwIllegalValue(decision, 'feeder decision');
     }
   }
 }

@@ -4,6 +4,7 @@ import { resolutionsInRange } from '../batchOptions';
 import {
   MM_PER_INCH,
   scanError,
+  throwIllegalValue,
   type ColorMode,
   type ModeCapability,
   type PageSizeMm,
@@ -160,6 +161,8 @@ export function esclSourceFor(caps: EsclCapabilities, source: PaperSource): Escl
     }
     case 'duplex':
       return caps.adfDuplex ? { inputSource: 'Feeder', duplex: true, caps: caps.adfDuplex } : undefined;
+    default:
+      return throwIllegalValue(source, 'scan source');
   }
 }
 

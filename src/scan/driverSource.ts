@@ -1,4 +1,5 @@
 import type { Batch, BatchOptions, Capabilities, PaperSource, ScanError, ScannerDriver } from '../../native-bridge/contract';
+import { throwIllegalValue } from '../domain/result';
 import type { IncomingImage } from './session';
 
 /**
@@ -89,6 +90,8 @@ export function describeFeedEnd(end: FeedEnd): string {
       return `stopped: the scanner fed ${end.fed} page${end.fed === 1 ? '' : 's'}, all stored`;
     case 'error':
       return describeScanError(end.error);
+    default:
+      return throwIllegalValue(end, 'feed end');
   }
 }
 

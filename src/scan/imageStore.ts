@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { err, ok, type Result } from '../domain/result';
+import { err, ok, throwIllegalValue, type Result } from '../domain/result';
 import { isAlive } from '../store/stationLock';
 
 export type StoredImage = { sha256: string; path: string; bytes: number; alreadyStored: boolean };
@@ -125,5 +125,7 @@ export function describeStoreError(e: StoreImageError): string {
       return `cannot write to ${e.path} (${e.detail}). Scanning stopped; pages already stored are safe. Fix: make the data folder writable.`;
     case 'io':
       return `${e.path}: ${e.detail}`;
+    default:
+      return throwIllegalValue(e.kind, 'image store error');
   }
 }

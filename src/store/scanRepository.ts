@@ -1,4 +1,5 @@
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { throwIllegalValue } from '../domain/result';
 import { retryBusy, writeTransaction } from './busy';
 import type { Db } from './database';
 
@@ -186,6 +187,8 @@ export class ScanRepository {
           setStatus.run(reviews > 0 ? 'needs_review' : 'graded', outcome.pageId, null, outcome.readJson, imageId);
           return { applied: true, responses: outcome.responses.length, reviews };
         }
+        default:
+          return throwIllegalValue(outcome, 'page outcome');
       }
     });
   }

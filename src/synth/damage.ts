@@ -125,6 +125,8 @@ function fieldCentre(f: PrintedPage['fields'][number]): { x: number; y: number }
     }
     case 'write_in':
       return { x: f.box.x + f.box.w / 2, y: f.box.y + f.box.h / 2 };
+    default:
+      return throwIllegalValue(f, 'field kind');
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Rng } from '../domain/random';
+import { throwIllegalValue } from '../domain/result';
 import type { MarkTarget } from '../layout/printedPage';
 import { pxPerMm, type GreyImage } from './image';
 import { drawPolylines, fillRadial, type Ink, type Pt } from './raster';
@@ -37,6 +38,8 @@ export function toolInk(tool: Tool, rng: Rng): Ink {
       return { level: Math.round(between(rng, 15, 50)), grain: between(rng, 0, 0.08), seed };
     case 'red_pen':
       return { level: Math.round(between(rng, 75, 110)), grain: between(rng, 0, 0.06), seed };
+    default:
+      return throwIllegalValue(tool, 'pen tool');
   }
 }
 
@@ -182,6 +185,8 @@ export function markTarget(img: GreyImage, target: MarkTarget, style: PenStyle, 
     }
     case 'stray':
       return drawStray(img, target, ctx, tool, widthPx);
+    default:
+      return throwIllegalValue(style, 'mark style');
   }
 }
 

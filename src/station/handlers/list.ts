@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { textIn } from '../../domain/item';
-import { ok, type Result } from '../../domain/result';
+import { ok, throwIllegalValue, type Result } from '../../domain/result';
 import type { HandlerError } from './types';
 import { defineHandler, fail } from './types';
 
@@ -21,6 +21,8 @@ export const list = defineHandler(
         );
       case 'skills':
         return ok(ctx.store.skills({ ...(input.subject ? { subject: input.subject } : {}), ...(input.grade ? { grade: input.grade } : {}) }));
+      default:
+        return throwIllegalValue(input.what, 'list target');
     }
   },
 );

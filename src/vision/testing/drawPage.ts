@@ -8,6 +8,7 @@ import type { Corner, Field, MarkTarget, PrintedPage, Rect } from '../../layout/
 import { encodeQrPayload } from '../../domain/qrPayload';
 import { bilinear, createImage, type GreyImage } from '../image';
 import { seededRng } from '../../domain/random';
+import { throwIllegalValue } from '../../domain/result';
 
 export type TargetInk =
   | 'full' // a solid pen fill
@@ -72,6 +73,8 @@ export function drawPage(page: PrintedPage, opts: DrawOptions): GreyImage {
       case 'stroke':
         c.line(i.x1, i.y1, i.x2, i.y2, i.widthMm, i.grey ?? 40);
         break;
+      default:
+        return throwIllegalValue(i, 'ink kind');
     }
   }
   return img;
@@ -118,6 +121,8 @@ function drawField(c: Canvas, f: Field, ink: number): void {
     case 'write_in':
       c.rectOutline(f.box.x, f.box.y, f.box.w, f.box.h, 0.2, 110);
       return;
+    default:
+      return throwIllegalValue(f, 'field kind');
   }
 }
 
@@ -178,6 +183,8 @@ function drawTargetInk(c: Canvas, t: MarkTarget, style: TargetInk, grey?: number
     case 'dot':
       c.disc(t.x, t.y, r * 0.3, pen);
       return;
+    default:
+      return throwIllegalValue(style, 'mark style');
   }
 }
 
