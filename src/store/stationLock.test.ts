@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { migrate } from './database';
@@ -29,6 +30,19 @@ describe('the station lock', () => {
       expect(lockHolder(db)).toMatchObject({ pid: process.pid, holder: 'ingest' });
       if (r.ok) r.value.release();
       expect(lockHolder(db)).toBeNull();
+    }
+  });
+
+  it.skipIf(process.platform !== 'linux')('takes over a lock whose process was killed but not yet reaped (a zombie)', async () => {
+    // `sleep 0` exits at once; its parent execs into `sleep 5`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d)))));
+      while (!/\) Z /.test(readFileSync(`/proc/${zombie}/stat`, 'utf8'))) await new Promise((r) => setImmediate(r));
+      const db = lockedBy(zombie);
+      expect((await acquireStationLock(db, { holder: 'ingest', wait: false })).ok).toBe(true);
+    } finally {
+      parent.kill();
     }
   });
 

@@ -22,18 +22,25 @@ export type LockOptions = {
 
 export type StationLock = { release: () => void };
 
-/** Start time of a process (Linux /proc), so a pid reused by another program is not taken for the holder. */
-export function processStart(pid: number): string | null {
+/** A process as Linux /proc sees it: its state letter and its start time (null elsewhere, or when it is gone). */
+function procStat(pid: number): { state: string; start: string } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', start: fields[19] ?? '' };
   } catch {
     return null;
   }
 }
 
-/** Is a process with this pid running (EPERM: it runs as another user)? */
-export function isAlive(pid: number): boolean {
+/** Start time of a process, so a pid reused by another program is not taken for the holder. */
+export function processStart(pid: number): string | null {
+  return procStat(pid)?.start ?? null;
+}
+
+function isAlive(pid: number): boolean {
+  // A killed process not yet reaped by its parent (a zombie) still answers kill(pid, 0).
+  if (['Z', 'X'].includes(procStat(pid)?.state ?? '')) return false;
   try {
     process.kill(pid, 0);
     return true;
