@@ -38,7 +38,8 @@ export function processStart(pid: number): string | null {
   return procStat(pid)?.start ?? null;
 }
 
-function isAlive(pid: number): boolean {
+/** Is a process of this machine still running (a zombie counts as gone)? */
+export function isAlive(pid: number): boolean {
   // A killed process not yet reaped by its parent (a zombie) still answers kill(pid, 0).
   if (['Z', 'X'].includes(procStat(pid)?.state ?? '')) return false;
   try {
