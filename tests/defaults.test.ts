@@ -52,6 +52,10 @@ describe('each default is written once', () => {
     expect(placesOf(/Math\.min\(\s*(0\.5\s*,|[^)]*,\s*0\.5\s*\))/)).toEqual([]);
   });
 
+  it('the browser-mode port', () => {
+    expect(filesOf(placesOf(/\b4780\b/))).toEqual(['src/domain/networkSettings.ts']);
+  });
+
   it('the duplex default', () => {
     expect(filesOf(placesOf(/\.default\(\s*'(continuous|blank_backs)'\s*\)/))).toEqual(['src/domain/settings.ts']);
   });

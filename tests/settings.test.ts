@@ -97,7 +97,7 @@ describe('the settings the docs name exist', () => {
 
   it('finds the examples and the settings tables', () => {
     expect(examples.length).toBeGreaterThanOrEqual(3);
-    expect(tableKeys.map((k) => k.key)).toEqual(expect.arrayContaining(['stationId', 'scanners.sane.scanimagePath', 'scanners.hotFolderOptions']));
+    expect(tableKeys.map((k) => k.key)).toEqual(expect.arrayContaining(['stationId', 'scanners.sane.scanimagePath', 'scanners.hotFolderOptions', 'network.port', 'network.inboxes']));
   });
 
   it('every settings.json example in the docs is accepted by the strict schema', () => {
@@ -108,7 +108,7 @@ describe('the settings the docs name exist', () => {
   });
 
   it('every key in a settings table is a key of the schema', () => {
-    const settingsTables = tableKeys.filter(({ file, key }) => file === 'docs/scanners.md' ? key.startsWith('scanners.') : file === 'README.md');
+    const settingsTables = tableKeys.filter(({ file, key }) => file === 'README.md' || key.startsWith('scanners.') || key.startsWith('network.'));
     const missing = settingsTables.filter(({ key }) => {
       const path = key.split('.');
       return !keysAt(StationSettings, path.slice(0, -1)).includes(path.at(-1) ?? '');

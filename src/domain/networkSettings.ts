@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 /** Browser mode (docs/security.md). Outputs over HTTP always go under the data folder's out/. */
 export const NetworkSettings = z.strictObject({
+  /** The port browser mode listens on (`paperloop serve` without --port, and `npm start`). */
+  port: z.number().int().min(0).max(65535).default(4780),
   /** Folders the HTTP API may read files from (relative to the data folder, or absolute). */
   inboxes: z.array(z.string().min(1)).min(1).default(['inbox']),
   /** Names (besides localhost and this machine's addresses) that browsers may use for the station, e.g. "station3.school.lan". */

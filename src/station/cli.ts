@@ -63,10 +63,11 @@ function buildProgram(io: CliIO): Command {
     .command('serve')
     .description('browser mode: serve the station UI and API on this machine (127.0.0.1 unless --host)')
     .option('--host <host>', 'address to listen on; anything but 127.0.0.1 needs PAPERLOOP_TOKEN', '127.0.0.1')
-    .option('--port <n>', 'port (0 = any free port)', Number, 4780)
+    .option('--port <n>', 'port (0 = any free port; default: settings.json network.port, 4780)', Number)
     .option('--print-url', 'print PAPERLOOP_URL=<url> and PAPERLOOP_LAUNCH_URL=<one-time sign-in link> for a parent process')
-    .action(async (o: { host: string; port: number; printUrl?: boolean }, cmd: Command) => {
-      await serveBrowserMode(station(cmd, true), io, { host: o.host, port: o.port, printUrl: !!o.printUrl });
+    .action(async (o: { host: string; port?: number; printUrl?: boolean }, cmd: Command) => {
+      const ctx = station(cmd, true);
+      await serveBrowserMode(ctx, io, { host: o.host, port: o.port ?? ctx.settings.network.port, printUrl: !!o.printUrl });
     });
 
   program
@@ -81,7 +82,8 @@ function buildProgram(io: CliIO): Command {
         return;
       }
       io.out('');
-      await serveBrowserMode(station(cmd), io, { port: 4780 });
+      const ctx = station(cmd);
+      await serveBrowserMode(ctx, io, { port: ctx.settings.network.port });
     });
 
   registerImportCommands(program, io);
