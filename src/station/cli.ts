@@ -63,7 +63,7 @@ function buildProgram(io: CliIO): Command {
     .command('serve')
     .description('browser mode: serve the station UI and API on this machine (127.0.0.1 unless --host)')
     .option('--host <host>', 'address to listen on; anything but 127.0.0.1 needs PAPERLOOP_TOKEN', '127.0.0.1')
-    .option('--port <n>', 'port (0 = any free port; default: settings.json network.port, 4780)', Number)
+    .option('--port <n>', 'port (0 = any free port; default: network.port in settings.json)', Number)
     .option('--print-url', 'print PAPERLOOP_URL=<url> and PAPERLOOP_LAUNCH_URL=<one-time sign-in link> for a parent process')
     .action(async (o: { host: string; port?: number; printUrl?: boolean }, cmd: Command) => {
       const ctx = station(cmd, true);
