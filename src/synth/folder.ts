@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ItemBankFile, ItemInput } from '../domain/item';
 import { err, ok, type Result } from '../domain/result';
+import { DEFAULT_STATION_SETTINGS } from '../domain/settings';
 import { PrintedPage } from '../layout/printedPage';
 import { PROFILES, type ProfileName } from './degrade';
 import { generateStack, makeTruthFile, type StackOptions } from './generate';
@@ -72,7 +73,7 @@ export async function synthesizeToFolder(o: SynthesizeOptions): Promise<Result<{
   }
   const answers = o.answers ?? (answerKey ? 'mixed' : 'random');
   const options: StackOptions = {
-    pdf, pages: layout.pages, dpi: o.dpi ?? 300, seed: o.seed, profile: o.profile, answers,
+    pdf, pages: layout.pages, dpi: o.dpi ?? DEFAULT_STATION_SETTINGS.scanDpi, seed: o.seed, profile: o.profile, answers,
     ...(answerKey ? { answerKey } : {}),
     ...(o.count !== undefined ? { count: o.count } : {}),
     ...(o.blankBacks !== undefined ? { blankBacks: o.blankBacks } : {}),

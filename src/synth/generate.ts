@@ -1,4 +1,5 @@
 import { seededRng, type Rng } from '../domain/random';
+import { DEFAULT_STATION_SETTINGS } from '../domain/settings';
 import type { PrintedPage } from '../layout/printedPage';
 import {
   applyScan, PROFILES, sampleScanParams, type DegradationProfile, type ProfileName, type ScanParams,
@@ -98,7 +99,7 @@ const defaultName = (i: number, ext: string) => `scan-${String(i + 1).padStart(4
  * of one image overlaps the drawing of the next.
  */
 export async function* generateStack(o: StackOptions): AsyncGenerator<SynthImage> {
-  const dpi = o.dpi ?? 300;
+  const dpi = o.dpi ?? DEFAULT_STATION_SETTINGS.scanDpi;
   const profile = resolveProfile(o.profile);
   const marking = resolveMarking(o, profile);
   const planOpts = { answers: o.answers ?? 'random', correctRate: o.correctRate ?? 0.7, marking, ...(o.answerKey ? { answerKey: o.answerKey } : {}) } as const;
@@ -171,5 +172,5 @@ export async function generateStackArray(o: StackOptions): Promise<SynthImage[]>
 /** The truth.json document for a generated stack. */
 export function makeTruthFile(o: Pick<StackOptions, 'seed' | 'dpi' | 'profile' | 'answers' | 'pages'>, images: readonly ImageTruth[]): TruthFile {
   const profile = typeof o.profile === 'object' ? o.profile.name : (o.profile ?? 'typical');
-  return { format: TRUTH_FORMAT, seed: o.seed, dpi: o.dpi ?? 300, profile, answers: o.answers ?? 'random', jobId: o.pages[0]?.jobId ?? null, images: [...images] };
+  return { format: TRUTH_FORMAT, seed: o.seed, dpi: o.dpi ?? DEFAULT_STATION_SETTINGS.scanDpi, profile, answers: o.answers ?? 'random', jobId: o.pages[0]?.jobId ?? null, images: [...images] };
 }

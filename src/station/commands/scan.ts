@@ -94,18 +94,18 @@ export function registerScanCommands(program: Command, io: CliIO): void {
     .option('--replay <folder>', 'play a folder of images as a document feeder (the demo and tests)')
     .option('--hot-folder <dir>', 'take the pages a scan-to-folder printer drops into DIR (ends after a quiet spell)')
     .option('--source <s>', 'flatbed | feeder | duplex', 'feeder')
-    .option('--dpi <n>', 'resolution', Number, 300)
+    .option('--dpi <n>', 'resolution (default: scanDpi in settings.json)', Number)
     .option('--ms-per-sheet <n>', 'replay pace', Number, 0)
     .option('--rescan', 'a page read before replaces the earlier read')
     .option('--json')
-    .action(async (o: { device?: string; replay?: string; hotFolder?: string; source: string; dpi: number; msPerSheet: number; rescan?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (o: { device?: string; replay?: string; hotFolder?: string; source: string; dpi?: number; msPerSheet: number; rescan?: boolean; json?: boolean }, cmd: Command) => {
       const ctx = station(cmd);
       if (o.hotFolder) ctx.settings.scanners.hotFolders.push({ name: 'cli', path: o.hotFolder });
       const device = o.hotFolder ? 'hot-folder:cli' : o.device;
       const stop = progressBar(ctx);
       const onInterrupt = interruptHandler(io);
       process.on('SIGINT', onInterrupt);
-      const r = await invoke(ctx, 'scan', { ...(device ? { device } : {}), ...(o.replay ? { replayFolder: o.replay } : {}), source: o.source as 'feeder', dpi: o.dpi, msPerSheet: o.msPerSheet, rescan: !!o.rescan });
+      const r = await invoke(ctx, 'scan', { ...(device ? { device } : {}), ...(o.replay ? { replayFolder: o.replay } : {}), source: o.source as 'feeder', ...(o.dpi ? { dpi: o.dpi } : {}), msPerSheet: o.msPerSheet, rescan: !!o.rescan });
       process.off('SIGINT', onInterrupt);
       stop();
       const v = unwrap(r);

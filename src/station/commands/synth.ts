@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULT_STATION_SETTINGS } from '../../domain/settings';
 import { answerKeyFromItems } from '../../synth/truth';
 import { synthesizeToFolder } from '../../synth/folder';
 import { CliFailure, station, type CliIO } from '../cliSupport';
@@ -16,7 +17,7 @@ export function registerSynthCommands(program: Command, io: CliIO): void {
     .option('--answers <mode>', 'key | mixed | random | blank', 'mixed')
     .option('--blank-backs', 'add the unprinted back of every sheet')
     .option('--foreign <n>', 'foreign pages to slip in', Number, 0)
-    .option('--dpi <n>', 'scan resolution', Number, 300)
+    .option('--dpi <n>', 'scan resolution', Number, DEFAULT_STATION_SETTINGS.scanDpi)
     .action(async (o: { pdf: string; layoutJson: string; out: string; count?: number; seed: string; profile: string; answers: string; blankBacks?: boolean; foreign: number; dpi: number }, cmd: Command) => {
       const ctx = station(cmd);
       const r = await synthesizeToFolder({

@@ -149,7 +149,8 @@ export const scan = defineHandler(
     replayFolder: z.string().optional(),
     msPerSheet: z.number().min(0).default(0),
     source: z.enum(['flatbed', 'feeder', 'duplex']).default('feeder'),
-    dpi: z.number().int().default(300),
+    /** Default: settings scanDpi. */
+    dpi: z.number().int().min(50).max(1200).optional(),
     rescan: z.boolean().default(false),
   }),
   async (ctx, input) => {
@@ -167,7 +168,7 @@ export const scan = defineHandler(
     if (!caps.ok) return fail('scanner', describeScanError(caps.error));
     const noSource = missingSource(deviceId, caps.value, input.source);
     if (noSource) return fail('scanner', noSource);
-    const feed = batchAsPages(driver, { deviceId, source: input.source, dpi: input.dpi, mode: 'gray' });
+    const feed = batchAsPages(driver, { deviceId, source: input.source, dpi: input.dpi ?? ctx.settings.scanDpi, mode: 'gray' });
     const { resumed, result } = await runSession(ctx, feed.pages, { label: deviceId, rescan: input.rescan });
     if (!result.ok) return fail('scan_stopped', result.error);
     const end = feed.end();
