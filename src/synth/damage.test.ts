@@ -1,0 +1,70 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PrintedPage } from '../layout/printedPage';
+import { cornersLost, DAMAGE_KINDS, type DamageKind } from './damage';
+import type { DegradationProfile } from './degrade';
+import { generateStackArray } from './generate';
+import { applyMat3, type Mat3 } from './geometry';
+import { decodeToGrey } from './encode';
+import { meanDarknessInCircle, meanDarknessInRect } from './image';
+import { buildTestPdf } from './testSupport';
+import { MARKINGS, type ImageTruth } from './truth';
+
+let pdf: Uint8Array;
+let pages: PrintedPage[];
+beforeAll(async () => {
+  ({ pdf, pages } = await buildTestPdf());
+});
+/** No scanner effects, a dark backing (so missing paper shows), PNG: the damage alone is in the image. */
+const FLAT: DegradationProfile = { name: 'flat', angleDeg: 0, perspectiveMm: 0, marginMm: [0, 0], background: [40, 40], blurSigma300: [0, 0], noiseSigma: [0, 0], saltPepper: [0, 0], brightness: [0, 0], contrast: [1, 1], unevenness: [0, 0], jpegQuality: [95, 95], upsideDownRate: 0, streakRate: 0 };
+const one = async (damage: DamageKind[], seed = 'd') => {
+  const [img] = await generateStackArray({ pdf, pages, dpi: 150, seed, profile: FLAT, marking: MARKINGS.clean, format: 'png', damage });
+  return { truth: img!.truth, image: await decodeToGrey(img!.bytes) };
+};
+
+describe('damage', () => {
+  it('is recorded in the truth, one entry per kind asked for, and is deterministic for a seed', async () => {
+    for (const kind of DAMAGE_KINDS) {
+      const a = await one([kind]);
+      expect(a.truth.damage?.map((d) => d.kind), kind).toEqual([kind]);
+      const b = await one([kind]);
+      expect(b.truth.damage).toEqual(a.truth.damage);
+      expect(Buffer.compare(Buffer.from(a.image.data), Buffer.from(b.image.data)), kind).toBe(0);
+    }
+    const none = await one([]);
+    expect(none.truth.damage).toBeUndefined();
+  });
+
+  it('a missing corner takes its registration mark: the backing shows where the mark was printed', async () => {
+    const { truth, image } = await one(['missing_corner'], 'corner');
+    const d = truth.damage![0]!;
+    if (d.kind !== 'missing_corner') throw new Error('expected a missing corner');
+    const page = pages[0]!;
+    expect(cornersLost(page, truth.damage!)).toEqual([d.corner]);
+    const mark = page.marks.find((m) => m.corner === d.corner)!;
+    const c = applyMat3(truth.mmToImage as Mat3, mark.x, mark.y);
+    // Backing grey 40 where black print was: dark but not the mark's ~0; and the other marks are still printed.
+    expect(meanDarknessInCircle(image, c.x, c.y, 3)).toBeCloseTo(1 - 40 / 255, 1);
+    const other = page.marks.find((m) => m.corner !== d.corner)!;
+    const o = applyMat3(truth.mmToImage as Mat3, other.x, other.y);
+    expect(meanDarknessInCircle(image, o.x, o.y, 2)).toBeGreaterThan(0.9);
+  });
+
+  it('a dark erasure leaves a grey residue on an untouched target and records it as an erasure, not a selection', async () => {
+    const { truth, image } = await one(['dark_erasure'], 'erase');
+    const d = truth.damage![0]!;
+    if (d.kind !== 'dark_erasure') throw new Error('expected a dark erasure');
+    const field = truth.fields.find((f) => f.fieldId === d.fieldId) as Extract<ImageTruth['fields'][number], { kind: 'bubbles' | 'digit_grid' }>;
+    expect(field.pens).toContainEqual({ value: d.value, pen: 'erasure', ...(d.column === undefined ? {} : { column: d.column }) });
+    if (field.kind === 'bubbles') expect(field.marked).not.toContain(d.value);
+    else expect(field.columns[d.column ?? 0]!.marked).not.toBe(d.value);
+    const printed = pages[0]!.fields.find((f) => f.id === d.fieldId)!;
+    const targets = printed.kind === 'bubbles' ? printed.targets : printed.kind === 'digit_grid' ? printed.columns[d.column ?? 0]!.targets : [];
+    const t = targets.find((x) => x.value === d.value)!;
+    const c = applyMat3(truth.mmToImage as Mat3, t.x, t.y);
+    const r = t.r * (150 / 25.4) * 0.6;
+    const darkness = meanDarknessInRect(image, c.x - r, c.y - r, c.x + r, c.y + r);
+    // grey 150–190 with grain: clearly darker than paper, lighter than a pen fill
+    expect(darkness).toBeGreaterThan(0.15);
+    expect(darkness).toBeLessThan(0.5);
+  });
+});
