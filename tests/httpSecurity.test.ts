@@ -261,6 +261,24 @@ describe('HTTP security', () => {
       }
     }, 60_000);
 
+    it('a student id with "/" and ".." cannot steer a wrong-question book out of its folder', async () => {
+      const id = '../../../../escape';
+      ctx.store.importRoster({ classes: [{ id: '7A', name: '初一(1)班', grade: 7 }], students: [{ id, displayName: 'Test Student', grade: 7, language: 'en', largePrint: false }], enrollments: [{ classId: '7A', studentId: id }] });
+      const item = ctx.store.currentItems().find((i) => i.type === 'single_choice')!;
+      const { row } = ctx.store.scans.insertImage({ sessionId: null, sha256: 'f'.repeat(64), path: join(ctx.dir, 'images', 'none.jpg'), mediaType: 'image/jpeg', bytes: 1 });
+      ctx.store.scans.recordOutcome(row.id, {
+        kind: 'graded', pageId: 'ST01-ESCAPE', replaceEarlier: false, readJson: '{}',
+        responses: [{ fieldId: 'q1', studentId: id, itemId: item.id, itemVersion: item.version, answer: 'Z', score: 0, maxScore: 1, correct: false, confidence: 0.99, needsReview: false, reasons: [], evidence: {}, date: '2026-11-25' }],
+      }, 'test', '2026-11-24T16:00:00Z');
+      const r = await api(local, 'wrongBook', { classId: '7A', studentId: id, outDir: 'books' }, { cookie: localCookie });
+      expect(r.status, r.text).toBe(200);
+      const files = JSON.parse(r.text).value.files as string[];
+      expect(files).toHaveLength(1);
+      expect(files[0]!.startsWith(join(ctx.dir, 'out', 'books') + '/')).toBe(true);
+      expect(existsSync(files[0]!)).toBe(true);
+      expect(existsSync(join(ctx.dir, 'escape.pdf'))).toBe(false);
+    }, 60_000);
+
     it('GET /crop writes no file and follows no link', async () => {
       const { responseId, imagePath } = await seedReview(ctx, 240);
       const r = await request(`${local.url}/crop/${responseId}`, { headers: { cookie: localCookie } });

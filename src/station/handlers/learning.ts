@@ -198,7 +198,8 @@ export const wrongBook = defineHandler(
         ctx.store.insertPrintJob({ id: jobId, setId: null, kind: 'wrong_book', optionsJson: JSON.stringify({ studentId: student.id }), pages: laid.map((p) => p.printed) });
         return laid;
       });
-      const file = join(input.outDir, `wrong-book-${student.id}.pdf`);
+      // A student id may hold any character ("/", ".."): the file name keeps only safe ones, so it stays in outDir.
+      const file = join(input.outDir, `wrong-book-${student.id.replace(/[^\p{L}\p{N}_-]/gu, '_')}.pdf`);
       writeOut(file, await renderPdf(pages, font, `错题本 ${student.displayName}`));
       files.push(file);
     }
