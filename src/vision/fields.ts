@@ -67,11 +67,6 @@ async function decideMarkField(f: BubbleField | ScoreField | DigitGridField, m: 
 
 const isMarkField = (f: Field): f is BubbleField | ScoreField | DigitGridField => f.kind === 'bubbles' || f.kind === 'score' || f.kind === 'digit_grid';
 
-/** One field on its own (no page-wide statistics). */
-export async function readField(f: Field, c: FieldContext): Promise<FieldRead> {
-  return (await readFields([f], c))[0]!;
-}
-
 /**
  * Every field: first measure all mark fields, then decide them with the page's own statistics;
  * combs and write-ins are read box by box.
