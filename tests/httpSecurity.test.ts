@@ -144,6 +144,9 @@ describe('HTTP security', () => {
         expect(setCookie).toMatch(/SameSite=Strict/);
         expect((await request(server.launchUrl)).status).toBe(403);
         for (const path of ['/', '/app.js', '/style.css']) expect((await request(`${server.url}${path}`, { headers: { cookie } })).status, path).toBe(200);
+        const page = await request(`${server.url}/`, { headers: { cookie } });
+        expect(page.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+        expect(page.headers['x-frame-options']).toBe('DENY');
         expect((await api(server, 'list', { what: 'classes' }, { cookie })).status).toBe(200);
       } finally {
         await server.app.close();

@@ -66,6 +66,14 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
     accessOf.set(req, who);
   });
 
+  // No framing by other sites (clickjacking), nothing loaded from elsewhere, no launch code in a Referer.
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('content-security-policy', "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    reply.header('x-frame-options', 'DENY');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+  });
+
   app.setErrorHandler((error: { statusCode?: number; message: string; stack?: string }, _req, reply) => {
     if (error.statusCode !== undefined && error.statusCode < 500) return refuse(reply, error.statusCode, 'bad_request', error.message);
     process.stderr.write(`paperloop http: ${error.stack ?? error.message}\n`);
