@@ -3,33 +3,15 @@
  * corner, a dark erasure, or a sheet fed badly askew. Drawn on the page raster (page pixels, paper
  * origin at (0,0)); missing paper takes the scanner backing's grey. Every damage is recorded in the truth.
  */
-import { z } from 'zod';
 import type { Rng } from '../domain/random';
 import { throwIllegalValue } from '../domain/result';
 import type { Corner, MarkTarget, PrintedPage } from '../layout/printedPage';
 import { pxPerMm, type GreyImage } from './image';
 import { fillRadial } from './raster';
+import type { DamageKind, DamageTruth } from './damageTruth';
 import type { FieldTruth } from './truth';
 
-export const DAMAGE_KINDS = ['fold', 'tear', 'smudge', 'rotation', 'missing_corner', 'dark_erasure'] as const;
-export type DamageKind = (typeof DAMAGE_KINDS)[number];
-
-const Pt = z.tuple([z.number(), z.number()]);
-export const DamageTruth = z.discriminatedUnion('kind', [
-  /** A crease from `fromMm` to `toMm`: a shadow `depth` grey levels deep, the far side a little darker. */
-  z.object({ kind: z.literal('fold'), fromMm: Pt, toMm: Pt, depth: z.number() }),
-  /** A crack in from the edge along `pathMm`, `widthMm` wide, showing the scanner backing. */
-  z.object({ kind: z.literal('tear'), pathMm: z.array(Pt), widthMm: z.number() }),
-  /** A graphite smudge: an ellipse (radii in mm, turned by angleDeg) darkening the paper to about `level`. */
-  z.object({ kind: z.literal('smudge'), centreMm: Pt, radiiMm: Pt, angleDeg: z.number(), level: z.number() }),
-  /** The sheet went through far more askew than any profile: the scan's angleDeg. */
-  z.object({ kind: z.literal('rotation'), angleDeg: z.number() }),
-  /** A triangle torn off a corner of the paper, legs along the two edges in mm: large enough to take the corner's mark. */
-  z.object({ kind: z.literal('missing_corner'), corner: z.enum(['tl', 'tr', 'br', 'bl']), legsMm: Pt }),
-  /** An erased mark left dark (grey `level`) on a target that is not selected. */
-  z.object({ kind: z.literal('dark_erasure'), fieldId: z.string(), value: z.string(), column: z.number().int().optional(), level: z.number() }),
-]);
-export type DamageTruth = z.infer<typeof DamageTruth>;
+export { DAMAGE_KINDS, DamageTruth, type DamageKind } from './damageTruth';
 
 const between = (rng: Rng, a: number, b: number) => a + (b - a) * rng();
 const r2 = (x: number) => Math.round(x * 100) / 100 || 0;

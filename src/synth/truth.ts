@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DamageTruth } from './damage';
+import { DamageTruth } from './damageTruth';
 import type { ItemInput } from '../domain/item';
 import type { Rng } from '../domain/random';
 import { throwIllegalValue } from '../domain/result';
