@@ -98,7 +98,8 @@ describe('golden scans (fixtures/scans), judged against what was drawn', () => {
       t.fields += got.fields.length;
       tally.set(kind, t);
     });
-    console.log(JSON.stringify({ golden: 'decided_share', ...Object.fromEntries([...tally].map(([k, t]) => [k, `${t.decided}/${t.fields}`])) }));
+    const refused = golden.flatMap((g, i) => (reads[i]!.ok ? [] : [`${g.file}: ${(reads[i] as { reason: string }).reason}`]));
+    console.log(JSON.stringify({ golden: 'decided_share', ...Object.fromEntries([...tally].map(([k, t]) => [k, `${t.decided}/${t.fields}`])), refused }));
     for (const [kind, floor] of Object.entries(DECIDED_FLOOR)) {
       const t = tally.get(kind);
       expect(t?.fields, kind).toBeGreaterThan(0);
