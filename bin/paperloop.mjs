@@ -3,5 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/station/cli.ts');
+// The district server is its own layer (the station may not import it): `paperloop district …` goes there.
+const { main } = await import(process.argv[2] === 'district' ? '../src/district/cli.ts' : '../src/station/cli.ts');
 process.exitCode = await main(process.argv);

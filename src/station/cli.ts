@@ -5,6 +5,7 @@ import { registerImportCommands } from './commands/imports';
 import { registerLearningCommands } from './commands/learning';
 import { registerScanCommands } from './commands/scan';
 import { registerSynthCommands } from './commands/synth';
+import { registerSyncCommands } from './commands/sync';
 import { registerWorkbookCommands } from './commands/workbooks';
 import { initDataDir } from './context';
 import { runDemo } from './demo';
@@ -92,6 +93,7 @@ function buildProgram(io: CliIO): Command {
   registerSynthCommands(program, io);
   registerLearningCommands(program, io);
   registerBackupCommand(program, io);
+  registerSyncCommands(program, io);
   return program;
 }
 

@@ -19,7 +19,7 @@ const writeAtomically = (path: string, data: string | Buffer) => {
 
 export function exportToDrive(ctx: SyncContext, dir: string): Result<{ folder: string; chunks: number; entries: number; after: number }, string> {
   const state = readSyncState(ctx.store);
-  if (!state.district) return err('this station has no district yet. Fix: enrol it once over the network ("paperloop sync enrol --district URL"), then approve it at the district.');
+  if (!state.district) return err('this station has no district yet. Fix: enrol it once over the network ("paperloop sync enrol --district URL"); once the district approved it, run "paperloop sync enrol --district URL" again (or "sync now") while connected, to fetch the district\'s keys.');
   if (!existsSync(dir)) return err(`${dir}: no such folder. Fix: plug in the drive and give its folder with --to.`);
   const stationId = ctx.client.stationId;
   const folder = join(dir, USB_FOLDER, stationId);

@@ -1,0 +1,138 @@
+/** `paperloop district …`: the district server and its admin commands (dispatched by bin/paperloop.mjs). */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { ItemInput } from '../domain/item';
+import { Skill } from '../domain/skills';
+import { publishBundle } from './bundles';
+import { defaultDistrictDir, openDistrict, type OpenDistrict } from './open';
+import { createDistrictServer } from './server';
+import { approveStation, revokeStation } from './stations';
+import { importDrive } from './usbImport';
+
+type IO = { out: (s: string) => void; err: (s: string) => void };
+class Failure extends Error {}
+
+async function withDistrict<T>(cmd: Command, work: (d: OpenDistrict) => Promise<T>): Promise<T> {
+  const o = cmd.optsWithGlobals() as { dir?: string; districtId?: string };
+  const opened = await openDistrict(o.dir ?? defaultDistrictDir(), o.districtId);
+  if (!opened.ok) throw new Failure(opened.error);
+  try {
+    return await work(opened.value);
+  } finally {
+    await opened.value.close();
+  }
+}
+
+function readJsonList<T>(path: string, key: string, schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }): T[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Failure(`${path}: cannot read it as JSON (${(e as Error).message})`);
+  }
+  const list = (json as Record<string, unknown>)?.[key];
+  if (!Array.isArray(list)) throw new Failure(`${path}: expected a "${key}" list`);
+  return list.map((v, i) => {
+    const p = schema.safeParse(v);
+    if (!p.success) throw new Failure(`${path}: ${key}[${i}].${p.error.issues[0]?.path.join('.')}: ${p.error.issues[0]?.message}`);
+    return p.data;
+  });
+}
+
+function buildProgram(io: IO): Command {
+  const program = new Command('paperloop').exitOverride();
+  program.configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  const district = program
+    .command('district')
+    .description('the district server: receives results from stations, sends item banks down (see docs/sync.md)')
+    .addOption(new Option('--dir <folder>', 'district data folder (the embedded PostgreSQL lives here unless DATABASE_URL is set)').env('PAPERLOOP_DISTRICT_DATA'))
+    .option('--district-id <id>', 'the district\'s id, set on first start (default: a random one)');
+
+  district
+    .command('serve')
+    .description('run the district server (HTTP) until stopped')
+    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .option('--port <n>', 'port', Number, 8470)
+    .action(async (o: { host: string; port: number }, cmd: Command) => {
+      const opts = cmd.optsWithGlobals() as { dir?: string; districtId?: string };
+      const opened = await openDistrict(opts.dir ?? defaultDistrictDir(), opts.districtId);
+      if (!opened.ok) throw new Failure(opened.error);
+      const d = opened.value;
+      const app = createDistrictServer({ pool: d.pool, identity: d.identity });
+      const address = await app.listen({ host: o.host, port: o.port });
+      io.out(`district ${d.identity.districtId} serving on ${address} (database: ${d.database}). Stop with Ctrl+C.`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop).once('SIGTERM', stop);
+      });
+      await app.close();
+      await d.close();
+    });
+
+  district
+    .command('approve')
+    .description('approve the station showing this one-time code')
+    .argument('<code>', 'the code "paperloop sync enrol" showed at the station')
+    .action((code: string, _o: unknown, cmd: Command) =>
+      withDistrict(cmd, async (d) => {
+        const r = await approveStation(d.pool, code);
+        if (!r.ok) throw new Failure(r.error);
+        io.out(`approved station ${r.value}; it can sync now.`);
+      }),
+    );
+
+  district
+    .command('revoke')
+    .description('revoke a station: every request it signs is refused from now on')
+    .argument('<station>', 'the station id')
+    .action((stationId: string, _o: unknown, cmd: Command) =>
+      withDistrict(cmd, async (d) => {
+        const r = await revokeStation(d.pool, stationId);
+        if (!r.ok) throw new Failure(r.error);
+        io.out(`revoked station ${stationId}.`);
+      }),
+    );
+
+  district
+    .command('import')
+    .description('ingest the chunks stations wrote to a USB drive and write each station\'s signed reply to it')
+    .argument('<dir>', 'the drive (or the folder "paperloop sync export --to" was given)')
+    .action((dir: string, _o: unknown, cmd: Command) =>
+      withDistrict(cmd, async (d) => {
+        const r = await importDrive(d.pool, d.identity, dir);
+        if (!r.ok) throw new Failure(r.error);
+        for (const s of r.value) io.out(`${s.stationId}: ${s.chunks} chunk(s), ${s.accepted} new entries, high-water mark ${s.highWater}${s.error ? `; stopped: ${s.error}` : ''}`);
+        if (r.value.some((s) => s.error)) throw new Failure('some chunks were not imported (see above); the rest were.');
+      }),
+    );
+
+  district
+    .command('publish')
+    .description('publish a new signed item-bank bundle from a PaperLoop items file (and a skills file)')
+    .requiredOption('--items <file>', 'a paperloop.items/1 JSON file')
+    .option('--skills <file>', 'a paperloop.skills/1 JSON file')
+    .action((o: { items: string; skills?: string }, cmd: Command) =>
+      withDistrict(cmd, async (d) => {
+        const items = readJsonList(o.items, 'items', ItemInput);
+        const skills = o.skills ? readJsonList(o.skills, 'skills', Skill) : [];
+        const version = await publishBundle(d.pool, d.identity, { items, skills });
+        io.out(`published bundle v${version}: ${items.length} item(s), ${skills.length} skill(s). Stations get it on their next sync.`);
+      }),
+    );
+  return program;
+}
+
+export async function main(argv: string[], io: IO = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof Failure) {
+      io.err(`paperloop: ${e.message}`);
+      return 1;
+    }
+    io.err(`paperloop: unexpected error: ${(e as Error).stack ?? String(e)}`);
+    return 70;
+  }
+}

@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import type { Result } from '../../domain/result';
+import { districtUrl, readSyncState, setDistrictUrl, stationKeyPair } from '../../sync/state';
+import { enrol, fetchStationStatus, pendingEntries, syncNow, type SyncContext } from '../../sync/upload';
+import { exportToDrive, importFromDrive } from '../../sync/usb';
+import { CliFailure, emit, station, type CliIO } from '../cliSupport';
+import type { StationContext } from '../context';
+
+function syncContext(ctx: StationContext, url?: string): SyncContext {
+  const baseUrl = url ?? districtUrl(ctx.store);
+  if (!baseUrl) throw new CliFailure('this station has no district address yet. Fix: run "paperloop sync enrol --district http://DISTRICT-HOST:8470".');
+  return { db: ctx.db, store: ctx.store, client: { baseUrl, stationId: ctx.settings.stationId, keys: stationKeyPair(ctx.dataDir), clock: () => ctx.clock() } };
+}
+
+/** Runs a sync step on the station, closing the database after it; a failed Result ends the command with its message. */
+async function withSync<T>(cmd: Command, url: string | undefined, step: (s: SyncContext, ctx: StationContext) => Promise<Result<T, string>> | Result<T, string>): Promise<T> {
+  const ctx = station(cmd);
+  try {
+    const r = await step(syncContext(ctx, url), ctx);
+    if (!r.ok) throw new CliFailure(r.error);
+    return r.value;
+  } finally {
+    ctx.db.close();
+  }
+}
+
+export function registerSyncCommands(program: Command, io: CliIO): void {
+  const sync = program.command('sync').description('send results to the district server and bring item banks back (network or USB drive; see docs/sync.md)');
+
+  sync
+    .command('enrol')
+    .description('ask the district to enrol this station; shows the one-time code the district admin approves')
+    .requiredOption('--district <url>', 'the district server, e.g. http://district.example:8470')
+    .option('--json')
+    .action(async (o: { district: string; json?: boolean }, cmd: Command) => {
+      const reply = await withSync(cmd, o.district, async (s, ctx) => {
+        setDistrictUrl(ctx.store, o.district);
+        const enrolled = await enrol(s);
+        if (enrolled.ok && enrolled.value.status === 'approved') await fetchStationStatus(s);
+        return enrolled;
+      });
+      emit(io, !!o.json, reply, () =>
+        reply.status === 'approved'
+          ? `station ${reply.stationId} is already approved at ${o.district}.`
+          : `station ${reply.stationId} asked to enrol at ${o.district}.\n  Approval code: ${reply.approvalCode}\n  At the district, the admin runs: paperloop district approve ${reply.approvalCode}\n  Then run "paperloop sync now" here.`,
+      );
+    });
+
+  sync
+    .command('now')
+    .description('upload everything after the district\'s high-water mark, then apply new item-bank bundles')
+    .option('--json')
+    .action(async (o: { json?: boolean }, cmd: Command) => {
+      const done = await withSync(cmd, undefined, (s) => syncNow(s));
+      emit(io, !!o.json, done, () => `synced: ${done.chunks} chunk(s) up, district high-water mark ${done.highWater}; item bank at bundle v${done.bundleVersion} (${done.items} item(s) new or changed).`);
+    });
+
+  sync
+    .command('status')
+    .description('what is still to go up, the last success and the last error')
+    .option('--json')
+    .action((o: { json?: boolean }, cmd: Command) => {
+      const ctx = station(cmd);
+      try {
+        const state = readSyncState(ctx.store);
+        const status = {
+          district: districtUrl(ctx.store), districtId: state.district?.districtId ?? null, pending: pendingEntries(ctx),
+          highWater: state.highWater, bundleVersion: state.bundleVersion, lastSuccess: state.lastSuccess, lastError: state.lastError || null,
+        };
+        emit(io, !!o.json, status, () =>
+          [
+            `district: ${status.district ?? 'none (run "paperloop sync enrol --district URL")'}${status.districtId ? ` (${status.districtId})` : ''}`,
+            `pending: ${status.pending} log entries after seq ${status.highWater}`,
+            `item bank: bundle v${status.bundleVersion}`,
+            `last success: ${status.lastSuccess ?? 'never'}`,
+            `last error: ${status.lastError ?? 'none'}`,
+          ].join('\n'),
+        );
+      } finally {
+        ctx.db.close();
+      }
+    });
+
+  sync
+    .command('export')
+    .description('write the signed chunks not yet acknowledged by the district to a USB drive')
+    .requiredOption('--to <dir>', 'the drive (or a folder on it)')
+    .option('--json')
+    .action(async (o: { to: string; json?: boolean }, cmd: Command) => {
+      const done = await withSync(cmd, 'usb:', (s) => exportToDrive(s, o.to));
+      emit(io, !!o.json, done, () => `wrote ${done.chunks} chunk(s) (${done.entries} entries after seq ${done.after}) to ${done.folder}.\n  At the district: paperloop district import ${o.to}`);
+    });
+
+  sync
+    .command('import')
+    .description('apply the district\'s signed reply from a USB drive (acknowledged mark and item-bank bundles)')
+    .requiredOption('--from <dir>', 'the drive the district wrote its reply to')
+    .option('--json')
+    .action(async (o: { from: string; json?: boolean }, cmd: Command) => {
+      const done = await withSync(cmd, 'usb:', (s) => importFromDrive(s, o.from));
+      emit(io, !!o.json, done, () => `applied the district's reply: high-water mark ${done.highWater}, item bank at bundle v${done.bundleVersion} (${done.items} item(s) new or changed).`);
+    });
+}
