@@ -1,4 +1,7 @@
-import type { Db } from './database';
+import type Database from 'better-sqlite3';
+
+/** The connection type, named here so database.ts can use these helpers without an import cycle. */
+type Db = Database.Database;
 
 /** How long SQLite itself waits for another process's write lock before a statement gives up (PRAGMA busy_timeout). */
 export const BUSY_TIMEOUT_MS = 5000;
