@@ -4,6 +4,8 @@
  *  - prequential: one pass in file order (student after student); item difficulties learn as they go.
  *  - calibrated (2-fold by student): item difficulties are first calibrated on the other half of the
  *    students and passed in as a district calibration, then the held-out half is predicted.
+ *  - logistic (Best-LR + recency): 5-fold CV by student, and prequential with start weights fitted on
+ *    the other folds (see the end of this file).
  * Baselines: per-item running mean (Laplace-smoothed toward the global rate), global running mean.
  */
 import {
@@ -15,6 +17,9 @@ import {
   replaceCalibration,
   replayWithPredictions,
 } from '../src/domain/learning';
+import { fitLogistic, LogisticKt, replayLogistic, untrainedLogisticParams } from '../src/domain/learning/logisticKt';
+import { LOGISTIC_FIT, studentFolds } from '../src/domain/learning/logisticKtFit';
+import { chooseModel } from '../src/domain/learning/modelChoice';
 import type { GradedResponse } from '../src/domain/response';
 import { loadSpanishKt } from './lib/data';
 import { emit } from './lib/emit';
@@ -84,3 +89,48 @@ emit({ bench, figure: 'kt_elo_calibrated_auc', value: auc(predsModel, outcomes) 
 emit({ bench, figure: 'kt_elo_calibrated_logloss', value: logLoss(predsModel, outcomes) });
 emit({ bench, figure: 'kt_item_mean_calibrated_auc', value: auc(predsItem, outcomes) ?? NaN, note: 'per-item mean from the other half, then running' });
 emit({ bench, figure: 'kt_item_mean_calibrated_logloss', value: logLoss(predsItem, outcomes) });
+
+// Logistic (Best-LR + recency) model, src/domain/learning/logisticKt.ts. Every parameter set used to
+// predict a student was fitted without that student: 5 folds by student, each fitted on the other four
+// with the shipped recipe (tools/fitLogisticKt.ts).
+const K = 5;
+const folds = studentFolds(responses, K);
+const foldFits = Array.from({ length: K }, (_, k) => {
+  const train = responses.filter((r) => folds.get(r.studentId) !== k);
+  return fitLogistic({ ...untrainedLogisticParams(), ...LOGISTIC_FIT }, train, { epochs: LOGISTIC_FIT.epochs, version: `fold${k}`, fittedOn: `folds ≠ ${k}` });
+});
+// 5-fold CV: item, skill and count weights of the other folds, fixed; the held-out student's features update as they answer.
+const cvPred: number[] = [];
+const cvY: number[] = [];
+for (let k = 0; k < K; k++) {
+  const fitted = (foldFits[k] as (typeof foldFits)[number]).fitted;
+  for (const r of responses)
+    if (folds.get(r.studentId) === k) {
+      cvPred.push(fitted.observe(r.studentId, r.itemId, r.skills, r.correct ? 1 : 0, false));
+      cvY.push(r.correct ? 1 : 0);
+    }
+}
+emit({ bench, figure: 'kt_cv_auc', value: auc(cvPred, cvY) ?? NaN, note: '5-fold CV by student, logistic model fitted on the other folds, weights fixed' });
+emit({ bench, figure: 'kt_cv_logloss', value: logLoss(cvPred, cvY) });
+// Prequential: one pass in file order; a student's fold's global weights (fitted on the other folds)
+// to start, item and skill terms from 0, everything learning online from the answers before.
+const tl = performance.now();
+const online = new Float64Array(responses.length);
+for (let k = 0; k < K; k++) {
+  const model = new LogisticKt({ ...(foldFits[k] as (typeof foldFits)[number]).params });
+  responses.forEach((r, i) => {
+    const p = model.observe(r.studentId, r.itemId, r.skills, r.correct ? 1 : 0);
+    if (folds.get(r.studentId) === k) online[i] = p;
+  });
+}
+const yAll = y(responses);
+emit({ bench, figure: 'kt_online_auc', value: auc(online, yAll) ?? NaN, goal: '>=0.85', note: 'prequential, file order; start weights fitted on the other folds of students, then online' });
+emit({ bench, figure: 'kt_online_logloss', value: logLoss(online, yAll) });
+emit({ bench, figure: 'kt_online_ms', value: (performance.now() - tl) / K, unit: 'ms', note: `${responses.length} answers predicted and learned` });
+// The same pass from no fitted weights at all: everything learnt from the students before each one.
+const fresh = replayLogistic({ ...untrainedLogisticParams(), ...LOGISTIC_FIT }, responses);
+emit({ bench, figure: 'kt_online_untrained_auc', value: auc(fresh.predictions, yAll) ?? NaN, note: 'prequential, no parameter set: only the students before and the answers before' });
+emit({ bench, figure: 'kt_online_untrained_logloss', value: logLoss(fresh.predictions, yAll) });
+// The documented rule (modelChoice.ts) at the end of the pass: which predictor would drive now.
+const choice = chooseModel({ elo: run.predictions, logistic: online, outcomes: yAll }, S);
+emit({ bench, figure: 'kt_choice_logistic_drives', value: choice.driver === 'logistic' ? 1 : 0, note: `last ${choice.answers} answers: log-loss Elo ${choice.eloLogLoss?.toFixed(3)}, logistic ${choice.logisticLogLoss?.toFixed(3)}` });

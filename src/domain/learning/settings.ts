@@ -145,6 +145,16 @@ export const AnalyticsSettings = z.strictObject({
   misconceptionMinShare: probability.default(0.2),
 });
 
+/** Which predictor drives mastery, selection and review (see modelChoice.ts). */
+export const ModelChoiceSettings = z.strictObject({
+  /** Compare the predictors on the station's most recent answers, this many of them … */
+  recentAnswers: z.number().int().min(50).max(100000).default(2000),
+  /** … once at least this many were predicted by both; before that the Elo model drives. */
+  minAnswers: z.number().int().min(10).max(100000).default(300),
+  /** The logistic model takes over when its mean log-loss is lower than Elo's by at least this. */
+  margin: z.number().min(0).max(1).default(0.005),
+});
+
 export const LearningSettings = z
   .strictObject({
     modules: ModuleSwitches.prefault({}),
@@ -154,6 +164,7 @@ export const LearningSettings = z
     review: ReviewSettings.prefault({}),
     selection: SelectionSettings.prefault({}),
     analytics: AnalyticsSettings.prefault({}),
+    modelChoice: ModelChoiceSettings.prefault({}),
   })
   .superRefine((s, ctx) => {
     if (s.selection.targetSuccessLow > s.selection.targetSuccessHigh)
