@@ -66,7 +66,7 @@ describe('gradeAnswer', () => {
   });
 
   it('a short-text answer matches its key however the student spaced or widened it (property)', () => {
-    const item: ItemInput = { ...base, id: 't', type: 'short_text', answer: ['x=7'] };
+    const item: ItemInput = { ...base, id: 't', type: 'short_text', answer: ['x=7'], boxes: 5 };
     const spacing = fc.constantFrom(' ', '\u3000', '\t', '');
     fc.assert(
       fc.property(fc.array(spacing, { minLength: 4, maxLength: 4 }), fc.boolean(), (sp, wide) => {
