@@ -57,6 +57,31 @@ function responseColumns(entries: readonly ResponseEntry[]) {
   return cols;
 }
 
+/**
+ * One statement does the whole chunk (lock the station's row, check the gap, insert responses and facts,
+ * move the mark), so a chunk costs three round trips whatever its size.
+ */
+const INGEST_SQL = `
+  WITH station AS (SELECT high_water FROM stations WHERE station_id = $1 FOR UPDATE),
+  go AS (SELECT 1 FROM station WHERE high_water >= $2),
+  responses_in AS (
+    INSERT INTO responses (school_year, station_id, seq, student, item_id, item_version, page_id, field_id, score, max_score, correct, status, answered_on)
+    SELECT y, $1, s, st, it, v, p, f, sc, mx, co, stt, d
+    FROM unnest($4::int[], $5::bigint[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::real[], $12::real[], $13::bool[], $14::text[], $15::date[])
+      AS t(y, s, st, it, v, p, f, sc, mx, co, stt, d)
+    WHERE EXISTS (SELECT 1 FROM go)
+    ON CONFLICT DO NOTHING RETURNING 1),
+  facts_in AS (
+    INSERT INTO station_facts (station_id, seq, kind, data)
+    SELECT $1, s, k, d FROM unnest($16::bigint[], $17::text[], $18::jsonb[]) AS t(s, k, d)
+    WHERE EXISTS (SELECT 1 FROM go)
+    ON CONFLICT DO NOTHING RETURNING 1),
+  moved AS (
+    UPDATE stations SET high_water = GREATEST(high_water, $3), last_sync_at = now()
+    WHERE station_id = $1 AND EXISTS (SELECT 1 FROM go) RETURNING high_water)
+  SELECT (SELECT high_water FROM station) AS before, (SELECT high_water FROM moved) AS after,
+         (SELECT count(*) FROM responses_in) + (SELECT count(*) FROM facts_in) AS accepted`;
+
 export async function ingestChunk(pool: pg.Pool, chunk: UploadChunk): Promise<Result<{ highWater: number; accepted: number }, IngestRefusal>> {
   const responses = chunk.entries.filter((e): e is ResponseEntry => e.kind === 'response');
   const facts = chunk.entries.flatMap((e) => (e.kind === 'response' ? [] : [e]));
@@ -64,47 +89,29 @@ export async function ingestChunk(pool: pg.Pool, chunk: UploadChunk): Promise<Re
   await ensurePartitions(pool, new Set(c.year));
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    const station = await client.query<{ high_water: string }>('SELECT high_water FROM stations WHERE station_id = $1 FOR UPDATE', [chunk.stationId]);
-    if (station.rowCount === 0) {
-      await client.query('ROLLBACK');
-      return err({ kind: 'unknown_station', stationId: chunk.stationId });
-    }
-    const highWater = Number(station.rows[0]!.high_water);
-    if (chunk.after > highWater) {
-      await client.query('ROLLBACK');
-      return err({ kind: 'gap', highWater, after: chunk.after });
-    }
-    let accepted = 0;
-    if (responses.length > 0) {
-      const r = await client.query(
-        `INSERT INTO responses (school_year, station_id, seq, student, item_id, item_version, page_id, field_id, score, max_score, correct, status, answered_on)
-         SELECT y, $1, s, st, it, v, p, f, sc, mx, co, stt, d
-         FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::real[], $10::real[], $11::bool[], $12::text[], $13::date[])
-           AS t(y, s, st, it, v, p, f, sc, mx, co, stt, d)
-         ON CONFLICT DO NOTHING`,
-        [chunk.stationId, c.year, c.seq, c.student, c.item, c.version, c.page, c.field, c.score, c.max, c.correct, c.status, c.date],
-      );
-      accepted += r.rowCount ?? 0;
-    }
-    if (facts.length > 0) {
-      const r = await client.query(
-        `INSERT INTO station_facts (station_id, seq, kind, data)
-         SELECT $1, s, k, d FROM unnest($2::bigint[], $3::text[], $4::jsonb[]) AS t(s, k, d) ON CONFLICT DO NOTHING`,
-        [chunk.stationId, facts.map((f) => f.seq), facts.map((f) => f.kind), facts.map((f) => JSON.stringify(f.data))],
-      );
-      accepted += r.rowCount ?? 0;
-    }
-    const moved = await client.query<{ high_water: string }>(
-      'UPDATE stations SET high_water = GREATEST(high_water, $2), last_sync_at = now() WHERE station_id = $1 RETURNING high_water',
-      [chunk.stationId, chunk.through],
-    );
+    // The chunk and the high-water mark commit together; if a crash loses the last commits, it loses both,
+    // and the station, which always starts from the district's mark, sends them again. So the commit need
+    // not wait for its WAL flush (a later synchronous commit flushes it: see flushIngested).
+    await client.query('BEGIN; SET LOCAL synchronous_commit = off');
+    const r = await client.query<{ before: string | null; after: string | null; accepted: string }>(INGEST_SQL, [
+      chunk.stationId, chunk.after, chunk.through,
+      c.year, c.seq, c.student, c.item, c.version, c.page, c.field, c.score, c.max, c.correct, c.status, c.date,
+      facts.map((f) => f.seq), facts.map((f) => f.kind), facts.map((f) => JSON.stringify(f.data)),
+    ]);
     await client.query('COMMIT');
-    return ok({ highWater: Number(moved.rows[0]!.high_water), accepted });
+    const row = r.rows[0]!;
+    if (row.before === null) return err({ kind: 'unknown_station', stationId: chunk.stationId });
+    if (row.after === null) return err({ kind: 'gap', highWater: Number(row.before), after: chunk.after });
+    return ok({ highWater: Number(row.after), accepted: Number(row.accepted) });
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});
     throw e;
   } finally {
     client.release();
   }
+}
+
+/** Makes every ingest committed so far durable (WAL is flushed in order): before telling a drive what the district holds. */
+export async function flushIngested(pool: pg.Pool): Promise<void> {
+  await pool.query(`UPDATE district_meta SET value = value WHERE key = 'district_id'`);
 }

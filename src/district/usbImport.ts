@@ -11,7 +11,7 @@ import { sha256Hex, signText, verifyText } from '../domain/syncCrypto';
 import { UploadChunk, USB_FOLDER, USB_REPLY_FILE, USB_STATION_FILE, UsbChunkFile, usbChunkSigningText, UsbStationFile, type UsbReplyPayload } from '../domain/syncProtocol';
 import { bundlesSince } from './bundles';
 import type { DistrictIdentity } from './identity';
-import { describeIngestRefusal, ingestChunk } from './ingest';
+import { describeIngestRefusal, flushIngested, ingestChunk } from './ingest';
 import { stationRow } from './stations';
 
 export type StationImport = { stationId: string; chunks: number; accepted: number; highWater: number; error: string | null };
@@ -48,6 +48,7 @@ async function importStation(pool: pg.Pool, identity: DistrictIdentity, folder: 
     result.accepted += ingested.value.accepted;
     result.highWater = ingested.value.highWater;
   }
+  await flushIngested(pool);
   let since = 0;
   try {
     since = UsbStationFile.parse(JSON.parse(readFileSync(join(folder, USB_STATION_FILE), 'utf8'))).bundleVersion;
