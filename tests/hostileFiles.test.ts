@@ -49,9 +49,9 @@ async function jpegWithSize(width: number, height: number): Promise<Buffer> {
   throw new Error('no SOF marker');
 }
 
-function pdf(pages: number, saveOptions = ''): Uint8Array {
+function pdf(pages: number, saveOptions = '', sizePt: [number, number] = [595, 842]): Uint8Array {
   const doc = new mupdf.PDFDocument();
-  for (let i = 0; i < pages; i++) doc.insertPage(-1, doc.addPage([0, 0, 595, 842], 0, {}, ''));
+  for (let i = 0; i < pages; i++) doc.insertPage(-1, doc.addPage([0, 0, ...sizePt], 0, {}, ''));
   return doc.saveToBuffer(saveOptions).asUint8Array();
 }
 
@@ -70,6 +70,7 @@ async function writeHostileFiles(dir: string, goodPage: Buffer): Promise<string[
     'scan-0006a-text.jpg': 'this is a shopping list, not a scan\n',
     'scan-0006b-no-pages.pdf': pdf(0),
     'scan-0007a-encrypted.pdf': pdf(1, 'encrypt=aes-256,user-password=secret,owner-password=owner'),
+    'scan-0007c-huge-page.pdf': pdf(1, '', [14_400, 14_400]),
     'scan-0007b-corrupt.tif': Buffer.concat([Buffer.from([0x49, 0x49, 0x2a, 0x00, 0xff, 0xff, 0xff, 0x7f]), Buffer.alloc(200, 0xab)]),
     'scan-0008a-one-pixel.png': await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer(),
   };
@@ -121,10 +122,12 @@ describe('a folder of good pages with hostile files among them', () => {
     const r = paperloop(ctx.dir, 'ingest', stack, '/dev/zero', '--json');
     expect(r.err).not.toMatch(STACK_TRACE);
     expect(r.code, r.err).toBe(0);
-    const summary = JSON.parse(r.out) as { stored: number; graded: number; needsReview: number; blankBacks: number; refused: number; failed: number };
+    const summary = JSON.parse(r.out) as { stored: number; graded: number; needsReview: number; blankBacks: number; refused: number; failed: number; notRead: string[] };
     expect(summary.graded + summary.needsReview + summary.blankBacks).toBe(GOOD_PAGES);
     expect(summary.refused).toBe(hostile.length + 1);
     expect(summary.failed).toBe(0);
+    // The teacher is told which file was not read, and why.
+    expect(summary.notRead.find((line) => line.includes('scan-0001a-empty.jpg'))).toMatch(/unreadable_image: .*empty file/);
 
     const db = new Database(join(ctx.dir, 'station.db'), { readonly: true });
     const rows = db.prepare('SELECT status, page_id AS pageId, reason FROM scanned_images ORDER BY id').all() as { status: string; pageId: string | null; reason: string | null }[];

@@ -54,7 +54,11 @@ export type SessionOptions = {
 /** Each image counts once. `identical`: the same bytes came again in this session (a scanner repeating a page) and were not read again. */
 export type SessionSummary = {
   sessionId: string; stored: number; graded: number; needsReview: number; refused: number; duplicates: number; identical: number; failed: number; blankBacks: number;
+  /** What was refused and why, naming the file when it came from one (the first NOT_READ_LISTED). */
+  notRead: string[];
 };
+
+const NOT_READ_LISTED = 100;
 
 /**
  * A scan session: every image is stored durably and gets a row before it is queued; readers run in
@@ -77,7 +81,7 @@ export class ScanSession {
 
   constructor(private readonly o: SessionOptions, source = 'scanner', id?: string) {
     this.id = id ?? `SS-${randomUUID().slice(0, 8)}`;
-    this.summary = { sessionId: this.id, stored: 0, graded: 0, needsReview: 0, refused: 0, duplicates: 0, identical: 0, failed: 0, blankBacks: 0 };
+    this.summary = { sessionId: this.id, stored: 0, graded: 0, needsReview: 0, refused: 0, duplicates: 0, identical: 0, failed: 0, blankBacks: 0, notRead: [] };
     if (!id) {
       o.store.scans.startSession(this.id, source);
       removeUnfinishedWrites(join(o.dataDir, 'images'));
@@ -134,7 +138,7 @@ export class ScanSession {
       this.o.store.checkpoint();
     });
     if (ended) return this.stopOnStorageFailure(ended);
-    return ok({ ...this.summary });
+    return ok({ ...this.summary, notRead: [...this.summary.notRead] });
   }
 
   /** Runs a database write; a storage failure (full disk, read-only folder) is returned, anything else thrown. */
@@ -192,7 +196,7 @@ export class ScanSession {
       throw e;
     }
     const { row, isNew } = inserted;
-    this.summary.stored += isNew ? 1 : 0;
+    this.summary.stored += isNew && !image.refused ? 1 : 0;
     this.o.onEvent?.({ type: 'scanned', imageId: row.id, ...(image.sheetIndex !== undefined ? { sheetIndex: image.sheetIndex } : {}), ...(image.side ? { side: image.side } : {}) });
     if (image.source) this.sources.set(row.id, image.source);
     if (this.seen.has(row.sha256)) {
@@ -201,9 +205,12 @@ export class ScanSession {
       return ok(null);
     }
     this.seen.add(row.sha256);
-    if (isNew && image.refused) {
-      const refusal = this.guardStorage(() => this.record(row, { ok: false, ...image.refused!, ms: 0 }));
-      return refusal ? err(refusal) : ok(null);
+    if (image.refused) {
+      // A file that gave no image is refused again each time it is fed, never read.
+      const { reason, detail } = image.refused;
+      if (!isNew) this.noteRefusal(row, reason, detail);
+      const failure = isNew ? this.guardStorage(() => this.record(row, { ok: false, reason, detail, ms: 0 })) : null;
+      return failure ? err(failure) : ok(null);
     }
     if (!isNew && row.status !== 'queued') {
       this.summary.duplicates++;
@@ -249,25 +256,28 @@ export class ScanSession {
     return join(this.o.dataDir, 'station.db');
   }
 
+  /** Records a refusal once, naming the file it came from when known, and lists it in the summary. */
+  private refuse(row: ScannedImageRow, reason: string, why: string, readJson: string, at: string): void {
+    const source = this.sources.get(row.id);
+    const detail = source && !why.includes(source) ? `${why} (${source})` : why;
+    if (!this.o.store.scans.recordOutcome(row.id, { kind: 'refused', reason, detail, readJson }, this.o.actor, at).applied) return;
+    this.noteRefusal(row, reason, detail);
+  }
+
+  private noteRefusal(row: ScannedImageRow, reason: string, detail: string): void {
+    this.summary.refused++;
+    if (this.summary.notRead.length < NOT_READ_LISTED) this.summary.notRead.push(`#${row.id} ${reason}: ${detail}`);
+    this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'refused', detail: `${reason}: ${detail}` });
+  }
+
   /** The single writer's step: decide the outcome of a read and store it exactly once. */
   private record(row: ScannedImageRow, outcome: ReadOutcome): void {
     const { store } = this.o;
     const at = this.o.clock().toISOString();
     const readJson = JSON.stringify(outcome);
-    const source = this.sources.get(row.id);
-    if (!outcome.ok) {
-      const detail = source && !outcome.detail.includes(source) ? `${outcome.detail} (${source})` : outcome.detail;
-      if (!store.scans.recordOutcome(row.id, { kind: 'refused', reason: outcome.reason, detail, readJson }, this.o.actor, at).applied) return;
-      this.summary.refused++;
-      this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'refused', detail: `${outcome.reason}: ${detail}` });
-      return;
-    }
+    if (!outcome.ok) return this.refuse(row, outcome.reason, outcome.detail, readJson, at);
     const page = store.printedPage(outcome.pageId);
-    if (!page) {
-      if (!store.scans.recordOutcome(row.id, { kind: 'refused', reason: 'unknown_page', detail: `page ${outcome.pageId} is not known here`, readJson }, this.o.actor, at).applied) return;
-      this.summary.refused++;
-      return;
-    }
+    if (!page) return this.refuse(row, 'unknown_page', `page ${outcome.pageId} is not known here`, readJson, at);
     if (page.kind === 'blank_back') {
       if (!store.scans.recordOutcome(row.id, { kind: 'blank_back', pageId: page.pageId, readJson }, this.o.actor, at).applied) return;
       this.summary.blankBacks++;

@@ -7,6 +7,9 @@ import { emit, station, unwrap, type CliIO } from '../cliSupport';
 import { invoke } from '../invoke';
 import { stopFeeding } from '../../scan/driverSource';
 
+/** Refused pages listed under an ingest summary (each names its file and reason). */
+const NOT_READ_SHOWN = 20;
+
 /** A progress bar on stderr while a stack is read (only on a terminal). */
 export function progressBar(ctx: StationContext, total?: number): () => void {
   if (!process.stderr.isTTY) return () => undefined;
@@ -82,6 +85,8 @@ export function registerScanCommands(program: Command, io: CliIO): void {
         [
           `session ${v.sessionId}: ${v.stored} pages stored · ${v.graded} graded · ${v.needsReview} need review · ${v.blankBacks} blank backs`,
           `  ${v.refused} not read (foreign, blank or unreadable) · ${v.duplicates} duplicates${v.identical ? ` · identical images: ${v.identical} (counted once)` : ''} · ${v.failed} failed${v.resumedFromEarlier ? ` · ${v.resumedFromEarlier} resumed from an earlier interrupted scan` : ''}`,
+          ...v.notRead.slice(0, NOT_READ_SHOWN).map((line) => `    ${line}`),
+          v.refused > NOT_READ_SHOWN ? `    … and ${v.refused - NOT_READ_SHOWN} more (--json lists them)` : '',
           v.needsReview ? 'next: paperloop review' : '',
         ].filter(Boolean).join('\n'),
       );
