@@ -9,7 +9,12 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseRosterCsv } from '../src/domain/import/rosterCsv';
 import { classAnalytics } from './lib/classResults';
-import { sha256 } from '../src/scan/imageStore';
+import { sha256, storeImageDurably } from '../src/scan/imageStore';
+import { gradePage } from '../src/scan/gradePage';
+import { decodeImage, loadDigitNet, tesseractLangPath, zxingReaderWasm } from '../src/vision/decode';
+import { createTesseractEngine } from '../src/vision/ocr';
+import { createZxingQrReader } from '../src/vision/qr';
+import { readPage, type StageTimings } from '../src/vision/readPage';
 import { createReaderPool } from '../src/scan/readerPool';
 import { ScanSession } from '../src/scan/session';
 import { REPO_ROOT } from '../src/station/context';
@@ -40,7 +45,7 @@ const imagesOf = (folder: string) => readdirSync(folder).filter((f) => f.endsWit
 // BENCH_READ=accuracy skips this part (for tuning the reader).
 const only = process.env.BENCH_READ;
 const reader = createReaderPool({ dbPath: join(ctx.dir, 'station.db') });
-if (only !== 'accuracy' && only !== 'holdout') {
+if (only === undefined || only === 'throughput') {
 const throughputStack = await stack('throughput-200', (folder) =>
   writeStack(ctx, folder, { pdf: printed.pdf, pages: printed.pages, seed: 'tp', dpi: 300, profile: 'typical', answers: 'mixed', count: 200 }),
 );
@@ -83,9 +88,46 @@ out('last_page_to_class_results_ms', resultsReadyAt - lastStoredAt, 'ms', '<2000
 out('stack_mb', bytes.reduce((s, b) => s + b.length, 0) / 1e6, 'MB');
 }
 
+// ---- stage times: one worker (this thread), where a page's time goes ---------------------------
+// BENCH_READ=stages runs only this part.
+if (only === undefined || only === 'stages') {
+  const tp = await stack('throughput-200', (folder) =>
+    writeStack(ctx, folder, { pdf: printed.pdf, pages: printed.pages, seed: 'tp', dpi: 300, profile: 'typical', answers: 'mixed', count: 200 }),
+  );
+  const qr = await createZxingQrReader(zxingReaderWasm());
+  const ocr = await createTesseractEngine({ langPath: tesseractLangPath('eng') });
+  const digits = loadDigitNet();
+  const imagesDir = join(ctx.dir, 'stage-images');
+  // BENCH_CLOCK=cpu times the stages in CPU time of this process (steadier than wall time on a busy machine).
+  const cpuClock = process.env.BENCH_CLOCK === 'cpu';
+  const now = cpuClock ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } : () => performance.now();
+  type Stages = StageTimings & { grade: number; write: number };
+  const times = { workbook: [] as Stages[], blank_back: [] as Stages[] };
+  const pick = [...tp.truths.filter((t) => t.kind === 'workbook').slice(0, 40), ...tp.truths.filter((t) => t.kind === 'blank_back')];
+  for (const [i, truth] of [pick[0]!, ...pick].entries()) {
+    const bytes = readFileSync(join(tp.folder, truth.fileName));
+    const w0 = now();
+    storeImageDurably(imagesDir, bytes, 'image/jpeg');
+    const write = now() - w0;
+    const read = await readPage(await decodeImage(bytes, { now }), { lookupPage: (id) => ctx.store.printedPage(id), qr, ocr, digits, now });
+    if (!read.ok) throw new Error(`${truth.fileName}: ${read.reason} ${read.detail}`);
+    const g0 = now();
+    gradePage(read.page, read.fields, (id) => ctx.store.item(id), ctx.settings, '2026-11-25');
+    const grade = now() - g0;
+    if (i > 0) times[truth.kind === 'blank_back' ? 'blank_back' : 'workbook'].push({ ...read.timingsMs, grade, write });
+  }
+  await ocr.terminate();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const stageNames = ['decode', 'blank', 'marks', 'orientation', 'qr', 'lookup', 'geometry', 'bubbles', 'ocr', 'grade', 'write'] as const;
+  const stagesOf = (xs: Stages[]) => Object.fromEntries(stageNames.map((k) => [k, Math.round(median(xs.map((x) => x[k] ?? 0)) * 10) / 10]));
+  out('blank_back_ms', median(times.blank_back.map((x) => x.total)), 'ms', '<=40', { clock: cpuClock ? 'cpu' : 'wall', pages: times.blank_back.length, stages_median_ms: stagesOf(times.blank_back) });
+  out('workbook_page_ms', median(times.workbook.map((x) => x.total)), 'ms', undefined, { pages: times.workbook.length, stages_median_ms: stagesOf(times.workbook) });
+  for (const k of stageNames) out(`stage_${k}_ms`, median(times.workbook.map((x) => x[k] ?? 0)), 'ms', undefined, { blank_back: median(times.blank_back.map((x) => x[k] ?? 0)) });
+}
+
 // ---- accuracy ------------------------------------------------------------------------------
 // BENCH_READ=holdout reads a second corpus with seeds never used while tuning the reader, instead.
-const corpus = only === 'holdout' ? [
+const corpus = only === 'stages' || only === 'throughput' ? [] : only === 'holdout' ? [
   await stack('hold-typical', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'hold-typical-7', profile: 'typical', answers: 'mixed', count: 200, foreignPages: 4, upsideDownRate: 0.25 })),
   await stack('hold-harsh', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'hold-harsh-7', profile: 'harsh', answers: 'mixed', count: 120, foreignPages: 3, upsideDownRate: 0.5 })),
 ] : [
@@ -148,6 +190,7 @@ for (const { folder, truths } of corpus) {
 }
 await reader.close();
 if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, JSON.stringify(combDump));
+if (corpus.length > 0) {
 out('corpus_pages', tally.pages, 'pages', '>=400', { foreign_and_unprinted: tally.foreign });
 out('pages_identified_pct', (100 * tally.identified) / tally.pages, '%', '100', { misidentified: tally.misidentified });
 out('foreign_refused_pct', (100 * tally.foreignRefused) / Math.max(1, tally.foreign), '%', '100');
@@ -156,3 +199,4 @@ out('fields_to_review_pct', (100 * tally.review) / tally.fields, '%', '<=1', { f
 out('comb_read_correct_pct', (100 * tally.combCorrect) / Math.max(1, tally.combs), '%', undefined, { combs: tally.combs, auto_accepted_correct: tally.combAutoCorrect, silent_wrong: tally.combSilentWrong });
 for (const [name, t] of Object.entries(byProfile))
   out(`profile_${name}`, (100 * t.identified) / Math.max(1, t.pages), '% identified', undefined, { pages: t.pages, silent: t.silentBubbleErrors, review_pct: Math.round((1000 * t.review) / Math.max(1, t.fields)) / 10 });
+}

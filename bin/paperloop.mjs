@@ -1,8 +1,33 @@
 #!/usr/bin/env node
-// The `paperloop` command. TypeScript sources run through tsx; nothing is fetched at run time.
-import { register } from 'tsx/esm/api';
+// The `paperloop` command. It runs the esbuild bundle in dist/cli/ (built at install by tools/build-bundle.mjs),
+// which starts without compiling TypeScript; when the bundle is missing or older than any source file, it runs the
+// TypeScript sources through tsx instead (slower to start, same behaviour). Nothing is fetched at run time.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
+const root = fileURLToPath(new URL('..', import.meta.url));
 // The district server is its own layer (the station may not import it): `paperloop district …` goes there.
-const { main } = await import(process.argv[2] === 'district' ? '../src/district/cli.ts' : '../src/station/cli.ts');
+const entry = process.argv[2] === 'district' ? 'district' : 'station';
+const bundle = `${root}dist/cli/${entry}.mjs`;
+
+function newestSourceMs(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${e.name}`;
+    const ms = e.isDirectory() ? newestSourceMs(path) : statSync(path).mtimeMs;
+    if (ms > newest) newest = ms;
+  }
+  return newest;
+}
+
+const bundleIsFresh = () =>
+  existsSync(bundle) && statSync(bundle).mtimeMs >= Math.max(newestSourceMs(`${root}src`), newestSourceMs(`${root}native-bridge`));
+
+let main;
+if (process.env.PAPERLOOP_TSX !== '1' && bundleIsFresh()) ({ main } = await import(bundle));
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import(entry === 'district' ? '../src/district/cli.ts' : '../src/station/cli.ts'));
+}
 process.exitCode = await main(process.argv);

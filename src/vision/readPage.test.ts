@@ -122,13 +122,13 @@ describe('readPage closed loop: render with known answers → scan → read → 
     expectReadsAsMarked(r);
     expect(r.ok && r.orientation).toBe(180);
     const tm = r.timingsMs;
-    for (const k of ['decode', 'blank', 'marks', 'qr', 'lookup', 'geometry', 'bubbles', 'ocr', 'total'] as const) expect(tm[k]).toBeGreaterThanOrEqual(0);
+    for (const k of ['decode', 'blank', 'marks', 'orientation', 'qr', 'lookup', 'geometry', 'bubbles', 'ocr', 'total'] as const) expect(tm[k]).toBeGreaterThanOrEqual(0);
     expect(tm.total).toBeGreaterThanOrEqual(tm.decode!);
     // Speed is bench:read's business; here the figure only goes to the log. With an injected clock
     // (10 ms a tick) the stages account for the total.
     let tick = 0;
     const clocked = await readPage(decoded, { lookupPage: lookup, qr, now: () => (tick += 10) });
-    const stages = (['blank', 'marks', 'qr', 'lookup', 'geometry', 'bubbles', 'ocr'] as const).reduce((sum, k) => sum + clocked.timingsMs[k], 0);
+    const stages = (['blank', 'marks', 'orientation', 'qr', 'lookup', 'geometry', 'bubbles', 'ocr'] as const).reduce((sum, k) => sum + clocked.timingsMs[k], 0);
     expect(clocked.ok).toBe(true);
     expect(stages).toBeGreaterThan(0);
     // The total is read once more after the last stage: it covers every stage and at most one more tick.

@@ -32,6 +32,7 @@ export type StageTimings = {
   decode?: number;
   blank: number;
   marks: number;
+  orientation: number;
   qr: number;
   lookup: number;
   geometry: number;
@@ -73,7 +74,7 @@ const isOurs = (text: string) => decodeQrPayload(text).ok;
 export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<PageRead> {
   const settings = deps.settings ?? DEFAULT_VISION_SETTINGS;
   const now = deps.now ?? (() => performance.now());
-  const t: StageTimings = { blank: 0, marks: 0, qr: 0, lookup: 0, geometry: 0, bubbles: 0, ocr: 0, total: 0 };
+  const t: StageTimings = { blank: 0, marks: 0, orientation: 0, qr: 0, lookup: 0, geometry: 0, bubbles: 0, ocr: 0, total: 0 };
   if (input.decodeMs !== undefined) t.decode = input.decodeMs;
   const start = now();
   let mark = start;
@@ -107,6 +108,7 @@ export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<
   lap('marks');
   if (!marks.ok) return probe('missing_marks', `missing ${marks.error.corners.join(', ')}: ${marks.error.detail}`);
   const oriented = orientMarks(marks.value.marks, settings.marks.minLargeToSmallRatio);
+  lap('orientation');
   if (!oriented.ok) return probe('ambiguous_orientation', oriented.error.detail);
   const { orientation, byPageCorner } = oriented.value;
 

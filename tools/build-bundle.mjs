@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Bundles the CLI and the vision worker with esbuild into dist/cli/, so `paperloop` starts without
+// compiling TypeScript (tsx) on every run. Runs at install (`prepare`); the bundle is not committed.
+// bin/paperloop.mjs falls back to tsx when the bundle is missing or older than the sources.
+// Packages stay external (native addons, wasm and worker scripts are found in node_modules as before).
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// dist/cli/ sits two folders below the repository, like src/station/: REPO_ROOT and the
+// worker and model paths (relative to import.meta.url) resolve the same in the bundle.
+const outdir = join(root, 'dist', 'cli');
+
+export const BUNDLE_ENTRIES = {
+  station: 'src/station/cli.ts',
+  district: 'src/district/cli.ts',
+  readWorker: 'src/scan/readWorker.ts',
+};
+
+export async function buildBundle({ quiet = false } = {}) {
+  const t0 = performance.now();
+  const entryPoints = Object.fromEntries(Object.entries(BUNDLE_ENTRIES).filter(([, file]) => existsSync(join(root, file))).map(([name, file]) => [name, join(root, file)]));
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  await build({
+    entryPoints,
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    sourcemap: 'linked',
+    logLevel: quiet ? 'error' : 'warning',
+  });
+  cpSync(join(root, 'src', 'vision', 'models'), join(outdir, 'models'), { recursive: true });
+  if (!quiet) console.log(`paperloop: bundled ${Object.keys(entryPoints).join(', ')} into dist/cli in ${Math.round(performance.now() - t0)} ms`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    await buildBundle();
+  } catch (e) {
+    // The tsx fallback still runs every command, so a failed bundle never breaks an install.
+    console.warn(`paperloop: could not bundle the CLI (${e.message}); it will run through tsx, slower to start.`);
+  }
+}
