@@ -64,14 +64,19 @@ describe('pairing', () => {
 });
 
 describe('createBatch', () => {
+  /** A producer whose sheets arrive a turn of the event loop after they are asked for, counting overlapping calls. */
   function producer(outcomes: Outcome<SheetImages>[]) {
     const log: string[] = [];
+    const calls = { inFlight: 0, mostInFlight: 0 };
     return {
       log,
+      calls,
       producer: {
         async nextSheet() {
           log.push('next');
-          await new Promise((r) => setTimeout(r, 5));
+          calls.mostInFlight = Math.max(calls.mostInFlight, ++calls.inFlight);
+          await new Promise((r) => setImmediate(r));
+          calls.inFlight--;
           return outcomes.shift() ?? err(scanError('FeederEmpty', 'empty'));
         },
         async pause() {
@@ -85,7 +90,7 @@ describe('createBatch', () => {
   }
 
   it('numbers sheets, serialises calls, and closes once on a terminal error', async () => {
-    const { producer: p, log } = producer([ok({ front: page(0) }), ok({ front: page(1) }), err(scanError('Jammed', 'jam'))]);
+    const { producer: p, log, calls } = producer([ok({ front: page(0) }), ok({ front: page(1) }), err(scanError('Jammed', 'jam'))]);
     const batch = createBatch(p);
     const results = await Promise.all([batch.scanSheet(), batch.scanSheet(), batch.scanSheet(), batch.scanSheet()]);
     expect(results.map((r) => (r.ok ? r.value.index : r.error.kind))).toEqual([0, 1, 'Jammed', 'Jammed']);
@@ -93,6 +98,7 @@ describe('createBatch', () => {
     await batch.endBatch();
     expect(log.filter((l) => l === 'close')).toHaveLength(1);
     expect(log.filter((l) => l === 'next')).toHaveLength(3);
+    expect(calls.mostInFlight).toBe(1);
   });
 
   it('continues after a per-file error and ends with FeederEmpty after endBatch', async () => {

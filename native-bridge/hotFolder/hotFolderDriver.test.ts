@@ -1,16 +1,17 @@
 /** The hot-folder driver on real files in a temporary folder. */
-import { appendFile, mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drain } from '../contract.suite';
 import type { BatchOptions } from '../contract';
 import { barHeight, decodeInfo, makePdf, makePng } from '../testFixtures';
+import { takenKey } from './fileStability';
 import { createHotFolderDriver } from './hotFolderDriver';
 import type { HotFolderSettings } from './hotFolderSettings';
+import { manualClock } from './manualClock';
 
-const FAST: Partial<HotFolderSettings> = { pollIntervalMs: 30, stableForMs: 120, idleTimeoutMs: 350 };
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const FAST = { pollIntervalMs: 30, stableForMs: 120, idleTimeoutMs: 350 } satisfies Partial<HotFolderSettings>;
 
 describe('hot-folder driver', () => {
   let folder: string;
@@ -32,9 +33,11 @@ describe('hot-folder driver', () => {
   });
 
   it('does not take a file while it is still being written', async () => {
-    const driver = make({ idleTimeoutMs: 2000 });
+    const clock = manualClock();
+    const driver = make({ idleTimeoutMs: 2000, useFsWatch: false, clock });
     const started = await driver.startBatch(options());
     if (!started.ok) throw new Error(JSON.stringify(started.error));
+    await clock.tick(0); // the batch's first check
     const png = await makePng(3);
     let settled = false;
     const pending = started.value.scanSheet().then((r) => {
@@ -44,9 +47,11 @@ describe('hot-folder driver', () => {
     const chunk = Math.ceil(png.length / 6);
     for (let at = 0; at < png.length; at += chunk) {
       await appendFile(join(folder, 'slow.png'), png.subarray(at, at + chunk));
-      await pause(40); // shorter than stableForMs: the file keeps growing
-      if (at + chunk < png.length) expect(settled).toBe(false);
+      // a full stableForMs passes between chunks, but each check sees the file grown
+      await clock.tick(FAST.stableForMs);
+      expect(settled).toBe(false);
     }
+    await clock.tick(FAST.stableForMs); // unchanged for stableForMs: complete
     const sheet = await pending;
     if (!sheet.ok) throw new Error(JSON.stringify(sheet.error));
     expect(sheet.value.front.bytes.length).toBe(png.length);
@@ -73,14 +78,16 @@ describe('hot-folder driver', () => {
   });
 
   it('ignores temporary names until the file is renamed into place', async () => {
-    const driver = make();
+    const clock = manualClock();
+    const driver = make({ idleTimeoutMs: 2000, clock });
     await writeFile(join(folder, 'scan.pdf.part'), await makePdf(1));
     await writeFile(join(folder, '.scan.pdf.tmp'), 'x');
     const started = await driver.startBatch(options());
     if (!started.ok) throw new Error(JSON.stringify(started.error));
-    await pause(200);
+    // long enough for both names to be complete, were they not ignored
+    for (const ms of [0, FAST.stableForMs, FAST.stableForMs]) await clock.tick(ms);
     await rename(join(folder, 'scan.pdf.part'), join(folder, 'scan.pdf'));
-    const { sheets } = await drain(started.value);
+    const { sheets } = await clock.runUntil(drain(started.value), FAST.pollIntervalMs);
     expect(sheets.map((s) => s.front.sourceName)).toEqual(['scan.pdf']);
     // an A4 PDF page rendered at the batch's 50 dpi
     const { width } = await decodeInfo(sheets[0]!.front);
@@ -120,17 +127,21 @@ describe('hot-folder driver', () => {
   });
 
   it('gives files not handed out back when the batch ends early', async () => {
-    const driver = make();
+    const clock = manualClock();
+    const driver = make({ clock });
     for (const i of [0, 1, 2]) await writeFile(join(folder, `p${i}.png`), await makePng(i));
     const first = await driver.startBatch(options());
     if (!first.ok) throw new Error(JSON.stringify(first.error));
+    await clock.tick(0); // the batch's first check sees them
+    await clock.tick(FAST.stableForMs); // the next takes all three into the queue
+    for (const i of [0, 1, 2]) expect(driver.ledger.has(takenKey(`p${i}.png`, await stat(join(folder, `p${i}.png`))))).toBe(true);
     const one = await first.value.scanSheet();
     expect(one.ok).toBe(true);
-    await pause(100); // let the watcher take the rest into the queue
     await first.value.endBatch();
     const second = await driver.startBatch(options());
     if (!second.ok) throw new Error(JSON.stringify(second.error));
-    expect((await drain(second.value)).sheets.map((s) => s.front.sourceName)).toEqual(['p1.png', 'p2.png']);
+    const { sheets } = await clock.runUntil(drain(second.value), FAST.pollIntervalMs);
+    expect(sheets.map((s) => s.front.sourceName)).toEqual(['p1.png', 'p2.png']);
   });
 
   it('can leave files that were there before the batch, and works by polling alone', async () => {

@@ -25,7 +25,7 @@ import {
 } from '../contract';
 import { importFile } from '../fileImport';
 import { isIgnoredName, memoryLedger, StabilityTracker, takenKey, type TakenLedger } from './fileStability';
-import { hotFolderSettings, type HotFolderConfig, type HotFolderSettings } from './hotFolderSettings';
+import { hotFolderSettings, SYSTEM_CLOCK, type HotFolderClock, type HotFolderConfig, type HotFolderSettings } from './hotFolderSettings';
 
 export interface HotFolderDriver extends ScannerDriver {
   readonly settings: HotFolderSettings;
@@ -113,10 +113,11 @@ class HotFolderProducer implements SheetProducer {
   private readonly undelivered = new Map<string, number>();
   private readonly skip = new Set<string>();
   private watcher: FSWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private stopPolling: (() => void) | undefined;
   private scanning: Promise<void> = Promise.resolve();
   private scanQueued = false;
-  private lastActivity = Date.now();
+  private readonly clock: HotFolderClock;
+  private lastActivity: number;
   private pendingFront: { page: SheetImages['front']; key: string } | undefined;
   private stopped = false;
   private draining = false;
@@ -128,6 +129,8 @@ class HotFolderProducer implements SheetProducer {
     private readonly ledger: TakenLedger,
   ) {
     this.tracker = new StabilityTracker(settings.stableForMs);
+    this.clock = settings.clock ?? SYSTEM_CLOCK;
+    this.lastActivity = this.clock.now();
   }
 
   async start(): Promise<void> {
@@ -139,14 +142,14 @@ class HotFolderProducer implements SheetProducer {
     }
     if (this.settings.useFsWatch) {
       try {
-        this.watcher = watch(this.path, () => this.requestScan());
+        this.watcher = watch(this.path, () => void this.requestScan());
         this.watcher.on('error', () => this.stopWatching());
       } catch {
         this.watcher = undefined; // polling alone
       }
     }
-    this.timer = setInterval(() => this.requestScan(), this.settings.pollIntervalMs);
-    this.requestScan();
+    this.stopPolling = this.clock.every(this.settings.pollIntervalMs, () => this.requestScan());
+    void this.requestScan();
   }
 
   async nextSheet(): Promise<Outcome<SheetImages>> {
@@ -163,7 +166,7 @@ class HotFolderProducer implements SheetProducer {
   /** Takes no new scan, but every file already in the folder is taken once complete, then FeederEmpty. */
   async pause(): Promise<void> {
     this.draining = true;
-    this.requestScan();
+    void this.requestScan();
   }
 
   async close(): Promise<void> {
@@ -186,17 +189,19 @@ class HotFolderProducer implements SheetProducer {
   private stopWatching(): void {
     this.watcher?.close();
     this.watcher = undefined;
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopPolling?.();
+    this.stopPolling = undefined;
   }
 
-  private requestScan(): void {
-    if (this.stopped || this.scanQueued) return;
+  /** Resolves when a check that starts after this call has finished. */
+  private requestScan(): Promise<void> {
+    if (this.stopped || this.scanQueued) return this.scanning;
     this.scanQueued = true;
     this.scanning = this.scanning.then(async () => {
       this.scanQueued = false;
       if (!this.stopped) await this.scanOnce();
     });
+    return this.scanning;
   }
 
   private async scanOnce(): Promise<void> {
@@ -209,7 +214,7 @@ class HotFolderProducer implements SheetProducer {
       this.queue.end(scanError('Disconnected', `The folder ${this.path} went away`, String(cause)));
       return;
     }
-    const now = Date.now();
+    const now = this.clock.now();
     let arriving = 0;
     for (const name of names) {
       if (this.stopped) return;
@@ -226,11 +231,11 @@ class HotFolderProducer implements SheetProducer {
       }
       this.tracker.forget(name);
       this.ledger.add(key);
-      this.lastActivity = Date.now();
+      this.lastActivity = this.clock.now();
       await this.take(name, key);
     }
     if (this.draining && arriving === 0) return this.endNow(scanError('FeederEmpty', 'Feeding paused'));
-    if (this.queue.size === 0 && Date.now() - this.lastActivity >= this.settings.idleTimeoutMs) {
+    if (this.queue.size === 0 && this.clock.now() - this.lastActivity >= this.settings.idleTimeoutMs) {
       this.endNow(scanError('FeederEmpty', 'No new files in the folder'));
     }
   }

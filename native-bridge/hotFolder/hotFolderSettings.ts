@@ -30,7 +30,23 @@ export interface HotFolderSettings {
   readonly resolutionRange: ResolutionRange;
   /** Shared across batches; defaults to one in memory per driver. */
   readonly ledger?: TakenLedger;
+  /** What time it is and when checks run; defaults to the system's. Tests inject one to run checks one at a time. */
+  readonly clock?: HotFolderClock;
 }
+
+export interface HotFolderClock {
+  now(): number;
+  /** Runs `check` every `intervalMs` until the returned function is called. */
+  every(intervalMs: number, check: () => Promise<void>): () => void;
+}
+
+export const SYSTEM_CLOCK: HotFolderClock = {
+  now: () => Date.now(),
+  every(intervalMs, check) {
+    const timer = setInterval(() => void check(), intervalMs);
+    return () => clearInterval(timer);
+  },
+};
 
 export const DEFAULT_HOT_FOLDER_SETTINGS: HotFolderSettings = {
   folders: [],
