@@ -11,8 +11,11 @@ export type Placed = { height: number; render: (top: number) => { ops: DrawOp[];
 
 type ItemOf<T extends ItemInput['type']> = Extract<ItemInput, { type: T }>;
 
-/** The answer space of an item: bubbles, a digit grid, a comb of boxes, or a work box with score boxes. */
-export function answerArea(m: PageMetrics, item: ItemInput, indent: number): Placed {
+/**
+ * The answer space of an item: bubbles, a digit grid, a comb of boxes, or a work box with score boxes.
+ * An open item's work box shrinks to `roomMm` (what is left of a page), so its score boxes stay on the page.
+ */
+export function answerArea(m: PageMetrics, item: ItemInput, indent: number, roomMm: number): Placed {
   const x0 = m.left + indent;
   switch (item.type) {
     case 'single_choice':
@@ -24,7 +27,7 @@ export function answerArea(m: PageMetrics, item: ItemInput, indent: number): Pla
     case 'short_text':
       return comb(m, item, x0);
     case 'open':
-      return workBoxAndScore(m, item, x0);
+      return workBoxAndScore(m, item, x0, roomMm);
     default:
       return throwIllegalValue(item, 'item type');
   }
@@ -135,11 +138,11 @@ function comb(m: PageMetrics, item: ItemOf<'short_text'>, x0: number): Placed {
 }
 
 /** A box for the student's work, then a row of score boxes 0..max for the teacher to tick. */
-function workBoxAndScore(m: PageMetrics, item: ItemOf<'open'>, x0: number): Placed {
+function workBoxAndScore(m: PageMetrics, item: ItemOf<'open'>, x0: number, roomMm: number): Placed {
   const { small, measure } = m;
-  const space = item.spaceMm * Math.min(m.scale, 1.2);
   const half = m.style.scoreBoxHalfMm;
   const scoreRowH = 2 * half + 2;
+  const space = Math.max(0, Math.min(item.spaceMm * Math.min(m.scale, 1.2), roomMm - 1.5 - scoreRowH));
   return {
     height: space + 1.5 + scoreRowH,
     render: (y) => {

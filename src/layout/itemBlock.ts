@@ -18,12 +18,13 @@ export function itemBlock(m: PageMetrics, item: ItemInput, number: number, reaso
   const stemLines = wrapText(localText(item.stem, m.lang), width, body, measure);
   const noteLines = note.flatMap((n) => wrapText(n, width, body, measure));
   const noteH = noteLines.length * lh + (noteLines.length ? 1 : 0);
-  const answer = answerArea(m, item, indent);
   const reasonLines = wrapText(`(${label(m.lang, 'why')}: ${reason})`, width, m.small, measure);
   const reasonLh = lineHeightMm(m.small);
   const stemH = stemLines.length * lh;
+  const aroundAnswerH = sectionH + stemH + noteH + 1.5 + 1 + reasonLines.length * reasonLh;
+  const answer = answerArea(m, item, indent, m.bottom - m.top - aroundAnswerH);
   return {
-    height: sectionH + stemH + noteH + 1.5 + answer.height + 1 + reasonLines.length * reasonLh,
+    height: aroundAnswerH + answer.height,
     render: (y0) => {
       const ops: DrawOp[] = [];
       if (section) ops.push({ op: 'text', x: m.left, y: y0 + headerPt * PT_TO_MM * 0.9, sizePt: headerPt, text: section, colour: 'red' });
