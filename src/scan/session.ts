@@ -118,8 +118,16 @@ export class ScanSession {
 
   /** Pulls images from a source until it ends, the session is cancelled, or storing fails. */
   async ingest(source: AsyncIterable<IncomingImage>): Promise<Result<SessionSummary, string>> {
+    let sourceError: Error | null = null;
+    async function* guarded(): AsyncGenerator<IncomingImage> {
+      try {
+        yield* source;
+      } catch (e) {
+        sourceError = e as Error;
+      }
+    }
     try {
-      for await (const image of source) {
+      for await (const image of guarded()) {
         if (this.paused) await new Promise<void>((r) => this.resumeWaiters.push(r));
         if (this.cancelled || this.storageFailure || this.readerStopped) break;
         const stored = this.store(image);
@@ -127,9 +135,11 @@ export class ScanSession {
         if (stored.value) await this.enqueue(stored.value);
       }
     } catch (e) {
-      // The page source broke (a driver bug, a device gone): what is stored stays, reads in flight finish.
-      return this.stop(`the page source stopped: ${(e as Error).message}. Pages already stored are safe; scan the rest again.`);
+      await this.stop(`unexpected error: ${(e as Error).message}`);
+      throw e;
     }
+    // The page source broke (a driver bug, a device gone): what is stored stays, reads in flight finish.
+    if (sourceError) return this.stop(`the page source stopped: ${(sourceError as Error).message}. Pages already stored are safe; scan the rest again.`);
     await this.drain();
     if (this.storageFailure) return this.stopOnStorageFailure(this.storageFailure);
     if (this.readerStopped) return this.stop(this.readerStoppedMessage());
