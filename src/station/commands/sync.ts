@@ -3,6 +3,10 @@ import type { Result } from '../../domain/result';
 import { districtUrl, readSyncState, setDistrictUrl, stationKeyPair } from '../../sync/state';
 import { enrol, fetchStationStatus, pendingEntries, syncNow, type SyncContext } from '../../sync/upload';
 import { exportToDrive, importFromDrive } from '../../sync/usb';
+import { nextRunOf, runWithRetries } from '../../sync/schedule';
+import { isStale, lockHolder } from '../../store/stationLock';
+import { Cron } from 'croner';
+import { setTimeout as delay } from 'node:timers/promises';
 import { CliFailure, emit, station, type CliIO } from '../cliSupport';
 import type { StationContext } from '../context';
 
@@ -99,5 +103,39 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .action(async (o: { from: string; json?: boolean }, cmd: Command) => {
       const done = await withSync(cmd, 'usb:', (s) => importFromDrive(s, o.from));
       emit(io, !!o.json, done, () => `applied the district's reply: high-water mark ${done.highWater}, item bank at bundle v${done.bundleVersion} (${done.items} item(s) new or changed).`);
+    });
+
+  sync
+    .command('schedule')
+    .description('stay running and sync on a cron schedule; waits while a scan runs, retries with backoff until the district answers')
+    .argument('<cron>', 'when, as a cron pattern in local time, e.g. "0 18 * * 5" (Fridays at 18:00)')
+    .action(async (pattern: string, _o: unknown, cmd: Command) => {
+      const next = nextRunOf(pattern, new Date());
+      if (!next.ok) throw new CliFailure(next.error);
+      station(cmd).db.close(); // fails early, with the fix, when there is no station here
+      io.out(`sync scheduled "${pattern}": next run ${next.value.toString()}. Stop with Ctrl+C.`);
+      const job = new Cron(pattern, { protect: true }, async () => {
+        const ctx = station(cmd);
+        try {
+          const s = syncContext(ctx);
+          const r = await runWithRetries({
+            attempt: () => syncNow(s),
+            scanRunning: () => {
+              const held = lockHolder(ctx.db);
+              return held !== null && !isStale(held);
+            },
+            wait: (ms) => delay(ms),
+            log: (m) => io.err(`${new Date().toISOString()} ${m}`),
+          });
+          if (r.ok) io.out(`${new Date().toISOString()} synced: ${r.value.chunks} chunk(s) up, bundle v${r.value.bundleVersion}`);
+          else io.err(`${new Date().toISOString()} sync failed: ${r.error}`);
+        } catch (e) {
+          io.err(`${new Date().toISOString()} sync failed: ${(e as Error).message}`);
+        } finally {
+          ctx.db.close();
+        }
+      });
+      await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+      job.stop();
     });
 }
