@@ -22,7 +22,9 @@ export type ArmReport = {
    * The same figures had the run stopped after `days` school days: students not there yet count
    * with their minutes so far (the restricted mean). Kept to compare with shorter runs.
    */
-  readonly restricted: { readonly days: number; readonly meanMinutesToMastery: number; readonly reachedMastery: number };
+  readonly restricted: Restricted;
+  /** The restricted figures at each of `config.checkpointDays`. */
+  readonly checkpoints: readonly Restricted[];
   readonly reachedMasteryInWindow: number;
   /** Minutes per student over the window, and per school day. */
   readonly meanWindowMinutes: number;
@@ -66,6 +68,8 @@ export function masterySnapshot(setup: ArmSetup, run: ArmRun): MasterySnapshot {
   return { latent, estimated, agreement: agree / Math.max(1, students.length * unit.length), minutes: students.map((s) => run.spent.get(s.id) ?? 0) };
 }
 
+export type Restricted = { readonly days: number; readonly meanMinutesToMastery: number; readonly reachedMastery: number };
+
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 function median(xs: readonly number[]): number {
@@ -76,12 +80,12 @@ function median(xs: readonly number[]): number {
 }
 
 /** Minutes to mastery had the run stopped after `restrictedDays`: students not there yet count their minutes so far. */
-function restrictedMinutes(setup: ArmSetup, run: ArmRun): number[] {
-  const cut = run.spentAtRestriction ?? new Map(run.spent);
+function restrictedMinutes(setup: ArmSetup, run: ArmRun, days: number, spentThen: ReadonlyMap<string, number> | null): number[] {
+  const cut = spentThen ?? run.spent;
   return setup.students.map((s) => {
     const m = run.toMastery.get(s.id) ?? null;
     const day = run.dayOfMastery.get(s.id);
-    return m !== null && day !== undefined && day <= setup.restrictedDays ? m : (cut.get(s.id) ?? 0);
+    return m !== null && day !== undefined && day <= days ? m : (cut.get(s.id) ?? 0);
   });
 }
 
@@ -103,7 +107,12 @@ export function armReport(setup: ArmSetup, run: ArmRun): ArmReport {
     meanDaysToMastery: mean(students.map((s) => run.dayOfMastery.get(s.id) ?? run.daysRun)),
     reachedMastery: minutesToMastery.filter((m) => m !== null).length,
     censored: minutesToMastery.filter((m) => m === null).length,
-    restricted: { days: restrictedDays, meanMinutesToMastery: mean(restrictedMinutes(setup, run)), reachedMastery: reachedBy(restrictedDays) },
+    restricted: { days: restrictedDays, meanMinutesToMastery: mean(restrictedMinutes(setup, run, restrictedDays, run.spentAtRestriction)), reachedMastery: reachedBy(restrictedDays) },
+    checkpoints: (setup.config.checkpointDays ?? []).map((days) => ({
+      days,
+      meanMinutesToMastery: mean(restrictedMinutes(setup, run, days, run.spentAtCheckpoint.get(days) ?? null)),
+      reachedMastery: reachedBy(days),
+    })),
     reachedMasteryInWindow: reachedBy(windowDays),
     meanWindowMinutes: mean(window.minutes),
     meanDailyMinutes: mean(window.minutes) / windowDays,

@@ -28,6 +28,8 @@ export type CohortConfig = {
   readonly horizonDays?: number;
   /** Also report minutes to mastery as if the run had stopped after this many school days (default 60). */
   readonly restrictedDays?: number;
+  /** Also report restricted minutes to mastery and students at mastery after each of these school days. */
+  readonly checkpointDays?: readonly number[];
   /** Diagnostic: the selection sees latent mastery instead of the model's (a perfect estimator). */
   readonly oracleMastery?: boolean;
   /** ISO date of the first school day. */
@@ -120,6 +122,8 @@ export type ArmRun = {
   /** Minutes spent per student so far, and as they stood after `restrictedDays`. */
   spent: Map<string, number>;
   spentAtRestriction: Map<string, number> | null;
+  /** Minutes spent per student as they stood after each checkpoint day. */
+  spentAtCheckpoint: Map<number, Map<string, number>>;
   /** Per student: minutes to unit mastery (null: not yet), and the school day it was reached. */
   toMastery: Map<string, number | null>;
   dayOfMastery: Map<string, number>;
@@ -197,6 +201,7 @@ export function startRun(setup: ArmSetup): ArmRun {
     allMinutes: 0,
     spent: new Map(setup.students.map((s) => [s.id, 0])),
     spentAtRestriction: null,
+    spentAtCheckpoint: new Map(),
     toMastery: new Map(setup.students.map((s) => [s.id, null])),
     dayOfMastery: new Map(),
     windowSnapshot: null,

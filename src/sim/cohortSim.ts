@@ -25,6 +25,7 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
   for (const [dayIndex, date] of setup.days.entries()) {
     if (dayIndex === setup.windowDays) run.windowSnapshot = masterySnapshot(setup, run);
     if (dayIndex === setup.restrictedDays) run.spentAtRestriction = new Map(run.spent);
+    if (config.checkpointDays?.includes(dayIndex)) run.spentAtCheckpoint.set(dayIndex, new Map(run.spent));
     if (dayIndex >= setup.windowDays && run.toMastery.size === run.dayOfMastery.size) break;
     simulateDay(setup, run, dayIndex, date);
   }
