@@ -181,15 +181,22 @@ describe('imports and repeats', () => {
   }, 120_000);
 
   it('removes temp files a dead writer left in the images folder, and a failed write leaves none', async () => {
-    const incoming = join(ctx.dir, 'images', '.incoming');
-    mkdirSync(incoming, { recursive: true });
+    const images = join(ctx.dir, 'images');
+    const incoming = join(images, '.incoming');
+    rmSync(incoming, { recursive: true, force: true });
     const deadPid = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
-    const leftover = `${'a'.repeat(64)}.${deadPid}.tmp`;
-    const beingWritten = `${'b'.repeat(64)}.${process.pid}.tmp`;
-    writeFileSync(join(incoming, leftover), 'half an image');
-    writeFileSync(join(incoming, beingWritten), 'an image still being written');
+    // Where earlier versions wrote an image's temp file: beside the image.
+    mkdirSync(join(images, 'cc', 'cc'), { recursive: true });
+    writeFileSync(join(images, 'cc', 'cc', `${'c'.repeat(64)}.jpg.${deadPid}.tmp`), 'half an image');
     const reader = createReaderPool({ dbPath: join(ctx.dir, 'station.db'), threads: 1, ocr: false });
     try {
+      new ScanSession(sessionOptions(ctx, reader, false), 'test');
+      const temps = () => (readdirSync(images, { recursive: true }) as string[]).filter((f) => f.endsWith('.tmp'));
+      expect(temps()).toEqual([]);
+      const leftover = `${'a'.repeat(64)}.${deadPid}.tmp`;
+      const beingWritten = `${'b'.repeat(64)}.${process.pid}.tmp`;
+      writeFileSync(join(incoming, leftover), 'half an image');
+      writeFileSync(join(incoming, beingWritten), 'an image still being written');
       const session = new ScanSession(sessionOptions(ctx, reader, false), 'test');
       expect(readdirSync(incoming)).toEqual([beingWritten]);
       rmSync(join(incoming, beingWritten));
@@ -200,7 +207,7 @@ describe('imports and repeats', () => {
       writeFileSync(join(ctx.dir, 'images', sha.slice(0, 2), sha.slice(2, 4)), 'in the way');
       const stored = session.store({ bytes: page, mediaType: 'image/png' });
       expect(stored.ok).toBe(false);
-      expect((readdirSync(join(ctx.dir, 'images'), { recursive: true }) as string[]).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      expect(temps()).toEqual([]);
     } finally {
       await reader.close();
     }

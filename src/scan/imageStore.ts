@@ -73,21 +73,30 @@ export function storeImageDurably(imagesDir: string, bytes: Uint8Array, mediaTyp
 
 /**
  * Removes temp files that no running process is writing: what a crash or a full disk left in the
- * images folder. A file whose writer (the pid in its name) still runs is left alone.
+ * images folder. A file whose writer (the pid in its name) still runs is left alone. Best effort:
+ * a file that cannot be removed stays until the next session. The first time (no .incoming
+ * folder yet), temp files of older versions, written beside their image, are swept from the tree once.
  */
 export function removeUnfinishedWrites(imagesDir: string): number {
+  const incoming = join(imagesDir, INCOMING_DIR);
+  const firstTime = !existsSync(incoming);
   let names: string[];
   try {
-    names = readdirSync(join(imagesDir, INCOMING_DIR));
+    names = firstTime && existsSync(imagesDir) ? (readdirSync(imagesDir, { recursive: true }) as string[]) : readdirSync(incoming).map((n) => join(INCOMING_DIR, n));
+    if (firstTime) mkdirSync(incoming, { recursive: true });
   } catch {
     return 0;
   }
   let removed = 0;
   for (const name of names) {
     const pid = Number(/\.(\d+)\.tmp$/.exec(name)?.[1]);
-    if (pid && isAlive(pid)) continue;
-    rmSync(join(imagesDir, INCOMING_DIR, name), { force: true });
-    removed++;
+    if (!pid || isAlive(pid)) continue;
+    try {
+      rmSync(join(imagesDir, name), { force: true });
+      removed++;
+    } catch {
+      // Left for the next session.
+    }
   }
   return removed;
 }
