@@ -72,7 +72,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
     .command('ingest')
     .description('store, read and grade scanned pages (images, folders, multi-page PDFs or TIFFs)')
     .argument('<paths...>')
-    .option('--rescan', 'a page read before replaces the earlier read (kept in the audit log)')
+    .option('--rescan', 'a page read before replaces the earlier read (kept in the audit log); reads that failed are retried')
     .option('--threads <n>', 'vision workers (default: one per core)', Number)
     .option('--json')
     .action(async (paths: string[], o: { rescan?: boolean; threads?: number; json?: boolean }, cmd: Command) => {
@@ -101,7 +101,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
     .option('--source <s>', 'flatbed | feeder | duplex', 'feeder')
     .option('--dpi <n>', 'resolution (default: scanDpi in settings.json)', Number)
     .option('--ms-per-sheet <n>', 'replay pace', Number, 0)
-    .option('--rescan', 'a page read before replaces the earlier read')
+    .option('--rescan', 'a page read before replaces the earlier read; reads that failed are retried')
     .option('--json')
     .action(async (o: { device?: string; replay?: string; hotFolder?: string; source: string; dpi?: number; msPerSheet: number; rescan?: boolean; json?: boolean }, cmd: Command) => {
       const ctx = station(cmd);
