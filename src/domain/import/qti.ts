@@ -214,13 +214,32 @@ function readItemRoot(text: string, file: string, issue: Locate): Result<XNode, 
   try {
     toTree(parser.parse(text), top);
   } catch (e) {
-    return err([{ file, line: 1, message: `the XML could not be read: ${e instanceof Error ? e.message : String(e)}`, fix: 'export the item again from the authoring tool; PaperLoop reads plain QTI item files' }]);
+    return err([unparsableIssue(text, file, e instanceof Error ? e.message : String(e))]);
   }
   const roots = top.filter(isNode);
   const root = roots[0];
   if (!root || roots.length > 1)
     return err([issue(roots[1], `the file has ${roots.length} top-level elements`, 'a QTI item file has exactly one root element, assessmentItem or qti-assessment-item')]);
   return root.name === 'assessmentItem' ? ok(root) : err([notAnItemIssue(root, issue)]);
+}
+
+const WELL_FORMED_FIX = 'correct the XML here (every tag closed, attribute values in quotes, & written as &amp;), or export the item again';
+
+/**
+ * The parser refused a file its validator let through (`<qti-assessment-item/` with no `>`). Its messages
+ * name its own functions, so say what is wrong and where, in the file's terms.
+ */
+function unparsableIssue(text: string, file: string, parserMessage: string): ImportIssue {
+  const position = /at position (\d+)/.exec(parserMessage);
+  const at = position ? lineIndex(text)(Math.min(Number(position[1]), text.length)) : { line: 1, column: undefined };
+  const what = /readTagExp/.test(parserMessage) ? 'a tag starts here but never ends with >' : parserMessage.replace(/\s*Context:.*$/s, '');
+  return {
+    file,
+    line: at.line,
+    ...(at.column !== undefined ? { column: at.column } : {}),
+    message: `the file is not well-formed XML at line ${at.line}${at.column !== undefined ? `, column ${at.column}` : ''}: ${what}`,
+    fix: WELL_FORMED_FIX,
+  };
 }
 
 function wellFormedIssue(text: string, file: string): ImportIssue | undefined {
@@ -237,7 +256,7 @@ function wellFormedIssue(text: string, file: string): ImportIssue | undefined {
     line: typeof line === 'number' && line > 0 ? line : 1,
     ...(typeof col === 'number' && col > 0 ? { column: col } : {}),
     message: `the file is not well-formed XML: ${msg}`,
-    fix: 'correct the XML here (every tag closed, attribute values in quotes, & written as &amp;), or export the item again',
+    fix: WELL_FORMED_FIX,
   };
 }
 

@@ -7,8 +7,12 @@ import type { ItemInput, LocalizedText } from '../item';
 import { throwIllegalValue, type Result } from '../result';
 import { formatIssue, type ImportIssue } from './issues';
 
+/** The fast-check seed of the import properties: FC_SEED replays a run; printed so a failure can be replayed. */
+export const FC_SEED = Number(process.env.FC_SEED ?? 20261206);
+console.info(`import properties: fast-check seed ${FC_SEED} (set FC_SEED to replay another)`);
+
 /** fast-check settings for these tests: enough runs to find edge cases, quick enough for every commit. */
-export const RUNS = { numRuns: 300 } as const;
+export const RUNS = { numRuns: Number(process.env.FC_RUNS ?? 300), seed: FC_SEED } as const;
 
 export type IssueExpectations = {
   /** The file names issues may name. */
