@@ -300,3 +300,44 @@ describe('USB drive', () => {
     expect(s.db.prepare('SELECT id FROM items').all()).toEqual([{ id: 'u1' }]);
   });
 });
+
+describe('malformed USB drives', () => {
+  it('fuzzed chunk and signature files give a clear error per station, never a crash or a partial write', async () => {
+    const seed = Number(process.env.SYNC_FUZZ_SEED ?? Date.now() % 100_000);
+    console.log(`sync USB fuzz seed: ${seed} (rerun with SYNC_FUZZ_SEED=${seed})`);
+    const rng = seededRng(seed);
+    const d = await startDistrict();
+    const s = station('ST07', d.url);
+    await enrolAndApprove(s, d);
+    addResponses(s, 600);
+    const drive = mkdtempSync(join(tmpdir(), 'usb-fuzz-'));
+    cleanups.push(() => rmSync(drive, { recursive: true, force: true }));
+    expect(exportToDrive(s, drive).ok).toBe(true);
+    const folder = join(drive, USB_FOLDER, 'ST07');
+    const files = readdirSync(folder).filter((f) => f.startsWith('chunk-')).sort();
+    const originals = new Map(files.map((f) => [f, readFileSync(join(folder, f))]));
+    let imported = 0;
+    for (let round = 0; round < 25; round++) {
+      const victim = files[Math.floor(rng() * files.length)]!;
+      const bytes = Buffer.from(originals.get(victim)!);
+      const how = Math.floor(rng() * 4);
+      const broken =
+        how === 0 ? bytes.subarray(0, Math.floor(rng() * bytes.length)) // truncated
+        : how === 1 ? Buffer.from(bytes.map((b, i) => (i === Math.floor(rng() * bytes.length) ? b ^ 0xff : b))) // one byte flipped
+        : how === 2 ? Buffer.from(Array.from({ length: 64 }, () => Math.floor(rng() * 256))) // noise
+        : Buffer.alloc(0); // empty
+      writeFileSync(join(folder, victim), broken);
+      const r = await importDrive(d.pool, d.identity, drive);
+      if (!r.ok) throw new Error(r.error);
+      // A change that does not alter what was signed (say, base64 padding of a signature) may import: then all of it.
+      const error = r.value[0]!.error;
+      if (error === null) imported = 600;
+      else expect(error, `round ${round}: ${victim} ${how}`).toMatch(/Nothing of station ST07 was imported/);
+      expect(await districtCount(d, 'ST07')).toEqual({ n: imported, distinct: imported });
+      writeFileSync(join(folder, victim), originals.get(victim)!);
+    }
+    const clean = await importDrive(d.pool, d.identity, drive);
+    expect(clean.ok && clean.value[0]!.error).toBeNull();
+    expect(await districtCount(d, 'ST07')).toEqual({ n: 600, distinct: 600 });
+  });
+});

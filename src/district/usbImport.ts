@@ -39,10 +39,16 @@ async function importStation(pool: pg.Pool, identity: DistrictIdentity, folder: 
   if (!station || station.status !== 'approved') return { ...result, error: `station ${stationId} is ${station?.status ?? 'not enrolled'} at this district; its chunks were not imported` };
   result.highWater = Number(station.high_water);
   const names = readdirSync(folder).filter((f) => /^chunk-\d+-\d+\.json\.gz$/.test(f)).sort().map((f) => f.replace(/\.json\.gz$/, ''));
+  // Every chunk is read and checked before any is ingested: a damaged drive imports nothing of this station.
+  const chunks: UploadChunk[] = [];
   for (const name of names) {
     const chunk = readChunk(folder, name, stationId, station.public_key);
-    if (!chunk.ok) return { ...result, error: chunk.error };
-    const ingested = await ingestChunk(pool, chunk.value);
+    if (!chunk.ok) return { ...result, error: `${chunk.error}. Nothing of station ${stationId} was imported; export again at the station.` };
+    chunks.push(chunk.value);
+  }
+  for (const [i, chunk] of chunks.entries()) {
+    const name = names[i]!;
+    const ingested = await ingestChunk(pool, chunk);
     if (!ingested.ok) return { ...result, error: `${join(folder, name)}: ${describeIngestRefusal(ingested.error)}` };
     result.chunks++;
     result.accepted += ingested.value.accepted;
