@@ -7,6 +7,7 @@ import { loadPageFont, type PageFont } from '../print/pdf';
 import { acquireStationLock, describeLockHolder, describeOpenError, openDatabase, StationWriter, type Db, type StationLock } from '../store';
 import { err, ok, type Result } from '../domain/result';
 import { StationEvents } from './events';
+import { storageErrorOf } from '../scan/imageStore';
 
 const require = createRequire(import.meta.url);
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -99,13 +100,19 @@ export function openStation(dataDir: string, options: { create?: boolean; actor?
  * without, it gets null. Short writes (a resolve from `serve`) never need it.
  */
 export async function scanLock(ctx: StationContext, holder: string, wait: boolean): Promise<StationLock | null> {
-  const lock = await acquireStationLock(ctx.db, {
-    holder, wait, clock: ctx.clock,
-    onWait: (held) => {
-      const message = `${describeLockHolder(held)}; waiting for it to finish before scanning (Ctrl+C to give up).`;
-      process.stderr.write(`paperloop: ${message}\n`);
-      ctx.events.emit({ type: 'waiting_for_station', message, pid: held.pid });
-    },
-  });
-  return lock.ok ? lock.value : null;
+  try {
+    const lock = await acquireStationLock(ctx.db, {
+      holder, wait, clock: ctx.clock,
+      onWait: (held) => {
+        const message = `${describeLockHolder(held)}; waiting for it to finish before scanning (Ctrl+C to give up).`;
+        process.stderr.write(`paperloop: ${message}\n`);
+        ctx.events.emit({ type: 'waiting_for_station', message, pid: held.pid });
+      },
+    });
+    return lock.ok ? lock.value : null;
+  } catch (e) {
+    // The database takes no write (full disk, read-only folder): the session stops at its first write with the clear message.
+    if (storageErrorOf(e, join(ctx.dataDir, 'station.db'))) return { release: () => undefined };
+    throw e;
+  }
 }

@@ -99,7 +99,12 @@ export async function acquireStationLock(db: Db, o: LockOptions): Promise<Result
   }
 }
 
+/** Never throws: a row it could not delete (a full disk) is taken over as stale once this process has ended. */
 function releaseStationLock(db: Db, token: string): void {
   if (!db.open) return;
-  retryBusy(db, () => db.prepare('DELETE FROM station_lock WHERE id = 1 AND token = ?').run(token));
+  try {
+    retryBusy(db, () => db.prepare('DELETE FROM station_lock WHERE id = 1 AND token = ?').run(token));
+  } catch {
+    // Left for the next process to take over.
+  }
 }
