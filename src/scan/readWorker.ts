@@ -10,7 +10,7 @@ import type { PrintedPage } from '../layout/printedPage';
 import type { DigitNet } from '../vision/digits';
 import { decodeImage, loadDigitNet, tesseractLangPath, zxingReaderWasm } from '../vision/decode';
 import type { DecodedPage } from '../vision/page';
-import { createTesseractEngine, type OcrEngine } from '../vision/ocr';
+import { createTesseractEngine, lazyOcrEngine, type OcrEngine } from '../vision/ocr';
 import { createZxingQrReader, type QrReader } from '../vision/qr';
 import { readPage } from '../vision/readPage';
 import { sha256 } from './imageStore';
@@ -26,7 +26,7 @@ async function init(job: ReadJob): Promise<WorkerState> {
   db.pragma('busy_timeout = 5000');
   return {
     qr: await createZxingQrReader(zxingReaderWasm()),
-    ocr: job.ocr ? await createTesseractEngine({ langPath: tesseractLangPath('eng') }) : undefined,
+    ocr: job.ocr ? lazyOcrEngine(() => createTesseractEngine({ langPath: tesseractLangPath('eng') })) : undefined,
     digits: job.ocr ? loadDigitNet() : undefined,
     db,
     lookup: db.prepare('SELECT page_json FROM printed_pages WHERE page_id = ?'),

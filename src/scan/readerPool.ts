@@ -13,7 +13,9 @@ export function createReaderPool(options: { dbPath: string; threads?: number; oc
   const threads = options.threads ?? availableParallelism();
   const pool = new Piscina({
     filename: fileURLToPath(new URL('./readWorker.mjs', import.meta.url)),
-    minThreads: threads,
+    // One worker starts at once; more start only when reads queue, so reading one page (the CLI's
+    // `read`) does not load the wasm and the OCR engine on every core first.
+    minThreads: 1,
     maxThreads: threads,
     idleTimeout: 60_000,
   });

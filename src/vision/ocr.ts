@@ -48,6 +48,20 @@ export async function createTesseractEngine(opts: { langPath: string; lang?: str
   };
 }
 
+/**
+ * An engine started on its first recognition: a worker whose pages have no handwriting (blank
+ * backs, bubble-only pages) never pays for loading tesseract, and neither does start-up.
+ */
+export function lazyOcrEngine(create: () => Promise<OcrEngine>): OcrEngine {
+  let engine: Promise<OcrEngine> | null = null;
+  return {
+    recognize: async (img, opts) => (await (engine ??= create())).recognize(img, opts),
+    terminate: async () => {
+      if (engine) await (await engine).terminate();
+    },
+  };
+}
+
 /** Pad an image with paper white (tesseract wants a margin around glyphs). */
 function pad(img: GreyImage, by: number, paper: number): GreyImage {
   const out = createImage(img.width + 2 * by, img.height + 2 * by, paper);

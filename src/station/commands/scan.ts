@@ -83,7 +83,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
       const v = unwrap(r);
       emit(io, !!o.json, v, () =>
         [
-          `session ${v.sessionId}: ${v.stored} pages stored · ${v.graded} graded · ${v.needsReview} need review · ${v.blankBacks} blank backs`,
+          `session ${v.sessionId}: ${v.stored} pages stored · ${v.graded} graded · ${v.needsReview} need review · ${v.blankBacks} blank backs · ${v.pagesPerSecond} pages/s`,
           `  ${v.refused} not read (foreign, blank or unreadable) · ${v.duplicates} duplicates${v.identical ? ` · identical images: ${v.identical} (counted once)` : ''} · ${v.failed} failed${v.resumedFromEarlier ? ` · ${v.resumedFromEarlier} resumed from an earlier interrupted scan` : ''}`,
           ...v.notRead.slice(0, NOT_READ_SHOWN).map((line) => `    ${line}`),
           v.refused > NOT_READ_SHOWN ? `    … and ${v.refused - NOT_READ_SHOWN} more (--json lists them)` : '',

@@ -113,33 +113,43 @@ export const controlScan = defineHandler(z.object({ action: z.enum(['pause', 're
 export const ingest = defineHandler(z.object({ paths: z.array(z.string()).min(1), rescan: z.boolean().default(false), threads: z.number().int().positive().optional() }), async (ctx, input) => {
   const missing = input.paths.filter((p) => !existsSync(p));
   if (missing.length) return fail('not_found', `not found: ${missing.join(', ')}. Fix: give image files, folders, PDFs or TIFFs that exist.`);
+  const started = performance.now();
   const { resumed, result } = await runSession(ctx, filesAsPages(input.paths, { onRender: (file, pageIndex, pageCount) => ctx.events.emit({ type: 'rendering', file, page: pageIndex + 1, pages: pageCount }) }), { label: `files:${input.paths.join(',')}`.slice(0, 200), rescan: input.rescan, ...(input.threads ? { threads: input.threads } : {}) });
   if (!result.ok) return fail('scan_stopped', result.error);
-  return ok({ ...result.value, resumedFromEarlier: resumed.resumed } satisfies SessionSummary & { resumedFromEarlier: number });
+  const pagesPerSecond = Math.round((result.value.stored / ((performance.now() - started) / 1000)) * 10) / 10;
+  return ok({ ...result.value, resumedFromEarlier: resumed.resumed, pagesPerSecond } satisfies SessionSummary & { resumedFromEarlier: number; pagesPerSecond: number });
 });
 
-/** Reads images and reports what the station sees; grades and stores nothing. */
+/** Reads images and reports what the station sees; grades and stores nothing. Pages are read in parallel on the worker pool. */
 export const read = defineHandler(z.object({ paths: z.array(z.string()).min(1) }), async (ctx, input) => {
+  const started = performance.now();
   const reader = readerFor(ctx);
   const tmp = mkdtempSync(join(tmpdir(), 'pl-read-'));
-  const pages: unknown[] = [];
+  const reads: Promise<unknown>[] = [];
   try {
     let n = 0;
     for await (const page of filesAsPages(input.paths)) {
       if (page.refused) {
-        pages.push({ source: page.source, ok: false, ...page.refused, ms: 0 });
+        reads.push(Promise.resolve({ source: page.source, ok: false, ...page.refused, ms: 0 }));
         continue;
       }
       const path = join(tmp, `p${n++}`);
       writeFileSync(path, page.bytes);
-      const outcome = await reader.read({ path, sha256: sha256(page.bytes), mediaType: page.mediaType }).catch((e: Error) => ({ ok: false, reason: 'read_failed', detail: e.message, ms: 0 }));
-      pages.push({ source: page.source, ...outcome });
+      const source = page.source; // the bytes are not kept while the read waits
+      reads.push(
+        reader
+          .read({ path, sha256: sha256(page.bytes), mediaType: page.mediaType })
+          .catch((e: Error) => ({ ok: false, reason: 'read_failed', detail: e.message, ms: 0 }))
+          .then((outcome) => ({ source, ...outcome })),
+      );
     }
+    const pages = await Promise.all(reads);
+    const seconds = (performance.now() - started) / 1000;
+    return ok({ format: 'paperloop.page-reads/1', pages, pagesPerSecond: Math.round((pages.length / seconds) * 10) / 10 });
   } finally {
     await reader.close();
     rmSync(tmp, { recursive: true, force: true });
   }
-  return ok({ format: 'paperloop.page-reads/1', pages });
 });
 
 /** Scans from a device — a SANE/eSCL scanner, a hot folder, or a replay of a folder — through the same session. */
