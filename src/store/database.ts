@@ -58,6 +58,7 @@ export function migrate(db: Db, path: string, migrations: readonly Migration[] =
   const codeVersion = migrations.length;
   if (version() > codeVersion) return err({ kind: 'newer_than_code', path, databaseVersion: version(), codeVersion });
   for (const m of migrations.slice(0, upTo)) {
+    if (version() >= m.version) continue;
     writeTransaction(db, () => {
       if (version() >= m.version) return;
       db.exec(m.sql);
