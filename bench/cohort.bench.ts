@@ -72,6 +72,9 @@ emit({ bench, figure: 'cohort_personalised_estimated_skills_mastered_day20', val
 emit({ bench, figure: 'cohort_personalised_estimate_agreement', value: mean(runs.map((r) => r.personalised.estimateAgreement)), unit: 'share', note: 'model mastered vs latent, student × skill, day 20' });
 emit({ bench, figure: 'cohort_personalised_review_minutes_share', value: mean(runs.map((r) => { const m = r.personalised.minutesByReason; const all = Object.values(m).reduce((a, b) => a + b, 0); return ((m.review ?? 0) + (m.review_sibling ?? 0)) / all; })), unit: 'share' });
 emit({ bench, figure: 'cohort_cap_violations', value: runs.reduce((a, r) => a + r.uniform.capViolations + r.personalised.capViolations + r.oracle.capViolations + r.classPaced.capViolations + r.uniformLatentReview.capViolations + r.uniformRoundRobin.capViolations, 0), goal: '0', unit: 'student-days', note: 'all arms, all seeds, all days' });
+const ll = (m: 'elo' | 'logistic') => mean(runs.map((r) => r.personalised.predictionLogLoss[m]));
+emit({ bench, figure: 'cohort_personalised_logloss_elo', value: ll('elo'), note: 'every answer predicted before it was applied, personalised arm' });
+emit({ bench, figure: 'cohort_personalised_logloss_logistic', value: ll('logistic'), note: 'shipped logistic parameter set (Spanish), item and skill terms learned online; the log-loss rule keeps Elo driving when this is higher' });
 emit({ bench, figure: 'cohort_oracle_minutes_saved_pct', value: mean(runs.map((r) => saved(r.oracle, r.uniform))), unit: '%', note: 'diagnostic: same selection, latent mastery instead of the model' });
 // The same comparison for a first chapter of about nine skills (about four weeks of lessons).
 const chapter = seeds.map((seed) => {

@@ -1,4 +1,5 @@
 import { masteryOf } from '../domain/learning/mastery';
+import { logLoss } from '../domain/learning/metrics';
 import type { Arm, ArmRun, ArmSetup, MasterySnapshot } from './armSetup';
 
 export type ArmReport = {
@@ -44,6 +45,9 @@ export type ArmReport = {
   readonly overPracticeShare: number;
   /** Share of minutes spent on skills whose prerequisites were not yet latently mastered. */
   readonly notReadyShare: number;
+  /** Mean log-loss of each model's prediction of every answer (made before it was applied), and the days the logistic model decided mastery. */
+  readonly predictionLogLoss: { readonly elo: number; readonly logistic: number };
+  readonly logisticDays: number;
 };
 
 /** Latent and estimated unit mastery now: histograms of skills mastered per student, and their agreement. */
@@ -124,5 +128,7 @@ export function armReport(setup: ArmSetup, run: ArmRun): ArmReport {
     minutesByReason: run.minutesByReason,
     overPracticeShare: run.allMinutes ? run.overPracticeMinutes / run.allMinutes : 0,
     notReadyShare: run.allMinutes ? run.notReadyMinutes / run.allMinutes : 0,
+    predictionLogLoss: { elo: logLoss(run.predictions.elo, run.predictions.outcomes), logistic: logLoss(run.predictions.logistic, run.predictions.outcomes) },
+    logisticDays: run.logisticDays,
   };
 }

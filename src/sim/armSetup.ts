@@ -1,6 +1,8 @@
 import { indexBank, type BankIndex, type BankItem } from '../domain/learning/bank';
 import { addDays, weekday } from '../domain/learning/dates';
 import { skillGraph, type SkillGraph } from '../domain/learning/fringe';
+import { LogisticKt } from '../domain/learning/logisticKt';
+import { SHIPPED_LOGISTIC_PARAMS } from '../domain/learning/logisticKtShipped';
 import { emptyMasteryState, type MasteryState } from '../domain/learning/mastery';
 import { emptyReviewState, type ReviewState } from '../domain/learning/review';
 import { DEFAULT_LEARNING_SETTINGS, type LearningSettings } from '../domain/learning/settings';
@@ -60,6 +62,12 @@ export type CohortConfig = {
    * ('round_robin').
    */
   readonly uniformReview?: 'model' | 'latent' | 'round_robin';
+  /**
+   * Which predictor decides "mastered" for the selection: the Elo model (default), the logistic model
+   * (P(correct) on a reference item of the skill ≥ masteredP after masteredMinObservations answers,
+   * lost below masteryLostBelowP), or whichever the log-loss rule picks each day (`chooseModel`).
+   */
+  readonly masteryDriver?: 'elo' | 'logistic' | 'rule';
   /** Diagnostic: called after each simulated day with the latent students and the model's state. */
   readonly onDay?: (day: DayTrace) => void;
 };
@@ -132,6 +140,11 @@ export type ArmRun = {
   daysRun: number;
   previousDate: string | null;
   answerRng: Rng;
+  /** The logistic model, fed the same answers; both models' predictions of every answer before it was applied. */
+  logistic: LogisticKt;
+  predictions: { elo: number[]; logistic: number[]; outcomes: number[] };
+  /** School days on which the logistic model decided mastery. */
+  logisticDays: number;
 };
 export type MasterySnapshot = { latent: number[]; estimated: number[]; agreement: number; minutes: number[] };
 
@@ -208,6 +221,9 @@ export function startRun(setup: ArmSetup): ArmRun {
     daysRun: 0,
     previousDate: null,
     answerRng: seededRng(`${setup.config.seed}|${setup.arm}|answers`),
+    logistic: new LogisticKt(SHIPPED_LOGISTIC_PARAMS, setup.bank.byId),
+    predictions: { elo: [], logistic: [], outcomes: [] },
+    logisticDays: 0,
   };
   for (const st of setup.students)
     if (setup.unitMastered(st)) {

@@ -1,9 +1,11 @@
 import type { BankItem } from '../domain/learning/bank';
 import { daysBetween } from '../domain/learning/dates';
-import { updateMastery, type MasteryState } from '../domain/learning/mastery';
+import { outcomeOf, replayWithPredictions, type MasteryState } from '../domain/learning/mastery';
+import { chooseModel } from '../domain/learning/modelChoice';
 import { selectNextDay, type ChosenItem, type StudentPlan } from '../domain/learning/nextDay';
 import { updateReviews } from '../domain/learning/review';
 import { seededRng } from '../domain/random';
+import { throwIllegalValue } from '../domain/result';
 import type { GradedResponse } from '../domain/response';
 import { checkCap, type DayLedger } from '../domain/workload';
 import { answerFor } from './answers';
@@ -67,7 +69,17 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
       run.dayOfMastery.set(st.id, dayIndex + 1);
     }
   });
-  run.mastery = updateMastery(run.mastery, today, setup.bank.byId, setup.settings);
+  const elo = replayWithPredictions(run.mastery, today, setup.bank.byId, setup.settings);
+  run.mastery = elo.state;
+  elo.applied.forEach((r, i) => {
+    run.predictions.elo.push(elo.predictions[i] as number);
+    run.predictions.logistic.push(run.logistic.observe(r.studentId, r.itemId, r.skills, outcomeOf(r)));
+    run.predictions.outcomes.push(outcomeOf(r));
+  });
+  if (logisticDrives(setup, run)) {
+    run.mastery = withLogisticMastery(run.mastery, run, setup);
+    run.logisticDays++;
+  }
   if (setup.config.oracleMastery) run.mastery = withLatentMastery(run.mastery, setup);
   run.reviews = updateReviews(run.reviews, today, setup.bank.byId, setup.settings);
   setup.config.onDay?.(dayTrace(setup, run, dayIndex, date, sheets));
@@ -138,6 +150,38 @@ function dayTrace(setup: ArmSetup, run: ArmRun, dayIndex: number, date: string, 
 }
 
 /** Diagnostic: replaces the model's mastery flags by the latent truth (a perfect estimator). */
+function logisticDrives(setup: ArmSetup, run: ArmRun): boolean {
+  const driver = setup.config.masteryDriver ?? 'elo';
+  switch (driver) {
+    case 'elo':
+      return false;
+    case 'logistic':
+      return true;
+    case 'rule':
+      return chooseModel(run.predictions, setup.settings).driver === 'logistic';
+    default:
+      return throwIllegalValue(driver, 'mastery driver');
+  }
+}
+
+/** The logistic model's mastery read-out replaces the Elo flags of the unit skills (sticky, as Elo's). */
+function withLogisticMastery(state: MasteryState, run: ArmRun, setup: ArmSetup): MasteryState {
+  const m = setup.settings.mastery;
+  const map = new Map(state.students);
+  for (const st of setup.students) {
+    const recs = new Map(map.get(st.id) ?? []);
+    for (const k of setup.unit) {
+      const r = recs.get(k);
+      if (!r) continue;
+      const { p, n } = run.logistic.skillReadout(st.id, k, m.referenceDifficulty);
+      const mastered = r.mastered ? p >= m.masteryLostBelowP : n >= m.masteredMinObservations && p >= m.masteredP;
+      recs.set(k, { ...r, mastered });
+    }
+    map.set(st.id, recs);
+  }
+  return { ...state, students: map };
+}
+
 function withLatentMastery(state: MasteryState, setup: ArmSetup): MasteryState {
   const map = new Map(state.students);
   for (const st of setup.students) {

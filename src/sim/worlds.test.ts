@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LEARNING_SETTINGS } from '../domain/learning/settings';
 import { G7_RATIONAL_UNIT } from '../domain/learning/testing/g7MathGraph';
 import { simulateArm } from './cohortSim';
 import { DEFAULT_LEARNER } from './learner';
@@ -26,5 +27,24 @@ describe('simulator worlds and checkpoints', () => {
       for (const v of a.values) expect(v.label, a.name).not.toBe(a.central);
     }
     expect(ASSUMPTIONS.find((a) => a.name === 'prerequisitePenalty')?.central).toBe(String(DEFAULT_LEARNER.prerequisitePenalty));
+  });
+});
+
+describe('mastery driver', () => {
+  const small = { seed: 11, students: 8, days: 4, horizonDays: 4, unitSkills: G7_RATIONAL_UNIT.slice(0, 4) };
+  it('the logistic driver decides mastery every day and changes the decisions; Elo never hands over by default', () => {
+    const elo = simulateArm(small, 'personalised');
+    const logistic = simulateArm({ ...small, masteryDriver: 'logistic' }, 'personalised');
+    expect(elo.logisticDays).toBe(0);
+    expect(logistic.logisticDays).toBe(logistic.daysRun);
+    expect(logistic.finalEstimatedMastered).not.toEqual(elo.finalEstimatedMastered);
+    expect(Number.isFinite(elo.predictionLogLoss.logistic)).toBe(true);
+  });
+  it('the rule keeps Elo driving until both models predicted modelChoice.minAnswers answers', () => {
+    const tiny = { ...small, students: 4, days: 2, horizonDays: 2 };
+    const rule = simulateArm({ ...tiny, masteryDriver: 'rule' }, 'personalised');
+    expect(rule.responses).toBeLessThan(DEFAULT_LEARNING_SETTINGS.modelChoice.minAnswers);
+    expect(rule.logisticDays).toBe(0);
+    expect(rule).toEqual(simulateArm(tiny, 'personalised'));
   });
 });

@@ -175,6 +175,17 @@ export class LogisticKt {
     return sigmoid(this.logit(studentId, itemId, skills));
   }
 
+  /**
+   * P(correct) of this student on a new item of this skill at `difficulty` (logits), after their
+   * history: the logistic model's mastery read-out, with the answers seen on the skill.
+   */
+  skillReadout(studentId: string, skillId: string, difficulty: number): { p: number; n: number } {
+    const h = this.students.get(studentId);
+    let z = this.logit(studentId, '\u0000reference', [skillId]);
+    z += -difficulty * this.params.bankDifficultyScale;
+    return { p: sigmoid(z), n: h?.skills.get(skillId)?.attempts ?? 0 };
+  }
+
   private step(a: Adaptive, grad: number, base: number): void {
     const g = grad + this.params.l2 * (a.w - a.prior);
     a.g2 += g * g;
