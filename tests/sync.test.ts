@@ -16,7 +16,7 @@ import { SYNC_PROTOCOL, USB_FOLDER } from '../src/domain/syncProtocol';
 import { publishBundle } from '../src/district/bundles';
 import { ensureDistrictIdentity, type DistrictIdentity } from '../src/district/identity';
 import { createDistrictServer } from '../src/district/server';
-import { approveStation, revokeStation } from '../src/district/stations';
+import { approveStation, forgetStation, revokeStation } from '../src/district/stations';
 import { importDrive } from '../src/district/usbImport';
 import { signatureHeaders } from '../src/sync/client';
 import { readSyncState } from '../src/sync/state';
@@ -89,6 +89,8 @@ describe('enrolment and upload', () => {
     expect((await approveStation(d.pool, enrolled.ok ? enrolled.value.approvalCode : '')).ok).toBe(true);
     expect((await approveStation(d.pool, enrolled.ok ? enrolled.value.approvalCode : '')).ok).toBe(false);
 
+    expect(await forgetStation(d.pool, 'ST01')).toMatchObject({ ok: false, error: expect.stringMatching(/approved.*revoke it first/) });
+
     const up = await syncNow(s);
     expect(up.ok ? up.value.chunks : up.error).toBe(3);
     expect(await districtCount(d, 'ST01')).toEqual({ n: 1234, distinct: 1234 });
@@ -157,6 +159,23 @@ describe('enrolment and upload', () => {
     const last = Math.max(...seqs);
     expect(await districtHighWater(d, 'ST02')).toBe(last);
     expect(readSyncState(s.store).highWater).toBe(last);
+  });
+});
+
+describe('station ids', () => {
+  it('an id squatted by a pending enrolment can be freed; an id with data cannot', async () => {
+    const d = await startDistrict();
+    const squatter = station('ST08', d.url);
+    expect((await enrol(squatter)).ok).toBe(true);
+    const real = station('ST08', d.url);
+    expect((await enrol(real)).ok).toBe(false);
+    expect(await forgetStation(d.pool, 'ST08')).toEqual({ ok: true, value: undefined });
+    await enrolAndApprove(real, d);
+    addResponses(real, 10);
+    expect((await syncNow(real)).ok).toBe(true);
+    await revokeStation(d.pool, 'ST08');
+    expect(await forgetStation(d.pool, 'ST08')).toMatchObject({ ok: false, error: expect.stringMatching(/has sent data/) });
+    expect((await enrol(squatter)).ok).toBe(false);
   });
 });
 

@@ -6,7 +6,7 @@ import { Skill } from '../domain/skills';
 import { publishBundle } from './bundles';
 import { defaultDistrictDir, openDistrict, type OpenDistrict } from './open';
 import { createDistrictServer } from './server';
-import { approveStation, revokeStation } from './stations';
+import { approveStation, forgetStation, revokeStation } from './stations';
 import { importDrive } from './usbImport';
 
 type IO = { out: (s: string) => void; err: (s: string) => void };
@@ -90,6 +90,18 @@ function buildProgram(io: IO): Command {
         const r = await revokeStation(d.pool, stationId);
         if (!r.ok) throw new Failure(r.error);
         io.out(`revoked station ${stationId}.`);
+      }),
+    );
+
+  district
+    .command('forget')
+    .description('free a station id held by a pending enrolment, or by a revoked station that never sent data')
+    .argument('<station>', 'the station id')
+    .action((stationId: string, _o: unknown, cmd: Command) =>
+      withDistrict(cmd, async (d) => {
+        const r = await forgetStation(d.pool, stationId);
+        if (!r.ok) throw new Failure(r.error);
+        io.out(`forgot station ${stationId}; a station may enrol under this id again.`);
       }),
     );
 

@@ -49,6 +49,36 @@ export async function revokeStation(pool: pg.Pool, stationId: string): Promise<R
   return r.rowCount === 0 ? err(`no station ${stationId} is enrolled at this district.`) : ok(undefined);
 }
 
+/**
+ * Frees a station id held by a pending enrolment (say, a machine that enrolled under another school's id) or by a
+ * revoked station that never sent anything. An id with data stays taken: a new station under it would collide
+ * with the old (station, seq) rows and its entries would be dropped as duplicates.
+ */
+export async function forgetStation(pool: pg.Pool, stationId: string): Promise<Result<void, string>> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const row = (await client.query<{ status: string }>('SELECT status FROM stations WHERE station_id = $1 FOR UPDATE', [stationId])).rows[0];
+    const refuse = async (message: string) => {
+      await client.query('ROLLBACK');
+      return err(message);
+    };
+    if (!row) return await refuse(`no station ${stationId} is enrolled at this district.`);
+    if (row.status === 'approved') return await refuse(`station ${stationId} is approved. Fix: revoke it first ("paperloop district revoke ${stationId}").`);
+    const data = await client.query(`SELECT 1 FROM station_facts WHERE station_id = $1 UNION ALL SELECT 1 FROM responses WHERE station_id = $1 LIMIT 1`, [stationId]);
+    if (data.rowCount) return await refuse(`station ${stationId} has sent data, so its id stays taken. Fix: give the new station another id.`);
+    await client.query('DELETE FROM request_nonces WHERE station_id = $1', [stationId]);
+    await client.query('DELETE FROM stations WHERE station_id = $1', [stationId]);
+    await client.query('COMMIT');
+    return ok(undefined);
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
 export type StationRow = { station_id: string; public_key: string; status: 'pending' | 'approved' | 'revoked'; high_water: string };
 
 export async function stationRow(pool: pg.Pool | pg.PoolClient, stationId: string): Promise<StationRow | undefined> {
