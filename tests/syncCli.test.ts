@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/district/database';
-import { openDatabase, StationWriter } from '../src/store';
+import { acquireStationLock, openDatabase, StationWriter } from '../src/store';
+import { main } from '../src/station/cli';
+import { setDistrictUrl } from '../src/sync/state';
 import { initDataDir } from '../src/station/context';
 import { addResponses } from './support/syncStation';
 
@@ -95,5 +97,31 @@ describe('sync through the CLI', () => {
     const applied = paperloop('--data', data, 'sync', 'import', '--from', drive, '--json');
     expect(applied.code, applied.err).toBe(0);
     expect(JSON.parse(applied.out)).toMatchObject({ highWater: 300 });
+  });
+});
+
+describe('sync and scans', () => {
+  it('sync now does not start while a scan session holds the station', async () => {
+    const data = join(root, 'SCAN1');
+    expect(initDataDir(data, 'SCAN1').ok).toBe(true);
+    const db = openDatabase(join(data, 'station.db'));
+    if (!db.ok) throw new Error(JSON.stringify(db.error));
+    setDistrictUrl(new StationWriter(db.value, data), 'http://127.0.0.1:9');
+    const lock = await acquireStationLock(db.value, { holder: 'scan test', wait: false });
+    if (!lock.ok) throw new Error('lock held');
+    const run = async () => {
+      const said: string[] = [];
+      const code = await main(['node', 'paperloop', '--data', data, 'sync', 'now'], { out: (s) => said.push(s), err: (s) => said.push(s) });
+      return { code, said: said.join('\n') };
+    };
+    try {
+      expect(await run()).toMatchObject({ code: 1, said: expect.stringMatching(/a scan is running .*"scan test"/) });
+    } finally {
+      lock.value.release();
+    }
+    const after = await run();
+    expect(after.said).not.toMatch(/a scan is running/);
+    expect(after.said).toMatch(/cannot reach the district/);
+    db.value.close();
   });
 });

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import type { Result } from '../../domain/result';
+import { err, type Result } from '../../domain/result';
 import { districtUrl, readSyncState, setDistrictUrl, stationKeyPair } from '../../sync/state';
 import { enrol, fetchStationStatus, pendingEntries, syncNow, type SyncContext } from '../../sync/upload';
 import { exportToDrive, importFromDrive } from '../../sync/usb';
 import { nextRunOf, runWithRetries } from '../../sync/schedule';
-import { isStale, lockHolder } from '../../store/stationLock';
+import { describeLockHolder, isStale, lockHolder } from '../../store/stationLock';
 import { Cron } from 'croner';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CliFailure, emit, station, type CliIO } from '../cliSupport';
@@ -26,6 +26,12 @@ async function withSync<T>(cmd: Command, url: string | undefined, step: (s: Sync
   } finally {
     ctx.db.close();
   }
+}
+
+/** A scan session holds the station (its lock is held by a live process): no sync starts then. */
+function scanRunning(ctx: StationContext): boolean {
+  const held = lockHolder(ctx.db);
+  return held !== null && !isStale(held);
 }
 
 export function registerSyncCommands(program: Command, io: CliIO): void {
@@ -55,7 +61,11 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .description('upload everything after the district\'s high-water mark, then apply new item-bank bundles')
     .option('--json')
     .action(async (o: { json?: boolean }, cmd: Command) => {
-      const done = await withSync(cmd, undefined, (s) => syncNow(s));
+      const done = await withSync(cmd, undefined, (s, ctx) => {
+        const held = lockHolder(ctx.db);
+        if (held && !isStale(held)) return err(`a scan is running (${describeLockHolder(held)}); sync waits until it ends. Fix: run "paperloop sync now" again after the scan.`);
+        return syncNow(s);
+      });
       emit(io, !!o.json, done, () => `synced: ${done.chunks} chunk(s) up, district high-water mark ${done.highWater}; item bank at bundle v${done.bundleVersion} (${done.items} item(s) new or changed).`);
     });
 
@@ -120,10 +130,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
           const s = syncContext(ctx);
           const r = await runWithRetries({
             attempt: () => syncNow(s),
-            scanRunning: () => {
-              const held = lockHolder(ctx.db);
-              return held !== null && !isStale(held);
-            },
+            scanRunning: () => scanRunning(ctx),
             wait: (ms) => delay(ms),
             log: (m) => io.err(`${new Date().toISOString()} ${m}`),
           });
