@@ -1,4 +1,7 @@
-import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from '@cantoo/pdf-lib';
+import {
+  appendBezierCurve, closePath, fill, fillAndStroke, moveTo, PDFDocument, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingColor,
+  setLineWidth, setStrokingColor, stroke, type PDFFont, type PDFOperator, type PDFPage, type RGB,
+} from '@cantoo/pdf-lib';
 import * as fontkit from 'fontkit';
 import QRCode from 'qrcode';
 import { encodeQrPayload } from '../domain/qrPayload';
@@ -55,6 +58,39 @@ export function qrRuns(text: string): { modules: number; runs: { x: number; y: n
   return { modules: n + 4, runs };
 }
 
+const KAPPA = (4 * (Math.SQRT2 - 1)) / 3;
+/** Coordinates to 0.001 pt (0.35 µm): shorter content streams, nothing a printer can show. */
+const pt = (v: number) => Math.round(v * 1000) / 1000;
+
+/**
+ * A circle as four Bézier curves, written straight into the content stream: what pdf-lib's drawCircle
+ * draws, without building and parsing an SVG path per circle (the bubbles made printing slow).
+ */
+function drawCircle(page: PDFPage, x: number, y: number, r: number, fillColour: RGB | null, border: { colour: RGB; width: number } | null): void {
+  if (!fillColour && !border) return;
+  const k = pt(r * KAPPA);
+  [x, y, r] = [pt(x), pt(y), pt(r)];
+  const ops: PDFOperator[] = [pushGraphicsState()];
+  if (fillColour) ops.push(setFillingColor(fillColour));
+  if (border) ops.push(setStrokingColor(border.colour), setLineWidth(border.width));
+  ops.push(
+    moveTo(x, y + r),
+    appendBezierCurve(x + k, y + r, x + r, y + k, x + r, y),
+    appendBezierCurve(x + r, y - k, x + k, y - r, x, y - r),
+    appendBezierCurve(x - k, y - r, x - r, y - k, x - r, y),
+    appendBezierCurve(x - r, y + k, x - k, y + r, x, y + r),
+    closePath(),
+    fillColour && border ? fillAndStroke() : fillColour ? fill() : stroke(),
+    popGraphicsState(),
+  );
+  page.pushOperators(...ops);
+}
+
+/** Black rectangles (x, y, w, h in PDF points) filled as one path: the registration marks and the QR's runs. */
+function fillBlack(page: PDFPage, rects: readonly (readonly [number, number, number, number])[]): void {
+  page.pushOperators(pushGraphicsState(), setFillingColor(COLOURS.black), ...rects.map(([x, y, w, h]) => rectangle(pt(x), pt(y), pt(w), pt(h))), fill(), popGraphicsState());
+}
+
 function drawOp(page: PDFPage, op: DrawOp, font: PDFFont, h: number): void {
   switch (op.op) {
     case 'text':
@@ -68,11 +104,7 @@ function drawOp(page: PDFPage, op: DrawOp, font: PDFFont, h: number): void {
       });
       return;
     case 'circle':
-      page.drawCircle({
-        x: op.x * MM, y: (h - op.y) * MM, size: op.r * MM,
-        ...(op.fill ? { color: COLOURS[op.fill] } : {}),
-        ...(op.strokeMm > 0 ? { borderColor: COLOURS[op.colour], borderWidth: op.strokeMm * MM } : {}),
-      });
+      drawCircle(page, op.x * MM, (h - op.y) * MM, op.r * MM, op.fill ? COLOURS[op.fill] : null, op.strokeMm > 0 ? { colour: COLOURS[op.colour], width: op.strokeMm * MM } : null);
       return;
     case 'line':
       page.drawLine({ start: { x: op.x1 * MM, y: (h - op.y1) * MM }, end: { x: op.x2 * MM, y: (h - op.y2) * MM }, thickness: op.strokeMm * MM, color: COLOURS[op.colour] });
@@ -83,9 +115,9 @@ function drawOp(page: PDFPage, op: DrawOp, font: PDFFont, h: number): void {
         const a = (i * 2 * Math.PI) / 5 - Math.PI / 2;
         const px = op.x + Math.cos(a) * op.r * 0.55;
         const py = op.y + Math.sin(a) * op.r * 0.55;
-        page.drawCircle({ x: px * MM, y: (h - py) * MM, size: petal * MM, ...(op.filled ? { color: COLOURS.red } : { borderColor: COLOURS.red, borderWidth: 0.25 * MM }) });
+        drawCircle(page, px * MM, (h - py) * MM, petal * MM, op.filled ? COLOURS.red : null, op.filled ? null : { colour: COLOURS.red, width: 0.25 * MM });
       }
-      page.drawCircle({ x: op.x * MM, y: (h - op.y) * MM, size: op.r * 0.3 * MM, color: op.filled ? rgb(1, 0.85, 0.2) : rgb(1, 1, 1), borderColor: COLOURS.red, borderWidth: 0.2 * MM });
+      drawCircle(page, op.x * MM, (h - op.y) * MM, op.r * 0.3 * MM, op.filled ? rgb(1, 0.85, 0.2) : rgb(1, 1, 1), { colour: COLOURS.red, width: 0.2 * MM });
       return;
     }
     default:
@@ -96,6 +128,20 @@ function drawOp(page: PDFPage, op: DrawOp, font: PDFFont, h: number): void {
 /** A page for people only (answer keys, reports): no marks, no QR. */
 export type PlainPage = { printed: null; paper: { widthMm: number; heightMm: number }; ops: DrawOp[] };
 
+/**
+ * Text drawn again and again (option letters, labels, names, the stems students share) is shaped
+ * by fontkit once per document: the same text always gives the same glyphs of the subset.
+ */
+function shapeEachTextOnce(font: PDFFont): void {
+  const encode = font.encodeText.bind(font);
+  const shaped = new Map<string, ReturnType<PDFFont['encodeText']>>();
+  font.encodeText = (text) => {
+    let hex = shaped.get(text);
+    if (!hex) shaped.set(text, (hex = encode(text)));
+    return hex;
+  };
+}
+
 /** Renders pages into one PDF (fonts embedded once). Marks and QR codes are vector. */
 export async function renderPdf(pages: readonly (LaidOutPage | PlainPage)[], font: PageFont, title = 'PaperLoop workbooks'): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -104,6 +150,7 @@ export async function renderPdf(pages: readonly (LaidOutPage | PlainPage)[], fon
   doc.setCreator('PaperLoop');
   doc.setProducer('PaperLoop');
   const pdfFont = await doc.embedFont(font.bytes, { subset: true });
+  shapeEachTextOnce(pdfFont);
   for (const laid of pages) {
     if (laid.printed === null) {
       const plain = doc.addPage([laid.paper.widthMm * MM, laid.paper.heightMm * MM]);
@@ -114,12 +161,12 @@ export async function renderPdf(pages: readonly (LaidOutPage | PlainPage)[], fon
     const w = printed.paper.widthMm;
     const h = printed.paper.heightMm;
     const page = doc.addPage([w * MM, h * MM]);
-    for (const m of printed.marks)
-      page.drawRectangle({ x: (m.x - m.size / 2) * MM, y: (h - m.y - m.size / 2) * MM, width: m.size * MM, height: m.size * MM, color: COLOURS.black });
     const qr = qrRuns(encodeQrPayload({ pageId: printed.pageId, layoutVersion: printed.layoutVersion }));
     const mod = printed.qr.size / qr.modules;
-    for (const run of qr.runs)
-      page.drawRectangle({ x: (printed.qr.x + run.x * mod) * MM, y: (h - printed.qr.y - (run.y + 1) * mod) * MM, width: run.w * mod * MM, height: mod * MM, color: COLOURS.black });
+    fillBlack(page, [
+      ...printed.marks.map((m) => [(m.x - m.size / 2) * MM, (h - m.y - m.size / 2) * MM, m.size * MM, m.size * MM] as const),
+      ...qr.runs.map((run) => [(printed.qr.x + run.x * mod) * MM, (h - printed.qr.y - (run.y + 1) * mod) * MM, run.w * mod * MM, mod * MM] as const),
+    ]);
     for (const op of laid.ops) drawOp(page, op, pdfFont, h);
   }
   return doc.save({ useObjectStreams: true });
