@@ -1,7 +1,7 @@
 import type { BankItem } from '../domain/learning/bank';
 import { daysBetween } from '../domain/learning/dates';
 import { outcomeOf, replayWithPredictions, type MasteryState } from '../domain/learning/mastery';
-import { chooseModel } from '../domain/learning/modelChoice';
+import { chooseModel, withLogisticMastery } from '../domain/learning/modelChoice';
 import { selectNextDay, type ChosenItem, type StudentPlan } from '../domain/learning/nextDay';
 import { updateReviews } from '../domain/learning/review';
 import { seededRng } from '../domain/random';
@@ -77,7 +77,7 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
     run.predictions.outcomes.push(outcomeOf(r));
   });
   if (logisticDrives(setup, run)) {
-    run.mastery = withLogisticMastery(run.mastery, run, setup);
+    run.mastery = withLogisticMastery(run.mastery, run.logistic, setup.settings);
     run.logisticDays++;
   }
   if (setup.config.oracleMastery) run.mastery = withLatentMastery(run.mastery, setup);
@@ -162,24 +162,6 @@ function logisticDrives(setup: ArmSetup, run: ArmRun): boolean {
     default:
       return throwIllegalValue(driver, 'mastery driver');
   }
-}
-
-/** The logistic model's mastery read-out replaces the Elo flags of the unit skills (sticky, as Elo's). */
-function withLogisticMastery(state: MasteryState, run: ArmRun, setup: ArmSetup): MasteryState {
-  const m = setup.settings.mastery;
-  const map = new Map(state.students);
-  for (const st of setup.students) {
-    const recs = new Map(map.get(st.id) ?? []);
-    for (const k of setup.unit) {
-      const r = recs.get(k);
-      if (!r) continue;
-      const { p, n } = run.logistic.skillReadout(st.id, k, m.referenceDifficulty);
-      const mastered = r.mastered ? p >= m.masteryLostBelowP : n >= m.masteredMinObservations && p >= m.masteredP;
-      recs.set(k, { ...r, mastered });
-    }
-    map.set(st.id, recs);
-  }
-  return { ...state, students: map };
 }
 
 function withLatentMastery(state: MasteryState, setup: ArmSetup): MasteryState {

@@ -1,5 +1,9 @@
+import type { GradedResponse } from '../response';
+import { LogisticKt, type ItemPriorSource } from './logisticKt';
+import { outcomeOf, replayWithPredictions, type DifficultySource, type MasteryState } from './mastery';
 import { logLoss } from './metrics';
 import type { LearningSettings } from './settings';
+import type { LogisticKtParams } from './logisticKt';
 
 /**
  * The rule that picks the predictor behind mastery decisions, selection and review: over the
@@ -30,4 +34,46 @@ export function chooseModel(
   const elo = logLoss(tail(recent.elo), y);
   const logistic = logLoss(tail(recent.logistic), y);
   return { driver: logistic < elo - margin ? 'logistic' : 'elo', answers: n - from, eloLogLoss: elo, logisticLogLoss: logistic };
+}
+
+/**
+ * The logistic model's "mastered" flags in place of Elo's, for every skill record in the state: a
+ * skill is mastered when P(correct) on a new item of it at the reference difficulty is at least
+ * masteredP after masteredMinObservations answers; a skill already mastered stays so until that P
+ * falls below masteryLostBelowP. Abilities, uncertainties and so tiers stay Elo's.
+ */
+export function withLogisticMastery(state: MasteryState, model: LogisticKt, settings: LearningSettings): MasteryState {
+  const m = settings.mastery;
+  const students = new Map(
+    [...state.students].map(([studentId, skills]) => [
+      studentId,
+      new Map(
+        [...skills].map(([skillId, r]) => {
+          const { p, n } = model.skillReadout(studentId, skillId, m.referenceDifficulty);
+          return [skillId, { ...r, mastered: r.mastered ? p >= m.masteryLostBelowP : n >= m.masteredMinObservations && p >= m.masteredP }];
+        }),
+      ),
+    ]),
+  );
+  return { ...state, students };
+}
+
+/**
+ * Replays graded responses through both models and lets the rule pick the one whose "mastered"
+ * flags the selection reads: the Elo state as `updateMastery` builds it, or that state with the
+ * logistic model's flags (`withLogisticMastery`).
+ */
+export function masteryByRule(
+  start: MasteryState,
+  responses: readonly GradedResponse[],
+  bank: DifficultySource & ItemPriorSource,
+  settings: LearningSettings,
+  logisticParams: LogisticKtParams,
+): { mastery: MasteryState; choice: ModelChoice } {
+  const elo = replayWithPredictions(start, responses, bank, settings);
+  const model = new LogisticKt(logisticParams, bank);
+  const outcomes = elo.applied.map(outcomeOf);
+  const logistic = elo.applied.map((r, i) => model.observe(r.studentId, r.itemId, r.skills, outcomes[i] as number));
+  const choice = chooseModel({ elo: elo.predictions, logistic, outcomes }, settings);
+  return { mastery: choice.driver === 'logistic' ? withLogisticMastery(elo.state, model, settings) : elo.state, choice };
 }

@@ -1,11 +1,14 @@
 import type { Item } from '../../domain/item';
-import { emptyMasteryState, masteryOf, updateMastery, type MasteryState } from '../../domain/learning/mastery';
+import { SHIPPED_LOGISTIC_PARAMS } from '../../domain/learning/logisticKtShipped';
+import { emptyMasteryState, masteryOf, type MasteryState } from '../../domain/learning/mastery';
+import { masteryByRule, type ModelChoice } from '../../domain/learning/modelChoice';
 import { emptyReviewState, updateReviews, type ReviewState } from '../../domain/learning/review';
 import type { GradedResponse } from '../../domain/response';
 import type { StationContext } from '../context';
 import { gradedResponses } from './responses';
 
-export type LearningState = { mastery: MasteryState; reviews: ReviewState; responses: GradedResponse[]; items: Item[] };
+/** `modelChoice`: which predictor's "mastered" flags the state carries, by the log-loss rule (docs/mastery.md, 1b). */
+export type LearningState = { mastery: MasteryState; reviews: ReviewState; responses: GradedResponse[]; items: Item[]; modelChoice: ModelChoice };
 
 /**
  * Mastery and review state, rebuilt from the effective graded responses (overrides and re-grades
@@ -16,9 +19,9 @@ export function learningState(ctx: StationContext, filter: { classId?: string } 
   const { responses, items } = gradedResponses(ctx, filter);
   const settings = ctx.settings.learning;
   const bank = new Map<string, Item>([...items, ...ctx.store.currentItems()].map((i) => [i.id, i]));
-  const mastery = updateMastery(emptyMasteryState(settings), responses, bank, settings);
+  const { mastery, choice } = masteryByRule(emptyMasteryState(settings), responses, bank, settings, SHIPPED_LOGISTIC_PARAMS);
   const reviews = updateReviews(emptyReviewState(), responses, bank, settings);
-  return { mastery, reviews, responses, items };
+  return { mastery, reviews, responses, items, modelChoice: choice };
 }
 
 /** Skills mastered by a student among the given ones. */
