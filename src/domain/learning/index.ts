@@ -78,7 +78,7 @@ export {
 export { auc, logLoss, pearson } from './metrics';
 export { FEATURES, fitLogistic, LogisticKt, LogisticKtParams, replayLogistic, untrainedLogisticParams, type FeatureName, type ItemPriorSource } from './logisticKt';
 export { SHIPPED_LOGISTIC_PARAMS } from './logisticKtShipped';
-export { chooseModel, type ModelChoice, type Predictor } from './modelChoice';
+export { chooseModel, masteryByRule, withLogisticMastery, type ModelChoice, type Predictor } from './modelChoice';
 export { addDays, dayNumber, daysBetween, isIsoDate } from './dates';
 export { generateBank, type BankGeneratorOptions } from './testing/bankGenerator';
 export { G7_MATH_ALL, G7_MATH_SKILLS, G7_RATIONAL_UNIT } from './testing/g7MathGraph';
