@@ -1,8 +1,5 @@
-import {
-  appendBezierCurve, closePath, fill, fillAndStroke, moveTo, PDFDocument, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingColor,
-  setLineWidth, setStrokingColor, stroke, type PDFFont, type PDFOperator, type PDFPage, type RGB,
-} from '@cantoo/pdf-lib';
-import * as fontkit from 'fontkit';
+import type { PDFFont, PDFOperator, PDFPage, RGB } from '@cantoo/pdf-lib';
+import { createRequire } from 'node:module';
 import QRCode from 'qrcode';
 import { encodeQrPayload } from '../domain/qrPayload';
 import { throwIllegalValue } from '../domain/result';
@@ -11,14 +8,32 @@ import type { LaidOutPage } from '../layout/layoutWorkbook';
 import { PT_TO_MM, type MeasureText } from '../layout/text';
 
 const MM = 72 / 25.4;
-const COLOURS: Record<Colour, RGB> = {
-  black: rgb(0, 0, 0),
-  grey: rgb(0.42, 0.42, 0.42),
-  red: rgb(0.86, 0.12, 0.12),
-  light: rgb(0.8, 0.8, 0.8),
-  green: rgb(0.3, 0.68, 0.35),
-  amber: rgb(0.95, 0.7, 0.2),
-};
+
+// pdf-lib and fontkit are large: they load when the first PDF is made or the font is first parsed,
+// not with every command of the station.
+type PdfLib = typeof import('@cantoo/pdf-lib');
+let pdfLib: Promise<PdfLib> | null = null;
+const fontkit = () => createRequire(import.meta.url)('fontkit') as typeof import('fontkit');
+
+/** pdf-lib's drawing functions and the colours made with it. */
+type Pen = { lib: PdfLib; colours: Record<Colour | 'yellow' | 'white', RGB> };
+
+function penOf(lib: PdfLib): Pen {
+  const { rgb } = lib;
+  return {
+    lib,
+    colours: {
+      black: rgb(0, 0, 0),
+      grey: rgb(0.42, 0.42, 0.42),
+      red: rgb(0.86, 0.12, 0.12),
+      light: rgb(0.8, 0.8, 0.8),
+      green: rgb(0.3, 0.68, 0.35),
+      amber: rgb(0.95, 0.7, 0.2),
+      yellow: rgb(1, 0.85, 0.2),
+      white: rgb(1, 1, 1),
+    },
+  };
+}
 
 type FontkitFont = { unitsPerEm: number; layout(text: string): { advanceWidth: number } };
 
@@ -26,7 +41,7 @@ type FontkitFont = { unitsPerEm: number; layout(text: string): { advanceWidth: n
 export type PageFont = { bytes: Uint8Array; measure: MeasureText };
 
 export function loadPageFont(bytes: Uint8Array): PageFont {
-  const font = (fontkit as unknown as { create(b: Uint8Array): FontkitFont }).create(bytes);
+  const font = (fontkit() as unknown as { create(b: Uint8Array): FontkitFont }).create(bytes);
   const cache = new Map<string, number>();
   const measure: MeasureText = (text, sizePt) => {
     let units = cache.get(text);
@@ -66,8 +81,9 @@ const pt = (v: number) => Math.round(v * 1000) / 1000;
  * A circle as four Bézier curves, written straight into the content stream: what pdf-lib's drawCircle
  * draws, without building and parsing an SVG path per circle (the bubbles made printing slow).
  */
-function drawCircle(page: PDFPage, x: number, y: number, r: number, fillColour: RGB | null, border: { colour: RGB; width: number } | null): void {
+function drawCircle({ lib }: Pen, page: PDFPage, x: number, y: number, r: number, fillColour: RGB | null, border: { colour: RGB; width: number } | null): void {
   if (!fillColour && !border) return;
+  const { appendBezierCurve, closePath, fill, fillAndStroke, moveTo, popGraphicsState, pushGraphicsState, setFillingColor, setLineWidth, setStrokingColor, stroke } = lib;
   const k = pt(r * KAPPA);
   [x, y, r] = [pt(x), pt(y), pt(r)];
   const ops: PDFOperator[] = [pushGraphicsState()];
@@ -87,11 +103,13 @@ function drawCircle(page: PDFPage, x: number, y: number, r: number, fillColour: 
 }
 
 /** Black rectangles (x, y, w, h in PDF points) filled as one path: the registration marks and the QR's runs. */
-function fillBlack(page: PDFPage, rects: readonly (readonly [number, number, number, number])[]): void {
-  page.pushOperators(pushGraphicsState(), setFillingColor(COLOURS.black), ...rects.map(([x, y, w, h]) => rectangle(pt(x), pt(y), pt(w), pt(h))), fill(), popGraphicsState());
+function fillBlack({ lib, colours }: Pen, page: PDFPage, rects: readonly (readonly [number, number, number, number])[]): void {
+  const { fill, popGraphicsState, pushGraphicsState, rectangle, setFillingColor } = lib;
+  page.pushOperators(pushGraphicsState(), setFillingColor(colours.black), ...rects.map(([x, y, w, h]) => rectangle(pt(x), pt(y), pt(w), pt(h))), fill(), popGraphicsState());
 }
 
-function drawOp(page: PDFPage, op: DrawOp, font: PDFFont, h: number): void {
+function drawOp(pen: Pen, page: PDFPage, op: DrawOp, font: PDFFont, h: number): void {
+  const COLOURS = pen.colours;
   switch (op.op) {
     case 'text':
       page.drawText(op.text, { x: op.x * MM, y: (h - op.y) * MM, size: op.sizePt, font, color: COLOURS[op.colour] });
@@ -104,7 +122,7 @@ function drawOp(page: PDFPage, op: DrawOp, font: PDFFont, h: number): void {
       });
       return;
     case 'circle':
-      drawCircle(page, op.x * MM, (h - op.y) * MM, op.r * MM, op.fill ? COLOURS[op.fill] : null, op.strokeMm > 0 ? { colour: COLOURS[op.colour], width: op.strokeMm * MM } : null);
+      drawCircle(pen, page, op.x * MM, (h - op.y) * MM, op.r * MM, op.fill ? COLOURS[op.fill] : null, op.strokeMm > 0 ? { colour: COLOURS[op.colour], width: op.strokeMm * MM } : null);
       return;
     case 'line':
       page.drawLine({ start: { x: op.x1 * MM, y: (h - op.y1) * MM }, end: { x: op.x2 * MM, y: (h - op.y2) * MM }, thickness: op.strokeMm * MM, color: COLOURS[op.colour] });
@@ -115,9 +133,9 @@ function drawOp(page: PDFPage, op: DrawOp, font: PDFFont, h: number): void {
         const a = (i * 2 * Math.PI) / 5 - Math.PI / 2;
         const px = op.x + Math.cos(a) * op.r * 0.55;
         const py = op.y + Math.sin(a) * op.r * 0.55;
-        drawCircle(page, px * MM, (h - py) * MM, petal * MM, op.filled ? COLOURS.red : null, op.filled ? null : { colour: COLOURS.red, width: 0.25 * MM });
+        drawCircle(pen, page, px * MM, (h - py) * MM, petal * MM, op.filled ? COLOURS.red : null, op.filled ? null : { colour: COLOURS.red, width: 0.25 * MM });
       }
-      drawCircle(page, op.x * MM, (h - op.y) * MM, op.r * 0.3 * MM, op.filled ? rgb(1, 0.85, 0.2) : rgb(1, 1, 1), { colour: COLOURS.red, width: 0.2 * MM });
+      drawCircle(pen, page, op.x * MM, (h - op.y) * MM, op.r * 0.3 * MM, op.filled ? COLOURS.yellow : COLOURS.white, { colour: COLOURS.red, width: 0.2 * MM });
       return;
     }
     default:
@@ -144,8 +162,9 @@ function shapeEachTextOnce(font: PDFFont): void {
 
 /** Renders pages into one PDF (fonts embedded once). Marks and QR codes are vector. */
 export async function renderPdf(pages: readonly (LaidOutPage | PlainPage)[], font: PageFont, title = 'PaperLoop workbooks'): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.registerFontkit(fontkit);
+  const pen = penOf(await (pdfLib ??= import('@cantoo/pdf-lib')));
+  const doc = await pen.lib.PDFDocument.create();
+  doc.registerFontkit(fontkit());
   doc.setTitle(title);
   doc.setCreator('PaperLoop');
   doc.setProducer('PaperLoop');
@@ -154,7 +173,7 @@ export async function renderPdf(pages: readonly (LaidOutPage | PlainPage)[], fon
   for (const laid of pages) {
     if (laid.printed === null) {
       const plain = doc.addPage([laid.paper.widthMm * MM, laid.paper.heightMm * MM]);
-      for (const op of laid.ops) drawOp(plain, op, pdfFont, laid.paper.heightMm);
+      for (const op of laid.ops) drawOp(pen, plain, op, pdfFont, laid.paper.heightMm);
       continue;
     }
     const { printed } = laid;
@@ -163,11 +182,11 @@ export async function renderPdf(pages: readonly (LaidOutPage | PlainPage)[], fon
     const page = doc.addPage([w * MM, h * MM]);
     const qr = qrRuns(encodeQrPayload({ pageId: printed.pageId, layoutVersion: printed.layoutVersion }));
     const mod = printed.qr.size / qr.modules;
-    fillBlack(page, [
+    fillBlack(pen, page, [
       ...printed.marks.map((m) => [(m.x - m.size / 2) * MM, (h - m.y - m.size / 2) * MM, m.size * MM, m.size * MM] as const),
       ...qr.runs.map((run) => [(printed.qr.x + run.x * mod) * MM, (h - printed.qr.y - (run.y + 1) * mod) * MM, run.w * mod * MM, mod * MM] as const),
     ]);
-    for (const op of laid.ops) drawOp(page, op, pdfFont, h);
+    for (const op of laid.ops) drawOp(pen, page, op, pdfFont, h);
   }
   return doc.save({ useObjectStreams: true });
 }
