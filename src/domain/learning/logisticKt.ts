@@ -214,11 +214,6 @@ export class LogisticKt {
     record(h, itemId, skills, y);
     return p;
   }
-
-  /** Forgets a student's history (to predict a held-out student afresh). */
-  forgetStudent(studentId: string): void {
-    this.students.delete(studentId);
-  }
 }
 
 /** Replays graded responses in seq order through a fresh model; returns it and the prediction made before each answer. */

@@ -1,12 +1,11 @@
 import type { GradedResponse } from '../response';
-import { LogisticKt, type ItemPriorSource } from './logisticKt';
+import { LogisticKt, type ItemPriorSource, type LogisticKtParams } from './logisticKt';
 import { outcomeOf, replayWithPredictions, type DifficultySource, type MasteryState } from './mastery';
 import { logLoss } from './metrics';
 import type { LearningSettings } from './settings';
-import type { LogisticKtParams } from './logisticKt';
 
 /**
- * The rule that picks the predictor behind mastery decisions, selection and review: over the
+ * The rule that picks the predictor behind the "mastered" flags the selection reads: over the
  * station's most recent `recentAnswers` answers, each predicted by both models before it was
  * applied, the logistic model drives when its mean log-loss is lower than Elo's by at least
  * `margin`; otherwise, and while fewer than `minAnswers` answers were predicted by both, Elo does.
