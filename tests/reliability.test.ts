@@ -2,7 +2,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import sharp from 'sharp';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -97,6 +97,8 @@ describe('kill -9 during a 200-page replay scan', () => {
     // Root ignores mode bits, so as root the scan runs as "nobody" against a data folder it may use but whose images/ it may not write.
     const asRoot = process.getuid?.() === 0;
     if (asRoot) {
+      // The test run's temporary folders are root's (0700): nobody must be able to pass through them
+      for (let d = dirname(ctx.dir); d.startsWith(tmpdir()) && d !== dirname(d); d = dirname(d)) spawnSync('chmod', ['o+x', d]);
       spawnSync('chmod', ['777', ctx.dir]);
       spawnSync('sh', ['-c', `chmod 666 ${ctx.dir}/station.db* ${ctx.dir}/settings.json`]);
     }
@@ -105,10 +107,16 @@ describe('kill -9 during a 200-page replay scan', () => {
     // nobody may not read the checkout (a clone in a private folder), so it runs a world-readable copy
     const checkout = asRoot ? readableCheckout() : undefined;
     const root = checkout?.root ?? REPO_ROOT;
+    // The run's TMPDIR belongs to root; nobody gets its own for tsx's cache
+    const childTmp = checkout ? join(checkout.root, '.tmp') : undefined;
+    if (childTmp) {
+      mkdirSync(childTmp, { recursive: true });
+      spawnSync('chmod', ['777', childTmp]);
+    }
     let r: SpawnSyncReturns<string>;
     try {
       r = spawnSync(command[0]!, [...command.slice(1), join(root, 'bin', 'paperloop.mjs'), 'ingest', fresh], {
-        cwd: root, env: { ...process.env, PAPERLOOP_DATA: ctx.dir, HOME: '/tmp' }, encoding: 'utf8',
+        cwd: root, env: { ...process.env, PAPERLOOP_DATA: ctx.dir, HOME: '/tmp', ...(childTmp ? { TMPDIR: childTmp } : {}) }, encoding: 'utf8',
       });
     } finally {
       checkout?.remove();
