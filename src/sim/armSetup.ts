@@ -63,9 +63,9 @@ export type CohortConfig = {
    */
   readonly uniformReview?: 'model' | 'latent' | 'round_robin';
   /**
-   * Which predictor decides "mastered" for the selection: the Elo model (default), the logistic model
-   * (P(correct) on a reference item of the skill ≥ masteredP after masteredMinObservations answers,
-   * lost below masteryLostBelowP), or whichever the log-loss rule picks each day (`chooseModel`).
+   * Which predictor decides "mastered" for the selection: whichever the log-loss rule picks each day
+   * (`chooseModel`, default: what the station does), the Elo model, or the logistic model
+   * (`withLogisticMastery`).
    */
   readonly masteryDriver?: 'elo' | 'logistic' | 'rule';
   /** Diagnostic: called after each simulated day with the latent students and the model's state. */

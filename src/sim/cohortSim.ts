@@ -151,7 +151,7 @@ function dayTrace(setup: ArmSetup, run: ArmRun, dayIndex: number, date: string, 
 
 /** Diagnostic: replaces the model's mastery flags by the latent truth (a perfect estimator). */
 function logisticDrives(setup: ArmSetup, run: ArmRun): boolean {
-  const driver = setup.config.masteryDriver ?? 'elo';
+  const driver = setup.config.masteryDriver ?? 'rule';
   switch (driver) {
     case 'elo':
       return false;

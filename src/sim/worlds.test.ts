@@ -32,8 +32,8 @@ describe('simulator worlds and checkpoints', () => {
 
 describe('mastery driver', () => {
   const small = { seed: 11, students: 8, days: 4, horizonDays: 4, unitSkills: G7_RATIONAL_UNIT.slice(0, 4) };
-  it('the logistic driver decides mastery every day and changes the decisions; Elo never hands over by default', () => {
-    const elo = simulateArm(small, 'personalised');
+  it('the logistic driver decides mastery every day and changes the decisions; the Elo driver never hands over', () => {
+    const elo = simulateArm({ ...small, masteryDriver: 'elo' }, 'personalised');
     const logistic = simulateArm({ ...small, masteryDriver: 'logistic' }, 'personalised');
     expect(elo.logisticDays).toBe(0);
     expect(logistic.logisticDays).toBe(logistic.daysRun);
@@ -45,6 +45,6 @@ describe('mastery driver', () => {
     const rule = simulateArm({ ...tiny, masteryDriver: 'rule' }, 'personalised');
     expect(rule.responses).toBeLessThan(DEFAULT_LEARNING_SETTINGS.modelChoice.minAnswers);
     expect(rule.logisticDays).toBe(0);
-    expect(rule).toEqual(simulateArm(tiny, 'personalised'));
+    expect(rule).toEqual(simulateArm({ ...tiny, masteryDriver: 'elo' }, 'personalised'));
   });
 });
