@@ -56,6 +56,11 @@ describe('each default is written once', () => {
     expect(filesOf(placesOf(/\b4780\b/))).toEqual(['src/domain/networkSettings.ts']);
   });
 
+  it('the scan resolution', () => {
+    const places = placesOf(/[dD]pi\b.*(default\(\s*300\s*\)|Number,\s*300\b|(\?\?|=)\s*300\b)/);
+    expect(filesOf(places)).toEqual(['src/domain/settings.ts']);
+  });
+
   it('the duplex default', () => {
     expect(filesOf(placesOf(/\.default\(\s*'(continuous|blank_backs)'\s*\)/))).toEqual(['src/domain/settings.ts']);
   });

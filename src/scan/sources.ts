@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { importFilePages } from '../../native-bridge/fileImport';
+import { DEFAULT_STATION_SETTINGS } from '../domain/settings';
 import type { IncomingImage } from './session';
 
 const SCAN_FILE = /\.(jpe?g|png|tiff?|pdf|pgm|pnm|ppm|pbm)$/i;
@@ -9,7 +10,7 @@ const MULTI_PAGE_FILE = /\.(pdf|tiff?)$/i;
 export type FilePage = IncomingImage & { source: string };
 
 export type FilesOptions = {
-  /** Resolution PDF pages are rendered at. Default 300. */
+  /** Resolution PDF pages are rendered at (default: the station's scanDpi default). */
   dpi?: number;
   /** Progress: a page of a multi-page file starts to render. */
   onRender?: (file: string, pageIndex: number, pageCount: number) => void;
@@ -44,7 +45,7 @@ function filesOf(path: string): { files: string[] } | { refused: FilePage } {
  * typed reason; the stream never throws for a bad file.
  */
 export async function* filesAsPages(paths: readonly string[], options: FilesOptions = {}): AsyncGenerator<FilePage> {
-  const { dpi = 300, onRender } = options;
+  const { dpi = DEFAULT_STATION_SETTINGS.scanDpi, onRender } = options;
   for (const path of paths) {
     const listed = filesOf(path);
     if ('refused' in listed) {

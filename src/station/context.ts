@@ -19,7 +19,8 @@ export type StationContext = {
   store: StationWriter;
   settings: StationSettings;
   font: () => PageFont;
-  pageStyle: (name?: string) => PageStyle;
+  /** A page style by name (default: the station's, which is checked when the station opens). */
+  pageStyle: (name?: string) => Result<PageStyle, string>;
   /** Today's date and timestamps come from here, never from deep inside the domain. */
   clock: () => Date;
   actor: string;
@@ -50,10 +51,19 @@ export function pageFont(): PageFont {
   return cachedFont;
 }
 
-export function loadPageStyle(name: string, duplex: PageStyle['duplex']): PageStyle {
+/** A page style from templates/styles; a missing or malformed one is an expected failure, with the fix. */
+export function loadPageStyle(name: string, duplex: PageStyle['duplex']): Result<PageStyle, string> {
   const path = join(REPO_ROOT, 'templates', 'styles', `${name}.json`);
-  if (!existsSync(path)) throw new Error(`page style "${name}" not found at ${path}. Fix: use a4, letter or a4-large-print.`);
-  return PageStyle.parse({ duplex, ...JSON.parse(readFileSync(path, 'utf8')) });
+  if (!existsSync(path)) return err(`page style "${name}" not found at ${path}. Fix: use a4, letter or a4-large-print.`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    return err(`${path}: not valid JSON (${(e as Error).message}). Fix the page style file.`);
+  }
+  const parsed = PageStyle.safeParse({ duplex, ...(json as object) });
+  if (!parsed.success) return err(`${path}: ${parsed.error.issues.map((i) => `"${i.path.join('.')}": ${i.message}`).join('; ')}. Fix the page style file.`);
+  return ok(parsed.data);
 }
 
 export function initDataDir(dataDir: string, stationId?: string): Result<string, string> {
@@ -77,6 +87,8 @@ export function openStation(dataDir: string, options: { create?: boolean; actor?
   }
   const settings = readSettings(dataDir);
   if (!settings.ok) return settings;
+  const defaultStyle = loadPageStyle(settings.value.pageStyle, settings.value.duplex);
+  if (!defaultStyle.ok) return err(`${join(dataDir, 'settings.json')}: setting "pageStyle": ${defaultStyle.error}`);
   const opened = openDatabase(join(dataDir, 'station.db'), { existingStation });
   if (!opened.ok) return err(describeOpenError(opened.error));
   const store = new StationWriter(opened.value, dataDir);

@@ -44,7 +44,9 @@ export const report = defineHandler(
     const itemLabel = (id: string) => `${id} ${textIn(itemById.get(id)?.stem ?? { en: '' }, lang)}`;
     const files: Record<string, string> = {};
     if (input.pdf) {
-      const pages = layoutClassReport(a, { className: cls.name, date: input.date ?? 'all dates', studentName: (id) => names.get(id) ?? id, skillName, itemLabel }, ctx.pageStyle());
+      const style = ctx.pageStyle();
+      if (!style.ok) return fail('unknown_style', style.error);
+      const pages = layoutClassReport(a, { className: cls.name, date: input.date ?? 'all dates', studentName: (id) => names.get(id) ?? id, skillName, itemLabel }, style.value);
       writeOut(input.pdf, await renderPdf(pages, ctx.font(), `PaperLoop report ${cls.name}`));
       files.pdf = input.pdf;
     }
@@ -163,7 +165,9 @@ export const wrongBook = defineHandler(
     const skillNames = new Map(ctx.store.skills().map((s) => [s.id, s.name]));
     const books = [];
     const files: string[] = [];
-    const style = ctx.pageStyle();
+    const styled = ctx.pageStyle();
+    if (!styled.ok) return fail('unknown_style', styled.error);
+    const style = styled.value;
     const font = ctx.font();
     for (const student of students) {
       const wrong = wrongAnswers(ctx, student.id);

@@ -32,7 +32,9 @@ export const print = defineHandler(PrintInput, async (ctx, input) => {
   const items = itemsOfSet(ctx, set.id);
   const workbooks = workbooksOf(ctx, set.id).filter((w) => !input.studentId || w.studentId === input.studentId);
   if (workbooks.length === 0) return fail('no_workbooks', input.studentId ? `student ${input.studentId} has no workbook in set ${set.id}.` : `set ${set.id} has no workbooks.`);
-  const style = ctx.pageStyle(input.style);
+  const styled = ctx.pageStyle(input.style);
+  if (!styled.ok) return fail('unknown_style', styled.error);
+  const style = styled.value;
   const flowers = input.flowers ?? (cls.grade <= style.youngGradeMax ? flowersFromMastery(ctx, cls.id, set.subject, cls.grade) : {});
   const font = ctx.font();
   const jobId = `PJ-${ctx.store.nextSeq()}`;
