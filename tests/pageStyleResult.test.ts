@@ -1,18 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStation } from '../src/station/context';
+import { settingsDirs } from './support/settingsDir';
 
 /** A missing page style is an expected failure (a typo in settings.json or --style): a Result with the fix, not a throw. */
-const folders: string[] = [];
-afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
-function dataDirWith(settings: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'paperloop-style-'));
-  folders.push(dir);
-  writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings));
-  return dir;
-}
+const dataDirWith = settingsDirs('paperloop-style-');
 
 describe('page styles', () => {
   it('a station whose settings name a missing page style does not open, and says how to fix it', () => {

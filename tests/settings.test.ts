@@ -1,7 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StationSettings } from '../src/domain/settings';
 import { keysAt } from '../src/domain/settingsKeys';
 import { readSettings } from '../src/station/context';
@@ -12,19 +11,13 @@ import type { HotFolderDriver } from '../native-bridge/hotFolder/hotFolderDriver
 import { DEFAULT_HOT_FOLDER_SETTINGS } from '../native-bridge/hotFolder/hotFolderSettings';
 import type { SaneDriver } from '../native-bridge/sane/saneDriver';
 import { DEFAULT_SANE_SETTINGS } from '../native-bridge/sane/saneSettings';
+import { settingsDirs } from './support/settingsDir';
 
 const root = new URL('..', import.meta.url);
 const docFiles = ['README.md', ...readdirSync(new URL('docs/', root)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const docs = docFiles.map((file) => ({ file, text: readFileSync(new URL(file, root), 'utf8') }));
 
-const folders: string[] = [];
-afterAll(() => folders.forEach((f) => rmSync(f, { recursive: true, force: true })));
-function dataDirWith(settings: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'paperloop-settings-'));
-  folders.push(dir);
-  writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings));
-  return dir;
-}
+const dataDirWith = settingsDirs('paperloop-settings-');
 
 describe('settings.json is strict', () => {
   it('refuses a misspelt key, naming the file, the key and the nearest valid key', () => {
