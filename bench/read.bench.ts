@@ -1,6 +1,8 @@
 // Read-and-grade benchmarks. Prints one JSON line per figure.
 //  - throughput: a 200-page 300 dpi greyscale JPEG stack, end to end (store → read → grade) on all cores;
 //    p99 latency per page; time from the last page to the class results being ready.
+//  - stage times: one worker, where a page's time goes (decode, marks, orientation, QR, bubbles, OCR, grade, write);
+//    BENCH_CLOCK=cpu times them in CPU time. BENCH_READ=throughput | stages | accuracy | holdout runs one part.
 //  - accuracy: a synthetic corpus of ≥ 400 pages across degradations: pages identified, silent bubble
 //    errors, fields sent to review, digit comb accuracy.
 // The synthetic stacks are cached in bench/.cache (delete it to regenerate).
@@ -81,7 +83,7 @@ if (!result.ok) throw new Error(result.error);
 const report = classAnalytics(ctx, '7A', '2026-11-25');
 const resultsReadyAt = performance.now();
 latencies.sort((a, b) => a - b);
-out('throughput_pages_per_s', bytes.length / ((t1 - t0) / 1000), 'pages/s', '>=6', { pages: bytes.length, cores: availableParallelism() });
+out('throughput_pages_per_s', bytes.length / ((t1 - t0) / 1000), 'pages/s', '>=20', { pages: bytes.length, cores: availableParallelism() });
 out('latency_p50_ms', latencies[Math.floor(latencies.length * 0.5)]!, 'ms');
 out('latency_p99_ms', latencies[Math.floor(latencies.length * 0.99)]!, 'ms');
 out('last_page_to_class_results_ms', resultsReadyAt - lastStoredAt, 'ms', '<2000', { grading_done_after_last_page_ms: Math.round(lastGradedAt - lastStoredAt), report_ms: Math.round(resultsReadyAt - t1), items: report.items });

@@ -26,7 +26,7 @@ async function init(job: ReadJob): Promise<WorkerState> {
   db.pragma('busy_timeout = 5000');
   return {
     qr: await createZxingQrReader(zxingReaderWasm()),
-    ocr: job.ocr ? lazyOcrEngine(() => createTesseractEngine({ langPath: tesseractLangPath('eng') })) : undefined,
+    ocr: job.ocr ? lazyOcrEngine(() => createTesseractEngine({ langPath: tesseractLangPath('eng') }), { startNow: true }) : undefined,
     digits: job.ocr ? loadDigitNet() : undefined,
     db,
     lookup: db.prepare('SELECT page_json FROM printed_pages WHERE page_id = ?'),
