@@ -152,7 +152,7 @@ export const ModelChoiceSettings = z.strictObject({
   /** … once at least this many were predicted by both; before that the Elo model drives. */
   minAnswers: z.number().int().min(10).max(100000).default(300),
   /** The logistic model takes over when its mean log-loss is lower than Elo's by at least this. */
-  margin: z.number().min(0).max(1).default(0.005),
+  margin: z.number().min(0).max(1).default(0.02),
 });
 
 export const LearningSettings = z
