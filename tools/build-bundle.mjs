@@ -5,6 +5,7 @@
 // Packages stay external (native addons, wasm and worker scripts are found in node_modules as before).
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +18,39 @@ export const BUNDLE_ENTRIES = {
   station: 'src/station/cli.ts',
   district: 'src/district/cli.ts',
   readWorker: 'src/scan/readWorker.ts',
+};
+
+/**
+ * Large CommonJS packages that most commands never use: in the bundle, each import of them gets a stand-in that
+ * loads the package on its first use (a call, `new`, or a property read), so `paperloop --help` and `paperloop read`
+ * do not pay for the HTTP server, libvips or the XML parser at start. Behaviour is the same, only later.
+ */
+const LOAD_ON_FIRST_USE = ['sharp', 'fastify', 'fast-xml-parser', 'qrcode'];
+
+const loadOnFirstUse = {
+  name: 'load-on-first-use',
+  setup(b) {
+    const filter = new RegExp(`^(${LOAD_ON_FIRST_USE.join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'load-on-first-use' }));
+    b.onLoad({ filter: /.*/, namespace: 'load-on-first-use' }, (args) => {
+      const names = Object.keys(createRequire(join(root, 'package.json'))(args.path)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
+      const contents = [
+        `import { createRequire } from 'node:module';`,
+        `let loaded;`,
+        `const mod = () => (loaded ??= createRequire(import.meta.url)(${JSON.stringify(args.path)}));`,
+        `const later = (pick) => new Proxy(function () {}, {`,
+        `  apply: (_t, self, args) => Reflect.apply(pick(), self, args),`,
+        `  construct: (_t, args) => Reflect.construct(pick(), args),`,
+        `  get: (_t, key) => Reflect.get(pick(), key),`,
+        `  set: (_t, key, value) => Reflect.set(pick(), key, value),`,
+        `  has: (_t, key) => Reflect.has(pick(), key),`,
+        `});`,
+        `export default later(mod);`,
+        ...names.map((n) => `export const ${n} = later(() => mod()[${JSON.stringify(n)}]);`),
+      ].join('\n');
+      return { contents, loader: 'js', resolveDir: root };
+    });
+  },
 };
 
 export async function buildBundle({ quiet = false } = {}) {
@@ -33,6 +67,7 @@ export async function buildBundle({ quiet = false } = {}) {
     platform: 'node',
     target: 'node20',
     packages: 'external',
+    plugins: [loadOnFirstUse],
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunk-[hash]',
     sourcemap: 'linked',
