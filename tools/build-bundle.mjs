@@ -23,9 +23,9 @@ export const BUNDLE_ENTRIES = {
 /**
  * Large CommonJS packages that most commands never use: in the bundle, each import of them gets a stand-in that
  * loads the package on its first use (a call, `new`, or a property read), so `paperloop --help` and `paperloop read`
- * do not pay for the HTTP server, libvips or the XML parser at start. Behaviour is the same, only later.
+ * do not pay for the HTTP server, libvips, the XML parser or the font engine at start. Behaviour is the same, only later.
  */
-const LOAD_ON_FIRST_USE = ['sharp', 'fastify', 'fast-xml-parser', 'qrcode'];
+const LOAD_ON_FIRST_USE = ['sharp', 'fastify', 'fast-xml-parser', 'qrcode', 'fontkit'];
 
 const loadOnFirstUse = {
   name: 'load-on-first-use',

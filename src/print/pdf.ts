@@ -1,5 +1,5 @@
 import type { PDFFont, PDFOperator, PDFPage, RGB } from '@cantoo/pdf-lib';
-import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
 import QRCode from 'qrcode';
 import { encodeQrPayload } from '../domain/qrPayload';
 import { throwIllegalValue } from '../domain/result';
@@ -9,11 +9,9 @@ import { PT_TO_MM, type MeasureText } from '../layout/text';
 
 const MM = 72 / 25.4;
 
-// pdf-lib and fontkit are large: they load when the first PDF is made or the font is first parsed,
-// not with every command of the station.
+// pdf-lib is large: it loads when the first PDF is made, not with every command of the station.
 type PdfLib = typeof import('@cantoo/pdf-lib');
 let pdfLib: Promise<PdfLib> | null = null;
-const fontkit = () => createRequire(import.meta.url)('fontkit') as typeof import('fontkit');
 
 /** pdf-lib's drawing functions and the colours made with it. */
 type Pen = { lib: PdfLib; colours: Record<Colour | 'yellow' | 'white', RGB> };
@@ -41,7 +39,7 @@ type FontkitFont = { unitsPerEm: number; layout(text: string): { advanceWidth: n
 export type PageFont = { bytes: Uint8Array; measure: MeasureText };
 
 export function loadPageFont(bytes: Uint8Array): PageFont {
-  const font = (fontkit() as unknown as { create(b: Uint8Array): FontkitFont }).create(bytes);
+  const font = (fontkit as unknown as { create(b: Uint8Array): FontkitFont }).create(bytes);
   const cache = new Map<string, number>();
   const measure: MeasureText = (text, sizePt) => {
     let units = cache.get(text);
@@ -164,7 +162,7 @@ function shapeEachTextOnce(font: PDFFont): void {
 export async function renderPdf(pages: readonly (LaidOutPage | PlainPage)[], font: PageFont, title = 'PaperLoop workbooks'): Promise<Uint8Array> {
   const pen = penOf(await (pdfLib ??= import('@cantoo/pdf-lib')));
   const doc = await pen.lib.PDFDocument.create();
-  doc.registerFontkit(fontkit());
+  doc.registerFontkit(fontkit);
   doc.setTitle(title);
   doc.setCreator('PaperLoop');
   doc.setProducer('PaperLoop');
