@@ -6,8 +6,8 @@ export function registerImportCommands(program: Command, io: CliIO): void {
   const imp = program.command('import').description('import items, skills or a roster (all or nothing; errors name file, line and fix)');
   imp
     .command('items')
-    .argument('<files...>', 'paperloop.items/1 JSON, items CSV, or QTI XML files')
-    .option('--subject <s>', 'QTI only: subject')
+    .argument('<files...>', 'paperloop.items/1 JSON, items CSV, QTI XML files, QTI content packages (.zip) or folders of QTI items')
+    .option('--subject <s>', 'QTI only (files, packages, folders): subject')
     .option('--grade <n>', 'QTI only: grade', Number)
     .option('--skills <ids>', 'QTI only: comma-separated skill ids')
     .option('--tier <t>', 'QTI only: basic | core | stretch')

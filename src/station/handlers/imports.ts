@@ -8,6 +8,7 @@ import { parseItemsCsv } from '../../domain/import/itemsCsv';
 import { parseItemsJson } from '../../domain/import/itemsJson';
 import { parseOneRoster } from '../../domain/import/oneRoster';
 import { parseQtiItem } from '../../domain/import/qti';
+import { readQtiSource } from './qtiSource';
 import { parseRosterCsv } from '../../domain/import/rosterCsv';
 import { parseSkillsCsv } from '../../domain/import/skillsCsv';
 import { parseSkillsJson } from '../../domain/import/skillsJson';
@@ -42,6 +43,12 @@ export const importItems = defineHandler(z.object({ files: z.array(z.string()).m
   const items: ItemInput[] = [];
   const issues: ImportIssue[] = [];
   for (const file of input.files) {
+    const packaged = await readQtiSource(file, input.qti);
+    if (packaged) {
+      if (packaged.ok) items.push(...packaged.value.items);
+      else issues.push(...packaged.error);
+      continue;
+    }
     const text = readText(file);
     if (!text.ok) {
       issues.push(...text.error);

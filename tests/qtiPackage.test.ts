@@ -1,0 +1,150 @@
+/**
+ * IMS content packages (zip + imsmanifest.xml) and folders of QTI items, imported whole by the station's
+ * `import items` (a real child process on a real SQLite data folder). The packages are built here from the
+ * QTI samples in fixtures/external/qti (licences in fixtures/external/PROVENANCE.md).
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import JSZip from 'jszip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_LIMITS, readQtiPackage, unzipPackage } from '../src/domain/import/qtiPackage';
+import { REPO_ROOT } from '../src/station/context';
+
+const BIN = join(REPO_ROOT, 'bin', 'paperloop.mjs');
+const QTI = join(REPO_ROOT, 'fixtures', 'external', 'qti');
+export const SAMPLE_ITEMS = {
+  'items/choice22.xml': join(QTI, 'v2p1-v2p2', 'pieqti_qti22_choice-single.xml'),
+  'items/addition21.xml': join(QTI, 'v2p1-v2p2', 'qtiworks_qti21_text-entry-addition.xml'),
+  'items/choice30.xml': join(QTI, 'v3p0', 'pieqti_qti3-choice-single.xml'),
+  'items/essay30.xml': join(QTI, 'v3p0', 'pieqti_qti3-extended-text.xml'),
+};
+const DEFAULTS = { subject: 'math', grade: 7, skills: ['m7.ratio'], tier: 'core' as const, minutes: 1.5, language: 'en' };
+const QTI_FLAGS = ['--subject', 'math', '--grade', '7', '--skills', 'm7.ratio'];
+
+export function manifest(hrefs: string[], extra = ''): string {
+  const resources = hrefs
+    .map((href, i) => `<resource identifier="R${i}" type="imsqti_item_xmlv${href.includes('30') ? '3p0' : '2p2'}" href="${href}"><file href="${href}"/></resource>`)
+    .join('\n    ');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+${extra}<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" identifier="PKG">
+  <organizations/>
+  <resources>
+    ${resources}
+    <resource identifier="T1" type="imsqti_test_xmlv2p2" href="test.xml"><file href="test.xml"/></resource>
+  </resources>
+</manifest>`;
+}
+
+/** A content package with the four sample items, plus any extra entries (names as given: raw, unchecked). */
+export async function buildPackage(extra: Record<string, string | Uint8Array> = {}, manifestText = manifest(Object.keys(SAMPLE_ITEMS))): Promise<Buffer> {
+  const zip = new JSZip();
+  zip.file('imsmanifest.xml', manifestText);
+  zip.file('test.xml', '<assessmentTest identifier="T"/>');
+  for (const [path, file] of Object.entries(SAMPLE_ITEMS)) zip.file(path, readFileSync(file));
+  for (const [path, content] of Object.entries(extra)) zip.file(path, content, { createFolders: false });
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 } });
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pl-qtipkg-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function paperloop(dataDir: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, PAPERLOOP_DATA: dataDir }, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function freshStation(name: string): string {
+  const data = join(dir, name);
+  expect(paperloop(data, 'init').code).toBe(0);
+  return data;
+}
+
+const itemCount = (data: string) => JSON.parse(paperloop(data, 'list', 'items', '--json').out).length as number;
+
+describe('station: import items from a QTI content package or folder', () => {
+  it('imports every item a package lists (QTI 2.1, 2.2, 3.0; the essay as an open item), skipping the test resource', async () => {
+    const data = freshStation('pkg');
+    const zipPath = join(dir, 'bank.zip');
+    writeFileSync(zipPath, await buildPackage());
+    const r = paperloop(data, 'import', 'items', zipPath, ...QTI_FLAGS);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/4 added/);
+    const items = JSON.parse(paperloop(data, 'list', 'items', '--json').out) as { id: string; type: string }[];
+    expect(items.map((i) => i.id).sort()).toEqual(['addition-no-feedback', 'choice_simple', 'qti3-choice-single', 'qti3-extended-text'].sort());
+  });
+
+  it('imports a folder of items (no manifest), where a folder used to fail with EISDIR', () => {
+    const data = freshStation('folder');
+    const folder = join(dir, 'items-folder');
+    mkdirSync(join(folder, 'sub'), { recursive: true });
+    cpSync(SAMPLE_ITEMS['items/choice22.xml'], join(folder, 'a.xml'));
+    cpSync(SAMPLE_ITEMS['items/choice30.xml'], join(folder, 'sub', 'b.xml'));
+    const r = paperloop(data, 'import', 'items', folder, ...QTI_FLAGS);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/2 added/);
+  });
+
+  it('imports nothing when one item of the package is broken, and names the file inside the package', async () => {
+    const data = freshStation('broken');
+    const zipPath = join(dir, 'broken.zip');
+    const hrefs = [...Object.keys(SAMPLE_ITEMS), 'items/broken.xml'];
+    writeFileSync(zipPath, await buildPackage({ 'items/broken.xml': '<assessmentItem identifier="x"><itemBody></assessmentItem>' }, manifest(hrefs)));
+    const r = paperloop(data, 'import', 'items', zipPath, ...QTI_FLAGS);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/nothing was imported/);
+    expect(r.err).toContain('broken.zip/items/broken.xml');
+    expect(itemCount(data)).toBe(0);
+  });
+
+  it('refuses a package without subject, grade and skills, with the fix', async () => {
+    const data = freshStation('noflags');
+    const zipPath = join(dir, 'bank2.zip');
+    writeFileSync(zipPath, await buildPackage());
+    const r = paperloop(data, 'import', 'items', zipPath);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/--subject, --grade and --skills/);
+  });
+});
+
+describe('the package reader refuses hostile packages', () => {
+  it('a path-traversal entry', async () => {
+    const r = await unzipPackage(await buildPackage({ '../../evil.xml': '<x/>' }), 'evil.zip');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error[0]!.message).toMatch(/outside the package/);
+  });
+
+  it('an absolute entry path', async () => {
+    const r = await unzipPackage(await buildPackage({ '/etc/evil.xml': '<x/>' }), 'abs.zip');
+    expect(r.ok).toBe(false);
+  });
+
+  it('a zip bomb: an entry that unpacks beyond the limit stops there', async () => {
+    const bomb = new Uint8Array(PACKAGE_LIMITS.maxEntryBytes + 1024 * 1024);
+    const zipped = await buildPackage({ 'items/zeros.bin': bomb });
+    expect(zipped.length).toBeLessThan(200_000);
+    const r = await unzipPackage(zipped, 'bomb.zip');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error[0]!.message).toMatch(/zip bomb/);
+  });
+
+  it('a DOCTYPE in the manifest', async () => {
+    const text = manifest(Object.keys(SAMPLE_ITEMS), '<!DOCTYPE manifest [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n');
+    const unzipped = await unzipPackage(await buildPackage({}, text), 'dtd.zip');
+    expect(unzipped.ok).toBe(true);
+    const r = readQtiPackage(unzipped.ok ? unzipped.value : [], 'dtd.zip', DEFAULTS);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error[0]!.message).toMatch(/DOCTYPE/);
+  });
+
+  it('a manifest that lists a file the package lacks', async () => {
+    const unzipped = await unzipPackage(await buildPackage({}, manifest([...Object.keys(SAMPLE_ITEMS), 'items/missing.xml'])), 'short.zip');
+    const r = readQtiPackage(unzipped.ok ? unzipped.value : [], 'short.zip', DEFAULTS);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error[0]!.file).toBe('short.zip/items/missing.xml');
+  });
+});
