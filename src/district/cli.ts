@@ -5,6 +5,7 @@ import { ItemInput } from '../domain/item';
 import { Skill } from '../domain/skills';
 import { publishBundle } from './bundles';
 import { defaultDistrictDir, openDistrict, type OpenDistrict } from './open';
+import { checkDistrictTokens, DistrictPeople, TOKEN_ENV } from './roles';
 import { createDistrictServer } from './server';
 import { approveStation, forgetStation, revokeStation } from './stations';
 import { importDrive } from './usbImport';
@@ -53,12 +54,19 @@ function buildProgram(io: IO): Command {
     .description('run the district server (HTTP) until stopped')
     .option('--host <host>', 'address to listen on', '0.0.0.0')
     .option('--port <n>', 'port', Number, 8470)
-    .action(async (o: { host: string; port: number }, cmd: Command) => {
+    .addOption(new Option('--viewer-token <token>', 'token of read-only viewers (the views)').env(TOKEN_ENV.viewer))
+    .addOption(new Option('--research-token <token>', 'token of teaching-research staff (views, item-bank uploads)').env(TOKEN_ENV.research))
+    .addOption(new Option('--admin-token <token>', 'token of district admins (everything, approve and revoke too)').env(TOKEN_ENV.admin))
+    .action(async (o: { host: string; port: number; viewerToken?: string; researchToken?: string; adminToken?: string }, cmd: Command) => {
       const opts = cmd.optsWithGlobals() as { dir?: string; districtId?: string };
+      const tokens = { viewer: o.viewerToken, research: o.researchToken, admin: o.adminToken };
+      const checked = checkDistrictTokens(tokens);
+      if (!checked.ok) throw new Failure(checked.error);
       const opened = await openDistrict(opts.dir ?? defaultDistrictDir(), opts.districtId);
       if (!opened.ok) throw new Failure(opened.error);
       const d = opened.value;
-      const app = createDistrictServer({ pool: d.pool, identity: d.identity });
+      const people = tokens.viewer || tokens.research || tokens.admin ? new DistrictPeople(tokens) : undefined;
+      const app = createDistrictServer({ pool: d.pool, identity: d.identity, ...(people ? { people } : {}) });
       const address = await app.listen({ host: o.host, port: o.port });
       io.out(`district ${d.identity.districtId} serving on ${address} (database: ${d.database}). Stop with Ctrl+C.`);
       await new Promise<void>((resolve) => {

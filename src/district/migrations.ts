@@ -55,6 +55,46 @@ export const DISTRICT_MIGRATIONS: readonly DistrictMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'rollups for the district views (item catalog, per-day item counts, homework minutes)',
+    // The views read these, never the raw responses: see src/district/views.ts.
+    sql: `
+      CREATE TABLE item_catalog (
+        item_id text PRIMARY KEY, subject text NOT NULL, grade integer NOT NULL, minutes real NOT NULL,
+        skills text[] NOT NULL, bundle_version integer NOT NULL
+      );
+      CREATE TABLE rollup_marks (station_id text PRIMARY KEY, rolled_through bigint NOT NULL);
+      CREATE TABLE rollup_item_day (
+        station_id text NOT NULL, answered_on date NOT NULL, item_id text NOT NULL,
+        responses bigint NOT NULL, correct bigint NOT NULL, PRIMARY KEY (station_id, answered_on, item_id)
+      );
+      CREATE INDEX rollup_item_day_by_day ON rollup_item_day (answered_on) INCLUDE (item_id, responses, correct);
+      CREATE TABLE student_item_day (
+        station_id text NOT NULL, answered_on date NOT NULL, student text NOT NULL, item_id text NOT NULL,
+        PRIMARY KEY (station_id, answered_on, student, item_id)
+      );
+      CREATE TABLE rollup_minutes (
+        station_id text NOT NULL, answered_on date NOT NULL, student text NOT NULL, grade integer NOT NULL, subject text NOT NULL,
+        minutes real NOT NULL, PRIMARY KEY (station_id, answered_on, student, grade, subject)
+      );
+      CREATE INDEX rollup_minutes_by_day ON rollup_minutes (answered_on);
+    `,
+  },
+  {
+    version: 5,
+    name: 'the district item bank (items imported from QTI packages, each change a new version)',
+    // published_in: the bundle that carried this version down; NULL until the next publish.
+    sql: `
+      CREATE TABLE bank_items (
+        item_id text NOT NULL, version integer NOT NULL, content_sha256 text NOT NULL, item jsonb NOT NULL,
+        source text NOT NULL, imported_at timestamptz NOT NULL DEFAULT now(), is_current boolean NOT NULL,
+        published_in integer REFERENCES bundles(version), PRIMARY KEY (item_id, version)
+      );
+      CREATE UNIQUE INDEX bank_items_current ON bank_items (item_id) WHERE is_current;
+      CREATE INDEX bank_items_unpublished ON bank_items (item_id) WHERE published_in IS NULL AND is_current;
+    `,
+  },
 ];
 
 export type MigrationError =

@@ -7,9 +7,13 @@ import { EnrolRequest, REQUEST_WINDOW_MS, requestSigningText, SIGNATURE_HEADERS,
 import { bundlesSince } from './bundles';
 import type { DistrictIdentity } from './identity';
 import { describeIngestRefusal, ingestChunk } from './ingest';
+import type { DistrictPeople } from './roles';
+import { registerRoleRoutes } from './rolesHttp';
 import { enrolStation, forgetOldNonces, verifySignedRequest, type Refusal } from './stations';
+import { registerViewRoutes } from './viewsHttp';
 
-export type DistrictServerOptions = { pool: pg.Pool; identity: DistrictIdentity; clock?: () => number };
+/** `people`: the tokens of district staff (roles.ts); without it the views and the admin routes answer 401. */
+export type DistrictServerOptions = { pool: pg.Pool; identity: DistrictIdentity; clock?: () => number; people?: DistrictPeople };
 
 /** Gzip bombs stop here: an upload of ~500 entries is far below this once inflated. */
 const MAX_INFLATED_BYTES = 32 * 1024 * 1024;
@@ -27,6 +31,8 @@ export function createDistrictServer(options: DistrictServerOptions): FastifyIns
   const nonceSweep = setInterval(() => void forgetOldNonces(pool).catch(() => {}), REQUEST_WINDOW_MS);
   nonceSweep.unref();
   app.addHook('onClose', async () => clearInterval(nonceSweep));
+  registerViewRoutes(app, pool, options.people ?? null, now);
+  registerRoleRoutes(app, pool, identity, options.people ?? null);
 
   app.post('/v1/enrol', async (req, reply) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
