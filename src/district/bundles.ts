@@ -1,20 +1,34 @@
 /** Versioned item-bank bundles, signed by the district's key, served to stations with `since=`. */
 import type pg from 'pg';
+import type { ItemParameters, SharedWorkbookSet } from '../domain/districtBank';
 import type { ItemInput } from '../domain/item';
 import type { Skill } from '../domain/skills';
 import { signText } from '../domain/syncCrypto';
 import type { BundlePayload, SignedBundle } from '../domain/syncProtocol';
 import type { DistrictIdentity } from './identity';
+import { markPublished, unpublishedBankItems } from './itemBank';
 
-export async function publishBundle(pool: pg.Pool, identity: DistrictIdentity, content: { items: ItemInput[]; skills: Skill[] }): Promise<number> {
+export type BundleContent = { items: ItemInput[]; skills: Skill[]; workbookSets?: SharedWorkbookSet[]; itemParameters?: ItemParameters[] };
+
+/**
+ * A new bundle version: the given content plus every bank item no bundle has carried yet (a given item
+ * with the same id wins). One transaction, so a bank item is marked carried only with the bundle that carries it.
+ */
+export async function publishBundle(pool: pg.Pool, identity: DistrictIdentity, content: BundleContent): Promise<number> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('LOCK TABLE bundles IN EXCLUSIVE MODE');
     const version = Number((await client.query<{ v: number }>('SELECT coalesce(max(version), 0) + 1 AS v FROM bundles')).rows[0]!.v);
-    const payload: BundlePayload = { format: 'paperloop.bundle/1', districtId: identity.districtId, version, items: content.items, skills: content.skills };
+    const given = new Set(content.items.map((i) => i.id));
+    const items = [...(await unpublishedBankItems(client)).filter((i) => !given.has(i.id)), ...content.items];
+    const payload: BundlePayload = {
+      format: 'paperloop.bundle/1', districtId: identity.districtId, version, items, skills: content.skills,
+      workbookSets: content.workbookSets ?? [], itemParameters: content.itemParameters ?? [],
+    };
     const text = JSON.stringify(payload);
     await client.query('INSERT INTO bundles (version, payload, signature) VALUES ($1, $2, $3)', [version, text, signText(identity.privateKey, text)]);
+    await markPublished(client, version);
     await client.query('COMMIT');
     return version;
   } catch (e) {

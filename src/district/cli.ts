@@ -1,9 +1,13 @@
 /** `paperloop district …`: the district server and its admin commands (dispatched by bin/paperloop.mjs). */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { ItemInput } from '../domain/item';
+import { ItemParameters, SharedWorkbookSet } from '../domain/districtBank';
+import { formatIssue } from '../domain/import/issues';
+import { ItemInput, Tier } from '../domain/item';
 import { Skill } from '../domain/skills';
 import { publishBundle } from './bundles';
+import { bankSize, importBankItems } from './itemBank';
+import { readBankSources } from './itemSources';
 import { defaultDistrictDir, openDistrict, type OpenDistrict } from './open';
 import { checkDistrictTokens, DistrictPeople, TOKEN_ENV } from './roles';
 import { createDistrictServer } from './server';
@@ -127,16 +131,44 @@ function buildProgram(io: IO): Command {
     );
 
   district
-    .command('publish')
-    .description('publish a new signed item-bank bundle from a PaperLoop items file (and a skills file)')
-    .requiredOption('--items <file>', 'a paperloop.items/1 JSON file')
-    .option('--skills <file>', 'a paperloop.skills/1 JSON file')
-    .action((o: { items: string; skills?: string }, cmd: Command) =>
+    .command('import-items')
+    .description('add QTI items to the district bank: IMS content packages (.zip), folders of QTI items, QTI .xml files; all or nothing')
+    .argument('<paths...>', 'packages, folders or QTI item files')
+    .requiredOption('--subject <s>', 'subject of the items')
+    .requiredOption('--grade <n>', 'grade of the items', Number)
+    .requiredOption('--skills <ids>', 'comma-separated skill ids')
+    .option('--tier <t>', 'basic | core | stretch', 'core')
+    .option('--minutes <n>', 'estimated minutes per item', Number, 1.5)
+    .option('--language <code>', 'language of the texts when an item has no xml:lang', 'en')
+    .action((paths: string[], o: { subject: string; grade: number; skills: string; tier: string; minutes: number; language: string }, cmd: Command) =>
       withDistrict(cmd, async (d) => {
-        const items = readJsonList(o.items, 'items', ItemInput);
+        const tier = Tier.safeParse(o.tier);
+        if (!tier.success) throw new Failure(`--tier ${o.tier}: use basic, core or stretch`);
+        const read = await readBankSources(paths, { subject: o.subject, grade: o.grade, skills: o.skills.split(','), tier: tier.data, minutes: o.minutes, language: o.language });
+        if (!read.ok) throw new Failure(`import-items: ${read.error.length} problem(s), nothing was imported.\n${read.error.map(formatIssue).join('\n')}`);
+        const s = await importBankItems(d.pool, read.value, paths.join(', '));
+        io.out(`bank: ${s.added} added, ${s.newVersions} new versions, ${s.unchanged} unchanged. "paperloop district publish" sends them to the stations.`);
+      }),
+    );
+
+  district
+    .command('publish')
+    .description('publish a new signed bundle: the bank items no bundle has carried yet, plus the files given')
+    .option('--items <file>', 'a paperloop.items/1 JSON file')
+    .option('--skills <file>', 'a paperloop.skills/1 JSON file')
+    .option('--workbook-sets <file>', 'a paperloop.workbook-sets/1 JSON file (shared workbooks, e.g. the weekend workbook)')
+    .option('--parameters <file>', 'a paperloop.item-parameters/1 JSON file (calibrated item difficulties)')
+    .action((o: { items?: string; skills?: string; workbookSets?: string; parameters?: string }, cmd: Command) =>
+      withDistrict(cmd, async (d) => {
+        const items = o.items ? readJsonList(o.items, 'items', ItemInput) : [];
         const skills = o.skills ? readJsonList(o.skills, 'skills', Skill) : [];
-        const version = await publishBundle(d.pool, d.identity, { items, skills });
-        io.out(`published bundle v${version}: ${items.length} item(s), ${skills.length} skill(s). Stations get it on their next sync.`);
+        const workbookSets = o.workbookSets ? readJsonList(o.workbookSets, 'sets', SharedWorkbookSet) : [];
+        const itemParameters = o.parameters ? readJsonList(o.parameters, 'parameters', ItemParameters) : [];
+        const bank = await bankSize(d.pool);
+        if (bank.unpublished + items.length + skills.length + workbookSets.length + itemParameters.length === 0)
+          throw new Failure('nothing to publish: the bank has no new items and no file was given. Fix: "paperloop district import-items", or pass --items, --skills, --workbook-sets or --parameters.');
+        const version = await publishBundle(d.pool, d.identity, { items, skills, workbookSets, itemParameters });
+        io.out(`published bundle v${version}: ${bank.unpublished} bank item(s), ${items.length} item(s) from the file, ${skills.length} skill(s), ${workbookSets.length} workbook set(s), ${itemParameters.length} item parameter(s). Stations get it on their next sync.`);
       }),
     );
   return program;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ItemInput } from './item';
 import { Skill } from './skills';
+import { ItemParameters, SharedWorkbookSet } from './districtBank';
 
 export const SYNC_PROTOCOL = 'paperloop.sync/1';
 /** A signed request older or newer than this (either way, in ms) is refused as expired. */
@@ -87,6 +88,9 @@ export const BundlePayload = z.object({
   version: z.number().int().positive(),
   items: z.array(ItemInput),
   skills: z.array(Skill),
+  /** Absent in bundles of before these fields: none. */
+  workbookSets: z.array(SharedWorkbookSet).default([]),
+  itemParameters: z.array(ItemParameters).default([]),
 });
 export type BundlePayload = z.infer<typeof BundlePayload>;
 /** `payload` is the exact signed JSON text, so the signature is checked over the bytes the district signed. */
