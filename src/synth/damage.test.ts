@@ -3,11 +3,14 @@ import type { PrintedPage } from '../layout/printedPage';
 import { cornersLost, DAMAGE_KINDS, type DamageKind } from './damage';
 import type { DegradationProfile } from './degrade';
 import { generateStackArray } from './generate';
-import { applyMat3, type Mat3 } from './geometry';
+import { applyH, type Homography } from '../vision/homography';
 import { decodeToGrey } from './encode';
 import { meanDarknessInCircle, meanDarknessInRect } from './image';
 import { buildTestPdf } from './testSupport';
 import { MARKINGS, type ImageTruth } from './truth';
+
+/** A point (mm) of the page through a truth file's mmToImage: where it lands in the image. */
+const mmToPx = (m: readonly number[], x: number, y: number) => applyH(m as unknown as Homography, { x, y });
 
 let pdf: Uint8Array;
 let pages: PrintedPage[];
@@ -41,11 +44,11 @@ describe('damage', () => {
     const page = pages[0]!;
     expect(cornersLost(page, truth.damage!)).toEqual([d.corner]);
     const mark = page.marks.find((m) => m.corner === d.corner)!;
-    const c = applyMat3(truth.mmToImage as Mat3, mark.x, mark.y);
+    const c = mmToPx(truth.mmToImage, mark.x, mark.y);
     // Backing grey 40 where black print was: dark but not the mark's ~0; and the other marks are still printed.
     expect(meanDarknessInCircle(image, c.x, c.y, 3)).toBeCloseTo(1 - 40 / 255, 1);
     const other = page.marks.find((m) => m.corner !== d.corner)!;
-    const o = applyMat3(truth.mmToImage as Mat3, other.x, other.y);
+    const o = mmToPx(truth.mmToImage, other.x, other.y);
     expect(meanDarknessInCircle(image, o.x, o.y, 2)).toBeGreaterThan(0.9);
   });
 
@@ -60,7 +63,7 @@ describe('damage', () => {
     const printed = pages[0]!.fields.find((f) => f.id === d.fieldId)!;
     const targets = printed.kind === 'bubbles' ? printed.targets : printed.kind === 'digit_grid' ? printed.columns[d.column ?? 0]!.targets : [];
     const t = targets.find((x) => x.value === d.value)!;
-    const c = applyMat3(truth.mmToImage as Mat3, t.x, t.y);
+    const c = mmToPx(truth.mmToImage, t.x, t.y);
     const r = t.r * (150 / 25.4) * 0.6;
     const darkness = meanDarknessInRect(image, c.x - r, c.y - r, c.x + r, c.y + r);
     // grey 150–190 with grain: clearly darker than paper, lighter than a pen fill

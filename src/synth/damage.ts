@@ -6,7 +6,8 @@
 import type { Rng } from '../domain/random';
 import { throwIllegalValue } from '../domain/result';
 import type { Corner, MarkTarget, PrintedPage } from '../layout/printedPage';
-import { pxPerMm, type GreyImage } from './image';
+import type { GreyImage } from '../vision/image';
+import { pxPerMm } from './image';
 import { fillRadial } from './raster';
 import type { DamageKind, DamageTruth } from './damageTruth';
 import type { FieldTruth } from './truth';

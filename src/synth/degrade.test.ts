@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../domain/random';
-import {
-  addStreak, applyScan, boxBlur, gaussianBlur, NO_DEGRADATION, PROFILES, rotate, rotate180, sampleScanParams, scanGeometry, toneAndNoise, warp,
-} from './degrade';
+import { applyScan, NO_DEGRADATION, PROFILES, sampleScanParams, scanGeometry } from './degrade';
+import { addStreak, boxBlur, gaussianBlur, rotate, rotate180, toneAndNoise, warp } from '../vision/testing/scan';
+import { applyH, composeH, type Homography } from '../vision/homography';
 import { decodeToGrey, encodeJpeg, encodePng } from './encode';
-import { applyMat3, homographyFromPoints, IDENTITY, invert3, mul3, scale3 } from './geometry';
-import { createImage, meanDarknessInCircle, type GreyImage } from './image';
+import { createImage, type GreyImage } from '../vision/image';
+import { meanDarknessInCircle } from './image';
 import { samePixels as same } from './image';
 import { fillRect, strokeCircle } from './raster';
 
@@ -31,20 +31,7 @@ function meanAbsDiff(a: GreyImage, b: GreyImage, margin = 0): number {
   return sum / n;
 }
 
-describe('geometry', () => {
-  it('solves a homography from four point pairs', () => {
-    const src = [{ x: 0, y: 0 }, { x: 100, y: 0 }, { x: 100, y: 140 }, { x: 0, y: 140 }];
-    const dst = [{ x: 10, y: 5 }, { x: 118, y: 9 }, { x: 112, y: 150 }, { x: 4, y: 146 }];
-    const h = homographyFromPoints(src, dst);
-    src.forEach((p, i) => {
-      const q = applyMat3(h, p.x, p.y);
-      expect(q.x).toBeCloseTo(dst[i]!.x, 6);
-      expect(q.y).toBeCloseTo(dst[i]!.y, 6);
-    });
-    const back = mul3(invert3(h), h);
-    back.forEach((v, i) => expect(v).toBeCloseTo(IDENTITY[i]!, 9));
-  });
-});
+const IDENTITY: Homography = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 
 describe('degradations', () => {
   const img = card(600, 800);
@@ -112,13 +99,13 @@ describe('degradations', () => {
   it('scan geometry maps the page corners into the canvas with the margin', () => {
     const p = { ...NO_DEGRADATION, angleDeg: 5, marginMm: 2, perspectiveMm: [[1, 0], [0, 1], [-1, 0], [0, -1]] as [number, number][] };
     const g = scanGeometry(2480, 3508, 300, p);
-    const corners = [[0, 0], [2480, 0], [2480, 3508], [0, 3508]].map(([x, y]) => applyMat3(g.pageToScan, x!, y!));
+    const corners = [[0, 0], [2480, 0], [2480, 3508], [0, 3508]].map(([x, y]) => applyH(g.pageToScan, { x: x!, y: y! }));
     const m = (2 * 300) / 25.4;
     expect(Math.min(...corners.map((c) => c.x))).toBeCloseTo(m, 3);
     expect(Math.min(...corners.map((c) => c.y))).toBeCloseTo(m, 3);
     expect(g.width).toBeGreaterThan(2480);
     const flipped = scanGeometry(100, 200, 300, { ...NO_DEGRADATION, flipped: true });
-    const tl = applyMat3(flipped.pageToScan, 0, 0);
+    const tl = applyH(flipped.pageToScan, { x: 0, y: 0 });
     expect(tl.x).toBeCloseTo(100, 6);
     expect(tl.y).toBeCloseTo(200, 6);
   });
@@ -158,9 +145,9 @@ describe('degradations', () => {
   it('mm → image transform composes with the page scale', () => {
     const s = 300 / 25.4;
     const g = scanGeometry(2481, 3508, 300, { ...NO_DEGRADATION, angleDeg: 2, marginMm: 1 });
-    const m = mul3(g.pageToScan, scale3(s));
-    const a = applyMat3(m, 105, 148.5);
-    const b = applyMat3(g.pageToScan, 105 * s, 148.5 * s);
+    const m = composeH(g.pageToScan, [s, 0, 0, 0, s, 0, 0, 0, 1]);
+    const a = applyH(m, { x: 105, y: 148.5 });
+    const b = applyH(g.pageToScan, { x: 105 * s, y: 148.5 * s });
     expect(a.x).toBeCloseTo(b.x, 9);
     expect(a.y).toBeCloseTo(b.y, 9);
   });

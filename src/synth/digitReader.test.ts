@@ -8,7 +8,7 @@ import { solveHomography } from '../vision/homography';
 import { readComb, type OcrEngine } from '../vision/ocr';
 import { DEFAULT_VISION_SETTINGS } from '../vision/settings';
 import { sampleWriter, writeChar, writeInBoxes } from './handwriting';
-import { createImage } from './image';
+import { createImage } from '../vision/image';
 
 describe('the digit reader on the generator’s handwriting (trained only on MNIST)', () => {
   it('reads most digits right, and is rarely wrong when it is sure', () => {

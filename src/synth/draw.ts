@@ -2,7 +2,7 @@ import type { Rng } from '../domain/random';
 import { throwIllegalValue } from '../domain/result';
 import type { Field, MarkTarget, PrintedPage } from '../layout/printedPage';
 import { sampleWriter, writeInBoxes, writeLine, type Writer } from './handwriting';
-import type { GreyImage } from './image';
+import type { GreyImage } from '../vision/image';
 import { markTarget } from './pen';
 import type { FieldTruth, TargetPen } from './truth';
 

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { GreyImage } from './image';
+import type { GreyImage } from '../vision/image';
 
 /** Encodes a grey image as a single-channel baseline JPEG (the one node-only step of the generator). */
 export async function encodeJpeg(img: GreyImage, quality: number): Promise<Uint8Array> {

@@ -1,7 +1,8 @@
 import QRCode from 'qrcode';
 import type { Rng } from '../domain/random';
 import { writeLine, type Writer } from './handwriting';
-import { createImage, pxPerMm, type GreyImage } from './image';
+import { createImage, type GreyImage } from '../vision/image';
+import { pxPerMm } from './image';
 import { drawPolylines, fillRect, strokeCircle } from './raster';
 
 /** Page size in pixels for paper in mm, rounded outwards like the PDF renderer. */

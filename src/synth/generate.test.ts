@@ -8,11 +8,15 @@ import { PROFILES, type DegradationProfile } from './degrade';
 import { decodeToGrey } from './encode';
 import { synthesizeToFolder } from './folder';
 import { generateStackArray, makeTruthFile, type SynthImage } from './generate';
-import { applyMat3, type Mat3 } from './geometry';
-import { meanDarknessInCircle, meanDarknessInRect, pxPerMm, type GreyImage } from './image';
+import { applyH, type Homography } from '../vision/homography';
+import type { GreyImage } from '../vision/image';
+import { meanDarknessInCircle, meanDarknessInRect, pxPerMm } from './image';
 import { renderPdfPages } from './render';
 import { buildTestPdf } from './testSupport';
 import { answerKeyFromItems, formatForGrid, MARKINGS, planPage, TruthFile, type FieldTruth, type MarkingProfile } from './truth';
+
+/** A point (mm) of the page through a truth file's mmToImage: where it lands in the image. */
+const mmToPx = (m: readonly number[], x: number, y: number) => applyH(m as unknown as Homography, { x, y });
 
 let pdf: Uint8Array;
 let pages: PrintedPage[];
@@ -40,9 +44,9 @@ const targetsOf = (page: PrintedPage, fieldId: string, column?: number): MarkTar
 };
 
 /** Darkness inside a target (inner 70%, clear of the printed outline) located through mm → image. */
-function inner(img: GreyImage, m: Mat3, t: MarkTarget, k = 0.7): number {
-  const c = applyMat3(m, t.x, t.y);
-  const e = applyMat3(m, t.x + t.r, t.y);
+function inner(img: GreyImage, m: readonly number[], t: MarkTarget, k = 0.7): number {
+  const c = mmToPx(m, t.x, t.y);
+  const e = mmToPx(m, t.x + t.r, t.y);
   const rpx = Math.hypot(e.x - c.x, e.y - c.y);
   return meanDarknessInCircle(img, c.x, c.y, rpx * k);
 }
@@ -106,7 +110,7 @@ async function checkTruthAgainstImage(im: SynthImage, strictStyles: boolean): Pr
   const img = await decodeToGrey(im.bytes);
   expect([img.width, img.height]).toEqual([im.truth.width, im.truth.height]);
   const page = pages.find((p) => p.pageId === im.truth.pageId)!;
-  const m = im.truth.mmToImage as Mat3;
+  const m = im.truth.mmToImage;
   for (const f of im.truth.fields) {
     if (f.kind === 'bubbles' || f.kind === 'digit_grid') {
       const touched = new Set(f.pens.map((p) => `${p.column ?? 0}:${p.value}`));
@@ -129,8 +133,8 @@ async function checkTruthAgainstImage(im: SynthImage, strictStyles: boolean): Pr
       f.boxes.forEach((ch, i) => {
         const b = boxes[i]!;
         // Interior of the box, clear of its printed border, in image pixels (axis-aligned pages only).
-        const p0 = applyMat3(m, b.x + 0.6, b.y + 0.6);
-        const p1 = applyMat3(m, b.x + b.w - 0.6, b.y + b.h - 0.6);
+        const p0 = mmToPx(m, b.x + 0.6, b.y + 0.6);
+        const p1 = mmToPx(m, b.x + b.w - 0.6, b.y + b.h - 0.6);
         const d = meanDarknessInRect(img, Math.min(p0.x, p1.x), Math.min(p0.y, p1.y), Math.max(p0.x, p1.x), Math.max(p0.y, p1.y));
         if (ch === '') expect(d, `${f.fieldId} box ${i} empty`).toBeLessThan(0.01);
         else expect(d, `${f.fieldId} box ${i} '${ch}'`).toBeGreaterThan(ch === '.' ? 0.004 : 0.02);
@@ -162,10 +166,10 @@ describe('generateStack', () => {
       for (const im of stack) {
         expect(im.truth.scan.flipped).toBe(flip === 1);
         const img = await decodeToGrey(im.bytes);
-        const m = im.truth.mmToImage as Mat3;
+        const m = im.truth.mmToImage;
         const page = pages.find((p) => p.pageId === im.truth.pageId)!;
         for (const mark of page.marks) {
-          const c = applyMat3(m, mark.x, mark.y);
+          const c = mmToPx(m, mark.x, mark.y);
           expect(meanDarknessInCircle(img, c.x, c.y, (mark.size / 2) * pxPerMm(200) * 0.6)).toBeGreaterThan(0.6);
         }
         for (const f of im.truth.fields)

@@ -8,9 +8,10 @@ import { damagePage, type DamageKind, type DamageTruth } from './damage';
 import { drawAnswers } from './draw';
 import { encodeJpeg, encodePng } from './encode';
 import { blankBack, foreignPage } from './foreign';
-import { mul3, scale3, type Mat3 } from './geometry';
+import { composeH, type Homography } from '../vision/homography';
 import { sampleWriter } from './handwriting';
-import { pxPerMm, type GreyImage } from './image';
+import type { GreyImage } from '../vision/image';
+import { pxPerMm } from './image';
 import { openPdf } from './render';
 import {
   MARKINGS, planPage, TRUTH_FORMAT, type AnswerKey, type AnswerMode, type ImageTruth, type MarkingProfile, type TruthFile,
@@ -146,7 +147,7 @@ export async function* generateStack(o: StackOptions): AsyncGenerator<SynthImage
         for (const d of damaged.damage) if (d.kind === 'rotation') scan = { ...scan, angleDeg: d.angleDeg };
       }
       const { image, pageToScan } = applyScan(page, dpi, scan, rng);
-      const mmToImage: Mat3 = mul3(pageToScan, scale3(s));
+      const mmToImage: Homography = composeH(pageToScan, [s, 0, 0, 0, s, 0, 0, 0, 1]);
       const truth: ImageTruth = {
         fileName: name(index, ext), index, ...base, width: image.width, height: image.height, dpi, scan,
         mmToImage: mmToImage.map((v) => Math.round(v * 1e9) / 1e9 || 0),

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { seededRng } from '../domain/random';
 import type { Rect } from '../layout/printedPage';
 import { canWrite, charStrokes, HANDWRITING_CHARS, sampleWriter, writeChar, writeInBoxes, writeLine } from './handwriting';
-import { createImage, meanDarknessInRect, pxPerMm, type GreyImage } from './image';
+import { createImage, type GreyImage } from '../vision/image';
+import { meanDarknessInRect, pxPerMm } from './image';
 import { samePixels as same } from './image';
 
 const DPI = 300;

@@ -1,6 +1,7 @@
 import type { Rng } from '../domain/random';
 import type { Rect } from '../layout/printedPage';
-import { pxPerMm, type GreyImage } from './image';
+import type { GreyImage } from '../vision/image';
+import { pxPerMm } from './image';
 import { jitterPolyline, toolInk, toolWidthMm, type Tool } from './pen';
 import { drawPolylines, type Pt } from './raster';
 

@@ -1,14 +1,6 @@
-/**
- * A grey image: 1 byte per pixel, row-major, 0 black and 255 white. The same shape as
- * src/vision's GreyImage (structural typing makes them interchangeable).
- */
-export type GreyImage = { data: Uint8Array; width: number; height: number };
+import type { GreyImage } from '../vision/image';
 
-export function createImage(width: number, height: number, fill = 255): GreyImage {
-  const data = new Uint8Array(width * height);
-  if (fill !== 0) data.fill(fill);
-  return { data, width, height };
-}
+/** Image helpers the generator and its tests need beyond src/vision/image.ts. */
 
 export function cloneImage(img: GreyImage): GreyImage {
   return { data: img.data.slice(), width: img.width, height: img.height };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../domain/random';
 import type { MarkTarget } from '../layout/printedPage';
-import { createImage, meanDarknessInCircle, meanDarknessInRect, pxPerMm, type GreyImage } from './image';
+import { createImage, type GreyImage } from '../vision/image';
+import { meanDarknessInCircle, meanDarknessInRect, pxPerMm } from './image';
 import { samePixels as same } from './image';
 import { markTarget, PEN_STYLES, type PenStyle } from './pen';
 

@@ -1,7 +1,8 @@
 import type { Rng } from '../domain/random';
 import { throwIllegalValue } from '../domain/result';
 import type { MarkTarget } from '../layout/printedPage';
-import { pxPerMm, type GreyImage } from './image';
+import type { GreyImage } from '../vision/image';
+import { pxPerMm } from './image';
 import { drawPolylines, fillRadial, type Ink, type Pt } from './raster';
 
 /**

@@ -1,4 +1,4 @@
-import type { GreyImage } from './image';
+import type { GreyImage } from '../vision/image';
 
 /** A point in pixel coordinates (pixel i covers [i, i+1), so its centre is i + 0.5). */
 export type Pt = { x: number; y: number };

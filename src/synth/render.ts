@@ -1,5 +1,5 @@
 import * as mupdf from 'mupdf';
-import type { GreyImage } from './image';
+import type { GreyImage } from '../vision/image';
 
 /** An open PDF that renders one page at a time (a 300 dpi A4 page is ~8.7 MB, so a stack is never held whole). */
 export type PdfRenderer = {

@@ -1,13 +1,16 @@
 /**
  * Test-only rasteriser: draws a PrintedPage into a GreyImage (marks, QR, target outlines, comb and
- * write-in boxes), fills targets the way students and teachers do, and then "scans" it: turn, scale,
- * perspective, blur, noise, specks. Closed-loop tests render with known answers, read, compare.
+ * write-in boxes), fills targets the way students and teachers do, and then "scans" it (turn, scale,
+ * perspective, blur, noise, dust) with the scan simulator the synthetic-scan generator uses too
+ * (./scan.ts). Closed-loop tests render with known answers, read, compare.
  */
 import QRCode from 'qrcode';
 import type { Corner, Field, MarkTarget, PrintedPage, Rect } from '../../layout/printedPage';
 import { encodeQrPayload } from '../../domain/qrPayload';
 import { bilinear, createImage, type GreyImage } from '../image';
 import { seededRng } from '../../domain/random';
+import { applyH, composeH, invertH, type Homography } from '../homography';
+import { addDust, gaussianBlur, toneAndNoise, warp } from './scan';
 import { throwIllegalValue } from '../../domain/result';
 
 export type TargetInk =
@@ -327,7 +330,7 @@ export type ScanOptions = {
   /** Margin of scanner background around the turned page's bounding box, mm. */
   marginMm?: number;
   background?: number;
-  /** Gaussian-like blur (three box passes), sigma in px. */
+  /** Gaussian blur, sigma in px. */
   blurPx?: number;
   /** Noise standard deviation in grey levels. */
   noise?: number;
@@ -336,99 +339,11 @@ export type ScanOptions = {
   seed?: number;
 };
 
-/** Place the upright page into a scanner image: turn, scale, keystone, blur, noise. */
-export function scanPage(page: GreyImage, opts: ScanOptions = {}): GreyImage {
-  const W = page.width;
-  const H = page.height;
-  const a = ((opts.rotateDeg ?? 0) * Math.PI) / 180;
-  const s = opts.scale ?? 1;
-  const cos = Math.cos(a) * s;
-  const sin = Math.sin(a) * s;
-  const g = (opts.perspective ?? 0) / W;
-  // Forward map of page px (centred) → out px: keystone, then turn/scale.
-  const fwd = (x: number, y: number) => {
-    const cx = x - W / 2;
-    const cy = y - H / 2;
-    const w = 1 + g * cx;
-    const px = cx / w;
-    const py = cy / w;
-    return { x: cos * px - sin * py, y: sin * px + cos * py };
-  };
-  const corners = [fwd(0, 0), fwd(W, 0), fwd(W, H), fwd(0, H)];
-  const kPerMm = W / 210; // only used for margins; any paper works
-  const margin = (opts.marginMm ?? 3) * kPerMm;
-  const minX = Math.min(...corners.map((p) => p.x)) - margin;
-  const minY = Math.min(...corners.map((p) => p.y)) - margin;
-  const outW = Math.ceil(Math.max(...corners.map((p) => p.x)) + margin - minX);
-  const outH = Math.ceil(Math.max(...corners.map((p) => p.y)) + margin - minY);
-  const shx = (opts.shiftMm?.x ?? 0) * kPerMm;
-  const shy = (opts.shiftMm?.y ?? 0) * kPerMm;
-  const bg = opts.background ?? 235;
-  const out = createImage(outW, outH, bg);
-  // Inverse: out px → centred turned coords → undo turn/scale → undo keystone → page px.
-  const det = cos * cos + sin * sin;
-  const src = page.data;
-  const od = out.data;
-  for (let v = 0; v < outH; v++) {
-    const Y = v + 0.5 + minY - shy;
-    const X0 = 0.5 + minX - shx;
-    // Along a row, the turned coordinates step linearly.
-    let px = (cos * X0 + sin * Y) / det;
-    let py = (-sin * X0 + cos * Y) / det;
-    const dpx = cos / det;
-    const dpy = -sin / det;
-    for (let u = 0; u < outW; u++, px += dpx, py += dpy) {
-      // px = cx / (1 + g cx) → cx = px / (1 − g px)
-      const w = 1 - g * px;
-      const x = px / w + W / 2 - 0.5;
-      const y = py / w + H / 2 - 0.5;
-      if (x < -0.5 || y < -0.5 || x >= W - 0.5 || y >= H - 0.5) continue;
-      const xc = x < 0 ? 0 : x > W - 1 ? W - 1 : x;
-      const yc = y < 0 ? 0 : y > H - 1 ? H - 1 : y;
-      const x0 = xc | 0;
-      const y0 = yc | 0;
-      const x1 = x0 + 1 < W ? x0 + 1 : x0;
-      const y1 = y0 + 1 < H ? y0 + 1 : y0;
-      const ax = xc - x0;
-      const ay = yc - y0;
-      const a = src[y0 * W + x0]!;
-      const b = src[y0 * W + x1]!;
-      const c = src[y1 * W + x0]!;
-      const d = src[y1 * W + x1]!;
-      const top = a + (b - a) * ax;
-      od[v * outW + u] = Math.round(top + (c + (d - c) * ax - top) * ay);
-    }
-  }
-  if (opts.blurPx && opts.blurPx > 0) blurInPlace(out, opts.blurPx);
-  const rnd = mulberry32(opts.seed ?? 1);
-  if (opts.specks) {
-    for (let n = 0; n < opts.specks; n++) {
-      const cx = rnd() * outW;
-      const cy = rnd() * outH;
-      const r = 0.5 + rnd() * 2;
-      for (let j = Math.floor(cy - r); j <= cy + r; j++)
-        for (let i = Math.floor(cx - r); i <= cx + r; i++)
-          if (i >= 0 && j >= 0 && i < outW && j < outH && Math.hypot(i - cx, j - cy) <= r) out.data[j * outW + i] = 60;
-    }
-  }
-  if (opts.noise && opts.noise > 0) {
-    // A table of triangular noise (variance 1/6, scaled to the sigma), indexed by a fast LCG.
-    const k = opts.noise * Math.sqrt(6);
-    const table = new Float32Array(65536);
-    for (let i = 0; i < table.length; i++) table[i] = (rnd() + rnd() - 1) * k;
-    let state = (rnd() * 4294967296) >>> 0;
-    const d = out.data;
-    for (let i = 0; i < d.length; i++) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      const v = d[i]! + table[state >>> 16]!;
-      d[i] = v < 0 ? 0 : v > 255 ? 255 : (v + 0.5) | 0;
-    }
-  }
-  return out;
-}
-
-/** Where a point of the upright page (px) lands in the output of scanPage with the same options. */
-export function scanPoint(pageSize: { width: number; height: number }, opts: ScanOptions, x: number, y: number): { x: number; y: number } {
+/**
+ * Where the upright page goes in the scanner image: keystone about the page centre, then turn and
+ * scale, then shifted so the page plus a margin of backing fits. Page px → scan px, and the scan's size.
+ */
+function scanPlacement(pageSize: { width: number; height: number }, opts: ScanOptions): { pageToScan: Homography; width: number; height: number } {
   const W = pageSize.width;
   const H = pageSize.height;
   const a = ((opts.rotateDeg ?? 0) * Math.PI) / 180;
@@ -436,59 +351,33 @@ export function scanPoint(pageSize: { width: number; height: number }, opts: Sca
   const cos = Math.cos(a) * s;
   const sin = Math.sin(a) * s;
   const g = (opts.perspective ?? 0) / W;
-  const fwd = (px0: number, py0: number) => {
-    const cx = px0 - W / 2;
-    const cy = py0 - H / 2;
-    const w = 1 + g * cx;
-    return { x: cos * (cx / w) - sin * (cy / w), y: sin * (cx / w) + cos * (cy / w) };
-  };
-  const corners = [fwd(0, 0), fwd(W, 0), fwd(W, H), fwd(0, H)];
-  const kPerMm = W / 210;
+  const centred: Homography = [1, 0, -W / 2, 0, 1, -H / 2, 0, 0, 1];
+  const keystone: Homography = [1, 0, 0, 0, 1, 0, g, 0, 1];
+  const turn: Homography = [cos, -sin, 0, sin, cos, 0, 0, 0, 1];
+  const turned = composeH(turn, composeH(keystone, centred));
+  const corners = [{ x: 0, y: 0 }, { x: W, y: 0 }, { x: W, y: H }, { x: 0, y: H }].map((p) => applyH(turned, p));
+  const kPerMm = W / 210; // only used for margins and shifts; any paper works
   const margin = (opts.marginMm ?? 3) * kPerMm;
   const minX = Math.min(...corners.map((p) => p.x)) - margin;
   const minY = Math.min(...corners.map((p) => p.y)) - margin;
-  const p = fwd(x, y);
-  return { x: p.x - minX + (opts.shiftMm?.x ?? 0) * kPerMm, y: p.y - minY + (opts.shiftMm?.y ?? 0) * kPerMm };
+  const width = Math.ceil(Math.max(...corners.map((p) => p.x)) + margin - minX);
+  const height = Math.ceil(Math.max(...corners.map((p) => p.y)) + margin - minY);
+  const shift: Homography = [1, 0, (opts.shiftMm?.x ?? 0) * kPerMm - minX, 0, 1, (opts.shiftMm?.y ?? 0) * kPerMm - minY, 0, 0, 1];
+  return { pageToScan: composeH(shift, turned), width, height };
 }
 
-/** Three passes of a box blur per axis approximate a Gaussian of the given sigma. */
-export function blurInPlace(img: GreyImage, sigma: number): void {
-  const r = Math.max(1, Math.round(Math.sqrt((12 * sigma * sigma) / 3 + 1) / 2 - 0.5));
-  const { width: w, height: h } = img;
-  const inv = 1 / (2 * r + 1);
-  let a = new Float32Array(w * h);
-  let b = new Float32Array(w * h);
-  for (let i = 0; i < a.length; i++) a[i] = img.data[i]!;
-  for (let pass = 0; pass < 3; pass++) {
-    // Horizontal: running sum along each row.
-    for (let y = 0; y < h; y++) {
-      const o = y * w;
-      let acc = 0;
-      for (let i = -r; i <= r; i++) acc += a[o + Math.min(w - 1, Math.max(0, i))]!;
-      for (let x = 0; x < w; x++) {
-        b[o + x] = acc * inv;
-        acc += a[o + Math.min(w - 1, x + r + 1)]! - a[o + Math.max(0, x - r)]!;
-      }
-    }
-    // Vertical: a running sum per column, walked row by row (cache friendly).
-    const acc = new Float32Array(w);
-    for (let i = -r; i <= r; i++) {
-      const o = Math.min(h - 1, Math.max(0, i)) * w;
-      for (let x = 0; x < w; x++) acc[x]! += b[o + x]!;
-    }
-    for (let y = 0; y < h; y++) {
-      const o = y * w;
-      const add = Math.min(h - 1, y + r + 1) * w;
-      const sub = Math.max(0, y - r) * w;
-      for (let x = 0; x < w; x++) {
-        a[o + x] = acc[x]! * inv;
-        acc[x]! += b[add + x]! - b[sub + x]!;
-      }
-    }
-  }
-  for (let i = 0; i < a.length; i++) img.data[i] = (a[i]! + 0.5) | 0;
-  b = a = new Float32Array(0);
+/** Place the upright page into a scanner image (turn, scale, keystone), then blur, dust and noise, with the shared scan simulator. */
+export function scanPage(page: GreyImage, opts: ScanOptions = {}): GreyImage {
+  const { pageToScan, width, height } = scanPlacement(page, opts);
+  let out = warp(page, invertH(pageToScan), width, height, opts.background ?? 235);
+  if (opts.blurPx && opts.blurPx > 0) out = gaussianBlur(out, opts.blurPx);
+  const rng = seededRng(opts.seed ?? 1);
+  if (opts.specks) addDust(out, opts.specks, rng);
+  if (opts.noise && opts.noise > 0) toneAndNoise(out, { brightness: 0, contrast: 1, noiseSigma: opts.noise, saltPepper: 0 }, rng);
+  return out;
 }
 
-/** The domain's seeded PRNG, under the name these tests use. */
-export const mulberry32 = (seed: number): (() => number) => seededRng(seed);
+/** Where a point of the upright page (px) lands in the output of scanPage with the same options. */
+export function scanPoint(pageSize: { width: number; height: number }, opts: ScanOptions, x: number, y: number): { x: number; y: number } {
+  return applyH(scanPlacement(pageSize, opts).pageToScan, { x, y });
+}
