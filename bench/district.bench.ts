@@ -2,18 +2,23 @@
 //   district_ingest_responses_per_s: chunks of 500 responses (the upload size) into PostgreSQL, one transaction each.
 //   district_ingest_2streams_responses_per_s: two stations' chunks ingested at once.
 //   sync_http_responses_per_s: a station's whole log through `sync now` (sign, gzip, HTTP on loopback, verify, ingest).
+//   district_view_10m_ms: the slowest district view (minutes, skills, items, stations; default 28-day window, rollups
+//     current) over 10 M responses of 10 schools × 370 students × 180 days × 15, generated inside PostgreSQL. Goal < 1000.
 import type { AddressInfo } from 'node:net';
 import { SYNC_PROTOCOL, type LogEntry, type UploadChunk } from '../src/domain/syncProtocol';
 import { ensureDistrictIdentity } from '../src/district/identity';
 import { ingestChunk } from '../src/district/ingest';
 import { createDistrictServer } from '../src/district/server';
+import { publishBundle } from '../src/district/bundles';
 import { approveStation } from '../src/district/stations';
+import { itemsView, minutesView, rangeOf, refreshRollups, skillsView, stationsView } from '../src/district/views';
 import { enrol, fetchStationStatus, syncNow } from '../src/sync/upload';
 import { startTestPostgres } from '../tests/support/districtPostgres';
 import { addResponses, makeStation } from '../tests/support/syncStation';
 
 const INGEST = Number(process.env.BENCH_INGEST ?? 200_000);
 const HTTP = Number(process.env.BENCH_HTTP ?? 50_000);
+const VIEW_ROWS = Number(process.env.BENCH_VIEW_ROWS ?? 10_000_000);
 const CHUNK = 500;
 const line = (figure: string, value: number, extra: Record<string, unknown> = {}) => console.log(JSON.stringify({ figure, value: Math.round(value), ...extra }));
 
@@ -64,6 +69,61 @@ try {
   line('sync_http_responses_per_s', HTTP / ((performance.now() - t) / 1000), { responses: HTTP, chunks: synced.value.chunks });
   station.close();
   await app.close();
+
+  if (VIEW_ROWS > 0) await benchViews(await postgres.freshPool());
 } finally {
   await postgres.stop();
+}
+
+/**
+ * 15 responses a student-day (5 items × 3 fields), written by one INSERT … SELECT over generate_series, so the rows
+ * never cross the wire. Items: 400, three subjects, grades 4–8, 5–24 minutes each, published as a bundle.
+ */
+async function benchViews(pool: import('pg').Pool): Promise<void> {
+  const items = Array.from({ length: 400 }, (_, i) => ({
+    id: `i${i}`, subject: ['math', 'chinese', 'english'][i % 3]!, grade: 4 + (i % 5), skills: [`k${i % 60}`, `k${(i * 7) % 60}`], stem: { en: 's' },
+    points: 1, minutes: 5 + (i % 20), difficulty: 0, tier: 'core' as const, type: 'true_false' as const, answer: true,
+  }));
+  await publishBundle(pool, await ensureDistrictIdentity(pool), { items, skills: [] });
+  await pool.query(`CREATE TABLE IF NOT EXISTS responses_y2026 PARTITION OF responses FOR VALUES IN (2026)`);
+  await pool.query(`INSERT INTO stations (station_id, public_key, status) SELECT 'V' || s, 'k', 'approved' FROM generate_series(0, 9) s`);
+  let t = performance.now();
+  await pool.query(`SET synchronous_commit = off`);
+  await pool.query(
+    `INSERT INTO responses (school_year, station_id, seq, student, item_id, item_version, page_id, field_id, score, max_score, correct, status, answered_on)
+     SELECT 2026, 'V' || (sd % 10), g + 1, 'p' || ((sd / 10) % 370), 'i' || ((sd / 3700 * 7 + (g % 15) / 3 * 80 + sd % 13) % 400), 1,
+            'P' || sd, 'f' || (g % 15), (g % 4 > 0)::int, 1, g % 4 > 0, 'graded', date '2026-09-01' + (sd / 3700)::int
+     FROM generate_series(0, $1::bigint - 1) g, LATERAL (SELECT g / 15 AS sd) x`,
+    [VIEW_ROWS],
+  );
+  await pool.query(`UPDATE stations s SET high_water = m.seq, last_sync_at = now() FROM (SELECT station_id, max(seq) AS seq FROM responses GROUP BY station_id) m WHERE m.station_id = s.station_id`);
+  await pool.query('VACUUM ANALYZE responses');
+  const generateMs = performance.now() - t;
+  t = performance.now();
+  await refreshRollups(pool);
+  await pool.query('VACUUM ANALYZE rollup_item_day, rollup_minutes, student_item_day');
+  const rollupMs = performance.now() - t;
+  const today = '2027-03-01';
+  const timed = async (name: string, view: () => Promise<unknown>) => {
+    await refreshRollups(pool);
+    await view(); // warm
+    const start = performance.now();
+    await refreshRollups(pool);
+    await view();
+    return [name, performance.now() - start] as const;
+  };
+  const range = await rangeOf(pool, {}, today);
+  if (typeof range === 'string') throw new Error(range);
+  const times = [
+    await timed('minutes', () => minutesView(pool, range)),
+    await timed('skills', () => skillsView(pool, range)),
+    await timed('items', () => itemsView(pool, range)),
+    await timed('stations', () => stationsView(pool)),
+  ];
+  const wholeYear = { from: '2026-09-01', to: '2027-08-31' };
+  const yearTimes = [await timed('minutes_year', () => minutesView(pool, wholeYear)), await timed('skills_year', () => skillsView(pool, wholeYear)), await timed('items_year', () => itemsView(pool, wholeYear))];
+  line('district_view_10m_ms', Math.max(...times.map(([, ms]) => ms)), {
+    responses: VIEW_ROWS, range, goal: 1000, views_ms: Object.fromEntries([...times, ...yearTimes].map(([n, ms]) => [n, Math.round(ms)])),
+    generate_ms: Math.round(generateMs), rollup_catch_up_ms: Math.round(rollupMs),
+  });
 }
