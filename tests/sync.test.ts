@@ -108,10 +108,11 @@ describe('enrolment and upload', () => {
     expect(await districtCount(d, 'ST01')).toEqual({ n: 1234, distinct: 1234 });
   });
 
-  it('a proxy that cuts connections at random points loses nothing and duplicates nothing (5,000 responses)', async () => {
+  it('a proxy that cuts connections at random points loses nothing and duplicates nothing (50,000 responses, up to 100 cuts)', async () => {
     const seed = Number(process.env.SYNC_PROXY_SEED ?? Date.now() % 100_000);
     console.log(`sync proxy seed: ${seed} (rerun with SYNC_PROXY_SEED=${seed})`);
     const rng = seededRng(seed);
+    const [RESPONSES, CUTS] = [50_000, 100]; // the issue's figures
     const d = await startDistrict();
     const upstream = new URL(d.url);
     let cuts = 0;
@@ -119,8 +120,8 @@ describe('enrolment and upload', () => {
     const proxy: Server = createServer((client) => {
       const server = connect(Number(upstream.port), upstream.hostname);
       sockets.add(client).add(server);
-      // Until 40 cuts, every connection is cut somewhere in its requests or answers (keep-alive carries several on one).
-      const cutAfter = cuts < 40 ? Math.floor(rng() * 12_000) : Infinity;
+      // Until CUTS cuts, every connection is cut somewhere in its requests or answers (keep-alive carries several on one).
+      const cutAfter = cuts < CUTS ? Math.floor(rng() * 12_000) : Infinity;
       let bytes = 0;
       const forward = (from: Socket, to: Socket) =>
         from.on('data', (b: Buffer) => {
@@ -144,18 +145,18 @@ describe('enrolment and upload', () => {
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     cleanups.push(() => { for (const x of sockets) x.destroy(); return new Promise((r) => proxy.close(r)); });
     const s = station('ST02', `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
-    const seqs = addResponses(s, 5000);
+    const seqs = addResponses(s, RESPONSES);
     const direct = station('ST02', d.url);
     Object.assign(direct.client, { keys: s.client.keys });
     await enrolAndApprove(direct, d);
 
     let rounds = 0;
     let outcome = await syncNow(s);
-    while (!outcome.ok && rounds++ < 400) outcome = await syncNow(s);
+    while (!outcome.ok && rounds++ < 4 * CUTS) outcome = await syncNow(s);
     expect(outcome.ok ? 'synced' : outcome.error).toBe('synced');
     expect(cuts).toBeGreaterThan(0);
     console.log(`sync proxy: ${cuts} cut connections, ${rounds} failed rounds`);
-    expect(await districtCount(d, 'ST02')).toEqual({ n: 5000, distinct: 5000 });
+    expect(await districtCount(d, 'ST02')).toEqual({ n: RESPONSES, distinct: RESPONSES });
     const last = Math.max(...seqs);
     expect(await districtHighWater(d, 'ST02')).toBe(last);
     expect(readSyncState(s.store).highWater).toBe(last);
