@@ -4,7 +4,14 @@
 //   sync_http_responses_per_s: a station's whole log through `sync now` (sign, gzip, HTTP on loopback, verify, ingest).
 //   district_view_10m_ms: the slowest district view (minutes, skills, items, stations; default 28-day window, rollups
 //     current) over 10 M responses of 10 schools × 370 students × 180 days × 15, generated inside PostgreSQL. Goal < 1000.
+//   school_year_sync_s / school_year_usb_s / school_year_bundle_mb: one school's year (1,000 students × 180 days × 15
+//     = 2.7 M responses) from a station's SQLite to the district, over `sync now`, and over a USB drive (export at the
+//     station, `district import`, the station reads the reply); the drive's size. Off by default (it takes ~10 min):
+//     BENCH_SCHOOL_YEAR=2700000 npm run bench:district
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SYNC_PROTOCOL, type LogEntry, type UploadChunk } from '../src/domain/syncProtocol';
 import { ensureDistrictIdentity } from '../src/district/identity';
 import { ingestChunk } from '../src/district/ingest';
@@ -12,13 +19,16 @@ import { createDistrictServer } from '../src/district/server';
 import { publishBundle } from '../src/district/bundles';
 import { approveStation } from '../src/district/stations';
 import { itemsView, minutesView, rangeOf, refreshRollups, skillsView, stationsView } from '../src/district/views';
+import { importDrive } from '../src/district/usbImport';
 import { enrol, fetchStationStatus, syncNow } from '../src/sync/upload';
+import { exportToDrive, importFromDrive } from '../src/sync/usb';
 import { startTestPostgres } from '../tests/support/districtPostgres';
-import { addResponses, makeStation } from '../tests/support/syncStation';
+import { addResponses, makeStation, type TestStation } from '../tests/support/syncStation';
 
 const INGEST = Number(process.env.BENCH_INGEST ?? 200_000);
 const HTTP = Number(process.env.BENCH_HTTP ?? 50_000);
 const VIEW_ROWS = Number(process.env.BENCH_VIEW_ROWS ?? 10_000_000);
+const SCHOOL_YEAR = Number(process.env.BENCH_SCHOOL_YEAR ?? 0);
 const CHUNK = 500;
 const line = (figure: string, value: number, extra: Record<string, unknown> = {}) => console.log(JSON.stringify({ figure, value: Math.round(value), ...extra }));
 
@@ -71,6 +81,7 @@ try {
   await app.close();
 
   if (VIEW_ROWS > 0) await benchViews(await postgres.freshPool());
+  if (SCHOOL_YEAR > 0) await benchSchoolYear(await postgres.freshPool());
 } finally {
   await postgres.stop();
 }
@@ -126,4 +137,69 @@ async function benchViews(pool: import('pg').Pool): Promise<void> {
     responses: VIEW_ROWS, range, goal: 1000, views_ms: Object.fromEntries([...times, ...yearTimes].map(([n, ms]) => [n, Math.round(ms)])),
     generate_ms: Math.round(generateMs), rollup_catch_up_ms: Math.round(rollupMs),
   });
+}
+
+/** One school's year in a station's SQLite: 1,000 students, 15 responses a student-day, over 180 school days. */
+function addSchoolYear(s: TestStation, total: number): void {
+  const insert = s.db.prepare(
+    `INSERT INTO responses (seq, page_id, image_sha256, field_id, student_id, item_id, item_version, answer, score, max_score, correct, confidence, status, date)
+     VALUES (?, ?, 'sha', ?, ?, ?, 1, 'A', ?, 1, ?, 0.99, 'graded', ?)`,
+  );
+  const perDay = Math.ceil(total / 180);
+  const start = Date.UTC(2026, 8, 1);
+  for (let done = 0; done < total; done += 100_000)
+    s.store.transaction(() => {
+      for (let i = done; i < Math.min(total, done + 100_000); i++) {
+        const day = new Date(start + Math.floor(i / perDay) * 86_400_000).toISOString().slice(0, 10);
+        const right = i % 4 === 0 ? 0 : 1;
+        insert.run(s.store.nextSeq(), `P-${Math.floor(i / 15)}`, `f${i % 15}`, `stu-${Math.floor(i / 15) % 1000}`, `item-${i % 400}`, right, right, day);
+      }
+    });
+}
+
+function folderBytes(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? folderBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
+}
+
+async function benchSchoolYear(pool: import('pg').Pool): Promise<void> {
+  const identity = await ensureDistrictIdentity(pool);
+  const app = createDistrictServer({ pool, identity });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const drive = mkdtempSync(join(tmpdir(), 'school-year-usb-'));
+  const stations: TestStation[] = [];
+  try {
+    const ready = async (id: string) => {
+      const s = makeStation(id, url);
+      stations.push(s);
+      addSchoolYear(s, SCHOOL_YEAR);
+      const enrolled = await enrol(s);
+      if (!enrolled.ok) throw new Error(enrolled.error);
+      await approveStation(pool, enrolled.value.approvalCode);
+      await fetchStationStatus(s);
+      return s;
+    };
+    const byNetwork = await ready('SYN');
+    let t = performance.now();
+    const synced = await syncNow(byNetwork);
+    if (!synced.ok) throw new Error(synced.error);
+    line('school_year_sync_s', (performance.now() - t) / 1000, { responses: SCHOOL_YEAR, chunks: synced.value.chunks });
+
+    const byDrive = await ready('SYU');
+    t = performance.now();
+    const exported = exportToDrive(byDrive, drive);
+    if (!exported.ok) throw new Error(exported.error);
+    const exportS = (performance.now() - t) / 1000;
+    const mb = folderBytes(drive) / 1e6;
+    const imported = await importDrive(pool, identity, drive);
+    if (!imported.ok || imported.value.some((s) => s.error)) throw new Error(JSON.stringify(imported));
+    const back = importFromDrive(byDrive, drive);
+    if (!back.ok) throw new Error(back.error);
+    line('school_year_usb_s', (performance.now() - t) / 1000, { responses: SCHOOL_YEAR, export_s: Math.round(exportS), chunks: exported.value.chunks });
+    console.log(JSON.stringify({ figure: 'school_year_bundle_mb', value: Math.round(mb * 10) / 10, responses: SCHOOL_YEAR, bytes_per_response: Math.round((mb * 1e6) / SCHOOL_YEAR) }));
+  } finally {
+    for (const s of stations) s.close();
+    await app.close();
+    rmSync(drive, { recursive: true, force: true });
+  }
 }
