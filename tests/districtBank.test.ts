@@ -11,6 +11,7 @@ import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleContent } from '../src/district/bundles';
 import { publishBundle } from '../src/district/bundles';
+import { signText } from '../src/domain/syncCrypto';
 import { ensureDistrictIdentity, type DistrictIdentity } from '../src/district/identity';
 import { importBankItems } from '../src/district/itemBank';
 import { readBankSources } from '../src/district/itemSources';
@@ -121,10 +122,24 @@ describe('bundles with shared workbook sets and calibrated item parameters', () 
     expect(again).toMatchObject({ ok: true, value: { version: 2, itemParameters: 0, workbookSets: 0 } });
   });
 
-  it('refuses every bundle of a download when a set names an item the station lacks: nothing applied', async () => {
+  it('the district refuses to publish a set that names an item no bundle carries; nothing is published', async () => {
+    const { d } = await districtWithStation('BK05');
+    await d.publish({ items: [sampleItem('item-0')] });
+    const weekend = { id: 'weekend', name: 'Weekend', subject: 'math', grade: 3, itemIds: ['item-0', 'item-9'] };
+    await expect(d.publish({ workbookSets: [weekend] })).rejects.toThrow(/"weekend" names item\(s\) no bundle carries: item-9/);
+    expect(Number((await d.pool.query('SELECT max(version) AS v FROM bundles')).rows[0].v)).toBe(1);
+    expect(await d.publish({ items: [sampleItem('item-9')], workbookSets: [weekend] })).toBe(2);
+  });
+
+  it('a station refuses every bundle of a download when a set names an item it lacks: nothing applied', async () => {
     const { d, s } = await districtWithStation('BK04');
     await d.publish({ items: [sampleItem('item-0')] });
-    await d.publish({ itemParameters: [{ itemId: 'item-0', difficulty: 2 }], workbookSets: [{ id: 'weekend', name: 'Weekend', subject: 'math', grade: 3, itemIds: ['item-0', 'item-9'] }] });
+    // A bundle the district's publish would refuse, signed by hand, to test the station's own check.
+    const payload = JSON.stringify({
+      format: 'paperloop.bundle/1', districtId: d.identity.districtId, version: 2, items: [], skills: [],
+      itemParameters: [{ itemId: 'item-0', difficulty: 2 }], workbookSets: [{ id: 'weekend', name: 'Weekend', subject: 'math', grade: 3, itemIds: ['item-0', 'item-9'] }],
+    });
+    await d.pool.query('INSERT INTO bundles (version, payload, signature) VALUES (2, $1, $2)', [payload, signText(d.identity.privateKey, payload)]);
     const r = await downloadBundles(s);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toMatch(/weekend.*item-9/);

@@ -10,6 +10,29 @@ import { markPublished, unpublishedBankItems } from './itemBank';
 
 export type BundleContent = { items: ItemInput[]; skills: Skill[]; workbookSets?: SharedWorkbookSet[]; itemParameters?: ItemParameters[] };
 
+/** A publish the district refuses before signing anything; the message names the problem and the fix. */
+export class PublishRefused extends Error {}
+
+/**
+ * Every item a workbook set names must reach the stations in this bundle or an earlier one: a station refuses
+ * a download whose set names an item it lacks, and would stay stuck on that bundle.
+ */
+async function refuseSetsWithUnknownItems(client: pg.PoolClient, payload: BundlePayload): Promise<void> {
+  const named = [...new Set(payload.workbookSets.flatMap((set) => set.itemIds))];
+  if (named.length === 0) return;
+  const known = new Set(payload.items.map((i) => i.id));
+  const carried = await client.query<{ id: string }>(
+    `SELECT DISTINCT item->>'id' AS id FROM bundles, jsonb_array_elements(payload::jsonb->'items') AS item WHERE item->>'id' = ANY($1)`,
+    [named.filter((id) => !known.has(id))],
+  );
+  for (const r of carried.rows) known.add(r.id);
+  for (const set of payload.workbookSets) {
+    const missing = set.itemIds.filter((id) => !known.has(id));
+    if (missing.length)
+      throw new PublishRefused(`the workbook set "${set.id}" names item(s) no bundle carries: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}. Fix: import them (paperloop district import-items) or give them with --items; nothing was published.`);
+  }
+}
+
 /**
  * A new bundle version: the given content plus every bank item no bundle has carried yet (a given item
  * with the same id wins). One transaction, so a bank item is marked carried only with the bundle that carries it.
@@ -26,6 +49,7 @@ export async function publishBundle(pool: pg.Pool, identity: DistrictIdentity, c
       format: 'paperloop.bundle/1', districtId: identity.districtId, version, items, skills: content.skills,
       workbookSets: content.workbookSets ?? [], itemParameters: content.itemParameters ?? [],
     };
+    await refuseSetsWithUnknownItems(client, payload);
     const text = JSON.stringify(payload);
     await client.query('INSERT INTO bundles (version, payload, signature) VALUES ($1, $2, $3)', [version, text, signText(identity.privateKey, text)]);
     await markPublished(client, version);

@@ -5,7 +5,7 @@ import { ItemParameters, SharedWorkbookSet } from '../domain/districtBank';
 import { formatIssue } from '../domain/import/issues';
 import { ItemInput, Tier } from '../domain/item';
 import { Skill } from '../domain/skills';
-import { publishBundle } from './bundles';
+import { publishBundle, PublishRefused } from './bundles';
 import { bankSize, importBankItems } from './itemBank';
 import { readBankSources } from './itemSources';
 import { defaultDistrictDir, openDistrict, type OpenDistrict } from './open';
@@ -167,7 +167,9 @@ function buildProgram(io: IO): Command {
         const bank = await bankSize(d.pool);
         if (bank.unpublished + items.length + skills.length + workbookSets.length + itemParameters.length === 0)
           throw new Failure('nothing to publish: the bank has no new items and no file was given. Fix: "paperloop district import-items", or pass --items, --skills, --workbook-sets or --parameters.');
-        const version = await publishBundle(d.pool, d.identity, { items, skills, workbookSets, itemParameters });
+        const version = await publishBundle(d.pool, d.identity, { items, skills, workbookSets, itemParameters }).catch((e: unknown) => {
+          throw e instanceof PublishRefused ? new Failure(e.message) : e;
+        });
         io.out(`published bundle v${version}: ${bank.unpublished} bank item(s), ${items.length} item(s) from the file, ${skills.length} skill(s), ${workbookSets.length} workbook set(s), ${itemParameters.length} item parameter(s). Stations get it on their next sync.`);
       }),
     );
