@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import { throwIllegalValue } from '../domain/result';
 import type { DistrictPeople } from './roles';
 import { rangeOf, itemsView, minutesView, refreshRollups, skillsView, stationsView, type DateRange } from './views';
 import { renderSignIn, renderView, VIEW_PAGES, type ViewData, type ViewLang, type ViewPage } from './viewsHtml';
@@ -28,6 +29,7 @@ async function viewData(pool: pg.Pool, page: ViewPage, query: Query, today: stri
       case 'minutes': return { page, range: r, ...(await minutesView(pool, r)) };
       case 'skills': return { page, range: r, trends: await skillsView(pool, r) };
       case 'items': return { page, range: r, items: await itemsView(pool, r) };
+      default: return throwIllegalValue(page, 'view');
     }
   };
   return ranged(range);
@@ -57,7 +59,7 @@ export function registerViewRoutes(app: FastifyInstance, pool: pg.Pool, people: 
     const name = (req.params as { page: string }).page;
     const lang = langOf(req);
     if (name === 'login') return html(reply, 200, renderSignIn(lang, '/views/minutes', false));
-    if (!isViewPage(name)) return html(reply, 404, renderSignIn(lang, '/views/minutes', false));
+    if (!isViewPage(name)) return reply.code(404).send({ error: `no page ${name}; pages: ${VIEW_PAGES.join(', ')}` });
     if (!people) return reply.code(401).send({ error: NO_TOKENS });
     if (!people.roleOf(req.headers, true)) return html(reply, 401, renderSignIn(lang, `/views/${name}`, false));
     const data = await viewData(pool, name, req.query as Query, today());
