@@ -73,6 +73,7 @@ function buildProgram(io: IO): Command {
       const app = createDistrictServer({ pool: d.pool, identity: d.identity, ...(people ? { people } : {}) });
       const address = await app.listen({ host: o.host, port: o.port });
       io.out(`district ${d.identity.districtId} serving on ${address} (database: ${d.database}). Stop with Ctrl+C.`);
+      io.out(people ? `views: ${address}/views (sign in with a district token)` : 'views: closed (no district token set: see --viewer-token, --research-token, --admin-token)');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop).once('SIGTERM', stop);
