@@ -39,7 +39,7 @@ const ROLL_STATION_SQL = `
     SELECT $1, p.answered_on, p.student, c.grade, c.subject, sum(c.minutes) FROM pairs p JOIN item_catalog c USING (item_id)
     GROUP BY p.answered_on, p.student, c.grade, c.subject
     ON CONFLICT (station_id, answered_on, student, grade, subject) DO UPDATE SET minutes = rollup_minutes.minutes + excluded.minutes)
-  INSERT INTO rollup_marks (station_id, rolled_through) SELECT $1, coalesce(max(seq), $2) FROM fresh
+  INSERT INTO rollup_marks (station_id, rolled_through) SELECT $1, GREATEST(coalesce(max(seq), $2), $3) FROM fresh
   ON CONFLICT (station_id) DO UPDATE SET rolled_through = excluded.rolled_through`;
 
 /**
@@ -52,11 +52,13 @@ export async function refreshRollups(pool: pg.Pool): Promise<{ stations: number 
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_LOCK]);
     await client.query(CATALOG_SQL);
-    const behind = await client.query<{ station_id: string; after: string }>(
-      `SELECT s.station_id, coalesce(m.rolled_through, 0) AS after FROM stations s LEFT JOIN rollup_marks m USING (station_id)
+    // Everything up to a station's high-water mark read here is committed, so the next statement (a newer snapshot)
+    // sees it: the mark may move to it even when its last entries were facts, not responses.
+    const behind = await client.query<{ station_id: string; after: string; high_water: string }>(
+      `SELECT s.station_id, coalesce(m.rolled_through, 0) AS after, s.high_water FROM stations s LEFT JOIN rollup_marks m USING (station_id)
        WHERE s.high_water > coalesce(m.rolled_through, 0)`,
     );
-    for (const s of behind.rows) await client.query(ROLL_STATION_SQL, [s.station_id, Number(s.after)]);
+    for (const s of behind.rows) await client.query(ROLL_STATION_SQL, [s.station_id, Number(s.after), Number(s.high_water)]);
     await client.query('COMMIT');
     return { stations: behind.rows.length };
   } catch (e) {
