@@ -19,7 +19,7 @@ import { createDistrictServer } from '../src/district/server';
 import { approveStation } from '../src/district/stations';
 import { sharedWorkbookSets } from '../src/sync/bundles';
 import { readSyncState } from '../src/sync/state';
-import { downloadBundles, enrol, fetchStationStatus } from '../src/sync/upload';
+import { downloadBundles, enrol, fetchStationStatus, syncNow } from '../src/sync/upload';
 import { startTestPostgres, type TestPostgres } from './support/districtPostgres';
 import { buildPackage, DEFAULTS, manifest, SAMPLE_ITEMS } from './support/qtiPackages';
 import { addResponses, makeStation, sampleItem, type TestStation } from './support/syncStation';
@@ -109,8 +109,8 @@ describe('bundles with shared workbook sets and calibrated item parameters', () 
       itemParameters: [{ itemId: 'item-0', difficulty: 1.25 }, { itemId: 'not-here', difficulty: -1 }],
       workbookSets: [{ id: 'weekend-g3', name: 'Weekend workbook', subject: 'math', grade: 3, itemIds: ['item-0', 'item-2'] }],
     });
-    const applied = await downloadBundles(s);
-    expect(applied).toMatchObject({ ok: true, value: { version: 2, itemParameters: 1, workbookSets: 1 } });
+    const applied = await syncNow(s); // up (the 30 responses), then down
+    expect(applied).toMatchObject({ ok: true, value: { bundleVersion: 2, itemParameters: 1, workbookSets: 1 } });
     expect(s.store.item('item-0')).toMatchObject({ version: 2, difficulty: 1.25 });
     expect(s.store.item('item-0', 1)?.difficulty).toBe(0);
     const answered = s.db.prepare("SELECT DISTINCT item_version FROM responses WHERE item_id = 'item-0'").all() as { item_version: number }[];

@@ -316,7 +316,7 @@ describe('USB drive', () => {
     writeFileSync(replyPath, reply);
 
     const applied = importFromDrive(s, drive);
-    expect(applied.ok ? applied.value : applied.error).toEqual({ highWater: Math.max(...seqs), bundleVersion: 1, items: 1 });
+    expect(applied.ok ? applied.value : applied.error).toEqual({ highWater: Math.max(...seqs), bundleVersion: 1, items: 1, workbookSets: 0, itemParameters: 0 });
     expect(s.db.prepare('SELECT id FROM items').all()).toEqual([{ id: 'u1' }]);
   });
 });

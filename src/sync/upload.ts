@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { err, ok, type Result } from '../domain/result';
 import { BundlesReply, CHUNK_ENTRIES, EnrolReply, StationStatusReply, SYNC_PROTOCOL, UploadReply, type LogEntry, type UploadChunk } from '../domain/syncProtocol';
 import type { Db, StationWriter } from '../store';
-import { applyBundles } from './bundles';
+import { applyBundles, type BundleApplied } from './bundles';
 import { answerError, signedRequest, type SignedClient } from './client';
 import { countLogAfter, readLogAfter } from './log';
 import { readSyncState, recordOutcome, setDistrict, setHighWater, type DistrictInfo } from './state';
@@ -64,7 +64,7 @@ export async function uploadPending(ctx: SyncContext, onChunk: (highWater: numbe
   }
 }
 
-export async function downloadBundles(ctx: SyncContext): Promise<Result<{ version: number; items: number; skills: number }, string>> {
+export async function downloadBundles(ctx: SyncContext): Promise<Result<BundleApplied, string>> {
   const state = readSyncState(ctx.store);
   if (!state.district) return err('this station has no district yet. Fix: run "paperloop sync enrol --district URL".');
   const a = await signedRequest(ctx.client, 'GET', `/v1/bundles?since=${state.bundleVersion}`);
@@ -72,13 +72,15 @@ export async function downloadBundles(ctx: SyncContext): Promise<Result<{ versio
   return applyBundles(ctx.store, BundlesReply.parse(a.body).bundles, state.district, state.bundleVersion);
 }
 
+export type SyncDone = { highWater: number; chunks: number; bundleVersion: number; items: number; workbookSets: number; itemParameters: number };
+
 /** Up, then down; the outcome (success or the error) is kept for `sync status`. */
-export async function syncNow(ctx: SyncContext): Promise<Result<{ highWater: number; chunks: number; bundleVersion: number; items: number }, string>> {
-  let outcome: Result<{ highWater: number; chunks: number; bundleVersion: number; items: number }, string>;
+export async function syncNow(ctx: SyncContext): Promise<Result<SyncDone, string>> {
+  let outcome: Result<SyncDone, string>;
   try {
     const up = await uploadPending(ctx);
     const down = up.ok ? await downloadBundles(ctx) : up;
-    outcome = !up.ok ? up : !down.ok ? down : ok({ ...up.value, bundleVersion: down.value.version, items: down.value.items });
+    outcome = !up.ok ? up : !down.ok ? down : ok({ ...up.value, bundleVersion: down.value.version, items: down.value.items, workbookSets: down.value.workbookSets, itemParameters: down.value.itemParameters });
   } catch (e) {
     outcome = err(`cannot reach the district at ${ctx.client.baseUrl} (${(e as Error).message}). Nothing is lost: the next sync resumes from the district's high-water mark.`);
   }

@@ -10,7 +10,7 @@ import { sha256Hex, signText, verifyText } from '../domain/syncCrypto';
 import { SignedBundle, USB_FOLDER, USB_REPLY_FILE, USB_STATION_FILE, usbChunkSigningText, UsbReplyPayload, type UsbChunkFile } from '../domain/syncProtocol';
 import { applyBundles } from './bundles';
 import { readSyncState, setHighWater } from './state';
-import { buildChunk, type SyncContext } from './upload';
+import { buildChunk, type SyncContext, type SyncDone } from './upload';
 
 const writeAtomically = (path: string, data: string | Buffer) => {
   writeFileSync(`${path}.tmp`, data);
@@ -43,7 +43,7 @@ export function exportToDrive(ctx: SyncContext, dir: string): Result<{ folder: s
 }
 
 /** Applies the district's reply from the drive: checks its signature, district and station, then the bundles in one transaction. */
-export function importFromDrive(ctx: SyncContext, dir: string): Result<{ highWater: number; bundleVersion: number; items: number }, string> {
+export function importFromDrive(ctx: SyncContext, dir: string): Result<Omit<SyncDone, 'chunks'>, string> {
   const state = readSyncState(ctx.store);
   if (!state.district) return err('this station has no district yet; nothing was applied.');
   const path = join(dir, USB_FOLDER, ctx.client.stationId, USB_REPLY_FILE);
@@ -63,6 +63,6 @@ export function importFromDrive(ctx: SyncContext, dir: string): Result<{ highWat
   const applied = applyBundles(ctx.store, reply.data.bundles, state.district, state.bundleVersion);
   if (!applied.ok) return applied;
   if (reply.data.highWater > state.highWater) setHighWater(ctx.store, reply.data.highWater);
-  return ok({ highWater: Math.max(state.highWater, reply.data.highWater), bundleVersion: applied.value.version, items: applied.value.items });
+  return ok({ highWater: Math.max(state.highWater, reply.data.highWater), bundleVersion: applied.value.version, items: applied.value.items, workbookSets: applied.value.workbookSets, itemParameters: applied.value.itemParameters });
 }
 

@@ -10,6 +10,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CliFailure, emit, station, type CliIO } from '../cliSupport';
 import type { StationContext } from '../context';
 
+/** What new bundles brought, for the sync messages: items, and workbook sets and item parameters when there were any. */
+function bundleNews(done: { items: number; workbookSets: number; itemParameters: number }): string {
+  const parts = [`${done.items} item(s) new or changed`];
+  if (done.workbookSets) parts.push(`${done.workbookSets} shared workbook set(s)`);
+  if (done.itemParameters) parts.push(`${done.itemParameters} item(s) recalibrated`);
+  return parts.join(', ');
+}
+
 function syncContext(ctx: StationContext, url?: string): SyncContext {
   const baseUrl = url ?? districtUrl(ctx.store);
   if (!baseUrl) throw new CliFailure('this station has no district address yet. Fix: run "paperloop sync enrol --district http://DISTRICT-HOST:8470".');
@@ -66,7 +74,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
         if (held && !isStale(held)) return err(`a scan is running (${describeLockHolder(held)}); sync waits until it ends. Fix: run "paperloop sync now" again after the scan.`);
         return syncNow(s);
       });
-      emit(io, !!o.json, done, () => `synced: ${done.chunks} chunk(s) up, district high-water mark ${done.highWater}; item bank at bundle v${done.bundleVersion} (${done.items} item(s) new or changed).`);
+      emit(io, !!o.json, done, () => `synced: ${done.chunks} chunk(s) up, district high-water mark ${done.highWater}; item bank at bundle v${done.bundleVersion} (${bundleNews(done)}).`);
     });
 
   sync
@@ -112,7 +120,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .option('--json')
     .action(async (o: { from: string; json?: boolean }, cmd: Command) => {
       const done = await withSync(cmd, 'usb:', (s) => importFromDrive(s, o.from));
-      emit(io, !!o.json, done, () => `applied the district's reply: high-water mark ${done.highWater}, item bank at bundle v${done.bundleVersion} (${done.items} item(s) new or changed).`);
+      emit(io, !!o.json, done, () => `applied the district's reply: high-water mark ${done.highWater}, item bank at bundle v${done.bundleVersion} (${bundleNews(done)}).`);
     });
 
   sync
