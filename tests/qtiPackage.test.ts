@@ -4,12 +4,13 @@
  * QTI samples in fixtures/external/qti (licences in fixtures/external/PROVENANCE.md).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_LIMITS, readQtiPackage, unzipPackage } from '../src/domain/import/qtiPackage';
 import { REPO_ROOT } from '../src/station/context';
+import { readQtiSource } from '../src/station/handlers/qtiSource';
 import { buildPackage, DEFAULTS, manifest, QTI_FLAGS, SAMPLE_ITEMS } from './support/qtiPackages';
 
 const BIN = join(REPO_ROOT, 'bin', 'paperloop.mjs');
@@ -96,6 +97,21 @@ describe('the package reader refuses hostile packages', () => {
     const r = await unzipPackage(zipped, 'bomb.zip');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error[0]!.message).toMatch(/zip bomb/);
+  });
+
+  it('a folder beyond the file limit (or one linking back into itself) stops at the limit', async () => {
+    const folder = join(dir, 'huge-folder');
+    mkdirSync(folder);
+    for (let i = 0; i <= PACKAGE_LIMITS.maxEntries; i++) writeFileSync(join(folder, `f${i}.txt`), '');
+    const r = await readQtiSource(folder, DEFAULTS);
+    expect(r?.ok).toBe(false);
+    if (r && !r.ok) expect(r.error[0]!.message).toMatch(/more than 5000 files/);
+    const looped = join(dir, 'looped-folder');
+    mkdirSync(looped);
+    cpSync(SAMPLE_ITEMS['items/choice22.xml'], join(looped, 'a.xml'));
+    symlinkSync(looped, join(looped, 'again'));
+    const l = await readQtiSource(looped, DEFAULTS);
+    expect(l?.ok).toBe(false);
   });
 
   it('a DOCTYPE in the manifest', async () => {

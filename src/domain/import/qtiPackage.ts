@@ -97,18 +97,29 @@ function inflateLimited(f: JSZip.JSZipObject, maxEntry: number, maxLeft: number)
   });
 }
 
-/** Every file under a folder, as package entries (paths relative to the folder). */
-export function readFolder(root: string, reader: FolderReader): PackageEntry[] {
+/**
+ * Every file under a folder, as package entries (paths relative to the folder), within the zip limits;
+ * a folder that links back into itself stops at the file limit instead of recursing without end.
+ */
+export function readFolder(root: string, reader: FolderReader): Result<PackageEntry[], ImportIssue[]> {
   const entries: PackageEntry[] = [];
-  const walk = (relative: string) => {
+  let total = 0;
+  const pending = [''];
+  while (pending.length) {
+    const relative = pending.shift()!;
     for (const name of reader.list(relative ? `${root}/${relative}` : root).sort()) {
       const rel = relative ? `${relative}/${name}` : name;
-      if (reader.isDirectory(`${root}/${rel}`)) walk(rel);
-      else entries.push({ path: rel, bytes: reader.read(`${root}/${rel}`) });
+      if (reader.isDirectory(`${root}/${rel}`)) {
+        pending.push(rel);
+        continue;
+      }
+      const bytes = reader.read(`${root}/${rel}`);
+      total += bytes.length;
+      entries.push({ path: rel, bytes });
+      if (entries.length > PACKAGE_LIMITS.maxEntries || total > PACKAGE_LIMITS.maxTotalBytes) return err([{ file: root, message: `the folder holds more than ${PACKAGE_LIMITS.maxEntries} files or ${PACKAGE_LIMITS.maxTotalBytes / 1024 / 1024} MB`, fix: fix.size }]);
     }
-  };
-  walk('');
-  return entries;
+  }
+  return ok(entries);
 }
 
 const manifestParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: true, processEntities: false, isArray: (name) => ['resource', 'resources'].includes(name) });
@@ -212,8 +223,11 @@ export async function readQtiSource(path: string, defaults: Omit<QtiDefaults, 'i
   if (!defaults) return err([{ file: path, message: 'QTI items carry no subject, grade or skills', fix: 'pass --subject, --grade and --skills (and optionally --tier, --minutes) with a QTI package or folder' }]);
   let entries: PackageEntry[];
   try {
-    if (isDirectory) entries = readFolder(path, reader);
-    else {
+    if (isDirectory) {
+      const read = readFolder(path, reader);
+      if (!read.ok) return read;
+      entries = read.value;
+    } else {
       const unzipped = await unzipPackage(reader.read(path), path);
       if (!unzipped.ok) return unzipped;
       entries = unzipped.value;
