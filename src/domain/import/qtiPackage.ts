@@ -3,7 +3,7 @@
  * the package lists is parsed, and any problem in any of them refuses the package.
  * Pure: the caller hands in the zip's bytes or a reader of the folder.
  */
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
 import { XMLParser } from 'fast-xml-parser';
 import { err, ok, type Result } from '../result';
 import { parseQtiItem, type QtiDefaults } from './qti';
@@ -39,9 +39,11 @@ export function safeEntryPath(name: string): Result<string, string> {
 
 /** The files of a zip, inflated with a running count so that a zip bomb stops at the limit, not after it. */
 export async function unzipPackage(bytes: Uint8Array, file: string): Promise<Result<PackageEntry[], ImportIssue[]>> {
+  // Loaded here, not at start: jszip costs ~20 ms, and most commands never read a zip.
+  const { default: jszip } = await import('jszip');
   let zip: JSZip;
   try {
-    zip = await JSZip.loadAsync(bytes, { checkCRC32: true });
+    zip = await jszip.loadAsync(bytes, { checkCRC32: true });
   } catch (e) {
     return err([{ file, message: `the file is not a readable zip (${(e as Error).message})`, fix: 'export the content package again; it should be a .zip with imsmanifest.xml at its top' }]);
   }
