@@ -4,7 +4,7 @@
  * QTI samples in fixtures/external/qti (licences in fixtures/external/PROVENANCE.md).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,22 @@ describe('station: import items from a QTI content package or folder', () => {
     const r = paperloop(data, 'import', 'items', zipPath);
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/--subject, --grade and --skills/);
+  });
+});
+
+describe('the package reader', () => {
+  const entry = (path: string, text: string) => ({ path, bytes: new TextEncoder().encode(text) });
+  const choice = readFileSync(SAMPLE_ITEMS['items/choice22.xml'], 'utf8');
+
+  it('finds a manifest inside the one folder a zip tool wrapped the package in, with percent-escaped hrefs', () => {
+    const r = readQtiPackage([entry('bank/imsmanifest.xml', manifest(['items/my%20item.xml'])), entry('bank/items/my item.xml', choice), entry('bank/test.xml', '<x/>')], 'wrapped.zip', DEFAULTS);
+    expect(r.ok ? r.value.items.map((i) => i.id) : r.error).toEqual(['choice_simple']);
+  });
+
+  it('reports a malformed href as a missing file instead of throwing', () => {
+    const r = readQtiPackage([entry('imsmanifest.xml', manifest(['items/%E0%A4%A.xml']))], 'odd.zip', DEFAULTS);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error[0]!.message).toMatch(/does not contain it/);
   });
 });
 

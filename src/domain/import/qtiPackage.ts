@@ -126,6 +126,15 @@ export function readFolder(root: string, reader: FolderReader): Result<PackageEn
 
 const manifestParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: true, processEntities: false, isArray: (name) => ['resource', 'resources'].includes(name) });
 
+/** A manifest href as a path: percent escapes decoded, a malformed escape left as written (the file is then reported missing). */
+function decodeHref(href: string): string {
+  try {
+    return decodeURIComponent(href);
+  } catch {
+    return href;
+  }
+}
+
 /** The item files a manifest lists (resources of type imsqti_item_xmlvNpN), and how many other resources it has. */
 function manifestItemPaths(text: string, file: string): Result<{ items: string[]; others: number }, ImportIssue[]> {
   if (/<!DOCTYPE/i.test(text))
@@ -169,7 +178,8 @@ export function readQtiPackage(entries: readonly PackageEntry[], source: string,
     const decoded = decodeImportFile(entry.bytes, `${source}/${path}`);
     return decoded.ok ? ok(decoded.value.text) : decoded;
   };
-  const manifestPath = [...byPath.keys()].find((p) => p.toLowerCase() === MANIFEST);
+  // At the top, or in the one folder a zip tool wrapped the package in; hrefs are relative to the manifest's folder.
+  const manifestPath = [...byPath.keys()].filter((p) => /(^|\/)imsmanifest\.xml$/i.test(p) && p.split('/').length <= 2).sort((a, b) => a.length - b.length)[0];
   let itemFiles: string[];
   let skippedResources = 0;
   if (manifestPath !== undefined) {
@@ -179,7 +189,7 @@ export function readQtiPackage(entries: readonly PackageEntry[], source: string,
     if (!listed.ok) return listed;
     itemFiles = [];
     for (const href of listed.value.items) {
-      const p = safeEntryPath(decodeURIComponent(href));
+      const p = safeEntryPath(`${manifestPath.slice(0, manifestPath.length - MANIFEST.length)}${decodeHref(href)}`);
       if (!p.ok) return err([{ file: `${source}/${manifestPath}`, message: p.error, fix: fix.path }]);
       itemFiles.push(p.value);
     }
