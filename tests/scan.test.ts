@@ -110,11 +110,11 @@ describe('ingesting a scanned stack', () => {
     expect(after.itemVersion).toBe(oldItem.version + 1);
   });
 
-  it('cancels a paced feeder scan: stops feeding, and every page already fed is stored and processed', async () => {
-    const fresh = join(ctx.dir, 'paced');
+  /** A paced 6-sheet replay scan, returned once its first sheet is stored: an event, not a guess at how long feeding takes. */
+  async function pacedScanAfterFirstSheet(name: string) {
+    const fresh = join(ctx.dir, name);
     const printed = { pdf: readFileSync(join(ctx.dir, 'out', 'scan.pdf')), pages: JSON.parse(readFileSync(join(ctx.dir, 'out', 'scan.json'), 'utf8')).pages };
-    await writeStack(ctx, fresh, { ...printed, seed: 'paced', profile: 'clean', answers: 'mixed', count: 6 });
-    // Cancel as soon as the first sheet is stored: an event, not a guess at how long feeding takes.
+    await writeStack(ctx, fresh, { ...printed, seed: name, profile: 'clean', answers: 'mixed', count: 6 });
     const firstSheet = new Promise<void>((resolve) => {
       const stop = ctx.events.subscribe((e) => {
         if (e.type !== 'scanned') return;
@@ -124,6 +124,11 @@ describe('ingesting a scanned stack', () => {
     });
     const scanning = invoke(ctx, 'scan', { replayFolder: fresh, msPerSheet: 400, rescan: true });
     await firstSheet;
+    return { scanning };
+  }
+
+  it('cancels a paced feeder scan: stops feeding, and every page already fed is stored and processed', async () => {
+    const { scanning } = await pacedScanAfterFirstSheet('paced');
     const c = await invoke(ctx, 'controlScan', { action: 'cancel' });
     expect(c.ok && c.value.sessions.length).toBe(1);
     const r = await scanning;
@@ -133,6 +138,21 @@ describe('ingesting a scanned stack', () => {
     expect(ctx.store.scans.queuedImages()).toEqual([]);
     const status = ctx.db.prepare('SELECT status FROM scan_sessions WHERE id = ?').get(r.value.sessionId) as { status: string };
     expect(status.status).toBe('cancelled');
+  });
+
+  it('stops a paced feeder scan from the app (controlScan stop): every sheet the scanner fed is stored and graded', async () => {
+    const { scanning } = await pacedScanAfterFirstSheet('paced-stop');
+    const c = await invoke(ctx, 'controlScan', { action: 'stop' });
+    expect(c.ok && c.value.sessions.length).toBe(1);
+    const r = await scanning;
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.stopped).toBe(true);
+    expect(r.value.fed).toBeLessThan(6);
+    // fed by the scanner = stored (new or identical) + refused: nothing the scanner handed over is dropped
+    expect(r.value.stored + r.value.identical).toBe(r.value.fed);
+    expect(ctx.store.scans.queuedImages()).toEqual([]);
+    const status = ctx.db.prepare('SELECT status FROM scan_sessions WHERE id = ?').get(r.value.sessionId) as { status: string };
+    expect(status.status).toBe('finished');
   });
 
   it('reads a multi-page PDF of scans (as many scanners save a stack) just like the images', async () => {

@@ -7,7 +7,7 @@ import { describeStoreError, sha256, storageErrorOf } from '../../scan/imageStor
 import { createReaderPool } from '../../scan/readerPool';
 import { ScanSession, type IncomingImage, type PageReader, type SessionSummary } from '../../scan/session';
 import { filesAsPages } from '../../scan/sources';
-import { batchAsPages, describeFeedEnd, describeScanError, missingSource } from '../../scan/driverSource';
+import { batchAsPages, describeFeedEnd, describeScanError, missingSource, stopFeeding } from '../../scan/driverSource';
 import type { ScannerDriver } from '../../../native-bridge/contract';
 import { listLikelyScanners } from '../../../native-bridge/usb/usbDiscovery';
 import { usbIdString } from '../../../native-bridge/usb/classifyUsb';
@@ -104,10 +104,16 @@ export const resumeScans = defineHandler(z.object({}), async (ctx) => {
   }
 });
 
-/** Pause, resume or cancel the running scan sessions. Pages already fed are stored and still read and graded. */
-export const controlScan = defineHandler(z.object({ action: z.enum(['pause', 'resume', 'cancel']) }), async (_ctx, { action }) => {
-  for (const session of running.values()) session[action]();
-  return ok({ action, sessions: [...running.keys()] });
+/**
+ * Pause, resume, stop or cancel the running scan sessions. `stop` is the Stop button and Ctrl+C: the scanner
+ * feeds no new sheet, and every sheet it already scanned is stored, read and graded. `cancel` ends the session at
+ * the next page; pages already stored are still read and graded.
+ */
+export const controlScan = defineHandler(z.object({ action: z.enum(['pause', 'resume', 'stop', 'cancel']) }), async (_ctx, { action }) => {
+  const sessions = [...running.keys()];
+  if (action === 'stop') await stopFeeding();
+  else for (const session of running.values()) session[action]();
+  return ok({ action, sessions });
 });
 
 export const ingest = defineHandler(z.object({ paths: z.array(z.string()).min(1), rescan: z.boolean().default(false), threads: z.number().int().positive().optional() }), async (ctx, input) => {
