@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,16 +5,9 @@ import { runDriverContract } from '../contract.suite';
 import { watchSaneBatchPages } from '../testFixtures';
 import { createSaneDriver } from './saneDriver';
 import { describe } from 'vitest';
-import { createSaneTestConfig, TEST_BACKEND_FEEDER_SHEETS } from './saneTestBackend';
+import { createSaneTestConfig, scanimageInstalled, TEST_BACKEND_FEEDER_SHEETS } from './saneTestBackend';
 
-const hasScanimage = (() => {
-  try {
-    execFileSync('scanimage', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasScanimage = scanimageInstalled();
 
 // Skipped cleanly where sane-utils is not installed, like saneDriver.test.ts.
 describe.skipIf(!hasScanimage)('SANE', () => runDriverContract('SANE (real scanimage, test backend)', async () => {

@@ -1,5 +1,4 @@
 /** The SANE driver against the real `test` backend through real scanimage processes. */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,16 +9,9 @@ import { parsePnmHeader } from '../imageFormat';
 import { decodeInfo } from '../testFixtures';
 import { createSaneDriver } from './saneDriver';
 import type { SaneSettings } from './saneSettings';
-import { createSaneTestConfig, TEST_BACKEND_FEEDER_SHEETS, type SaneTestConfig } from './saneTestBackend';
+import { createSaneTestConfig, scanimageInstalled, TEST_BACKEND_FEEDER_SHEETS, type SaneTestConfig } from './saneTestBackend';
 
-const hasScanimage = (() => {
-  try {
-    execFileSync('scanimage', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasScanimage = scanimageInstalled();
 
 /** Test-backend options that slow every read down, so a batch takes visible time. */
 const SLOW_READS = ['--read-delay=yes', '--read-delay-duration', '20000'];

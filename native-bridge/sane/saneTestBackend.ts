@@ -3,6 +3,7 @@
  * and the demo, without touching /etc/sane.d. Point SANE_CONFIG_DIR (the
  * driver's `saneConfigDir`) at it.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,16 @@ export const SYSTEM_TEST_CONF = '/etc/sane.d/test.conf';
 export const TEST_BACKEND_GEOMETRY_MAX_MM = 300;
 /** The test backend's feeder runs empty after this many sheets. */
 export const TEST_BACKEND_FEEDER_SHEETS = 10;
+
+/** Is `scanimage` (sane-utils) installed? Tests of the real backend skip cleanly where it is not. */
+export function scanimageInstalled(): boolean {
+  try {
+    execFileSync('scanimage', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface SaneTestConfig {
   readonly dir: string;

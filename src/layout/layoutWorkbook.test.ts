@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ItemInput } from '../domain/item';
+import { fieldRects } from './geometry';
 import { layoutWorkbook } from './layoutWorkbook';
 import { A4_STYLE, PageStyle } from './pageStyle';
-import type { Field, Rect } from './printedPage';
+import type { Rect } from './printedPage';
 
 const SEED = Number(process.env.FC_SEED ?? 15);
 /** The most answer space the item schema allows an open item (more than a large-print page holds). */
@@ -33,21 +34,6 @@ const workbookArb = (maxSpaceMm: number) => fc.integer({ min: 1, max: 14 }).chai
 
 type WorkbookCase = { items: ItemInput[]; largePrint: boolean; language: string; grade: number; blankBacks: boolean };
 
-/** Every rectangle a reader samples, with what it belongs to. */
-function rectsOf(f: Field): Rect[] {
-  const circle = (t: { x: number; y: number; r: number }) => ({ x: t.x - t.r, y: t.y - t.r, w: 2 * t.r, h: 2 * t.r });
-  switch (f.kind) {
-    case 'bubbles':
-    case 'score':
-      return f.targets.map(circle);
-    case 'digit_grid':
-      return [...f.columns.flatMap((c) => c.targets.map(circle)), ...f.boxes];
-    case 'comb':
-      return f.boxes;
-    case 'write_in':
-      return [f.box];
-  }
-}
 const overlap = (a: Rect, b: Rect) => a.x < b.x + b.w - 1e-6 && b.x < a.x + a.w - 1e-6 && a.y < b.y + b.h - 1e-6 && b.y < a.y + a.h - 1e-6;
 
 describe('layoutWorkbook on random item mixes (property, fast-check seed from FC_SEED, default 15)', () => {
@@ -69,7 +55,7 @@ describe('layoutWorkbook on random item mixes (property, fast-check seed from FC
             ...printed.marks.map((k) => ({ what: `mark ${k.corner}`, rect: { x: k.x - k.size / 2, y: k.y - k.size / 2, w: k.size, h: k.size } })),
             { what: 'QR', rect: { x: printed.qr.x, y: printed.qr.y, w: printed.qr.size, h: printed.qr.size } },
           ];
-          const all = printed.fields.flatMap((f) => rectsOf(f).map((rect) => ({ what: f.id, rect })));
+          const all = printed.fields.flatMap((f) => fieldRects(f).map((rect) => ({ what: f.id, rect })));
           const problems: string[] = [];
           for (const { what, rect } of all) {
             if (rect.x < m - 1e-6 || rect.y < m - 1e-6 || rect.x + rect.w > W - m + 1e-6 || rect.y + rect.h > H - m + 1e-6) problems.push(`${what} outside the margins: ${JSON.stringify(rect)}`);

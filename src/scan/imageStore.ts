@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { err, ok, throwIllegalValue, type Result } from '../domain/result';
+import { fsyncPath } from '../store/fsync';
 import { isAlive } from '../store/stationLock';
 
 export type StoredImage = { sha256: string; path: string; bytes: number; alreadyStored: boolean };
@@ -23,15 +24,6 @@ export const INCOMING_DIR = '.incoming';
 
 export function imagePath(imagesDir: string, hash: string, mediaType: string): string {
   return join(imagesDir, hash.slice(0, 2), hash.slice(2, 4), `${hash}.${EXTENSIONS[mediaType] ?? 'bin'}`);
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**
@@ -57,7 +49,7 @@ export function storeImageDurably(imagesDir: string, bytes: Uint8Array, mediaTyp
     }
     mkdirSync(dirname(path), { recursive: true });
     renameSync(tmp, path);
-    fsyncDir(dirname(path));
+    fsyncPath(dirname(path));
   } catch (e) {
     try {
       rmSync(tmp, { force: true });

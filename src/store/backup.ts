@@ -1,9 +1,10 @@
-import { closeSync, existsSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { err, ok, throwIllegalValue, type Result } from '../domain/result';
 import { BUSY_TIMEOUT_MS } from './busy';
 import { quickCheck, type Db } from './database';
+import { fsyncPath } from './fsync';
 
 export type BackupSummary = { path: string; bytes: number; schemaVersion: number };
 export type BackupError =
@@ -29,15 +30,6 @@ export function describeBackupError(e: BackupError): string {
 
 /** The real path of a file, or of its folder when the file does not exist yet. */
 const realPathOf = (path: string) => (existsSync(path) ? realpathSync(path) : join(realpathSync(dirname(path)), basename(path)));
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * A consistent copy of the station database while the station runs (other processes may write):
