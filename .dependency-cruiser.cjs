@@ -17,7 +17,7 @@ const allowed = {
   'src/sync': ['src/domain', 'src/store', 'src/sync'],
   'src/district': ['src/domain', 'src/sync', 'src/district'],
   'src/station': ['src/domain', 'src/layout', 'src/vision', 'src/print', 'src/store', 'src/synth', 'src/scan', 'src/sync', 'src/station', 'native-bridge'],
-  'src/ui': ['src/domain', 'src/ui'],
+  'src/ui': ['src/domain', 'src/station', 'src/ui'],
   electron: ['src/station', 'electron'],
   'native-bridge': ['native-bridge'],
 };
@@ -26,7 +26,7 @@ const typesOnly = {
   'src/vision': ['src/layout'],
   'src/store': ['src/layout'],
   'src/district': ['src/sync'],
-  'src/ui': ['src/domain'],
+  'src/ui': ['src/domain', 'src/station'],
 };
 const escape = (s) => s.replace(/[/.]/g, '\\$&');
 const nodeIo = '^(fs|node:fs|fs/promises|node:fs/promises|child_process|node:child_process|net|node:net|http|node:http|worker_threads|node:worker_threads|process|node:process)$';

@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // Temporary folders of the run live under one folder that is removed at the end (tests/support/tempRoot.ts).
-    globalSetup: ['tests/support/tempRoot.ts'],
+    globalSetup: ['tests/support/tempRoot.ts', 'tests/support/uiBuild.ts'],
   },
 });

@@ -23,6 +23,12 @@ function newestSourceMs(dir) {
 const bundleIsFresh = () =>
   existsSync(bundle) && statSync(bundle).mtimeMs >= Math.max(newestSourceMs(`${root}src`), newestSourceMs(`${root}native-bridge`));
 
+// The teacher's app (src/ui) is built by Vite into dist/ui; `start` and `serve` rebuild it when a source is newer.
+if (['start', 'serve'].includes(process.argv[2]) && existsSync(`${root}node_modules/vite`)) {
+  const { buildUiIfStale } = await import('../tools/build-ui.mjs');
+  await buildUiIfStale();
+}
+
 let main;
 if (process.env.PAPERLOOP_TSX !== '1' && bundleIsFresh()) ({ main } = await import(bundle));
 else {

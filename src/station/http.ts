@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
@@ -25,15 +25,21 @@ export type HttpOptions = {
   /** Called with a fresh launch link each time one is used, for the next browser. */
   onLaunchUrl?: (url: string) => void;
 };
-export type HttpServer = { app: FastifyInstance; url: string; launchUrl: string };
+/** launchUrl signs one browser in; newLaunchUrl makes another (Electron's window, a test's next browser). */
+export type HttpServer = { app: FastifyInstance; url: string; launchUrl: string; newLaunchUrl: () => string };
 
 const require = createRequire(import.meta.url);
-const UI_DIR = join(REPO_ROOT, 'src', 'ui');
-const STATIC: Record<string, string> = { '/': 'index.html', '/app.js': 'app.js', '/style.css': 'style.css' };
-const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+/** The teacher's app as Vite builds it (tools/build-ui.mjs): index.html and hashed files under assets/. */
+const UI_BUILD = join(REPO_ROOT, 'dist', 'ui');
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml', png: 'image/png', woff2: 'font/woff2', json: 'application/json',
+};
 const FONT = '/font/NotoSansSC.ttf';
+const ASSET = /^\/assets\/[\w.-]+\.(js|css|svg|png|woff2|json)$/;
 /** Reachable without a session: the UI's own files (no station data in them) and the two ways to get a session. */
-const PUBLIC = new Set([...Object.keys(STATIC), FONT, '/launch', '/session']);
+const PUBLIC = new Set(['/', FONT, '/launch', '/session']);
+const isPublic = (path: string) => PUBLIC.has(path) || ASSET.test(path);
+const NOT_BUILT = '<!doctype html><meta charset="utf-8"><title>PaperLoop</title><p>The app is not built yet. Fix: run <code>npm run build:ui</code> (or <code>npm install</code>), then reload.</p>';
 
 const refuse = (reply: FastifyReply, status: number, code: string, message: string) => reply.code(status).send({ ok: false, error: { code, message } });
 
@@ -59,7 +65,7 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
     if (req.method === 'POST' && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
       return refuse(reply, 415, 'json_only', 'POST bodies must be JSON (Content-Type: application/json).');
     const path = req.url.split('?')[0]!;
-    if (req.method === 'GET' && PUBLIC.has(path)) return;
+    if (req.method === 'GET' && isPublic(path)) return;
     if (req.method === 'POST' && path === '/session') return;
     const who = access.byAuthorization(req.headers.authorization) ?? access.byCookie(req.headers.cookie);
     if (!who) return refuse(reply, 401, 'unauthorised', 'sign in: open the launch link the station printed, or give the station token.');
@@ -80,8 +86,18 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
     return refuse(reply, 500, 'internal', 'the station hit an unexpected error; details are in its log.');
   });
 
-  for (const [path, file] of Object.entries(STATIC))
-    app.get(path, async (_req, reply) => reply.type(TYPES[file.split('.').pop()!]!).header('cache-control', 'no-store').send(readFileSync(join(UI_DIR, file))));
+  app.get('/', async (_req, reply) => {
+    const index = join(UI_BUILD, 'index.html');
+    if (!existsSync(index)) return reply.code(503).type(TYPES.html!).send(NOT_BUILT);
+    return reply.type(TYPES.html!).header('cache-control', 'no-store').send(readFileSync(index));
+  });
+  // Asset names carry a content hash, so they can be cached for good.
+  app.get('/assets/*', async (req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const file = join(UI_BUILD, path);
+    if (!ASSET.test(path) || !existsSync(file)) return refuse(reply, 404, 'not_found', `no such app file ${path}`);
+    return reply.type(TYPES[path.split('.').pop()!]!).header('cache-control', 'max-age=31536000, immutable').send(readFileSync(file));
+  });
 
   // The UI's CJK font ships with the install (the station may have no system CJK fonts, and no network).
   app.get(FONT, async (_req, reply) =>
@@ -150,5 +166,5 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
   access = new StationAccess(options, ctx.actor, port);
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   const launchUrl = () => `${url}/launch?code=${access!.newLaunchCode()}`;
-  return { app, url, launchUrl: launchUrl() };
+  return { app, url, launchUrl: launchUrl(), newLaunchUrl: launchUrl };
 }

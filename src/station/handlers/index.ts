@@ -5,6 +5,13 @@ import { print } from './print';
 import { integrity, regrade, resolve, reviewQueue } from './review';
 import { controlScan, devices, ingest, read, resumeScans, scan } from './scan';
 import { approve, compose, publish } from './workbooks';
+import { homeHandlers } from './app/home';
+import { printingHandlers } from './app/printing';
+import { resultsHandlers } from './app/results';
+import { reviewingHandlers } from './app/reviewing';
+import { scanningHandlers } from './app/scanning';
+import { settingsHandlers } from './app/settings';
+import { studentsHandlers } from './app/students';
 
 /** The one handler map: every use case by name. The CLI, the browser-mode HTTP API and Electron IPC are thin transports over it. */
 export const handlers = {
@@ -30,6 +37,14 @@ export const handlers = {
   next,
   override,
   wrongBook,
+  // The teacher's app: one module per screen.
+  ...homeHandlers,
+  ...printingHandlers,
+  ...scanningHandlers,
+  ...reviewingHandlers,
+  ...resultsHandlers,
+  ...studentsHandlers,
+  ...settingsHandlers,
 } as const;
 export type HandlerName = keyof typeof handlers;
 
