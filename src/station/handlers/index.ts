@@ -12,6 +12,7 @@ import { reviewingHandlers } from './app/reviewing';
 import { scanningHandlers } from './app/scanning';
 import { settingsHandlers } from './app/settings';
 import { studentsHandlers } from './app/students';
+import { syncHandlers } from './app/sync';
 
 /** The one handler map: every use case by name. The CLI, the browser-mode HTTP API and Electron IPC are thin transports over it. */
 export const handlers = {
@@ -45,6 +46,7 @@ export const handlers = {
   ...resultsHandlers,
   ...studentsHandlers,
   ...settingsHandlers,
+  ...syncHandlers,
 } as const;
 export type HandlerName = keyof typeof handlers;
 
