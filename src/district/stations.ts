@@ -109,7 +109,7 @@ export async function verifySignedRequest(pool: pg.Pool, req: SignedRequest, now
   if (!station) return refuse(401, `unknown station ${stationId}. Fix: run "paperloop sync enrol" at the station.`);
   const text = requestSigningText({ method: req.method, path: req.path, bodySha256: sha256Hex(req.body), nonce, timestamp });
   if (!verifyText(station.public_key, text, signature)) return refuse(401, 'bad signature: the request was altered or not signed by this station');
-  if (station.status === 'revoked') return refuse(403, `station ${stationId} is revoked`);
+  if (station.status === 'revoked') return refuse(403, `station ${stationId} is revoked by the district. Fix: ask the district admin why; a revoked station id cannot sync again.`);
   if (station.status === 'pending' && !allowPending) return refuse(403, `station ${stationId} is not approved yet. Fix: the district admin runs "paperloop district approve CODE" with the code the station shows.`);
   const fresh = await pool.query('INSERT INTO request_nonces (station_id, nonce) VALUES ($1, $2) ON CONFLICT DO NOTHING', [stationId, nonce]);
   if (fresh.rowCount === 0) return refuse(401, 'replayed request: this nonce was already used');

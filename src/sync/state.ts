@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newKeyPair, type KeyPair } from '../domain/syncCrypto';
-import type { StationReader, StationWriter } from '../store';
+import type { LockHolder, StationReader, StationWriter } from '../store';
 
 export type DistrictInfo = { url: string; districtId: string; publicKey: string; pseudonymKey: string; sendNames: boolean };
 
@@ -19,7 +19,10 @@ export type SyncState = {
   lastError: string | null;
 };
 
-const KEYS = { district: 'sync_district', highWater: 'sync_high_water', bundle: 'sync_bundle_version', success: 'sync_last_success', error: 'sync_last_error', url: 'sync_district_url' } as const;
+const KEYS = {
+  district: 'sync_district', highWater: 'sync_high_water', bundle: 'sync_bundle_version', success: 'sync_last_success', error: 'sync_last_error',
+  url: 'sync_district_url', enrolCode: 'sync_enrol_code', schedule: 'sync_schedule',
+} as const;
 
 export function stationKeyPair(dataDir: string): KeyPair {
   const folder = join(dataDir, 'sync');
@@ -44,9 +47,24 @@ export function readSyncState(store: StationReader): SyncState {
 
 export const districtUrl = (store: StationReader) => store.meta(KEYS.url);
 export const setDistrictUrl = (store: StationWriter, url: string) => store.setMeta(KEYS.url, url);
-export const setDistrict = (store: StationWriter, d: DistrictInfo) => store.setMeta(KEYS.district, JSON.stringify(d));
+export const setDistrict = (store: StationWriter, d: DistrictInfo) => {
+  store.setMeta(KEYS.district, JSON.stringify(d));
+  store.setMeta(KEYS.enrolCode, '');
+};
+/** The one-time code the district gave a pending enrolment, so the app can show it to whoever reads it to the admin. */
+export const setEnrolCode = (store: StationWriter, code: string) => store.setMeta(KEYS.enrolCode, code);
+export const enrolCode = (store: StationReader) => store.meta(KEYS.enrolCode) || null;
 export const setHighWater = (store: StationWriter, hw: number) => store.setMeta(KEYS.highWater, String(hw));
 export const setBundleVersion = (store: StationWriter, v: number) => store.setMeta(KEYS.bundle, String(v));
+
+/** The process that runs `paperloop sync schedule`, shaped like a lock holder so a dead or foreign process is recognised the same way. */
+export type ScheduleHolder = LockHolder;
+export const setScheduleHolder = (store: StationWriter, holder: ScheduleHolder) => store.setMeta(KEYS.schedule, JSON.stringify(holder));
+export function scheduleHolder(store: StationReader): ScheduleHolder | null {
+  const raw = store.meta(KEYS.schedule);
+  return raw ? (JSON.parse(raw) as ScheduleHolder) : null;
+}
+
 export function recordOutcome(store: StationWriter, at: Date, error: string | null): void {
   if (error === null) store.setMeta(KEYS.success, at.toISOString());
   store.setMeta(KEYS.error, error === null ? '' : `${at.toISOString()} ${error}`);

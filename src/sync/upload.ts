@@ -9,16 +9,24 @@ import { BundlesReply, CHUNK_ENTRIES, EnrolReply, StationStatusReply, SYNC_PROTO
 import type { Db, StationWriter } from '../store';
 import { applyBundles, type BundleApplied } from './bundles';
 import { answerError, signedRequest, type SignedClient } from './client';
-import { countLogAfter, readLogAfter } from './log';
-import { readSyncState, recordOutcome, setDistrict, setHighWater, type DistrictInfo } from './state';
+import { readLogAfter } from './log';
+import { districtUrl, readSyncState, recordOutcome, setDistrict, setEnrolCode, setHighWater, stationKeyPair, type DistrictInfo } from './state';
 
 export type SyncContext = { db: Db; store: StationWriter; client: SignedClient };
+
+/** A station's sync context: its key pair, its station id and the district it enrolled with (or `url`), or why it has none. */
+export function syncContextOf(station: { db: Db; store: StationWriter; dataDir: string; stationId: string; clock: () => Date }, url = districtUrl(station.store)): Result<SyncContext, string> {
+  if (!url) return err('this station has no district address yet. Fix: run "paperloop sync enrol --district http://DISTRICT-HOST:8470".');
+  return ok({ db: station.db, store: station.store, client: { baseUrl: url, stationId: station.stationId, keys: stationKeyPair(station.dataDir), clock: station.clock } });
+}
 
 export async function enrol(ctx: SyncContext): Promise<Result<EnrolReply, string>> {
   const body = Buffer.from(JSON.stringify({ stationId: ctx.client.stationId, publicKey: ctx.client.keys.publicKey }));
   const a = await signedRequest(ctx.client, 'POST', '/v1/enrol', { bytes: body, contentType: 'application/json' });
   if (a.status !== 200) return err(answerError('enrolment refused', a));
-  return ok(EnrolReply.parse(a.body));
+  const reply = EnrolReply.parse(a.body);
+  if (reply.status === 'pending') setEnrolCode(ctx.store, reply.approvalCode);
+  return ok(reply);
 }
 
 /** Asks the district for this station's state; once approved, keeps the district's keys. */
@@ -74,20 +82,16 @@ export async function downloadBundles(ctx: SyncContext): Promise<Result<BundleAp
 
 export type SyncDone = { highWater: number; chunks: number; bundleVersion: number; items: number; workbookSets: number; itemParameters: number };
 
-/** Up, then down; the outcome (success or the error) is kept for `sync status`. */
-export async function syncNow(ctx: SyncContext): Promise<Result<SyncDone, string>> {
+/** Up, then down; the outcome (success or the error) is kept for `sync status`. `onChunk` hears the mark after each chunk. */
+export async function syncNow(ctx: SyncContext, onChunk?: (highWater: number) => void): Promise<Result<SyncDone, string>> {
   let outcome: Result<SyncDone, string>;
   try {
-    const up = await uploadPending(ctx);
+    const up = await uploadPending(ctx, onChunk);
     const down = up.ok ? await downloadBundles(ctx) : up;
     outcome = !up.ok ? up : !down.ok ? down : ok({ ...up.value, bundleVersion: down.value.version, items: down.value.items, workbookSets: down.value.workbookSets, itemParameters: down.value.itemParameters });
   } catch (e) {
-    outcome = err(`cannot reach the district at ${ctx.client.baseUrl} (${(e as Error).message}). Nothing is lost: the next sync resumes from the district's high-water mark.`);
+    outcome = err(`cannot reach the district at ${ctx.client.baseUrl} (${(e as Error).message}). Nothing is lost: the next sync resumes from the district's high-water mark. Fix: check the network and that the district server runs, then sync again.`);
   }
   recordOutcome(ctx.store, ctx.client.clock(), outcome.ok ? null : outcome.error);
   return outcome;
-}
-
-export function pendingEntries(ctx: Pick<SyncContext, 'db' | 'store'>): number {
-  return countLogAfter(ctx.db, readSyncState(ctx.store).highWater);
 }

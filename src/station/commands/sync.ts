@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { err, type Result } from '../../domain/result';
-import { districtUrl, readSyncState, setDistrictUrl, stationKeyPair } from '../../sync/state';
-import { enrol, fetchStationStatus, pendingEntries, syncNow, type SyncContext } from '../../sync/upload';
+import { setDistrictUrl, setScheduleHolder } from '../../sync/state';
+import { syncStatusOf } from '../../sync/status';
+import { enrol, fetchStationStatus, syncContextOf, syncNow, type SyncContext } from '../../sync/upload';
 import { exportToDrive, importFromDrive } from '../../sync/usb';
 import { nextRunOf, runWithRetries } from '../../sync/schedule';
-import { describeLockHolder, isStale, lockHolder } from '../../store/stationLock';
+import { describeLockHolder, isStale, lockHolder, processStart } from '../../store/stationLock';
+import { hostname } from 'node:os';
 import { Cron } from 'croner';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CliFailure, emit, station, type CliIO } from '../cliSupport';
@@ -19,9 +21,9 @@ function bundleNews(done: { items: number; workbookSets: number; itemParameters:
 }
 
 function syncContext(ctx: StationContext, url?: string): SyncContext {
-  const baseUrl = url ?? districtUrl(ctx.store);
-  if (!baseUrl) throw new CliFailure('this station has no district address yet. Fix: run "paperloop sync enrol --district http://DISTRICT-HOST:8470".');
-  return { db: ctx.db, store: ctx.store, client: { baseUrl, stationId: ctx.settings.stationId, keys: stationKeyPair(ctx.dataDir), clock: () => ctx.clock() } };
+  const made = syncContextOf({ ...ctx, stationId: ctx.settings.stationId }, url);
+  if (!made.ok) throw new CliFailure(made.error);
+  return made.value;
 }
 
 /** Runs a sync step on the station, closing the database after it; a failed Result ends the command with its message. */
@@ -84,18 +86,20 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .action((o: { json?: boolean }, cmd: Command) => {
       const ctx = station(cmd);
       try {
-        const state = readSyncState(ctx.store);
+        const s = syncStatusOf(ctx.db, ctx.store, ctx.clock());
+        const e = s.enrolment;
         const status = {
-          district: districtUrl(ctx.store), districtId: state.district?.districtId ?? null, pending: pendingEntries(ctx),
-          highWater: state.highWater, bundleVersion: state.bundleVersion, lastSuccess: state.lastSuccess, lastError: state.lastError || null,
+          district: e.state === 'none' ? null : e.url, districtId: e.state === 'approved' ? e.districtId : null, enrolment: e.state, pending: s.pending,
+          highWater: s.highWater, bundleVersion: s.bundleVersion, lastSuccess: s.lastSuccess, lastError: s.lastError, schedule: s.schedule,
         };
         emit(io, !!o.json, status, () =>
           [
-            `district: ${status.district ?? 'none (run "paperloop sync enrol --district URL")'}${status.districtId ? ` (${status.districtId})` : ''}`,
-            `pending: ${status.pending} log entries after seq ${status.highWater}`,
-            `item bank: bundle v${status.bundleVersion}`,
-            `last success: ${status.lastSuccess ?? 'never'}`,
-            `last error: ${status.lastError ?? 'none'}`,
+            `district: ${e.state === 'none' ? 'none (run "paperloop sync enrol --district URL")' : `${e.url}${e.state === 'approved' ? ` (${e.districtId})` : `, waiting for approval${e.code ? ` (code ${e.code})` : ''}`}`}`,
+            `pending: ${s.pending} log entries after seq ${s.highWater}`,
+            `item bank: bundle v${s.bundleVersion}`,
+            `last success: ${s.lastSuccess ?? 'never'}`,
+            `last error: ${s.lastError ? `${s.lastError.at} ${s.lastError.message}${s.lastError.fix ? ` Fix: ${s.lastError.fix}` : ''}` : 'none'}`,
+            `schedule: ${!s.schedule ? 'none' : s.schedule.running ? `"${s.schedule.pattern}", next run ${s.schedule.nextRun}` : `"${s.schedule.pattern}" (not running: start "paperloop sync schedule")`}`,
           ].join('\n'),
         );
       } finally {
@@ -130,7 +134,9 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .action(async (pattern: string, _o: unknown, cmd: Command) => {
       const next = nextRunOf(pattern, new Date());
       if (!next.ok) throw new CliFailure(next.error);
-      station(cmd).db.close(); // fails early, with the fix, when there is no station here
+      const here = station(cmd); // fails early, with the fix, when there is no station here
+      setScheduleHolder(here.store, { holder: pattern, pid: process.pid, host: hostname(), processStart: processStart(process.pid), acquiredAt: here.clock().toISOString() });
+      here.db.close();
       io.out(`sync scheduled "${pattern}": next run ${next.value.toString()}. Stop with Ctrl+C.`);
       const job = new Cron(pattern, { protect: true }, async () => {
         const ctx = station(cmd);
