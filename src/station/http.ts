@@ -7,7 +7,8 @@ import { handlers, mayCall, type HandlerName } from './handlers';
 import { cropPng } from './handlers/review';
 import { allowedHostNames, checkTokens, hostAllowed, originAllowed, StationAccess, type Access } from './httpAccess';
 import { invoke } from './invoke';
-import { confinePaths, networkPathPolicy, readImageForServing } from './pathPolicy';
+import { confinePaths, networkPathPolicy, readImageForServing, readOutputForServing } from './pathPolicy';
+import { WRONG_BOOK_DIR, WRONG_BOOK_FILE } from './handlers/app/students';
 import type { StationEvents } from './events';
 
 /**
@@ -143,6 +144,14 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
     if (!image.ok) return refuse(reply, 404, 'no_image', `response ${review.responseId}: ${image.error}`);
     const crop = (review.evidence as { crop?: { x: number; y: number; w: number; h: number } } | null)?.crop;
     return reply.type('image/png').header('cache-control', 'no-store').send(await cropPng(image.value, crop));
+  });
+
+  /** A wrong-question book the studentWrongBookPdf handler wrote, to open, print or save in the browser. Writes nothing. */
+  app.get<{ Params: { file: string } }>('/wrong-book/:file', async (req, reply) => {
+    if (!WRONG_BOOK_FILE.test(req.params.file)) return refuse(reply, 404, 'not_found', 'no such wrong-question book');
+    const pdf = readOutputForServing(ctx.dataDir, WRONG_BOOK_DIR, req.params.file, paths.maxInputBytes);
+    if (!pdf.ok) return refuse(reply, 404, 'not_found', `${req.params.file}: ${pdf.error}. Fix: make the book again on the student's page.`);
+    return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(req.params.file)}`).send(pdf.value);
   });
 
   let eventClients = 0;

@@ -27,6 +27,7 @@ export const PATH_FIELDS: Record<HandlerName, readonly PathField[]> = {
   reviewQueue: [{ field: 'cropsDir', kind: 'outputDir' }],
   wrongBook: [{ field: 'outDir', kind: 'outputDir' }],
   ...{ list: [], compose: [], approve: [], publish: [], resolve: [], regrade: [], integrity: [], devices: [], controlScan: [], resumeScans: [], override: [] },
+  ...{ studentsOverview: [], studentDetail: [], studentNextItems: [], studentWrongBookPdf: [] },
   ...{ syncStatus: [], syncNow: [] },
 };
 
@@ -139,18 +140,26 @@ function lstatOrNull(path: string) {
  * without following any link.
  */
 export function readImageForServing(dataDir: string, imagePath: string, maxBytes: number): Result<Buffer, string> {
-  const path = resolve(dataDir, imagePath);
+  return readForServing(resolve(dataDir, imagePath), join(dataDir, 'images'), { what: 'image', where: "the station's images folder" }, maxBytes);
+}
+
+/** A file the station wrote under <data>/out/<folder>, for serving, on the same terms as a stored scan. */
+export function readOutputForServing(dataDir: string, folder: string, name: string, maxBytes: number): Result<Buffer, string> {
+  return readForServing(join(dataDir, 'out', folder, name), join(dataDir, 'out', folder), { what: 'file', where: `the station's out/${folder} folder` }, maxBytes);
+}
+
+function readForServing(path: string, dir: string, label: { what: string; where: string }, maxBytes: number): Result<Buffer, string> {
   let fd: number;
   try {
-    if (!within(realpathSync(dirname(path)), realpathSync(join(dataDir, 'images')))) return err('the image is not in the station\'s images folder');
+    if (!within(realpathSync(dirname(path)), realpathSync(dir))) return err(`the ${label.what} is not in ${label.where}`);
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
-    return err(`the stored image cannot be opened (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    return err(`the stored ${label.what} cannot be opened (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) return err('the stored image is not a regular file');
-    if (stat.size > maxBytes) return err('the stored image is too large to serve');
+    if (!stat.isFile()) return err(`the stored ${label.what} is not a regular file`);
+    if (stat.size > maxBytes) return err(`the stored ${label.what} is too large to serve`);
     return ok(readFileSync(fd));
   } finally {
     closeSync(fd);

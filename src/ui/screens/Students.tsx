@@ -1,8 +1,10 @@
-import { useTranslation } from 'react-i18next';
 import type { Route } from '../router';
+import { StudentList } from '../students/StudentList';
+import { StudentPage } from '../students/StudentPage';
+import '../students/students.css';
 
-/** The Students screen (placeholder until its screen lands). */
-export function StudentsScreen(_props: { route: Route }) {
-  const { t } = useTranslation('common');
-  return <h1>{t('nav.students')}</h1>;
+/** #/students: every class with its students; #/students/<id>[/<class>]: one student's page. */
+export function StudentsScreen({ route }: { route: Route }) {
+  const [studentId, classId] = route.params;
+  return studentId ? <StudentPage key={`${studentId}/${classId ?? ''}`} studentId={studentId} {...(classId ? { classId } : {})} /> : <StudentList />;
 }
