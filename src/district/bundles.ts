@@ -7,6 +7,7 @@ import { signText } from '../domain/syncCrypto';
 import type { BundlePayload, SignedBundle } from '../domain/syncProtocol';
 import type { DistrictIdentity } from './identity';
 import { markPublished, unpublishedBankItems } from './itemBank';
+import { CATALOG_SQL } from './rollups';
 
 export type BundleContent = { items: ItemInput[]; skills: Skill[]; workbookSets?: SharedWorkbookSet[]; itemParameters?: ItemParameters[] };
 
@@ -53,6 +54,7 @@ export async function publishBundle(pool: pg.Pool, identity: DistrictIdentity, c
     const text = JSON.stringify(payload);
     await client.query('INSERT INTO bundles (version, payload, signature) VALUES ($1, $2, $3)', [version, text, signText(identity.privateKey, text)]);
     await markPublished(client, version);
+    await client.query(CATALOG_SQL);
     await client.query('COMMIT');
     return version;
   } catch (e) {

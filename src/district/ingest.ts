@@ -1,11 +1,13 @@
 /**
  * Ingestion of one uploaded chunk: one transaction, idempotent by (station, seq), responses inserted
- * as `unnest` batches into the partition of their school year. The station's high-water mark moves
- * in the same transaction, so a chunk is either wholly in with its mark or not at all.
+ * as `unnest` batches into the partition of their school year. The station's high-water mark and the
+ * views' rollups (rollups.ts) move in the same transaction, so a chunk is either wholly in, counted, with
+ * its mark, or not at all.
  */
 import type pg from 'pg';
 import { err, ok, type Result } from '../domain/result';
 import { schoolYearOf, type ResponseEntry, type UploadChunk } from '../domain/syncProtocol';
+import { GRADE_CAPS, rollupCtes } from './rollups';
 
 export type IngestRefusal =
   | { kind: 'gap'; highWater: number; after: number }
@@ -58,8 +60,8 @@ function responseColumns(entries: readonly ResponseEntry[]) {
 }
 
 /**
- * One statement does the whole chunk (lock the station's row, check the gap, insert responses and facts,
- * move the mark), so a chunk costs three round trips whatever its size.
+ * One statement does the whole chunk (lock the station's row, check the gap, insert responses and facts, fold the
+ * newly inserted responses into the views' rollups, move the mark), so a chunk costs three round trips whatever its size.
  */
 const INGEST_SQL = `
   WITH station AS (SELECT high_water FROM stations WHERE station_id = $1 FOR UPDATE),
@@ -70,7 +72,8 @@ const INGEST_SQL = `
     FROM unnest($4::int[], $5::bigint[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::real[], $12::real[], $13::bool[], $14::text[], $15::date[])
       AS t(y, s, st, it, v, p, f, sc, mx, co, stt, d)
     WHERE EXISTS (SELECT 1 FROM go)
-    ON CONFLICT DO NOTHING RETURNING 1),
+    ON CONFLICT DO NOTHING RETURNING station_id, answered_on, student, item_id, correct),
+  ${rollupCtes('responses_in', '$19::real[]')},
   facts_in AS (
     INSERT INTO station_facts (station_id, seq, kind, data)
     SELECT $1, s, k, d FROM unnest($16::bigint[], $17::text[], $18::jsonb[]) AS t(s, k, d)
@@ -78,7 +81,10 @@ const INGEST_SQL = `
     ON CONFLICT DO NOTHING RETURNING 1),
   moved AS (
     UPDATE stations SET high_water = GREATEST(high_water, $3), last_sync_at = now()
-    WHERE station_id = $1 AND EXISTS (SELECT 1 FROM go) RETURNING high_water)
+    WHERE station_id = $1 AND EXISTS (SELECT 1 FROM go) RETURNING high_water),
+  marked AS (
+    INSERT INTO rollup_marks (station_id, rolled_through) SELECT $1, high_water FROM moved
+    ON CONFLICT (station_id) DO UPDATE SET rolled_through = excluded.rolled_through RETURNING 1)
   SELECT (SELECT high_water FROM station) AS before, (SELECT high_water FROM moved) AS after,
          (SELECT count(*) FROM responses_in) + (SELECT count(*) FROM facts_in) AS accepted`;
 
@@ -96,7 +102,7 @@ export async function ingestChunk(pool: pg.Pool, chunk: UploadChunk): Promise<Re
     const r = await client.query<{ before: string | null; after: string | null; accepted: string }>(INGEST_SQL, [
       chunk.stationId, chunk.after, chunk.through,
       c.year, c.seq, c.student, c.item, c.version, c.page, c.field, c.score, c.max, c.correct, c.status, c.date,
-      facts.map((f) => f.seq), facts.map((f) => f.kind), facts.map((f) => JSON.stringify(f.data)),
+      facts.map((f) => f.seq), facts.map((f) => f.kind), facts.map((f) => JSON.stringify(f.data)), GRADE_CAPS,
     ]);
     await client.query('COMMIT');
     const row = r.rows[0]!;

@@ -4,6 +4,7 @@
  */
 import type { PoolClient } from 'pg';
 import { err, ok, type Result } from '../domain/result';
+import { CATALOG_SQL, CATCH_UP_SQL, GRADE_CAPS_SQL } from './rollups';
 
 export type DistrictMigration = { version: number; name: string; sql: string };
 
@@ -94,6 +95,40 @@ export const DISTRICT_MIGRATIONS: readonly DistrictMigration[] = [
       CREATE UNIQUE INDEX bank_items_current ON bank_items (item_id) WHERE is_current;
       CREATE INDEX bank_items_unpublished ON bank_items (item_id) WHERE published_in IS NULL AND is_current;
     `,
+  },
+  {
+    version: 6,
+    name: 'daily rollups per student, subject and grade, kept by the ingest (the views no longer catch up)',
+    // Filled from the rollups so far, then every response the views had not caught up yet is folded in (rollups.ts).
+    sql: `
+      CREATE TABLE rollup_student_day (
+        station_id text NOT NULL, answered_on date NOT NULL, grade integer NOT NULL, student text NOT NULL,
+        minutes real NOT NULL, PRIMARY KEY (station_id, answered_on, grade, student)
+      );
+      CREATE TABLE rollup_subject_day (
+        station_id text NOT NULL, answered_on date NOT NULL, grade integer NOT NULL, subject text NOT NULL,
+        students bigint NOT NULL, minutes real NOT NULL, PRIMARY KEY (station_id, answered_on, grade, subject)
+      );
+      CREATE INDEX rollup_subject_day_by_day ON rollup_subject_day (answered_on);
+      CREATE TABLE rollup_grade_day (
+        station_id text NOT NULL, answered_on date NOT NULL, grade integer NOT NULL,
+        students bigint NOT NULL, minutes real NOT NULL, max_minutes real NOT NULL, over_cap bigint NOT NULL,
+        PRIMARY KEY (station_id, answered_on, grade)
+      );
+      CREATE INDEX rollup_grade_day_by_day ON rollup_grade_day (answered_on);
+      INSERT INTO rollup_student_day SELECT station_id, answered_on, grade, student, sum(minutes) FROM rollup_minutes GROUP BY 1, 2, 3, 4;
+      INSERT INTO rollup_subject_day SELECT station_id, answered_on, grade, subject, count(*), sum(minutes) FROM rollup_minutes GROUP BY 1, 2, 3, 4;
+      INSERT INTO rollup_grade_day
+        SELECT station_id, answered_on, grade, count(*), sum(minutes), max(minutes), count(*) FILTER (WHERE minutes > (${GRADE_CAPS_SQL})[grade] + 1e-6)
+        FROM rollup_student_day GROUP BY 1, 2, 3;
+      ${CATALOG_SQL};
+      ${CATCH_UP_SQL};
+    `,
+  },
+  {
+    version: 7,
+    name: 'enrolment by USB drive (the check of the code the station made, and the proof of the approval)',
+    sql: `ALTER TABLE stations ADD COLUMN usb_code_check text, ADD COLUMN usb_approval_proof text;`,
   },
 ];
 

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { throwIllegalValue } from '../domain/result';
 import type { DistrictPeople } from './roles';
-import { rangeOf, itemsView, minutesView, refreshRollups, skillsView, stationsView, type DateRange } from './views';
+import { rangeOf, itemsView, minutesView, skillsView, stationsView, type DateRange } from './views';
 import { renderSignIn, renderView, VIEW_PAGES, type ViewData, type ViewLang, type ViewPage } from './viewsHtml';
 
 type Query = { lang?: string; from?: string; to?: string };
@@ -20,7 +20,6 @@ const langOf = (req: FastifyRequest): ViewLang => {
 const isViewPage = (p: string): p is ViewPage => (VIEW_PAGES as readonly string[]).includes(p);
 
 async function viewData(pool: pg.Pool, page: ViewPage, query: Query, today: string): Promise<ViewData | string> {
-  await refreshRollups(pool);
   if (page === 'stations') return { page, stations: await stationsView(pool) };
   const range = await rangeOf(pool, query, today);
   if (typeof range === 'string') return range;
