@@ -22,6 +22,7 @@ import { signatureHeaders } from '../src/sync/client';
 import { readSyncState } from '../src/sync/state';
 import { buildChunk, downloadBundles, enrol, fetchStationStatus, syncNow, uploadPending } from '../src/sync/upload';
 import { exportToDrive, importFromDrive } from '../src/sync/usb';
+import { enrolByDrive } from '../src/sync/usbEnrol';
 import { startTestPostgres, type TestPostgres } from './support/districtPostgres';
 import { addResponses, makeStation, sampleItem, type TestStation } from './support/syncStation';
 
@@ -318,6 +319,59 @@ describe('USB drive', () => {
     const applied = importFromDrive(s, drive);
     expect(applied.ok ? applied.value : applied.error).toEqual({ highWater: Math.max(...seqs), bundleVersion: 1, items: 1, workbookSets: 0, itemParameters: 0 });
     expect(s.db.prepare('SELECT id FROM items').all()).toEqual([{ id: 'u1' }]);
+  });
+});
+
+describe('enrolment by USB drive alone', () => {
+  it('a station that never sees the network enrols through the drive: request on the drive, approval with its code, the reply carries the approval', async () => {
+    const d = await startDistrict();
+    const s = station('ST09', 'usb:');
+    const seqs = addResponses(s, 700);
+    const drive = mkdtempSync(join(tmpdir(), 'usb-enrol-'));
+    cleanups.push(() => rmSync(drive, { recursive: true, force: true }));
+    expect(exportToDrive(s, drive).ok).toBe(false); // no district keys yet: nothing can go up
+
+    const asked = enrolByDrive(s, drive);
+    if (!asked.ok) throw new Error(asked.error);
+    expect(asked.value.code).toMatch(/^\d{4}-\d{4}$/);
+    const requestText = readFileSync(join(drive, USB_FOLDER, 'ST09', 'enrol.json'), 'utf8');
+    expect(requestText).not.toContain(asked.value.code.replace('-', ''));
+
+    const first = await importDrive(d.pool, d.identity, drive);
+    expect(first.ok && first.value[0]!.error).toMatch(/asks to enrol by this drive.*district approve CODE/);
+    expect((await d.pool.query(`SELECT status FROM stations WHERE station_id = 'ST09'`)).rows[0].status).toBe('pending');
+    expect(importFromDrive(s, drive).ok).toBe(false); // no reply yet
+
+    const wrong = asked.value.code.replace(/^\d/, (c) => String((Number(c) + 1) % 10));
+    expect((await approveStation(d.pool, wrong)).ok).toBe(false);
+    expect(await approveStation(d.pool, asked.value.code)).toEqual({ ok: true, value: 'ST09' });
+
+    const second = await importDrive(d.pool, d.identity, drive);
+    expect(second.ok && second.value[0]).toMatchObject({ stationId: 'ST09', chunks: 0, error: null });
+    const replyPath = join(drive, USB_FOLDER, 'ST09', 'reply.json');
+    const reply = readFileSync(replyPath, 'utf8');
+
+    // Another district's reply, well signed with its own key, but its approval was not made with this station's code.
+    const foreign = await ensureDistrictIdentity(await postgres.freshPool(), 'D-ROGUE');
+    const inner = JSON.parse(JSON.parse(reply).payload);
+    const rogue = JSON.stringify({ ...inner, districtId: foreign.districtId, enrolment: { ...inner.enrolment, district: { ...inner.enrolment.district, districtId: foreign.districtId, publicKey: foreign.publicKey } } });
+    writeFileSync(replyPath, JSON.stringify({ payload: rogue, signature: signText(foreign.privateKey, rogue) }));
+    const refused = importFromDrive(s, drive);
+    expect(refused.ok ? 'applied' : refused.error).toMatch(/not made with the code this station showed/);
+    expect(readSyncState(s.store).district).toBeNull();
+    writeFileSync(replyPath, reply);
+
+    const learned = importFromDrive(s, drive);
+    expect(learned.ok ? learned.value.highWater : learned.error).toBe(0);
+    expect(readSyncState(s.store).district).toMatchObject({ districtId: d.identity.districtId, publicKey: d.identity.publicKey });
+
+    const exported = exportToDrive(s, drive);
+    expect(exported.ok ? exported.value.entries : exported.error).toBe(700);
+    const third = await importDrive(d.pool, d.identity, drive);
+    expect(third.ok && third.value[0]).toMatchObject({ stationId: 'ST09', accepted: 700, error: null });
+    const back = importFromDrive(s, drive);
+    expect(back.ok ? back.value.highWater : back.error).toBe(Math.max(...seqs));
+    expect(await districtCount(d, 'ST09')).toEqual({ n: 700, distinct: 700 });
   });
 });
 

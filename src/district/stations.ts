@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { err, ok, type Result } from '../domain/result';
 import { REQUEST_WINDOW_MS, requestSigningText, SIGNATURE_HEADERS, StationId } from '../domain/syncProtocol';
 import { sha256Hex, verifyText } from '../domain/syncCrypto';
+import { approvalProofOf, codeMatches } from './usbEnrol';
 
 export type Refusal = { status: 400 | 401 | 403 | 409; message: string };
 const refuse = (status: Refusal['status'], message: string) => err<Refusal>({ status, message });
@@ -33,15 +34,45 @@ export async function enrolStation(pool: pg.Pool, stationId: string, publicKey: 
   return ok({ approvalCode: code, status: 'pending' });
 }
 
-/** Approves the pending station whose one-time code this is; the code then stops working. */
+/**
+ * Approves the pending station whose one-time code this is; the code then stops working. A code the district gave
+ * (over the network) is found by its hash; a code a station made for a USB enrolment, by the check on its drive
+ * request, and the approval then stores the proof the station's next reply carries (usbEnrol.ts).
+ */
 export async function approveStation(pool: pg.Pool, code: string): Promise<Result<string, string>> {
   const r = await pool.query<{ station_id: string }>(
     `UPDATE stations SET status = 'approved', approved_at = now(), approval_code_sha256 = NULL
      WHERE approval_code_sha256 = $1 AND status = 'pending' RETURNING station_id`,
     [sha256Hex(normaliseCode(code))],
   );
-  if (r.rowCount === 0) return err(`no station is waiting with code ${code}. Fix: run "paperloop sync enrol" at the station again and type the code it shows.`);
-  return ok(r.rows[0]!.station_id);
+  if (r.rowCount) return ok(r.rows[0]!.station_id);
+  const byDrive = await pool.query<{ station_id: string; public_key: string; usb_code_check: string }>(
+    `SELECT station_id, public_key, usb_code_check FROM stations WHERE status = 'pending' AND usb_code_check IS NOT NULL`,
+  );
+  const station = byDrive.rows.find((s) => codeMatches(code, s.station_id, s.public_key, s.usb_code_check));
+  if (station) {
+    const meta = new Map((await pool.query<{ key: string; value: string }>(`SELECT key, value FROM district_meta WHERE key IN ('district_id', 'public_key')`)).rows.map((m) => [m.key, m.value]));
+    const proof = approvalProofOf(code, station.station_id, meta.get('district_id')!, meta.get('public_key')!);
+    await pool.query(
+      `UPDATE stations SET status = 'approved', approved_at = now(), usb_code_check = NULL, usb_approval_proof = $2 WHERE station_id = $1 AND status = 'pending'`,
+      [station.station_id, proof],
+    );
+    return ok(station.station_id);
+  }
+  return err(`no station is waiting with code ${code}. Fix: run "paperloop sync enrol" at the station again and type the code it shows (for a USB enrolment, run "paperloop district import DIR" with its drive first).`);
+}
+
+/**
+ * A USB enrolment request from a drive: a new station id becomes pending with the request's code check; the same key
+ * asking again (a new code) replaces the check while pending; another key for a known id is refused.
+ */
+export async function enrolStationByDrive(pool: pg.Pool, request: { stationId: string; publicKey: string; codeCheck: string }): Promise<Result<StationRow['status'], string>> {
+  const { stationId, publicKey, codeCheck } = request;
+  await pool.query(`INSERT INTO stations (station_id, public_key, status, usb_code_check) VALUES ($1, $2, 'pending', $3) ON CONFLICT (station_id) DO NOTHING`, [stationId, publicKey, codeCheck]);
+  const row = (await stationRow(pool, stationId))!;
+  if (row.public_key !== publicKey) return err(`station id ${stationId} is already enrolled with another key. Fix: give this station its own id (settings.json "stationId"), or revoke the old station at the district first.`);
+  if (row.status === 'pending') await pool.query(`UPDATE stations SET usb_code_check = $2 WHERE station_id = $1 AND status = 'pending'`, [stationId, codeCheck]);
+  return ok(row.status);
 }
 
 export async function revokeStation(pool: pg.Pool, stationId: string): Promise<Result<void, string>> {
@@ -79,10 +110,10 @@ export async function forgetStation(pool: pg.Pool, stationId: string): Promise<R
   }
 }
 
-export type StationRow = { station_id: string; public_key: string; status: 'pending' | 'approved' | 'revoked'; high_water: string };
+export type StationRow = { station_id: string; public_key: string; status: 'pending' | 'approved' | 'revoked'; high_water: string; usb_approval_proof: string | null };
 
 export async function stationRow(pool: pg.Pool | pg.PoolClient, stationId: string): Promise<StationRow | undefined> {
-  return (await pool.query<StationRow>('SELECT station_id, public_key, status, high_water FROM stations WHERE station_id = $1', [stationId])).rows[0];
+  return (await pool.query<StationRow>('SELECT station_id, public_key, status, high_water, usb_approval_proof FROM stations WHERE station_id = $1', [stationId])).rows[0];
 }
 
 export type SignedRequest = { method: string; path: string; headers: Record<string, string | string[] | undefined>; body: Buffer };

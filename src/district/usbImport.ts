@@ -12,7 +12,8 @@ import { UploadChunk, USB_FOLDER, USB_REPLY_FILE, USB_STATION_FILE, UsbChunkFile
 import { bundlesSince } from './bundles';
 import type { DistrictIdentity } from './identity';
 import { describeIngestRefusal, flushIngested, ingestChunk } from './ingest';
-import { stationRow } from './stations';
+import { enrolStationByDrive, stationRow } from './stations';
+import { USB_ENROL_FILE, verifiedEnrolRequest } from './usbEnrol';
 
 export type StationImport = { stationId: string; chunks: number; accepted: number; highWater: number; error: string | null };
 
@@ -33,8 +34,30 @@ function readChunk(folder: string, name: string, stationId: string, publicKey: s
   }
 }
 
+/** What a station enrolled by drive learns from its reply: the district's keys, with the proof made from its code. */
+type UsbEnrolment = { district: { districtId: string; publicKey: string; pseudonymKey: string; sendNames: boolean }; proof: string };
+
+/** A USB enrolment request on the drive (enrol.json): recorded; null when the station is approved, else why its data waits. */
+async function enrolFromDrive(pool: pg.Pool, folder: string, stationId: string): Promise<string | null> {
+  const path = join(folder, USB_ENROL_FILE);
+  if (!existsSync(path)) return null;
+  let request;
+  try {
+    request = verifiedEnrolRequest(JSON.parse(readFileSync(path, 'utf8')));
+  } catch {
+    request = null;
+  }
+  if (!request || request.stationId !== stationId) return `${path}: not an enrolment request signed by station ${stationId} (altered, or not from PaperLoop); nothing of this station was imported`;
+  const enrolled = await enrolStationByDrive(pool, request);
+  if (!enrolled.ok) return enrolled.error;
+  if (enrolled.value === 'pending') return `station ${stationId} asks to enrol by this drive. Fix: run "paperloop district approve CODE" with the code the station showed, then "paperloop district import" on this drive again`;
+  return enrolled.value === 'revoked' ? `station ${stationId} is revoked at this district; nothing was imported` : null;
+}
+
 async function importStation(pool: pg.Pool, identity: DistrictIdentity, folder: string, stationId: string): Promise<StationImport> {
   const result: StationImport = { stationId, chunks: 0, accepted: 0, highWater: 0, error: null };
+  const enrolled = await enrolFromDrive(pool, folder, stationId);
+  if (enrolled) return { ...result, error: enrolled };
   const station = await stationRow(pool, stationId);
   if (!station || station.status !== 'approved') return { ...result, error: `station ${stationId} is ${station?.status ?? 'not enrolled'} at this district; its chunks were not imported` };
   result.highWater = Number(station.high_water);
@@ -61,7 +84,10 @@ async function importStation(pool: pg.Pool, identity: DistrictIdentity, folder: 
   } catch {
     // no station file: send every bundle (the station skips the ones it has)
   }
-  const reply: UsbReplyPayload = { format: 'paperloop.usb-reply/1', districtId: identity.districtId, stationId, highWater: result.highWater, bundles: await bundlesSince(pool, since) };
+  const reply: UsbReplyPayload & { enrolment?: UsbEnrolment } = {
+    format: 'paperloop.usb-reply/1', districtId: identity.districtId, stationId, highWater: result.highWater, bundles: await bundlesSince(pool, since),
+    ...(station.usb_approval_proof ? { enrolment: { district: { districtId: identity.districtId, publicKey: identity.publicKey, pseudonymKey: identity.pseudonymKey, sendNames: identity.sendNames }, proof: station.usb_approval_proof } } : {}),
+  };
   const payload = JSON.stringify(reply);
   const path = join(folder, USB_REPLY_FILE);
   writeFileSync(`${path}.tmp`, JSON.stringify({ payload, signature: signText(identity.privateKey, payload) }));

@@ -11,6 +11,7 @@ import { SignedBundle, USB_FOLDER, USB_REPLY_FILE, USB_STATION_FILE, usbChunkSig
 import { applyBundles } from './bundles';
 import { readSyncState, setHighWater } from './state';
 import { buildChunk, type SyncContext, type SyncDone } from './upload';
+import { learnDistrictFromDrive } from './usbEnrol';
 
 const writeAtomically = (path: string, data: string | Buffer) => {
   writeFileSync(`${path}.tmp`, data);
@@ -19,7 +20,7 @@ const writeAtomically = (path: string, data: string | Buffer) => {
 
 export function exportToDrive(ctx: SyncContext, dir: string): Result<{ folder: string; chunks: number; entries: number; after: number }, string> {
   const state = readSyncState(ctx.store);
-  if (!state.district) return err('this station has no district yet. Fix: enrol it once over the network ("paperloop sync enrol --district URL"); once the district approved it, run "paperloop sync enrol --district URL" again (or "sync now") while connected, to fetch the district\'s keys.');
+  if (!state.district) return err('this station has no district yet. Fix: enrol it ("paperloop sync enrol --district URL" over the network, or "paperloop sync enrol --usb DIR" by drive); once the district approved it, run "sync now" (or, by drive, "sync import --from DIR" with the district\'s reply) to learn the district\'s keys.');
   if (!existsSync(dir)) return err(`${dir}: no such folder. Fix: plug in the drive and give its folder with --to.`);
   const stationId = ctx.client.stationId;
   const folder = join(dir, USB_FOLDER, stationId);
@@ -44,6 +45,10 @@ export function exportToDrive(ctx: SyncContext, dir: string): Result<{ folder: s
 
 /** Applies the district's reply from the drive: checks its signature, district and station, then the bundles in one transaction. */
 export function importFromDrive(ctx: SyncContext, dir: string): Result<Omit<SyncDone, 'chunks'>, string> {
+  if (!readSyncState(ctx.store).district) {
+    const learned = learnDistrictFromDrive(ctx, dir);
+    if (!learned.ok) return learned;
+  }
   const state = readSyncState(ctx.store);
   if (!state.district) return err('this station has no district yet; nothing was applied.');
   const path = join(dir, USB_FOLDER, ctx.client.stationId, USB_REPLY_FILE);

@@ -4,6 +4,7 @@ import { setDistrictUrl, setScheduleHolder } from '../../sync/state';
 import { syncStatusOf } from '../../sync/status';
 import { enrol, fetchStationStatus, syncContextOf, syncNow, type SyncContext } from '../../sync/upload';
 import { exportToDrive, importFromDrive } from '../../sync/usb';
+import { enrolByDrive, USB_DISTRICT } from '../../sync/usbEnrol';
 import { nextRunOf, runWithRetries } from '../../sync/schedule';
 import { describeLockHolder, isStale, lockHolder, processStart } from '../../store/stationLock';
 import { hostname } from 'node:os';
@@ -49,20 +50,31 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
 
   sync
     .command('enrol')
-    .description('ask the district to enrol this station; shows the one-time code the district admin approves')
-    .requiredOption('--district <url>', 'the district server, e.g. http://district.example:8470')
+    .description('ask the district to enrol this station (over the network, or by USB drive); shows the one-time code the district admin approves')
+    .option('--district <url>', 'the district server, e.g. http://district.example:8470')
+    .option('--usb <dir>', 'a station without a network: write the enrolment request to this drive instead')
     .option('--json')
-    .action(async (o: { district: string; json?: boolean }, cmd: Command) => {
-      const reply = await withSync(cmd, o.district, async (s, ctx) => {
-        setDistrictUrl(ctx.store, o.district);
+    .action(async (o: { district?: string; usb?: string; json?: boolean }, cmd: Command) => {
+      if (o.usb) {
+        const dir = o.usb;
+        const asked = await withSync(cmd, USB_DISTRICT, (s) => enrolByDrive(s, dir));
+        emit(io, !!o.json, asked, () =>
+          `wrote this station's enrolment request to ${asked.folder}.\n  Approval code: ${asked.code}\n  Give the drive and the code to the district admin, who runs:\n    paperloop district import ${dir}\n    paperloop district approve ${asked.code}\n    paperloop district import ${dir}\n  Then, back here: paperloop sync import --from ${dir}`,
+        );
+        return;
+      }
+      const url = o.district;
+      if (!url) throw new CliFailure('give the district: --district http://DISTRICT-HOST:8470, or --usb DIR for a station without a network.');
+      const reply = await withSync(cmd, url, async (s, ctx) => {
+        setDistrictUrl(ctx.store, url);
         const enrolled = await enrol(s);
         if (enrolled.ok && enrolled.value.status === 'approved') await fetchStationStatus(s);
         return enrolled;
       });
       emit(io, !!o.json, reply, () =>
         reply.status === 'approved'
-          ? `station ${reply.stationId} is already approved at ${o.district}.`
-          : `station ${reply.stationId} asked to enrol at ${o.district}.\n  Approval code: ${reply.approvalCode}\n  At the district, the admin runs: paperloop district approve ${reply.approvalCode}\n  Then run "paperloop sync now" here.`,
+          ? `station ${reply.stationId} is already approved at ${url}.`
+          : `station ${reply.stationId} asked to enrol at ${url}.\n  Approval code: ${reply.approvalCode}\n  At the district, the admin runs: paperloop district approve ${reply.approvalCode}\n  Then run "paperloop sync now" here.`,
       );
     });
 
@@ -113,7 +125,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .requiredOption('--to <dir>', 'the drive (or a folder on it)')
     .option('--json')
     .action(async (o: { to: string; json?: boolean }, cmd: Command) => {
-      const done = await withSync(cmd, 'usb:', (s) => exportToDrive(s, o.to));
+      const done = await withSync(cmd, USB_DISTRICT, (s) => exportToDrive(s, o.to));
       emit(io, !!o.json, done, () => `wrote ${done.chunks} chunk(s) (${done.entries} entries after seq ${done.after}) to ${done.folder}.\n  At the district: paperloop district import ${o.to}`);
     });
 
@@ -123,7 +135,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .requiredOption('--from <dir>', 'the drive the district wrote its reply to')
     .option('--json')
     .action(async (o: { from: string; json?: boolean }, cmd: Command) => {
-      const done = await withSync(cmd, 'usb:', (s) => importFromDrive(s, o.from));
+      const done = await withSync(cmd, USB_DISTRICT, (s) => importFromDrive(s, o.from));
       emit(io, !!o.json, done, () => `applied the district's reply: high-water mark ${done.highWater}, item bank at bundle v${done.bundleVersion} (${bundleNews(done)}).`);
     });
 
