@@ -29,6 +29,9 @@ export const StationSettings = z.strictObject({
       escl: z.array(z.strictObject({ url: z.string().url() })).default([]),
       /** Scan-to-folder shares, e.g. { "name": "office-mfp", "path": "/srv/scans" }. */
       hotFolders: z.array(z.strictObject({ name: z.string().regex(/^[a-z0-9-]+$/), path: z.string() })).default([]),
+      /** The scanner, paper source and (with scanDpi) resolution the Scan screen starts with; the teacher may pick others. */
+      defaultDevice: z.string().min(1).optional(),
+      defaultSource: z.enum(['flatbed', 'feeder', 'duplex']).default('feeder'),
       /** A SANE_CONFIG_DIR of its own (e.g. to enable the SANE test backend without touching /etc). */
       saneConfigDir: z.string().optional(),
       /** SANE driver options; unset ones keep the driver's defaults (native-bridge/sane/saneSettings.ts). */
@@ -71,6 +74,13 @@ export const StationSettings = z.strictObject({
     })
     .prefault({}),
   network: NetworkSettings.prefault({}),
+  /**
+   * The station's own mark thresholds for bubbles, over the reader's defaults (src/vision/settings.ts, where each
+   * default lives and the band's rules are checked). Unset: the default. The Settings screen previews a change.
+   */
+  reading: z
+    .strictObject({ bubbles: z.strictObject({ definite: z.number().min(0).max(1).optional(), marginal: z.number().min(0).max(1).optional() }).prefault({}) })
+    .prefault({}),
 });
 export type StationSettings = z.infer<typeof StationSettings>;
 export const DEFAULT_STATION_SETTINGS: StationSettings = StationSettings.parse({});

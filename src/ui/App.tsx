@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { onSignInNeeded } from './api';
+import { Recovery } from './components/Recovery';
 import { SignIn } from './components/SignIn';
 import { connectEvents, useConnection } from './events';
 import { LANGUAGES, setLanguage, type Language } from './i18n';
@@ -66,6 +67,7 @@ export function App() {
         </label>
       </header>
       <main id="main" tabIndex={-1}>
+        {needsSignIn ? null : <Recovery key={session} />}
         {needsSignIn ? (
           <SignIn
             onSignedIn={() => {
