@@ -119,3 +119,38 @@ export function missingSource(deviceId: string, caps: Capabilities, source: Pape
   const what = source === 'duplex' ? 'cannot scan both sides (no duplex source)' : `has no ${source} source`;
   return `${deviceId} ${what}; it has ${offered.join(', ') || 'no source'}. Fix: use --source ${instead ?? 'feeder'}${instead === 'feeder' && source === 'duplex' ? ' to scan the fronts (simplex feeder)' : ''}.`;
 }
+
+/** What the teacher chose when a feed paused: scan on (a new batch), or end the stack here. */
+export type FeedDecision = 'continue' | 'finish';
+
+/**
+ * Feeds batch after batch from one device, for the app: when a batch ends by itself (the feeder ran
+ * empty, a jam, the cover open, the scanner gone), `onPause` gets the reason and waits for the
+ * teacher. `continue` opens the device again (the jam cleared, the cable back in) and starts a new
+ * batch; `finish` ends the feed. A stop (`stopFeeding`) ends it at once. Sheets are numbered across batches.
+ */
+export async function* pausingFeed(
+  openDriver: () => ScannerDriver | null,
+  options: BatchOptions,
+  onPause: (why: ScanError, fedInBatch: number) => Promise<FeedDecision>,
+): AsyncGenerator<IncomingImage> {
+  let firstSheet = 0;
+  for (;;) {
+    const driver = openDriver();
+    let end: FeedEnd = { kind: 'error', error: { kind: 'Disconnected', message: `${options.deviceId} is not connected` }, fed: 0 };
+    let nextSheet = firstSheet;
+    if (driver) {
+      const feed = batchAsPages(driver, options);
+      for await (const page of feed.pages) {
+        const sheetIndex = firstSheet + (page.sheetIndex ?? 0);
+        nextSheet = sheetIndex + 1;
+        yield { ...page, sheetIndex };
+      }
+      end = feed.end();
+    }
+    firstSheet = nextSheet;
+    if (end.kind === 'stopped') return;
+    const why: ScanError = end.kind === 'error' ? end.error : { kind: 'FeederEmpty', message: 'the feeder is empty' };
+    if ((await onPause(why, end.fed)) === 'finish') return;
+  }
+}

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { REPO_ROOT, type StationContext } from './context';
 import { handlers, mayCall, type HandlerName } from './handlers';
 import { cropPng } from './handlers/review';
+import { scanThumbnail } from './handlers/app/scanning';
 import { allowedHostNames, checkTokens, hostAllowed, originAllowed, StationAccess, type Access } from './httpAccess';
 import { invoke } from './invoke';
 import { confinePaths, networkPathPolicy, readImageForServing, readOutputForServing } from './pathPolicy';
@@ -152,6 +153,31 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
     const pdf = readOutputForServing(ctx.dataDir, WRONG_BOOK_DIR, req.params.file, paths.maxInputBytes);
     if (!pdf.ok) return refuse(reply, 404, 'not_found', `${req.params.file}: ${pdf.error}. Fix: make the book again on the student's page.`);
     return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(req.params.file)}`).send(pdf.value);
+  });
+
+  /** A stored scan as a PNG for the Scan screen (thumbnails, a refused sheet's card), at most w px wide. Writes nothing. */
+  app.get<{ Params: { imageId: string }; Querystring: { w?: string } }>('/scan-image/:imageId', async (req, reply) => {
+    const row = ctx.store.scans.image(Number(req.params.imageId));
+    if (!row) return refuse(reply, 404, 'not_found', 'no such scanned image');
+    const image = readImageForServing(ctx.dataDir, row.path, paths.maxInputBytes);
+    if (!image.ok) return refuse(reply, 404, 'no_image', `image ${row.id}: ${image.error}`);
+    const width = Math.min(1200, Math.max(60, Number(req.query.w) || 240));
+    return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(await scanThumbnail(image.value, row.mediaType, width));
+  });
+
+  /** A thumbnail of one page of a student's workbook as it would print (no page id is spent on it). Writes nothing. */
+  app.get<{ Params: { setId: string; studentId: string; page: string } }>('/print/preview/:setId/:studentId/:page', async (req, reply) => {
+    const png = await previewPng(ctx, req.params.setId, req.params.studentId, Number(req.params.page));
+    if (!png.ok) return refuse(reply, 404, 'not_found', png.error);
+    return reply.type('image/png').header('cache-control', 'no-store').send(png.value);
+  });
+
+  /** A PDF the printSet handler wrote under out/print/, downloaded ("Save PDF"). Writes nothing. */
+  app.get<{ Params: { file: string } }>('/print/pdf/:file', async (req, reply) => {
+    if (!PRINT_PDF_NAME.test(req.params.file)) return refuse(reply, 404, 'not_found', 'no such printed PDF');
+    const pdf = readOutputForServing(ctx.dataDir, PRINT_DIR, req.params.file, paths.maxInputBytes);
+    if (!pdf.ok) return refuse(reply, 404, 'not_found', `${req.params.file}: ${pdf.error}. Fix: print the set again on the Print screen.`);
+    return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${req.params.file}"`).send(pdf.value);
   });
 
   let eventClients = 0;

@@ -1,0 +1,157 @@
+/**
+ * The Scan screen, driven by the UI alone in Debian's Chromium: a replayed synthetic stack of a printed set (the
+ * count rising, the integrity panel against the manifest, a foreign sheet's card), the real SANE `test` backend
+ * (every page a test pattern, so every page refused as not ours), and a jam that pauses the scan until Continue.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSaneTestConfig, scanimageInstalled, TEST_BACKEND_FEEDER_SHEETS, type SaneTestConfig } from '../../native-bridge/sane/saneTestBackend';
+import { invoke } from '../../src/station/invoke';
+import { synthesizeToFolder } from '../../src/synth/folder';
+import { answerKeyFromItems } from '../../src/synth/truth';
+import { openApp, seriousA11yViolations, type AppUnderTest } from '../support/app';
+
+const DATE = '2026-11-25';
+/** Printed pages in the replayed stack (the first students of the class), plus one foreign sheet. */
+const STACK_PAGES = 5;
+const SCREENSHOTS = process.env.PAPERLOOP_SCREENSHOTS === '1';
+
+async function must<T>(r: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
+  const v = await r;
+  if (!v.ok) throw new Error(v.error.message);
+  return v.value;
+}
+
+const sheets = (page: Page) => page.locator('#scan-sheets').getAttribute('data-sheets').then(Number);
+const state = (page: Page) => page.locator('.scan-run').getAttribute('data-state');
+/** The screen shows the last scan's result when there is one: go on to a new scan. */
+async function readyToScan(page: Page) {
+  await expect.poll(async () => (await page.locator('#scan-setup, #scan-new').count()) > 0).toBe(true);
+  if (await page.locator('#scan-new').count()) await page.locator('#scan-new').click();
+}
+
+describe('the Scan screen (built app, real Chromium, replay and SANE test scanners)', () => {
+  let app: AppUnderTest;
+  let setId: string;
+  let sane: SaneTestConfig | null = null;
+  const stackFolder = `scans-test-${DATE}`;
+
+  beforeAll(async () => {
+    app = await openApp('imported');
+    const { ctx } = app;
+    const composed = await must(invoke(ctx, 'compose', { classId: '7A', subject: 'math', date: DATE, minutes: 20, tier: 'core', seed: 'scan-test' }));
+    setId = composed.setId;
+    await must(invoke(ctx, 'approve', { setId }));
+    const out = join(app.dataDir, 'out');
+    await must(invoke(ctx, 'print', { setId, out: join(out, 'set.pdf'), layoutJson: join(out, 'layout.json') }));
+    const synth = await synthesizeToFolder({
+      pdfPath: join(out, 'set.pdf'), layoutJsonPath: join(out, 'layout.json'), outDir: join(out, stackFolder), seed: 'scan-test', profile: 'clean',
+      answers: 'mixed', answerKey: answerKeyFromItems(ctx.store.currentItems()), count: STACK_PAGES, foreignPages: 1,
+    });
+    if (!synth.ok) throw new Error(synth.error);
+    if (scanimageInstalled()) {
+      sane = await createSaneTestConfig();
+      ctx.settings.scanners.saneConfigDir = sane.dir;
+    }
+  }, 600_000);
+  // A test that failed half-way leaves no scan running for the next one.
+  afterEach(async () => {
+    const live = async () => {
+      const run = (await must(invoke(app.ctx, 'scanStatus', {}))).run;
+      return !!run && ['starting', 'scanning', 'paused'].includes(run.state);
+    };
+    if (await live()) await invoke(app.ctx, 'scanDecision', { decision: 'cancel' });
+    await expect.poll(live, { timeout: 120_000 }).toBe(false);
+  }, 150_000);
+  afterAll(async () => {
+    await app?.close();
+    await sane?.remove();
+  });
+
+  it('scans a replayed stack: the count rises, the stack is checked against the manifest, the foreign sheet gets its card', async () => {
+    const page = await app.openPage('en', '#/scan');
+    await page.locator('#scan-device').selectOption(`replay:out/${stackFolder}`);
+    await expect.poll(() => page.locator('#scan-start').isEnabled()).toBe(true);
+    await page.locator('#scan-pace').fill('400');
+    await page.locator('#scan-start').click();
+
+    // The count rises while the scanner still feeds.
+    await expect.poll(async () => (await state(page)) === 'scanning' && (await sheets(page)) >= 1, { timeout: 60_000 }).toBe(true);
+    // The feeder runs empty: the scan pauses and says why; Finish ends it.
+    await expect.poll(() => page.locator('#scan-paused').getAttribute('data-reason'), { timeout: 120_000 }).toBe('FeederEmpty');
+    expect(await sheets(page)).toBe(STACK_PAGES + 1);
+    await page.locator('#scan-finish').click();
+    await expect.poll(() => state(page), { timeout: 120_000 }).toBe('finished');
+
+    // The integrity panel shows what the station's own integrity report says for the printed job.
+    const report = (await must(invoke(app.ctx, 'integrity', { setId }))).jobs[0]!;
+    const incomplete = report.students.filter((s) => s.missingPages.length || s.duplicatePages.length);
+    expect(incomplete.length).toBeGreaterThan(0);
+    expect(incomplete.length).toBeLessThan(report.students.length);
+    await expect.poll(() => page.locator('#scan-integrity tbody tr').count()).toBe(incomplete.length);
+    const first = incomplete[0]!;
+    expect(await page.locator(`#scan-integrity tr[data-student="${first.studentId}"]`).getAttribute('data-missing')).toBe(first.missingPages.join(','));
+    expect(await page.locator('#scan-integrity-foreign').getAttribute('data-count')).toBe(String(report.foreignPages.length));
+    expect(report.foreignPages.length).toBe(1);
+
+    // The foreign sheet: its own card, with the image, the reason in plain words and what to do.
+    const card = page.locator('.scan-problem');
+    await expect.poll(() => card.count()).toBe(1);
+    expect(['not_ours', 'qr_damaged']).toContain(await card.getAttribute('data-kind'));
+    expect(await card.locator('h3').innerText()).toMatch(/Not a PaperLoop page|code .* cannot be read/);
+    await expect.poll(() => card.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect.poll(() => page.locator('#scan-thumbs img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(await page.locator('#scan-graded').innerText()).not.toBe('0');
+
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    if (SCREENSHOTS) await page.screenshot({ path: 'docs/img/scan-en.png', fullPage: false });
+    await page.locator('#scan-new').click();
+    await expect.poll(() => page.locator('#scan-setup').count()).toBe(1);
+  }, 400_000);
+
+  it.skipIf(!scanimageInstalled())('scans from the real SANE test backend: every test pattern is refused as not a PaperLoop page', async () => {
+    app.ctx.settings.scanners.sane.extraArgs = ['--test-picture', 'Grid'];
+    const page = await app.openPage('en', '#/scan');
+    await readyToScan(page);
+    await page.locator('#scan-device').selectOption(sane!.deviceId);
+    await expect.poll(() => page.locator('#scan-start').isEnabled()).toBe(true);
+    await page.locator('#scan-dpi').selectOption('150');
+    await page.locator('#scan-start').click();
+    await expect.poll(() => page.locator('#scan-paused').getAttribute('data-reason'), { timeout: 180_000 }).toBe('FeederEmpty');
+    await page.locator('#scan-finish').click();
+    await expect.poll(() => state(page), { timeout: 180_000 }).toBe('finished');
+    expect(await sheets(page)).toBe(TEST_BACKEND_FEEDER_SHEETS);
+    expect(await page.locator('#scan-refused').innerText()).toBe(String(TEST_BACKEND_FEEDER_SHEETS));
+    const kinds = await page.locator('.scan-problem').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-kind')));
+    expect(kinds).toEqual(Array(TEST_BACKEND_FEEDER_SHEETS).fill('not_ours'));
+    expect(await page.locator('#scan-integrity').getAttribute('data-complete')).toBe('unknown');
+    await page.locator('#scan-new').click();
+  }, 400_000);
+
+  it.skipIf(!scanimageInstalled())('a jam pauses the scan with its reason (in Chinese), and Continue scans on once it is cleared', async () => {
+    // A small scan area for the jammed page: on a full A4 page the backend may hand over a truncated page before the jam.
+    app.ctx.settings.scanners.sane.extraArgs = ['--test-picture', 'Grid', '--read-return-value', 'SANE_STATUS_JAMMED', '-x', '40', '-y', '40'];
+    const page = await app.openPage('zh-Hans', '#/scan');
+    await readyToScan(page);
+    await page.locator('#scan-device').selectOption(sane!.deviceId);
+    await expect.poll(() => page.locator('#scan-start').isEnabled()).toBe(true);
+    await page.locator('#scan-dpi').selectOption('150');
+    await page.locator('#scan-start').click();
+    const paused = page.locator('#scan-paused');
+    await expect.poll(() => paused.getAttribute('data-reason'), { timeout: 120_000 }).toBe('Jammed');
+    expect(await paused.locator('.scan-notice-title').innerText()).toBe('卡纸了');
+    expect(await page.locator('#scan-continue').innerText()).toBe('继续');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    if (SCREENSHOTS) await page.screenshot({ path: 'docs/img/scan-zh.png', fullPage: false });
+
+    // The jam is cleared: two more sheets go through, then the feeder is empty.
+    app.ctx.settings.scanners.sane.extraArgs = ['--test-picture', 'Grid', '--batch-count=2'];
+    await page.locator('#scan-continue').click();
+    await expect.poll(() => paused.getAttribute('data-reason'), { timeout: 180_000 }).toBe('FeederEmpty');
+    expect(await sheets(page)).toBe(2);
+    await page.locator('#scan-cancel').click();
+    await expect.poll(() => state(page), { timeout: 180_000 }).toBe('finished');
+    expect(await page.locator('#scan-refused').innerText()).toBe('2');
+  }, 400_000);
+});
