@@ -3,10 +3,15 @@
  * count rising, the integrity panel against the manifest, a foreign sheet's card), the real SANE `test` backend
  * (every page a test pattern, so every page refused as not ours), and a jam that pauses the scan until Continue.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSaneTestConfig, scanimageInstalled, TEST_BACKEND_FEEDER_SHEETS, type SaneTestConfig } from '../../native-bridge/sane/saneTestBackend';
+import { createReplayDriver } from '../../native-bridge/replay/replayDriver';
+import { pausingFeed } from '../../src/scan/driverSource';
+import { sheetProblem } from '../../src/station/handlers/app/scanning';
 import { invoke } from '../../src/station/invoke';
 import { synthesizeToFolder } from '../../src/synth/folder';
 import { answerKeyFromItems } from '../../src/synth/truth';
@@ -154,4 +159,34 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     await expect.poll(() => state(page), { timeout: 180_000 }).toBe('finished');
     expect(await page.locator('#scan-refused').innerText()).toBe('2');
   }, 400_000);
+});
+
+describe('what the Scan screen is told', () => {
+  it('pauses a feed when the scanner is unplugged mid-stack, keeps the sheets fed, and scans on after Continue', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'scan-feed-'));
+    // Tiny valid PGM images, each different.
+    for (let i = 0; i < 4; i++) writeFileSync(join(folder, `p${i}.pgm`), Buffer.concat([Buffer.from('P5\n2 2\n255\n'), Buffer.from([i, 255, 255, 255])]));
+    let opened = 0;
+    const openDriver = () => createReplayDriver({ devices: [{ name: 'stack', folder, ...(opened++ === 0 ? { failAt: { atSheet: 2, kind: 'Disconnected' as const } } : {}) }] });
+    const pauses: string[] = [];
+    const sheets: number[] = [];
+    const feed = pausingFeed(openDriver, { deviceId: 'replay:stack', source: 'feeder', dpi: 300, mode: 'gray' }, async (why) => {
+      pauses.push(why.kind);
+      return pauses.length === 1 ? 'continue' : 'finish';
+    });
+    for await (const page of feed) sheets.push(page.sheetIndex!);
+    expect(pauses).toEqual(['Disconnected', 'FeederEmpty']);
+    // Two sheets before the cable came out, then the whole feeder again, numbered on.
+    expect(sheets).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('words a refusal as the problem with the paper, marking the corners that are missing', () => {
+    expect(sheetProblem('missing_marks: missing tl: tl: no blob of the expected size', false)).toEqual({ kind: 'torn_corner', corners: ['tl'] });
+    expect(sheetProblem('missing_marks: missing tl, tr, br, bl: no blobs', false)).toEqual({ kind: 'not_ours', corners: ['tl', 'tr', 'br', 'bl'] });
+    expect(sheetProblem('missing_marks: missing tl, tr, br: no blobs', true).kind).toBe('torn_corner');
+    expect(sheetProblem('not_paperloop_qr: foreign QR: FORM-1', false).kind).toBe('not_ours');
+    expect(sheetProblem('unknown_page: page X-1 is not known here', true).kind).toBe('other_station');
+    expect(sheetProblem('blank_page: ink 0.000 % of the page', false).kind).toBe('blank');
+    expect(sheetProblem('corrupt_image: does not match its hash', false).kind).toBe('unreadable');
+  });
 });
