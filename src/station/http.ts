@@ -10,6 +10,7 @@ import { allowedHostNames, checkTokens, hostAllowed, originAllowed, StationAcces
 import { invoke } from './invoke';
 import { confinePaths, networkPathPolicy, readImageForServing, readOutputForServing } from './pathPolicy';
 import { WRONG_BOOK_DIR, WRONG_BOOK_FILE } from './handlers/app/students';
+import { RESULTS_DIR, resultsFileType } from './handlers/app/results';
 import type { StationEvents } from './events';
 
 /**
@@ -153,6 +154,15 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
     const pdf = readOutputForServing(ctx.dataDir, WRONG_BOOK_DIR, req.params.file, paths.maxInputBytes);
     if (!pdf.ok) return refuse(reply, 404, 'not_found', `${req.params.file}: ${pdf.error}. Fix: make the book again on the student's page.`);
     return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(req.params.file)}`).send(pdf.value);
+  });
+
+  /** A results export or annotated PDF the results handlers wrote under out/results/, as a download. Writes nothing. */
+  app.get<{ Params: { file: string } }>('/results-file/:file', async (req, reply) => {
+    const type = resultsFileType(req.params.file);
+    if (!type) return refuse(reply, 404, 'not_found', 'no such results file');
+    const file = readOutputForServing(ctx.dataDir, RESULTS_DIR, req.params.file, paths.maxInputBytes);
+    if (!file.ok) return refuse(reply, 404, 'not_found', `${req.params.file}: ${file.error}. Fix: make it again on the Results screen.`);
+    return reply.type(type).header('cache-control', 'no-store').header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(req.params.file)}`).send(file.value);
   });
 
   /** A stored scan as a PNG for the Scan screen (thumbnails, a refused sheet's card), at most w px wide. Writes nothing. */

@@ -31,6 +31,7 @@ export const PATH_FIELDS: Record<HandlerName, readonly PathField[]> = {
   ...{ settings: [], updateSettings: [], previewThresholds: [], recoveryStatus: [] },
   ...{ studentsOverview: [], studentDetail: [], studentNextItems: [], studentWrongBookPdf: [] },
   ...{ syncStatus: [], syncNow: [] },
+  ...{ homeSummary: [], classResults: [], fixKey: [], exportResults: [], annotatedPages: [] },
 };
 
 export type PathPolicy = { outDir: string; inboxes: readonly string[]; maxInputBytes: number };

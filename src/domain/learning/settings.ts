@@ -143,6 +143,13 @@ export const AnalyticsSettings = z.strictObject({
   misconceptionMinCount: z.number().int().min(1).max(1000).default(2),
   /** … and by at least this share of those who answered the item. */
   misconceptionMinShare: probability.default(0.2),
+  /** Results flags an item answered by at least `flagMinAnswers` students as too easy when its correct rate is at least this … */
+  flagTooEasyFrom: probability.default(0.9),
+  /** … as too hard when its correct rate is below this … */
+  flagTooHardBelow: probability.default(0.3),
+  /** … and as not discriminating when its discrimination index is below this (classic rule: under 0.2 is poor). */
+  flagDiscriminationBelow: z.number().min(-1).max(1).default(0.2),
+  flagMinAnswers: z.number().int().min(1).max(1000).default(5),
 });
 
 /** Which predictor drives mastery, selection and review (see modelChoice.ts). */

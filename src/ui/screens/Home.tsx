@@ -1,8 +1,80 @@
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Route } from '../router';
+import { Loadable } from '../components/Loadable';
+import { useHandler } from '../components/useHandler';
+import { useStationEvents } from '../events';
+import { ClassDayCard, type HomeData } from '../home/ClassDayCard';
+import '../home/home.css';
+import { useLocalFormat } from '../results/format';
+import { go, hrefOf, type Route } from '../router';
 
-/** The Home screen (placeholder until its screen lands). */
-export function HomeScreen(_props: { route: Route }) {
-  const { t } = useTranslation('common');
-  return <h1>{t('nav.home')}</h1>;
+/** Home (#/home/<date>): the day per class, and how often the teacher kept the station's reading. */
+export function HomeScreen({ route }: { route: Route }) {
+  const { t } = useTranslation('home');
+  const [date] = route.params;
+  const state = useHandler('homeSummary', date ? { date } : {});
+  // Pages arriving and reviews being settled change the day: reload, at most every two seconds.
+  const last = useRef(0);
+  useStationEvents(() => {
+    if (Date.now() - last.current < 2000) return;
+    last.current = Date.now();
+    state.reload();
+  });
+  return (
+    <div className="home">
+      <h1>{t('title')}</h1>
+      <Loadable
+        state={state}
+        reload={state.reload}
+        isEmpty={(v) => v.classes.length === 0}
+        empty={
+          <p>
+            {t('empty.noClasses')} <a href={hrefOf('settings')}>{t('empty.settings')}</a>
+          </p>
+        }
+      >
+        {(data) => <Day data={data} />}
+      </Loadable>
+    </div>
+  );
+}
+
+function Day({ data }: { data: HomeData }) {
+  const { t } = useTranslation('home');
+  const { day, pct } = useLocalFormat();
+  const dates = data.dates.includes(data.date) ? data.dates : [data.date, ...data.dates];
+  return (
+    <>
+      <div className="panel home-top">
+        <label>
+          {t('date')}
+          <select id="home-date" value={data.date} onChange={(e) => go('home', e.target.value)}>
+            {dates.map((d) => (
+              <option key={d} value={d}>
+                {day(d)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p id="home-agreement" data-reviewed={data.agreement.reviewed} data-kept={data.agreement.kept}>
+          <strong>{t('agreement.title')}</strong>{' '}
+          {data.agreement.share === null ? t('agreement.none') : t('agreement.value', { share: pct(data.agreement.share), kept: data.agreement.kept, reviewed: data.agreement.reviewed })}
+        </p>
+        <p>
+          {data.openReviews > 0 ? (
+            <a href={hrefOf('review')} id="home-open-reviews">
+              {t('openReviews', { count: data.openReviews })}
+            </a>
+          ) : (
+            t('noOpenReviews')
+          )}
+        </p>
+      </div>
+      <div className="home-classes">
+        {data.classes.map((c) => (
+          <ClassDayCard key={c.classId} day={c} date={data.date} skills={data.skillNames} />
+        ))}
+      </div>
+    </>
+  );
 }
