@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { REPO_ROOT, type StationContext } from './context';
 import { handlers, mayCall, type HandlerName } from './handlers';
 import { cropPng } from './handlers/review';
+import { previewPng, PRINT_DIR, PRINT_PDF_NAME } from './handlers/app/printing';
 import { scanThumbnail } from './handlers/app/scanning';
 import { allowedHostNames, checkTokens, hostAllowed, originAllowed, StationAccess, type Access } from './httpAccess';
 import { invoke } from './invoke';
@@ -173,6 +174,21 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
     if (!image.ok) return refuse(reply, 404, 'no_image', `image ${row.id}: ${image.error}`);
     const width = Math.min(1200, Math.max(60, Number(req.query.w) || 240));
     return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(await scanThumbnail(image.value, row.mediaType, width));
+  });
+
+  /** A thumbnail of one page of a student's workbook as it would print (no page id is spent on it). Writes nothing. */
+  app.get<{ Params: { setId: string; studentId: string; page: string } }>('/print/preview/:setId/:studentId/:page', async (req, reply) => {
+    const png = await previewPng(ctx, req.params.setId, req.params.studentId, Number(req.params.page));
+    if (!png.ok) return refuse(reply, 404, 'not_found', png.error);
+    return reply.type('image/png').header('cache-control', 'no-store').send(png.value);
+  });
+
+  /** A PDF the printSet handler wrote under out/print/, downloaded ("Save PDF"). Writes nothing. */
+  app.get<{ Params: { file: string } }>('/print/pdf/:file', async (req, reply) => {
+    if (!PRINT_PDF_NAME.test(req.params.file)) return refuse(reply, 404, 'not_found', 'no such printed PDF');
+    const pdf = readOutputForServing(ctx.dataDir, PRINT_DIR, req.params.file, paths.maxInputBytes);
+    if (!pdf.ok) return refuse(reply, 404, 'not_found', `${req.params.file}: ${pdf.error}. Fix: print the set again on the Print screen.`);
+    return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${req.params.file}"`).send(pdf.value);
   });
 
   /** A thumbnail of one page of a student's workbook as it would print (no page id is spent on it). Writes nothing. */
