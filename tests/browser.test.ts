@@ -41,25 +41,26 @@ describe('browser mode (Debian Chromium through playwright-core)', () => {
     expect(existsSync(CHROMIUM)).toBe(true);
   });
 
-  it('shows the classes and the review queue with the crop, and resolves a read', async () => {
+  it('opens the app from the launch link; the Review screen shows the read with its crop and reason, and a key resolves it', async () => {
     const page = await browser.newPage();
     await page.goto(launchUrl);
     expect(page.url()).toBe(`${url}/`);
-    await expect.poll(() => page.locator('#classes tbody tr').count()).toBe(1);
-    expect(await page.locator('#classes tbody').innerText()).toContain('初一(1)班');
-    const card = page.locator(`.card[data-response="${responseId}"]`);
+    await expect.poll(() => page.locator('#status').getAttribute('class')).toMatch(/connected/);
+    await page.locator('nav a[data-screen="review"]').click();
+    const card = page.locator(`[data-review-slot][data-responses="${responseId}"]`);
     await card.waitFor();
-    expect(await card.innerText()).toContain('marginal_mark:A');
-    const crop = card.locator('img');
-    await expect.poll(() => crop.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(224);
-    await card.locator('input').fill('B');
-    await card.locator('button').click();
-    await expect.poll(() => card.locator('.message').innerText()).toMatch(/saved/);
+    expect(await card.locator('.review-reasons').innerText()).toContain('a faint mark at A');
+    const crop = card.locator('img.review-context');
+    await expect.poll(() => crop.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(600);
+    const plain = await page.evaluate(async (id) => (await fetch(`/crop/${id}`)).status, responseId);
+    expect(plain).toBe(200);
+    await page.keyboard.press('b');
+    await page.locator('[data-review-empty]').waitFor();
     const overrides = ctx.store.scans.overridesOf(responseId);
     expect(overrides).toHaveLength(1);
     expect(overrides[0]).toMatchObject({ answer: 'B', teacher: 'teacher' });
     await page.reload();
-    await expect.poll(() => page.locator('#reviews').innerText()).toMatch(/Nothing to review/);
+    await expect.poll(() => page.locator('[data-review-empty]').innerText()).toMatch(/Nothing to review/);
   });
 
   it('with tokens, a browser without a session is asked for the token, then sees the station live', async () => {
@@ -70,10 +71,19 @@ describe('browser mode (Debian Chromium through playwright-core)', () => {
       await page.locator('#sign-in').waitFor();
       await page.locator('#token').fill(TEACHER);
       await page.locator('#sign-in button').click();
-      await expect.poll(() => page.locator('#classes tbody tr').count()).toBe(1);
+      await expect.poll(() => page.locator('#sign-in').count()).toBe(0);
       await expect.poll(() => page.locator('#status').innerText()).toMatch(/connected/);
+      // The session cookie opens the event stream too: a second listener in the page hears the station's events.
+      const heard = page.evaluate(
+        () => new Promise<string>((resolve) => {
+          const events = new EventSource('/events');
+          events.onopen = () => document.body.setAttribute('data-test-stream', 'open');
+          events.onmessage = (m) => resolve(m.data as string);
+        }),
+      );
+      await expect.poll(() => page.locator('body[data-test-stream="open"]').count()).toBe(1);
       ctx.events.emit({ type: 'session_started', detail: 'from-the-test' });
-      await expect.poll(() => page.locator('#events').innerText()).toMatch(/session_started/);
+      expect(await heard).toMatch(/session_started/);
     } finally {
       await page.close();
       await server.app.close();

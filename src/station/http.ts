@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { REPO_ROOT, type StationContext } from './context';
 import { handlers, mayCall, type HandlerName } from './handlers';
 import { cropPng } from './handlers/review';
+import { fieldInContextPng } from './handlers/app/reviewing';
 import { previewPng, PRINT_DIR, PRINT_PDF_NAME } from './handlers/app/printing';
 import { scanThumbnail } from './handlers/app/scanning';
 import { allowedHostNames, checkTokens, hostAllowed, originAllowed, StationAccess, type Access } from './httpAccess';
@@ -139,14 +140,15 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
     return reply.code(result.ok ? 200 : 422).send(result);
   });
 
-  /** The image crop behind a review item, so the teacher sees what the reader saw. Writes nothing. */
-  app.get<{ Params: { responseId: string } }>('/crop/:responseId', async (req, reply) => {
+  /** The image crop behind a review item, so the teacher sees what the reader saw. Writes nothing. ?context=1: the field in its surroundings, the rest dimmed. */
+  app.get<{ Params: { responseId: string }; Querystring: { context?: string } }>('/crop/:responseId', async (req, reply) => {
     const review = ctx.store.scans.openReviews().find((r) => r.responseId === Number(req.params.responseId));
     if (!review) return refuse(reply, 404, 'not_found', 'no such review');
     const image = readImageForServing(ctx.dataDir, review.imagePath, paths.maxInputBytes);
     if (!image.ok) return refuse(reply, 404, 'no_image', `response ${review.responseId}: ${image.error}`);
     const crop = (review.evidence as { crop?: { x: number; y: number; w: number; h: number } } | null)?.crop;
-    return reply.type('image/png').header('cache-control', 'no-store').send(await cropPng(image.value, crop));
+    const png = req.query.context === '1' ? await fieldInContextPng(image.value, crop) : await cropPng(image.value, crop);
+    return reply.type('image/png').header('cache-control', 'no-store').send(png);
   });
 
   /** A wrong-question book the studentWrongBookPdf handler wrote, to open, print or save in the browser. Writes nothing. */

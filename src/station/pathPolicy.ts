@@ -27,6 +27,7 @@ export const PATH_FIELDS: Record<HandlerName, readonly PathField[]> = {
   reviewQueue: [{ field: 'cropsDir', kind: 'outputDir' }],
   wrongBook: [{ field: 'outDir', kind: 'outputDir' }],
   ...{ list: [], compose: [], approve: [], publish: [], resolve: [], regrade: [], integrity: [], devices: [], controlScan: [], resumeScans: [], override: [] },
+  ...{ reviewBoard: [], resolveGroup: [], undoReview: [] },
   ...{ printSetup: [], printDay: [], printLedger: [], printPreview: [], printers: [], printSet: [], printRequest: [] },
   ...{ scanDevices: [], scanCapabilities: [], startScan: [], scanDecision: [], restartScan: [], scanStatus: [], readInterrupted: [] },
   ...{ settings: [], updateSettings: [], previewThresholds: [], recoveryStatus: [] },
