@@ -25,6 +25,31 @@ const one = async (damage: DamageKind[], seed = 'd') => {
 };
 
 describe('damage', () => {
+  it('a damaged-mark profile tears the top-left corner off (taking the large mark) or streaks the scan through the top-right mark', async () => {
+    const [torn, streaked] = await generateStackArray({ pdf, pages, dpi: 150, seed: 'dm', profile: FLAT, marking: MARKINGS.clean, format: 'png', damageProfile: 'damaged-mark', count: 2 });
+    expect(torn!.truth.damage?.map((d) => d.kind)).toEqual(['torn_top_left']);
+    expect(cornersLost(pages[0]!, torn!.truth.damage!)).toEqual(['tl']);
+    const image = await decodeToGrey(torn!.bytes);
+    const tl = pages[0]!.marks.find((m) => m.corner === 'tl')!;
+    const c = mmToPx(torn!.truth.mmToImage, tl.x, tl.y);
+    expect(meanDarknessInCircle(image, c.x, c.y, 3)).toBeCloseTo(1 - 40 / 255, 1);
+    const s = streaked!.truth.damage![0]!;
+    if (s.kind !== 'mark_streak') throw new Error('expected a streak');
+    expect(s.corner).toBe('tr');
+    const tr = pages[streaked!.truth.pdfPage!]!.marks.find((m) => m.corner === 'tr')!;
+    const x = mmToPx(streaked!.truth.mmToImage, tr.x + s.offsetMm, tr.y).x;
+    const band = streaked!.truth.scan.streak!;
+    expect(x).toBeGreaterThanOrEqual(band.x - 1);
+    expect(x).toBeLessThanOrEqual(band.x + band.width + 1);
+  });
+
+  it('a dark-erasure profile leaves three residues a page, as grey as asked', async () => {
+    const [img] = await generateStackArray({ pdf, pages, dpi: 150, seed: 'de', profile: FLAT, marking: MARKINGS.typical, format: 'png', damageProfile: 'dark-erasure', erasureGrey: [0.8, 0.8] });
+    const erasures = img!.truth.damage!.filter((d) => d.kind === 'dark_erasure');
+    expect(erasures.length).toBe(3);
+    for (const d of erasures) expect(d.kind === 'dark_erasure' && d.grey).toBe(0.8);
+  });
+
   it('is recorded in the truth, one entry per kind asked for, and is deterministic for a seed', async () => {
     for (const kind of DAMAGE_KINDS) {
       const a = await one([kind]);
@@ -66,8 +91,10 @@ describe('damage', () => {
     const c = mmToPx(truth.mmToImage, t.x, t.y);
     const r = t.r * (150 / 25.4) * 0.6;
     const darkness = meanDarknessInRect(image, c.x - r, c.y - r, c.x + r, c.y + r);
-    // grey 150–190 with grain: clearly darker than paper, lighter than a pen fill
-    expect(darkness).toBeGreaterThan(0.15);
-    expect(darkness).toBeLessThan(0.5);
+    // residue 75–90 % grey (a partial erasure leaves part of the target lighter): darker than paper, far lighter than a pen fill
+    expect(d.grey).toBeGreaterThanOrEqual(0.75);
+    expect(d.grey).toBeLessThanOrEqual(0.9);
+    expect(darkness).toBeGreaterThan(0.04);
+    expect(darkness).toBeLessThan(0.3);
   });
 });

@@ -29,6 +29,7 @@ export function sampleRotation(rng: Rng): number {
  */
 export function damagePage(
   img: GreyImage, page: PrintedPage, fields: readonly FieldTruth[], kinds: readonly DamageKind[], dpi: number, background: number, rng: Rng,
+  options: DamageOptions = {},
 ): { damage: DamageTruth[]; fields: FieldTruth[] } {
   const s = pxPerMm(dpi);
   const W = page.paper.widthMm;
@@ -81,11 +82,24 @@ export function damagePage(
         break;
       }
       case 'dark_erasure': {
-        const r = darkErasure(img, page, out, dpi, rng);
+        const r = darkErasure(img, page, out, dpi, rng, options.erasureGrey ?? DEFAULT_ERASURE_GREY);
         if (r) {
           damage.push(r.damage);
           out = r.fields;
         }
+        break;
+      }
+      case 'torn_top_left': {
+        const d: DamageTruth = { kind, legsMm: [r2(between(rng, 34, 44)), r2(between(rng, 34, 44))] };
+        tearTopLeft(img, s, d, background, rng);
+        damage.push(d);
+        break;
+      }
+      case 'mark_streak': {
+        // Drawn by the scan (a band of the scanner glass, vertical in the image): the caller places it on the mark.
+        const corner = options.streakCorner ?? (['tl', 'tr', 'br', 'bl'] as const)[Math.floor(rng() * 4)]!;
+        const dark = rng() < 0.75;
+        damage.push({ kind, corner, widthMm: r2(between(rng, 0.8, 2.5)), level: Math.round(dark ? between(rng, 20, 90) : between(rng, 235, 255)), offsetMm: r2(between(rng, -1.2, 1.2)) });
         break;
       }
       default:
@@ -93,6 +107,34 @@ export function damagePage(
     }
   }
   return { damage, fields: out };
+}
+
+export type DamageOptions = {
+  /** Mean brightness of a dark erasure's residue over its target, as a fraction of the paper: [lightest... darkest] range. */
+  erasureGrey?: readonly [number, number];
+  /** The corner a `mark_streak` goes through (default: any). */
+  streakCorner?: Corner;
+};
+
+/** Real erasures seen on held-out scans: residue from 75 % grey (about 25 % ink) to 90 % grey. */
+export const DEFAULT_ERASURE_GREY: readonly [number, number] = [0.75, 0.9];
+
+/**
+ * Damage profiles the benches and tests name: which damage each printed page gets. `dark-erasure`: three erasures
+ * per page, on single and multiple choice and digit grids alike; `damaged-mark`: half the pages lose their top-left
+ * corner (and its large mark), half have a scanner-glass streak through the top-right mark.
+ */
+export const DAMAGE_PROFILES = {
+  'dark-erasure': () => ({ kinds: ['dark_erasure', 'dark_erasure', 'dark_erasure'] }),
+  'damaged-mark': (index: number) => (index % 2 === 0 ? { kinds: ['torn_top_left'] } : { kinds: ['mark_streak'], options: { streakCorner: 'tr' } }),
+} satisfies Record<string, (index: number) => { kinds: DamageKind[]; options?: DamageOptions }>;
+export type DamageProfileName = keyof typeof DAMAGE_PROFILES;
+
+/** Where a `mark_streak` crosses the scan: the band's left edge and width in image pixels, from the page→image map. */
+export function streakThroughMark(page: PrintedPage, d: Extract<DamageTruth, { kind: 'mark_streak' }>, mmToImageX: (x: number, y: number) => number, dpi: number): { x: number; width: number; level: number } {
+  const mark = page.marks.find((m) => m.corner === d.corner)!;
+  const width = Math.max(1, Math.round(d.widthMm * pxPerMm(dpi)));
+  return { x: Math.round(mmToImageX(mark.x + d.offsetMm, mark.y) - width / 2), width, level: d.level };
 }
 
 function fieldCentre(f: PrintedPage['fields'][number]): { x: number; y: number } {
@@ -199,8 +241,31 @@ function cutCorner(img: GreyImage, s: number, W: number, H: number, d: Extract<D
     }
 }
 
-/** Residue of an erased mark, left much darker than the pen model's erasure (grey 150–190), on an untouched bubble. */
-function darkErasure(img: GreyImage, page: PrintedPage, fields: readonly FieldTruth[], dpi: number, rng: Rng): { damage: DamageTruth; fields: FieldTruth[] } | null {
+/** A ragged triangle torn off the top-left corner, large enough to take the large mark; the backing shows. */
+function tearTopLeft(img: GreyImage, s: number, d: Extract<DamageTruth, { kind: 'torn_top_left' }>, background: number, rng: Rng): void {
+  const [a, b] = d.legsMm.map((v) => v * s) as [number, number];
+  // The torn edge wanders ±1.5 mm around the straight cut (a few smooth waves).
+  const waves = Array.from({ length: 3 }, (_, i) => ({ k: i + 2, amp: between(rng, 0.3, 0.6) * s, ph: rng() * 2 * Math.PI }));
+  const edge = 0.35 * s;
+  for (let y = 0; y < Math.min(img.height, Math.ceil(b + 2 * s)); y++)
+    for (let x = 0; x < Math.min(img.width, Math.ceil(a + 2 * s)); x++) {
+      const t = (x + 0.5) / a - (y + 0.5) / b; // position along the cut, −1..1
+      let wobble = 0;
+      for (const w of waves) wobble += w.amp * Math.sin(w.k * Math.PI * t + w.ph);
+      // Signed distance (px) from the ragged cut, negative on the torn-off side.
+      const dist = ((x + 0.5) / a + (y + 0.5) / b - 1) * ((a * b) / Math.hypot(a, b)) - wobble;
+      const i = y * img.width + x;
+      if (dist < 0) img.data[i] = background;
+      else if (dist < edge) img.data[i] = Math.round(img.data[i]! * 0.8); // the torn fibres' shadow
+    }
+}
+
+/**
+ * Residue of an erased mark on an untouched target: graphite the eraser left, `grey` (a fraction of the paper's
+ * brightness, drawn from `greyRange`) on average over the target. Often smeared past the target along the eraser's
+ * stroke, sometimes left only on part of it.
+ */
+function darkErasure(img: GreyImage, page: PrintedPage, fields: readonly FieldTruth[], dpi: number, rng: Rng, greyRange: readonly [number, number]): { damage: DamageTruth; fields: FieldTruth[] } | null {
   const candidates: { fieldIndex: number; target: MarkTarget; column?: number }[] = [];
   fields.forEach((f, fieldIndex) => {
     if (f.kind !== 'bubbles' && f.kind !== 'digit_grid') return;
@@ -215,20 +280,48 @@ function darkErasure(img: GreyImage, page: PrintedPage, fields: readonly FieldTr
   if (candidates.length === 0) return null;
   const { fieldIndex, target, column } = candidates[Math.floor(rng() * candidates.length)]!;
   const s = pxPerMm(dpi);
-  const level = Math.round(between(rng, 150, 190));
-  fillRadial(img, target.x * s, target.y * s, target.r * s * 1.6, () => target.r * s * between(rng, 0.85, 1.0), { level, grain: between(rng, 0.25, 0.4), seed: Math.floor(rng() * 2 ** 32) });
+  const R = target.r * s;
+  const grey = r2(between(rng, greyRange[0], greyRange[1]));
+  const grain = between(rng, 0.2, 0.35);
+  // Multiply blend with a uniform grain in [0, grain): mean ink = (1 − level/255)(1 − grain/2) = 1 − grey.
+  const level = Math.max(0, Math.min(255, Math.round(255 * (1 - (1 - grey) / (1 - grain / 2)))));
+  const seed = () => Math.floor(rng() * 2 ** 32);
+  const partial = rng() < 0.35;
+  const keep = rng() * 2 * Math.PI; // the side a partial erasure left
+  const base = R * between(rng, 0.9, 1.0);
+  const shape = (a: number) => (partial && Math.cos(a - keep) < -0.1 ? base * 0.45 : base);
+  const ox = (rng() - 0.5) * 0.2 * R;
+  const oy = (rng() - 0.5) * 0.2 * R;
+  fillRadial(img, target.x * s + ox, target.y * s + oy, R * 1.2, shape, { level, grain, seed: seed() });
+  const smeared = rng() < 0.6;
+  if (smeared) {
+    // The eraser dragged graphite along its stroke: a lighter smear from the target's edge out past it on one side
+    // (it leaves the target's own grey as it is).
+    const dir = rng() * 2 * Math.PI;
+    const long = R * between(rng, 0.9, 1.4);
+    const wide = R * between(rng, 0.45, 0.75);
+    const cx = target.x * s + Math.cos(dir) * (R + long * 0.85);
+    const cy = target.y * s + Math.sin(dir) * (R + long * 0.85);
+    const smearLevel = Math.round(255 - (255 - level) * between(rng, 0.35, 0.6));
+    fillRadial(img, cx, cy, long + 1, (a) => {
+      const c = Math.cos(a - dir) / long;
+      const sn = Math.sin(a - dir) / wide;
+      return 1 / Math.sqrt(c * c + sn * sn);
+    }, { level: smearLevel, grain: grain + 0.1, seed: seed() });
+  }
   const f = fields[fieldIndex] as Extract<FieldTruth, { kind: 'bubbles' | 'digit_grid' }>;
   const pen = { value: target.value, pen: 'erasure' as const, ...(column === undefined ? {} : { column }) };
   const updated = { ...f, pens: [...f.pens, pen] } as FieldTruth;
-  const damage: DamageTruth = { kind: 'dark_erasure', fieldId: f.fieldId, value: target.value, ...(column === undefined ? {} : { column }), level };
+  const damage: DamageTruth = { kind: 'dark_erasure', fieldId: f.fieldId, value: target.value, ...(column === undefined ? {} : { column }), level, grey, smeared, partial };
   return { damage, fields: fields.map((x, i) => (i === fieldIndex ? updated : x)) };
 }
 
 /** Which page corners' registration marks a missing corner removes. */
 export function cornersLost(page: PrintedPage, damage: readonly DamageTruth[]): Corner[] {
   const lost: Corner[] = [];
-  for (const d of damage) {
-    if (d.kind !== 'missing_corner') continue;
+  for (const dd of damage) {
+    const d = dd.kind === 'torn_top_left' ? { kind: dd.kind, corner: 'tl' as const, legsMm: dd.legsMm } : dd;
+    if (d.kind !== 'missing_corner' && d.kind !== 'torn_top_left') continue;
     const mark = page.marks.find((m) => m.corner === d.corner);
     if (!mark) continue;
     const cx = d.corner === 'tr' || d.corner === 'br' ? page.paper.widthMm : 0;

@@ -2,9 +2,10 @@ import { seededRng, type Rng } from '../domain/random';
 import { DEFAULT_STATION_SETTINGS } from '../domain/settings';
 import type { PrintedPage } from '../layout/printedPage';
 import {
-  applyScan, PROFILES, sampleScanParams, type DegradationProfile, type ProfileName, type ScanParams,
+  applyScan, PROFILES, sampleScanParams, scanGeometry, type DegradationProfile, type ProfileName, type ScanParams,
 } from './degrade';
-import { damagePage, type DamageKind, type DamageTruth } from './damage';
+import { DAMAGE_PROFILES, damagePage, streakThroughMark, type DamageKind, type DamageOptions, type DamageProfileName, type DamageTruth } from './damage';
+import { applyH } from '../vision/homography';
 import { drawAnswers } from './draw';
 import { encodeJpeg, encodePng } from './encode';
 import { blankBack, foreignPage } from './foreign';
@@ -49,6 +50,10 @@ export type StackOptions = {
   format?: 'jpeg' | 'png';
   /** Physical damage to every printed page before it is scanned (damage.ts). Default none. */
   damage?: readonly DamageKind[];
+  /** A named damage profile (damage.ts DAMAGE_PROFILES) instead of `damage`: the damage varies by page. */
+  damageProfile?: DamageProfileName;
+  /** Dark erasures' residue grey, as a fraction of the paper ([lightest, darkest] range; default 0.75–0.9). */
+  erasureGrey?: readonly [number, number];
   /** File name of stack position i. Default scan-0001.jpg … */
   fileName?: (index: number, ext: string) => string;
 };
@@ -140,11 +145,18 @@ export async function* generateStack(o: StackOptions): AsyncGenerator<SynthImage
         base = { kind: 'foreign', pageId: null, printedKind: null, pdfPage: null, fields: [], foreign: { qrText: f.qrText, cornerSquares: f.cornerSquares } };
       }
       let scan: ScanParams = sampleScanParams(profile, dpi, page.width, rng, o.upsideDownRate ?? profile.upsideDownRate);
-      if (entry.kind === 'printed' && o.damage?.length) {
+      const asked: { kinds: readonly DamageKind[]; options?: DamageOptions } = o.damageProfile ? DAMAGE_PROFILES[o.damageProfile](index) : { kinds: o.damage ?? [] };
+      if (entry.kind === 'printed' && asked.kinds.length) {
         const printed = o.pages[entry.pdfPage]!;
-        const damaged: { damage: DamageTruth[]; fields: ImageTruth['fields'] } = damagePage(page, printed, base.fields, o.damage, dpi, scan.background, seededRng(`${o.seed}/${index}/damage`));
+        const options = { ...asked.options, ...(o.erasureGrey ? { erasureGrey: o.erasureGrey } : {}) };
+        const damaged: { damage: DamageTruth[]; fields: ImageTruth['fields'] } = damagePage(page, printed, base.fields, asked.kinds, dpi, scan.background, seededRng(`${o.seed}/${index}/damage`), options);
         base = { ...base, fields: damaged.fields, damage: damaged.damage };
         for (const d of damaged.damage) if (d.kind === 'rotation') scan = { ...scan, angleDeg: d.angleDeg };
+        for (const d of damaged.damage)
+          if (d.kind === 'mark_streak') {
+            const toScan = scanGeometry(page.width, page.height, dpi, scan).pageToScan;
+            scan = { ...scan, streak: streakThroughMark(printed, d, (x, y) => applyH(toScan, { x: x * s, y: y * s }).x, dpi) };
+          }
       }
       const { image, pageToScan } = applyScan(page, dpi, scan, rng);
       const mmToImage: Homography = composeH(pageToScan, [s, 0, 0, 0, s, 0, 0, 0, 1]);

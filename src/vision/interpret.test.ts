@@ -42,8 +42,21 @@ describe('classifyFills at the thresholds', () => {
     expect(classifyFills([{ value: 'A', fill: SF - 0.02, dark: 0.1, spread: 0.6 }], band).marginal).toEqual(['A']);
   });
 
-  it('decides every target on its own: a light mark next to a strong one stays a mark', () => {
-    expect(classifyFills([{ value: 'A', fill: 0.9, dark: 1, spread: 0.7 }, { value: 'B', fill: 0.25, dark: 0 }], band).marked).toEqual(['A', 'B']);
+  it('decides a target against its neighbours: a fill far lighter than the solid mark beside it is marginal, never marked', () => {
+    const strong = { value: 'A', fill: 0.9, dark: 1, spread: 0.7 };
+    expect(classifyFills([strong, { value: 'B', fill: 0.25, dark: 0 }], band)).toMatchObject({ marked: ['A'], marginal: ['B'] });
+    // Alone (no solid mark to compare with), the same fill is a light mark.
+    expect(classifyFills([{ value: 'B', fill: 0.25, dark: 0 }], band).marked).toEqual(['B']);
+    // Half as dark as the solid mark or more: a mark.
+    expect(classifyFills([strong, { value: 'B', fill: 0.9 * band.relativeMarked + 0.01, dark: 0 }], band).marked).toEqual(['A', 'B']);
+    // A stroke across the target (a tick) is not compared: its dark ink is evidence of its own.
+    expect(classifyFills([strong, { value: 'B', fill: SF + 0.02, dark: 0.15, spread: 0.6 }], band).marked).toEqual(['A', 'B']);
+  });
+
+  it('a lone fill is compared with the darkest mark of the page, given enough definite marks on it', () => {
+    const page = { level: 0, noise: 0, targets: 100, markLevel: 0.9, marks: band.pageMarksMin };
+    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }, { value: 'B', fill: 0.01 }], band, page).marginal).toEqual(['A']);
+    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }, { value: 'B', fill: 0.01 }], band, { ...page, marks: band.pageMarksMin - 1 }).marked).toEqual(['A']);
   });
 
   it('a mark must stand out of the page empty-target distribution', () => {
@@ -112,9 +125,21 @@ describe('interpretBubbles', () => {
     expect(r).toMatchObject({ status: 'ok', value: 'A,B', reasons: [] });
   });
 
-  it('a light pencil fill next to a clear mark is a mark, not an erasure (multi-answer)', () => {
-    const r = interpretBubbles(multi, measure({ A: 0.95, B: [0.25, 0], C: 0.01 }), S);
-    expect(r).toMatchObject({ status: 'ok', value: 'A,B' });
+  it('a dark erasure (about 78 % grey) beside a solid mark is never graded as a second answer (multi-answer)', () => {
+    const r = interpretBubbles(multi, measure({ A: [0.25, 0], B: 0.95, C: 0.01 }), S);
+    expect(r).toMatchObject({ status: 'review', value: 'B', reasons: ['marginal_mark:A'] });
+    expect(r.confidence).toBeLessThanOrEqual(S.review.maxConfidence);
+  });
+
+  it('a digit grid compares each column with the whole grid: residue in an unused column is not a leading digit', () => {
+    const grid: DigitGridField = {
+      kind: 'digit_grid', id: 'g', itemId: 'i', boxes: [],
+      columns: [0, 1, 2].map(() => ({ role: 'digit' as const, targets: [] })),
+    };
+    const col = (fills: Record<string, number | [number, number]>) => measure(fills);
+    const r = interpretDigitGrid(grid, [col({ '4': [0.25, 0], '5': 0.01 }), col({ '8': 0.9, '1': 0.01 }), col({ '0': 0.88, '2': 0.01 })], [], S);
+    expect(r.status).toBe('review');
+    expect(r.reasons).toContain('marginal_mark:0:4');
   });
 
   it('an even fill between residue and light pencil goes to review, with or without a clear mark', () => {

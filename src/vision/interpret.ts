@@ -49,38 +49,59 @@ export type GroupDecision = {
 };
 
 /**
- * The page's own empty-target statistics (OMRChecker-style, from every target measured on the
- * page): the median fill of the targets below the unmarked ceiling, taken as the empty level, and
- * a robust spread of it. `targets` counts the targets the statistics rest on.
+ * The page's own statistics (OMRChecker-style, from every target measured on the page): the median
+ * fill of the targets below the unmarked ceiling, taken as the empty level, and a robust spread of
+ * it (`targets` counts the targets they rest on); and the student's mark level, the fill of the
+ * darkest target at or above the band's `definite` (`marks` counts those).
  */
-export type PageFillStats = { level: number; noise: number; targets: number };
+export type PageFillStats = { level: number; noise: number; targets: number; markLevel?: number; marks?: number };
 
-/** Median and scaled MAD of the page's target fills below `ceiling` (its empty-looking targets). */
-export function pageFillStats(all: readonly number[], ceiling: number): PageFillStats {
+const median = (a: readonly number[]) => {
+  const s = [...a].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Median and scaled MAD of the page's target fills below `ceiling` (its empty-looking targets); the darkest at or above `definite`. */
+export function pageFillStats(all: readonly number[], ceiling: number, definite?: number): PageFillStats {
   const fills = all.filter((f) => f < ceiling);
-  if (fills.length === 0) return { level: 0, noise: 0, targets: 0 };
-  const med = (a: number[]) => {
-    const s = [...a].sort((x, y) => x - y);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-  };
-  const level = med([...fills]);
-  const noise = 1.4826 * med(fills.map((f) => Math.abs(f - level)));
-  return { level, noise, targets: fills.length };
+  const marks = definite === undefined ? [] : all.filter((f) => f >= definite);
+  const markStats = marks.length > 0 ? { markLevel: Math.max(...marks), marks: marks.length } : {};
+  if (fills.length === 0) return { level: 0, noise: 0, targets: 0, ...markStats };
+  const level = median(fills);
+  const noise = 1.4826 * median(fills.map((f) => Math.abs(f - level)));
+  return { level, noise, targets: fills.length, ...markStats };
 }
+
+/**
+ * What a target is compared with (vxsuite-style, a teacher's reading): the strongest fill among its
+ * neighbours (the other targets of its field, or of its whole digit grid), as measured.
+ */
+export type Neighbours = { strongest: number };
+
+/** The strongest fill of a group of targets: its neighbours' reference. */
+export const neighboursOf = (fills: readonly { fill: number }[]): Neighbours => ({ strongest: fills.reduce((m, f) => Math.max(m, f.fill), 0) });
 
 /** How far (fill units) a measurement must sit from a boundary to count as fully confident. */
 const CONFIDENCE_WIDTH = 0.05;
 
 /**
- * Decide each target of a group (one field, or one digit-grid column) on its own measurements,
- * see the band's rules in settings.ts. A mark also has to stand out of the page's empty-target
- * distribution when page statistics are given.
+ * Decide each target of a group (one field, or one digit-grid column), see the band's rules in
+ * settings.ts. A mark also has to stand out of the page's empty-target distribution when page
+ * statistics are given, and a mark made of fill alone (no stroke) has to stand comparison with the
+ * darkest solid mark beside it, or with the page's mark level: far lighter, it is an erasure's
+ * residue or a light mark, and a person decides (never silently graded).
  */
-export function classifyFills(fills: readonly { value: string; fill: number; dark?: number; spread?: number }[], band: FillBand, page?: PageFillStats): GroupDecision {
+export function classifyFills(
+  fills: readonly { value: string; fill: number; dark?: number; spread?: number }[],
+  band: FillBand,
+  page?: PageFillStats,
+  neighbours: Neighbours = neighboursOf(fills),
+): GroupDecision {
   const usePage = page !== undefined && page.targets >= band.pageStatsMinTargets;
   const base = usePage ? Math.max(0, page.level) : 0;
   const floor = usePage ? band.emptyNoiseK * page.noise : 0;
+  const reference = markReference(band, base, page, neighbours);
   const marked: string[] = [];
   const marginal: string[] = [];
   const erased: string[] = [];
@@ -96,10 +117,13 @@ export function classifyFills(fills: readonly { value: string; fill: number; dar
     if (f >= band.definite) mark = f - band.definite;
     else if (stroke && across && f >= band.strokeFill) mark = Math.min(f - band.strokeFill, d - band.strokeDark);
     else if (!stroke && f >= band.lightFill) mark = f - band.lightFill;
+    // Fill without dark ink across the target, far lighter than the solid mark it is compared with.
+    const relative = reference > 0 && !(stroke && across) ? f / reference : 1;
+    if (mark !== null && relative < band.relativeMarked) mark = null;
     if (mark !== null && f >= floor) {
       marked.push(t.value);
-      sure(Math.min(mark + CONFIDENCE_WIDTH / 2, f - floor));
-    } else if (!stroke && f < band.marginal && mark === null) {
+      sure(Math.min(mark + CONFIDENCE_WIDTH / 2, f - floor, (relative - band.relativeMarked) * reference));
+    } else if (!stroke && f < band.marginal) {
       if (f >= band.residueMin) erased.push(t.value);
       sure(band.marginal - f);
     } else {
@@ -108,6 +132,16 @@ export function classifyFills(fills: readonly { value: string; fill: number; dar
     }
   }
   return { marked, marginal, erased, confidence: round3(confidence) };
+}
+
+/**
+ * The solid mark a fill is compared with (above the page's empty level): the strongest neighbour
+ * when it is a definite mark, else the page's mark level when enough marks make it; 0 for none.
+ */
+function markReference(band: FillBand, base: number, page: PageFillStats | undefined, neighbours: Neighbours): number {
+  const strongest = neighbours.strongest - base;
+  const pageLevel = page?.markLevel !== undefined && (page.marks ?? 0) >= band.pageMarksMin ? page.markLevel - base : 0;
+  return Math.max(strongest >= band.definite ? strongest : 0, pageLevel);
 }
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
@@ -204,11 +238,12 @@ export function interpretDigitGrid(
   const decDigits: (string | null)[] = [];
   let anyMark = false;
   let review = false;
+  const grid = neighboursOf(columns.flatMap((c) => c.fills));
   field.columns.forEach((col, i) => {
     const m = columns[i];
     if (!m) return;
     for (const f of m.fills) fills.push({ value: `${i}:${f.value}`, fill: round3(f.fill), dark: round3(f.dark), spread: round3(f.spread) });
-    const d = classifyFills(m.fills, band, page);
+    const d = classifyFills(m.fills, band, page, grid);
     confidence = Math.min(confidence, d.confidence);
     for (const v of d.erased) reasons.push(`erased:${i}:${v}`);
     for (const v of d.marginal) reasons.push(`marginal_mark:${i}:${v}`);

@@ -24,10 +24,10 @@ beforeAll(async () => {
 const t = (fieldId: string, value: string, style: Extract<PageInk, { kind: 'target' }>['style'], column?: number): PageInk => ({ kind: 'target', fieldId, value, style, ...(column === undefined ? {} : { column }) });
 const INK: PageInk[] = [
   t('q1', 'B', 'full'),
-  t('q2', 'F', 'pencil'),
+  { ...t('q2', 'F', 'pencil'), grey: 90 } as PageInk,
   t('q3', 'A', 'full'),
   t('q3', 'C', 'full'),
-  t('q3', 'E', 'pencil'),
+  { ...t('q3', 'E', 'pencil'), grey: 170 } as PageInk,
   t('q4', '-', 'full', 0),
   t('q4', '1', 'full', 1),
   t('q4', '2', 'full', 2),
@@ -46,8 +46,9 @@ const INK: PageInk[] = [
 ];
 const EXPECTED: Record<string, { value: string | null; status: FieldRead['status']; reason?: string }> = {
   q1: { value: 'B', status: 'ok' },
-  q2: { value: 'F', status: 'ok' },
-  q3: { value: 'A,C,E', status: 'ok' },
+  q2: { value: 'F', status: 'ok' }, // a firm pencil fill
+  // A light pencil fill beside two pen fills of the same question: far lighter, so it may be an erasure; a person decides.
+  q3: { value: 'A,C', status: 'review', reason: 'marginal_mark:E' },
   q4: { value: '-12.5', status: 'ok' },
   q5: { value: null, status: 'blank' },
   'q6.work': { value: null, status: 'ok', reason: 'written' },

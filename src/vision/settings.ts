@@ -18,9 +18,12 @@ import { DEFAULT_STATION_SETTINGS } from '../domain/settings';
  *   - fill < marginal (and no stroke): unmarked; between the page's empty level and marginal it
  *     is reported as erased (light residue);
  *   - anything else is marginal → a person looks at it.
- * Fills are taken above the page's own empty-target level (see `emptyNoiseK`).
+ * Fills are taken above the page's own empty-target level (see `emptyNoiseK`). Then each target is
+ * compared with its neighbours (vxsuite-style, as a teacher reads it): a mark of fill alone (no dark
+ * stroke across it) lighter than `relativeMarked` × the solid mark it is compared with (the darkest
+ * definite mark of its field or digit grid, else the page's mark level) is marginal, not marked.
  */
-const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; lightFill: number; residueMin: number }) =>
+const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; lightFill: number; residueMin: number; relativeMarked: number }) =>
   z
     .strictObject({
       /** At or above: marked. */
@@ -45,6 +48,14 @@ const band = (d: { definite: number; marginal: number; strokeDark: number; strok
       emptyNoiseK: z.number().min(0).default(8),
       /** With fewer targets on the page than this, no page-wide statistics are used. */
       pageStatsMinTargets: z.number().int().min(1).default(20),
+      /**
+       * Definite, relative to the neighbours: a mark of fill alone needs at least this share of the
+       * solid mark it is compared with, or it goes to review. Erasure residue as dark as 75 % grey
+       * reads at up to 0.45 of a solid fill; a light pencil mark beside a pen fill often goes to review too.
+       */
+      relativeMarked: z.number().min(0).max(1).default(d.relativeMarked),
+      /** The page's mark level is a reference only when at least this many of its targets are definite marks. */
+      pageMarksMin: z.number().int().min(1).default(3),
     })
     .refine((b) => b.marginal <= b.definite, { message: 'marginal must be <= definite', path: ['marginal'] })
     .refine((b) => b.marginal <= b.lightFill && b.lightFill <= b.definite, { message: 'lightFill must lie in [marginal, definite]', path: ['lightFill'] })
@@ -170,9 +181,9 @@ export const VisionSettings = z.strictObject({
       maxAlignTargets: z.number().int().min(1).default(16),
     })
     .prefault({}),
-  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, lightFill: 0.2, residueMin: 0.04 }).prefault({}),
+  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, lightFill: 0.2, residueMin: 0.04, relativeMarked: 0.5 }).prefault({}),
   /** Score boxes are ticked, not filled: a tick covers far less of a box than a filled bubble. */
-  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, lightFill: 0.15, residueMin: 0.04 }).prefault({}),
+  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, lightFill: 0.15, residueMin: 0.04, relativeMarked: 0.5 }).prefault({}),
   handwriting: z
     .strictObject({
       /** Boxes are cropped this far inside their printed border. */
