@@ -115,6 +115,34 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     await expect.poll(() => page.locator('#scan-setup').count()).toBe(1);
   }, 400_000);
 
+  it('keeps what it showed while the station cannot be reached, says so, and catches up when it is back; the scan goes on meanwhile', async () => {
+    const page = await app.openPage('en', '#/scan');
+    await readyToScan(page);
+    await page.locator('#scan-device').selectOption(`replay:out/${stackFolder}`);
+    await expect.poll(() => page.locator('#scan-start').isEnabled()).toBe(true);
+    await page.locator('#scan-pace').fill('300');
+    await page.locator('#scan-start').click();
+    await expect.poll(() => state(page), { timeout: 60_000 }).toBe('scanning');
+
+    await page.context().setOffline(true);
+    await expect.poll(() => page.locator('#scan-offline').count(), { timeout: 60_000 }).toBe(1);
+    expect(await page.locator('.scan-run').count()).toBe(1);
+    // The station scans on without the page, to the end of the stack and its last read: no event comes after this.
+    await expect
+      .poll(async () => {
+        const run = (await must(invoke(app.ctx, 'scanStatus', {}))).run;
+        return `${run?.pause?.kind} ${run?.counts.waiting}`;
+      }, { timeout: 120_000 })
+      .toBe('FeederEmpty 0');
+
+    await page.context().setOffline(false);
+    await expect.poll(() => page.locator('#scan-paused').getAttribute('data-reason'), { timeout: 120_000 }).toBe('FeederEmpty');
+    expect(await page.locator('#scan-offline').count()).toBe(0);
+    expect(await sheets(page)).toBe(STACK_PAGES + 1);
+    await page.locator('#scan-finish').click();
+    await expect.poll(() => state(page), { timeout: 120_000 }).toBe('finished');
+  }, 400_000);
+
   it.skipIf(!scanimageInstalled())('scans from the real SANE test backend: every test pattern is refused as not a PaperLoop page', async () => {
     app.ctx.settings.scanners.sane.extraArgs = ['--test-picture', 'Grid'];
     const page = await app.openPage('en', '#/scan');

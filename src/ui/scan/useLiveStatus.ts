@@ -5,6 +5,8 @@ import type { Loaded } from '../components/useHandler';
 
 /** The station's events that change what the Scan screen shows. */
 const SCAN_EVENTS = new Set(['scan_run', 'session_started', 'scanned', 'read', 'graded', 'problem', 'stopped', 'resumed']);
+/** How often an unreachable station is asked again. */
+const RETRY_MS = 3000;
 export const isScanEvent = (e: StationEvent) => SCAN_EVENTS.has(e.type);
 
 export type ScanStatus = OutputOf<'scanStatus'>;
@@ -12,7 +14,7 @@ export type LiveStatus = Loaded<ScanStatus> & { refresh: () => void; stale: bool
 
 /**
  * The scan as the station sees it, read again whenever a scan event arrives and when the station is back
- * after a restart. Events only say "something changed": at most one request is in flight, and one more
+ * after a restart (and every few seconds while it cannot be reached). Events only say "something changed": at most one request is in flight, and one more
  * follows it if events came meanwhile, so a fast stack never queues requests. While the station is not
  * reachable the last status stays on screen, marked stale.
  */
@@ -47,6 +49,12 @@ export function useLiveStatus(): LiveStatus {
   useStationEvents((e) => {
     if (isScanEvent(e)) refresh();
   });
+  // Unreachable: ask again now and then, since no event may come to say the station is back.
+  useEffect(() => {
+    if (!stale) return;
+    const timer = setInterval(refresh, RETRY_MS);
+    return () => clearInterval(timer);
+  }, [stale, refresh]);
   const connection = useConnection();
   useEffect(() => {
     if (connection === 'connected') refresh();
