@@ -90,9 +90,18 @@ describe('Home (built app, real Chromium, looped demo)', () => {
     const again = await invoke(app.ctx, 'homeSummary', {});
     expect(again.ok && again.value.agreement).toEqual({ reviewed: 4, kept: 4, share: 1 });
   });
+});
 
-  it('agreementOf counts a decision as kept only when the answer is the one the station read', () => {
+describe('agreementOf', () => {
+  it('counts a decision as kept only when the answer is the one the station read', () => {
     expect(agreementOf([])).toEqual({ reviewed: 0, kept: 0, share: null });
-    expect(agreementOf([{ read: 'B', decided: 'B' }, { read: null, decided: null }, { read: 'B', decided: 'C' }, { read: '12', decided: null }])).toEqual({ reviewed: 4, kept: 2, share: 0.5 });
+    const decisions = [
+      { read: 'B', decided: 'B' },
+      { read: null, decided: null },
+      { read: 'B', decided: 'C' },
+      { read: '12', decided: null },
+      { read: null, decided: 'A' },
+    ];
+    expect(agreementOf(decisions)).toEqual({ reviewed: 5, kept: 2, share: 0.4 });
   });
 });

@@ -4,6 +4,8 @@
  */
 import * as mupdf from 'mupdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LearningSettings } from '../../src/domain/learning/settings';
+import { itemFlags, keyText, withKey } from '../../src/station/handlers/app/results';
 import { invoke } from '../../src/station/invoke';
 import { openApp, seriousA11yViolations, type AppUnderTest } from '../support/app';
 import type { Page } from 'playwright-core';
@@ -123,5 +125,30 @@ describe('Results (built app, real Chromium, looped demo)', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.goto(`${app.url}/#/results/NOPE`);
     await expect.poll(() => page.locator('[data-error-code="unknown_class"]').count(), { timeout: 30_000 }).toBe(1);
+  });
+});
+
+describe('item flags and key fixes (pure)', () => {
+  const rules = LearningSettings.parse({}).analytics;
+  it('flags an item only with enough answers, by the rules in the settings', () => {
+    expect(itemFlags({ n: rules.flagMinAnswers - 1, correctRate: 1, discrimination: 0 }, rules)).toEqual([]);
+    expect(itemFlags({ n: 10, correctRate: rules.flagTooEasyFrom, discrimination: 0.5 }, rules)).toEqual(['too_easy']);
+    expect(itemFlags({ n: 10, correctRate: rules.flagTooHardBelow - 0.01, discrimination: rules.flagDiscriminationBelow - 0.01 }, rules)).toEqual(['too_hard', 'not_discriminating']);
+    expect(itemFlags({ n: 10, correctRate: 0.6, discrimination: null }, rules)).toEqual([]);
+  });
+
+  it('reads a corrected key the way answers are written, and refuses one the printed field cannot hold', () => {
+    const common = { id: 'q', subject: 'math', grade: 7, skills: ['s'], stem: { en: 'Q' }, points: 1, minutes: 1, difficulty: 0, tier: 'core' as const, version: 1, contentHash: 'h' };
+    const options = ['A', 'B', 'C', 'D'].map((key) => ({ key, text: { en: key } }));
+    const single = { ...common, type: 'single_choice' as const, options, answer: 'A' };
+    expect(withKey(single, 'c')).toMatchObject({ ok: true, value: { answer: 'C' } });
+    expect(withKey(single, 'E').ok).toBe(false);
+    expect(withKey({ ...common, type: 'multiple_choice', options, answer: ['A'] }, 'C, A')).toMatchObject({ ok: true, value: { answer: ['A', 'C'] } });
+    expect(withKey({ ...common, type: 'true_false', answer: true }, 'F')).toMatchObject({ ok: true, value: { answer: false } });
+    expect(withKey({ ...common, type: 'numeric', answer: 3, tolerance: 0, digits: 3, decimals: 1, signed: false }, '12.5')).toMatchObject({ ok: true, value: { answer: 12.5 } });
+    expect(withKey({ ...common, type: 'numeric', answer: 3, tolerance: 0, digits: 2, decimals: 0, signed: false }, '-4').ok).toBe(false);
+    expect(withKey({ ...common, type: 'open', maxScore: 3, spaceMm: 40 }, '2').ok).toBe(false);
+    const fixed = withKey(single, 'B');
+    expect(fixed.ok && keyText(fixed.value)).toBe('B');
   });
 });

@@ -34,7 +34,9 @@ export function NeedsHelp({ students, names, skills }: { students: readonly { st
         <ul className="results-help">
           {students.map((s) => (
             <li key={s.studentId} data-help-student={s.studentId}>
-              <a href={hrefOf('students', s.studentId)}>{names.get(s.studentId) ?? s.studentId}</a>: <HelpReasons reasons={s.reasons} skillName={(id) => text(skills.get(id), id)} />
+              <a href={hrefOf('students', s.studentId)}>{names.get(s.studentId) ?? s.studentId}</a>
+              {t('help.colon')}
+              <HelpReasons reasons={s.reasons} skillName={(id) => text(skills.get(id), id)} />
             </li>
           ))}
         </ul>

@@ -4,9 +4,9 @@ import { ChartFigure } from './ChartFigure';
 import { useLocalFormat } from './format';
 import type { ResultsView } from './types';
 
-const CELL = 22;
+const CELL = 24;
 const LEFT = 150;
-const TOP = 130;
+const TOP = 170;
 
 /** Mastery p as a colour from red (0) through amber to green (1); contrast with the cell's white text stays readable at both ends. */
 export function masteryColour(p: number): string {
