@@ -3,7 +3,7 @@
  * count rising, the integrity panel against the manifest, a foreign sheet's card), the real SANE `test` backend
  * (every page a test pattern, so every page refused as not ours), and a jam that pauses the scan until Continue.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -18,8 +18,9 @@ import { answerKeyFromItems } from '../../src/synth/truth';
 import { openApp, seriousA11yViolations, type AppUnderTest } from '../support/app';
 
 const DATE = '2026-11-25';
-/** Printed pages in the replayed stack (the first students of the class), plus one foreign sheet. */
+/** Printed pages in the replayed stack (the first students of the class), plus one foreign sheet and one page of another class. */
 const STACK_PAGES = 5;
+const STACK_SHEETS = STACK_PAGES + 2;
 const SCREENSHOTS = process.env.PAPERLOOP_SCREENSHOTS === '1';
 
 async function must<T>(r: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
@@ -55,6 +56,14 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
       answers: 'mixed', answerKey: answerKeyFromItems(ctx.store.currentItems()), count: STACK_PAGES, foreignPages: 1,
     });
     if (!synth.ok) throw new Error(synth.error);
+    // A page of class 4B's workbooks slipped into 7A's stack, first.
+    const other = await must(invoke(ctx, 'compose', { classId: '4B', subject: 'math', date: DATE, minutes: 15, tier: 'core', seed: 'scan-test' }));
+    await must(invoke(ctx, 'approve', { setId: other.setId }));
+    await must(invoke(ctx, 'print', { setId: other.setId, out: join(out, 'set-4B.pdf'), layoutJson: join(out, 'layout-4B.json') }));
+    const otherScans = join(out, 'scans-4B');
+    const otherSynth = await synthesizeToFolder({ pdfPath: join(out, 'set-4B.pdf'), layoutJsonPath: join(out, 'layout-4B.json'), outDir: otherScans, seed: 'scan-test', profile: 'clean', count: 1 });
+    if (!otherSynth.ok) throw new Error(otherSynth.error);
+    copyFileSync(join(otherScans, 'scan-0001.jpg'), join(out, stackFolder, 'scan-0000-4B.jpg'));
     if (scanimageInstalled()) {
       sane = await createSaneTestConfig();
       ctx.settings.scanners.saneConfigDir = sane.dir;
@@ -85,7 +94,7 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     await expect.poll(async () => (await state(page)) === 'scanning' && (await sheets(page)) >= 1, { timeout: 60_000 }).toBe(true);
     // The feeder runs empty: the scan pauses and says why; Finish ends it.
     await expect.poll(() => page.locator('#scan-paused').getAttribute('data-reason'), { timeout: 120_000 }).toBe('FeederEmpty');
-    expect(await sheets(page)).toBe(STACK_PAGES + 1);
+    expect(await sheets(page)).toBe(STACK_SHEETS);
     await page.locator('#scan-finish').click();
     await expect.poll(() => state(page), { timeout: 120_000 }).toBe('finished');
 
@@ -100,11 +109,14 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     expect(await page.locator('#scan-integrity-foreign').getAttribute('data-count')).toBe(String(report.foreignPages.length));
     expect(report.foreignPages.length).toBe(1);
 
-    // The foreign sheet: its own card, with the image, the reason in plain words and what to do.
-    const card = page.locator('.scan-problem');
-    await expect.poll(() => card.count()).toBe(1);
-    expect(['not_ours', 'qr_damaged']).toContain(await card.getAttribute('data-kind'));
-    expect(await card.locator('h3').innerText()).toMatch(/Not a PaperLoop page|code .* cannot be read/);
+    // The foreign sheet and the page of another class: each its own card, with the image, the reason in plain words and what to do.
+    await expect.poll(() => page.locator('.scan-problem').count()).toBe(2);
+    const otherClass = page.locator('.scan-problem[data-kind="other_class"]');
+    expect(await otherClass.locator('h3').innerText()).toBe(`From another class (${app.ctx.store.schoolClass('4B')!.name})`);
+    expect(await otherClass.locator('p').first().innerText()).toContain('Sheet 1, front');
+    const card = page.locator('.scan-problem[data-kind="not_ours"]');
+    expect(await card.locator('h3').innerText()).toBe('Not a PaperLoop page');
+    expect(await card.locator('p', { hasText: 'What to do' }).innerText()).toContain('Take it out of the stack');
     await expect.poll(() => card.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     await expect.poll(() => page.locator('#scan-thumbs img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     expect(await page.locator('#scan-graded').innerText()).not.toBe('0');
@@ -138,7 +150,7 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     await page.context().setOffline(false);
     await expect.poll(() => page.locator('#scan-paused').getAttribute('data-reason'), { timeout: 120_000 }).toBe('FeederEmpty');
     expect(await page.locator('#scan-offline').count()).toBe(0);
-    expect(await sheets(page)).toBe(STACK_PAGES + 1);
+    expect(await sheets(page)).toBe(STACK_SHEETS);
     await page.locator('#scan-finish').click();
     await expect.poll(() => state(page), { timeout: 120_000 }).toBe('finished');
   }, 400_000);

@@ -32,8 +32,11 @@ export function SetupForm({ onStarted }: { onStarted: () => void }) {
 
 function DeviceForm({ devices, onStarted, onRescan }: { devices: Devices; onStarted: () => void; onRescan: () => void }) {
   const { t } = useTranslation('scan');
-  const [deviceId, setDeviceId] = useState(devices.devices.find((d) => !d.notAnswering)?.id ?? devices.replays[0]?.id ?? '');
-  const [source, setSource] = useState<Source>('feeder');
+  const listed = [...devices.devices.map((d) => d.id), ...devices.replays.map((r) => r.id)];
+  // The station's default scanner (Settings) when it is here, else the first one answering, else the first folder.
+  const firstChoice = devices.defaults.deviceId && listed.includes(devices.defaults.deviceId) ? devices.defaults.deviceId : (devices.devices.find((d) => !d.notAnswering)?.id ?? devices.replays[0]?.id ?? '');
+  const [deviceId, setDeviceId] = useState(firstChoice);
+  const [source, setSource] = useState<Source>(devices.defaults.source);
   const [dpi, setDpi] = useState(devices.defaults.dpi);
   const [msPerSheet, setMsPerSheet] = useState(REPLAY_MS_PER_SHEET);
   const [error, setError] = useState<HandlerError | null>(null);
@@ -44,7 +47,7 @@ function DeviceForm({ devices, onStarted, onRescan }: { devices: Devices; onStar
   const resolutions = caps.status === 'ready' ? USEFUL_DPI.filter((r) => caps.value.resolutions.includes(r)) : [];
   // Keep the choices valid for the device picked.
   useEffect(() => {
-    if (offered.length && !offered.includes(source)) setSource(offered.includes('feeder') ? 'feeder' : offered[0]!);
+    if (offered.length && !offered.includes(source)) setSource(offered.includes(devices.defaults.source) ? devices.defaults.source : offered.includes('feeder') ? 'feeder' : offered[0]!);
     if (resolutions.length && !resolutions.includes(dpi)) setDpi(resolutions.includes(devices.defaults.dpi) ? devices.defaults.dpi : resolutions[resolutions.length - 1]!);
   }, [offered.join(), resolutions.join()]);
 

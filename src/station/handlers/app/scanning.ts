@@ -76,7 +76,7 @@ export const scanDevices = defineHandler(z.object({}), async (ctx) => {
     devices: devices.map((d) => ({ id: d.id, kind: d.kind, label: [d.vendor, d.model].filter(Boolean).join(' ') || d.id, notAnswering: d.notAnswering ?? null })),
     replays: replaySources(ctx).map(({ id, name, where, images }) => ({ id, name, where, images })),
     usbScanners: listLikelyScanners().map((d) => usbIdString(d)),
-    defaults: { dpi: ctx.settings.scanDpi },
+    defaults: { dpi: ctx.settings.scanDpi, deviceId: ctx.settings.scanners.defaultDevice ?? null, source: ctx.settings.scanners.defaultSource },
   });
 });
 
