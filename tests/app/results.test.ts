@@ -61,6 +61,7 @@ describe('Results (built app, real Chromium, looped demo)', () => {
     await row.locator(`[data-fix-key="${target.itemId}"]`).click();
     const form = page.locator(`form[data-keyfix="${target.itemId}"]`);
     await form.locator(`input[value="${target.misconception!.answer}"]`).check();
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await form.locator('button[type="submit"]').click();
     await expect.poll(() => page.locator('#results-message').count()).toBe(1);
     await expect.poll(async () => Number(await row.getAttribute('data-correct-rate'))).not.toBe(before);
@@ -82,6 +83,15 @@ describe('Results (built app, real Chromium, looped demo)', () => {
     const lines = csv.bytes.toString('utf8').trim().split(/\r?\n/);
     expect(lines[0]).toMatch(/^item,answered,correct_rate/);
     expect(lines.length - 1).toBe(Object.keys(await reportRates(app)).length);
+    // The spreadsheet and the printable report come the same way.
+    for (const [format, magic] of [['xlsx', 'PK'], ['pdf', '%PDF']] as const) {
+      await page.locator(`[data-export="${format}"]`).click();
+      const made = page.locator(`a[data-download="${format}"]`);
+      await expect.poll(() => made.count(), { timeout: 60_000 }).toBe(1);
+      const file = await fetchWithSession(page, (await made.getAttribute('href'))!);
+      expect(file.status).toBe(200);
+      expect(file.bytes.subarray(0, magic.length).toString('latin1')).toBe(magic);
+    }
     // Another browser without a session gets nothing.
     const stranger = await app.browser.newContext();
     const refused = await stranger.request.get(`${app.url}${href}`);
@@ -109,9 +119,14 @@ describe('Results (built app, real Chromium, looped demo)', () => {
     expect(pdf.status).toBe(200);
     const doc = mupdf.Document.openDocument(new Uint8Array(pdf.bytes), 'application/pdf');
     expect(doc.countPages()).toBe(scanned);
-    // The marks are drawn as text on the page: a ✓ or × for the fields read.
+    // Each right answer is drawn with a ✓, each wrong one with a ×: as many as the store holds for the student's day.
     const text = Array.from({ length: doc.countPages() }, (_, i) => doc.loadPage(i).toStructuredText('preserve-whitespace').asText()).join('\n');
-    expect(text).toMatch(/[✓×?]/);
+    const graded = app.ctx.db
+      .prepare(`SELECT sum(correct) AS right, sum(1 - correct) AS wrong FROM responses WHERE student_id = ? AND date = ? AND superseded = 0 AND status != 'needs_review'`)
+      .get(studentId, DAY) as { right: number; wrong: number };
+    expect(graded.right + graded.wrong).toBeGreaterThan(0);
+    expect(text.split('✓').length - 1).toBe(graded.right);
+    expect(text.split('×').length - 1).toBe(graded.wrong);
   });
 
   it('in Chinese: the charts, the empty state of a class with nothing scanned, and an unknown class as an error', async () => {

@@ -1,11 +1,10 @@
-import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Loadable } from '../components/Loadable';
 import { useHandler } from '../components/useHandler';
-import { useStationEvents } from '../events';
 import { ClassDayCard, type HomeData } from '../home/ClassDayCard';
 import '../home/home.css';
 import { useLocalFormat } from '../results/format';
+import { useReloadOnEvents } from '../results/useReloadOnEvents';
 import { go, hrefOf, type Route } from '../router';
 
 /** Home (#/home/<date>): the day per class, and how often the teacher kept the station's reading. */
@@ -13,13 +12,7 @@ export function HomeScreen({ route }: { route: Route }) {
   const { t } = useTranslation('home');
   const [date] = route.params;
   const state = useHandler('homeSummary', date ? { date } : {});
-  // Pages arriving and reviews being settled change the day: reload, at most every two seconds.
-  const last = useRef(0);
-  useStationEvents(() => {
-    if (Date.now() - last.current < 2000) return;
-    last.current = Date.now();
-    state.reload();
-  });
+  useReloadOnEvents(state.reload);
   return (
     <div className="home">
       <h1>{t('title')}</h1>

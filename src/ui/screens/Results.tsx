@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Loadable } from '../components/Loadable';
 import { useHandler } from '../components/useHandler';
-import { useStationEvents } from '../events';
 import { go, hrefOf, type Route } from '../router';
 import { CorrectRateChart } from '../results/CorrectRateChart';
 import { DistractorChart } from '../results/DistractorChart';
@@ -12,6 +11,7 @@ import { ItemsTable } from '../results/ItemsTable';
 import { NeedsHelp } from '../results/NeedsHelp';
 import { ReturnedPages } from '../results/ReturnedPages';
 import { SkillHeatmap } from '../results/SkillHeatmap';
+import { useReloadOnEvents } from '../results/useReloadOnEvents';
 import type { ClassResults, ResultsView } from '../results/types';
 import '../results/results.css';
 
@@ -21,10 +21,7 @@ export function ResultsScreen({ route }: { route: Route }) {
   const [classId, date] = route.params;
   const state = useHandler('classResults', { ...(classId ? { classId } : {}), ...(date ? { date } : {}) });
   const [message, setMessage] = useState('');
-  // A finished scan or a review decision changes the numbers: load them again.
-  useStationEvents((e) => {
-    if (/scan|review|resolve|graded/i.test(e.type)) state.reload();
-  });
+  useReloadOnEvents(state.reload);
   return (
     <div className="results">
       <h1>{t('title')}</h1>
