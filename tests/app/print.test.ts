@@ -129,6 +129,17 @@ describe('the Print screen (built app, real Chromium, real CUPS)', () => {
     expect(pagesIn(readFileSync((await reprint.path())!))).toBe(one.pages);
     expect(app.ctx.store.printJobsForSet(approvedSet).find((j) => j.id === one.jobId)?.kind).toBe('reprint');
 
+    // The PDF and preview routes need a session, and serve only files printSet wrote into out/print/.
+    const pdfUrl = `${app.url}/print/pdf/${download.suggestedFilename()}`;
+    expect((await fetch(pdfUrl)).status).toBe(401);
+    const signedIn = (path: string) => page.evaluate(async (p) => (await fetch(p)).status, path);
+    expect(await signedIn(`/print/pdf/${download.suggestedFilename()}`)).toBe(200);
+    expect(await signedIn('/print/pdf/..%2F..%2Fstation.db')).toBe(404);
+    expect(await signedIn('/print/pdf/not-printed.pdf')).toBe(404);
+    expect((await fetch(`${app.url}/print/preview/${encodeURIComponent(approvedSet)}/S7A01/1`)).status).toBe(401);
+    expect(await signedIn(`/print/preview/${encodeURIComponent(approvedSet)}/S7A01/1`)).toBe(200);
+    expect(await signedIn(`/print/preview/${encodeURIComponent(approvedSet)}/S7A01/99`)).toBe(404);
+
     if (!lpstatInstalled) return;
     await page.locator('#printer').selectOption(FILE_QUEUE);
     await page.locator('#copies').fill('2');

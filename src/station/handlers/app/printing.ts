@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Tier } from '../../../domain/item';
 import { err, ok, type Result } from '../../../domain/result';
 import { capForGrade, checkCap } from '../../../domain/workload';
+import type { PageStyle } from '../../../layout/pageStyle';
 import { renderPdf } from '../../../print/pdf';
 import type { StationContext } from '../../context';
 import { listPrinters, printRequestState, QUEUE_NAME, sendToPrinter } from '../../printers';
@@ -75,10 +76,12 @@ const PREVIEW_CACHE = 8;
 const THUMBNAIL_DPI = 48;
 
 function previewOf(ctx: StationContext, setId: string, studentId: string): Promise<Result<PreviewPage[], string>> {
-  const key = `${ctx.dataDir}\0${setId}\0${studentId}`;
+  // The page style is part of the key: a changed paper size or duplex setting makes new previews.
+  const styled = ctx.pageStyle();
+  const key = `${ctx.dataDir}\0${setId}\0${studentId}\0${JSON.stringify(styled.ok ? styled.value : styled.error)}`;
   let cached = previews.get(key);
   if (!cached) {
-    cached = renderPreview(ctx, setId, studentId);
+    cached = styled.ok ? renderPreview(ctx, setId, studentId, styled.value) : Promise.resolve(err(styled.error));
     previews.set(key, cached);
     if (previews.size > PREVIEW_CACHE) previews.delete(previews.keys().next().value!);
     void cached.then((r) => r.ok || previews.delete(key));
@@ -86,16 +89,13 @@ function previewOf(ctx: StationContext, setId: string, studentId: string): Promi
   return cached;
 }
 
-async function renderPreview(ctx: StationContext, setId: string, studentId: string): Promise<Result<PreviewPage[], string>> {
+async function renderPreview(ctx: StationContext, setId: string, studentId: string, style: PageStyle): Promise<Result<PreviewPage[], string>> {
   const set = ctx.store.workbookSet(setId);
   if (!set) return err(`workbook set "${setId}" not found`);
   const cls = ctx.store.schoolClass(set.classId)!;
   const student = ctx.store.students(set.classId).find((s) => s.id === studentId);
   const workbook = workbooksOf(ctx, setId).find((w) => w.studentId === studentId);
   if (!student || !workbook) return err(`student ${studentId} has no workbook in set ${setId}`);
-  const styled = ctx.pageStyle();
-  if (!styled.ok) return err(styled.error);
-  const style = styled.value;
   const font = ctx.font();
   let n = 0;
   const job = { jobId: 'PREVIEW', set, cls, items: itemsOfSet(ctx, setId), flowers: youngGradeFlowers(ctx, cls, set.subject, style), style, measure: font.measure };
