@@ -13,6 +13,7 @@ import { createReplayDriver } from '../../native-bridge/replay/replayDriver';
 import { pausingFeed } from '../../src/scan/driverSource';
 import { sheetProblem } from '../../src/station/handlers/app/scanning';
 import { invoke } from '../../src/station/invoke';
+import { acquireStationLock } from '../../src/store';
 import { synthesizeToFolder } from '../../src/synth/folder';
 import { answerKeyFromItems } from '../../src/synth/truth';
 import { openApp, seriousA11yViolations, type AppUnderTest } from '../support/app';
@@ -151,6 +152,25 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     await expect.poll(() => page.locator('#scan-paused').getAttribute('data-reason'), { timeout: 120_000 }).toBe('FeederEmpty');
     expect(await page.locator('#scan-offline').count()).toBe(0);
     expect(await sheets(page)).toBe(STACK_SHEETS);
+    await page.locator('#scan-finish').click();
+    await expect.poll(() => state(page), { timeout: 120_000 }).toBe('finished');
+  }, 400_000);
+
+  it('waits, saying so, while another process scans into this station, and starts by itself once it is done', async () => {
+    const held = await acquireStationLock(app.ctx.db, { holder: 'paperloop scan (command line)', wait: false });
+    if (!held.ok) throw new Error('the station lock is taken');
+    const page = await app.openPage('en', '#/scan');
+    await readyToScan(page);
+    await page.locator('#scan-device').selectOption(`replay:out/${stackFolder}`);
+    await expect.poll(() => page.locator('#scan-start').isEnabled()).toBe(true);
+    await page.locator('#scan-pace').fill('0');
+    await page.locator('#scan-start').click();
+    await expect.poll(() => page.locator('#scan-waiting').count(), { timeout: 60_000 }).toBe(1);
+    expect(await page.locator('#scan-waiting .scan-detail').innerText()).toContain('paperloop scan (command line)');
+    expect(await state(page)).toBe('starting');
+    held.value.release();
+    await expect.poll(() => page.locator('#scan-paused').getAttribute('data-reason'), { timeout: 120_000 }).toBe('FeederEmpty');
+    expect(await page.locator('#scan-waiting').count()).toBe(0);
     await page.locator('#scan-finish').click();
     await expect.poll(() => state(page), { timeout: 120_000 }).toBe('finished');
   }, 400_000);

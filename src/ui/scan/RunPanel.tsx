@@ -56,6 +56,12 @@ export function RunPanel({ run, onNewScan }: { run: Run; onNewScan: () => void }
         </dl>
       </div>
 
+      {run.state === 'starting' && run.waitingFor ? (
+        <div id="scan-waiting" className="scan-notice">
+          <p className="scan-notice-title">{t('run.waitingForStation')}</p>
+          <p className="muted scan-detail">{run.waitingFor}</p>
+        </div>
+      ) : null}
       {run.state === 'paused' && run.pause ? (
         <div id="scan-paused" className="scan-notice" data-reason={run.pause.kind}>
           <p className="scan-notice-title">{t(`pause.${run.pause.kind}.title`)}</p>

@@ -122,6 +122,8 @@ type ScanRun = {
   msPerSheet: number;
   state: RunState;
   pause: { kind: ScanErrorKind; message: string } | null;
+  /** Another process (a scan from the command line) holds the station: who, while this scan waits for it. */
+  waitingFor: string | null;
   /** Why the scan stopped on its own (a full disk, the page reader gone): said in plain words, with the fix. */
   fault: string | null;
   sessionIds: string[];
@@ -179,9 +181,15 @@ async function runInBackground(ctx: StationContext, run: ScanRun, opened: Opened
   let following = false;
   const off = ctx.events.subscribe((e) => {
     // The session's own events come after session_started; a resume of an earlier scan's pages comes before.
+    if (e.type === 'waiting_for_station' && run.state === 'starting') {
+      run.waitingFor = e.message as string;
+      ctx.events.emit({ type: 'scan_run', state: run.state });
+      return;
+    }
     if (e.type === 'session_started') {
       following = e.source === run.deviceId;
       if (following) {
+        run.waitingFor = null;
         run.sessionIds.push(e.sessionId as string);
         setState(ctx, run, 'scanning');
       }
@@ -199,9 +207,12 @@ async function runInBackground(ctx: StationContext, run: ScanRun, opened: Opened
     if (decision === 'continue') setState(ctx, run, 'scanning');
     return decision;
   };
-  const feed = pausingFeed(opened.driver, { deviceId: opened.deviceId, source: run.source, dpi: run.dpi, mode: 'gray' }, onPause);
+  // Cancelled while waiting for the station: the session ends at once, with nothing fed.
+  async function* feed() {
+    if (!run.cancelled) yield* pausingFeed(opened.driver, { deviceId: opened.deviceId, source: run.source, dpi: run.dpi, mode: 'gray' }, onPause);
+  }
   try {
-    const { result } = await runSession(ctx, feed, { label: run.deviceId, rescan: false });
+    const { result } = await runSession(ctx, feed(), { label: run.deviceId, rescan: false });
     if (result.ok) run.summary = result.value;
     else run.fault = result.error;
   } catch (e) {
@@ -236,7 +247,7 @@ export const startScan = defineHandler(ScanInput, async (ctx, input) => {
   const noSource = missingSource(input.deviceId, caps.value, input.source);
   if (noSource) return fail('scanner', noSource.replace(/--source (\w+)/, 'the source “$1”'));
   const run: ScanRun = {
-    deviceId: input.deviceId, source: input.source, dpi: input.dpi ?? ctx.settings.scanDpi, msPerSheet: input.msPerSheet, state: 'starting', pause: null, fault: null,
+    deviceId: input.deviceId, source: input.source, dpi: input.dpi ?? ctx.settings.scanDpi, msPerSheet: input.msPerSheet, state: 'starting', pause: null, waitingFor: null, fault: null,
     sessionIds: [], images: new Map(), fed: [], activeMs: 0, activeSince: null, summary: null, decide: null, cancelled: false,
   };
   current = run;
@@ -364,7 +375,7 @@ function statusOf(ctx: StationContext, run: ScanRun) {
   const count = (...outcomes: Outcome[]) => fed.filter((p) => outcomes.includes(p.outcome)).length;
   const activeMs = run.activeMs + (run.activeSince === null ? 0 : performance.now() - run.activeSince);
   return {
-    state: run.state, deviceId: run.deviceId, source: run.source, dpi: run.dpi, sessionIds: run.sessionIds, pause: run.pause, fault: run.fault, faultKind: run.fault ? faultKind(run.fault) : null,
+    state: run.state, deviceId: run.deviceId, source: run.source, dpi: run.dpi, sessionIds: run.sessionIds, pause: run.pause, waitingFor: run.waitingFor, fault: run.fault, faultKind: run.fault ? faultKind(run.fault) : null,
     sheets: new Set(fed.map((p, i) => p.sheetIndex ?? `page ${i}`)).size,
     pages: fed.length,
     pagesPerSecond: activeMs > 0 ? Math.round((fed.length / (activeMs / 1000)) * 10) / 10 : 0,
