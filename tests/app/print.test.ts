@@ -9,7 +9,7 @@ import * as mupdf from 'mupdf';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/station/context';
-import { FILE_QUEUE, lpstatInstalled, printedThroughFileQueue, splitPjl } from '../support/cups';
+import { FILE_QUEUE, lpstatInstalled, printedThroughFileQueue, splitPjl, withQueueRejecting } from '../support/cups';
 import { openApp, seriousA11yViolations, type AppUnderTest } from '../support/app';
 
 const DAY = '2026-12-08';
@@ -152,6 +152,16 @@ describe('the Print screen (built app, real Chromium, real CUPS)', () => {
     expect(app.ctx.store.printedPages(again.jobId).every((p) => p.studentId === 'S7A03')).toBe(true);
     // A duplex workbook has an even number of pages, so the two copies follow each other with no padding.
     expect(pagesIn(splitPjl(output).pdf)).toBe(2 * again.pages);
+
+    // A printer that refuses the job: the screen says so, and the pages are kept as a PDF to download.
+    await withQueueRejecting('out of paper', async () => {
+      await page.locator('#reprint-print').click();
+      const refused = await outcomeOf(page, again.jobId);
+      expect(refused.requestId).toBe('');
+      expect(await page.locator('#print-outcome .bad').innerText()).toMatch(/did not take the job \(.*not accepting jobs.*\)/);
+      expect(await page.evaluate(async () => (await fetch(document.querySelector<HTMLAnchorElement>('#download-pdf')!.href)).status)).toBe(200);
+      expect(app.ctx.store.printedPages(refused.jobId).length).toBe(refused.pages);
+    });
   }, 600_000);
 
   it('flags students over the cap in the ledger and shows the refusals of approve and compose', async () => {

@@ -35,11 +35,8 @@ export function fileQueueOutput(): { ok: true; path: string } | { ok: false; why
 const LOCK = join(tmpdir(), 'paperloop-cups-file-queue.lock');
 const STALE_LOCK_MS = 10 * 60_000;
 
-/**
- * Runs `send` (which prints and returns the CUPS request id) while no other test uses the queue, waits until
- * CUPS has completed that request, and returns what the queue wrote.
- */
-export async function printedThroughFileQueue(send: () => Promise<string>): Promise<Buffer> {
+/** Runs `body` while no other test uses the queue (its output file, its accept/reject state). */
+export async function withFileQueue<T>(body: (outputPath: string) => Promise<T>): Promise<T> {
   const queue = fileQueueOutput();
   if (!queue.ok) throw new Error(queue.why);
   for (;;) {
@@ -52,13 +49,35 @@ export async function printedThroughFileQueue(send: () => Promise<string>): Prom
     }
   }
   try {
-    rmSync(queue.path, { force: true });
-    const requestId = await send();
-    await expect.poll(() => printRequestState(requestId), { timeout: 120_000, interval: 250 }).toBe('completed');
-    return readFileSync(queue.path);
+    return await body(queue.path);
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs `send` (which prints and returns the CUPS request id) while no other test uses the queue, waits until
+ * CUPS has completed that request, and returns what the queue wrote.
+ */
+export function printedThroughFileQueue(send: () => Promise<string>): Promise<Buffer> {
+  return withFileQueue(async (output) => {
+    rmSync(output, { force: true });
+    const requestId = await send();
+    await expect.poll(() => printRequestState(requestId), { timeout: 120_000, interval: 250 }).toBe('completed');
+    return readFileSync(output);
+  });
+}
+
+/** Runs `body` while the queue refuses new jobs (cupsreject), as a printer that is out of service. */
+export function withQueueRejecting<T>(reason: string, body: () => Promise<T>): Promise<T> {
+  return withFileQueue(async () => {
+    execFileSync('cupsreject', ['-r', reason, FILE_QUEUE]);
+    try {
+      return await body();
+    } finally {
+      execFileSync('cupsaccept', [FILE_QUEUE]);
+    }
+  });
 }
 
 /** What the Generic PDF Printer driver wrote: PJL job lines, the PDF, and the PJL end of job. */
