@@ -3,6 +3,7 @@
  * count rising, the integrity panel against the manifest, a foreign sheet's card), the real SANE `test` backend
  * (every page a test pattern, so every page refused as not ours), and a jam that pauses the scan until Continue.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,7 +80,9 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     if (await live()) await invoke(app.ctx, 'scanDecision', { decision: 'cancel' });
     await expect.poll(live, { timeout: 120_000 }).toBe(false);
   }, 150_000);
+  let smallDisk: string | null = null;
   afterAll(async () => {
+    if (smallDisk) execFileSync('umount', [smallDisk]);
     await app?.close();
     await sane?.remove();
   });
@@ -218,6 +221,35 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     await page.locator('#scan-cancel').click();
     await expect.poll(() => state(page), { timeout: 180_000 }).toBe('finished');
     expect(await page.locator('#scan-refused').innerText()).toBe('2');
+  }, 400_000);
+
+  it('a full disk stops the scan in plain words, and Continue goes on once space is freed', async (test) => {
+    // A small disk mounted over the station's image folder (needs root; skipped where mounting is not allowed).
+    const images = join(app.dataDir, 'images');
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1500k', 'tmpfs', images], { stdio: 'ignore' });
+    } catch {
+      test.skip();
+    }
+    smallDisk = images;
+    const page = await app.openPage('en', '#/scan');
+    await readyToScan(page);
+    await page.locator('#scan-device').selectOption(`replay:out/${stackFolder}`);
+    await expect.poll(() => page.locator('#scan-start').isEnabled()).toBe(true);
+    await page.locator('#scan-pace').fill('0');
+    await page.locator('#scan-start').click();
+    await expect.poll(() => state(page), { timeout: 120_000 }).toBe('stopped');
+    expect(await page.locator('#scan-fault').getAttribute('data-fault')).toBe('disk_full');
+    expect(await page.locator('#scan-fault .scan-notice-title').innerText()).toBe('The disk is full');
+    const before = await sheets(page);
+    expect(before).toBeLessThan(STACK_SHEETS);
+
+    execFileSync('mount', ['-o', 'remount,size=64m', images]);
+    await page.locator('#scan-restart').click();
+    await expect.poll(() => page.locator('#scan-paused').getAttribute('data-reason'), { timeout: 120_000 }).toBe('FeederEmpty');
+    expect(await sheets(page)).toBe(STACK_SHEETS);
+    await page.locator('#scan-finish').click();
+    await expect.poll(() => state(page), { timeout: 120_000 }).toBe('finished');
   }, 400_000);
 });
 
