@@ -84,7 +84,7 @@ export function SkillHeatmap({ heatmap, names }: { heatmap: ResultsView['heatmap
                 width={CELL - 2}
                 height={CELL - 2}
                 className={p === null ? 'results-cell-none' : undefined}
-                style={p === null ? undefined : { fill: masteryColour(p) }}
+                fill={p === null ? undefined : masteryColour(p)}
               >
                 <title>{`${names.get(id) ?? id} · ${skillName(col)}: ${p === null ? t('heatmap.notPractised') : pct(p)}`}</title>
               </rect>
