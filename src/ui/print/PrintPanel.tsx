@@ -43,7 +43,7 @@ export function PrintPanel({ setId, students, onPrinted }: { setId: string; stud
     <section id="print-panel" className="panel" aria-labelledby="print-panel-title" aria-busy={busy}>
       <h2 id="print-panel-title">{t('printer.title')}</h2>
       <Loadable state={printers} reload={printers.reload}>
-        {(v) => (v.noPrinter ? <NoPrinter reason={v.noPrinter} /> : <PrinterChoice printers={v.printers} queue={chosen?.name ?? ''} onQueue={setQueue} />)}
+        {(v) => (v.noPrinter ? <NoPrinter reason={v.noPrinter} onRecheck={printers.reload} /> : <PrinterChoice printers={v.printers} queue={chosen?.name ?? ''} onQueue={setQueue} />)}
       </Loadable>
       <div className="print-fields">
         <label>
@@ -104,12 +104,15 @@ function PrinterChoice({ printers, queue, onQueue }: { printers: Printers['print
   );
 }
 
-function NoPrinter({ reason }: { reason: NonNullable<Printers['noPrinter']> }) {
+function NoPrinter({ reason, onRecheck }: { reason: NonNullable<Printers['noPrinter']>; onRecheck: () => void }) {
   const { t } = useTranslation('print');
   return (
     <div id="no-printer" className="print-no-printer" role="status" data-reason={reason.kind}>
       <strong>{t(`printer.noPrinter.${reason.kind}`)}</strong>
       <p>{t('printer.noPrinter.fix')}</p>
+      <button id="printers-recheck" type="button" onClick={onRecheck}>
+        {t('printer.noPrinter.recheck')}
+      </button>
     </div>
   );
 }
