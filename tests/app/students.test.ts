@@ -34,6 +34,7 @@ describe('the Students screen (built app, real Chromium, the looped demo)', () =
     const open = openWrongItems(app, STUDENT).length;
     expect(open).toBeGreaterThan(0);
     expect(await page.locator(`tr[data-student-id="${STUDENT}"] .students-state`).innerText()).toContain(`${open} open wrong question`);
+    for (const s of app.ctx.store.students('7A')) expect(await page.locator(`[data-class-id="7A"] tr[data-student-id="${s.id}"]`).getAttribute('data-open-wrong')).toBe(String(openWrongItems(app, s.id).length));
     expect(await page.locator('[data-class-id="4B"] tr[data-student-id="S4B01"] .students-state').innerText()).toBe('no scans yet');
     expect(await seriousA11yViolations(page)).toEqual([]);
     if (SCREENSHOTS) await page.screenshot({ path: join('docs', 'img', 'students-list-en.png') });
@@ -62,7 +63,7 @@ describe('the Students screen (built app, real Chromium, the looped demo)', () =
     const wrong = openWrongItems(app, STUDENT);
     expect((await attr(page, '#wrong-book tr[data-item-id]', 'data-item-id')).sort()).toEqual(wrong);
     // Grouped by knowledge point: each group holds items of that skill.
-    const groups = await page.locator('#wrong-book table[data-skill-id]').evaluateAll((ts) => ts.map((t) => ({ skill: t.getAttribute('data-skill-id')!, items: [...t.querySelectorAll('tr[data-item-id]')].map((r) => r.getAttribute('data-item-id')!) })));
+    const groups = await page.locator('#wrong-book tbody[data-skill-id]').evaluateAll((ts) => ts.map((t) => ({ skill: t.getAttribute('data-skill-id')!, items: Array.from(t.querySelectorAll('tr[data-item-id]')).map((r) => r.getAttribute('data-item-id')!) })));
     for (const g of groups) for (const id of g.items) expect(app.ctx.store.item(id)?.skills[0]).toBe(g.skill);
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
@@ -108,6 +109,11 @@ describe('the Students screen (built app, real Chromium, the looped demo)', () =
       expect(await row.locator('td').nth(2).innerText()).toBe(o.teacher);
       expect(await row.locator('td').nth(3).innerText()).toBe(new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(o.at)));
     }
+    // Excluding one of tomorrow's items from its row.
+    const nextItem = (await attr(page, '#next-items tr[data-item-id]', 'data-item-id')).find((id) => id !== excluded)!;
+    await page.locator(`#next-items tr[data-item-id="${nextItem}"] button.students-exclude`).click();
+    await page.locator(`#overrides tr[data-kind="exclude"][data-value="${nextItem}"]`).waitFor();
+    expect(app.ctx.store.selectionOverrides('7A').filter((o) => o.studentId === STUDENT && o.kind === 'exclude').map((o) => o.value)).toEqual([excluded, nextItem]);
     await page.locator('#override-clear').click();
     await expect.poll(() => page.locator('#overrides tr[data-kind]').count()).toBe(0);
     expect(app.ctx.store.selectionOverrides('7A').filter((o) => o.studentId === STUDENT)).toEqual([]);
@@ -123,7 +129,7 @@ describe('the Students screen (built app, real Chromium, the looped demo)', () =
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const doc = mupdf.Document.openDocument(bytes, 'application/pdf');
     expect(doc.countPages()).toBeGreaterThanOrEqual(1);
-    const text = doc.loadPage(0).toStructuredText().asText();
+    const text = doc.loadPage(0).toStructuredText('preserve-whitespace').asText();
     expect(text).toContain(app.ctx.store.students('7A').find((s) => s.id === STUDENT)!.displayName);
     const href = (await link.getAttribute('href'))!;
     expect((await fetch(`${app.url}${href}`)).status).toBe(401);

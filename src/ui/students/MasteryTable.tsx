@@ -23,14 +23,14 @@ export function MasteryTable({ rows }: { rows: StudentDetail['mastery'] }) {
               <th scope="row" className="students-skill">
                 {r.name}
               </th>
-              <td>
+              <td className="students-meter">
                 <span className="students-bar" aria-hidden="true">
                   <span className={r.mastered ? 'students-bar-fill mastered' : 'students-bar-fill'} style={{ width: `${Math.round(r.p * 100)}%` }} />
                 </span>
                 <span className="students-p">{f.percent(r.p)}</span>
                 {r.mastered ? <span className="students-mastered good">{t('mastery.mastered')}</span> : null}
               </td>
-              <td className={r.n === 0 ? 'muted' : undefined}>{t('mastery.answers', { count: r.n })}</td>
+              <td className={r.n === 0 ? 'muted students-nowrap' : 'students-nowrap'}>{t('mastery.answers', { count: r.n })}</td>
             </tr>
           ))}
         </tbody>

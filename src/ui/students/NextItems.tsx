@@ -1,17 +1,19 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Loadable } from '../components/Loadable';
+import { ErrorView, Loadable } from '../components/Loadable';
 import { useHandler } from '../components/useHandler';
 import { contentLanguageOf, useFormats } from './format';
+import { useOverride } from './useOverride';
 
 /**
  * The student's items for a day with the reason each was chosen. The station proposes the day after the last
  * graded work ("tomorrow" for the stack just scanned); the teacher can look at another day.
  */
-export function NextItems({ studentId, classId }: { studentId: string; classId: string }) {
+export function NextItems({ studentId, classId, excluded, onChanged }: { studentId: string; classId: string; excluded: ReadonlySet<string>; onChanged: () => void }) {
   const { t, i18n } = useTranslation('students');
   const f = useFormats();
   const [date, setDate] = useState<string | null>(null);
+  const override = useOverride(classId, studentId, onChanged);
   const items = useHandler('studentNextItems', { studentId, classId, language: contentLanguageOf(i18n.language), ...(date ? { date } : {}) });
   const shownDate = date ?? (items.status === 'ready' ? items.value.date : '');
   return (
@@ -31,6 +33,7 @@ export function NextItems({ studentId, classId }: { studentId: string; classId: 
                   <th scope="col">{t('next.item')}</th>
                   <th scope="col">{t('next.minutes')}</th>
                   <th scope="col">{t('next.reason')}</th>
+                  <th scope="col">{t('next.change')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -41,6 +44,15 @@ export function NextItems({ studentId, classId }: { studentId: string; classId: 
                     </td>
                     <td>{f.number(i.minutes)}</td>
                     <td className="students-reason">{i.reason}</td>
+                    <td>
+                      {excluded.has(i.itemId) ? (
+                        <span className="muted">{t('next.excluded')}</span>
+                      ) : (
+                        <button type="button" className="students-exclude" aria-label={t('next.excludeItem', { id: i.itemId })} disabled={override.busy} onClick={() => void override.send({ exclude: i.itemId })}>
+                          {t('next.exclude')}
+                        </button>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -48,6 +60,7 @@ export function NextItems({ studentId, classId }: { studentId: string; classId: 
           ))
         }
       </Loadable>
+      {override.error ? <ErrorView error={override.error} /> : null}
     </div>
   );
 }

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call, type HandlerError, type InputOf } from '../api';
 import { ErrorView } from '../components/Loadable';
 import { useFormats } from './format';
 import type { StudentDetail } from './StudentPage';
+import { useOverride } from './useOverride';
 
 const TIERS = ['basic', 'core', 'stretch'] as const;
 
@@ -13,15 +13,7 @@ export function Overrides({ detail, onChanged }: { detail: StudentDetail; onChan
   const f = useFormats();
   const [itemId, setItemId] = useState(detail.items[0]?.id ?? '');
   const [tier, setTier] = useState<(typeof TIERS)[number]>('core');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<HandlerError | null>(null);
-  const send = async (change: Omit<InputOf<'override'>, 'classId' | 'studentId'>) => {
-    setBusy(true);
-    const r = await call('override', { classId: detail.class.id, studentId: detail.student.id, ...change });
-    setBusy(false);
-    setError(r.ok ? null : r.error);
-    if (r.ok) onChanged();
-  };
+  const { send, busy, error } = useOverride(detail.class.id, detail.student.id, onChanged);
   const mine = detail.overrides.filter((o) => !o.forWholeClass);
   return (
     <div className="panel students-overrides" id="overrides">

@@ -47,7 +47,7 @@ export function StudentPage({ studentId, classId }: { studentId: string; classId
             <div className="students-columns">
               {d.graded > 0 ? <MasteryTable rows={d.mastery} /> : null}
               {d.graded > 0 ? <WrongBook studentId={d.student.id} classId={d.class.id} book={d.wrongBook} /> : null}
-              <NextItems studentId={d.student.id} classId={d.class.id} />
+              <NextItems studentId={d.student.id} classId={d.class.id} excluded={new Set(d.overrides.filter((o) => o.kind === 'exclude').map((o) => o.value))} onChanged={detail.reload} />
               <Overrides detail={d} onChanged={detail.reload} />
             </div>
           </>

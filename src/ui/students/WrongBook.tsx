@@ -42,18 +42,22 @@ export function WrongBook({ studentId, classId, book }: { studentId: string; cla
             ) : null}
           </div>
           {pdf.status === 'failed' ? <ErrorView error={pdf.error} /> : null}
-          {book.bySkill.map((group) => (
-            <table key={group.skillId} className="students-wrong-group" data-skill-id={group.skillId}>
-              <caption>{group.name}</caption>
-              <thead>
+          <table className="students-wrong-table" aria-labelledby="wrong-book-title">
+            <thead>
+              <tr>
+                <th scope="col">{t('wrongBook.question')}</th>
+                <th scope="col">{t('wrongBook.answered')}</th>
+                <th scope="col">{t('wrongBook.correct')}</th>
+                <th scope="col">{t('wrongBook.on')}</th>
+              </tr>
+            </thead>
+            {book.bySkill.map((group) => (
+              <tbody key={group.skillId} data-skill-id={group.skillId}>
                 <tr>
-                  <th scope="col">{t('wrongBook.question')}</th>
-                  <th scope="col">{t('wrongBook.answered')}</th>
-                  <th scope="col">{t('wrongBook.correct')}</th>
-                  <th scope="col">{t('wrongBook.on')}</th>
+                  <th scope="rowgroup" colSpan={4} className="students-wrong-skill">
+                    {group.name}
+                  </th>
                 </tr>
-              </thead>
-              <tbody>
                 {group.entries.map((e) => (
                   <tr key={e.itemId} data-item-id={e.itemId}>
                     <td>
@@ -61,12 +65,12 @@ export function WrongBook({ studentId, classId, book }: { studentId: string; cla
                     </td>
                     <td className="bad">{e.answer ?? t('wrongBook.blank')}</td>
                     <td className="good">{e.correctAnswer}</td>
-                    <td>{f.day(e.date)}</td>
+                    <td className="students-nowrap">{f.day(e.date)}</td>
                   </tr>
                 ))}
               </tbody>
-            </table>
-          ))}
+            ))}
+          </table>
           {book.cumulativeWrong > book.open ? <p className="muted">{t('wrongBook.cumulative', { count: book.cumulativeWrong })}</p> : null}
         </>
       )}

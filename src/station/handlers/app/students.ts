@@ -58,8 +58,9 @@ export const studentsOverview = defineHandler(z.object({}), async (ctx) => {
     const gradeSkills = ctx.store.skills({ grade: cls.grade }).map((s) => s.id);
     const students = ctx.store.students(cls.id).map((s) => {
       const graded = state.responses.filter((r) => r.studentId === s.id).length;
-      const mastered = gradeSkills.filter((id) => masteryOf(state.mastery, s.id, id, ctx.settings.learning).mastered).length;
-      return { id: s.id, displayName: s.displayName, graded, mastered, skills: gradeSkills.length, openWrong: openOf.get(s.id) ?? 0 };
+      const mastery = gradeSkills.map((id) => masteryOf(state.mastery, s.id, id, ctx.settings.learning));
+      const meanP = mastery.length ? mastery.reduce((sum, m) => sum + m.p, 0) / mastery.length : null;
+      return { id: s.id, displayName: s.displayName, graded, mastered: mastery.filter((m) => m.mastered).length, skills: gradeSkills.length, meanP, openWrong: openOf.get(s.id) ?? 0 };
     });
     classes.push({ id: cls.id, name: cls.name, grade: cls.grade, students });
   }
