@@ -178,6 +178,22 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     await expect.poll(() => state(page), { timeout: 120_000 }).toBe('finished');
   }, 400_000);
 
+  it('Stop ends the stack at once: the scanner feeds no new sheet and every sheet it fed is stored and read', async () => {
+    const page = await app.openPage('en', '#/scan');
+    await readyToScan(page);
+    await page.locator('#scan-device').selectOption(`replay:out/${stackFolder}`);
+    await expect.poll(() => page.locator('#scan-start').isEnabled()).toBe(true);
+    await page.locator('#scan-pace').fill('1500');
+    await page.locator('#scan-start').click();
+    await expect.poll(async () => (await state(page)) === 'scanning' && (await sheets(page)) >= 1, { timeout: 60_000 }).toBe(true);
+    await page.locator('#scan-stop').click();
+    await expect.poll(() => state(page), { timeout: 120_000 }).toBe('finished');
+    const run = (await must(invoke(app.ctx, 'scanStatus', {}))).run!;
+    expect(run.sheets).toBeLessThan(STACK_SHEETS);
+    expect(run.counts.waiting).toBe(0);
+    expect(await sheets(page)).toBe(run.sheets);
+  }, 400_000);
+
   it.skipIf(!scanimageInstalled())('scans from the real SANE test backend: every test pattern is refused as not a PaperLoop page', async () => {
     app.ctx.settings.scanners.sane.extraArgs = ['--test-picture', 'Grid'];
     const page = await app.openPage('en', '#/scan');

@@ -180,12 +180,12 @@ function follow(run: ScanRun, e: { type: string; [k: string]: unknown }): void {
 async function runInBackground(ctx: StationContext, run: ScanRun, opened: Opened): Promise<void> {
   let following = false;
   const off = ctx.events.subscribe((e) => {
-    // The session's own events come after session_started; a resume of an earlier scan's pages comes before.
     if (e.type === 'waiting_for_station' && run.state === 'starting') {
       run.waitingFor = e.message as string;
       ctx.events.emit({ type: 'scan_run', state: run.state });
       return;
     }
+    // The session's own events come after session_started; a resume of an earlier scan's pages comes before.
     if (e.type === 'session_started') {
       following = e.source === run.deviceId;
       if (following) {
@@ -237,8 +237,10 @@ const ScanInput = z.object({
  * comes over the event stream and `scanStatus`. When the feeder runs empty or the scanner stops (jam,
  * cover open, unplugged) the scan pauses with the reason until `scanDecision`.
  */
+const BUSY = 'a scan is already running on this station. Fix: finish or cancel it first (Scan screen).';
+
 export const startScan = defineHandler(ScanInput, async (ctx, input) => {
-  if (isLive(current)) return fail('busy', 'a scan is already running on this station. Fix: finish or cancel it first (Scan screen).');
+  if (isLive(current)) return fail('busy', BUSY);
   const opened = openDevice(ctx, input.deviceId, input.msPerSheet);
   const driver = opened?.driver();
   if (!opened || !driver) return unknownDevice(input.deviceId);
@@ -246,6 +248,8 @@ export const startScan = defineHandler(ScanInput, async (ctx, input) => {
   if (!caps.ok) return fail('scanner', describeScanError(caps.error));
   const noSource = missingSource(input.deviceId, caps.value, input.source);
   if (noSource) return fail('scanner', noSource.replace(/--source (\w+)/, 'the source “$1”'));
+  // Asked twice at once: the second is refused here, after the first one's checks.
+  if (isLive(current)) return fail('busy', BUSY);
   const run: ScanRun = {
     deviceId: input.deviceId, source: input.source, dpi: input.dpi ?? ctx.settings.scanDpi, msPerSheet: input.msPerSheet, state: 'starting', pause: null, waitingFor: null, fault: null,
     sessionIds: [], images: new Map(), fed: [], activeMs: 0, activeSince: null, summary: null, decide: null, cancelled: false,
