@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useFormats } from './format';
-import type { StudentDetail } from './StudentPage';
+import type { StudentDetail } from './types';
 
 /** Mastery per skill: a bar for p, the number, the evidence behind it, and whether the skill counts as mastered. */
 export function MasteryTable({ rows }: { rows: StudentDetail['mastery'] }) {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorView } from '../components/Loadable';
 import { useFormats } from './format';
-import type { StudentDetail } from './StudentPage';
+import type { StudentDetail } from './types';
 import { useOverride } from './useOverride';
 
 const TIERS = ['basic', 'core', 'stretch'] as const;

@@ -1,5 +1,4 @@
 import { useTranslation } from 'react-i18next';
-import type { OutputOf } from '../api';
 import { Loadable } from '../components/Loadable';
 import { useHandler } from '../components/useHandler';
 import { hrefOf } from '../router';
@@ -8,8 +7,6 @@ import { MasteryTable } from './MasteryTable';
 import { NextItems } from './NextItems';
 import { Overrides } from './Overrides';
 import { WrongBook } from './WrongBook';
-
-export type StudentDetail = OutputOf<'studentDetail'>;
 
 /** One student: mastery per skill, the wrong-question book, tomorrow's items with reasons, and the teacher's overrides. */
 export function StudentPage({ studentId, classId }: { studentId: string; classId?: string }) {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { call, type HandlerError } from '../api';
 import { ErrorView } from '../components/Loadable';
 import { useFormats } from './format';
-import type { StudentDetail } from './StudentPage';
+import type { StudentDetail } from './types';
 
 type Pdf = { status: 'none' } | { status: 'making' } | { status: 'made'; href: string; file: string } | { status: 'failed'; error: HandlerError };
 
