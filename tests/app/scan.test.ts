@@ -200,6 +200,9 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     await readyToScan(page);
     await page.locator('#scan-device').selectOption(sane!.deviceId);
     await expect.poll(() => page.locator('#scan-start').isEnabled()).toBe(true);
+    // The SANE test device has a feeder and a glass, no duplex.
+    expect(await page.locator('input[name="scan-source"][value="duplex"]').isDisabled()).toBe(true);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.locator('#scan-dpi').selectOption('150');
     await page.locator('#scan-start').click();
     await expect.poll(() => page.locator('#scan-paused').getAttribute('data-reason'), { timeout: 180_000 }).toBe('FeederEmpty');
