@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { Tier } from '../../../domain/item';
 import { err, ok, type Result } from '../../../domain/result';
-import { capForGrade, checkCap } from '../../../domain/workload';
+import { bookedMinutes, capForGrade, checkCap } from '../../../domain/workload';
 import type { PageStyle } from '../../../layout/pageStyle';
 import { renderPdf } from '../../../print/pdf';
 import type { StationContext } from '../../context';
@@ -50,9 +50,8 @@ const printLedger = defineHandler(z.object({ setId: z.string() }), async (ctx, {
   const students = workbooksOf(ctx, setId).map((w) => {
     const ledger = approvedLedger(ctx, w.studentId, set.date, set.replaces ?? undefined);
     const others = { ...ledger, entries: ledger.entries.filter((e) => e.workbookSetId !== setId) };
-    const booked = others.entries.reduce((sum, e) => sum + e.minutes, 0);
     const check = checkCap(others, cls.grade, set.subject, w.minutes, ctx.settings.caps);
-    return { studentId: w.studentId, name: names.get(w.studentId) ?? w.studentId, tier: w.tier, minutes: w.minutes, bookedMinutes: booked, booked: others.entries, overCap: !check.ok };
+    return { studentId: w.studentId, name: names.get(w.studentId) ?? w.studentId, tier: w.tier, minutes: w.minutes, bookedMinutes: bookedMinutes(others), booked: others.entries, overCap: !check.ok };
   });
   return ok({
     setId, classId: cls.id, className: cls.name, grade: cls.grade, subject: set.subject, date: set.date, status: set.status, replaces: set.replaces,
@@ -84,7 +83,9 @@ function previewOf(ctx: StationContext, setId: string, studentId: string): Promi
     cached = styled.ok ? renderPreview(ctx, setId, studentId, styled.value) : Promise.resolve(err(styled.error));
     previews.set(key, cached);
     if (previews.size > PREVIEW_CACHE) previews.delete(previews.keys().next().value!);
-    void cached.then((r) => r.ok || previews.delete(key));
+    // A failed preview is not kept, so the next request tries again (the caller sees the failure).
+    const forget = () => void previews.delete(key);
+    void cached.then((r) => r.ok || forget(), forget);
   }
   return cached;
 }
