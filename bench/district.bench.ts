@@ -27,6 +27,9 @@ import { exportToDrive, importFromDrive } from '../src/sync/usb';
 import { startTestPostgres } from '../tests/support/districtPostgres';
 import { addResponses, makeStation, type TestStation } from '../tests/support/syncStation';
 
+/** Each district keeps its private key in its own folder. */
+const keyFolder = () => mkdtempSync(join(tmpdir(), 'district-key-'));
+
 const INGEST = Number(process.env.BENCH_INGEST ?? 200_000);
 const HTTP = Number(process.env.BENCH_HTTP ?? 50_000);
 const VIEW_ROWS = Number(process.env.BENCH_VIEW_ROWS ?? 10_000_000);
@@ -39,8 +42,11 @@ function chunks(stationId: string, total: number): UploadChunk[] {
   for (let after = 0; after < total; after += CHUNK) {
     const entries: LogEntry[] = Array.from({ length: Math.min(CHUNK, total - after) }, (_, i) => {
       const seq = after + i + 1;
-      const day = new Date(Date.UTC(2026, 8, 1) + Math.floor(seq / 15_000) * 86_400_000).toISOString().slice(0, 10);
-      return { seq, kind: 'response', student: `p${seq % 1000}`, itemId: `i${seq % 400}`, itemVersion: 1, pageId: `${stationId}-${Math.floor(seq / 10)}`, fieldId: `f${seq % 10}`, score: seq % 3 ? 1 : 0, maxScore: 1, correct: seq % 3 !== 0, status: 'graded', date: day };
+      // In scan order, as a station logs them: a student's page of 5 items × 3 fields, 1,000 students a day.
+      const sd = Math.floor((seq - 1) / 15);
+      const day = new Date(Date.UTC(2026, 8, 1) + Math.floor(sd / 1000) * 86_400_000).toISOString().slice(0, 10);
+      const itemId = `i${(Math.floor(sd / 1000) * 7 + Math.floor(((seq - 1) % 15) / 3) * 80 + (sd % 13)) % 400}`;
+      return { seq, kind: 'response', student: `p${sd % 1000}`, itemId, itemVersion: 1, pageId: `${stationId}-${sd}`, fieldId: `f${(seq - 1) % 15}`, score: seq % 3 ? 1 : 0, maxScore: 1, correct: seq % 3 !== 0, status: 'graded', date: day };
     });
     out.push({ format: SYNC_PROTOCOL, stationId, after, through: entries.at(-1)!.seq, entries });
   }
@@ -57,7 +63,8 @@ const postgres = await startTestPostgres();
 try {
   const pool = await postgres.freshPool();
   // Published first, so the ingest folds every chunk into all the rollups, minutes included.
-  await publishBundle(pool, await ensureDistrictIdentity(pool), { items: BANK, skills: [] });
+  const identity = await ensureDistrictIdentity(pool, keyFolder());
+  await publishBundle(pool, identity, { items: BANK, skills: [] });
   for (const s of ['B1', 'B2', 'B3']) await pool.query(`INSERT INTO stations (station_id, public_key, status) VALUES ($1, 'k', 'approved')`, [s]);
   await ingestChunk(pool, chunks('B3', CHUNK)[0]!); // creates the partition; warms the pool
   const one = chunks('B1', INGEST);
@@ -74,7 +81,6 @@ try {
   await Promise.all([a, b].map(async (list) => { for (const c of list) await ingestChunk(pool, c); }));
   line('district_ingest_2streams_responses_per_s', INGEST / ((performance.now() - t) / 1000), { responses: INGEST, chunk: CHUNK });
 
-  const identity = await ensureDistrictIdentity(pool);
   const app = createDistrictServer({ pool, identity });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const station = makeStation('BH', `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
@@ -101,7 +107,7 @@ try {
  * never cross the wire. Items: 400, three subjects, grades 4–8, 5–24 minutes each, published as a bundle.
  */
 async function benchViews(pool: import('pg').Pool): Promise<void> {
-  await publishBundle(pool, await ensureDistrictIdentity(pool), { items: BANK, skills: [] });
+  await publishBundle(pool, await ensureDistrictIdentity(pool, keyFolder()), { items: BANK, skills: [] });
   await pool.query(`CREATE TABLE IF NOT EXISTS responses_y2026 PARTITION OF responses FOR VALUES IN (2026)`);
   await pool.query(`INSERT INTO stations (station_id, public_key, status) SELECT 'V' || s, 'k', 'approved' FROM generate_series(0, 9) s`);
   let t = performance.now();
@@ -167,7 +173,7 @@ function folderBytes(dir: string): number {
 }
 
 async function benchSchoolYear(pool: import('pg').Pool): Promise<void> {
-  const identity = await ensureDistrictIdentity(pool);
+  const identity = await ensureDistrictIdentity(pool, keyFolder());
   const app = createDistrictServer({ pool, identity });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

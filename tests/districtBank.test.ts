@@ -24,6 +24,9 @@ import { startTestPostgres, type TestPostgres } from './support/districtPostgres
 import { buildPackage, DEFAULTS, manifest, SAMPLE_ITEMS } from './support/qtiPackages';
 import { addResponses, makeStation, sampleItem, type TestStation } from './support/syncStation';
 
+/** Each district keeps its private key in its own folder. */
+const keyFolder = () => mkdtempSync(join(tmpdir(), 'district-key-'));
+
 let postgres: TestPostgres;
 let dir: string;
 beforeAll(async () => {
@@ -43,7 +46,7 @@ type District = { pool: pg.Pool; identity: DistrictIdentity; publish: (c: Partia
 
 async function districtWithStation(stationId: string): Promise<{ d: District; s: TestStation }> {
   const pool = await postgres.freshPool();
-  const identity = await ensureDistrictIdentity(pool);
+  const identity = await ensureDistrictIdentity(pool, keyFolder());
   const app = createDistrictServer({ pool, identity });
   await app.listen({ port: 0, host: '127.0.0.1' });
   cleanups.push(() => app.close());

@@ -18,6 +18,9 @@ import { createDistrictServer } from '../src/district/server';
 import { enrolStation } from '../src/district/stations';
 import { startTestPostgres, type TestPostgres } from './support/districtPostgres';
 
+/** Each district keeps its private key in its own folder. */
+const keyFolder = () => mkdtempSync(join(tmpdir(), 'district-key-'));
+
 const TOKENS = { viewer: 'viewer-token-0123456789', research: 'research-token-0123456789', admin: 'admin-token-0123456789' };
 const HOSTILE_ITEM = `<img src=x onerror="document.title='pwned'">`;
 const HOSTILE_SUBJECT = `<script>document.title='pwned'</script>sci`;
@@ -57,7 +60,7 @@ const call = (path: string, token?: string, body?: unknown) =>
 beforeAll(async () => {
   postgres = await startTestPostgres();
   pool = await postgres.freshPool();
-  const identity = await ensureDistrictIdentity(pool);
+  const identity = await ensureDistrictIdentity(pool, keyFolder());
   const app = createDistrictServer({ pool, identity, people: new DistrictPeople(TOKENS) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

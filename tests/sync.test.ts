@@ -26,6 +26,9 @@ import { enrolByDrive } from '../src/sync/usbEnrol';
 import { startTestPostgres, type TestPostgres } from './support/districtPostgres';
 import { addResponses, makeStation, sampleItem, type TestStation } from './support/syncStation';
 
+/** Each district keeps its private key in its own folder. */
+const keyFolder = () => mkdtempSync(join(tmpdir(), 'district-key-'));
+
 let postgres: TestPostgres;
 beforeAll(async () => {
   postgres = await startTestPostgres();
@@ -40,7 +43,7 @@ afterEach(async () => {
 
 async function startDistrict(): Promise<District> {
   const pool = await postgres.freshPool();
-  const identity = await ensureDistrictIdentity(pool);
+  const identity = await ensureDistrictIdentity(pool, keyFolder());
   const app = createDistrictServer({ pool, identity });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -268,7 +271,7 @@ describe('bundles down', () => {
     expect(items()).toEqual(['m1@1', 'm2@1']);
     expect(readSyncState(s.store).bundleVersion).toBe(1);
 
-    const foreign = await ensureDistrictIdentity(await postgres.freshPool(), 'D-OTHER');
+    const foreign = await ensureDistrictIdentity(await postgres.freshPool(), keyFolder(), 'D-OTHER');
     await d.pool.query('DELETE FROM bundles WHERE version = 2');
     await publishBundle(d.pool, { ...foreign, districtId: d.identity.districtId }, { items: [sampleItem('m9')], skills: [] });
     const wrongKey = await downloadBundles(s);
@@ -306,7 +309,7 @@ describe('USB drive', () => {
 
     const replyPath = join(folder, 'reply.json');
     const reply = readFileSync(replyPath, 'utf8');
-    const foreign = await ensureDistrictIdentity(await postgres.freshPool(), 'D-OTHER');
+    const foreign = await ensureDistrictIdentity(await postgres.freshPool(), keyFolder(), 'D-OTHER');
     const foreignPayload = JSON.stringify({ ...JSON.parse(JSON.parse(reply).payload), districtId: foreign.districtId });
     writeFileSync(replyPath, JSON.stringify({ payload: foreignPayload, signature: signText(foreign.privateKey, foreignPayload) }));
     const otherDistrict = importFromDrive(s, drive);
@@ -352,7 +355,7 @@ describe('enrolment by USB drive alone', () => {
     const reply = readFileSync(replyPath, 'utf8');
 
     // Another district's reply, well signed with its own key, but its approval was not made with this station's code.
-    const foreign = await ensureDistrictIdentity(await postgres.freshPool(), 'D-ROGUE');
+    const foreign = await ensureDistrictIdentity(await postgres.freshPool(), keyFolder(), 'D-ROGUE');
     const inner = JSON.parse(JSON.parse(reply).payload);
     const rogue = JSON.stringify({ ...inner, districtId: foreign.districtId, enrolment: { ...inner.enrolment, district: { ...inner.enrolment.district, districtId: foreign.districtId, publicKey: foreign.publicKey } } });
     writeFileSync(replyPath, JSON.stringify({ payload: rogue, signature: signText(foreign.privateKey, rogue) }));

@@ -81,7 +81,7 @@ describe('sync through the CLI', () => {
     const status = JSON.parse(paperloop('--data', data, 'sync', 'status', '--json').out) as { pending: number; lastError: string | null; lastSuccess: string | null };
     expect(status).toMatchObject({ pending: 0, lastError: null });
     expect(status.lastSuccess).not.toBeNull();
-  });
+  }, 240_000); // child processes (the CLI, the district), slow on a loaded machine
 
   it('a USB drive carries the chunks to the district and its reply back', () => {
     const data = stationWithResponses('CLI2', 300);
@@ -97,7 +97,7 @@ describe('sync through the CLI', () => {
     const applied = paperloop('--data', data, 'sync', 'import', '--from', drive, '--json');
     expect(applied.code, applied.err).toBe(0);
     expect(JSON.parse(applied.out)).toMatchObject({ highWater: 300 });
-  });
+  }, 240_000); // child processes (the CLI, the district), slow on a loaded machine
 });
 
 describe('sync and scans', () => {

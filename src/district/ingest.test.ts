@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_PROTOCOL, type LogEntry, type UploadChunk } from '../domain/syncProtocol';
@@ -5,6 +8,9 @@ import { startTestPostgres, type TestPostgres } from '../../tests/support/distri
 import { publishBundle } from './bundles';
 import { ensureDistrictIdentity } from './identity';
 import { ingestChunk } from './ingest';
+
+/** Each district keeps its private key in its own folder. */
+const keyFolder = () => mkdtempSync(join(tmpdir(), 'district-key-'));
 
 let postgres: TestPostgres;
 beforeAll(async () => {
@@ -35,7 +41,7 @@ describe('ingestChunk', () => {
 
   it('folds each chunk into the daily rollups in its own transaction, once however often it is sent', async () => {
     const pool = await districtWithStation();
-    const identity = await ensureDistrictIdentity(pool);
+    const identity = await ensureDistrictIdentity(pool, keyFolder());
     const item = (id: string, minutes: number) => ({ id, subject: 'math', grade: 5, skills: ['k'], stem: { en: id }, points: 1, minutes, difficulty: 0, tier: 'core' as const, type: 'true_false' as const, answer: true });
     await publishBundle(pool, identity, { items: [item('A', 40), item('B', 30)], skills: [] });
     const answer = (seq: number, student: string, itemId: string): LogEntry => ({

@@ -56,6 +56,6 @@ export async function openDistrict(folder: string, districtId?: string): Promise
     return opened;
   }
   const pool = opened.value;
-  const identity = await ensureDistrictIdentity(pool, districtId);
+  const identity = await ensureDistrictIdentity(pool, folder, districtId);
   return ok({ pool, identity, database, close: async () => { await pool.end(); await stop(); } });
 }
