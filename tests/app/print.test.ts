@@ -141,6 +141,15 @@ describe('the Print screen (built app, real Chromium, real CUPS)', () => {
     expect(await signedIn(`/print/preview/${encodeURIComponent(approvedSet)}/S7A01/99`)).toBe(404);
 
     if (!lpstatInstalled) return;
+    // A queue CUPS does not have is refused before any page id is spent.
+    const jobsBefore = app.ctx.store.printJobsForSet(approvedSet).length;
+    const unknown = await page.evaluate(async (setId) => {
+      const res = await fetch('/api/printSet', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ setId, to: { kind: 'printer', queue: 'NoSuchPrinter' } }) });
+      return ((await res.json()) as { error: { code: string } }).error.code;
+    }, approvedSet);
+    expect(unknown).toBe('unknown_printer');
+    expect(app.ctx.store.printJobsForSet(approvedSet).length).toBe(jobsBefore);
+
     await page.locator('#printer').selectOption(FILE_QUEUE);
     await page.locator('#copies').fill('2');
     let again = { jobId: '', pages: 0, requestId: '' };
