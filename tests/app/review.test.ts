@@ -1,7 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gradeAnswer } from '../../src/domain/grading';
+import { invoke } from '../../src/station/invoke';
 import { openApp, seriousA11yViolations, type AppUnderTest } from '../support/app';
+import { seedReview } from '../support/review';
 import { clearQueueByKeyboard, nextSlot, shownSlot } from '../support/reviewTeacher';
+import { tempStation } from '../support/station';
+
+describe('the review handlers on a real store', () => {
+  it('one decision settles a group of identical readings, an override each; an undo reopens them and is kept too', async () => {
+    const ctx = tempStation();
+    const ids = [];
+    for (const shade of [250, 240, 230]) ids.push((await seedReview(ctx, shade)).responseId);
+    const board = await invoke(ctx, 'reviewBoard', {});
+    if (!board.ok) throw new Error(board.error.message);
+    expect(board.value.questions).toHaveLength(1);
+    expect(board.value.questions[0]!.groups.map((g) => [g.reading, g.cards.map((c) => c.responseId)])).toEqual([['A', ids]]);
+
+    const decided = await invoke(ctx, 'resolveGroup', { responseIds: ids, answer: 'B' });
+    expect(decided.ok && decided.value.decided.map((d) => d.answer)).toEqual(['B', 'B', 'B']);
+    expect(ctx.store.scans.openReviews()).toEqual([]);
+    for (const id of ids) expect(ctx.store.scans.overridesOf(id)).toMatchObject([{ answer: 'B', teacher: ctx.actor, at: '2026-11-24T16:00:00.000Z' }]);
+    expect(await invoke(ctx, 'resolveGroup', { responseIds: ids })).toMatchObject({ ok: false, error: { code: 'already_decided' } });
+
+    expect(await invoke(ctx, 'undoReview', { responseIds: ids })).toMatchObject({ ok: true, value: { reopened: 3, by: ctx.actor } });
+    expect(ctx.store.scans.openReviews().map((r) => r.responseId)).toEqual(ids);
+    for (const id of ids) {
+      expect(ctx.store.scans.overridesOf(id).map((o) => [o.answer, o.note])).toEqual([['B', null], ['A', 'undo']]);
+      expect(ctx.store.scans.responses({ studentId: 'S01' }).find((r) => r.id === id)).toMatchObject({ answer: 'A', score: 0, status: 'needs_review' });
+    }
+    expect(await invoke(ctx, 'undoReview', { responseIds: ids })).toMatchObject({ ok: false, error: { code: 'not_decided' } });
+    expect(await invoke(ctx, 'resolveGroup', { responseIds: ids })).toMatchObject({ ok: true });
+    for (const id of ids) expect(ctx.store.scans.overridesOf(id).map((o) => o.answer)).toEqual(['B', 'A', 'A']);
+  });
+});
 
 describe('the Review screen (built app, real Chromium, the looped demo)', () => {
   let app: AppUnderTest;
@@ -15,7 +46,7 @@ describe('the Review screen (built app, real Chromium, the looped demo)', () => 
     const slot = (await shownSlot(page))!;
     expect(slot.position).toBe(1);
     const img = page.locator('img.review-context');
-    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0), { timeout: 60_000 }).toBe(true);
     expect(await page.locator('[data-station-reading]').innerText()).not.toBe('');
     expect(await page.locator('.review-confidence').innerText()).toMatch(/confidence \d+%/);
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -29,7 +60,7 @@ describe('the Review screen (built app, real Chromium, the looped demo)', () => 
     for (const id of first.responses) expect(app.ctx.store.scans.overridesOf(id)).toHaveLength(1);
     expect(await page.locator(`[data-decision="${first.responses.join(',')}"] .review-log-who`).innerText()).toContain(`by ${app.ctx.actor}, `);
     await page.keyboard.press('Backspace');
-    await expect.poll(() => page.locator(`[data-review-slot][data-responses="${first.responses.join(',')}"]`).count()).toBe(1);
+    await expect.poll(() => page.locator(`[data-review-slot][data-responses="${first.responses.join(',')}"]`).count(), { timeout: 60_000 }).toBe(1);
     for (const id of first.responses) {
       const history = app.ctx.store.scans.overridesOf(id);
       expect(history.map((o) => o.note)).toEqual([null, 'undo']);
@@ -47,14 +78,14 @@ describe('the Review screen (built app, real Chromium, the looped demo)', () => 
     await page.evaluate(() => document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true })));
     await page.evaluate(() => document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '0', isComposing: true, bubbles: true })));
     await page.keyboard.press('ArrowRight');
-    await expect.poll(() => page.locator('#review-position').getAttribute('data-position')).toBe('2');
+    await expect.poll(() => page.locator('#review-position').getAttribute('data-position'), { timeout: 60_000 }).toBe('2');
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(() => page.locator('[data-review-slot]').getAttribute('data-responses')).toBe(first.responses.join(','));
+    await expect.poll(() => page.locator('[data-review-slot]').getAttribute('data-responses'), { timeout: 60_000 }).toBe(first.responses.join(','));
     // The answer box is on numeric and written questions: go to the first one.
     for (let i = 0; i < 50 && (await page.locator('#review-answer').count()) === 0; i++) await page.keyboard.press('ArrowRight');
     const typedAt = await page.locator('[data-review-slot]').getAttribute('data-responses');
     await page.keyboard.press('/');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('review-answer');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 60_000 }).toBe('review-answer');
     await page.keyboard.type('0');
     expect(await page.locator('#review-answer').inputValue()).toBe('0');
     await page.keyboard.press('Escape');

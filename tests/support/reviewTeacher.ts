@@ -1,8 +1,8 @@
 /**
  * A teacher who clears the Review screen by keyboard alone, knowing what each demo student really wrote (the
- * synthetic stack's truth file): Enter when the station read it right, the option's letter (multiple choice: the
- * letters that differ from the station's marks, then Enter), the number of the right reading when it is offered,
- * 0 when the answer is wrong anyway, else "/" and the answer typed. Used by the test and the benchmark.
+ * synthetic stack's truth file): Enter when the station read it right; a choice question's letter; the number of
+ * the right reading when it is offered; on multiple choice the letters that differ from the station's marks, then
+ * Enter; 0 when the answer is wrong anyway; else "/" and the answer typed. Used by the test and the benchmark.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,13 +85,13 @@ export async function clearQueueByKeyboard(page: Page, ctx: StationContext, data
       const choice = written === null ? -1 : slot.numbered.indexOf(written);
       if (written !== null && written === slot.reading && slot.canAccept) keys.push('Enter');
       else if (written !== null && (slot.itemType === 'single_choice' || slot.itemType === 'true_false')) keys.push(written.toLowerCase());
+      else if (choice >= 0) keys.push(String(choice + 1));
       else if (written !== null && slot.itemType === 'multiple_choice') {
         // The station's marks are already chosen: press the letters that differ, then Enter.
         const read = new Set(slot.reading.split(',').filter(Boolean));
         const want = new Set(written.split(','));
         keys.push(...[...new Set([...read, ...want])].filter((o) => read.has(o) !== want.has(o)).map((o) => o.toLowerCase()), 'Enter');
-      } else if (choice >= 0) keys.push(String(choice + 1));
-      else if (!isRight(slot.responses[0]!, written)) keys.push('0');
+      } else if (!isRight(slot.responses[0]!, written)) keys.push('0');
       else keys.push('/', ...Array.from(written ?? ''), 'Enter');
       groups++;
     }

@@ -81,7 +81,7 @@ export function GroupCard({ slot, position, count, left, picked, busy, onDecide,
               </button>
             ))
           : null}
-        {!isChoice && question.itemType !== 'open'
+        {question.itemType === 'numeric' || question.itemType === 'short_text' || (question.itemType === 'multiple_choice' && choices.length > 1)
           ? choices.map((c, i) => (
               <button key={c.value} type="button" disabled={busy} data-choice={c.value} className={`review-choice ${c.source}`} onClick={() => onDecide({ kind: 'answer', answer: c.value })}>
                 <kbd>{i + 1}</kbd> <span className="review-choice-value">{c.value}</span> <span className="review-source">{t(`source.${c.source}`)}</span>

@@ -42,7 +42,7 @@ type KeyInfo = Pick<KeyboardEvent, 'key' | 'isComposing' | 'ctrlKey' | 'metaKey'
 /**
  * The review shortcuts. Nothing while an input method is composing or while the teacher types in a field.
  * Choice items: a letter decides (multiple choice: letters toggle, Enter records them); numeric and written
- * answers: 1–9 pick a numbered reading, 0 marks it wrong; open items: a digit is the score. S splits a group.
+ * answers (and multiple choice): 1–9 pick a numbered reading, 0 marks it wrong; open items: a digit is the score. S splits a group.
  */
 export function keyAction(e: KeyInfo, slot: Slot | undefined, picked: readonly string[]): KeyAction | null {
   if (e.isComposing || e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return null;
@@ -71,7 +71,7 @@ export function keyAction(e: KeyInfo, slot: Slot | undefined, picked: readonly s
   const digit = Number(e.key);
   if (question.itemType === 'open') return digit <= question.maxScore ? { kind: 'decide', decision: { kind: 'answer', answer: String(digit) } } : null;
   if (digit === 0) return { kind: 'decide', decision: { kind: 'score', score: 0 } };
-  if (question.itemType !== 'numeric' && question.itemType !== 'short_text') return null;
+  if (question.itemType !== 'numeric' && question.itemType !== 'short_text' && question.itemType !== 'multiple_choice') return null;
   const choice = numberedChoices(slot)[digit - 1];
   return choice ? { kind: 'decide', decision: { kind: 'answer', answer: choice.value } } : null;
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { call, type HandlerError } from '../api';
 import { ErrorView, Loadable } from '../components/Loadable';
 import { useHandler } from '../components/useHandler';
+import { useStationEvents } from '../events';
 import { DecisionLog, type LoggedDecision } from '../review/DecisionLog';
 import { GroupCard } from '../review/GroupCard';
 import { keyAction, slotsOf, splitSlots, stationMarks, type Board, type Decision, type Slot } from '../review/keys';
@@ -22,6 +23,11 @@ export function ReviewScreen(_props: { route: Route }) {
   const [busy, setBusy] = useState(false);
   /** After an undo: show the group that holds this response once the queue has reloaded. */
   const [focusResponse, setFocusResponse] = useState<number | null>(null);
+  // Reads a running scan sends to review are offered, not pushed in under the teacher's keys.
+  const [arrived, setArrived] = useState(0);
+  useStationEvents((e) => {
+    if (e.type === 'graded' && typeof e.reviews === 'number' && e.reviews > 0) setArrived((n) => n + (e.reviews as number));
+  });
 
   const record = async (slot: Slot, decision: Decision) => {
     setBusy(true);
@@ -59,6 +65,14 @@ export function ReviewScreen(_props: { route: Route }) {
     <section className="review" aria-labelledby="review-title">
       <h1 id="review-title">{t('title')}</h1>
       {error ? <ErrorView error={error} /> : null}
+      {arrived > 0 ? (
+        <p className="review-arrived" role="status">
+          {t('arrived', { count: arrived })}{' '}
+          <button type="button" id="review-show-new" onClick={() => { setArrived(0); setFocusResponse(null); board.reload(); }}>
+            {t('showArrived')}
+          </button>
+        </p>
+      ) : null}
       <div className="review-layout">
         <div className="review-main">
           <Loadable state={board} reload={board.reload}>

@@ -21,7 +21,7 @@ type Evidence = {
   readings?: Record<string, { text: string; confidence: number } | undefined>;
 };
 /** A reading the teacher can pick with one key; `key` marks an accepted answer from the answer key. */
-export type Candidate = { value: string; source: 'station' | 'ocr' | 'key'; confidence: number | null };
+export type Candidate = { value: string; source: 'station' | 'ocr' | 'key' | 'marks'; confidence: number | null };
 /** The mark darkness of a choice or grid target, as the reader measured it. */
 export type TargetFill = { value: string; fill: number };
 
@@ -71,10 +71,16 @@ function keyOf(item: Item): string[] {
 
 const isValid = (item: Item, value: string | null) => checkResolvedAnswer(item, value).ok;
 
-/** The field's own other readings (OCR candidates and the comb's line, box and digit readings), valid for the item. */
-function alternativesOf(item: Item, reading: string | null, evidence: Evidence | null): Candidate[] {
+/** The field's own other readings (OCR candidates, the comb's line, box and digit readings; the marks with the faint ones), valid for the item. */
+function alternativesOf(item: Item, reading: string | null, evidence: Evidence | null, reasons: readonly string[]): Candidate[] {
   const seen = new Set<string>([reading ?? '']);
   const out: Candidate[] = [];
+  if (item.type === 'multiple_choice') {
+    const faint = reasons.filter((r) => r.startsWith('marginal_mark:')).map((r) => r.slice('marginal_mark:'.length));
+    const marks = item.options.map((o) => o.key).filter((k) => faint.includes(k) || (reading ?? '').split(',').includes(k)).join(',');
+    if (marks !== '' && !seen.has(marks)) out.push({ value: marks, source: 'marks', confidence: null });
+    return out;
+  }
   const readings = Object.values(evidence?.readings ?? {}).filter((r): r is { text: string; confidence: number } => !!r);
   for (const c of [...(evidence?.candidates ?? []), ...readings]) {
     const text = c.text.trim();
@@ -118,7 +124,7 @@ export function groupReviews(reviews: readonly (ReviewRow & { studentName: strin
     const evidence = r.evidence as Evidence | null;
     g.cards.push({
       responseId: r.responseId, studentId: r.studentId, studentName: r.studentName, pageId: r.pageId, confidence: r.confidence, reasons: r.reasons,
-      fills: (evidence?.fills ?? []).map((f) => ({ value: f.value, fill: f.fill })), alternatives: alternativesOf(item, r.answer, evidence),
+      fills: (evidence?.fills ?? []).map((f) => ({ value: f.value, fill: f.fill })), alternatives: alternativesOf(item, r.answer, evidence, r.reasons),
     });
   }
   return [...questions.values()].map(({ byReading: _, ...q }) => ({ ...q, groups: [...q.groups].sort((a, b) => b.cards.length - a.cards.length) }));
@@ -127,10 +133,16 @@ export function groupReviews(reviews: readonly (ReviewRow & { studentName: strin
 /** The open review queue, grouped for one decision per group. */
 export const reviewBoard = defineHandler(z.object({}), async (ctx) => {
   const names = new Map(ctx.store.students().map((s) => [s.id, s.displayName]));
+  const items = new Map<string, Item | null>();
+  const itemOf = (id: string, version: number) => {
+    const key = `${id}@${version}`;
+    if (!items.has(key)) items.set(key, ctx.store.item(id, version));
+    return items.get(key)!;
+  };
   const reviews = [];
   for (const r of ctx.store.scans.openReviews()) {
     const response = ctx.store.scans.response(r.responseId);
-    const item = response && ctx.store.item(response.itemId, response.itemVersion);
+    const item = response && itemOf(response.itemId, response.itemVersion);
     if (item) reviews.push({ ...r, studentName: names.get(r.studentId) ?? r.studentId, item });
   }
   return ok({ total: reviews.length, questions: groupReviews(reviews), actor: ctx.actor });
@@ -208,7 +220,7 @@ export async function fieldInContextPng(image: Buffer, crop: Rect | undefined, m
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><path fill="#000" fill-opacity="0.55" fill-rule="evenodd" d="M0 0H${width}V${height}H0Z M${fx} ${fy}h${Math.round(crop.w)}v${Math.round(crop.h)}h-${Math.round(crop.w)}Z"/>` +
       `<rect x="${fx - 2}" y="${fy - 2}" width="${Math.round(crop.w) + 4}" height="${Math.round(crop.h) + 4}" fill="none" stroke="#f0a500" stroke-width="4"/></svg>`,
   );
-  return img.extract({ left, top, width, height }).composite([{ input: veil, left: 0, top: 0 }]).png().toBuffer();
+  return img.extract({ left, top, width, height }).composite([{ input: veil, left: 0, top: 0 }]).png({ compressionLevel: 2 }).toBuffer();
 }
 
 /** Handlers the teacher's app needs for its reviewing screen (registered in ../index.ts). */
