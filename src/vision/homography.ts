@@ -153,12 +153,14 @@ export function boundingBox(points: readonly Point[], pad = 0): { x: number; y: 
 }
 
 /**
- * Least-squares affine fit (6 parameters) of the pairs; returns the largest residual in `to` units.
- * Scanned paper is nearly affine, so a large residual means a mark was misplaced or misdetected.
+ * Least-squares affine fit (6 parameters) of three or more pairs, as a homography (no perspective);
+ * null for collinear points. Scanned paper is nearly affine.
  */
-export function affineResidual(pairs: readonly PointPair[]): number {
-  if (pairs.length < 3) return 0;
-  // Normal equations for x' = a x + b y + c (and the same for y').
+export function solveAffine(pairs: readonly PointPair[]): Homography | null {
+  if (pairs.length < 3) return null;
+  // Normal equations for x' = a x + b y + c (and the same for y'), about the centroid for conditioning.
+  const mx = pairs.reduce((s, p) => s + p.from.x, 0) / pairs.length;
+  const my = pairs.reduce((s, p) => s + p.from.y, 0) / pairs.length;
   const M = [
     [0, 0, 0],
     [0, 0, 0],
@@ -167,7 +169,7 @@ export function affineResidual(pairs: readonly PointPair[]): number {
   const vx = [0, 0, 0];
   const vy = [0, 0, 0];
   for (const { from, to } of pairs) {
-    const r = [from.x, from.y, 1];
+    const r = [from.x - mx, from.y - my, 1];
     for (let i = 0; i < 3; i++) {
       vx[i]! += r[i]! * to.x;
       vy[i]! += r[i]! * to.y;
@@ -176,12 +178,16 @@ export function affineResidual(pairs: readonly PointPair[]): number {
   }
   const ax = solve(M.map((row) => [...row]), vx);
   const ay = solve(M.map((row) => [...row]), vy);
-  if (!ax || !ay) return Infinity;
-  let worst = 0;
-  for (const { from, to } of pairs) {
-    const x = ax[0]! * from.x + ax[1]! * from.y + ax[2]!;
-    const y = ay[0]! * from.x + ay[1]! * from.y + ay[2]!;
-    worst = Math.max(worst, Math.hypot(x - to.x, y - to.y));
-  }
-  return worst;
+  if (!ax || !ay || [...ax, ...ay].some((v) => !Number.isFinite(v))) return null;
+  return [ax[0]!, ax[1]!, ax[2]! - ax[0]! * mx - ax[1]! * my, ay[0]!, ay[1]!, ay[2]! - ay[0]! * mx - ay[1]! * my, 0, 0, 1];
+}
+
+/**
+ * Largest residual (in `to` units) of the least-squares affine fit of the pairs. Scanned paper is
+ * nearly affine, so a large residual means a mark was misplaced or misdetected.
+ */
+export function affineResidual(pairs: readonly PointPair[]): number {
+  if (pairs.length < 3) return 0;
+  const a = solveAffine(pairs);
+  return a ? reprojectionError(a, pairs) : Infinity;
 }

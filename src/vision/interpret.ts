@@ -36,6 +36,8 @@ export type FieldRead = {
     readings?: { line?: OcrCandidate; boxes?: OcrCandidate; digits?: OcrCandidate };
     /** Alignment shift applied to the mapped targets (px). */
     offset?: Point;
+    /** How clearly the printed outlines were found at that shift (fraction of paper − ink; below fill.minAlignmentContrast: not found). */
+    alignment?: number;
   };
 };
 
@@ -175,7 +177,7 @@ function interpretChoice(
     status = d.marginal.length > 0 ? 'review' : 'ok';
   }
   if (status === 'review') confidence = Math.min(confidence, reviewMaxConfidence);
-  return { fieldId: field.id, itemId: field.itemId, kind: field.kind, value, confidence, status, reasons, evidence: { fills: fillsOf(m), crop: cropOf(m), offset: m.offset } };
+  return { fieldId: field.id, itemId: field.itemId, kind: field.kind, value, confidence, status, reasons, evidence: { fills: fillsOf(m), crop: cropOf(m), offset: m.offset, alignment: round3(m.alignment) } };
 }
 
 function strongest(m: TargetsMeasure, values: string[]): string {
@@ -272,7 +274,7 @@ export function interpretDigitGrid(
   });
   const inkBoxes = boxes.filter((b) => hasInk(b, settings));
   const crop = unionRect([...columns.map(cropOf), ...boxes.map((b) => b.crop)]);
-  const evidence = { fills, crop, offset: columns[0]?.offset };
+  const evidence = { fills, crop, offset: columns[0]?.offset, ...(columns[0] ? { alignment: round3(columns[0].alignment) } : {}) };
   if (!anyMark) {
     if (inkBoxes.length > 0)
       return { fieldId: field.id, itemId: field.itemId, kind: field.kind, value: null, confidence: 0, status: 'review', reasons: ['handwriting_without_bubbles'], evidence };

@@ -22,7 +22,8 @@ export type MeasuredMark = {
 };
 
 export type MarkSearch = { marks: Record<Corner, MeasuredMark>; confidence: number };
-export type MarkFailure = { kind: 'missing_marks'; corners: Corner[]; detail: string };
+/** `corners` are the image corners without a mark; `found` the marks the other corners gave. */
+export type MarkFailure = { kind: 'missing_marks'; corners: Corner[]; found: Partial<Record<Corner, MeasuredMark>>; detail: string };
 
 export const IMAGE_CORNERS: readonly Corner[] = ['tl', 'tr', 'br', 'bl'];
 
@@ -65,7 +66,7 @@ export function findMarks(
       found[corner] = { ...r, x: r.x * reduceFactor, y: r.y * reduceFactor, sidePx: r.sidePx * reduceFactor };
     }
   }
-  if (missing.length > 0) return err({ kind: 'missing_marks', corners: missing, detail: notes.join('; ') });
+  if (missing.length > 0) return err({ kind: 'missing_marks', corners: missing, found, detail: notes.join('; ') });
   const marks = found as Record<Corner, MeasuredMark>;
   const confidence = Math.min(...IMAGE_CORNERS.map((c) => marks[c].quality));
   return ok({ marks, confidence });

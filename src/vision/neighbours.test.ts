@@ -1,14 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PrintedPage } from '../layout/printedPage';
 import { zxingReaderWasm } from './decode';
 import { pageFromGrey } from './page';
 import { createZxingQrReader, type QrReader } from './qr';
 import { readPage } from './readPage';
 import { drawPage, scanPage, type PageInk } from './testing/drawPage';
-import { samplePage } from './testing/samplePage';
+import { sampleStore } from './testing/samplePage';
 
-const page = samplePage({ extraRows: 8 });
-const lookup = (id: string): PrintedPage | null => (id === page.pageId ? page : null);
+const { page, lookup } = sampleStore({ extraRows: 8 });
 let qr: QrReader;
 beforeAll(async () => {
   qr = await createZxingQrReader(zxingReaderWasm());

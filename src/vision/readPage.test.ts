@@ -193,10 +193,10 @@ describe('readPage refuses with a typed reason', () => {
     expect(tiny).toMatchObject({ ok: false, reason: 'blank_page' });
   });
 
-  it('missing_marks: names the corner, and still reports the page id from the QR', async () => {
-    const r = await refusal({ marks: ['tl', 'tr', 'br'] });
+  it('missing_marks: fewer than three anchors (one mark and the QR) names the corners, and still reports the page id from the QR', async () => {
+    const r = await refusal({ marks: ['tl'] });
     expect(r.reason).toBe('missing_marks');
-    expect(r.detail).toContain('missing bl');
+    expect(r.detail).toContain('missing tr, br, bl');
     expect(r.pageId).toBe(page.pageId);
   });
 
@@ -206,9 +206,9 @@ describe('readPage refuses with a typed reason', () => {
     expect(r.pageId).toBeUndefined();
   });
 
-  it('ambiguous_orientation: all four marks the same size', async () => {
+  it('all four marks the same size: the marks alone cannot tell the turn, and the page is never placed by another', async () => {
     const same = { ...page, marks: page.marks.map((m) => ({ ...m, size: 5 })) };
-    expect((await refusal({}, { pageToDraw: same })).reason).toBe('ambiguous_orientation');
+    expect(['ambiguous_orientation', 'geometry_mismatch']).toContain((await refusal({}, { pageToDraw: same })).reason);
   });
 
   it('no_qr: marks but no QR', async () => {
@@ -235,7 +235,8 @@ describe('readPage refuses with a typed reason', () => {
   });
 
   it('geometry_mismatch: the stored marks do not fit what was printed', async () => {
-    const moved = { ...page, marks: page.marks.map((m) => (m.corner === 'br' ? { ...m, x: m.x - 20, y: m.y - 30 } : m)) };
+    // Two marks off: no three anchors agree (one bad mark alone is taken for damage, and the page placed from the rest).
+    const moved = { ...page, marks: page.marks.map((m) => (m.corner === 'br' ? { ...m, x: m.x - 20, y: m.y - 30 } : m.corner === 'bl' ? { ...m, x: m.x + 25, y: m.y - 15 } : m)) };
     const r = await refusal({}, { lookupPage: () => moved });
     expect(r.reason).toBe('geometry_mismatch');
   });

@@ -13,7 +13,8 @@ import type { DigitNet } from './digits';
 import type { OcrEngine } from './ocr';
 import { orientMarks, type Orientation } from './orientation';
 import { measurePageInk, type DecodedPage } from './page';
-import { findQr, qrSearchRect, type QrReader } from './qr';
+import { placeFromAnchors } from './placement';
+import { findQr, qrSearchRect, type QrFound, type QrReader } from './qr';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
 
 export type PageFailureReason =
@@ -48,8 +49,10 @@ export type PageRead =
       page: PrintedPage;
       orientation: Orientation;
       fields: FieldRead[];
-      /** Marks by page corner, full-resolution px. */
-      marks: Record<Corner, MeasuredMark>;
+      /** Marks by page corner, full-resolution px (without the damaged corners' marks). */
+      marks: Partial<Record<Corner, MeasuredMark>>;
+      /** Page corners whose registration mark was missing or unusable: the page was placed from the other anchors. */
+      damagedCorners: Corner[];
       /** Page mm → full-resolution px. */
       homography: Homography;
       calibration: PageCalibration;
@@ -104,46 +107,106 @@ export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<
     return fail(reason, detail, p.ok ? p.value.pageId : undefined);
   };
 
+  // The QR names the page; the stored page is looked up and must have the QR's layout.
+  const identify = async (q: QrFound): Promise<{ page: PrintedPage } | { failed: PageRead }> => {
+    const payload = decodeQrPayload(q.text);
+    if (!payload.ok)
+      return payload.error.kind === 'not_paperloop'
+        ? { failed: fail('not_paperloop_qr', `foreign QR: ${q.text.slice(0, 80)}`) }
+        : { failed: fail('bad_qr', `QR ${payload.error.kind}: ${q.text.slice(0, 80)}`) };
+    const { pageId, layoutVersion } = payload.value;
+    const page = await deps.lookupPage(pageId);
+    lap('lookup');
+    if (!page) return { failed: fail('unknown_page', `no stored page ${pageId}`, pageId) };
+    if (page.layoutVersion !== layoutVersion) return { failed: fail('layout_mismatch', `QR layout ${layoutVersion}, stored ${page.layoutVersion}`, pageId) };
+    return { page };
+  };
+
+  const readFieldsOf = async (page: PrintedPage, h: Homography, cal: PageCalibration, fieldSettings: VisionSettings) => {
+    const ctx = { img: full, h, cal, settings: fieldSettings, ocr: deps.ocr, digits: deps.digits, answers: deps.answers };
+    const markKinds = new Set(['bubbles', 'score', 'digit_grid']);
+    const fields = await readFields(page.fields.filter((x) => markKinds.has(x.kind)), ctx);
+    lap('bubbles');
+    const texts = await readFields(page.fields.filter((x) => !markKinds.has(x.kind)), ctx);
+    lap('ocr');
+    const order = new Map(page.fields.map((x, i) => [x.id, i]));
+    return [...fields, ...texts].sort((a, b) => order.get(a.fieldId)! - order.get(b.fieldId)!);
+  };
+
+  /**
+   * Not four usable marks: place the page from the marks found and the QR (any three anchors), and
+   * read it with a wider search for each field's printed outlines; refuse with fewer anchors.
+   */
+  const readFromAnchors = async (found: Partial<Record<Corner, MeasuredMark>>, reason: PageFailureReason, detail: string): Promise<PageRead> => {
+    if (Object.keys(found).length + 1 < 3) return probe(reason, `${detail}; fewer than three anchors (marks and the QR)`);
+    const q = await findQr(deps.qr, full, reduced, f, null, settings, isOurs);
+    lap('qr');
+    if (!q.ok) return fail(reason, `${detail}; ${q.error.detail}`);
+    const known = await identify(q.value);
+    if ('failed' in known) return known.failed;
+    const { page } = known;
+    const placed = placeFromAnchors(page, found, q.value.centre, dpi, settings);
+    lap('geometry');
+    if (!placed.ok) return fail(placed.error.kind, `${detail}; ${placed.error.detail}`, page.pageId);
+    const cal = calibratePage(reduced, Object.values(placed.value.marks), settings);
+    if (!cal.ok) return fail('low_contrast', cal.error.detail, page.pageId);
+    const wider = { ...settings, fill: { ...settings.fill, searchMm: Math.max(settings.fill.searchMm, settings.geometry.anchorSearchMm) } };
+    const { h, orientation, marks, damaged } = placed.value;
+    const fields = (await readFieldsOf(page, h, cal.value, wider)).map((r) => checkAnchoredField(r, h, settings));
+    t.total = now() - start + (t.decode ?? 0);
+    return { ok: true, pageId: page.pageId, page, orientation, fields, marks, damagedCorners: damaged, homography: h, calibration: cal.value, timingsMs: t };
+  };
+
   const marks = findMarks(reduced, f, dpi, settings);
   lap('marks');
-  if (!marks.ok) return probe('missing_marks', `missing ${marks.error.corners.join(', ')}: ${marks.error.detail}`);
+  if (!marks.ok) return readFromAnchors(marks.error.found, 'missing_marks', `missing ${marks.error.corners.join(', ')} (image corners): ${marks.error.detail}`);
   const oriented = orientMarks(marks.value.marks, settings.marks.minLargeToSmallRatio);
   lap('orientation');
-  if (!oriented.ok) return probe('ambiguous_orientation', oriented.error.detail);
+  if (!oriented.ok) return readFromAnchors(marks.value.marks, 'ambiguous_orientation', oriented.error.detail);
   const { orientation, byPageCorner } = oriented.value;
 
   const qr = await findQr(deps.qr, full, reduced, f, qrSearchRect(byPageCorner, dpi, settings), settings, isOurs);
   lap('qr');
   if (!qr.ok) return fail('no_qr', qr.error.detail);
-  const payload = decodeQrPayload(qr.value.text);
-  if (!payload.ok)
-    return payload.error.kind === 'not_paperloop'
-      ? fail('not_paperloop_qr', `foreign QR: ${qr.value.text.slice(0, 80)}`)
-      : fail('bad_qr', `QR ${payload.error.kind}: ${qr.value.text.slice(0, 80)}`);
-  const { pageId, layoutVersion } = payload.value;
-
-  const page = await deps.lookupPage(pageId);
-  lap('lookup');
-  if (!page) return fail('unknown_page', `no stored page ${pageId}`, pageId);
-  if (page.layoutVersion !== layoutVersion) return fail('layout_mismatch', `QR layout ${layoutVersion}, stored ${page.layoutVersion}`, pageId);
+  const known = await identify(qr.value);
+  if ('failed' in known) return known.failed;
+  const { page } = known;
+  const pageId = page.pageId;
 
   const h = solveHomography(page.marks.map((m) => ({ from: { x: m.x, y: m.y }, to: byPageCorner[m.corner] })));
   const geometryProblem = h ? checkGeometry(h, page, byPageCorner, qr.value.centre, dpi, settings) : 'degenerate marks';
   lap('geometry');
-  if (!h || geometryProblem) return fail('geometry_mismatch', geometryProblem ?? 'degenerate marks', pageId);
+  if (!h || geometryProblem) {
+    // One bad mark (a streak through it, a torn edge mistaken for it): try every three of them with the QR.
+    for (const corner of IMAGE_CORNERS) {
+      const others = Object.fromEntries(IMAGE_CORNERS.filter((c) => c !== corner).map((c) => [c, marks.value.marks[c]]));
+      const placed = placeFromAnchors(page, others, qr.value.centre, dpi, settings);
+      if (placed.ok) return readFromAnchors(others, 'geometry_mismatch', geometryProblem ?? 'degenerate marks');
+    }
+    return fail('geometry_mismatch', geometryProblem ?? 'degenerate marks', pageId);
+  }
   const cal = calibratePage(reduced, IMAGE_CORNERS.map((c) => byPageCorner[c]), settings);
   if (!cal.ok) return fail('low_contrast', cal.error.detail, pageId);
 
-  const ctx = { img: full, h, cal: cal.value, settings, ocr: deps.ocr, digits: deps.digits, answers: deps.answers };
-  const markKinds = new Set(['bubbles', 'score', 'digit_grid']);
-  const fields = await readFields(page.fields.filter((x) => markKinds.has(x.kind)), ctx);
-  lap('bubbles');
-  const texts = await readFields(page.fields.filter((x) => !markKinds.has(x.kind)), ctx);
-  lap('ocr');
-  const order = new Map(page.fields.map((x, i) => [x.id, i]));
-  const all = [...fields, ...texts].sort((a, b) => order.get(a.fieldId)! - order.get(b.fieldId)!);
+  const all = await readFieldsOf(page, h, cal.value, settings);
   t.total = now() - start + (t.decode ?? 0);
-  return { ok: true, pageId, page, orientation, fields: all, marks: byPageCorner, homography: h, calibration: cal.value, timingsMs: t };
+  return { ok: true, pageId, page, orientation, fields: all, marks: byPageCorner, damagedCorners: [], homography: h, calibration: cal.value, timingsMs: t };
+}
+
+/**
+ * A page placed without perspective: a mark field is trusted only where its printed outlines were
+ * found within geometry.anchorTrustMm of the placement; farther, or not found at all, a
+ * person looks (the placement may be off there, by perspective or by a neighbour's outlines).
+ */
+function checkAnchoredField(r: FieldRead, h: Homography, settings: VisionSettings): FieldRead {
+  const o = r.evidence.offset;
+  if (r.status === 'review' || !o || (r.kind !== 'bubbles' && r.kind !== 'digit_grid' && r.kind !== 'score')) return r;
+  const crop = r.evidence.crop;
+  const at = crop ? { x: crop.x + crop.w / 2, y: crop.y + crop.h / 2 } : { x: 0, y: 0 };
+  const pxPerMm = localScale(h, at);
+  const offMm = Math.hypot(o.x, o.y) / pxPerMm;
+  if ((r.evidence.alignment ?? 0) >= settings.fill.minAlignmentContrast && offMm <= settings.geometry.anchorTrustMm) return r;
+  return { ...r, status: 'review', confidence: Math.min(r.confidence, settings.review.maxConfidence), reasons: [...r.reasons, 'placed_from_anchors'] };
 }
 
 /** The marks, scale and QR position must agree with the stored page. Returns the problem, if any. */

@@ -135,6 +135,17 @@ export const VisionSettings = z.strictObject({
       maxAffineResidualMm: z.number().min(0).default(4),
       /** The decoded QR's centre may lie this far from where the stored layout puts it. */
       maxQrOffsetMm: z.number().min(0).default(6),
+      /**
+       * A page placed from fewer than four marks (three anchors of the marks and the QR, affine) has
+       * no perspective correction: each field's outlines are searched this far (instead of fill.searchMm).
+       */
+      anchorSearchMm: z.number().min(0).max(3).default(2.5),
+      /** ...and a field of such a page is graded only when its outlines were found within this distance of the placement (else review). */
+      anchorTrustMm: z.number().min(0).max(3).default(0.6),
+      /** Such a placement may scale x and y apart by this fraction at most... */
+      maxAnchorStretch: z.number().min(0).max(0.5).default(0.04),
+      /** ...and shear the page's axes by this many degrees at most (scanned paper is turned and scaled, not skewed). */
+      maxAnchorShearDeg: z.number().min(0).max(45).default(2.5),
     })
     .prefault({}),
   qr: z

@@ -69,3 +69,9 @@ export function samplePage(opts: SamplePageOptions = {}): PrintedPage {
     ...geometry,
   };
 }
+
+/** The sample page and a store lookup that knows only it. */
+export function sampleStore(opts: SamplePageOptions = {}): { page: PrintedPage; lookup: (id: string) => PrintedPage | null } {
+  const page = samplePage(opts);
+  return { page, lookup: (id) => (id === page.pageId ? page : null) };
+}

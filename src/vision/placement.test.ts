@@ -1,0 +1,64 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { zxingReaderWasm } from './decode';
+import { pageFromGrey } from './page';
+import { createZxingQrReader, type QrReader } from './qr';
+import { readPage } from './readPage';
+import { drawPage, scanPage, scanPoint, type PageInk } from './testing/drawPage';
+import { sampleStore } from './testing/samplePage';
+import { addStreak } from './testing/scan';
+
+const { page, lookup } = sampleStore({ extraRows: 8 });
+let qr: QrReader;
+beforeAll(async () => {
+  qr = await createZxingQrReader(zxingReaderWasm());
+});
+const DPI = 200;
+const t = (fieldId: string, value: string): PageInk => ({ kind: 'target', fieldId, value, style: 'full' });
+const INK = [t('q1', 'B'), t('q3', 'A'), t('q3', 'D'), t('x1', 'C'), t('x5', 'A'), t('x8', 'D')];
+const SCAN = { rotateDeg: 2, blurPx: 0.7, noise: 3, seed: 3, background: 60 };
+
+function expectRead(r: Awaited<ReturnType<typeof readPage>>, damaged: string[]) {
+  if (!r.ok) throw new Error(`refused: ${r.reason}: ${r.detail}`);
+  expect(r.pageId).toBe(page.pageId);
+  expect(r.damagedCorners).toEqual(damaged);
+  const by = new Map(r.fields.map((f) => [f.fieldId, f]));
+  // What it reads is right; what it is unsure of goes to a person.
+  for (const [id, want] of [['q1', 'B'], ['q3', 'A,D'], ['x1', 'C'], ['x5', 'A'], ['x8', 'D'], ['x2', null]] as const) {
+    const f = by.get(id)!;
+    if (f.status !== 'review') expect({ id, value: f.value }).toEqual({ id, value: want });
+  }
+  expect(r.fields.filter((f) => f.status !== 'review').length).toBeGreaterThan(r.fields.length / 2);
+}
+
+describe('a page with a damaged registration mark is placed from the other anchors (issue 13)', () => {
+  it('a torn top-left corner (the large mark gone) is identified and read, and the damaged corner named', async () => {
+    const drawn = drawPage(page, { dpi: DPI, ink: INK, marks: ['tr', 'br', 'bl'] });
+    // The torn paper shows the scanner's dark backing.
+    const k = DPI / 25.4;
+    for (let y = 0; y < 30 * k; y++) for (let x = 0; x < 30 * k - y; x++) drawn.data[y * drawn.width + x] = 60;
+    const r = await readPage(pageFromGrey(scanPage(drawn, SCAN), DPI), { lookupPage: lookup, qr });
+    expectRead(r, ['tl']);
+  });
+
+  it('a scanner-glass streak through the top-right mark: the page is read', async () => {
+    const drawn = drawPage(page, { dpi: DPI, ink: INK });
+    const img = scanPage(drawn, SCAN);
+    const k = DPI / 25.4;
+    const tr = scanPoint(drawn, SCAN, 198 * k, 12 * k);
+    addStreak(img, { x: tr.x - 1.2 * k, width: Math.round(2.2 * k), level: 30 });
+    const r = await readPage(pageFromGrey(img, DPI), { lookupPage: lookup, qr });
+    if (!r.ok) throw new Error(`refused: ${r.reason}: ${r.detail}`);
+    expect(r.pageId).toBe(page.pageId);
+    expectRead(r, r.damagedCorners);
+    expect(r.damagedCorners.every((c) => c === 'tr' || c === 'br')).toBe(true);
+  });
+
+  it('with fewer than three anchors the page is refused, naming the corners', async () => {
+    const drawn = drawPage(page, { dpi: DPI, ink: INK, marks: ['br'] });
+    const r = await readPage(pageFromGrey(scanPage(drawn, SCAN), DPI), { lookupPage: lookup, qr });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.reason).toBe('missing_marks');
+    expect(r.detail).toMatch(/fewer than three anchors/);
+  });
+});
