@@ -12,5 +12,9 @@ export const NetworkSettings = z.strictObject({
   maxInputMegabytes: z.number().positive().default(256),
   /** Browsers following live scan progress at once (server-sent events). */
   maxEventClients: z.number().int().positive().default(16),
+  /** Station tokens an admin made on the Settings screen, besides PAPERLOOP_TOKEN / PAPERLOOP_ADMIN_TOKEN: only their SHA-256 is kept. */
+  tokens: z
+    .array(z.strictObject({ label: z.string().min(1).max(60), role: z.enum(['teacher', 'admin']), sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex'), createdAt: z.string() }))
+    .default([]),
 });
 export type NetworkSettings = z.infer<typeof NetworkSettings>;

@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import type { ItemInput } from '../domain/item';
+import type { StationSettings } from '../domain/settings';
 import type { PrintedPage } from '../layout/printedPage';
 import type { DigitNet } from '../vision/digits';
 import { decodeImage, loadDigitNet, tesseractLangPath, zxingReaderWasm } from '../vision/decode';
@@ -13,13 +14,22 @@ import type { DecodedPage } from '../vision/page';
 import { createTesseractEngine, lazyOcrEngine, type OcrEngine } from '../vision/ocr';
 import { createZxingQrReader, type QrReader } from '../vision/qr';
 import { readPage } from '../vision/readPage';
+import { DEFAULT_VISION_SETTINGS, VisionSettings } from '../vision/settings';
 import { sha256 } from './imageStore';
 import type { ReadOutcome } from './session';
 
-export type ReadJob = { path: string; sha256: string; mediaType: string; dbPath: string; ocr: boolean };
+/** `reading`: the station's own mark thresholds (settings.json "reading"), over the reader's defaults. */
+export type ReadJob = { path: string; sha256: string; mediaType: string; dbPath: string; ocr: boolean; reading?: StationSettings['reading'] };
 
 type WorkerState = { qr: QrReader; ocr: OcrEngine | undefined; digits: DigitNet | undefined; db: Database.Database; lookup: Database.Statement; answers: Database.Statement };
 let state: Promise<WorkerState> | null = null;
+/** The reader's settings for the last thresholds seen (a session's jobs all carry the same). */
+let vision = { key: '{}', settings: DEFAULT_VISION_SETTINGS };
+function visionSettingsFor(reading: ReadJob['reading']): VisionSettings {
+  const key = JSON.stringify(reading?.bubbles ?? {});
+  if (key !== vision.key) vision = { key, settings: VisionSettings.parse({ bubbles: reading?.bubbles ?? {} }) };
+  return vision.settings;
+}
 
 async function init(job: ReadJob): Promise<WorkerState> {
   const db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
@@ -62,6 +72,7 @@ export default async function readStoredImage(job: ReadJob): Promise<ReadOutcome
       return row ? (JSON.parse(row.page_json) as PrintedPage) : null;
     },
     qr: s.qr,
+    settings: visionSettingsFor(job.reading),
     ...(s.ocr ? { ocr: s.ocr } : {}),
     ...(s.digits ? { digits: s.digits } : {}),
     answers: (itemId) => acceptedAnswers(s, itemId),

@@ -9,7 +9,7 @@ import { ReaderStoppedError, type PageReader, type ReadOutcome } from './session
  * reads in flight; a read the pool could not finish because it was closing rejects with
  * ReaderStoppedError, so its row stays queued instead of failing.
  */
-export function createReaderPool(options: { dbPath: string; threads?: number; ocr?: boolean }): PageReader {
+export function createReaderPool(options: { dbPath: string; threads?: number; ocr?: boolean; reading?: ReadJob['reading'] }): PageReader {
   const threads = options.threads ?? availableParallelism();
   const pool = new Piscina({
     filename: fileURLToPath(new URL('./readWorker.mjs', import.meta.url)),
@@ -24,7 +24,7 @@ export function createReaderPool(options: { dbPath: string; threads?: number; oc
     read: async (job) => {
       if (closing) throw new ReaderStoppedError('the reader was closed');
       try {
-        return (await pool.run({ ...job, dbPath: options.dbPath, ocr: options.ocr ?? true } satisfies ReadJob)) as ReadOutcome;
+        return (await pool.run({ ...job, dbPath: options.dbPath, ocr: options.ocr ?? true, ...(options.reading ? { reading: options.reading } : {}) } satisfies ReadJob)) as ReadOutcome;
       } catch (e) {
         if (closing) throw new ReaderStoppedError(`the reader was closed during the read: ${(e as Error).message}`);
         throw e;

@@ -52,8 +52,8 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
   const host = options.host ?? '127.0.0.1';
   const tokens = checkTokens(options);
   if (!tokens.ok) throw new Error(tokens.error);
-  if (host !== '127.0.0.1' && host !== 'localhost' && !options.token && !options.adminToken)
-    throw new Error(`listening on ${host} needs a token (PAPERLOOP_TOKEN), or other machines could read student data.`);
+  if (host !== '127.0.0.1' && host !== 'localhost' && !options.token && !options.adminToken && ctx.settings.network.tokens.length === 0)
+    throw new Error(`listening on ${host} needs a token (PAPERLOOP_TOKEN, or one made on the Settings screen), or other machines could read student data.`);
   const events = options.events ?? ctx.events;
   const paths = networkPathPolicy(ctx);
   const app = Fastify({ logger: false, bodyLimit: 1 << 20, forceCloseConnections: true });
@@ -226,7 +226,7 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
   const address = await app.listen({ host, port: options.port ?? 0 });
   port = (app.server.address() as { port: number }).port;
   hostNames = allowedHostNames(host, ctx.settings.network.hostNames);
-  access = new StationAccess(options, ctx.actor, port);
+  access = new StationAccess(options, ctx.actor, port, () => ctx.settings.network.tokens);
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   const launchUrl = () => `${url}/launch?code=${access!.newLaunchCode()}`;
   return { app, url, launchUrl: launchUrl(), newLaunchUrl: launchUrl };

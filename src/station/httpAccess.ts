@@ -30,6 +30,9 @@ export function checkTokens(tokens: { token?: string | undefined; adminToken?: s
   return ok(undefined);
 }
 
+/** A token made on the Settings screen, as settings.json keeps it (network.tokens). */
+export type StoredToken = { label: string; role: Role; sha256: string };
+
 export class StationAccess {
   private readonly tokens: { hash: Buffer; access: Access }[];
   /** Session cookies and one-time launch codes, by the hash of their secret. */
@@ -37,7 +40,8 @@ export class StationAccess {
   private readonly launchCodes = new Map<string, Access>();
   readonly cookieName: string;
 
-  constructor(tokens: { token?: string | undefined; adminToken?: string | undefined }, private readonly localActor: string, port: number) {
+  /** `stored`: the Settings screen's tokens, read on each sign-in, so a token made or revoked there counts at once. */
+  constructor(tokens: { token?: string | undefined; adminToken?: string | undefined }, private readonly localActor: string, port: number, private readonly stored: () => readonly StoredToken[] = () => []) {
     this.tokens = [
       ...(tokens.adminToken ? [{ hash: digest(tokens.adminToken), access: { role: 'admin' as const, actor: TOKEN_ACTORS.admin } }] : []),
       ...(tokens.token ? [{ hash: digest(tokens.token), access: { role: 'teacher' as const, actor: TOKEN_ACTORS.teacher } }] : []),
@@ -47,13 +51,14 @@ export class StationAccess {
   }
 
   get hasTokens(): boolean {
-    return this.tokens.length > 0;
+    return this.tokens.length > 0 || this.stored().length > 0;
   }
 
   /** Every token is compared (in constant time), so the time taken says nothing about which matched. */
   byToken(given: string): Access | null {
     let found: Access | null = null;
     for (const t of this.tokens) if (sameSecret(given, t.hash)) found = t.access;
+    for (const t of this.stored()) if (sameSecret(given, Buffer.from(t.sha256, 'hex'))) found = { role: t.role, actor: `token:${t.label}` };
     return found;
   }
 

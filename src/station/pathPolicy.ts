@@ -30,7 +30,7 @@ export const PATH_FIELDS: Record<HandlerName, readonly PathField[]> = {
   ...{ reviewBoard: [], resolveGroup: [], undoReview: [] },
   ...{ printSetup: [], printDay: [], printLedger: [], printPreview: [], printers: [], printSet: [], printRequest: [] },
   ...{ scanDevices: [], scanCapabilities: [], startScan: [], scanDecision: [], restartScan: [], scanStatus: [], readInterrupted: [] },
-  ...{ settings: [], updateSettings: [], previewThresholds: [], recoveryStatus: [] },
+  ...{ settings: [], updateSettings: [], previewThresholds: [], recoveryStatus: [], lanAccess: [], createLanToken: [], revokeLanToken: [] },
   ...{ studentsOverview: [], studentDetail: [], studentNextItems: [], studentWrongBookPdf: [] },
   ...{ syncStatus: [], syncNow: [] },
   ...{ homeSummary: [], classResults: [], fixKey: [], exportResults: [], annotatedPages: [] },

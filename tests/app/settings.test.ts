@@ -9,6 +9,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSettings } from '../../src/station/context';
 import { invoke } from '../../src/station/invoke';
+import { visionSettingsOf } from '../../src/station/handlers/app/settingsFile';
+import { thresholdEffect, type StoredPageRead } from '../../src/station/handlers/app/thresholdPreview';
+import { DEFAULT_VISION_SETTINGS } from '../../src/vision/settings';
 import { ScanSession } from '../../src/scan/session';
 import { sessionOptions } from '../../src/station/handlers/scan';
 import { generateStack } from '../../src/synth/generate';
@@ -79,6 +82,33 @@ describe('the Settings screen (built app, real Chromium, demo station)', { timeo
     expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
+  it('the next read uses the confirmed thresholds', async () => {
+    // The stored pages the preview found changing under marginal 0.05 (now confirmed), read again with it and with the default.
+    const rows = app.ctx.db
+      .prepare(`SELECT path, read_json FROM scanned_images WHERE status IN ('graded','needs_review') AND read_json LIKE '{"ok":true%' ORDER BY id DESC LIMIT 120`)
+      .all() as { path: string; read_json: string }[];
+    const proposed = visionSettingsOf(app.ctx.settings);
+    if (!proposed.ok) throw new Error(proposed.error);
+    const changing = rows.filter((r) => {
+      const read = JSON.parse(r.read_json) as StoredPageRead;
+      const page = app.ctx.store.printedPage(read.pageId)!;
+      return thresholdEffect([{ page, read }], DEFAULT_VISION_SETTINGS, proposed.value).toReview > 0;
+    });
+    expect(changing.length).toBeGreaterThan(0);
+    const paths = changing.slice(0, 3).map((r) => join(app.dataDir, r.path));
+    const reviewsWhenRead = async () => {
+      const r = await invoke(app.ctx, 'read', { paths });
+      if (!r.ok) throw new Error(r.error.message);
+      const pages = r.value.pages as { fields?: { status: string }[] }[];
+      return pages.flatMap((p) => p.fields ?? []).filter((f) => f.status === 'review').length;
+    };
+    const withNew = await reviewsWhenRead();
+    const reset = await invoke(app.ctx, 'updateSettings', { changes: { 'reading.bubbles.marginal': null }, confirmThresholds: true });
+    expect(reset.ok).toBe(true);
+    expect(app.ctx.settings.reading.bubbles.marginal).toBeUndefined();
+    expect(withNew).toBeGreaterThan(await reviewsWhenRead());
+  });
+
   it('in Chinese: every section is translated, and a switched-off module is stored', async () => {
     const page = await app.openPage('zh-Hans', '#/settings');
     await expect.poll(() => page.locator('#settings-title').innerText()).toBe('设置');
@@ -89,6 +119,32 @@ describe('the Settings screen (built app, real Chromium, demo station)', { timeo
     expect(await page.locator('#settings-modules [data-save-status]').innerText()).toBe('已保存');
     expect(app.ctx.settings.learning.modules.flowers).toBe(false);
     expect(await seriousA11yViolations(page)).toEqual([]);
+  });
+
+  it('an admin makes a LAN token that signs another machine in as a teacher; revoking it locks that token out', async () => {
+    const page = await app.openPage('en', '#/settings');
+    await page.locator('#settings-lan-label').fill('Room 204');
+    await page.locator('#settings-lan-create button[type="submit"]').click();
+    const shown = page.locator('#settings-lan-new-token');
+    await expect.poll(() => shown.count()).toBe(1);
+    const token = (await shown.innerText()).trim();
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    const stored = storedFile(app).network as { tokens: { label: string; role: string; sha256: string }[] };
+    expect(stored.tokens).toEqual([expect.objectContaining({ label: 'Room 204', role: 'teacher' })]);
+    expect(readFileSync(join(app.dataDir, 'settings.json'), 'utf8')).not.toContain(token);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    const signIn = (t: string) => fetch(`${app.url}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: t }) });
+    const asTeacher = await signIn(token);
+    expect(asTeacher.status).toBe(200);
+    expect(((await asTeacher.json()) as { value: { role: string } }).value.role).toBe('teacher');
+    // A teacher's token does not open LAN access.
+    const lan = await fetch(`${app.url}/api/lanAccess`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+    expect(lan.status).toBe(403);
+
+    await page.locator('#settings-lan-tokens button').click();
+    await expect.poll(() => page.locator('#settings-lan-tokens').count()).toBe(0);
+    expect((await signIn(token)).status).toBe(401);
   });
 
   it('the page style follows paper size and large print, and new prints use it', async () => {

@@ -56,6 +56,7 @@ export type HandlerName = keyof typeof handlers;
  * local user, who is trusted like an admin.
  */
 export type Role = 'teacher' | 'admin';
-export const ADMIN_ONLY: ReadonlySet<HandlerName> = new Set<HandlerName>(['importItems', 'importSkills', 'importRoster']);
+// LAN tokens decide who reaches the station from other machines: an admin's.
+export const ADMIN_ONLY: ReadonlySet<HandlerName> = new Set<HandlerName>(['importItems', 'importSkills', 'importRoster', 'lanAccess', 'createLanToken', 'revokeLanToken']);
 export const mayCall = (role: Role, name: HandlerName): boolean => role === 'admin' || !ADMIN_ONLY.has(name);
 export type { HandlerError } from './types';

@@ -16,7 +16,7 @@ import { scanLock, type StationContext } from '../context';
 import { defineHandler, fail } from './types';
 
 export function readerFor(ctx: StationContext, threads?: number): PageReader {
-  return createReaderPool({ dbPath: join(ctx.dataDir, 'station.db'), ...(threads ? { threads } : {}) });
+  return createReaderPool({ dbPath: join(ctx.dataDir, 'station.db'), reading: ctx.settings.reading, ...(threads ? { threads } : {}) });
 }
 
 /**

@@ -3,6 +3,7 @@ import { Loadable } from '../components/Loadable';
 import { useHandler } from '../components/useHandler';
 import type { Route } from '../router';
 import { CapsForm } from '../settings/CapsForm';
+import { LanForm } from '../settings/LanForm';
 import { ModulesForm } from '../settings/ModulesForm';
 import { PrintForm } from '../settings/PrintForm';
 import { ScannerForm } from '../settings/ScannerForm';
@@ -25,6 +26,7 @@ export function SettingsScreen(_props: { route: Route }) {
             <ModulesForm settings={view.settings} onSaved={state.reload} />
             <PrintForm view={view} onSaved={state.reload} />
             <ScannerForm settings={view.settings} onSaved={state.reload} />
+            <LanForm />
           </div>
         )}
       </Loadable>

@@ -1,42 +1,24 @@
 /** Handlers the teacher's app needs for its settings screen (registered in ../index.ts). */
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ok, type Result } from '../../../domain/result';
-import { parseStationSettings, type StationSettings } from '../../../domain/settings';
+import type { StationSettings } from '../../../domain/settings';
 import { A4_STYLE } from '../../../layout/pageStyle';
 import type { PrintedPage } from '../../../layout/printedPage';
-import { fsyncPath } from '../../../store/fsync';
-import { DEFAULT_VISION_SETTINGS, VisionSettings } from '../../../vision/settings';
+import { DEFAULT_VISION_SETTINGS } from '../../../vision/settings';
 import { loadPageStyle, REPO_ROOT, type StationContext } from '../../context';
-import { defineHandler, fail, type HandlerError } from '../types';
+import { defineHandler, fail } from '../types';
+import { lanHandlers } from './lanAccess';
 import { recoveryHandlers } from './recovery';
+import { saveSettings, visionSettingsOf, withChange, type Json } from './settingsFile';
 import { thresholdEffect, type StoredPageRead } from './thresholdPreview';
 
-const SETTINGS_FILE = 'settings.json';
 /** Settings that change who may reach the station are an admin's, through their own handler; the station id is fixed once pages are printed. */
 const NOT_HERE: Record<string, string> = {
   network: 'LAN access is changed by an admin on the Settings screen (or in settings.json), not here',
   stationId: 'the station id prefixes every printed page id; change it only in settings.json, before the first print',
 };
-const THRESHOLD_KEYS = ['reading.bubbles.definite', 'reading.bubbles.marginal'] as const;
-
-/** The reader's settings with this station's mark thresholds over the defaults; a threshold out of the band's order is named with its fix. */
-export function visionSettingsOf(settings: Pick<StationSettings, 'reading'>): Result<VisionSettings, string> {
-  const parsed = VisionSettings.safeParse({ bubbles: settings.reading.bubbles });
-  if (parsed.success) return ok(parsed.data);
-  const band = { ...DEFAULT_VISION_SETTINGS.bubbles, ...settings.reading.bubbles };
-  const clear = `or clear it to use the default`;
-  const problem =
-    band.marginal > band.definite
-      ? `setting "reading.bubbles.marginal": ${band.marginal} is above "reading.bubbles.definite" (${band.definite}). Fix: make marginal the lower of the two`
-      : band.definite < band.lightFill
-        ? `setting "reading.bubbles.definite": ${band.definite} is below the light-pencil level ${band.lightFill}, which must lie between the two thresholds. Fix: use ${band.lightFill} or more, ${clear} (${DEFAULT_VISION_SETTINGS.bubbles.definite})`
-        : band.marginal > band.lightFill
-          ? `setting "reading.bubbles.marginal": ${band.marginal} is above the light-pencil level ${band.lightFill}, which must lie between the two thresholds. Fix: use ${band.lightFill} or less, ${clear} (${DEFAULT_VISION_SETTINGS.bubbles.marginal})`
-          : `setting "reading.bubbles": ${parsed.error.issues[0]!.message}. Fix: ${clear}s`;
-  return { ok: false, error: `${problem}.` };
-}
 
 /** The page styles in templates/styles, with their paper and whether they are large print (body type larger than the standard style's). */
 function pageStyles(settings: StationSettings): { name: string; paper: string; largePrint: boolean }[] {
@@ -53,8 +35,10 @@ function pageStyles(settings: StationSettings): { name: string; paper: string; l
 export const settings = defineHandler(z.object({}), async (ctx) => {
   const vision = visionSettingsOf(ctx.settings);
   const defaults = DEFAULT_VISION_SETTINGS.bubbles;
+  // Token hashes stay on the station (an admin sees the tokens' labels through lanAccess).
+  const { tokens: _hashes, ...network } = ctx.settings.network;
   return ok({
-    settings: ctx.settings,
+    settings: { ...ctx.settings, network },
     pageStyles: pageStyles(ctx.settings),
     markThresholds: {
       definite: vision.ok ? vision.value.bubbles.definite : defaults.definite,
@@ -64,81 +48,22 @@ export const settings = defineHandler(z.object({}), async (ctx) => {
   });
 });
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The settings file as written (only what was set), so a change keeps every other default a default. */
-function readRawSettings(ctx: StationContext): Result<Json, HandlerError> {
-  const path = join(ctx.dataDir, SETTINGS_FILE);
-  if (!existsSync(path)) return ok({});
-  try {
-    const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    if (isObject(json)) return ok(json);
-  } catch {
-    // reported below
-  }
-  return { ok: false, error: { code: 'bad_settings_file', message: `${path} is not a JSON object. Fix the file (or delete it to use the defaults), then try again.` } };
-}
-
-/** Sets (or with null, removes) one dotted key in a copy of the raw settings. */
-function withChange(raw: Json, key: string, value: unknown): Result<Json, string> {
-  const steps = key.split('.');
-  const top: Json = structuredClone(raw);
-  let here = top;
-  for (const step of steps.slice(0, -1)) {
-    const next = here[step] ?? {};
-    if (!isObject(next)) return { ok: false, error: `setting "${key}": "${step}" holds a value, not a group of settings. Fix: name a setting inside a group, e.g. "caps.grades3to6".` };
-    here[step] = next;
-    here = next;
-  }
-  const last = steps[steps.length - 1]!;
-  if (value === null) delete here[last];
-  else here[last] = value;
-  return ok(top);
-}
-
-/** Writes the file next to itself and renames it over the old one, so a crash leaves the old or the new file, never half of one. */
-function writeAtomically(dataDir: string, json: Json): void {
-  const path = join(dataDir, SETTINGS_FILE);
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(json, null, 2) + '\n');
-  fsyncPath(temp);
-  renameSync(temp, path);
-  fsyncPath(dataDir);
-}
-
-const thresholdsChanged = (a: StationSettings, b: StationSettings) => a.reading.bubbles.definite !== b.reading.bubbles.definite || a.reading.bubbles.marginal !== b.reading.bubbles.marginal;
-
-/**
- * Changes settings by dotted key ("caps.grades3to6": 45; null restores the default). The whole file is checked
- * before anything is written: an unknown key names the nearest valid one, a bad value names its key and the fix.
- * A changed mark threshold needs `confirmThresholds` (after previewThresholds showed what it changes).
- */
+/** Changes settings by dotted key ("caps.grades3to6": 45; null restores the default). */
 export const updateSettings = defineHandler(
   z.object({ changes: z.record(z.string().min(1), z.unknown()), confirmThresholds: z.boolean().default(false) }),
   async (ctx, input) => {
     const refused = Object.keys(input.changes).find((key) => NOT_HERE[key.split('.')[0]!]);
     if (refused) return fail('not_here', `setting "${refused}": ${NOT_HERE[refused.split('.')[0]!]}.`);
-    const raw = readRawSettings(ctx);
-    if (!raw.ok) return raw;
-    let next = raw.value;
-    for (const [key, value] of Object.entries(input.changes)) {
-      const changed = withChange(next, key, value);
-      if (!changed.ok) return fail('invalid_setting', changed.error);
-      next = changed.value;
-    }
-    const parsed = parseStationSettings(next, SETTINGS_FILE);
-    if (!parsed.ok) return fail('invalid_setting', parsed.error[0]!, parsed.error);
-    const style = loadPageStyle(parsed.value.pageStyle, parsed.value.duplex);
-    if (!style.ok) return fail('invalid_setting', `setting "pageStyle": ${style.error}`);
-    const vision = visionSettingsOf(parsed.value);
-    if (!vision.ok) return fail('invalid_setting', vision.error);
-    if (thresholdsChanged(ctx.settings, parsed.value) && !input.confirmThresholds)
-      return fail('confirm_needed', `settings ${THRESHOLD_KEYS.join(' and ')} change how marks are read. Fix: look at what the change does to the last stack (previewThresholds), then confirm it.`);
-    writeAtomically(ctx.dataDir, next);
-    // In place: transports hand each handler a copy of the context ({ ...ctx, actor }) that shares this object.
-    Object.assign(ctx.settings, parsed.value);
-    return ok({ settings: parsed.value, changed: Object.keys(input.changes) });
+    const saved = saveSettings(
+      ctx,
+      (raw) => {
+        let next: Result<Json, string> = ok(raw);
+        for (const [key, value] of Object.entries(input.changes)) if (next.ok) next = withChange(next.value, key, value);
+        return next;
+      },
+      { confirmThresholds: input.confirmThresholds },
+    );
+    return saved.ok ? ok({ settings: saved.value, changed: Object.keys(input.changes) }) : saved;
   },
 );
 
@@ -172,4 +97,4 @@ export const previewThresholds = defineHandler(
   },
 );
 
-export const settingsHandlers = { settings, updateSettings, previewThresholds, ...recoveryHandlers } as const;
+export const settingsHandlers = { settings, updateSettings, previewThresholds, ...recoveryHandlers, ...lanHandlers } as const;
