@@ -3,7 +3,7 @@ import { gradeAnswer } from '../../src/domain/grading';
 import { invoke } from '../../src/station/invoke';
 import { openApp, seriousA11yViolations, type AppUnderTest } from '../support/app';
 import { seedReview } from '../support/review';
-import { clearQueueByKeyboard, nextSlot, shownSlot } from '../support/reviewTeacher';
+import { clearQueueByKeyboard, nextSlot, shownSlot, until } from '../support/reviewTeacher';
 import { tempStation } from '../support/station';
 
 describe('the review handlers on a real store', () => {
@@ -108,6 +108,7 @@ describe('the Review screen (built app, real Chromium, the looped demo)', () => 
     const page = await app.openPage('en', '#/review');
     if (process.env.PAPERLOOP_SCREENSHOTS) {
       await shownSlot(page);
+      await until(() => page.locator('img.review-context').evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0));
       await page.screenshot({ path: 'docs/img/review-en.png' });
     }
     const reviews = app.ctx.store.scans.openReviews().map((r) => r.responseId);
