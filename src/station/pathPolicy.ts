@@ -32,7 +32,7 @@ export const PATH_FIELDS: Record<HandlerName, readonly PathField[]> = {
   ...{ scanDevices: [], scanCapabilities: [], startScan: [], scanDecision: [], restartScan: [], scanStatus: [], readInterrupted: [] },
   ...{ settings: [], updateSettings: [], previewThresholds: [], recoveryStatus: [], lanAccess: [], createLanToken: [], revokeLanToken: [] },
   ...{ studentsOverview: [], studentDetail: [], studentNextItems: [], studentWrongBookPdf: [] },
-  ...{ syncStatus: [], syncNow: [] },
+  ...{ syncStatus: [], syncNow: [], sharedSets: [], composeShared: [] },
   ...{ homeSummary: [], classResults: [], fixKey: [], exportResults: [], annotatedPages: [] },
 };
 

@@ -2,34 +2,44 @@
  * The sync panel in the built app (real Chromium) against a real district server (Fastify on an embedded PostgreSQL)
  * on loopback: not enrolled, pending entries, "Sync now" and its last success, a refusing district's error with the fix.
  */
+import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDistrictIdentity } from '../../src/district/identity';
+import { publishBundle } from '../../src/district/bundles';
+import { ensureDistrictIdentity, type DistrictIdentity } from '../../src/district/identity';
 import { createDistrictServer } from '../../src/district/server';
 import { approveStation, revokeStation } from '../../src/district/stations';
 import { invoke } from '../../src/station/invoke';
 import { acquireStationLock } from '../../src/store';
 import { countLogAfter } from '../../src/sync/log';
 import { setDistrictUrl } from '../../src/sync/state';
-import { enrol, fetchStationStatus, syncContextOf } from '../../src/sync/upload';
+import { enrol, fetchStationStatus, syncContextOf, syncNow } from '../../src/sync/upload';
 import { startTestPostgres, type TestPostgres } from '../support/districtPostgres';
 import { openApp, seriousA11yViolations, type AppUnderTest } from '../support/app';
+import { sampleItem } from '../support/syncStation';
+
+/** Each district keeps its private key in its own folder. */
+const keyFolder = () => mkdtempSync(join(tmpdir(), 'district-key-'));
 
 describe('the sync panel (built app, real Chromium, real district)', () => {
   let app: AppUnderTest;
   let postgres: TestPostgres;
   let pool: pg.Pool;
+  let identity: DistrictIdentity;
   let districtUrl: string;
   let closeDistrict: () => Promise<void>;
   beforeAll(async () => {
     [app, postgres] = await Promise.all([openApp('looped'), startTestPostgres()]);
     pool = await postgres.freshPool();
-    const server = createDistrictServer({ pool, identity: await ensureDistrictIdentity(pool, 'D-TEST') });
+    identity = await ensureDistrictIdentity(pool, keyFolder(), 'D-TEST');
+    const server = createDistrictServer({ pool, identity });
     await server.listen({ port: 0, host: '127.0.0.1' });
     districtUrl = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
     closeDistrict = async () => void (await server.close());
-  }, 300_000);
+  }, 900_000); // the first openApp of a run builds the looped demo (105 pages scanned): minutes on a loaded machine
   afterAll(async () => {
     await app?.close();
     await closeDistrict?.();
@@ -90,6 +100,34 @@ describe('the sync panel (built app, real Chromium, real district)', () => {
     } finally {
       lock.value.release();
     }
+  });
+
+  it('offers the shared workbook sets that came down: listed with the classes of their grade, composed into a class\'s draft set within the cap', async () => {
+    const cls = app.ctx.store.classes()[0]!;
+    const item = (id: string, minutes: number) => ({ ...sampleItem(id, `Shared ${id}`), grade: cls.grade, minutes });
+    const weekend = { id: 'weekend', name: 'Weekend workbook', subject: 'math', grade: cls.grade, itemIds: ['shared-a', 'shared-b'] };
+    const long = ['long-1', 'long-2', 'long-3', 'long-4'].map((id) => item(id, 60)); // 240 min, over every grade's cap
+    const tooLong = { id: 'too-long', name: 'Too long', subject: 'math', grade: cls.grade, itemIds: long.map((i) => i.id) };
+    await publishBundle(pool, identity, { items: [item('shared-a', 5), item('shared-b', 7), ...long], skills: [], workbookSets: [weekend, tooLong] });
+    const sync = syncContextOf({ ...app.ctx, stationId: stationId() });
+    if (!sync.ok) throw new Error(sync.error);
+    const synced = await syncNow(sync.value);
+    expect(synced.ok ? synced.value.workbookSets : synced.error).toBe(2);
+
+    const listed = await invoke(app.ctx, 'sharedSets', {});
+    expect(listed.ok && listed.value.find((s) => s.id === 'weekend')).toMatchObject({ name: 'Weekend workbook', items: 2, minutes: 12, classIds: expect.arrayContaining([cls.id]) });
+    const composed = await invoke(app.ctx, 'composeShared', { sharedId: 'weekend', classId: cls.id, date: '2027-01-09' });
+    if (!composed.ok) throw new Error(composed.error.message);
+    const students = app.ctx.store.students(cls.id);
+    const workbooks = app.ctx.store.workbooks(composed.value.setId);
+    expect(workbooks).toHaveLength(students.length);
+    for (const w of workbooks) expect(JSON.parse(w.itemsJson).map((e: { itemId: string }) => e.itemId)).toEqual(['shared-a', 'shared-b']);
+    expect((await invoke(app.ctx, 'approve', { setId: composed.value.setId })).ok).toBe(true);
+
+    const over = await invoke(app.ctx, 'composeShared', { sharedId: 'too-long', classId: cls.id, date: '2027-01-09' });
+    expect(over.ok ? 'composed' : over.error.code).toBe('over_cap');
+    const unknown = await invoke(app.ctx, 'composeShared', { sharedId: 'nope', classId: cls.id, date: '2027-01-09' });
+    expect(unknown.ok ? 'composed' : unknown.error.code).toBe('unknown_shared_set');
   });
 
   it('shows a refusing district\'s error and its fix, in Chinese', async () => {

@@ -10,7 +10,8 @@ import { describeLockHolder, isStale, lockHolder, processStart } from '../../sto
 import { hostname } from 'node:os';
 import { Cron } from 'croner';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CliFailure, emit, station, type CliIO } from '../cliSupport';
+import { CliFailure, emit, station, unwrap, type CliIO } from '../cliSupport';
+import { invoke } from '../invoke';
 import type { StationContext } from '../context';
 
 /** What new bundles brought, for the sync messages: items, and workbook sets and item parameters when there were any. */
@@ -137,6 +138,42 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .action(async (o: { from: string; json?: boolean }, cmd: Command) => {
       const done = await withSync(cmd, USB_DISTRICT, (s) => importFromDrive(s, o.from));
       emit(io, !!o.json, done, () => `applied the district's reply: high-water mark ${done.highWater}, item bank at bundle v${done.bundleVersion} (${bundleNews(done)}).`);
+    });
+
+  sync
+    .command('sets')
+    .description('the shared workbook sets the district sent (e.g. the weekend workbook)')
+    .option('--json')
+    .action(async (o: { json?: boolean }, cmd: Command) => {
+      const ctx = station(cmd);
+      try {
+        const sets = unwrap(await invoke(ctx, 'sharedSets', {}));
+        emit(io, !!o.json, sets, () =>
+          sets.length === 0
+            ? 'no shared workbook sets have come from the district yet.'
+            : sets.map((s) => `${s.id}: ${s.name} (${s.subject}, grade ${s.grade}, ${s.items} items, ${s.minutes} min; classes: ${s.classIds.join(', ') || 'none of this grade'})`).join('\n') +
+              '\nnext: paperloop sync compose-set ID --class CLASS --date YYYY-MM-DD',
+        );
+      } finally {
+        ctx.db.close();
+      }
+    });
+
+  sync
+    .command('compose-set')
+    .description("a class's draft workbook set from a shared set: every student gets its items, within the daily cap")
+    .argument('<id>', 'the shared set, from "paperloop sync sets"')
+    .requiredOption('--class <id>', 'the class')
+    .requiredOption('--date <date>', 'the day it is for, e.g. 2026-11-28')
+    .option('--json')
+    .action(async (id: string, o: { class: string; date: string; json?: boolean }, cmd: Command) => {
+      const ctx = station(cmd);
+      try {
+        const r = unwrap(await invoke(ctx, 'composeShared', { sharedId: id, classId: o.class, date: o.date }));
+        emit(io, !!o.json, r, () => `composed draft set ${r.setId} from shared set ${id}: ${r.students} students, ${r.minutes.max} min each.\nnext: paperloop approve --set ${r.setId}`);
+      } finally {
+        ctx.db.close();
+      }
     });
 
   sync
