@@ -174,6 +174,8 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     held.value.release();
     await expect.poll(() => page.locator('#scan-paused').getAttribute('data-reason'), { timeout: 120_000 }).toBe('FeederEmpty');
     expect(await page.locator('#scan-waiting').count()).toBe(0);
+    // The same stack scanned again: its pages were read before, and the stack is still checked against the manifest.
+    await expect.poll(() => page.locator('#scan-integrity').getAttribute('data-complete')).toBe('false');
     await page.locator('#scan-finish').click();
     await expect.poll(() => state(page), { timeout: 120_000 }).toBe('finished');
   }, 400_000);

@@ -314,14 +314,16 @@ export function sheetProblem(detail: string, hasPageId: boolean): { kind: Proble
 type Problem = { imageId: number; sheet: number | null; side: string | null; kind: ProblemKind; corners: ImageCorner[]; detail: string; student: string | null; className: string | null };
 
 /**
- * What a stored image came to. An image stored by an earlier scan comes as a duplicate; when that
- * earlier scan refused it, this sheet is refused for the same reason.
+ * What a stored image came to. An image stored by an earlier scan comes as a duplicate of the page
+ * it was read as; when that earlier scan refused it, this sheet is refused for the same reason.
  */
 function imageOf(ctx: StationContext, run: ScanRun, imageId: number): SeenImage {
   const seen = run.images.get(imageId) ?? { outcome: 'queued' as const, pageId: null, detail: '' };
   if (seen.outcome !== 'duplicate' || seen.pageId) return seen;
   const row = ctx.store.scans.image(imageId);
-  return row?.status === 'refused' || row?.status === 'failed' ? { outcome: row.status, pageId: row.pageId, detail: row.reason ?? '' } : seen;
+  if (row?.status === 'refused' || row?.status === 'failed') return { outcome: row.status, pageId: row.pageId, detail: row.reason ?? '' };
+  // Read before: its page counts for the stack's integrity all the same.
+  return { ...seen, pageId: row?.pageId ?? null };
 }
 
 /** What a fed page came to: its image's outcome, except that a read page fed again is a page scanned twice. */
