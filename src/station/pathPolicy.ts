@@ -32,6 +32,8 @@ export const PATH_FIELDS: Record<HandlerName, readonly PathField[]> = {
   ...{ scanDevices: [], scanCapabilities: [], startScan: [], scanDecision: [], restartScan: [], scanStatus: [], readInterrupted: [] },
   ...{ settings: [], updateSettings: [], previewThresholds: [], recoveryStatus: [], lanAccess: [], createLanToken: [], revokeLanToken: [] },
   ...{ studentsOverview: [], studentDetail: [], studentNextItems: [], studentWrongBookPdf: [] },
+  // The app's import: uploads arrive as file contents, never as paths.
+  ...{ importUpload: [], loadDemoSchool: [] },
   ...{ syncStatus: [], syncNow: [], sharedSets: [], composeShared: [] },
   ...{ homeSummary: [], classResults: [], fixKey: [], exportResults: [], annotatedPages: [] },
 };
