@@ -9,6 +9,7 @@ import enScan from './locales/en/scan.json';
 import enSettings from './locales/en/settings.json';
 import enStudents from './locales/en/students.json';
 import enSync from './locales/en/sync.json';
+import enImport from './locales/en/import.json';
 import zhCommon from './locales/zh-Hans/common.json';
 import zhHome from './locales/zh-Hans/home.json';
 import zhPrint from './locales/zh-Hans/print.json';
@@ -18,6 +19,7 @@ import zhScan from './locales/zh-Hans/scan.json';
 import zhSettings from './locales/zh-Hans/settings.json';
 import zhStudents from './locales/zh-Hans/students.json';
 import zhSync from './locales/zh-Hans/sync.json';
+import zhImport from './locales/zh-Hans/import.json';
 
 /**
  * The app's languages (the teacher's; each student's print language is separate, in the roster).
@@ -25,10 +27,10 @@ import zhSync from './locales/zh-Hans/sync.json';
  */
 export const LANGUAGES = ['zh-Hans', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const NAMESPACES = ['common', 'home', 'print', 'scan', 'review', 'results', 'students', 'settings', 'sync'] as const;
+export const NAMESPACES = ['common', 'home', 'print', 'scan', 'review', 'results', 'students', 'settings', 'sync', 'import'] as const;
 export const RESOURCES = {
-  en: { common: enCommon, home: enHome, print: enPrint, scan: enScan, review: enReview, results: enResults, students: enStudents, settings: enSettings, sync: enSync },
-  'zh-Hans': { common: zhCommon, home: zhHome, print: zhPrint, scan: zhScan, review: zhReview, results: zhResults, students: zhStudents, settings: zhSettings, sync: zhSync },
+  en: { common: enCommon, home: enHome, print: enPrint, scan: enScan, review: enReview, results: enResults, students: enStudents, settings: enSettings, sync: enSync, import: enImport },
+  'zh-Hans': { common: zhCommon, home: zhHome, print: zhPrint, scan: zhScan, review: zhReview, results: zhResults, students: zhStudents, settings: zhSettings, sync: zhSync, import: zhImport },
 } as const;
 
 const STORED = 'paperloop.language';

@@ -13,6 +13,7 @@ import { scanningHandlers } from './app/scanning';
 import { settingsHandlers } from './app/settings';
 import { studentsHandlers } from './app/students';
 import { syncHandlers } from './app/sync';
+import { importHandlers } from './app/imports';
 
 /** The one handler map: every use case by name. The CLI, the browser-mode HTTP API and Electron IPC are thin transports over it. */
 export const handlers = {
@@ -47,6 +48,7 @@ export const handlers = {
   ...studentsHandlers,
   ...settingsHandlers,
   ...syncHandlers,
+  ...importHandlers,
 } as const;
 export type HandlerName = keyof typeof handlers;
 
@@ -57,6 +59,6 @@ export type HandlerName = keyof typeof handlers;
  */
 export type Role = 'teacher' | 'admin';
 // LAN tokens decide who reaches the station from other machines: an admin's.
-export const ADMIN_ONLY: ReadonlySet<HandlerName> = new Set<HandlerName>(['importItems', 'importSkills', 'importRoster', 'lanAccess', 'createLanToken', 'revokeLanToken']);
+export const ADMIN_ONLY: ReadonlySet<HandlerName> = new Set<HandlerName>(['importItems', 'importSkills', 'importRoster', 'importUpload', 'loadDemoSchool', 'lanAccess', 'createLanToken', 'revokeLanToken']);
 export const mayCall = (role: Role, name: HandlerName): boolean => role === 'admin' || !ADMIN_ONLY.has(name);
 export type { HandlerError } from './types';

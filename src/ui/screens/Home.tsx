@@ -3,6 +3,7 @@ import { Loadable } from '../components/Loadable';
 import { useHandler } from '../components/useHandler';
 import { ClassDayCard, type HomeData } from '../home/ClassDayCard';
 import '../home/home.css';
+import { SchoolImport } from '../import/ImportPanel';
 import { useLocalFormat } from '../results/format';
 import { useReloadOnEvents } from '../results/useReloadOnEvents';
 import { go, hrefOf, type Route } from '../router';
@@ -28,6 +29,7 @@ export function HomeScreen({ route }: { route: Route }) {
       >
         {(data) => <Day data={data} />}
       </Loadable>
+      {state.status === 'ready' ? <SchoolImport hasClasses={state.value.classes.length > 0} /> : null}
     </div>
   );
 }
