@@ -4,6 +4,8 @@
  * and in the end every response is in the district exactly once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,8 +22,11 @@ beforeAll(async () => {
 });
 afterAll(async () => postgres?.stop());
 
+/** The district's data folder (its signing key): the same for every restart, never the checkout. */
+let districtDir = '';
 function serve(databaseUrl: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, 'district', 'serve', '--host', '127.0.0.1', '--port', String(port)], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
+  districtDir ||= mkdtempSync(join(tmpdir(), 'district-kill-'));
+  const child = spawn(process.execPath, [bin, 'district', '--dir', districtDir, 'serve', '--host', '127.0.0.1', '--port', String(port)], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
   let said = '';
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (b: Buffer) => {
