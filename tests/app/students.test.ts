@@ -4,6 +4,7 @@ import * as mupdf from 'mupdf';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { masteryOf } from '../../src/domain/learning/mastery';
+import { invoke } from '../../src/station/invoke';
 import { learningState } from '../../src/station/learning/state';
 import { openApp, seriousA11yViolations, type AppUnderTest } from '../support/app';
 
@@ -145,6 +146,21 @@ describe('the Students screen (built app, real Chromium, the looped demo)', () =
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.goto(`${app.url}/#/students/NOBODY`);
     await page.locator('[role="alert"][data-error-code="unknown_student"]').waitFor();
+  });
+
+  it("follows the station: once a review settles another wrong answer and pages are graded, the list shows it without a reload", async () => {
+    const page = await app.openPage('en', '#/students');
+    await page.locator(`tr[data-student-id="${STUDENT}"]`).waitFor();
+    const review = app.ctx.store.scans.openReviews().find((r) => r.studentId !== STUDENT && app.ctx.store.item(r.itemId)?.type === 'single_choice' && !openWrongItems(app, r.studentId).includes(r.itemId))!;
+    const item = app.ctx.store.item(review.itemId)!;
+    const wrongChoice = item.type === 'single_choice' ? item.options.map((o) => o.key).find((id) => id !== item.answer)! : '';
+    const row = page.locator(`[data-class-id="7A"] tr[data-student-id="${review.studentId}"]`);
+    const before = Number(await row.getAttribute('data-open-wrong'));
+    const resolved = await invoke(app.ctx, 'resolve', { responseId: review.responseId, answer: wrongChoice });
+    expect(resolved.ok).toBe(true);
+    expect(openWrongItems(app, review.studentId).length).toBe(before + 1);
+    app.ctx.events.emit({ type: 'graded', imageId: 0, pageId: review.pageId, responses: 1, reviews: 0 });
+    await expect.poll(() => row.getAttribute('data-open-wrong'), { timeout: 20_000 }).toBe(String(before + 1));
   });
 
   it('reads in Chinese: headings, skill names and reasons', async () => {

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorView, Loadable } from '../components/Loadable';
 import { useHandler } from '../components/useHandler';
 import { contentLanguageOf, useFormats } from './format';
+import { useLiveReload } from './useLiveReload';
 import { useOverride } from './useOverride';
 
 /**
@@ -15,6 +16,7 @@ export function NextItems({ studentId, classId, excluded, onChanged }: { student
   const [date, setDate] = useState<string | null>(null);
   const override = useOverride(classId, studentId, onChanged);
   const items = useHandler('studentNextItems', { studentId, classId, language: contentLanguageOf(i18n.language), ...(date ? { date } : {}) });
+  useLiveReload(items.reload);
   const shownDate = date ?? (items.status === 'ready' ? items.value.date : '');
   return (
     <div className="panel students-next" id="next-items">

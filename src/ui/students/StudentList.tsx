@@ -4,6 +4,7 @@ import { Loadable } from '../components/Loadable';
 import { useHandler } from '../components/useHandler';
 import { hrefOf } from '../router';
 import { useFormats } from './format';
+import { useLiveReload } from './useLiveReload';
 
 type ClassOverview = OutputOf<'studentsOverview'>['classes'][number];
 
@@ -11,6 +12,7 @@ type ClassOverview = OutputOf<'studentsOverview'>['classes'][number];
 export function StudentList() {
   const { t } = useTranslation('students');
   const overview = useHandler('studentsOverview', {});
+  useLiveReload(overview.reload);
   return (
     <section className="students-list" aria-labelledby="students-title">
       <h1 id="students-title">{t('title')}</h1>

@@ -6,6 +6,7 @@ import { contentLanguageOf } from './format';
 import { MasteryTable } from './MasteryTable';
 import { NextItems } from './NextItems';
 import { Overrides } from './Overrides';
+import { useLiveReload } from './useLiveReload';
 import { WrongBook } from './WrongBook';
 
 /** One student: mastery per skill, the wrong-question book, tomorrow's items with reasons, and the teacher's overrides. */
@@ -13,6 +14,7 @@ export function StudentPage({ studentId, classId }: { studentId: string; classId
   const { t, i18n } = useTranslation('students');
   const language = contentLanguageOf(i18n.language);
   const detail = useHandler('studentDetail', { studentId, language, ...(classId ? { classId } : {}) });
+  useLiveReload(detail.reload);
   return (
     <section className="students-page" aria-labelledby="student-title">
       <p>
