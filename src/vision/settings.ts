@@ -55,7 +55,7 @@ const band = (d: { definite: number; marginal: number; strokeDark: number; strok
        */
       relativeMarked: z.number().min(0).max(1).default(d.relativeMarked),
       /** The page's mark level is a reference only when at least this many of its targets are definite marks. */
-      pageMarksMin: z.number().int().min(1).default(3),
+      pageMarksMin: z.number().int().min(1).default(1),
     })
     .refine((b) => b.marginal <= b.definite, { message: 'marginal must be <= definite', path: ['marginal'] })
     .refine((b) => b.marginal <= b.lightFill && b.lightFill <= b.definite, { message: 'lightFill must lie in [marginal, definite]', path: ['lightFill'] })
