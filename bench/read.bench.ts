@@ -2,7 +2,7 @@
 //  - throughput: a 200-page 300 dpi greyscale JPEG stack, end to end (store → read → grade) on all cores;
 //    p99 latency per page; time from the last page to the class results being ready.
 //  - stage times: one worker, where a page's time goes (decode, marks, orientation, QR, bubbles, OCR, grade, write);
-//    BENCH_CLOCK=cpu times them in CPU time. BENCH_READ=throughput | stages | accuracy | holdout runs one part.
+//    BENCH_CLOCK=cpu times them in CPU time. BENCH_READ=throughput | stages | accuracy | holdout | damage runs one part.
 //  - accuracy: a synthetic corpus of ≥ 400 pages across degradations: pages identified, silent bubble
 //    errors, fields sent to review, digit comb accuracy.
 // The synthetic stacks are cached in bench/.cache (delete it to regenerate).
@@ -129,7 +129,7 @@ if (only === undefined || only === 'stages') {
 
 // ---- accuracy ------------------------------------------------------------------------------
 // BENCH_READ=holdout reads a second corpus with seeds never used while tuning the reader, instead.
-const corpus = only === 'stages' || only === 'throughput' ? [] : only === 'holdout' ? [
+const corpus = only === 'stages' || only === 'throughput' || only === 'damage' ? [] : only === 'holdout' ? [
   await stack('hold-typical', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'hold-typical-7', profile: 'typical', answers: 'mixed', count: 200, foreignPages: 4, upsideDownRate: 0.25 })),
   await stack('hold-harsh', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'hold-harsh-7', profile: 'harsh', answers: 'mixed', count: 120, foreignPages: 3, upsideDownRate: 0.5 })),
 ] : [
@@ -140,6 +140,7 @@ const corpus = only === 'stages' || only === 'throughput' ? [] : only === 'holdo
 type Tally = { pages: number; identified: number; misidentified: number; foreign: number; foreignRefused: number; bubbleFields: number; bubbleTargets: number; silentBubbleErrors: number; fields: number; review: number; combs: number; combCorrect: number; combAutoCorrect: number; combSilentWrong: number };
 const tally: Tally = { pages: 0, identified: 0, misidentified: 0, foreign: 0, foreignRefused: 0, bubbleFields: 0, bubbleTargets: 0, silentBubbleErrors: 0, fields: 0, review: 0, combs: 0, combCorrect: 0, combAutoCorrect: 0, combSilentWrong: 0 };
 const byProfile: Record<string, Tally> = {};
+let markFieldsToReview = 0; // bubbles, digit grids and score boxes sent to review
 const normNumber = (s: string | null) => (s === null ? null : Number.isFinite(Number(s)) ? String(Number(s)) : s);
 const silentExamples: string[] = [];
 // BENCH_DUMP=file.json writes every comb reading with its truth (for tuning the OCR decision).
@@ -178,6 +179,7 @@ for (const { folder, truths } of corpus) {
         continue;
       }
       t.bubbleFields++;
+      if (r.status === 'review') markFieldsToReview++;
       t.bubbleTargets += f.kind === 'digit_grid' ? f.columns.length * 10 : f.kind === 'bubbles' ? (printed.pages.find((p) => p.pageId === truth.pageId)?.fields.find((x) => x.id === f.fieldId) as { targets?: unknown[] } | undefined)?.targets?.length ?? 4 : 4;
       const got = f.kind === 'digit_grid' ? normNumber(r.value) : r.value;
       const want = f.kind === 'digit_grid' ? normNumber(expected) : expected;
@@ -190,6 +192,7 @@ for (const { folder, truths } of corpus) {
   byProfile[folder.split('/').pop()!.split('-').slice(0, 2).join('-')] = t;
   for (const k of Object.keys(tally) as (keyof Tally)[]) tally[k] += t[k];
 }
+if (only === undefined || only === 'damage') await damageProfiles();
 await reader.close();
 if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, JSON.stringify(combDump));
 if (corpus.length > 0) {
@@ -198,7 +201,53 @@ out('pages_identified_pct', (100 * tally.identified) / tally.pages, '%', '100', 
 out('foreign_refused_pct', (100 * tally.foreignRefused) / Math.max(1, tally.foreign), '%', '100');
 out('silent_bubble_errors', tally.silentBubbleErrors, 'fields', '0', { over_bubbles: tally.bubbleTargets, bubble_fields: tally.bubbleFields, examples: silentExamples });
 out('fields_to_review_pct', (100 * tally.review) / tally.fields, '%', '<=1', { fields: tally.fields });
+out('mark_fields_to_review_pct', (100 * markFieldsToReview) / Math.max(1, tally.bubbleFields), '%', '<=1', { mark_fields: tally.bubbleFields });
+out('silent_errors_all_fields', tally.silentBubbleErrors + tally.combSilentWrong, 'fields', '0', { fields: tally.fields });
 out('comb_read_correct_pct', (100 * tally.combCorrect) / Math.max(1, tally.combs), '%', undefined, { combs: tally.combs, auto_accepted_correct: tally.combAutoCorrect, silent_wrong: tally.combSilentWrong });
 for (const [name, t] of Object.entries(byProfile))
   out(`profile_${name}`, (100 * t.identified) / Math.max(1, t.pages), '% identified', undefined, { pages: t.pages, silent: t.silentBubbleErrors, review_pct: Math.round((1000 * t.review) / Math.max(1, t.fields)) / 10 });
+}
+
+// ---- damage profiles (issue 13): dark erasures at three residue greys, damaged registration marks -------------
+// BENCH_READ=damage runs only this part. Mark fields (bubbles, digit grids, score boxes): silently wrong and to review;
+// pages identified (every damaged-mark page keeps at least three anchors: marks and the QR).
+async function damageProfiles(): Promise<void> {
+  const stacks = [
+    ...[0.75, 0.8, 0.85].map((grey) => ({ name: `dark-erasure-${grey * 100}`, o: { damageProfile: 'dark-erasure' as const, erasureGrey: [grey, grey] as const } })),
+    { name: 'damaged-mark', o: { damageProfile: 'damaged-mark' as const } },
+  ];
+  for (const { name, o } of stacks) {
+    const halves = await Promise.all(['typical', 'harsh'].map((profile) =>
+      stack(`${name}-${profile}`, (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: `${name}-${profile}`, profile: profile as 'typical', answers: 'mixed', count: 40, ...o })),
+    ));
+    const n = { pages: 0, identified: 0, markFields: 0, markReview: 0, silent: 0, damagedFields: 0, damagedSilent: 0 };
+    for (const { folder, truths } of halves)
+      for (const truth of truths) {
+        if (truth.kind !== 'workbook') continue;
+        n.pages++;
+        const path = join(folder, truth.fileName);
+        const read = await reader.read({ path, sha256: sha256(readFileSync(path)), mediaType: 'image/jpeg' });
+        if (!read.ok || read.pageId !== truth.pageId) continue;
+        n.identified++;
+        const erased = new Set((truth.damage ?? []).flatMap((d) => (d.kind === 'dark_erasure' ? [d.fieldId] : [])));
+        for (const f of truth.fields) {
+          if (f.kind === 'write_in' || f.kind === 'comb') continue;
+          const r = read.fields.find((x) => x.fieldId === f.fieldId);
+          if (!r) continue;
+          const want = f.kind === 'bubbles' ? (f.marked.length ? f.marked.join(',') : null) : f.kind === 'digit_grid' ? f.text : f.marked;
+          const got = f.kind === 'digit_grid' ? normNumber(r.value) : r.value;
+          const wrong = r.status !== 'review' && got !== (f.kind === 'digit_grid' ? normNumber(want) : want);
+          n.markFields++;
+          if (r.status === 'review') n.markReview++;
+          if (wrong) n.silent++;
+          if (erased.has(f.fieldId)) {
+            n.damagedFields++;
+            if (wrong) n.damagedSilent++;
+          }
+        }
+      }
+    out(`profile_${name}_silent_mark_errors`, n.silent, 'fields', '0', { mark_fields: n.markFields, erased_fields: n.damagedFields, erased_fields_silent: n.damagedSilent });
+    out(`profile_${name}_mark_fields_to_review_pct`, (100 * n.markReview) / Math.max(1, n.markFields), '%', undefined, { mark_fields: n.markFields });
+    out(`profile_${name}_pages_identified_pct`, (100 * n.identified) / Math.max(1, n.pages), '%', '100', { pages: n.pages });
+  }
 }
