@@ -3,7 +3,7 @@
  * station after the whole loop (printed, 105 pages scanned and graded). Settings are checked where they live: the
  * station's settings.json, read back with the station's own reader.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,20 @@ describe('the Settings screen (built app, real Chromium, demo station)', { timeo
     expect(text).toContain('Fix');
     expect(readFileSync(join(app.dataDir, 'settings.json'), 'utf8')).toBe(before);
     expect(app.ctx.settings.caps.grades7to9).toBe(90);
+  });
+
+  it('a settings file that cannot be written is reported with the fix, and the settings stay as they were', async () => {
+    const blocker = join(app.dataDir, `settings.json.${process.pid}.tmp`);
+    mkdirSync(blocker);
+    try {
+      const r = await invoke(app.ctx, 'updateSettings', { changes: { scanDpi: 600 } });
+      expect(r.ok ? null : r.error.code).toBe('storage');
+      expect(r.ok ? '' : r.error.message).toMatch(/cannot be written.*Fix:/);
+      expect(app.ctx.settings.scanDpi).toBe(300);
+      expect(storedFile(app).scanDpi).toBeUndefined();
+    } finally {
+      rmSync(blocker, { recursive: true });
+    }
   });
 
   it('a changed mark threshold first shows what it changes on the last stack, and is stored only after a confirm', async () => {

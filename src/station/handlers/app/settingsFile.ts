@@ -1,5 +1,5 @@
 /** The station's settings file as the app changes it: checked whole, written atomically, in force at once. */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ok, type Result } from '../../../domain/result';
 import { parseStationSettings, type StationSettings } from '../../../domain/settings';
@@ -61,13 +61,20 @@ export function withChange(raw: Json, key: string, value: unknown): Result<Json,
 }
 
 /** Writes the file next to itself and renames it over the old one, so a crash leaves the old or the new file, never half of one. */
-function writeAtomically(dataDir: string, json: Json): void {
+function writeAtomically(dataDir: string, json: Json): Result<void, HandlerError> {
   const path = join(dataDir, SETTINGS_FILE);
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(json, null, 2) + '\n');
-  fsyncPath(temp);
-  renameSync(temp, path);
-  fsyncPath(dataDir);
+  try {
+    writeFileSync(temp, JSON.stringify(json, null, 2) + '\n');
+    fsyncPath(temp);
+    renameSync(temp, path);
+    fsyncPath(dataDir);
+    return ok(undefined);
+  } catch (e) {
+    if (statSync(temp, { throwIfNoEntry: false })?.isFile()) rmSync(temp);
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    return fail('storage', `${path}: cannot be written (${code}); the settings stay as they were. Fix: free space on the disk or give the station's user the right to write its data folder, then save again.`);
+  }
 }
 
 const thresholdsChanged = (a: StationSettings, b: StationSettings) => a.reading.bubbles.definite !== b.reading.bubbles.definite || a.reading.bubbles.marginal !== b.reading.bubbles.marginal;
@@ -90,7 +97,8 @@ export function saveSettings(ctx: StationContext, change: (raw: Json) => Result<
   if (!vision.ok) return fail('invalid_setting', vision.error);
   if (thresholdsChanged(ctx.settings, parsed.value) && !o.confirmThresholds)
     return fail('confirm_needed', `settings ${THRESHOLD_KEYS.join(' and ')} change how marks are read. Fix: look at what the change does to the last stack (previewThresholds), then confirm it.`);
-  writeAtomically(ctx.dataDir, next.value);
+  const written = writeAtomically(ctx.dataDir, next.value);
+  if (!written.ok) return written;
   // In place: transports hand each handler a copy of the context ({ ...ctx, actor }) that shares this object.
   Object.assign(ctx.settings, parsed.value);
   return ok(parsed.value);
