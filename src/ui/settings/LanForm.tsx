@@ -4,6 +4,9 @@ import { call, type HandlerError } from '../api';
 import { ErrorView, Loadable } from '../components/Loadable';
 import { useHandler } from '../components/useHandler';
 
+/** A command, the same in every language. */
+const SERVE_ON_LAN = 'paperloop serve --host 0.0.0.0';
+
 /**
  * LAN access (an admin's): station tokens that let teachers on other machines sign in. A new token is shown once;
  * the station keeps only its hash. A teacher signed in with a teacher token sees why the section is closed.
@@ -40,7 +43,7 @@ export function LanForm() {
         {(value) => (
           <>
             <p>
-              {t('lan.howTo', { port: value.port })} <code>paperloop serve --host 0.0.0.0</code>
+              {t('lan.howTo', { port: value.port })} <code>{SERVE_ON_LAN}</code>
             </p>
             {value.tokens.length === 0 ? (
               <p className="muted">{t('lan.none')}</p>
