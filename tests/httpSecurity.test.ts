@@ -76,6 +76,9 @@ function subscribe(url: string, headers: Record<string, string>) {
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
+/** The built app's own files: its page and the scripts and styles it links (tests/support/uiBuild.ts builds it). */
+const appFiles = () => ['/', ...[...readFileSync(join(REPO_ROOT, 'dist', 'ui', 'index.html'), 'utf8').matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!)];
+
 describe('HTTP security', () => {
   let ctx: ReturnType<typeof tempStation>;
   let local: HttpServer; // the default: no tokens, 127.0.0.1
@@ -136,14 +139,15 @@ describe('HTTP security', () => {
   });
 
   describe('the launch link and the UI', () => {
-    it('signs one browser in with an HttpOnly, SameSite=Strict cookie, once; the page and app.js load with it', async () => {
+    it('signs one browser in with an HttpOnly, SameSite=Strict cookie, once; the page and the files of the app load with it', async () => {
       const server = await startHttp(ctx, { port: 0 });
       try {
         const { cookie, setCookie } = await launchCookie(server.launchUrl);
         expect(setCookie).toMatch(/HttpOnly/);
         expect(setCookie).toMatch(/SameSite=Strict/);
         expect((await request(server.launchUrl)).status).toBe(403);
-        for (const path of ['/', '/app.js', '/style.css']) expect((await request(`${server.url}${path}`, { headers: { cookie } })).status, path).toBe(200);
+        for (const path of appFiles()) expect((await request(`${server.url}${path}`, { headers: { cookie } })).status, path).toBe(200);
+        for (const path of ['/assets/nothing-here.js', '/assets/..%2Fstation.db', '/assets/%2e%2e/%2e%2e/package.json']) expect((await request(`${server.url}${path}`, { headers: { cookie } })).status, path).toBe(404);
         const page = await request(`${server.url}/`, { headers: { cookie } });
         expect(page.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
         expect(page.headers['x-frame-options']).toBe('DENY');
@@ -154,7 +158,7 @@ describe('HTTP security', () => {
     });
 
     it('with tokens, serves the UI to anyone and gives a session cookie for a token', async () => {
-      for (const path of ['/', '/app.js', '/style.css']) expect((await request(`${tokened.url}${path}`)).status, path).toBe(200);
+      for (const path of appFiles()) expect((await request(`${tokened.url}${path}`)).status, path).toBe(200);
       const signIn = (token: string) => request(`${tokened.url}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
       expect((await signIn(TEACHER.slice(0, -1) + 'x')).status).toBe(401);
       const r = await signIn(TEACHER);
