@@ -58,11 +58,12 @@ const quiet = { out: () => undefined, err: () => undefined };
       const s = await invoke(app.ctx, 'scanStatus', {});
       return s.ok && s.value.run?.pause?.kind === 'FeederEmpty' && s.value.run.counts.waiting === 0;
     }, 900_000);
+    const noticedAt = performance.now();
     await page.locator('nav a[data-screen="results"]').click();
     await until(async () => (await page.locator('tr[data-item-id]').count()) > 0 && (await page.locator('#results-class').inputValue()) === '7A');
     const value = performance.now() - lastGradedAt;
     await invoke(app.ctx, 'scanDecision', { decision: 'finish' });
-    emit({ bench: 'app', figure: 'last_page_to_results_screen_ms', value, unit: 'ms', goal: '< 2000', note: `${graded} pages graded from the replayed demo stack; the end noticed by polling scanStatus every 20 ms` });
+    emit({ bench: 'app', figure: 'last_page_to_results_screen_ms', value, unit: 'ms', goal: '< 2000', note: `${graded} pages graded from the replayed demo stack; the end noticed by polling scanStatus every 20 ms, ${Math.round(noticedAt - lastGradedAt)} ms after the last page was graded; the Results screen ${Math.round(value - (noticedAt - lastGradedAt))} ms after the click` });
   } finally {
     await app.close();
   }

@@ -112,6 +112,25 @@ describe('importing the school in the app (fresh station, built app, real Chromi
     expect(app.ctx.store.currentItems().length).toBe(items);
     expect(await invoke(app.ctx, 'loadDemoSchool', {})).toMatchObject({ ok: false, error: { code: 'has_classes' } });
   }, 300_000);
+
+  it("imports OneRoster's files chosen together, and a QTI item with the subject, grade and skills given in the panel", async () => {
+    const page = await app.openPage('en', '#/home');
+    await page.locator('#import-open').click();
+    const oneRoster = join(REPO_ROOT, 'fixtures', 'external', 'oneroster', 'v1p1');
+    await page.locator('#import-file-roster').setInputFiles(['users.csv', 'classes.csv', 'enrollments.csv'].map((f) => join(oneRoster, f)));
+    await page.locator('#import-send-roster').click();
+    await expect.poll(() => page.locator('#import-result-roster').getAttribute('data-state'), POLL).toBe('done');
+    expect(app.ctx.store.classes().length).toBeGreaterThan(2);
+
+    const skill = app.ctx.store.skills()[0]!.id;
+    await page.locator('#import-file-items').setInputFiles(join(REPO_ROOT, 'fixtures', 'external', 'qti', 'v2p1-v2p2', 'pieqti_qti22_choice-single.xml'));
+    await page.locator('#import-qti-skills').fill(skill);
+    await page.locator('#import-send-items').click();
+    await expect.poll(() => page.locator('#import-result-items').getAttribute('data-state'), POLL).toBe('done');
+    expect(await page.locator(count('#import-result-items', 'added')).getAttribute('data-value')).toBe('1');
+    expect(app.ctx.store.currentItems().filter((i) => i.skills.includes(skill) && i.grade === 7).length).toBeGreaterThan(0);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  }, 300_000);
 });
 
 describe('"Load the demo school" on a fresh station, in Chinese', () => {

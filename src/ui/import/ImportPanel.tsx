@@ -12,6 +12,9 @@ const KINDS: readonly ImportKind[] = ['roster', 'skills', 'items'];
 const ACCEPT: Record<ImportKind, string> = { roster: '.csv', skills: '.json,.csv', items: '.json,.csv,.xml,.zip' };
 const COUNT_KEYS = ['classes', 'students', 'enrollments', 'skills', 'added', 'updated', 'unchanged'] as const satisfies readonly (keyof ImportCounts)[];
 
+/** Counts worth a line: what changed, and the new items even when none are new (a file imported again). */
+const shownCount = (key: keyof ImportCounts, value: number | undefined) => value !== undefined && (value > 0 || key === 'added');
+
 type Outcome = { state: 'idle' } | { state: 'busy' } | { state: 'done'; done: ImportDone[] } | { state: 'error'; error: HandlerError } | { state: 'tooLarge'; files: string[] };
 
 /**
@@ -152,7 +155,7 @@ function OutcomeView({ id, outcome }: { id: string; outcome: Outcome }) {
             <div key={d.kind} data-kind={d.kind}>
               <p>{t('done', { kind: t(`kinds.${d.kind}.title`), files: d.files.join(', ') })}</p>
               <ul>
-                {COUNT_KEYS.filter((k) => d.counts[k] !== undefined).map((k) => (
+                {COUNT_KEYS.filter((k) => shownCount(k, d.counts[k])).map((k) => (
                   <li key={k} data-count={k} data-value={d.counts[k]}>
                     {t(`counts.${k}`, { count: d.counts[k] })}
                   </li>
