@@ -7,6 +7,7 @@ import { SchoolImport } from '../import/ImportPanel';
 import { useLocalFormat } from '../results/format';
 import { useReloadOnEvents } from '../results/useReloadOnEvents';
 import { go, hrefOf, type Route } from '../router';
+import { SyncPanel } from '../sync/SyncPanel';
 
 /** Home (#/home/<date>): the day per class, and how often the teacher kept the station's reading. */
 export function HomeScreen({ route }: { route: Route }) {
@@ -70,6 +71,7 @@ function Day({ data }: { data: HomeData }) {
           <ClassDayCard key={c.classId} day={c} date={data.date} skills={data.skillNames} />
         ))}
       </div>
+      <SyncPanel />
     </>
   );
 }

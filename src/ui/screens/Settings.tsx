@@ -9,6 +9,7 @@ import { PrintForm } from '../settings/PrintForm';
 import { ScannerForm } from '../settings/ScannerForm';
 import { ThresholdsForm } from '../settings/ThresholdsForm';
 import '../settings/settings.css';
+import { SyncPanel } from '../sync/SyncPanel';
 
 /** The station's settings (settings.json in its data folder), one section per concern, each saved on its own. */
 export function SettingsScreen(_props: { route: Route }) {
@@ -27,6 +28,7 @@ export function SettingsScreen(_props: { route: Route }) {
             <PrintForm view={view} onSaved={state.reload} />
             <ScannerForm settings={view.settings} onSaved={state.reload} />
             <LanForm />
+            <SyncPanel />
           </div>
         )}
       </Loadable>
