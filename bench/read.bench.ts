@@ -2,7 +2,7 @@
 //  - throughput: a 200-page 300 dpi greyscale JPEG stack, end to end (store → read → grade) on all cores;
 //    p99 latency per page; time from the last page to the class results being ready.
 //  - stage times: one worker, where a page's time goes (decode, marks, orientation, QR, bubbles, OCR, grade, write);
-//    BENCH_CLOCK=cpu times them in CPU time. BENCH_READ=throughput | stages | accuracy | holdout | damage runs one part.
+//    BENCH_CLOCK=cpu times them in CPU time. BENCH_READ=throughput | stages | accuracy | holdout | damage | combs runs one part.
 //  - accuracy: a synthetic corpus of ≥ 400 pages across degradations: pages identified, silent bubble
 //    errors, fields sent to review, digit comb accuracy.
 // The synthetic stacks are cached in bench/.cache (delete it to regenerate).
@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseRosterCsv } from '../src/domain/import/rosterCsv';
 import { classAnalytics } from './lib/classResults';
+import { combDays } from './lib/combDays';
 import { sha256, storeImageDurably } from '../src/scan/imageStore';
 import { gradePage } from '../src/scan/gradePage';
 import { decodeImage, loadDigitNet, tesseractLangPath, zxingReaderWasm } from '../src/vision/decode';
@@ -129,7 +130,7 @@ if (only === undefined || only === 'stages') {
 
 // ---- accuracy ------------------------------------------------------------------------------
 // BENCH_READ=holdout reads a second corpus with seeds never used while tuning the reader, instead.
-const corpus = only === 'stages' || only === 'throughput' || only === 'damage' ? [] : only === 'holdout' ? [
+const corpus = only === 'stages' || only === 'throughput' || only === 'damage' || only === 'combs' ? [] : only === 'holdout' ? [
   await stack('hold-typical', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'hold-typical-7', profile: 'typical', answers: 'mixed', count: 200, foreignPages: 4, upsideDownRate: 0.25 })),
   await stack('hold-harsh', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'hold-harsh-7', profile: 'harsh', answers: 'mixed', count: 120, foreignPages: 3, upsideDownRate: 0.5 })),
 ] : [
@@ -193,6 +194,8 @@ for (const { folder, truths } of corpus) {
   for (const k of Object.keys(tally) as (keyof Tally)[]) tally[k] += t[k];
 }
 if (only === undefined || only === 'damage') await damageProfiles();
+// BENCH_READ=combs runs only this part: the comb network over five simulated days of a 40-student class.
+if (only === undefined || only === 'combs') combDays(out);
 await reader.close();
 if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, JSON.stringify(combDump));
 if (corpus.length > 0) {

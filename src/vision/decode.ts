@@ -8,6 +8,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { fileURLToPath } from 'node:url';
 import { DigitModel, digitNet, type DigitNet } from './digits';
+import { CombNetModel, combNet, type CombNet } from './handwriting/combNet';
 import { downsample, type GreyImage } from './image';
 import { chooseDpi, reduceFactorFor, type DecodedPage } from './page';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
@@ -106,7 +107,15 @@ export function loadDigitNet(): DigitNet {
   const file = fileURLToPath(new URL('./models/digits-mlp.json', import.meta.url));
   const parsed = DigitModel.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file}: not a paperloop.digits/1 model (${parsed.error.issues[0]?.message}); run node --import tsx tools/trainDigits.ts`);
-  return digitNet(parsed.data);
+  return { ...digitNet(parsed.data), comb: loadCombNet() };
+}
+
+/** The comb network's weights (src/vision/models/comb-net.json, made by tools/trainCombNet.ts). */
+export function loadCombNet(): CombNet {
+  const file = fileURLToPath(new URL('./models/comb-net.json', import.meta.url));
+  const parsed = CombNetModel.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: not a paperloop.comb-net/1 model (${parsed.error.issues[0]?.message}); run node --import tsx tools/trainCombNet.ts`);
+  return combNet(parsed.data);
 }
 
 /** The zxing reader's wasm, read from node_modules. */

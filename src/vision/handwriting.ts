@@ -68,6 +68,14 @@ function rowSpan(q: readonly Point[], y: number): [number, number] | null {
 
 export const hasInk = (b: BoxInk, settings: VisionSettings) => b.inkMm2 >= settings.handwriting.minInkMm2;
 
+/** An empty box between written ones. */
+export function hasGap(inked: readonly boolean[]): boolean {
+  const first = inked.indexOf(true);
+  if (first < 0) return false;
+  const last = inked.lastIndexOf(true);
+  return inked.slice(first, last + 1).includes(false);
+}
+
 /**
  * The inset box resampled upright (page orientation) at the image's own resolution, so OCR sees
  * glyphs the right way up whatever the page's turn. Only the box is resampled, never the page.

@@ -8,7 +8,8 @@ import type { CombField, Rect, WriteInField } from '../layout/printedPage';
 import type { PageCalibration } from './bubbles';
 import type { Homography } from './homography';
 import { readDigit, type DigitNet, type DigitReading } from './digits';
-import { hasInk, measureBoxInk, rectifyBox, type BoxInk } from './handwriting';
+import { readCombByNet } from './handwriting/combRead';
+import { hasGap, hasInk, measureBoxInk, rectifyBox, type BoxInk } from './handwriting';
 import { createImage, resize, toPgm, type GreyImage, type PxRect } from './image';
 import { unionRect, type FieldRead, type OcrCandidate } from './interpret';
 import type { VisionSettings } from './settings';
@@ -225,6 +226,8 @@ export async function readComb(
   answers?: readonly string[],
   digitNet?: DigitNet,
 ): Promise<FieldRead> {
+  // Digit combs are the comb network's (tesseract read handwriting right about one time in four).
+  if (field.charset === 'digits' && digitNet?.comb) return readCombByNet(field, img, h, cal, settings, { net: digitNet.comb, prior: { accepted: answers ?? [], commonWrong: [] } });
   const r = await readBoxes(field.boxes, field.charset, img, h, cal, settings, engine, answers, digitNet);
   const base = { fieldId: field.id, itemId: field.itemId, kind: field.kind } as const;
   const evidence = { fills: inkFills(r.ink), crop: r.crop };
@@ -247,13 +250,6 @@ export async function suggestFromBoxes(
 ): Promise<OcrCandidate[]> {
   const r = await readBoxes(boxes, 'digits', img, h, cal, settings, engine, answers);
   return r.ranked.map((c) => ({ text: c.text, confidence: c.confidence }));
-}
-
-function hasGap(inked: readonly boolean[]): boolean {
-  const first = inked.indexOf(true);
-  if (first < 0) return false;
-  const last = inked.lastIndexOf(true);
-  return inked.slice(first, last + 1).includes(false);
 }
 
 /**

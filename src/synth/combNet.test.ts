@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { seededRng } from '../domain/random';
+import type { CombField } from '../layout/printedPage';
+import { loadCombNet } from '../vision/decode';
+import { adaptedProbabilities } from '../vision/handwriting/adapt';
+import { COMB_CLASSES, readCombBox } from '../vision/handwriting/combNet';
+import { readCombByNet } from '../vision/handwriting/combRead';
+import { solveHomography } from '../vision/homography';
+import { createImage } from '../vision/image';
+import { DEFAULT_VISION_SETTINGS } from '../vision/settings';
+import { simulateClass } from './combClass';
+import { heldOutAccuracy } from './combHeldOut';
+import { sampleWriter, writeChar } from './handwriting';
+import { drawPolylines } from './raster';
+
+const net = loadCombNet();
+
+describe('the comb network', () => {
+  it('reads held-out MNIST digits and held-out stroke-model characters at the accuracy its provenance states', () => {
+    const acc = heldOutAccuracy(net);
+    // Seeded and deterministic: the same figures as the training run wrote into the model file.
+    expect(acc.mnist).toBe(net.provenance?.heldOutMnistAccuracy);
+    expect(acc.stroke).toBe(net.provenance?.heldOutStrokeAccuracy);
+    expect(acc.mnist).toBeGreaterThanOrEqual(0.9);
+    expect(acc.stroke).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('a comb read by the network on a page image', () => {
+  const dpi = 300;
+  const k = dpi / 25.4;
+  const boxes = [0, 1, 2].map((i) => ({ x: 2 + 7 * i, y: 2, w: 7, h: 9 }));
+  const comb: CombField = { kind: 'comb', id: 'q1', itemId: 'i1', charset: 'digits', boxes };
+  const corners = [{ x: 0, y: 0 }, { x: 30, y: 0 }, { x: 30, y: 14 }, { x: 0, y: 14 }];
+  const h = solveHomography(corners.map((c) => ({ from: c, to: { x: c.x * k, y: c.y * k } })))!;
+  const cal = { paper: 240, ink: 30 };
+
+  /** '3', then a single steep stroke leaning `lean` (dx per unit of height), then '5'. */
+  function threeStrokeFive(seed: number, lean: number) {
+    const rng = seededRng(`steep|${seed}`);
+    const writer = sampleWriter(rng, 'ballpoint');
+    const img = createImage(Math.round(30 * k), Math.round(14 * k), 240);
+    writeChar(img, '3', boxes[0]!, writer, { dpi, rng });
+    writeChar(img, '5', boxes[2]!, writer, { dpi, rng });
+    const b = boxes[1]!;
+    const top = { x: (b.x + b.w / 2 + 2.6 * lean) * k, y: (b.y + 2) * k };
+    const bottom = { x: (b.x + b.w / 2 - 2.6 * lean) * k, y: (b.y + b.h - 2) * k };
+    drawPolylines(img, [[top, bottom]], 0.4 * k, { level: 30, grain: 0, seed });
+    return img;
+  }
+
+  it('a / that looks like a 1 is not accepted as 1', () => {
+    for (const lean of [0.05, 0.15, 0.25, 0.35])
+      for (let seed = 0; seed < 6; seed++) {
+        const r = readCombByNet(comb, threeStrokeFive(seed, lean), h, cal, DEFAULT_VISION_SETTINGS, { net, prior: { accepted: ['3/5'], commonWrong: [] } });
+        expect(r.status === 'ok' && r.value === '315', `lean ${lean} seed ${seed}`).toBe(false);
+      }
+  });
+});
+
+describe('the reader learning from the teacher', () => {
+  it('adaptation over confirmed crops does not raise the review share or the silent errors on a seeded class', () => {
+    const opts = { students: 24, days: 3, itemsPerDay: 2, seed: 'adapt-test' };
+    const plain = simulateClass(net, { ...opts, adapt: false });
+    const adapted = simulateClass(net, { ...opts, adapt: true });
+    const share = (r: typeof plain, day: number) => r.days[day - 1]!.review / r.days[day - 1]!.combs;
+    // Day 1 has nothing confirmed yet: the same reading either way.
+    expect(share(adapted, 1)).toBe(share(plain, 1));
+    expect(adapted.confirmed).toBeGreaterThan(0);
+    const later = (r: typeof plain) => r.days.slice(1).reduce((n, d) => n + d.review, 0);
+    expect(later(adapted)).toBeLessThanOrEqual(later(plain));
+    expect(adapted.days.reduce((s, d) => s + d.silentWrong, 0)).toBeLessThanOrEqual(plain.days.reduce((s, d) => s + d.silentWrong, 0));
+  });
+});
+
+describe('the adaptation layer', () => {
+  const img = createImage(70, 90, 240);
+  drawPolylines(img, [[{ x: 40, y: 15 }, { x: 30, y: 75 }]], 5, { level: 30, grain: 0, seed: 1 });
+  const r = readCombBox(net, img)!;
+  it('pulls a box toward the character the teacher confirmed for boxes like it', () => {
+    const slash = COMB_CLASSES.indexOf('/');
+    const adapted = adaptedProbabilities({ boxes: [0, 1, 2].map(() => ({ embedding: r.embedding.slice(), char: '/' as const })) }, r);
+    expect(adapted[slash]).toBeGreaterThan(0.5);
+    expect(adapted[slash]).toBeGreaterThan(r.p[slash]!);
+  });
+  it('reset (no confirmed boxes) leaves the network\'s own reading', () => {
+    expect([...adaptedProbabilities({ boxes: [] }, r)]).toEqual([...r.p]);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * DECIDE a digit comb from the network's per-box probabilities. Candidates are the likeliest
+ * strings (a beam over each box's top classes) and the item's accepted and common wrong answers;
+ * those answers get a prior weight, so an answer the network half-sees can win, but a reading is
+ * accepted only when it is confidently one candidate: its posterior share is at least `acceptP` and
+ * the network itself gives every box's character at least `minBoxP`. Anything else is review.
+ */
+import { COMB_CLASSES } from './combNet';
+
+export type CombDecodeSettings = {
+  /** Posterior share the best candidate needs to be accepted without a person. */
+  acceptP: number;
+  /** Each box's character must have at least this probability from the network alone. */
+  minBoxP: number;
+  /** Prior weights (relative to 1 for any other string). */
+  acceptedPrior: number;
+  commonWrongPrior: number;
+  /** Classes kept per box, and strings kept, in the beam. */
+  perBox: number;
+  beam: number;
+};
+
+export const DEFAULT_COMB_DECODE: CombDecodeSettings = { acceptP: 0.98, minBoxP: 0.6, acceptedPrior: 10, commonWrongPrior: 3, perBox: 3, beam: 12 };
+
+export type CombPrior = { accepted: readonly string[]; commonWrong: readonly string[] };
+export type CombCandidate = { text: string; likelihood: number; prior: number; posterior: number };
+export type CombDecision = { text: string | null; accepted: boolean; candidates: CombCandidate[]; reasons: string[] };
+
+const DIGIT_COMB = /^-?\d+([./]\d+)?$/;
+
+/** Strokes that one pen makes look alike: a steep '/' is a slanted '1'. */
+const CONFUSABLE = new Set(['1/', '/1', '17', '71']);
+
+/** Do two readings differ only where one has a character the other's could be mistaken for? */
+function confusableWith(a: string, b: string): boolean {
+  if (a.length !== b.length || a === b) return false;
+  return [...a].every((ch, i) => ch === b[i] || CONFUSABLE.has(ch + b[i]));
+}
+
+function likelihoodOf(text: string, boxes: readonly Float32Array[]): number {
+  if (text.length !== boxes.length) return 0;
+  let l = 1;
+  for (let i = 0; i < text.length; i++) {
+    const k = COMB_CLASSES.indexOf(text[i] as (typeof COMB_CLASSES)[number]);
+    l *= k < 0 ? 0 : ((boxes[i] as Float32Array)[k] as number);
+  }
+  return l;
+}
+
+/** The likeliest strings, one class per box. */
+function beamStrings(boxes: readonly Float32Array[], s: CombDecodeSettings): { text: string; likelihood: number }[] {
+  let beam = [{ text: '', likelihood: 1 }];
+  for (const p of boxes) {
+    const top = [...p.keys()].sort((a, b) => (p[b] as number) - (p[a] as number)).slice(0, s.perBox);
+    beam = beam
+      .flatMap((c) => top.map((k) => ({ text: c.text + COMB_CLASSES[k], likelihood: c.likelihood * (p[k] as number) })))
+      .sort((a, b) => b.likelihood - a.likelihood)
+      .slice(0, s.beam);
+  }
+  return beam;
+}
+
+export function decodeComb(boxes: readonly Float32Array[], prior: CombPrior, s: CombDecodeSettings = DEFAULT_COMB_DECODE): CombDecision {
+  if (boxes.length === 0) return { text: null, accepted: false, candidates: [], reasons: ['unreadable'] };
+  const accepted = new Set(prior.accepted);
+  const wrong = new Set(prior.commonWrong);
+  const priorOf = (t: string) => (accepted.has(t) ? s.acceptedPrior : wrong.has(t) ? s.commonWrongPrior : 1);
+  const byText = new Map(beamStrings(boxes, s).map((c) => [c.text, c.likelihood]));
+  for (const t of [...accepted, ...wrong]) if (!byText.has(t) && t.length === boxes.length) byText.set(t, likelihoodOf(t, boxes));
+  const seen = [...byText.values()].reduce((a, b) => a + b, 0);
+  // The likelihood of every string outside the list, at prior 1: the list cannot claim it.
+  const unseen = Math.max(0, 1 - seen);
+  const weighted = [...byText].map(([text, likelihood]) => ({ text, likelihood, prior: priorOf(text), w: likelihood * priorOf(text) }));
+  const total = weighted.reduce((a, c) => a + c.w, 0) + unseen;
+  const candidates = weighted
+    .map(({ w, ...c }) => ({ ...c, posterior: total > 0 ? w / total : 0 }))
+    .sort((a, b) => b.posterior - a.posterior)
+    .filter((c, i) => i < 5 && c.likelihood > 0);
+  const best = candidates[0];
+  if (!best) return { text: null, accepted: false, candidates, reasons: ['unreadable'] };
+  const reasons: string[] = [];
+  if (best.posterior < s.acceptP) reasons.push('ambiguous_reading');
+  const weakest = Math.min(...[...best.text].map((ch, i) => ((boxes[i] as Float32Array)[COMB_CLASSES.indexOf(ch as (typeof COMB_CLASSES)[number])] as number)));
+  if (weakest < s.minBoxP) reasons.push('uncertain_box');
+  if (!DIGIT_COMB.test(best.text)) reasons.push('unexpected_format');
+  if (!accepted.has(best.text) && [...accepted].some((a) => confusableWith(best.text, a))) reasons.push('confusable_with_answer');
+  return { text: best.text, accepted: reasons.length === 0, candidates, reasons };
+}

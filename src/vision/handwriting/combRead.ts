@@ -1,0 +1,42 @@
+/**
+ * A digit comb read by the comb network: measure each box's ink, read every written box, decide
+ * with the answer-aware decoder (combDecode.ts). The adaptation layer, when given, blends in what the
+ * teacher confirmed for this class.
+ */
+import type { CombField } from '../../layout/printedPage';
+import type { PageCalibration } from '../bubbles';
+import { hasGap, hasInk, measureBoxInk, rectifyBox } from '../handwriting';
+import type { Homography } from '../homography';
+import { unionRect, type FieldRead } from '../interpret';
+import type { VisionSettings } from '../settings';
+import { adaptedProbabilities, type Adaptation } from './adapt';
+import { decodeComb, DEFAULT_COMB_DECODE, type CombDecodeSettings, type CombPrior } from './combDecode';
+import { readCombBox, type BoxReading, type CombNet } from './combNet';
+import type { GreyImage } from '../image';
+
+export type CombNetContext = { net: CombNet; prior: CombPrior; adaptation?: Adaptation; decode?: CombDecodeSettings };
+
+/** The written boxes' readings, in order (null: a box with ink the network cannot normalise). */
+export function readWrittenBoxes(field: CombField, img: GreyImage, h: Homography, cal: PageCalibration, settings: VisionSettings, net: CombNet) {
+  const ink = field.boxes.map((b) => measureBoxInk(img, h, b, cal, settings));
+  const flags = ink.map((b) => hasInk(b, settings));
+  const faint = ink.filter((b, i) => !flags[i] && b.inkMm2 > settings.handwriting.blankMaxInkMm2).length;
+  const readings: (BoxReading | null)[] = field.boxes.filter((_, i) => flags[i]).map((b) => readCombBox(net, rectifyBox(img, h, b, settings.handwriting.insetMm)));
+  return { ink, gap: hasGap(flags), faint, readings };
+}
+
+export function readCombByNet(field: CombField, img: GreyImage, h: Homography, cal: PageCalibration, settings: VisionSettings, c: CombNetContext): FieldRead {
+  const { ink, gap, faint, readings } = readWrittenBoxes(field, img, h, cal, settings, c.net);
+  const base = { fieldId: field.id, itemId: field.itemId, kind: field.kind } as const;
+  const evidence = { fills: ink.map((b, i) => ({ value: `box${i}`, fill: Math.round(b.inkMm2 * 100) / 100 })), crop: unionRect(ink.map((b) => b.crop)) };
+  if (readings.length === 0) return { ...base, value: null, confidence: faint > 0 ? 0 : 1, status: faint > 0 ? 'review' : 'blank', reasons: faint > 0 ? ['faint_box'] : [], evidence };
+  if (readings.some((r) => r === null)) return { ...base, value: null, confidence: 0, status: 'review', reasons: ['unreadable'], evidence };
+  const probs = (readings as BoxReading[]).map((r) => (c.adaptation ? adaptedProbabilities(c.adaptation, r) : r.p));
+  const d = decodeComb(probs, c.prior, c.decode ?? DEFAULT_COMB_DECODE);
+  const reasons = [...d.reasons, ...(gap ? ['gap_in_boxes'] : []), ...(faint > 0 ? ['faint_box'] : [])];
+  const ok = d.accepted && reasons.length === 0;
+  const p = d.candidates[0]?.posterior ?? 0;
+  const confidence = Math.round((ok ? p : Math.min(settings.review.maxConfidence, p)) * 1000) / 1000;
+  const candidates = d.candidates.map((x) => ({ text: x.text, confidence: Math.round(x.posterior * 1000) / 10 }));
+  return { ...base, value: d.text, confidence, status: ok ? 'ok' : 'review', reasons, evidence: { ...evidence, candidates } };
+}
