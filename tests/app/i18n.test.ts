@@ -29,12 +29,16 @@ const keysOf = (lang: string, ns: string) => leafKeys(JSON.parse(readFileSync(jo
 const READ_ATTRIBUTES = new Set(['aria-label', 'title', 'placeholder', 'alt', 'aria-description', 'aria-roledescription', 'label']);
 const hasWords = (text: string) => /[A-Za-z\u4e00-\u9fff]{2,}/.test(text);
 
+/** Key names and commands (<kbd>Enter</kbd>, <code>paperloop …</code>) read the same in every language. */
+const UNTRANSLATED_ELEMENTS = new Set(['kbd', 'code']);
+const insideUntranslated = (node: ts.Node) => ts.isJsxElement(node.parent) && UNTRANSLATED_ELEMENTS.has(node.parent.openingElement.tagName.getText());
+
 function literalTextIn(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const found: string[] = [];
   const at = (node: ts.Node) => `${relative(REPO_ROOT, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
   const visit = (node: ts.Node) => {
-    if (ts.isJsxText(node) && hasWords(node.text)) found.push(`${at(node)} text "${node.text.trim()}"`);
+    if (ts.isJsxText(node) && hasWords(node.text) && !insideUntranslated(node)) found.push(`${at(node)} text "${node.text.trim()}"`);
     if (ts.isJsxAttribute(node) && READ_ATTRIBUTES.has(node.name.getText()) && node.initializer && ts.isStringLiteral(node.initializer) && hasWords(node.initializer.text))
       found.push(`${at(node)} ${node.name.getText()}="${node.initializer.text}"`);
     ts.forEachChild(node, visit);
