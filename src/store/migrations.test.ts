@@ -134,3 +134,16 @@ describe('migrations', () => {
     if (opened.ok) expect(opened.value.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 });
+
+describe('migration 8', () => {
+  it('adds the labelled comb crops table on top of 7, keeping the classes', () => {
+    const db = new Database(':memory:');
+    migrate(db, ':memory:', MIGRATIONS, 7);
+    db.prepare(`INSERT INTO classes (id, name, grade) VALUES ('7A', 'Class 7A', 7)`).run();
+    expect(tables(db)).not.toContain('comb_crops');
+    expect(migrate(db, ':memory:', MIGRATIONS, 8)).toEqual({ ok: true, value: 8 });
+    expect(tables(db)).toContain('comb_crops');
+    expect(db.prepare('SELECT name FROM classes').get()).toEqual({ name: 'Class 7A' });
+    expect(() => db.prepare(`INSERT INTO comb_crops (class_id, item_id, box, char, input, confirmed_at, actor) VALUES ('nope', 'i', 0, '1', x'00', 't', 'a')`).run()).toThrow(/FOREIGN KEY/);
+  });
+});

@@ -140,6 +140,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'labelled comb crops: the boxes a teacher confirmed in review, for the reader to adapt per class',
+    // input: the network's input for the box (28 × 28 darkness, then the ink-shape features) as float32 LE.
+    sql: `
+      CREATE TABLE comb_crops (
+        id INTEGER PRIMARY KEY, class_id TEXT NOT NULL REFERENCES classes (id), item_id TEXT NOT NULL,
+        page_id TEXT, field_id TEXT, box INTEGER NOT NULL, char TEXT NOT NULL, input BLOB NOT NULL,
+        confirmed_at TEXT NOT NULL, actor TEXT NOT NULL
+      );
+      CREATE INDEX comb_crops_class ON comb_crops (class_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,7 +4,7 @@
  * close to confirmed boxes has its probabilities pulled toward their characters; a box unlike any
  * of them keeps the network's own reading. Per class; kept in the station database; resettable.
  */
-import { COMB_CLASSES, type BoxReading, type CombChar } from './combNet';
+import { COMB_CLASSES, combForward, SHAPE_FEATURES, type BoxReading, type CombChar, type CombNet } from './combNet';
 
 export type ConfirmedBox = { embedding: Float32Array; char: CombChar };
 export type AdaptationSettings = {
@@ -44,4 +44,24 @@ export function adaptedProbabilities(a: Adaptation, r: BoxReading): Float32Array
   }
   const z = out.reduce((x, y) => x + y, 0);
   return out.map((v) => v / z);
+}
+
+/** The adaptation layer from stored crops (their network inputs and confirmed characters); crops of another character set are skipped. */
+export function adaptationFrom(net: CombNet, crops: readonly { char: string; input: Float32Array }[], settings?: AdaptationSettings): Adaptation {
+  const boxes: ConfirmedBox[] = [];
+  for (const c of crops) {
+    if (!(COMB_CLASSES as readonly string[]).includes(c.char)) continue;
+    const cut = c.input.length - SHAPE_FEATURES;
+    const t = combForward(net, { pixels: c.input.subarray(0, cut), shape: c.input.subarray(cut) });
+    boxes.push({ embedding: t.hidden.slice(), char: c.char as CombChar });
+  }
+  return { boxes, ...(settings ? { settings } : {}) };
+}
+
+/** A box's network input as one array (what the station stores for a confirmed crop). */
+export function storedInput(r: BoxReading): Float32Array {
+  const out = new Float32Array(r.input.pixels.length + r.input.shape.length);
+  out.set(r.input.pixels);
+  out.set(r.input.shape, r.input.pixels.length);
+  return out;
 }
