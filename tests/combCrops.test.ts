@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { main } from '../src/station/cli';
+import { tempStation } from './support/station';
 import { openDatabase } from '../src/store/database';
 import { addCombCrops, combCropsOfClass, resetCombAdaptation } from '../src/store/combCrops';
 import { loadCombNet } from '../src/vision/decode';
@@ -30,5 +32,21 @@ describe('labelled comb crops in the station database', () => {
     expect(combCropsOfClass(db, '7A')).toEqual([]);
     expect([...adaptedProbabilities(adaptationFrom(net, combCropsOfClass(db, '7A')), r)]).toEqual([...r.p]);
     expect(combCropsOfClass(db, '7B')).toHaveLength(1);
+  });
+});
+
+describe('paperloop reader reset-adaptation', () => {
+  it('removes the confirmed crops of a class from the station database', async () => {
+    const ctx = tempStation();
+    const crop = { classId: '7A', itemId: 'i1', box: 0, char: '7', input: new Float32Array(787), confirmedAt: '2026-12-06T20:00:00Z', actor: 'teacher' };
+    addCombCrops(ctx.db, [crop, crop]);
+    ctx.db.close();
+    const lines: string[] = [];
+    const code = await main(['node', 'paperloop', '--data', ctx.dir, 'reader', 'reset-adaptation', '--class', '7A', '--json'], { out: (s) => lines.push(s), err: (s) => lines.push(s) });
+    expect(code, lines.join('\n')).toBe(0);
+    expect(JSON.parse(lines.join(''))).toMatchObject({ removed: 2, classId: '7A' });
+    const again = tempStation(undefined, ctx.dir);
+    expect(combCropsOfClass(again.db, '7A')).toEqual([]);
+    again.db.close();
   });
 });

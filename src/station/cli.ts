@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliFailure, dataDirOf, emit, station, stdio, unwrap, type CliIO } from './cliSupport';
 import { registerBackupCommand } from './commands/backup';
+import { registerReaderCommand } from './commands/reader';
 import { registerImportCommands } from './commands/imports';
 import { registerLearningCommands } from './commands/learning';
 import { registerScanCommands } from './commands/scan';
@@ -93,6 +94,7 @@ function buildProgram(io: CliIO): Command {
   registerSynthCommands(program, io);
   registerLearningCommands(program, io);
   registerBackupCommand(program, io);
+  registerReaderCommand(program, io);
   registerSyncCommands(program, io);
   return program;
 }
