@@ -3,7 +3,9 @@
  * strings (a beam over each box's top classes) and the item's accepted and common wrong answers;
  * those answers get a prior weight, so an answer the network half-sees can win, but a reading is
  * accepted only when it is confidently one candidate: its posterior share is at least `acceptP` and
- * the network itself gives every box's character at least `minBoxP`. Anything else is review.
+ * the network itself gives every box's character at least `minBoxP`. A reading that differs from an
+ * accepted answer only by strokes a pen makes alike ('1' for '/', '1' for '7') is never taken: it
+ * goes to review. Anything else is review too.
  */
 import { COMB_CLASSES } from './combNet';
 
