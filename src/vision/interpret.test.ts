@@ -56,14 +56,17 @@ describe('classifyFills at the thresholds', () => {
   it('a lone fill is compared with the darkest mark of the page, given enough definite marks on it', () => {
     const page = { level: 0, noise: 0, targets: 100, markLevel: 0.9, marks: band.pageMarksMin };
     expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }, { value: 'B', fill: 0.01 }], band, page).marginal).toEqual(['A']);
-    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }, { value: 'B', fill: 0.01 }], band, { ...page, marks: band.pageMarksMin - 1 }).marked).toEqual(['A']);
+    // A page read whole without one definite mark: a light fill has nothing to stand comparison with, a person decides.
+    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }, { value: 'B', fill: 0.01 }], band, { ...page, markLevel: undefined, marks: 0 }).marginal).toEqual(['A']);
+    // Without page statistics (a field read alone), it is a light mark.
+    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }, { value: 'B', fill: 0.01 }], band).marked).toEqual(['A']);
   });
 
   it('a mark must stand out of the page empty-target distribution', () => {
     const noisy = { level: 0.02, noise: 0.04, targets: 200 };
     const d = classifyFills([{ value: 'A', fill: 0.25, dark: 0 }], band, noisy);
     expect(d.marginal).toEqual(['A']);
-    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }], band, { level: 0.005, noise: 0.004, targets: 200 }).marked).toEqual(['A']);
+    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }], band, { level: 0.005, noise: 0.004, targets: 200, markLevel: 0.45, marks: 5 }).marked).toEqual(['A']);
     // Too few targets on the page: no page statistics.
     expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }], band, { ...noisy, targets: 3 }).marked).toEqual(['A']);
   });

@@ -124,7 +124,7 @@ export function classifyFills(
     if (mark !== null && relative < band.relativeMarked) mark = null;
     if (mark !== null && f >= floor) {
       marked.push(t.value);
-      sure(Math.min(mark + CONFIDENCE_WIDTH / 2, f - floor, (relative - band.relativeMarked) * reference));
+      sure(Math.min(mark + CONFIDENCE_WIDTH / 2, f - floor, Number.isFinite(reference) ? (relative - band.relativeMarked) * reference : 1));
     } else if (!stroke && f < band.marginal) {
       if (f >= band.residueMin) erased.push(t.value);
       sure(band.marginal - f);
@@ -138,12 +138,15 @@ export function classifyFills(
 
 /**
  * The solid mark a fill is compared with (above the page's empty level): the strongest neighbour
- * when it is a definite mark, else the page's mark level when enough marks make it; 0 for none.
+ * when it is a definite mark, else the page's mark level when enough marks make it; 0 for none
+ * without page statistics, and Infinity (every fill-only mark is marginal) on a page without one.
  */
 function markReference(band: FillBand, base: number, page: PageFillStats | undefined, neighbours: Neighbours): number {
   const strongest = neighbours.strongest - base;
   const pageLevel = page?.markLevel !== undefined && (page.marks ?? 0) >= band.pageMarksMin ? page.markLevel - base : 0;
-  return Math.max(strongest >= band.definite ? strongest : 0, pageLevel);
+  const reference = Math.max(strongest >= band.definite ? strongest : 0, pageLevel);
+  // A page read whole without a single definite mark: a fill-only mark has nothing to stand comparison with.
+  return reference === 0 && page !== undefined && page.targets >= band.pageStatsMinTargets ? Infinity : reference;
 }
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;

@@ -57,3 +57,29 @@ export function measurePageInk(reduced: GreyImage, settings: VisionSettings): { 
   }
   return { paper, inkFraction: total > 0 ? ink / total : 0 };
 }
+
+/** A vertical band of the image (full-resolution px, x0 inclusive, x1 exclusive). */
+export type Band = { x0: number; x1: number };
+
+/**
+ * MEASURE scanner-glass streaks: columns of the reduced image that are dark (streak.darkContrast
+ * below paper white) on at least streak.minRowShare of the rows. Returns the bands, full resolution.
+ */
+export function findStreaks(reduced: GreyImage, reduceFactor: number, settings: VisionSettings): Band[] {
+  const { width: W, height: H, data } = reduced;
+  const cut = percentile(histogram(reduced, undefined, 2), settings.paper.percentile) - settings.streak.darkContrast;
+  const dark = new Uint32Array(W);
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    for (let x = 0; x < W; x++) if (data[row + x]! <= cut) dark[x]!++;
+  }
+  const bands: Band[] = [];
+  const need = settings.streak.minRowShare * H;
+  for (let x = 0; x < W; x++) {
+    if (dark[x]! < need) continue;
+    const x0 = x;
+    while (x + 1 < W && dark[x + 1]! >= need) x++;
+    bands.push({ x0: (x0 - 1) * reduceFactor, x1: (x + 2) * reduceFactor });
+  }
+  return bands;
+}

@@ -12,7 +12,7 @@ import { findMarks, IMAGE_CORNERS, type MeasuredMark } from './marks';
 import type { DigitNet } from './digits';
 import type { OcrEngine } from './ocr';
 import { orientMarks, type Orientation } from './orientation';
-import { measurePageInk, type DecodedPage } from './page';
+import { findStreaks, measurePageInk, type Band, type DecodedPage } from './page';
 import { placeFromAnchors } from './placement';
 import { findQr, qrSearchRect, type QrFound, type QrReader } from './qr';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
@@ -130,7 +130,8 @@ export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<
     const texts = await readFields(page.fields.filter((x) => !markKinds.has(x.kind)), ctx);
     lap('ocr');
     const order = new Map(page.fields.map((x, i) => [x.id, i]));
-    return [...fields, ...texts].sort((a, b) => order.get(a.fieldId)! - order.get(b.fieldId)!);
+    const streaks = findStreaks(reduced, f, settings);
+    return [...fields.map((r) => checkStreaks(r, streaks, settings)), ...texts].sort((a, b) => order.get(a.fieldId)! - order.get(b.fieldId)!);
   };
 
   /**
@@ -191,6 +192,13 @@ export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<
   const all = await readFieldsOf(page, h, cal.value, settings);
   t.total = now() - start + (t.decode ?? 0);
   return { ok: true, pageId, page, orientation, fields: all, marks: byPageCorner, damagedCorners: [], homography: h, calibration: cal.value, timingsMs: t };
+}
+
+/** A mark field crossed by a scanner-glass streak: the streak may read as a stroke, so a person looks. */
+function checkStreaks(r: FieldRead, streaks: readonly Band[], settings: VisionSettings): FieldRead {
+  const c = r.evidence.crop;
+  if (r.status !== 'ok' || !c || !streaks.some((b) => b.x0 < c.x + c.w && b.x1 > c.x)) return r;
+  return { ...r, status: 'review', confidence: Math.min(r.confidence, settings.review.maxConfidence), reasons: [...r.reasons, 'scanner_streak'] };
 }
 
 /**

@@ -213,6 +213,14 @@ export const VisionSettings = z.strictObject({
     })
     .refine((h) => h.blankMaxInkMm2 <= h.minInkMm2, { message: 'blankMaxInkMm2 must be <= minInkMm2', path: ['blankMaxInkMm2'] })
     .prefault({}),
+  streak: z
+    .strictObject({
+      /** A scanner-glass streak is a column darker than paper white by this much... */
+      darkContrast: z.number().min(1).max(255).default(50),
+      /** ...on at least this share of the image's rows. A mark field it crosses goes to review. */
+      minRowShare: z.number().min(0.5).max(1).default(0.9),
+    })
+    .prefault({}),
   review: z
     .strictObject({
       /** A read that goes to review reports at most this confidence (a person decides it, whatever the reader measured). */
