@@ -63,7 +63,8 @@ export type Band = { x0: number; x1: number };
 
 /**
  * MEASURE scanner-glass streaks: columns of the reduced image that are dark (streak.darkContrast
- * below paper white) on at least streak.minRowShare of the rows. Returns the bands, full resolution.
+ * below paper white) on at least streak.minRowShare of the rows, at least streak.minWidthPx wide
+ * (thinner ones never read as a mark). Returns the bands, full resolution.
  */
 export function findStreaks(reduced: GreyImage, reduceFactor: number, settings: VisionSettings): Band[] {
   const { width: W, height: H, data } = reduced;
@@ -79,7 +80,7 @@ export function findStreaks(reduced: GreyImage, reduceFactor: number, settings: 
     if (dark[x]! < need) continue;
     const x0 = x;
     while (x + 1 < W && dark[x + 1]! >= need) x++;
-    bands.push({ x0: (x0 - 1) * reduceFactor, x1: (x + 2) * reduceFactor });
+    if ((x + 1 - x0) * reduceFactor >= settings.streak.minWidthPx) bands.push({ x0: (x0 - 1) * reduceFactor, x1: (x + 2) * reduceFactor });
   }
   return bands;
 }

@@ -219,6 +219,8 @@ export const VisionSettings = z.strictObject({
       darkContrast: z.number().min(1).max(255).default(50),
       /** ...on at least this share of the image's rows. A mark field it crosses goes to review. */
       minRowShare: z.number().min(0.5).max(1).default(0.9),
+      /** ...and at least this wide (full-resolution px; the usual 1–3 px streaks never read as a stroke). */
+      minWidthPx: z.number().min(0).default(6),
     })
     .prefault({}),
   review: z
