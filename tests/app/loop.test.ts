@@ -3,8 +3,8 @@
  * copy): import the demo school's files → compose → approve → print on the real CUPS file queue → scan a
  * replayed synthetic stack of that print job (the sheet count rising, the stack against the manifest, a paused
  * feed and a refused sheet) → change a mark threshold with its preview → clear the review queue by keyboard →
- * Results → a student → tomorrow's workbooks (composed on the Print screen with tiers from mastery, and shown
- * on the student's page). The test only arranges what a scanner's paper would be: the stack is synthesised from
+ * Results → a student → tomorrow's personal workbooks (each student's items picked on the Print screen from
+ * mastery, prerequisites and past mistakes, and shown on the student's page). The test only arranges what a scanner's paper would be: the stack is synthesised from
  * the job the UI printed, as `paperloop demo` does.
  */
 import { writeFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ async function upload(page: Page, kind: string, files: string[]) {
 }
 
 /** Compose on the Print screen for 7A on `date`; returns the set id once it is open. */
-async function composeOnPrint(page: Page, date: string, tier: 'core' | 'auto') {
+async function composeOnPrint(page: Page, date: string, tier: 'core') {
   await nav(page, 'print');
   await page.locator('#compose-class').selectOption('7A');
   await page.locator('#compose-date').fill(date);
@@ -53,6 +53,22 @@ async function composeOnPrint(page: Page, date: string, tier: 'core' | 'auto') {
   await expect.poll(() => page.locator('#print-ledger tbody tr').count(), POLL).toBe(40);
   await page.locator('#approve').click();
   await expect.poll(() => page.locator('#print-set').getAttribute('data-status'), POLL).toBe('approved');
+  return setId;
+}
+
+/** Tomorrow's personal workbooks on the Print screen: the station picks each student's items (the `next` handler). */
+async function personalSetOnPrint(page: Page, date: string) {
+  await nav(page, 'print');
+  await page.locator('#compose-class').selectOption('7A');
+  await page.locator('#compose-date').fill(date);
+  await expect.poll(() => page.evaluate(() => location.hash), POLL).toContain(date);
+  await page.locator('#next-day-subject').selectOption('math');
+  await page.locator('#next-day-submit').click();
+  await expect.poll(() => page.locator('#next-day-result').count(), POLL).toBe(1);
+  const setId = (await page.locator('#next-day-result').getAttribute('data-set'))!;
+  expect(await page.locator('#next-day-result li[data-reason]').count()).toBeGreaterThan(0);
+  await expect.poll(() => page.locator('#print-set').getAttribute('data-set-id'), POLL).toBe(setId);
+  expect(await page.locator('#print-set').getAttribute('data-status')).toBe('approved');
   return setId;
 }
 
@@ -158,7 +174,7 @@ describe('the whole loop by the UI alone (fresh station, built app, real Chromiu
     await expect.poll(() => page.locator('[data-review-empty]').count(), POLL).toBe(1);
   }, 600_000);
 
-  it('shows the class on Results, then a student, then tomorrow’s workbooks composed from mastery', async () => {
+  it('shows the class on Results, then a student, then tomorrow’s personal workbooks picked from mastery', async () => {
     await nav(page, 'results');
     await expect.poll(() => page.locator('tr[data-item-id]').count(), POLL).toBeGreaterThan(0);
     expect(await page.locator('#results-class').inputValue()).toBe('7A');
@@ -171,7 +187,7 @@ describe('the whole loop by the UI alone (fresh station, built app, real Chromiu
     await page.locator('#student-title').waitFor();
     await expect.poll(() => page.locator('#mastery-title').count(), POLL).toBe(1);
 
-    const tomorrow = await composeOnPrint(page, TOMORROW, 'auto');
+    const tomorrow = await personalSetOnPrint(page, TOMORROW);
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 180_000 }), page.locator('#save-pdf').click()]);
     const saved = await printedJob(page);
     expect(app.ctx.store.printJobsForSet(tomorrow).map((j) => j.id)).toContain(saved.jobId);

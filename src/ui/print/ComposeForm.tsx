@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, type HandlerError, type OutputOf } from '../api';
 import { ErrorView } from '../components/Loadable';
-import { usePrintFormat } from './format';
+import { SubjectSelect } from './SubjectSelect';
 import { useAction } from './useAction';
 
 type Setup = OutputOf<'printSetup'>;
@@ -17,7 +17,6 @@ export function ComposeForm({ setup, classId, date, onPlace, onComposed }: {
   onComposed: (setId: string) => void;
 }) {
   const { t } = useTranslation('print');
-  const f = usePrintFormat();
   const cls = setup.classes.find((c) => c.id === classId) ?? setup.classes[0]!;
   const [subject, setSubject] = useState(cls.subjects[0] ?? '');
   const [minutes, setMinutes] = useState(20);
@@ -44,16 +43,7 @@ export function ComposeForm({ setup, classId, date, onPlace, onComposed }: {
             ))}
           </select>
         </label>
-        <label>
-          {t('compose.subject')}
-          <select id="compose-subject" value={subjectOk} onChange={(e) => setSubject(e.target.value)} disabled={cls.subjects.length === 0}>
-            {cls.subjects.map((s) => (
-              <option key={s} value={s}>
-                {f.subject(s)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SubjectSelect id="compose-subject" subjects={cls.subjects} value={subjectOk} onChange={setSubject} />
         <label>
           {t('compose.date')}
           <input id="compose-date" type="date" required value={date} onChange={(e) => e.target.value && onPlace(cls.id, e.target.value)} />

@@ -5,6 +5,7 @@ import { Loadable } from '../components/Loadable';
 import { useHandler } from '../components/useHandler';
 import { ComposeForm } from '../print/ComposeForm';
 import { DaySets } from '../print/DaySets';
+import { NextDayForm } from '../print/NextDayForm';
 import { tomorrow } from '../print/format';
 import { Publication } from '../print/Publication';
 import { SetView } from '../print/SetView';
@@ -45,6 +46,16 @@ function PrintWorkspace({ setup, route }: { setup: OutputOf<'printSetup'>; route
           date={date}
           onPlace={(c, d) => go('print', c, d)}
           onComposed={(id) => {
+            changed();
+            go('print', classId, date, id);
+          }}
+        />
+        <NextDayForm
+          key={`next-${classId}`}
+          setup={setup}
+          classId={classId}
+          date={date}
+          onChosen={(id) => {
             changed();
             go('print', classId, date, id);
           }}
