@@ -193,21 +193,6 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
     return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${req.params.file}"`).send(pdf.value);
   });
 
-  /** A thumbnail of one page of a student's workbook as it would print (no page id is spent on it). Writes nothing. */
-  app.get<{ Params: { setId: string; studentId: string; page: string } }>('/print/preview/:setId/:studentId/:page', async (req, reply) => {
-    const png = await previewPng(ctx, req.params.setId, req.params.studentId, Number(req.params.page));
-    if (!png.ok) return refuse(reply, 404, 'not_found', png.error);
-    return reply.type('image/png').header('cache-control', 'no-store').send(png.value);
-  });
-
-  /** A PDF the printSet handler wrote under out/print/, downloaded ("Save PDF"). Writes nothing. */
-  app.get<{ Params: { file: string } }>('/print/pdf/:file', async (req, reply) => {
-    if (!PRINT_PDF_NAME.test(req.params.file)) return refuse(reply, 404, 'not_found', 'no such printed PDF');
-    const pdf = readOutputForServing(ctx.dataDir, PRINT_DIR, req.params.file, paths.maxInputBytes);
-    if (!pdf.ok) return refuse(reply, 404, 'not_found', `${req.params.file}: ${pdf.error}. Fix: print the set again on the Print screen.`);
-    return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${req.params.file}"`).send(pdf.value);
-  });
-
   let eventClients = 0;
   app.get('/events', (req, reply) => {
     const max = ctx.settings.network.maxEventClients;
