@@ -5,6 +5,7 @@
  * Seeded. Used by the read benchmark (comb_review_pct_day1..5) and the adaptation test.
  */
 import { seededRng, type Rng } from '../domain/random';
+import { DEFAULT_STATION_SETTINGS } from '../domain/settings';
 import type { CombField } from '../layout/printedPage';
 import type { ConfirmedBox } from '../vision/handwriting/adapt';
 import type { CombChar, CombNet } from '../vision/handwriting/combNet';
@@ -33,7 +34,8 @@ export type DayFigures = { day: number; combs: number; review: number; silentWro
 
 export type ClassRun = { days: DayFigures[]; confirmed: number };
 
-const dpi = 300;
+/** Combs are written at the resolution the station scans at. */
+const dpi = DEFAULT_STATION_SETTINGS.scanDpi;
 const k = dpi / 25.4;
 
 function combOf(n: number): { field: CombField; h: NonNullable<ReturnType<typeof solveHomography>>; w: number } {

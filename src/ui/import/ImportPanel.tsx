@@ -5,6 +5,7 @@ import { call, type HandlerError } from '../api';
 import { ErrorView } from '../components/Loadable';
 import './import.css';
 import { readUpload } from './readUpload';
+import { throwIllegalValue } from '../illegal';
 
 /** The largest file the app sends (the station's UPLOAD_MAX_BYTES: a 1 MB request holds 700 KB as base64). */
 const MAX_FILE_BYTES = 700 * 1024;
@@ -168,5 +169,7 @@ function OutcomeView({ id, outcome }: { id: string; outcome: Outcome }) {
           ))}
         </div>
       );
+    default:
+      return throwIllegalValue(outcome, 'import outcome');
   }
 }

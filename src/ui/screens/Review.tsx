@@ -9,6 +9,7 @@ import { GroupCard } from '../review/GroupCard';
 import { keyAction, slotsOf, splitSlots, stationMarks, type Board, type Decision, type Slot } from '../review/keys';
 import type { Route } from '../router';
 import './review.css';
+import { throwIllegalValue } from '../illegal';
 
 /**
  * The Review screen: the reads the station was unsure of, one reading group at a time (a question's identical
@@ -151,6 +152,8 @@ function ReviewQueue({ board, busy, focusResponse, onRecord, onUndo }: {
           return void s.decide(s.slot!, { kind: 'answer', answer: s.picked.join(',') });
         case 'decide':
           return void s.decide(s.slot!, action.decision);
+        default:
+          return throwIllegalValue(action, 'review key action');
       }
     };
     addEventListener('keydown', onKey);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ok } from '../../../domain/result';
+import { ok, throwIllegalValue } from '../../../domain/result';
 import { REPO_ROOT, type StationContext } from '../../context';
 import { importItems, importRoster, importSkills, QtiOptions } from '../imports';
 import { defineHandler, fail, type HandlerError } from '../types';
@@ -80,6 +80,8 @@ async function runImport(ctx: StationContext, kind: ImportKind, paths: string[],
       const r = await importItems.run(ctx, importItems.input.parse({ files: paths, ...(qti ? { qti } : {}) }));
       return r.ok ? ok({ counts: { added: r.value.added, updated: r.value.newVersions, unchanged: r.value.unchanged }, warnings: r.value.warnings }) : r;
     }
+    default:
+      return throwIllegalValue(kind, 'import kind');
   }
 }
 
