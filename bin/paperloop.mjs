@@ -13,6 +13,7 @@ const bundle = `${root}dist/cli/${entry}.mjs`;
 function newestSourceMs(dir) {
   let newest = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory() && `${dir}/${e.name}` === `${root}src/ui`) continue; // the app is built apart (tools/build-ui.mjs)
     const path = `${dir}/${e.name}`;
     const ms = e.isDirectory() ? newestSourceMs(path) : statSync(path).mtimeMs;
     if (ms > newest) newest = ms;

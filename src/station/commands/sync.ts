@@ -162,7 +162,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
   sync
     .command('compose-set')
     .description("a class's draft workbook set from a shared set: every student gets its items, within the daily cap")
-    .argument('<id>', 'the shared set, from "paperloop sync sets"')
+    .argument('<id>', 'the shared set, as listed by "paperloop sync sets"')
     .requiredOption('--class <id>', 'the class')
     .requiredOption('--date <date>', 'the day it is for, e.g. 2026-11-28')
     .option('--json')

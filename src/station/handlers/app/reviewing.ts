@@ -7,6 +7,7 @@ import type { ReviewRow } from '../../../store/scanRepository';
 import type { StationContext } from '../../context';
 import { resolve } from '../review';
 import { defineHandler, fail } from '../types';
+import type { TargetFill as MeasuredFill } from '../../../vision/bubbles';
 
 /**
  * The Review screen's handlers: the open reviews grouped by question and, within a question, by identical
@@ -23,7 +24,7 @@ type Evidence = {
 /** A reading the teacher can pick with one key; `key` marks an accepted answer from the answer key. */
 export type Candidate = { value: string; source: 'station' | 'ocr' | 'key' | 'marks'; confidence: number | null };
 /** The mark darkness of a choice or grid target, as the reader measured it. */
-export type TargetFill = { value: string; fill: number };
+export type TargetFill = Pick<MeasuredFill, 'value' | 'fill'>;
 
 export type ReviewCard = {
   responseId: number;

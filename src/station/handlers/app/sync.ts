@@ -62,7 +62,7 @@ export const sharedSets = defineHandler(z.object({}), async (ctx) => {
  */
 export const composeShared = defineHandler(z.object({ sharedId: z.string().min(1), classId: z.string().min(1), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-25') }), async (ctx, input) => {
   const set = sharedWorkbookSets(ctx.store)[input.sharedId];
-  if (!set) return fail('unknown_shared_set', `no shared workbook set "${input.sharedId}" came from the district. Fix: sync, then pick one of "paperloop sync sets".`);
+  if (!set) return fail('unknown_shared_set', `no shared workbook set "${input.sharedId}" came from the district. Fix: sync, then pick one that "paperloop sync sets" lists.`);
   const cls = ctx.store.schoolClass(input.classId);
   if (!cls) return fail('unknown_class', `class "${input.classId}" is not on this station. Fix: check "paperloop list classes".`);
   if (cls.grade !== set.grade) return fail('wrong_grade', `the shared set "${set.name}" is for grade ${set.grade}, class ${cls.id} is grade ${cls.grade}. Fix: pick a set of grade ${cls.grade}.`);
