@@ -142,7 +142,7 @@ export async function startHttp(ctx: StationContext, options: HttpOptions = {}):
 
   /** The image crop behind a review item, so the teacher sees what the reader saw. Writes nothing. ?context=1: the field in its surroundings, the rest dimmed. */
   app.get<{ Params: { responseId: string }; Querystring: { context?: string } }>('/crop/:responseId', async (req, reply) => {
-    const review = ctx.store.scans.openReviews().find((r) => r.responseId === Number(req.params.responseId));
+    const review = ctx.store.scans.openReview(Number(req.params.responseId));
     if (!review) return refuse(reply, 404, 'not_found', 'no such review');
     const image = readImageForServing(ctx.dataDir, review.imagePath, paths.maxInputBytes);
     if (!image.ok) return refuse(reply, 404, 'no_image', `response ${review.responseId}: ${image.error}`);

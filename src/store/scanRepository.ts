@@ -203,15 +203,24 @@ export class ScanRepository {
   }
 
   openReviews(): ReviewRow[] {
+    return this.reviewRows('');
+  }
+
+  /** The open review of one response, or null when it has none (decided, superseded or never sent to review). */
+  openReview(responseId: number): ReviewRow | null {
+    return this.reviewRows('AND r.id = ?', responseId)[0] ?? null;
+  }
+
+  private reviewRows(filter: string, ...params: unknown[]): ReviewRow[] {
     const rows = this.db
       .prepare(
         `SELECT q.id AS review_id, r.id AS response_id, r.page_id, r.student_id, r.item_id, r.field_id, r.answer, r.confidence,
                 q.reasons_json, q.evidence_json, i.path AS image_path
          FROM review_queue q JOIN responses r ON r.id = q.response_id
          JOIN scanned_images i ON i.sha256 = r.image_sha256
-         WHERE q.resolved_seq IS NULL AND r.superseded = 0 ORDER BY q.id`,
+         WHERE q.resolved_seq IS NULL AND r.superseded = 0 ${filter} ORDER BY q.id`,
       )
-      .all() as {
+      .all(...params) as {
       review_id: number; response_id: number; page_id: string; student_id: string; item_id: string; field_id: string; answer: string | null;
       confidence: number; reasons_json: string; evidence_json: string; image_path: string;
     }[];
@@ -235,6 +244,22 @@ export class ScanRepository {
       this.db.prepare('INSERT INTO overrides (seq, response_id, teacher, at, answer, score, note) VALUES (?, ?, ?, ?, ?, ?, ?)').run(seq, responseId, teacher, at, answer, score, note ?? null);
       this.db.prepare(`UPDATE responses SET score = ?, correct = ?, status = 'resolved' WHERE id = ?`).run(score, correct ? 1 : 0, responseId);
       this.db.prepare('UPDATE review_queue SET resolved_seq = ? WHERE response_id = ? AND resolved_seq IS NULL').run(seq, responseId);
+    });
+  }
+
+  /**
+   * Teacher decisions undone, in one transaction: each response gets an override with its original reading and
+   * `note` (so who decided what stays whole), its score withheld, and its latest queue entry open again.
+   */
+  reopen(responseIds: readonly number[], teacher: string, at: string, note: string): void {
+    this.transaction(() => {
+      for (const responseId of responseIds) {
+        const original = this.db.prepare('SELECT answer FROM responses WHERE id = ?').get(responseId) as { answer: string | null } | undefined;
+        if (!original) throw new Error(`response ${responseId} does not exist, so it cannot be reopened`);
+        this.db.prepare('INSERT INTO overrides (seq, response_id, teacher, at, answer, score, note) VALUES (?, ?, ?, ?, ?, 0, ?)').run(this.nextSeq(), responseId, teacher, at, original.answer, note);
+        this.db.prepare(`UPDATE responses SET score = 0, correct = 0, status = 'needs_review' WHERE id = ?`).run(responseId);
+        this.db.prepare('UPDATE review_queue SET resolved_seq = NULL WHERE id = (SELECT max(id) FROM review_queue WHERE response_id = ?)').run(responseId);
+      }
     });
   }
 

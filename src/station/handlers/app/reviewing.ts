@@ -183,21 +183,9 @@ export const undoReview = defineHandler(z.object({ responseIds: z.array(z.number
     if (response.status !== 'resolved') return fail('not_decided', `response ${id} is not decided, so there is nothing to undo. Fix: reload the review queue.`);
   }
   const at = ctx.clock().toISOString();
-  ctx.store.transaction(() => {
-    const seqOf = () => ctx.store.nextSeq();
-    for (const id of responseIds) reopen(ctx, id, seqOf(), at);
-  });
+  ctx.store.scans.reopen(responseIds, ctx.actor, at, UNDO_NOTE);
   return ok({ reopened: responseIds.length, by: ctx.actor, at });
 });
-
-/** One response back to review: an "undo" override with the original reading, its score withheld, its queue entry open. */
-function reopen(ctx: StationContext, responseId: number, seq: number, at: string): void {
-  const db = ctx.db;
-  const original = db.prepare('SELECT answer FROM responses WHERE id = ?').get(responseId) as { answer: string | null };
-  db.prepare('INSERT INTO overrides (seq, response_id, teacher, at, answer, score, note) VALUES (?, ?, ?, ?, ?, 0, ?)').run(seq, responseId, ctx.actor, at, original.answer, UNDO_NOTE);
-  db.prepare(`UPDATE responses SET score = 0, correct = 0, status = 'needs_review' WHERE id = ?`).run(responseId);
-  db.prepare('UPDATE review_queue SET resolved_seq = NULL WHERE id = (SELECT max(id) FROM review_queue WHERE response_id = ?)').run(responseId);
-}
 
 /**
  * The field in its surroundings for the reviewer: the crop with a margin of `margin` times its size around it,
