@@ -12,8 +12,8 @@ export type CallResult<N extends HandlerName> = { ok: true; value: OutputOf<N> }
 export type { HandlerError, HandlerName };
 
 /** Failures of the transport itself, in the same shape as a handler's errors. */
-export const OFFLINE: HandlerError = { code: 'offline', message: 'station_offline' };
-export const UNAUTHORISED: HandlerError = { code: 'unauthorised', message: 'unauthorised' };
+export const OFFLINE: HandlerError = { code: 'offline', message: 'the station is not answering.' };
+export const UNAUTHORISED: HandlerError = { code: 'unauthorised', message: 'this browser is not signed in.' };
 
 const signInListeners = new Set<() => void>();
 /** Called whenever the station answers 401: the shell shows the sign-in form. */

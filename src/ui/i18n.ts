@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import enCommon from './locales/en/common.json';
+import enErrors from './locales/en/errors.json';
 import enHome from './locales/en/home.json';
 import enPrint from './locales/en/print.json';
 import enResults from './locales/en/results.json';
@@ -11,6 +12,7 @@ import enStudents from './locales/en/students.json';
 import enSync from './locales/en/sync.json';
 import enImport from './locales/en/import.json';
 import zhCommon from './locales/zh-Hans/common.json';
+import zhErrors from './locales/zh-Hans/errors.json';
 import zhHome from './locales/zh-Hans/home.json';
 import zhPrint from './locales/zh-Hans/print.json';
 import zhResults from './locales/zh-Hans/results.json';
@@ -23,14 +25,14 @@ import zhImport from './locales/zh-Hans/import.json';
 
 /**
  * The app's languages (the teacher's; each student's print language is separate, in the roster).
- * One namespace per screen, one JSON file per namespace and language under locales/.
+ * One namespace per screen (and `errors`: the station's failures by code), one JSON file per namespace and language under locales/.
  */
 export const LANGUAGES = ['zh-Hans', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const NAMESPACES = ['common', 'home', 'print', 'scan', 'review', 'results', 'students', 'settings', 'sync', 'import'] as const;
+export const NAMESPACES = ['common', 'errors', 'home', 'print', 'scan', 'review', 'results', 'students', 'settings', 'sync', 'import'] as const;
 export const RESOURCES = {
-  en: { common: enCommon, home: enHome, print: enPrint, scan: enScan, review: enReview, results: enResults, students: enStudents, settings: enSettings, sync: enSync, import: enImport },
-  'zh-Hans': { common: zhCommon, home: zhHome, print: zhPrint, scan: zhScan, review: zhReview, results: zhResults, students: zhStudents, settings: zhSettings, sync: zhSync, import: zhImport },
+  en: { common: enCommon, errors: enErrors, home: enHome, print: enPrint, scan: enScan, review: enReview, results: enResults, students: enStudents, settings: enSettings, sync: enSync, import: enImport },
+  'zh-Hans': { common: zhCommon, errors: zhErrors, home: zhHome, print: zhPrint, scan: zhScan, review: zhReview, results: zhResults, students: zhStudents, settings: zhSettings, sync: zhSync, import: zhImport },
 } as const;
 
 const STORED = 'paperloop.language';

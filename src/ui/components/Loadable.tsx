@@ -1,22 +1,39 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HandlerError } from '../api';
+import { errorText } from './errorText';
 import type { Loaded } from './useHandler';
 
-/** The plain-words view of a failure: the station's own message, and the transport's in the teacher's language. */
+/**
+ * The plain-words view of a failure, in the teacher's language: what happened, what to do, how much of a group was
+ * recorded before it, and the list it carries; below, the station's own (English) words, which name the very key,
+ * file or fault for whoever helps.
+ */
 export function ErrorView({ error, onRetry }: { error: HandlerError; onRetry?: () => void }) {
-  const { t } = useTranslation();
-  const message = error.code === 'offline' || error.code === 'unauthorised' ? t(`error.${error.message}`) : error.message;
+  const { t, i18n } = useTranslation();
+  const text = errorText(i18n, error);
+  const recorded = error.params?.recorded;
   return (
-    <div className="error" role="alert" data-error-code={error.code}>
+    <div className="error" role="alert" data-error-code={error.code} data-translated={text.translated}>
       <strong>{t('error.title')}</strong>
-      <p>{message}</p>
+      <p data-error-message="">{text.message}</p>
+      {typeof recorded === 'number' && recorded > 0 ? <p data-error-recorded={recorded}>{t('error.recorded', { count: recorded })}</p> : null}
+      {text.fix ? (
+        <p data-error-fix="">
+          <strong>{t('error.fix')}</strong> {text.fix}
+        </p>
+      ) : null}
       {error.details?.length ? (
         <ul>
           {error.details.slice(0, 20).map((d) => (
             <li key={d}>{d}</li>
           ))}
         </ul>
+      ) : null}
+      {text.translated ? (
+        <p className="muted" data-error-station="">
+          {t('error.stationSaid')} <span lang="en">{error.message}</span>
+        </p>
       ) : null}
       {onRetry ? (
         <button type="button" onClick={onRetry}>

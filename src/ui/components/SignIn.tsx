@@ -10,7 +10,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     e.preventDefault();
     const r = await signIn(token);
     if (r.ok) onSignedIn();
-    else setMessage(r.message === 'station_offline' ? t('error.station_offline') : r.message);
+    else setMessage(r.message === 'station_offline' ? `${t('errors:offline.message')} ${t('errors:offline.fix')}` : r.message);
   };
   return (
     <form id="sign-in" className="panel" onSubmit={submit} aria-labelledby="sign-in-title">

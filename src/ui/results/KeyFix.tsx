@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../api';
+import { useErrorText } from '../components/errorText';
 import type { ItemRow } from './types';
 
 /**
@@ -10,6 +11,7 @@ import type { ItemRow } from './types';
  */
 export function KeyFix({ item, onFixed, onCancel }: { item: ItemRow; onFixed: (message: string) => void; onCancel: () => void }) {
   const { t } = useTranslation('results');
+  const errorText = useErrorText();
   const [key, setKey] = useState(item.key ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -28,7 +30,10 @@ export function KeyFix({ item, onFixed, onCancel }: { item: ItemRow; onFixed: (m
     const r = await call('fixKey', { itemId: item.itemId, key });
     setBusy(false);
     if (r.ok) onFixed(t('fix.done', { item: item.itemId, key: r.value.key ?? '', count: r.value.regraded }));
-    else setError(r.error.message);
+    else {
+      const { message, fix } = errorText(r.error);
+      setError(fix ? `${message} ${fix}` : message);
+    }
   };
   const optionLabel = (o: string) => (item.type === 'true_false' ? t(o === 'T' ? 'fix.true' : 'fix.false') : o);
   return (

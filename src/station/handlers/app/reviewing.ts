@@ -5,6 +5,7 @@ import type { Item } from '../../../domain/item';
 import { ok, throwIllegalValue } from '../../../domain/result';
 import type { ReviewRow } from '../../../store/scanRepository';
 import type { StationContext } from '../../context';
+import { forgetConfirmedComb } from '../../combLearning';
 import { resolve } from '../review';
 import { defineHandler, fail } from '../types';
 import type { TargetFill as MeasuredFill } from '../../../vision/bubbles';
@@ -50,6 +51,8 @@ export type QuestionGroup = {
 };
 
 const UNDO_NOTE = 'undo';
+/** The event the station sends when teacher decisions change results (a decision recorded, or undone). */
+export const REVIEWS_CHANGED = 'reviews_changed';
 
 function keyOf(item: Item): string[] {
   switch (item.type) {
@@ -157,16 +160,20 @@ export const resolveGroup = defineHandler(
   z.object({ responseIds: z.array(z.number().int()).min(1).max(5000), answer: z.string().nullable().optional(), score: z.number().min(0).optional() }),
   async (ctx, input) => {
     const decided: { responseId: number; answer: string | null; score: number; maxScore: number }[] = [];
-    for (const responseId of input.responseIds) {
-      const response = ctx.store.scans.response(responseId);
-      if (response && response.status !== 'needs_review')
-        return fail('already_decided', `response ${responseId} was already decided (${decided.length} of this group were recorded now). Fix: reload the review queue.`);
-      const answer = input.answer === undefined && input.score === undefined ? (response?.answer ?? null) : input.answer;
-      const r = await resolve.run(ctx, { responseId, ...(answer !== undefined ? { answer } : {}), ...(input.score !== undefined ? { score: input.score } : {}) });
-      if (!r.ok) return decided.length ? fail(r.error.code, `${r.error.message} (${decided.length} of this group were recorded before it)`) : r;
-      decided.push({ responseId, answer: r.value.answer, score: r.value.score, maxScore: r.value.maxScore });
+    try {
+      for (const responseId of input.responseIds) {
+        const response = ctx.store.scans.response(responseId);
+        if (response && response.status !== 'needs_review')
+          return fail('already_decided', `response ${responseId} was already decided (${decided.length} of this group were recorded now). Fix: reload the review queue.`, undefined, { recorded: decided.length });
+        const answer = input.answer === undefined && input.score === undefined ? (response?.answer ?? null) : input.answer;
+        const r = await resolve.run(ctx, { responseId, ...(answer !== undefined ? { answer } : {}), ...(input.score !== undefined ? { score: input.score } : {}) });
+        if (!r.ok) return decided.length ? fail(r.error.code, `${r.error.message} (${decided.length} of this group were recorded before it)`, r.error.details, { ...r.error.params, recorded: decided.length }) : r;
+        decided.push({ responseId, answer: r.value.answer, score: r.value.score, maxScore: r.value.maxScore });
+      }
+      return ok({ decided, by: ctx.actor, at: lastOverrideAt(ctx, input.responseIds[0]!) });
+    } finally {
+      if (decided.length) ctx.events.emit({ type: REVIEWS_CHANGED, decided: decided.length });
     }
-    return ok({ decided, by: ctx.actor, at: lastOverrideAt(ctx, input.responseIds[0]!) });
   },
 );
 
@@ -184,6 +191,8 @@ export const undoReview = defineHandler(z.object({ responseIds: z.array(z.number
   }
   const at = ctx.clock().toISOString();
   ctx.store.scans.reopen(responseIds, ctx.actor, at, UNDO_NOTE);
+  for (const id of responseIds) forgetConfirmedComb(ctx, id);
+  ctx.events.emit({ type: REVIEWS_CHANGED, reopened: responseIds.length });
   return ok({ reopened: responseIds.length, by: ctx.actor, at });
 });
 
