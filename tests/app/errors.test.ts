@@ -20,18 +20,20 @@ const tsFilesUnder = (dir: string): string[] =>
     return statSync(path).isDirectory() ? tsFilesUnder(path) : /(?<!\.test)\.ts$/.test(name) ? [path] : [];
   });
 
-/** Every fail('code', message, details?, params?) call in the handlers: its code, where, and whether it carries a details list. */
-function failSites(): { code: string; where: string; withDetails: boolean }[] {
-  const sites: { code: string; where: string; withDetails: boolean }[] = [];
+type FailSite = { code: string; where: string; withDetails: boolean; params: string[] };
+/** Every fail('code', message, details?, params?) call in the handlers: its code, where, whether it carries a details list, and its params' names. */
+function failSites(): FailSite[] {
+  const sites: FailSite[] = [];
   for (const file of tsFilesUnder(join(REPO_ROOT, 'src', 'station', 'handlers'))) {
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node) => {
       if (ts.isCallExpression(node) && node.expression.getText() === 'fail' && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
-        const details = node.arguments[2];
+        const [, , details, params] = node.arguments;
         sites.push({
           code: node.arguments[0].text,
           where: `${relative(REPO_ROOT, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`,
           withDetails: details !== undefined && details.getText() !== 'undefined',
+          params: params && ts.isObjectLiteralExpression(params) ? params.properties.flatMap((p) => (p.name && !ts.isComputedPropertyName(p.name) ? [p.name.getText()] : [])) : [],
         });
       }
       ts.forEachChild(node, visit);
@@ -79,13 +81,18 @@ describe('every station error code has words in both languages', () => {
     }
   });
 
-  it('fills a translation only with what every failure of that code carries (its details, as count)', () => {
-    const alwaysDetailed = new Set(codes.filter((code) => sites.some((s) => s.code === code) && sites.filter((s) => s.code === code).every((s) => s.withDetails)));
-    expect(alwaysDetailed).toEqual(new Set(['invalid_import', 'over_cap', 'replacement_not_allowed']));
+  it('fills a translation only with what every failure of that code carries (its details as count, its params)', () => {
+    /** The fields every failure of a code carries: count when each site passes details, and the params each site names. */
+    const carried = (code: string): string[] => {
+      const of = sites.filter((s) => s.code === code).map((s) => [...(s.withDetails ? ['count'] : []), ...s.params]);
+      return of.length ? of.reduce((all, fields) => all.filter((f) => fields.includes(f))) : [];
+    };
+    expect(carried('over_cap')).toEqual(['count']);
+    expect(carried('unknown_class')).toEqual([]);
     for (const code of codes) {
-      const used = LANGUAGES.map((lang) => [...new Set(Object.values(entriesOf(lang)[code]!).flatMap(placeholders))]);
+      const used = LANGUAGES.map((lang) => [...new Set(Object.values(entriesOf(lang)[code]!).flatMap(placeholders))].sort());
       expect({ code, en: used[0] }).toEqual({ code, en: used[1] });
-      expect({ code, placeholders: used[0] }).toEqual({ code, placeholders: alwaysDetailed.has(code) ? ['count'] : [] });
+      expect({ code, notCarried: used[0]!.filter((p) => !carried(code).includes(p)) }).toEqual({ code, notCarried: [] });
     }
   });
 

@@ -5,12 +5,38 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../src/station/invoke';
+import type { StationEvent } from '../../src/station/events';
 import { openApp, seriousA11yViolations, type AppUnderTest } from '../support/app';
+import { seedReview } from '../support/review';
 import { nextSlot, shownSlot } from '../support/reviewTeacher';
+import { tempStation } from '../support/station';
 
 /** The open reviews Home shows, summed over its class cards. */
 const homeReviewCount = (page: Page) =>
   page.locator('[data-fact="reviews"]').evaluateAll((dds) => dds.reduce((sum, dd) => sum + Number(dd.getAttribute('data-count')), 0));
+
+describe('the review handlers tell the station when decisions change results (real store)', () => {
+  it('emits reviews_changed for a decided group, for what a refused group recorded before it stopped, and for an undo', async () => {
+    const ctx = tempStation();
+    const ids: number[] = [];
+    for (const shade of [250, 240, 230]) ids.push((await seedReview(ctx, shade)).responseId);
+    const events: StationEvent[] = [];
+    ctx.events.subscribe((e) => events.push(e));
+
+    expect((await invoke(ctx, 'resolveGroup', { responseIds: [ids[1]!] })).ok).toBe(true);
+    expect(events).toEqual([{ type: 'reviews_changed', decided: 1 }]);
+    // The group's second read was decided meanwhile (another page): the first is recorded, then the refusal says so.
+    expect(await invoke(ctx, 'resolveGroup', { responseIds: ids, answer: 'B' })).toMatchObject({ ok: false, error: { code: 'already_decided', params: { recorded: 1 } } });
+    expect(events.at(-1)).toEqual({ type: 'reviews_changed', decided: 1 });
+    // Nothing recorded: nothing changed, no event.
+    expect(await invoke(ctx, 'resolveGroup', { responseIds: [ids[0]!] })).toMatchObject({ ok: false, error: { code: 'already_decided' } });
+    expect(events).toHaveLength(2);
+
+    expect((await invoke(ctx, 'undoReview', { responseIds: [ids[0]!, ids[1]!] })).ok).toBe(true);
+    expect(events.at(-1)).toEqual({ type: 'reviews_changed', reopened: 2 });
+    ctx.db.close();
+  });
+});
 
 describe('Home and Students follow review decisions made in another page', () => {
   let app: AppUnderTest;
