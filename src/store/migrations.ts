@@ -153,6 +153,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX comb_crops_class ON comb_crops (class_id);
     `,
   },
+  {
+    version: 9,
+    name: 'layouts that passed the read-back self-test at approval, so a layout is tested once',
+    // method: how the layout was tested (the resolutions and patterns); a changed method tests every layout again.
+    sql: `
+      CREATE TABLE layout_self_tests (
+        layout_version TEXT NOT NULL, method TEXT NOT NULL, passed_at TEXT NOT NULL, reads INTEGER NOT NULL,
+        PRIMARY KEY (layout_version, method)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

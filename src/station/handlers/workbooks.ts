@@ -8,6 +8,7 @@ import type { StationContext } from '../context';
 import { masteryOf } from '../../domain/learning/mastery';
 import { tierForP } from '../../domain/learning/nextDay';
 import { learningState } from '../learning/state';
+import { describeSelfTestFailures, selfTestSet } from '../layoutSelfTest';
 import { defineHandler, fail } from './types';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-25');
@@ -114,12 +115,23 @@ export const approve = defineHandler(z.object({ setId: z.string() }), async (ctx
     if (violations.length)
       return fail('replacement_not_allowed', `a replacement may swap content but not add minutes or raise difficulty: ${violations.length} problem(s).`, violations.map((v) => `${v.studentId}: ${v.kind} (${v.detail})`));
   }
+  const selfTest = await selfTestSet(ctx, { set, workbooks, items: itemsOfSet(ctx, setId) });
+  if (!selfTest.ok) {
+    if (typeof selfTest.error === 'string') return fail('unknown_style', selfTest.error);
+    const lines = describeSelfTestFailures(selfTest.error.failed);
+    return fail(
+      'self_test_failed',
+      `cannot approve: ${selfTest.error.failed.length} page layout(s) of this set did not read back exactly in the self-test, first: ${lines[0]}. Fix: do not print this set; compose it again with another page style or without the item named, and report the layout version.`,
+      lines,
+      { layouts: selfTest.error.failed.length },
+    );
+  }
   ctx.store.transaction(() => {
     if (set.replaces) ctx.store.setWorkbookSetStatus(set.replaces, 'replaced');
     ctx.store.setWorkbookSetStatus(setId, 'approved');
     ctx.store.audit(ctx.actor, 'approve_set', { setId, replaces: set.replaces }, ctx.clock().toISOString());
   });
-  return ok({ setId, status: 'approved' as const });
+  return ok({ setId, status: 'approved' as const, selfTest: selfTest.value });
 });
 
 export const publish = defineHandler(z.object({ classId: z.string(), date: IsoDate }), async (ctx, { classId, date }) => {

@@ -1,0 +1,94 @@
+/**
+ * Approval's self-test: every new page layout of a set is rendered, filled with known answers and
+ * read back at each test resolution (src/synth/readBack.ts) before the set may go to paper. A layout
+ * version that passed is kept in the station database and not tested again.
+ */
+import type { ComposedWorkbook } from '../domain/compose';
+import type { Item } from '../domain/item';
+import { err, ok, type Result } from '../domain/result';
+import type { LaidOutPage } from '../layout/layoutWorkbook';
+import { renderPdf } from '../print/pdf';
+import type { WorkbookSetRow } from '../store';
+import { passedLayoutVersions, recordPassedLayouts } from '../store/layoutSelfTests';
+import { PATTERNS_PER_DPI, READ_BACK_DPIS, readBackPage, type LayoutReadBack } from '../synth/readBack';
+import { openPdf } from '../synth/render';
+import { zxingReaderWasm } from '../vision/decode';
+import { createZxingQrReader } from '../vision/qr';
+import { VisionSettings } from '../vision/settings';
+import type { StationContext } from './context';
+import { layoutStudentWorkbook, youngGradeFlowers } from './workbookLayout';
+
+/** How layouts are tested; a pass counts only for this method (store/layoutSelfTests.ts). */
+export const SELF_TEST_METHOD = `read-back/1 dpi ${READ_BACK_DPIS.join(',')} × ${PATTERNS_PER_DPI}`;
+
+export type SelfTestSummary = {
+  /** Distinct layouts of the set. */
+  layouts: number;
+  /** Of those, the ones tested now (the others passed before). */
+  tested: number;
+  reads: number;
+  ms: number;
+};
+
+/** A layout that did not read back, with the page that showed it (a student's page). */
+export type FailedLayout = LayoutReadBack & { studentId: string; pageNumber: number };
+
+export type SetToTest = { set: WorkbookSetRow; workbooks: readonly ComposedWorkbook[]; items: Map<string, Item> };
+
+/** The pages of a set as they will print with the station's page style; preview page ids, nothing stored. */
+function layOutSet(ctx: StationContext, { set, workbooks, items }: SetToTest): Result<LaidOutPage[], string> {
+  const styled = ctx.pageStyle();
+  if (!styled.ok) return styled;
+  const style = styled.value;
+  const cls = ctx.store.schoolClass(set.classId)!;
+  const students = new Map(ctx.store.students(set.classId).map((s) => [s.id, s]));
+  const job = { jobId: 'SELFTEST', set, cls, items, flowers: youngGradeFlowers(ctx, cls, set.subject, style), style, measure: ctx.font().measure };
+  let n = 0;
+  return ok(workbooks.flatMap((w) => {
+    const student = students.get(w.studentId);
+    return student ? layoutStudentWorkbook(job, w, student, () => `SELFTEST-${++n}`) : [];
+  }));
+}
+
+/**
+ * Tests the set's layouts that have not passed before. Progress goes out as `self_test` events
+ * (done of total layouts). Failed: the layouts that did not read back exactly.
+ */
+export async function selfTestSet(ctx: StationContext, toTest: SetToTest): Promise<Result<SelfTestSummary, { failed: FailedLayout[]; summary: SelfTestSummary } | string>> {
+  const t0 = performance.now();
+  const laidOut = layOutSet(ctx, toTest);
+  if (!laidOut.ok) return err(laidOut.error);
+  const distinct = new Map<string, LaidOutPage>();
+  for (const p of laidOut.value) if (!distinct.has(p.printed.layoutVersion)) distinct.set(p.printed.layoutVersion, p);
+  const passed = passedLayoutVersions(ctx.db, [...distinct.keys()], SELF_TEST_METHOD);
+  const pages = [...distinct.values()].filter((p) => !passed.has(p.printed.layoutVersion));
+  const setId = toTest.set.id;
+  const progress = (done: number) => ctx.events.emit({ type: 'self_test', setId, done, total: pages.length });
+  const results: LayoutReadBack[] = [];
+  if (pages.length > 0) {
+    progress(0);
+    const pdf = openPdf(await renderPdf(pages, ctx.font(), 'PaperLoop self-test'));
+    try {
+      const qr = await createZxingQrReader(zxingReaderWasm());
+      const settings = VisionSettings.parse({ bubbles: ctx.settings.reading.bubbles });
+      for (const [i, page] of pages.entries()) {
+        results.push(await readBackPage(page.printed, { render: (dpi) => pdf.render(i, dpi), qr, settings }));
+        progress(i + 1);
+      }
+    } finally {
+      pdf.close();
+    }
+  }
+  const passes = results.filter((r) => r.failures.length === 0);
+  recordPassedLayouts(ctx.db, passes, SELF_TEST_METHOD, ctx.clock().toISOString());
+  const summary = { layouts: distinct.size, tested: pages.length, reads: results.reduce((a, r) => a + r.reads, 0), ms: Math.round(performance.now() - t0) };
+  const failed = results.flatMap((r, i): FailedLayout[] => (r.failures.length ? [{ ...r, studentId: pages[i]!.printed.studentId, pageNumber: pages[i]!.printed.pageNumber }] : []));
+  return failed.length ? err({ failed, summary }) : ok(summary);
+}
+
+/** One line per failure: the student's page, the field and item, the resolution, what was filled and what was read. */
+export function describeSelfTestFailures(failed: readonly FailedLayout[]): string[] {
+  return failed.flatMap((l) =>
+    l.failures.map((f) => `${l.studentId} page ${l.pageNumber} (layout ${l.layoutVersion}) at ${f.dpi} dpi: ${f.fieldId ? `field ${f.fieldId} (item ${f.itemId}) ` : ''}${f.problem}`),
+  );
+}
