@@ -14,6 +14,7 @@ function newestSourceMs(dir) {
   let newest = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     if (e.isDirectory() && `${dir}/${e.name}` === `${root}src/ui`) continue; // the app is built apart (tools/build-ui.mjs)
+    if (e.name.endsWith('.test.ts')) continue; // tests are not in the bundle
     const path = `${dir}/${e.name}`;
     const ms = e.isDirectory() ? newestSourceMs(path) : statSync(path).mtimeMs;
     if (ms > newest) newest = ms;

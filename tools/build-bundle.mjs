@@ -2,7 +2,8 @@
 // Bundles the CLI and the vision worker with esbuild into dist/cli/, so `paperloop` starts without
 // compiling TypeScript (tsx) on every run. Runs at install (`prepare`); the bundle is not committed.
 // bin/paperloop.mjs falls back to tsx when the bundle is missing or older than the sources.
-// Packages stay external (native addons, wasm and worker scripts are found in node_modules as before).
+// Packages stay external (native addons, wasm and worker scripts are found in node_modules as before), except the
+// small pure-JavaScript ones in BUNDLED: node loads a package file by file, and zod alone is hundreds of files.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +27,22 @@ export const BUNDLE_ENTRIES = {
  * do not pay for the HTTP server, libvips, the XML parser or the font engine at start. Behaviour is the same, only later.
  */
 const LOAD_ON_FIRST_USE = ['sharp', 'fastify', 'fast-xml-parser', 'qrcode', 'fontkit'];
+
+/** Pure JavaScript packages (and whatever they import) compiled into the bundle. */
+const BUNDLED = ['zod', 'commander', 'croner', 'ts-fsrs', 'cli-progress'];
+
+const packageOf = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+const externalPackages = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return { path: args.path, external: true };
+      const fromBundledPackage = args.importer.includes('/node_modules/');
+      return fromBundledPackage || BUNDLED.includes(packageOf(args.path)) ? undefined : { path: args.path, external: true };
+    });
+  },
+};
 
 const loadOnFirstUse = {
   name: 'load-on-first-use',
@@ -66,8 +83,9 @@ export async function buildBundle({ quiet = false } = {}) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
-    plugins: [loadOnFirstUse],
+    plugins: [loadOnFirstUse, externalPackages],
+    // The bundled CommonJS packages require node's own modules; ES modules have no `require` of their own.
+    banner: { js: `import { createRequire as createRequireOfBundle } from 'node:module'; const require = createRequireOfBundle(import.meta.url);` },
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunk-[hash]',
     sourcemap: 'linked',

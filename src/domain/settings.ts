@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LearningSettings } from './learning/settings';
 import { NetworkSettings } from './networkSettings';
+import { DEFAULT_SCAN_DPI } from './scanDpi';
 import { err, ok, type Result } from './result';
 import { describeSettingsIssues } from './settingsKeys';
 import { WorkloadCaps } from './workload';
@@ -14,7 +15,7 @@ export const StationSettings = z.strictObject({
   caps: WorkloadCaps.default(WorkloadCaps.parse({})),
   pageStyle: z.string().default('a4'),
   /** The resolution scanners are asked for, and assumed for image files that do not say theirs (docs/scanners.md: grey at 300 dpi). */
-  scanDpi: z.number().int().min(75).max(1200).default(300),
+  scanDpi: z.number().int().min(75).max(1200).default(DEFAULT_SCAN_DPI),
   /** 'blank_backs': every page is followed by a marked blank back; 'continuous': backs carry the next page. A page style may set its own. */
   duplex: z.enum(['blank_backs', 'continuous']).default('continuous'),
   /** Partial credit for multiple-choice answers: none, or per option (correct picks minus wrong picks). */

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { CliFailure, dataDirOf, emit, station, stdio, unwrap, type CliIO } from './cliSupport';
+import { CliFailure, dataDirOf, emit, invoke, station, stdio, unwrap, type CliIO } from './cliSupport';
 import { registerBackupCommand } from './commands/backup';
 import { registerReaderCommand } from './commands/reader';
 import { registerImportCommands } from './commands/imports';
@@ -8,10 +8,6 @@ import { registerScanCommands } from './commands/scan';
 import { registerSynthCommands } from './commands/synth';
 import { registerSyncCommands } from './commands/sync';
 import { registerWorkbookCommands } from './commands/workbooks';
-import { initDataDir } from './context';
-import { runDemo } from './demo';
-import { openElectronIfPresent, serveBrowserMode } from './shell';
-import { invoke } from './invoke';
 
 function buildProgram(io: CliIO): Command {
   const program = new Command('paperloop')
@@ -25,11 +21,12 @@ function buildProgram(io: CliIO): Command {
     .command('init')
     .description('create a station data folder (settings.json, station.db, images/)')
     .option('--station-id <id>', 'page-id prefix, unique in the district (2–8 capitals/digits)')
-    .action((opts: { stationId?: string }, cmd: Command) => {
-      const dir = dataDirOf(cmd);
+    .action(async (opts: { stationId?: string }, cmd: Command) => {
+      const { initDataDir } = await import('./context');
+      const dir = await dataDirOf(cmd);
       const made = initDataDir(dir, opts.stationId);
       if (!made.ok) throw new CliFailure(made.error);
-      const ctx = station(cmd);
+      const ctx = await station(cmd);
       io.out(`station ready at ${dir} (station id ${ctx.store.meta('station_id')}, schema v${ctx.db.pragma('user_version', { simple: true })})`);
       ctx.db.close();
     });
@@ -43,7 +40,7 @@ function buildProgram(io: CliIO): Command {
     .option('--grade <n>', 'only this grade', Number)
     .option('--json', 'machine-readable output')
     .action(async (what: string, opts: { class?: string; subject?: string; grade?: number; json?: boolean }, cmd: Command) => {
-      const ctx = station(cmd);
+      const ctx = await station(cmd);
       const rows = unwrap(
         await invoke(ctx, 'list', { what: what as 'classes', ...(opts.class ? { classId: opts.class } : {}), ...(opts.subject ? { subject: opts.subject } : {}), ...(opts.grade ? { grade: opts.grade } : {}) }),
       ) as Record<string, unknown>[];
@@ -58,7 +55,8 @@ function buildProgram(io: CliIO): Command {
     .command('demo')
     .description('run the whole loop on the embedded demo class (what `npm start` does without a display)')
     .action(async (_o: unknown, cmd: Command) => {
-      await runDemo(dataDirOf(cmd), io);
+      const { runDemo } = await import('./demo');
+      await runDemo(await dataDirOf(cmd), io);
     });
 
   program
@@ -68,7 +66,8 @@ function buildProgram(io: CliIO): Command {
     .option('--port <n>', 'port (0 = any free port; default: network.port in settings.json)', Number)
     .option('--print-url', 'print PAPERLOOP_URL=<url> and PAPERLOOP_LAUNCH_URL=<one-time sign-in link> for a parent process')
     .action(async (o: { host: string; port?: number; printUrl?: boolean }, cmd: Command) => {
-      const ctx = station(cmd, true);
+      const { serveBrowserMode } = await import('./shell');
+      const ctx = await station(cmd, true);
       await serveBrowserMode(ctx, io, { host: o.host, port: o.port ?? ctx.settings.network.port, printUrl: !!o.printUrl });
     });
 
@@ -76,7 +75,8 @@ function buildProgram(io: CliIO): Command {
     .command('start')
     .description('what `npm start` runs: the demo loop, then the station UI (Electron if installed, else browser mode when interactive)')
     .action(async (_o: unknown, cmd: Command) => {
-      const dataDir = dataDirOf(cmd);
+      const [{ runDemo }, { openElectronIfPresent, serveBrowserMode }] = await Promise.all([import('./demo'), import('./shell')]);
+      const dataDir = await dataDirOf(cmd);
       await runDemo(dataDir, io);
       if (openElectronIfPresent(io)) return;
       if (!process.stdout.isTTY && process.env.PAPERLOOP_SERVE !== '1') {
@@ -84,7 +84,7 @@ function buildProgram(io: CliIO): Command {
         return;
       }
       io.out('');
-      const ctx = station(cmd);
+      const ctx = await station(cmd);
       await serveBrowserMode(ctx, io, { port: ctx.settings.network.port });
     });
 

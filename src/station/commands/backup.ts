@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { backupDatabase, describeBackupError } from '../../store';
 import { CliFailure, emit, station, type CliIO } from '../cliSupport';
 
 export function registerBackupCommand(program: Command, io: CliIO): void {
@@ -10,7 +9,8 @@ export function registerBackupCommand(program: Command, io: CliIO): void {
     .requiredOption('--to <file>', 'the copy to write, best on another drive (replaced if it exists)')
     .option('--json')
     .action(async (o: { to: string; json?: boolean }, cmd: Command) => {
-      const ctx = station(cmd);
+      const { backupDatabase, describeBackupError } = await import('../../store');
+      const ctx = await station(cmd);
       try {
         const copied = await backupDatabase(ctx.db, o.to);
         if (!copied.ok) throw new CliFailure(describeBackupError(copied.error));

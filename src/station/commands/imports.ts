@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { emit, station, unwrap, type CliIO } from '../cliSupport';
-import { invoke } from '../invoke';
+import { emit, invoke, station, unwrap, type CliIO } from '../cliSupport';
 
 export function registerImportCommands(program: Command, io: CliIO): void {
   const imp = program.command('import').description('import items, skills or a roster (all or nothing; errors name file, line and fix)');
@@ -18,7 +17,7 @@ export function registerImportCommands(program: Command, io: CliIO): void {
       const qti = o.subject && o.grade && o.skills
         ? { qti: { subject: o.subject, grade: o.grade, skills: o.skills.split(','), ...(o.tier ? { tier: o.tier as 'core' } : {}), ...(o.minutes ? { minutes: o.minutes } : {}), ...(o.language ? { language: o.language } : {}) } }
         : {};
-      const r = unwrap(await invoke(station(cmd), 'importItems', { files, ...qti }));
+      const r = unwrap(await invoke(await station(cmd), 'importItems', { files, ...qti }));
       emit(io, !!o.json, r, () => [`items: ${r.added} added, ${r.newVersions} new versions, ${r.unchanged} unchanged (${r.files} file(s))`, ...r.warnings.map((w) => `warning: ${w}`)].join('\n'));
     });
   imp
@@ -26,7 +25,7 @@ export function registerImportCommands(program: Command, io: CliIO): void {
     .argument('<file>', 'paperloop.skills/1 JSON or skills CSV')
     .option('--json')
     .action(async (file: string, o: { json?: boolean }, cmd: Command) => {
-      const r = unwrap(await invoke(station(cmd), 'importSkills', { file }));
+      const r = unwrap(await invoke(await station(cmd), 'importSkills', { file }));
       emit(io, !!o.json, r, () => `skills: ${r.skills} imported`);
     });
   imp
@@ -35,7 +34,7 @@ export function registerImportCommands(program: Command, io: CliIO): void {
     .option('--language <code>', 'OneRoster only: print language for the students (default en)')
     .option('--json')
     .action(async (paths: string[], o: { language?: string; json?: boolean }, cmd: Command) => {
-      const r = unwrap(await invoke(station(cmd), 'importRoster', { paths, ...(o.language ? { language: o.language } : {}) }));
+      const r = unwrap(await invoke(await station(cmd), 'importRoster', { paths, ...(o.language ? { language: o.language } : {}) }));
       emit(io, !!o.json, r, () => `roster: ${r.classes} classes, ${r.students} students, ${r.enrollments} new enrollments`);
     });
 }

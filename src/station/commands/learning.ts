@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { emit, station, unwrap, type CliIO } from '../cliSupport';
-import { invoke } from '../invoke';
+import { emit, invoke, station, unwrap, type CliIO } from '../cliSupport';
 
 export function registerLearningCommands(program: Command, io: CliIO): void {
   program
@@ -13,7 +12,7 @@ export function registerLearningCommands(program: Command, io: CliIO): void {
     .option('--xlsx <file>', 'items, students, mastery and help lists as an Excel workbook')
     .option('--json')
     .action(async (o: { class: string; date?: string; pdf?: string; csv?: string; xlsx?: string; json?: boolean }, cmd: Command) => {
-      const r = unwrap(await invoke(station(cmd), 'report', { classId: o.class, ...(o.date ? { date: o.date } : {}), ...(o.pdf ? { pdf: o.pdf } : {}), ...(o.csv ? { csv: o.csv } : {}), ...(o.xlsx ? { xlsx: o.xlsx } : {}) }));
+      const r = unwrap(await invoke(await station(cmd), 'report', { classId: o.class, ...(o.date ? { date: o.date } : {}), ...(o.pdf ? { pdf: o.pdf } : {}), ...(o.csv ? { csv: o.csv } : {}), ...(o.xlsx ? { xlsx: o.xlsx } : {}) }));
       emit(io, !!o.json, r, () =>
         [
           `${r.classId}: ${r.responses} graded answers, ${r.items.length} items`,
@@ -35,7 +34,7 @@ export function registerLearningCommands(program: Command, io: CliIO): void {
     .option('--out <file.pdf>', 'print the workbooks to this PDF')
     .option('--json')
     .action(async (o: { class: string; date: string; subject: string; unit?: string; out?: string; json?: boolean }, cmd: Command) => {
-      const r = unwrap(await invoke(station(cmd), 'next', { classId: o.class, date: o.date, subject: o.subject, ...(o.unit ? { unitSkills: o.unit.split(',') } : {}), ...(o.out ? { out: o.out } : {}) }));
+      const r = unwrap(await invoke(await station(cmd), 'next', { classId: o.class, date: o.date, subject: o.subject, ...(o.unit ? { unitSkills: o.unit.split(',') } : {}), ...(o.out ? { out: o.out } : {}) }));
       emit(io, !!o.json, r, () =>
         [
           `approved ${r.setId}: ${r.students} students, ${r.minutes.min}–${r.minutes.max} min each`,
@@ -57,7 +56,7 @@ export function registerLearningCommands(program: Command, io: CliIO): void {
     .option('--json')
     .action(async (o: { class: string; student?: string; pin?: string; exclude?: string; tier?: string; clear?: boolean; json?: boolean }, cmd: Command) => {
       const r = unwrap(
-        await invoke(station(cmd), 'override', {
+        await invoke(await station(cmd), 'override', {
           classId: o.class, clear: !!o.clear, ...(o.student ? { studentId: o.student } : {}), ...(o.pin ? { pin: o.pin } : {}), ...(o.exclude ? { exclude: o.exclude } : {}), ...(o.tier ? { tier: o.tier as 'core' } : {}),
         }),
       );
@@ -73,7 +72,7 @@ export function registerLearningCommands(program: Command, io: CliIO): void {
     .option('--include-corrected', 'also items the student later got right')
     .option('--json', 'the cumulative view as JSON')
     .action(async (o: { class: string; student?: string; out?: string; includeCorrected?: boolean; json?: boolean }, cmd: Command) => {
-      const r = unwrap(await invoke(station(cmd), 'wrongBook', { classId: o.class, includeCorrected: !!o.includeCorrected, ...(o.student ? { studentId: o.student } : {}), ...(o.out ? { outDir: o.out } : {}) }));
+      const r = unwrap(await invoke(await station(cmd), 'wrongBook', { classId: o.class, includeCorrected: !!o.includeCorrected, ...(o.student ? { studentId: o.student } : {}), ...(o.out ? { outDir: o.out } : {}) }));
       emit(io, !!o.json, r, () => [...r.books.map((b) => `${b.studentId}: ${b.open} open mistakes in ${Object.keys(b.bySkill).length} knowledge points (${b.cumulativeWrong} wrong answers so far)`), ...(r.files.length ? [`${r.files.length} PDFs in ${o.out}`] : [])].join('\n'));
     });
 }

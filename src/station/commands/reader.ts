@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { resetCombAdaptation } from '../../store';
 import { emit, station, type CliIO } from '../cliSupport';
 
 export function registerReaderCommand(program: Command, io: CliIO): void {
@@ -9,8 +8,9 @@ export function registerReaderCommand(program: Command, io: CliIO): void {
     .description('forget the comb boxes teachers confirmed in review: the reader goes back to its shipped network')
     .option('--class <id>', 'only this class (default: every class)')
     .option('--json')
-    .action((o: { class?: string; json?: boolean }, cmd: Command) => {
-      const ctx = station(cmd);
+    .action(async (o: { class?: string; json?: boolean }, cmd: Command) => {
+      const { resetCombAdaptation } = await import('../../store');
+      const ctx = await station(cmd);
       try {
         const removed = resetCombAdaptation(ctx.db, o.class);
         emit(io, !!o.json, { removed, classId: o.class ?? null }, () => `removed ${removed} confirmed comb box${removed === 1 ? '' : 'es'}${o.class ? ` of class ${o.class}` : ''}: the reader reads with its shipped network again.`);

@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DeviceInfo } from '../../../native-bridge/contract';
-import { watchUsb } from '../../../native-bridge/usb/usbDiscovery';
-import type { StationContext } from '../context';
-import { emit, station, unwrap, type CliIO } from '../cliSupport';
-import { invoke } from '../invoke';
 import { stopFeeding } from '../../scan/driverSource';
+import type { StationContext } from '../context';
+import { dataDirOf, emit, invoke, station, unwrap, type CliIO } from '../cliSupport';
 
 /** Refused pages listed under an ingest summary (each names its file and reason). */
 const NOT_READ_SHOWN = 20;
 
 /** A progress bar on stderr while a stack is read (only on a terminal). */
-export function progressBar(ctx: StationContext, total?: number): () => void {
+async function progressBar(ctx: StationContext, total?: number): Promise<() => void> {
   if (!process.stderr.isTTY) return () => undefined;
+  const { SingleBar, Presets } = await import('cli-progress');
   const bar = new SingleBar({ format: 'scan {bar} {value} pages · {graded} graded · {review} to review · {problems} problems', stream: process.stderr }, Presets.shades_classic);
   const counts = { graded: 0, review: 0, problems: 0 };
   let seen = 0;
@@ -51,6 +51,17 @@ function interruptHandler(io: CliIO): () => void {
   };
 }
 
+/** The vision pool's first worker loads while the station opens and the handlers load (a one-page read waits for it). */
+async function prestartReaders(cmd: Command, threads?: number): Promise<void> {
+  const dbPath = join(await dataDirOf(cmd), 'station.db');
+  if (!existsSync(dbPath)) return; // no station here: the command fails with the fix, without a worker to wait for
+  const { prestartReaderPool } = await import('../../scan/readerPool');
+  prestartReaderPool(dbPath, threads);
+}
+
+/** The reading rate at the end of `read` and `ingest`, on stderr so that JSON on stdout stays clean. */
+const rateLine = (command: string, pages: number, pagesPerSecond: number) => `paperloop ${command}: ${pages} page${pages === 1 ? '' : 's'}, ${pagesPerSecond} pages/s`;
+
 /** One line per device; a configured scanner that does not answer says so, and what to check. */
 function deviceLine(d: DeviceInfo): string {
   if (d.notAnswering === undefined) return `${d.id}  ${d.vendor} ${d.model}`;
@@ -64,8 +75,12 @@ export function registerScanCommands(program: Command, io: CliIO): void {
     .argument('<images...>', 'image files, folders, multi-page PDFs or TIFFs')
     .option('--json', 'JSON (the default output)')
     .action(async (images: string[], _o: unknown, cmd: Command) => {
-      const r = unwrap(await invoke(station(cmd), 'read', { paths: images }));
+      await prestartReaders(cmd);
+      // The read handler alone, not the whole handler map: a one-page read waits for it (commander already requires a path).
+      const { read } = await import('../handlers/scan');
+      const r = unwrap(await read.run(await station(cmd), read.input.parse({ paths: images })));
       io.out(JSON.stringify(r, null, 2));
+      io.err(rateLine('read', r.pages.length, r.pagesPerSecond));
     });
 
   program
@@ -76,8 +91,9 @@ export function registerScanCommands(program: Command, io: CliIO): void {
     .option('--threads <n>', 'vision workers (default: one per core)', Number)
     .option('--json')
     .action(async (paths: string[], o: { rescan?: boolean; threads?: number; json?: boolean }, cmd: Command) => {
-      const ctx = station(cmd);
-      const stop = progressBar(ctx);
+      await prestartReaders(cmd, o.threads);
+      const ctx = await station(cmd);
+      const stop = await progressBar(ctx);
       const r = await invoke(ctx, 'ingest', { paths, rescan: !!o.rescan, ...(o.threads ? { threads: o.threads } : {}) });
       stop();
       const v = unwrap(r);
@@ -90,6 +106,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
           v.needsReview ? 'next: paperloop review' : '',
         ].filter(Boolean).join('\n'),
       );
+      if (o.json) io.err(rateLine('ingest', v.stored, v.pagesPerSecond)); // the summary above says it otherwise
     });
 
   program
@@ -104,10 +121,10 @@ export function registerScanCommands(program: Command, io: CliIO): void {
     .option('--rescan', 'a page read before replaces the earlier read; reads that failed are retried')
     .option('--json')
     .action(async (o: { device?: string; replay?: string; hotFolder?: string; source: string; dpi?: number; msPerSheet: number; rescan?: boolean; json?: boolean }, cmd: Command) => {
-      const ctx = station(cmd);
+      const ctx = await station(cmd);
       if (o.hotFolder) ctx.settings.scanners.hotFolders.push({ name: 'cli', path: o.hotFolder });
       const device = o.hotFolder ? 'hot-folder:cli' : o.device;
-      const stop = progressBar(ctx);
+      const stop = await progressBar(ctx);
       const onInterrupt = interruptHandler(io);
       process.on('SIGINT', onInterrupt);
       const r = await invoke(ctx, 'scan', { ...(device ? { device } : {}), ...(o.replay ? { replayFolder: o.replay } : {}), source: o.source as 'feeder', ...(o.dpi ? { dpi: o.dpi } : {}), msPerSheet: o.msPerSheet, rescan: !!o.rescan });
@@ -123,7 +140,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
     .option('--watch', 'keep running and report USB scanners being connected and disconnected')
     .option('--json')
     .action(async (o: { watch?: boolean; json?: boolean }, cmd: Command) => {
-      const ctx = station(cmd);
+      const ctx = await station(cmd);
       const r = unwrap(await invoke(ctx, 'devices', {}));
       emit(io, !!o.json, r, () =>
         [
@@ -133,6 +150,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
       );
       if (!o.watch) return;
             io.out('watching USB (Ctrl+C to stop)…');
+      const { watchUsb } = await import('../../../native-bridge/usb/usbDiscovery');
       watchUsb((e) => io.out(`${e.type === 'attach' ? 'scanner connected' : 'scanner disconnected'}: ${e.device.vendorId.toString(16)}:${e.device.productId.toString(16)} (${e.device.classification.likelihood})`));
       await new Promise(() => undefined);
     });
@@ -143,7 +161,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
     .option('--crops <dir>', 'write the image crop of each read there (<response id>.png)')
     .option('--json')
     .action(async (o: { crops?: string; json?: boolean }, cmd: Command) => {
-      const r = unwrap(await invoke(station(cmd), 'reviewQueue', o.crops ? { cropsDir: o.crops } : {}));
+      const r = unwrap(await invoke(await station(cmd), 'reviewQueue', o.crops ? { cropsDir: o.crops } : {}));
       emit(io, !!o.json, r, () =>
         r.length === 0
           ? 'nothing to review'
@@ -162,7 +180,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
     .option('--json')
     .action(async (o: { response: number; answer?: string; score?: number; note?: string; json?: boolean }, cmd: Command) => {
       const r = unwrap(
-        await invoke(station(cmd), 'resolve', {
+        await invoke(await station(cmd), 'resolve', {
           responseId: o.response,
           ...(o.answer !== undefined ? { answer: o.answer === '' ? null : o.answer } : {}),
           ...(o.score !== undefined ? { score: o.score } : {}),
@@ -178,7 +196,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
     .requiredOption('--item <id>')
     .option('--json')
     .action(async (o: { item: string; json?: boolean }, cmd: Command) => {
-      const r = unwrap(await invoke(station(cmd), 'regrade', { itemId: o.item }));
+      const r = unwrap(await invoke(await station(cmd), 'regrade', { itemId: o.item }));
       emit(io, !!o.json, r, () => `re-graded ${r.regraded} answers to ${r.itemId} against v${r.version}`);
     });
 
@@ -188,7 +206,7 @@ export function registerScanCommands(program: Command, io: CliIO): void {
     .requiredOption('--set <id>')
     .option('--json')
     .action(async (o: { set: string; json?: boolean }, cmd: Command) => {
-      const r = unwrap(await invoke(station(cmd), 'integrity', { setId: o.set }));
+      const r = unwrap(await invoke(await station(cmd), 'integrity', { setId: o.set }));
       emit(io, !!o.json, r, () =>
         r.jobs
           .map((j) =>

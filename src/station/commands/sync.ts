@@ -1,18 +1,11 @@
 import type { Command } from 'commander';
-import { err, type Result } from '../../domain/result';
-import { setDistrictUrl, setScheduleHolder } from '../../sync/state';
-import { syncStatusOf } from '../../sync/status';
-import { enrol, fetchStationStatus, syncContextOf, syncNow, type SyncContext } from '../../sync/upload';
-import { exportToDrive, importFromDrive } from '../../sync/usb';
-import { enrolByDrive, USB_DISTRICT } from '../../sync/usbEnrol';
-import { nextRunOf, runWithRetries } from '../../sync/schedule';
-import { describeLockHolder, isStale, lockHolder, processStart } from '../../store/stationLock';
 import { hostname } from 'node:os';
-import { Cron } from 'croner';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CliFailure, emit, station, unwrap, type CliIO } from '../cliSupport';
-import { invoke } from '../invoke';
+import { err, type Result } from '../../domain/result';
+import type * as StationLock from '../../store/stationLock';
+import type { SyncContext } from '../../sync/upload';
 import type { StationContext } from '../context';
+import { CliFailure, emit, invoke, station, unwrap, type CliIO } from '../cliSupport';
 
 /** What new bundles brought, for the sync messages: items, and workbook sets and item parameters when there were any. */
 function bundleNews(done: { items: number; workbookSets: number; itemParameters: number }): string {
@@ -22,7 +15,8 @@ function bundleNews(done: { items: number; workbookSets: number; itemParameters:
   return parts.join(', ');
 }
 
-function syncContext(ctx: StationContext, url?: string): SyncContext {
+async function syncContext(ctx: StationContext, url?: string): Promise<SyncContext> {
+  const { syncContextOf } = await import('../../sync/upload');
   const made = syncContextOf({ ...ctx, stationId: ctx.settings.stationId }, url);
   if (!made.ok) throw new CliFailure(made.error);
   return made.value;
@@ -30,9 +24,9 @@ function syncContext(ctx: StationContext, url?: string): SyncContext {
 
 /** Runs a sync step on the station, closing the database after it; a failed Result ends the command with its message. */
 async function withSync<T>(cmd: Command, url: string | undefined, step: (s: SyncContext, ctx: StationContext) => Promise<Result<T, string>> | Result<T, string>): Promise<T> {
-  const ctx = station(cmd);
+  const ctx = await station(cmd);
   try {
-    const r = await step(syncContext(ctx, url), ctx);
+    const r = await step(await syncContext(ctx, url), ctx);
     if (!r.ok) throw new CliFailure(r.error);
     return r.value;
   } finally {
@@ -41,7 +35,7 @@ async function withSync<T>(cmd: Command, url: string | undefined, step: (s: Sync
 }
 
 /** A scan session holds the station (its lock is held by a live process): no sync starts then. */
-function scanRunning(ctx: StationContext): boolean {
+function scanRunning(ctx: StationContext, { isStale, lockHolder }: typeof StationLock): boolean {
   const held = lockHolder(ctx.db);
   return held !== null && !isStale(held);
 }
@@ -56,6 +50,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .option('--usb <dir>', 'a station without a network: write the enrolment request to this drive instead')
     .option('--json')
     .action(async (o: { district?: string; usb?: string; json?: boolean }, cmd: Command) => {
+      const { enrolByDrive, USB_DISTRICT } = await import('../../sync/usbEnrol');
       if (o.usb) {
         const dir = o.usb;
         const asked = await withSync(cmd, USB_DISTRICT, (s) => enrolByDrive(s, dir));
@@ -66,6 +61,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
       }
       const url = o.district;
       if (!url) throw new CliFailure('give the district: --district http://DISTRICT-HOST:8470, or --usb DIR for a station without a network.');
+      const [{ setDistrictUrl }, { enrol, fetchStationStatus }] = await Promise.all([import('../../sync/state'), import('../../sync/upload')]);
       const reply = await withSync(cmd, url, async (s, ctx) => {
         setDistrictUrl(ctx.store, url);
         const enrolled = await enrol(s);
@@ -84,6 +80,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .description('upload everything after the district\'s high-water mark, then apply new item-bank bundles')
     .option('--json')
     .action(async (o: { json?: boolean }, cmd: Command) => {
+      const [{ describeLockHolder, isStale, lockHolder }, { syncNow }] = await Promise.all([import('../../store/stationLock'), import('../../sync/upload')]);
       const done = await withSync(cmd, undefined, (s, ctx) => {
         const held = lockHolder(ctx.db);
         if (held && !isStale(held)) return err(`a scan is running (${describeLockHolder(held)}); sync waits until it ends. Fix: run "paperloop sync now" again after the scan.`);
@@ -96,8 +93,9 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .command('status')
     .description('what is still to go up, the last success and the last error')
     .option('--json')
-    .action((o: { json?: boolean }, cmd: Command) => {
-      const ctx = station(cmd);
+    .action(async (o: { json?: boolean }, cmd: Command) => {
+      const { syncStatusOf } = await import('../../sync/status');
+      const ctx = await station(cmd);
       try {
         const s = syncStatusOf(ctx.db, ctx.store, ctx.clock());
         const e = s.enrolment;
@@ -126,6 +124,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .requiredOption('--to <dir>', 'the drive (or a folder on it)')
     .option('--json')
     .action(async (o: { to: string; json?: boolean }, cmd: Command) => {
+      const [{ USB_DISTRICT }, { exportToDrive }] = await Promise.all([import('../../sync/usbEnrol'), import('../../sync/usb')]);
       const done = await withSync(cmd, USB_DISTRICT, (s) => exportToDrive(s, o.to));
       emit(io, !!o.json, done, () => `wrote ${done.chunks} chunk(s) (${done.entries} entries after seq ${done.after}) to ${done.folder}.\n  At the district: paperloop district import ${o.to}`);
     });
@@ -136,6 +135,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .requiredOption('--from <dir>', 'the drive the district wrote its reply to')
     .option('--json')
     .action(async (o: { from: string; json?: boolean }, cmd: Command) => {
+      const [{ USB_DISTRICT }, { importFromDrive }] = await Promise.all([import('../../sync/usbEnrol'), import('../../sync/usb')]);
       const done = await withSync(cmd, USB_DISTRICT, (s) => importFromDrive(s, o.from));
       emit(io, !!o.json, done, () => `applied the district's reply: high-water mark ${done.highWater}, item bank at bundle v${done.bundleVersion} (${bundleNews(done)}).`);
     });
@@ -145,7 +145,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .description('the shared workbook sets the district sent (e.g. the weekend workbook)')
     .option('--json')
     .action(async (o: { json?: boolean }, cmd: Command) => {
-      const ctx = station(cmd);
+      const ctx = await station(cmd);
       try {
         const sets = unwrap(await invoke(ctx, 'sharedSets', {}));
         emit(io, !!o.json, sets, () =>
@@ -167,7 +167,7 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .requiredOption('--date <date>', 'the day it is for, e.g. 2026-11-28')
     .option('--json')
     .action(async (id: string, o: { class: string; date: string; json?: boolean }, cmd: Command) => {
-      const ctx = station(cmd);
+      const ctx = await station(cmd);
       try {
         const r = unwrap(await invoke(ctx, 'composeShared', { sharedId: id, classId: o.class, date: o.date }));
         emit(io, !!o.json, r, () => `composed draft set ${r.setId} from shared set ${id}: ${r.students} students, ${r.minutes.max} min each.\nnext: paperloop approve --set ${r.setId}`);
@@ -181,19 +181,22 @@ export function registerSyncCommands(program: Command, io: CliIO): void {
     .description('stay running and sync on a cron schedule; waits while a scan runs, retries with backoff until the district answers')
     .argument('<cron>', 'when, as a cron pattern in local time, e.g. "0 18 * * 5" (Fridays at 18:00)')
     .action(async (pattern: string, _o: unknown, cmd: Command) => {
+      const [{ nextRunOf, runWithRetries }, { setScheduleHolder }, stationLock, { syncNow }, { Cron }] = await Promise.all([
+        import('../../sync/schedule'), import('../../sync/state'), import('../../store/stationLock'), import('../../sync/upload'), import('croner'),
+      ]);
       const next = nextRunOf(pattern, new Date());
       if (!next.ok) throw new CliFailure(next.error);
-      const here = station(cmd); // fails early, with the fix, when there is no station here
-      setScheduleHolder(here.store, { holder: pattern, pid: process.pid, host: hostname(), processStart: processStart(process.pid), acquiredAt: here.clock().toISOString() });
+      const here = await station(cmd); // fails early, with the fix, when there is no station here
+      setScheduleHolder(here.store, { holder: pattern, pid: process.pid, host: hostname(), processStart: stationLock.processStart(process.pid), acquiredAt: here.clock().toISOString() });
       here.db.close();
       io.out(`sync scheduled "${pattern}": next run ${next.value.toString()}. Stop with Ctrl+C.`);
       const job = new Cron(pattern, { protect: true }, async () => {
-        const ctx = station(cmd);
+        const ctx = await station(cmd);
         try {
-          const s = syncContext(ctx);
+          const s = await syncContext(ctx);
           const r = await runWithRetries({
             attempt: () => syncNow(s),
-            scanRunning: () => scanRunning(ctx),
+            scanRunning: () => scanRunning(ctx, stationLock),
             wait: (ms) => delay(ms),
             log: (m) => io.err(`${new Date().toISOString()} ${m}`),
           });

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_STATION_SETTINGS } from '../../domain/settings';
-import { answerKeyFromItems } from '../../synth/truth';
-import { synthesizeToFolder } from '../../synth/folder';
+import { DEFAULT_SCAN_DPI } from '../../domain/scanDpi';
 import { CliFailure, station, type CliIO } from '../cliSupport';
 
 export function registerSynthCommands(program: Command, io: CliIO): void {
@@ -17,9 +15,10 @@ export function registerSynthCommands(program: Command, io: CliIO): void {
     .option('--answers <mode>', 'key | mixed | random | blank', 'mixed')
     .option('--blank-backs', 'add the unprinted back of every sheet')
     .option('--foreign <n>', 'foreign pages to slip in', Number, 0)
-    .option('--dpi <n>', 'scan resolution', Number, DEFAULT_STATION_SETTINGS.scanDpi)
+    .option('--dpi <n>', 'scan resolution', Number, DEFAULT_SCAN_DPI)
     .action(async (o: { pdf: string; layoutJson: string; out: string; count?: number; seed: string; profile: string; answers: string; blankBacks?: boolean; foreign: number; dpi: number }, cmd: Command) => {
-      const ctx = station(cmd);
+      const [{ answerKeyFromItems }, { synthesizeToFolder }] = await Promise.all([import('../../synth/truth'), import('../../synth/folder')]);
+      const ctx = await station(cmd);
       const r = await synthesizeToFolder({
         pdfPath: o.pdf, layoutJsonPath: o.layoutJson, outDir: o.out, seed: o.seed, profile: o.profile as 'typical', dpi: o.dpi,
         answers: o.answers as 'mixed', answerKey: answerKeyFromItems(ctx.store.currentItems()), blankBacks: !!o.blankBacks, foreignPages: o.foreign,

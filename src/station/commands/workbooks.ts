@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { emit, station, unwrap, type CliIO } from '../cliSupport';
-import { invoke } from '../invoke';
+import { emit, invoke, station, unwrap, type CliIO } from '../cliSupport';
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
@@ -18,7 +17,7 @@ export function registerWorkbookCommands(program: Command, io: CliIO): void {
     .option('--replace <setId>', 'compose a replacement for an approved set')
     .option('--json')
     .action(async (o: { class: string; subject: string; date: string; minutes: number; skills?: string[]; tier: string; seed: string; replace?: string; json?: boolean }, cmd: Command) => {
-      const ctx = station(cmd);
+      const ctx = await station(cmd);
       const r = unwrap(await invoke(ctx, 'compose', { classId: o.class, subject: o.subject, date: o.date, minutes: o.minutes, skills: o.skills ?? [], tier: o.tier as 'core', seed: o.seed, ...(o.replace ? { replaces: o.replace } : {}) }));
       emit(io, !!o.json, r, () => `composed draft set ${r.setId}: ${r.students} students, ${r.minutes.min}–${r.minutes.max} min each.\nnext: paperloop approve --set ${r.setId}`);
     });
@@ -29,7 +28,7 @@ export function registerWorkbookCommands(program: Command, io: CliIO): void {
     .requiredOption('--set <id>')
     .option('--json')
     .action(async (o: { set: string; json?: boolean }, cmd: Command) => {
-      const r = unwrap(await invoke(station(cmd), 'approve', { setId: o.set }));
+      const r = unwrap(await invoke(await station(cmd), 'approve', { setId: o.set }));
       emit(io, !!o.json, r, () => `approved ${r.setId}; it is now locked.\nnext: paperloop print --set ${r.setId} --out workbooks.pdf`);
     });
 
@@ -40,7 +39,7 @@ export function registerWorkbookCommands(program: Command, io: CliIO): void {
     .requiredOption('--date <YYYY-MM-DD>')
     .option('--json')
     .action(async (o: { class: string; date: string; json?: boolean }, cmd: Command) => {
-      const r = unwrap(await invoke(station(cmd), 'publish', { classId: o.class, date: o.date }));
+      const r = unwrap(await invoke(await station(cmd), 'publish', { classId: o.class, date: o.date }));
       emit(io, !!o.json, r, () =>
         [
           `作业公示 / Homework list — ${r.className}, ${r.date} (cap ${r.capMinutes} min; busiest student ${r.maxStudentMinutes} min)`,
@@ -61,7 +60,7 @@ export function registerWorkbookCommands(program: Command, io: CliIO): void {
     .option('--json')
     .action(async (o: { set: string; out: string; student?: string; layoutJson?: string; answerKey?: string; style?: string; json?: boolean }, cmd: Command) => {
       const r = unwrap(
-        await invoke(station(cmd), 'print', {
+        await invoke(await station(cmd), 'print', {
           setId: o.set, out: o.out,
           ...(o.student ? { studentId: o.student } : {}), ...(o.layoutJson ? { layoutJson: o.layoutJson } : {}),
           ...(o.answerKey ? { answerKey: o.answerKey } : {}), ...(o.style ? { style: o.style } : {}),
