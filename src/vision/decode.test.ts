@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, decodePnm, tesseractLangPath, zxingReaderWasm } from './decode';
+import { crop, downsample } from './image';
 import { chooseDpi, measurePageInk, pageFromGrey, reduceFactorFor } from './page';
 import { DEFAULT_VISION_SETTINGS as S, VisionSettings } from './settings';
 
@@ -18,17 +19,47 @@ const encode = (fmt: 'jpeg' | 'png' | 'tiff', density?: number) => {
 };
 
 describe('decodeImage', () => {
-  it.each(['jpeg', 'png', 'tiff'] as const)('decodes %s to 8-bit grey with the reduced image', async (fmt) => {
+  it.each(['png', 'tiff'] as const)('decodes %s to 8-bit grey with the reduced image', async (fmt) => {
     const p = await decodeImage(await encode(fmt, 300));
-    expect([p.full.width, p.full.height]).toEqual([W, H]);
-    expect(p.full.data.length).toBe(W * H);
-    expect(p.full.data[0]).toBeGreaterThan(230);
-    expect(p.full.data[100 * W + 10]).toBeLessThan(60);
+    const full = await p.full();
+    expect([p.width, p.height, full.width, full.height]).toEqual([W, H, W, H]);
+    expect(full.data.length).toBe(W * H);
+    expect(full.data[0]).toBeGreaterThan(230);
+    expect(full.data[100 * W + 10]).toBeLessThan(60);
     expect([p.reduced.width, p.reduced.height]).toEqual([W / 2, H / 2]);
     expect(p.reduceFactor).toBe(2);
     expect(p.dpi).toBe(300);
     expect(p.dpiSource).toBe('file');
     expect(p.decodeMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('shrinks a 300 dpi JPEG on load to 1/8 and decodes the full image or a rectangle of it only when asked', async () => {
+    const square = new Uint8Array(W * H).fill(240);
+    for (let y = 400; y < 480; y++) square.fill(20, y * W + 400, y * W + 480);
+    const jpeg = await sharp(Buffer.from(square), { raw: { width: W, height: H, channels: 1 } }).withMetadata({ density: 300 }).jpeg().toBuffer();
+    const p = await decodeImage(jpeg);
+    expect([p.width, p.height, p.dpi, p.reduceFactor]).toEqual([W, H, 300, 8]);
+    expect([p.reduced.width, p.reduced.height]).toEqual([W / 8, Math.ceil(H / 8)]);
+    expect(p.reduced.data[55 * p.reduced.width + 55]).toBeLessThan(40);
+    expect(p.reduced.data[45 * p.reduced.width + 45]).toBeGreaterThan(220);
+    const rect = { x: 380, y: 390, w: 120, h: 30 };
+    const region = await p.region(rect);
+    const full = await p.full();
+    expect(await p.full()).toBe(full);
+    expect([full.width, full.height]).toEqual([W, H]);
+    expect(region).toEqual(crop(full, rect));
+    // The scaled decode sees what a box filter of the full image sees.
+    const box = downsample(full, 8);
+    let diff = 0;
+    for (let i = 0; i < box.data.length; i++) diff += Math.abs(box.data[i]! - p.reduced.data[i]!);
+    expect(diff / box.data.length).toBeLessThan(2);
+  });
+
+  it('decodes a JPEG in full where no scaled decode fits (400 dpi: factor 3)', async () => {
+    const p = await decodeImage(await encode('jpeg', 400));
+    expect(p.reduceFactor).toBe(3);
+    expect([p.reduced.width, p.reduced.height]).toEqual([Math.floor(W / 3), Math.floor(H / 3)]);
+    expect((await p.full()).width).toBe(W);
   });
 
   it('guesses the dpi from the size when the file says 72', async () => {
@@ -42,13 +73,13 @@ describe('decodeImage', () => {
   it('decodes colour with alpha by flattening onto white', async () => {
     const rgba = await sharp({ create: { width: 40, height: 30, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
     const p = await decodeImage(rgba, { dpi: 300 });
-    expect(p.full.data[0]).toBe(255);
+    expect((await p.full()).data[0]).toBe(255);
   });
 
   it('decodes PNM (P5, P2, P6, P4) itself', async () => {
     const p5 = Buffer.concat([Buffer.from(`P5\n# comment\n${W} ${H}\n255\n`), Buffer.from(raw)]);
     const d = await decodeImage(p5, { dpi: 300 });
-    expect(Array.from(d.full.data.subarray(100 * W, 100 * W + 3))).toEqual([20, 20, 20]);
+    expect(Array.from((await d.full()).data.subarray(100 * W, 100 * W + 3))).toEqual([20, 20, 20]);
     expect(Array.from(decodePnm(Buffer.from('P2\n2 1\n15\n0 15\n')).data)).toEqual([0, 255]);
     expect(Array.from(decodePnm(Buffer.from([...Buffer.from('P6\n1 1\n255\n'), 255, 255, 255])).data)).toEqual([255]);
     expect(Array.from(decodePnm(Buffer.from([...Buffer.from('P4\n3 1\n'), 0b10100000])).data)).toEqual([0, 255, 0]);

@@ -1,22 +1,47 @@
-import { downsample, histogram, percentile, type GreyImage } from './image';
+import { crop, downsample, histogram, percentile, type GreyImage, type PxRect } from './image';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
 
-/** A page ready for reading: the full image, a box-filtered reduction, and the resolution. */
+/**
+ * A page ready for reading: a reduced image (blank check, marks, calibration), the resolution, and
+ * the full-resolution image on demand (a JPEG's reduced image is decoded on its own, smaller, so a
+ * page that needs no full-resolution pixels never decodes them).
+ */
 export type DecodedPage = {
-  full: GreyImage;
   reduced: GreyImage;
   reduceFactor: number;
-  /** Dots per inch of `full`. */
+  /** Size of the full-resolution image, px. */
+  width: number;
+  height: number;
+  /** Dots per inch of the full-resolution image. */
   dpi: number;
   /** Where the dpi came from. */
   dpiSource: 'file' | 'size' | 'default' | 'given';
+  /** Time to decode the reduced image (and the full one, when it came first). */
   decodeMs?: number;
+  /** The full-resolution image, decoded on the first call and kept. */
+  full: () => Promise<GreyImage>;
+  /** A rectangle of the full-resolution image (clipped to it), decoded on its own while the full image is not. */
+  region: (r: PxRect) => Promise<GreyImage>;
 };
+
+/** A page whose full-resolution image is already at hand. */
+export function pageFromFull(full: GreyImage, reduceFactor: number, dpi: number, dpiSource: DecodedPage['dpiSource']): DecodedPage {
+  const reduced = downsample(full, reduceFactor);
+  return {
+    reduced,
+    reduceFactor,
+    width: full.width,
+    height: full.height,
+    dpi,
+    dpiSource,
+    full: async () => full,
+    region: async (r) => crop(full, r),
+  };
+}
 
 /** A page from an already-decoded grey image (tests, other decoders). */
 export function pageFromGrey(full: GreyImage, dpi: number, settings: VisionSettings = DEFAULT_VISION_SETTINGS): DecodedPage {
-  const f = reduceFactorFor(dpi, settings);
-  return { full, reduced: downsample(full, f), reduceFactor: f, dpi, dpiSource: 'given' };
+  return pageFromFull(full, reduceFactorFor(dpi, settings), dpi, 'given');
 }
 
 /** The whole box-filter factor that brings `dpi` nearest the reduced resolution. */

@@ -4,6 +4,7 @@ import { zxingReaderWasm } from './decode';
 import { downsample } from './image';
 import { findMarks } from './marks';
 import { orientMarks } from './orientation';
+import { pageFromFull, pageFromGrey } from './page';
 import { createZxingQrReader, findQr, qrSearchRect, type QrReader } from './qr';
 import { DEFAULT_VISION_SETTINGS as S, VisionSettings } from './settings';
 import { drawPage, scanPage, scanPoint } from './testing/drawPage';
@@ -33,7 +34,7 @@ describe('QR stage', () => {
     expect(centre.x).toBeLessThan(rect.x + rect.w);
     expect(centre.y).toBeGreaterThan(rect.y);
     expect(centre.y).toBeLessThan(rect.y + rect.h);
-    const r = await findQr(reader, img, reduced, 2, rect, S, () => true);
+    const r = await findQr(reader, pageFromGrey(img, DPI), rect, S, () => true);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value).toMatchObject({ text, via: 'crop' });
@@ -41,20 +42,32 @@ describe('QR stage', () => {
   });
 
   it('falls back to the whole page when the crop misses, unless told not to', async () => {
-    const img = drawPage(page, { dpi: DPI });
-    const reduced = downsample(img, 2);
+    const img = pageFromGrey(drawPage(page, { dpi: DPI }), DPI);
     const wrong = { x: 0, y: 1500, w: 400, h: 400 };
-    const r = await findQr(reader, img, reduced, 2, wrong, S, () => true);
+    const r = await findQr(reader, img, wrong, S, () => true);
     expect(r.ok && r.value.via).toBe('page');
     const strict = VisionSettings.parse({ qr: { fullPageFallback: false } });
-    const s = await findQr(reader, img, reduced, 2, wrong, strict, () => true);
+    const s = await findQr(reader, img, wrong, strict, () => true);
     expect(s.ok).toBe(false);
     if (!s.ok) expect(s.error.kind).toBe('no_qr');
   });
 
+  it('reads the whole page at the settings\' resolution when the decoded reduced image is coarser (a JPEG shrunk on load)', async () => {
+    const full = drawPage(page, { dpi: DPI });
+    const coarse = pageFromFull(full, 4, DPI, 'given');
+    const widthsRead: number[] = [];
+    const recording: QrReader = { read: (img, o) => (widthsRead.push(img.width), reader.read(img, o)) };
+    const r = await findQr(recording, coarse, null, S, () => true);
+    expect(widthsRead).toEqual([full.width]); // 200 dpi: the settings' factor is 1
+    expect(r.ok && r.value.via).toBe('page');
+    if (!r.ok) return;
+    const centre = { x: (page.qr.x + page.qr.size / 2) * k, y: (page.qr.y + page.qr.size / 2) * k };
+    expect(Math.hypot(r.value.centre.x - centre.x, r.value.centre.y - centre.y)).toBeLessThan(10);
+  });
+
   it('reports no_qr when there is none', async () => {
-    const img = drawPage(page, { dpi: 100, qrText: null });
-    const r = await findQr(reader, img, img, 1, null, S, () => true);
+    const img = pageFromGrey(drawPage(page, { dpi: 100, qrText: null }), 100);
+    const r = await findQr(reader, img, null, S, () => true);
     expect(r.ok).toBe(false);
     expect(await reader.read({ data: new Uint8Array(100), width: 10, height: 10 }, { maxSymbols: 1 })).toEqual([]);
   });

@@ -7,8 +7,9 @@ import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 import type { Corner } from '../layout/printedPage';
 import { err, ok, type Result } from '../domain/result';
 import { applyH, boundingBox, solveHomography } from './homography';
-import { clipRect, crop, toRgba, type GreyImage, type Point, type PxRect } from './image';
+import { clipRect, downsample, toRgba, type GreyImage, type Point, type PxRect } from './image';
 import type { MeasuredMark } from './marks';
+import { reduceFactorFor, type DecodedPage } from './page';
 import type { VisionSettings } from './settings';
 
 export type QrHit = { text: string; /** centre in the pixels of the image given to `read` */ centre: Point };
@@ -80,30 +81,32 @@ export type QrFound = { text: string; /** full-resolution px */ centre: Point; v
 export type QrFailure = { kind: 'no_qr'; detail: string };
 
 /**
- * Decode the QR from the crop (full resolution); when that fails and the settings allow it, from
- * the whole reduced page. `prefer` picks among several symbols on a page (ours first).
+ * Decode the QR from the crop (full resolution, decoded on its own); when that fails and the settings
+ * allow it, from the whole page at the settings' reduced resolution. `prefer` picks among several
+ * symbols on a page (ours first).
  */
 export async function findQr(
   reader: QrReader,
-  full: GreyImage,
-  reduced: GreyImage,
-  reduceFactor: number,
+  page: DecodedPage,
   search: PxRect | null,
   settings: VisionSettings,
   prefer: (text: string) => boolean,
 ): Promise<Result<QrFound, QrFailure>> {
   if (search) {
-    const c = clipRect(full, search);
+    const c = clipRect(page, search);
     if (c.w > 0 && c.h > 0) {
-      const hits = await reader.read(crop(full, c), { maxSymbols: 1 });
+      const hits = await reader.read(await page.region(c), { maxSymbols: 1 });
       const hit = hits[0];
       if (hit) return ok({ text: hit.text, centre: { x: hit.centre.x + c.x, y: hit.centre.y + c.y }, via: 'crop' });
     }
   }
   if (!search || settings.qr.fullPageFallback) {
-    const hits = await reader.read(reduced, { maxSymbols: 4 });
+    // A JPEG's reduced image is smaller than the settings' (decode.ts): too coarse for a QR's modules.
+    const f = reduceFactorFor(page.dpi, settings);
+    const whole = f === page.reduceFactor ? page.reduced : downsample(await page.full(), f);
+    const hits = await reader.read(whole, { maxSymbols: 4 });
     const hit = hits.find((h) => prefer(h.text)) ?? hits[0];
-    if (hit) return ok({ text: hit.text, centre: { x: hit.centre.x * reduceFactor, y: hit.centre.y * reduceFactor }, via: 'page' });
+    if (hit) return ok({ text: hit.text, centre: { x: hit.centre.x * f, y: hit.centre.y * f }, via: 'page' });
   }
   return err({ kind: 'no_qr', detail: search ? 'no QR in the expected place or on the page' : 'no QR on the page' });
 }

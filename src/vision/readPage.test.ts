@@ -7,7 +7,7 @@ import { decodeImage, tesseractLangPath, zxingReaderWasm } from './decode';
 import { createImage, type GreyImage } from './image';
 import type { FieldRead } from './interpret';
 import { createTesseractEngine, type OcrEngine } from './ocr';
-import { pageFromGrey } from './page';
+import { pageFromGrey, type DecodedPage } from './page';
 import { createZxingQrReader, type QrReader } from './qr';
 import { readPage, type PageFailureReason, type PageRead } from './readPage';
 import { drawPage, scanPage, type DrawOptions, type PageInk, type ScanOptions } from './testing/drawPage';
@@ -132,10 +132,29 @@ describe('readPage closed loop: render with known answers → scan → read → 
     const stages = (['blank', 'marks', 'orientation', 'qr', 'lookup', 'geometry', 'bubbles', 'ocr'] as const).reduce((sum, k) => sum + clocked.timingsMs[k], 0);
     expect(clocked.ok).toBe(true);
     expect(stages).toBeGreaterThan(0);
-    // The total is read once more after the last stage: it covers every stage and at most one more tick.
-    expect(clocked.timingsMs.total - (clocked.timingsMs.decode ?? 0) - stages).toBeGreaterThanOrEqual(0);
-    expect(clocked.timingsMs.total - (clocked.timingsMs.decode ?? 0) - stages).toBeLessThanOrEqual(10);
+    // The total is read once more after the last stage of each pass (a JPEG with fields is read
+    // coarse, then in full): it covers every stage and at most one more tick a pass.
+    expect(clocked.timingsMs.total - clocked.timingsMs.decode - stages).toBeGreaterThanOrEqual(0);
+    expect(clocked.timingsMs.total - clocked.timingsMs.decode - stages).toBeLessThanOrEqual(20);
     console.log(JSON.stringify({ bench: 'vision.readPage.a4_300dpi_jpeg', ...Object.fromEntries(Object.entries(tm).map(([k, v]) => [k, Math.round(v * 10) / 10])) }));
+  });
+
+  it('reads a 300 dpi JPEG page without fields (a blank back) from the coarse decode, never decoding it in full', async () => {
+    const img = scanPage(upright(300), { rotateDeg: 2, blurPx: 1, noise: 8 });
+    const jpg = await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 1 } }).withMetadata({ density: 300 }).jpeg({ quality: 70 }).toBuffer();
+    const counting = async () => {
+      const d = await decodeImage(jpg);
+      const counts = { full: 0, region: 0 };
+      const page: DecodedPage = { ...d, full: () => (counts.full++, d.full()), region: (r) => (counts.region++, d.region(r)) };
+      return { page, counts };
+    };
+    const back = await counting();
+    const r = await readPage(back.page, { lookupPage: (id) => { const p = lookup(id); return p && { ...p, fields: [] }; }, qr });
+    expect(r.ok && r.fields).toEqual([]);
+    expect(back.counts).toEqual({ full: 0, region: 1 });
+    const front = await counting();
+    expectReadsAsMarked(await readPage(front.page, { lookupPage: lookup, qr }));
+    expect(front.counts.full).toBe(1);
   });
 
   describe('with OCR', () => {

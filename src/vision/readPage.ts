@@ -12,7 +12,7 @@ import { findMarks, IMAGE_CORNERS, type MeasuredMark } from './marks';
 import type { DigitNet } from './digits';
 import type { OcrEngine } from './ocr';
 import { orientMarks, type Orientation } from './orientation';
-import { findStreaks, measurePageInk, type Band, type DecodedPage } from './page';
+import { findStreaks, measurePageInk, pageFromFull, reduceFactorFor, type Band, type DecodedPage } from './page';
 import { placeFromAnchors } from './placement';
 import { findQr, qrSearchRect, type QrFound, type QrReader } from './qr';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
@@ -30,7 +30,8 @@ export type PageFailureReason =
   | 'low_contrast';
 
 export type StageTimings = {
-  decode?: number;
+  /** The reduced image's decode, plus the full-resolution decode when the page's fields need it. */
+  decode: number;
   blank: number;
   marks: number;
   orientation: number;
@@ -74,23 +75,44 @@ export type ReadPageDeps = {
 
 const isOurs = (text: string) => decodeQrPayload(text).ok;
 
+/**
+ * A page decoded coarser than the settings' reduced resolution (decode.ts shrinks a JPEG on load)
+ * is read from that first: enough to refuse a blank page and to read a page without fields (a blank
+ * back), which then never decodes at full resolution. Any other page, and any failure, is read
+ * again from the full image, exactly as a page decoded in full.
+ */
 export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<PageRead> {
   const settings = deps.settings ?? DEFAULT_VISION_SETTINGS;
   const now = deps.now ?? (() => performance.now());
-  const t: StageTimings = { blank: 0, marks: 0, orientation: 0, qr: 0, lookup: 0, geometry: 0, bubbles: 0, ocr: 0, total: 0 };
-  if (input.decodeMs !== undefined) t.decode = input.decodeMs;
+  const f = reduceFactorFor(input.dpi, settings);
+  if (input.reduceFactor <= f) return read(input, deps, settings, now, 'final');
+  const coarse = await read(input, deps, settings, now, 'coarse');
+  if (coarse.ok ? coarse.page.fields.length === 0 && coarse.damagedCorners.length === 0 : coarse.reason === 'blank_page') return coarse;
+  const t0 = now();
+  const page = pageFromFull(await input.full(), f, input.dpi, input.dpiSource);
+  const decodeMs = now() - t0;
+  const fine = await read(page, deps, settings, now, 'final');
+  const t = fine.timingsMs;
+  for (const k of Object.keys(t) as (keyof StageTimings)[]) t[k] += coarse.timingsMs[k] + (k === 'decode' || k === 'total' ? decodeMs : 0);
+  return fine;
+}
+
+/** One reading of a decoded page; a `coarse` pass reads no fields (readPage reads the page again in full when it has any). */
+async function read(input: DecodedPage, deps: ReadPageDeps, settings: VisionSettings, now: () => number, pass: 'coarse' | 'final'): Promise<PageRead> {
+  const decodedBefore = input.decodeMs ?? 0;
+  const t: StageTimings = { decode: decodedBefore, blank: 0, marks: 0, orientation: 0, qr: 0, lookup: 0, geometry: 0, bubbles: 0, ocr: 0, total: 0 };
   const start = now();
   let mark = start;
-  const lap = (stage: Exclude<keyof StageTimings, 'decode' | 'total'>) => {
+  const lap = (stage: Exclude<keyof StageTimings, 'total'>) => {
     const n = now();
     t[stage] += n - mark;
     mark = n;
   };
   const fail = (reason: PageFailureReason, detail: string, pageId?: string): PageRead => {
-    t.total = now() - start + (t.decode ?? 0);
+    t.total = now() - start + decodedBefore;
     return { ok: false, reason, detail, ...(pageId ? { pageId } : {}), timingsMs: t };
   };
-  const { full, reduced, reduceFactor: f, dpi } = input;
+  const { reduced, reduceFactor: f, dpi } = input;
 
   const ink = measurePageInk(reduced, settings);
   lap('blank');
@@ -99,7 +121,7 @@ export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<
   // Without usable marks, a look for a QR on the whole page still names the failure better.
   const probe = async (reason: PageFailureReason, detail: string): Promise<PageRead> => {
     if (!settings.qr.probeWhenMarksMissing) return fail(reason, detail);
-    const q = await findQr(deps.qr, full, reduced, f, null, settings, isOurs);
+    const q = await findQr(deps.qr, input, null, settings, isOurs);
     lap('qr');
     if (!q.ok) return fail(reason, detail);
     const p = decodeQrPayload(q.value.text);
@@ -123,6 +145,10 @@ export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<
   };
 
   const readFieldsOf = async (page: PrintedPage, h: Homography, cal: PageCalibration, fieldSettings: VisionSettings) => {
+    lap('geometry');
+    if (page.fields.length === 0 || pass === 'coarse') return [];
+    const full = await input.full();
+    lap('decode');
     const ctx = { img: full, h, cal, settings: fieldSettings, ocr: deps.ocr, digits: deps.digits, answers: deps.answers };
     const markKinds = new Set(['bubbles', 'score', 'digit_grid']);
     const fields = await readFields(page.fields.filter((x) => markKinds.has(x.kind)), ctx);
@@ -139,8 +165,9 @@ export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<
    * read it with a wider search for each field's printed outlines; refuse with fewer anchors.
    */
   const readFromAnchors = async (found: Partial<Record<Corner, MeasuredMark>>, reason: PageFailureReason, detail: string): Promise<PageRead> => {
+    if (pass === 'coarse') return fail(reason, detail);
     if (Object.keys(found).length + 1 < 3) return probe(reason, `${detail}; fewer than three anchors (marks and the QR)`);
-    const q = await findQr(deps.qr, full, reduced, f, null, settings, isOurs);
+    const q = await findQr(deps.qr, input, null, settings, isOurs);
     lap('qr');
     if (!q.ok) return fail(reason, `${detail}; ${q.error.detail}`);
     const known = await identify(q.value);
@@ -154,7 +181,7 @@ export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<
     const wider = { ...settings, fill: { ...settings.fill, searchMm: Math.max(settings.fill.searchMm, settings.geometry.anchorSearchMm) } };
     const { h, orientation, marks, damaged } = placed.value;
     const fields = (await readFieldsOf(page, h, cal.value, wider)).map((r) => checkAnchoredField(r, h, settings));
-    t.total = now() - start + (t.decode ?? 0);
+    t.total = now() - start + decodedBefore;
     return { ok: true, pageId: page.pageId, page, orientation, fields, marks, damagedCorners: damaged, homography: h, calibration: cal.value, timingsMs: t };
   };
 
@@ -166,7 +193,8 @@ export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<
   if (!oriented.ok) return readFromAnchors(marks.value.marks, 'ambiguous_orientation', oriented.error.detail);
   const { orientation, byPageCorner } = oriented.value;
 
-  const qr = await findQr(deps.qr, full, reduced, f, qrSearchRect(byPageCorner, dpi, settings), settings, isOurs);
+  const qrSettings = pass === 'coarse' ? { ...settings, qr: { ...settings.qr, fullPageFallback: false } } : settings;
+  const qr = await findQr(deps.qr, input, qrSearchRect(byPageCorner, dpi, settings), qrSettings, isOurs);
   lap('qr');
   if (!qr.ok) return fail('no_qr', qr.error.detail);
   const known = await identify(qr.value);
@@ -190,7 +218,7 @@ export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<
   if (!cal.ok) return fail('low_contrast', cal.error.detail, pageId);
 
   const all = await readFieldsOf(page, h, cal.value, settings);
-  t.total = now() - start + (t.decode ?? 0);
+  t.total = now() - start + decodedBefore;
   return { ok: true, pageId, page, orientation, fields: all, marks: byPageCorner, damagedCorners: [], homography: h, calibration: cal.value, timingsMs: t };
 }
 
