@@ -26,7 +26,7 @@ describe('the bundled CLI', () => {
   afterAll(() => removeStation(ctx));
 
   it('is built into dist/cli with the worker and the digit model beside it', () => {
-    for (const f of ['station.mjs', 'readWorker.mjs', 'models/digits-mlp.json']) expect(statSync(join(REPO_ROOT, 'dist', 'cli', f)).size).toBeGreaterThan(0);
+    for (const f of ['station.mjs', 'readWorker.mjs', 'selfTestWorker.mjs', 'models/digits-mlp.json']) expect(statSync(join(REPO_ROOT, 'dist', 'cli', f)).size).toBeGreaterThan(0);
   });
 
   it('prints its help', () => {

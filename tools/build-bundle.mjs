@@ -19,6 +19,7 @@ export const BUNDLE_ENTRIES = {
   station: 'src/station/cli.ts',
   district: 'src/district/cli.ts',
   readWorker: 'src/scan/readWorker.ts',
+  selfTestWorker: 'src/station/selfTestWorker.ts',
 };
 
 /**

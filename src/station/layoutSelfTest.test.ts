@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ok } from '../domain/result';
 import type { Roster } from '../domain/roster';
-import { tempStation } from '../../tests/support/station';
+import { SMALL_ROSTER, tempStation } from '../../tests/support/station';
 import type { StationEvent } from './events';
 import { invoke } from './invoke';
-import { SELF_TEST_METHOD } from './layoutSelfTest';
+import { POOL_FROM_LAYOUTS, SELF_TEST_METHOD } from './layoutSelfTest';
 
 /** Two students: a page in Chinese and one in English. */
 const ROSTER: Roster = {
@@ -16,15 +16,15 @@ const ROSTER: Roster = {
   enrollments: ['S01', 'S03'].map((studentId) => ({ classId: '7A', studentId })),
 };
 
-function station() {
-  const ctx = tempStation(ROSTER);
+function station(roster = ROSTER) {
+  const ctx = tempStation(roster);
   const events: StationEvent[] = [];
   ctx.events.subscribe((e) => e.type === 'self_test' && events.push(e));
   return { ctx, events };
 }
 
-async function compose(ctx: ReturnType<typeof tempStation>, seed = 'selftest') {
-  const c = await invoke(ctx, 'compose', { classId: '7A', subject: 'math', date: '2026-11-25', minutes: 8, tier: 'core', seed });
+async function compose(ctx: ReturnType<typeof tempStation>, seed = 'selftest', minutes = 8) {
+  const c = await invoke(ctx, 'compose', { classId: '7A', subject: 'math', date: '2026-11-25', minutes, tier: 'core', seed });
   if (!c.ok) throw new Error(c.error.message);
   return c.value.setId;
 }
@@ -65,6 +65,16 @@ describe('approval self-test: each new layout is read back before it can print',
     expect(second.value.selfTest.reads).toBe(0);
     expect(events).toHaveLength(tested);
   }, 240_000);
+
+  it('reads a larger set back in the worker pool', async () => {
+    const { ctx, events } = station(SMALL_ROSTER);
+    const a = await invoke(ctx, 'approve', { setId: await compose(ctx, 'pool', 20) });
+    expect(a.ok, a.ok ? '' : `${a.error.message}\n${a.error.details?.join('\n')}`).toBe(true);
+    if (!a.ok) return;
+    expect(a.value.selfTest.tested).toBeGreaterThanOrEqual(POOL_FROM_LAYOUTS);
+    expect(passedRows(ctx)).toHaveLength(a.value.selfTest.layouts);
+    expect(events.at(-1)).toMatchObject({ done: a.value.selfTest.tested, total: a.value.selfTest.tested });
+  }, 600_000);
 
   it('refuses a set whose bubbles are drawn too small to read, naming the field and the resolution', async () => {
     const { ctx } = station();

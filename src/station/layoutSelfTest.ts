@@ -3,6 +3,10 @@
  * read back at each test resolution (src/synth/readBack.ts) before the set may go to paper. A layout
  * version that passed is kept in the station database and not tested again.
  */
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
 import type { ComposedWorkbook } from '../domain/compose';
 import type { Item } from '../domain/item';
 import { err, ok, type Result } from '../domain/result';
@@ -16,6 +20,7 @@ import { zxingReaderWasm } from '../vision/decode';
 import { createZxingQrReader } from '../vision/qr';
 import { VisionSettings } from '../vision/settings';
 import type { StationContext } from './context';
+import type { ReadBackJob } from './selfTestWorker';
 import { layoutStudentWorkbook, youngGradeFlowers } from './workbookLayout';
 
 /** How layouts are tested; a pass counts only for this method (store/layoutSelfTests.ts). */
@@ -64,26 +69,46 @@ export async function selfTestSet(ctx: StationContext, toTest: SetToTest): Promi
   const pages = [...distinct.values()].filter((p) => !passed.has(p.printed.layoutVersion));
   const setId = toTest.set.id;
   const progress = (done: number) => ctx.events.emit({ type: 'self_test', setId, done, total: pages.length });
-  const results: LayoutReadBack[] = [];
-  if (pages.length > 0) {
-    progress(0);
-    const pdf = openPdf(await renderPdf(pages, ctx.font(), 'PaperLoop self-test'));
-    try {
-      const qr = await createZxingQrReader(zxingReaderWasm());
-      const settings = VisionSettings.parse({ bubbles: ctx.settings.reading.bubbles });
-      for (const [i, page] of pages.entries()) {
-        results.push(await readBackPage(page.printed, { render: (dpi) => pdf.render(i, dpi), qr, settings }));
-        progress(i + 1);
-      }
-    } finally {
-      pdf.close();
-    }
-  }
+  const results = pages.length ? await readBackAll(ctx, pages, progress) : [];
   const passes = results.filter((r) => r.failures.length === 0);
   recordPassedLayouts(ctx.db, passes, SELF_TEST_METHOD, ctx.clock().toISOString());
   const summary = { layouts: distinct.size, tested: pages.length, reads: results.reduce((a, r) => a + r.reads, 0), ms: Math.round(performance.now() - t0) };
   const failed = results.flatMap((r, i): FailedLayout[] => (r.failures.length ? [{ ...r, studentId: pages[i]!.printed.studentId, pageNumber: pages[i]!.printed.pageNumber }] : []));
   return failed.length ? err({ failed, summary }) : ok(summary);
+}
+
+/** From this many layouts to test, they are read back in a worker pool (one worker per core). */
+export const POOL_FROM_LAYOUTS = 6;
+
+/** Reads back every page, in order; `progress` after each. */
+async function readBackAll(ctx: StationContext, pages: readonly LaidOutPage[], progress: (done: number) => void): Promise<LayoutReadBack[]> {
+  progress(0);
+  const bytes = await renderPdf(pages, ctx.font(), 'PaperLoop self-test');
+  const bubbles = ctx.settings.reading.bubbles;
+  let done = 0;
+  const counted = (r: LayoutReadBack) => (progress(++done), r);
+  if (pages.length >= POOL_FROM_LAYOUTS && availableParallelism() > 1) {
+    // Shared with the workers, not copied to each task.
+    const pdf = new Uint8Array(new SharedArrayBuffer(bytes.length));
+    pdf.set(bytes);
+    const pool = new Piscina({ filename: fileURLToPath(new URL('./selfTestWorker.mjs', import.meta.url)), maxThreads: Math.min(availableParallelism(), pages.length) });
+    try {
+      const pdfKey = randomUUID();
+      return await Promise.all(pages.map((p, index) => (pool.run({ pdf, pdfKey, index, page: p.printed, bubbles } satisfies ReadBackJob) as Promise<LayoutReadBack>).then(counted)));
+    } finally {
+      await pool.close();
+    }
+  }
+  const pdf = openPdf(bytes);
+  try {
+    const qr = await createZxingQrReader(zxingReaderWasm());
+    const settings = VisionSettings.parse({ bubbles });
+    const results: LayoutReadBack[] = [];
+    for (const [i, page] of pages.entries()) results.push(counted(await readBackPage(page.printed, { render: (dpi) => pdf.render(i, dpi), qr, settings })));
+    return results;
+  } finally {
+    pdf.close();
+  }
 }
 
 /** One line per failure: the student's page, the field and item, the resolution, what was filled and what was read. */
