@@ -5,9 +5,11 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYNC_PROTOCOL, type LogEntry, type UploadChunk } from '../domain/syncProtocol';
 import { startTestPostgres, type TestPostgres } from '../../tests/support/districtPostgres';
+import { seededRng } from '../domain/random';
 import { publishBundle } from './bundles';
 import { ensureDistrictIdentity } from './identity';
-import { ingestChunk } from './ingest';
+import { ingestChunk, pgArray } from './ingest';
+import { GRADE_CAPS_SQL } from './rollups';
 
 /** Each district keeps its private key in its own folder. */
 const keyFolder = () => mkdtempSync(join(tmpdir(), 'district-key-'));
@@ -79,5 +81,88 @@ describe('ingestChunk', () => {
     await expect(ingestChunk(pool, bad)).rejects.toThrow(/out of range/);
     expect((await pool.query('SELECT count(*)::int AS n FROM responses')).rows[0].n).toBe(0);
     expect((await pool.query(`SELECT high_water FROM stations`)).rows[0].high_water).toBe('0');
+  });
+
+  it('takes a chunk that overlaps the mark (a resend after a lost answer): only the entries after the mark go in', async () => {
+    const pool = await districtWithStation();
+    await ingestChunk(pool, chunk(0, [response(1, '2026-10-01'), response(2, '2026-10-01')]));
+    const overlap = chunk(0, [response(1, '2026-10-01'), response(2, '2026-10-01'), { seq: 3, kind: 'audit', data: { a: 1 } }, response(4, '2026-10-02')]);
+    expect(await ingestChunk(pool, overlap)).toEqual({ ok: true, value: { highWater: 4, accepted: 2 } });
+    expect((await pool.query('SELECT array_agg(seq ORDER BY seq)::int[] AS s FROM responses')).rows[0].s).toEqual([1, 2, 4]);
+    expect((await pool.query('SELECT sum(responses)::int AS n FROM rollup_item_day')).rows[0].n).toBe(3);
+  });
+
+  it('refuses, and writes nothing of, a chunk whose rows after the mark are already there (never a second copy)', async () => {
+    const pool = await districtWithStation();
+    await ingestChunk(pool, chunk(0, [response(1, '2026-10-01')]));
+    // A row the ingest did not write (a hand-made load around it): the mark says 1, the row says 2.
+    await pool.query(`INSERT INTO responses SELECT school_year, station_id, 2, student, item_id, item_version, page_id, field_id, score, max_score, correct, status, answered_on FROM responses`);
+    await expect(ingestChunk(pool, chunk(1, [response(2, '2026-10-01'), response(3, '2026-10-01')]))).rejects.toThrow(/duplicate key/);
+    expect((await pool.query('SELECT count(*)::int AS n FROM responses')).rows[0].n).toBe(2);
+    expect((await pool.query(`SELECT high_water::int AS h FROM stations`)).rows[0].h).toBe(1);
+    expect((await pool.query('SELECT sum(responses)::int AS n FROM rollup_item_day')).rows[0].n).toBe(1);
+  });
+
+  it('keeps every rollup equal to the same rollup recomputed from the responses, through resends, overlaps and gaps', async () => {
+    const pool = await districtWithStation();
+    const identity = await ensureDistrictIdentity(pool, keyFolder());
+    const bank = Array.from({ length: 12 }, (_, i) => ({
+      id: `i${i}`, subject: ['math', 'chinese', 'english'][i % 3]!, grade: 3 + (i % 8), skills: ['k'], stem: { en: 'x' }, points: 1,
+      minutes: 10 + 5 * (i % 6), difficulty: 0, tier: 'core' as const, type: 'true_false' as const, answer: true,
+    }));
+    await publishBundle(pool, identity, { items: bank, skills: [] });
+    const rng = seededRng('rollups-equal-responses');
+    const pick = (n: number) => Math.floor(rng() * n);
+    // i12 and i13 are not the district's: they count in item use, not in minutes.
+    const log: LogEntry[] = Array.from({ length: 1500 }, (_, i) =>
+      rng() < 0.05
+        ? { seq: i + 1, kind: 'override', data: { n: i } }
+        : { seq: i + 1, kind: 'response', student: `s${pick(9)}`, itemId: `i${pick(14)}`, itemVersion: 1, pageId: `P${i}`, fieldId: 'f', score: 1, maxScore: 1, correct: rng() < 0.7, status: 'graded', date: `2026-10-0${1 + pick(3)}` },
+    );
+    let highWater = 0;
+    const refused: string[] = [];
+    for (let sent = 0; highWater < log.length; sent++) {
+      // Mostly from the mark; every seventh beyond it (a gap, refused); a quarter from an older point (a resend).
+      const after = sent % 7 === 3 ? highWater + 1 + pick(5) : rng() < 0.25 ? Math.max(0, highWater - pick(40)) : highWater;
+      const r = await ingestChunk(pool, chunk(after, log.slice(after, after + 1 + pick(60))));
+      if (r.ok) highWater = r.value.highWater;
+      else refused.push(r.error.kind);
+    }
+    expect(refused.length).toBeGreaterThan(0);
+    expect(new Set(refused)).toEqual(new Set(['gap']));
+    const rows = async (sql: string) => (await pool.query(sql)).rows;
+    const pairs = `SELECT DISTINCT station_id, answered_on, student, item_id FROM responses`;
+    const minutes = `SELECT p.station_id, p.answered_on, p.student, c.grade, c.subject, sum(c.minutes) AS minutes FROM (${pairs}) p JOIN item_catalog c USING (item_id) GROUP BY 1, 2, 3, 4, 5`;
+    const students = `SELECT station_id, answered_on, grade, student, sum(minutes) AS minutes FROM (${minutes}) m GROUP BY 1, 2, 3, 4`;
+    const recomputed: Record<string, [string, string]> = {
+      rollup_item_day: ['station_id, answered_on, item_id, responses, correct', `SELECT station_id, answered_on, item_id, count(*), count(*) FILTER (WHERE correct) FROM responses GROUP BY 1, 2, 3`],
+      student_item_day: ['station_id, answered_on, student, item_id', pairs],
+      rollup_minutes: ['station_id, answered_on, student, grade, subject, minutes', minutes],
+      rollup_student_day: ['station_id, answered_on, grade, student, minutes', students],
+      rollup_subject_day: ['station_id, answered_on, grade, subject, students, minutes', `SELECT station_id, answered_on, grade, subject, count(*), sum(minutes) FROM (${minutes}) m GROUP BY 1, 2, 3, 4`],
+      rollup_grade_day: [
+        'station_id, answered_on, grade, students, minutes, max_minutes, over_cap',
+        `SELECT station_id, answered_on, grade, count(*), sum(minutes), max(minutes), count(*) FILTER (WHERE minutes > (${GRADE_CAPS_SQL})[grade] + 1e-6) FROM (${students}) s GROUP BY 1, 2, 3`,
+      ],
+    };
+    for (const [table, [columns, recompute]] of Object.entries(recomputed)) {
+      const kept = await rows(`SELECT ${columns} FROM ${table} ORDER BY ${columns}`);
+      expect(kept.length, table).toBeGreaterThan(0);
+      expect(kept, table).toEqual(await rows(`SELECT * FROM (${recompute}) AS r(${columns}) ORDER BY ${columns}`));
+    }
+    const sentResponses = log.filter((e) => e.kind === 'response' && e.seq <= highWater).map((e) => e.seq);
+    expect((await rows(`SELECT array_agg(seq ORDER BY seq)::int[] AS s FROM responses`))[0].s).toEqual(sentResponses);
+  });
+});
+
+describe('pgArray', () => {
+  it('gives PostgreSQL arrays equal to the values, whatever the strings hold', async () => {
+    const pool = await postgres.freshPool();
+    const strings = ['plain', '', 'NULL', 'with space', 'a,b', '{braces}', 'quote"d', 'back\\slash', 'tail\\', '\\n not a newline', 'new\nline', 'tab\tand\u0001', '学生 二', '😀', 'ends "\\"'];
+    const numbers = [0, 1, -2.5, 123456789012, 1e-7, 3.25];
+    const booleans = [true, false, true];
+    const back = await pool.query('SELECT $1::text[] AS s, $2::float8[] AS n, $3::bool[] AS b, $4::text[] AS one', [pgArray(strings), pgArray(numbers), pgArray(booleans), pgArray(['x'])]);
+    expect(back.rows[0]).toEqual({ s: strings, n: numbers, b: booleans, one: ['x'] });
+    expect(typeof pgArray(['plain', 'quote"d'])).toBe('string');
   });
 });
