@@ -89,7 +89,8 @@ describe('approval self-test: each new layout is read back before it can print',
     expect(a.error.code).toBe('self_test_failed');
     expect(a.error.message).toMatch(/Fix:/);
     expect(a.error.message).toMatch(/field q\S+ \(item \S+\)/);
-    expect(a.error.details!.some((d) => /at 150 dpi: field q\S+ \(item \S+\) filled \S+, read /.test(d))).toBe(true);
+    expect(a.error.details!.some((d) => /^S0\d page \d \(layout \w+\): .*at 150 dpi field q\S+ \(item \S+\) filled \S+, read /.test(d))).toBe(true);
+    expect(a.error.params).toEqual({ layouts: a.error.details!.length });
     expect(ctx.store.workbookSet(setId)?.status).toBe('draft');
     const failedVersions = new Set(a.error.details!.map((d) => /\(layout (\w+)\)/.exec(d)?.[1]));
     expect(passedRows(ctx).filter((r) => failedVersions.has(r.v))).toEqual([]);

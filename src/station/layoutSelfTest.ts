@@ -111,9 +111,11 @@ async function readBackAll(ctx: StationContext, pages: readonly LaidOutPage[], p
   }
 }
 
-/** One line per failure: the student's page, the field and item, the resolution, what was filled and what was read. */
-export function describeSelfTestFailures(failed: readonly FailedLayout[]): string[] {
-  return failed.flatMap((l) =>
-    l.failures.map((f) => `${l.studentId} page ${l.pageNumber} (layout ${l.layoutVersion}) at ${f.dpi} dpi: ${f.fieldId ? `field ${f.fieldId} (item ${f.itemId}) ` : ''}${f.problem}`),
-  );
+/** One line per failed layout: the student's page, then each field and item that failed, at which resolution, filled and read. */
+export function describeSelfTestFailures(failed: readonly FailedLayout[], perLayout = 6): string[] {
+  return failed.map((l) => {
+    const shown = l.failures.slice(0, perLayout).map((f) => `at ${f.dpi} dpi ${f.fieldId ? `field ${f.fieldId} (item ${f.itemId}) ` : ''}${f.problem}`);
+    const more = l.failures.length - shown.length;
+    return `${l.studentId} page ${l.pageNumber} (layout ${l.layoutVersion}): ${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+  });
 }

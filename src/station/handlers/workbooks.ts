@@ -121,9 +121,9 @@ export const approve = defineHandler(z.object({ setId: z.string() }), async (ctx
     const lines = describeSelfTestFailures(selfTest.error.failed);
     return fail(
       'self_test_failed',
-      `cannot approve: ${selfTest.error.failed.length} page layout(s) of this set did not read back exactly in the self-test, first: ${lines[0]}. Fix: do not print this set; compose it again with another page style or without the item named, and report the layout version.`,
+      `cannot approve: ${lines.length} page layout(s) of this set did not read back exactly in the self-test; first ${lines[0]}. Fix: do not print this set; compose it again with another page style or without the item named, and report the layout version.`,
       lines,
-      { layouts: selfTest.error.failed.length },
+      { layouts: lines.length },
     );
   }
   ctx.store.transaction(() => {
