@@ -195,7 +195,7 @@ for (const { folder, truths } of corpus) {
 }
 if (only === undefined || only === 'damage') await damageProfiles();
 // BENCH_READ=combs runs only this part: the comb network over five simulated days of a 40-student class.
-if (only === undefined || only === 'combs') combDays(out);
+if (only === undefined || only === 'combs') await combDays(out);
 await reader.close();
 if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, JSON.stringify(combDump));
 if (corpus.length > 0) {

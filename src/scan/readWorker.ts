@@ -15,13 +15,18 @@ import { createTesseractEngine, lazyOcrEngine, type OcrEngine } from '../vision/
 import { createZxingQrReader, type QrReader } from '../vision/qr';
 import { readPage } from '../vision/readPage';
 import { DEFAULT_VISION_SETTINGS, VisionSettings } from '../vision/settings';
+import { combClassCache } from './combClasses';
 import { sha256 } from './imageStore';
 import type { ReadOutcome } from './session';
 
 /** `reading`: the station's own mark thresholds (settings.json "reading"), over the reader's defaults. */
 export type ReadJob = { path: string; sha256: string; mediaType: string; dbPath: string; ocr: boolean; reading?: StationSettings['reading'] };
 
-type WorkerState = { qr: QrReader; ocr: OcrEngine | undefined; digits: DigitNet | undefined; db: Database.Database; lookup: Database.Statement; answers: Database.Statement };
+type WorkerState = {
+  qr: QrReader; ocr: OcrEngine | undefined; digits: DigitNet | undefined; db: Database.Database; lookup: Database.Statement; answers: Database.Statement;
+  /** What the station learned of each class's combs (comb_crops, wrong answers), cached per class. */
+  combClasses: ReturnType<typeof combClassCache> | undefined; classOf: Database.Statement;
+};
 let state: Promise<WorkerState> | null = null;
 /** The reader's settings for the last thresholds seen (a session's jobs all carry the same). */
 let vision = { key: '{}', settings: DEFAULT_VISION_SETTINGS };
@@ -34,11 +39,14 @@ function visionSettingsFor(reading: ReadJob['reading']): VisionSettings {
 async function init(job: ReadJob): Promise<WorkerState> {
   const db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
+  const digits = job.ocr ? loadDigitNet() : undefined;
   return {
     qr: await createZxingQrReader(zxingReaderWasm()),
     ocr: job.ocr ? lazyOcrEngine(() => createTesseractEngine({ langPath: tesseractLangPath('eng') }), { startNow: true }) : undefined,
-    digits: job.ocr ? loadDigitNet() : undefined,
+    digits,
     db,
+    combClasses: digits?.comb ? combClassCache(db, digits.comb) : undefined,
+    classOf: db.prepare('SELECT class_id FROM printed_pages WHERE page_id = ?'),
     lookup: db.prepare('SELECT page_json FROM printed_pages WHERE page_id = ?'),
     answers: db.prepare('SELECT content_json FROM items WHERE id = ? AND is_current = 1'),
   };
@@ -76,6 +84,10 @@ export default async function readStoredImage(job: ReadJob): Promise<ReadOutcome
     ...(s.ocr ? { ocr: s.ocr } : {}),
     ...(s.digits ? { digits: s.digits } : {}),
     answers: (itemId) => acceptedAnswers(s, itemId),
+    combClass: (page) => {
+      const row = s.classOf.get(page.pageId) as { class_id: string } | undefined;
+      return row && s.combClasses?.ofClass(row.class_id);
+    },
   });
   const ms = performance.now() - t0;
   if (!read.ok) return { ok: false, reason: read.reason, detail: read.detail, ...(read.pageId ? { pageId: read.pageId } : {}), ms };

@@ -1,6 +1,8 @@
 export { openDatabase, migrate, describeOpenError, quickCheck, SCHEMA_VERSION, type Db, type OpenError } from './database';
 export { backupDatabase, describeBackupError, type BackupError, type BackupSummary } from './backup';
-export { addCombCrops, combCropsOfClass, resetCombAdaptation, type CombCrop } from './combCrops';
+export {
+  addCombCrops, combClassVersion, combCropsOfClass, removeCombCropsOfField, replaceCombCropsOfField, resetCombAdaptation, reviewedCombOf, wrongAnswersOfClass, type CombCrop,
+} from './combCrops';
 export { busyRetries, isBusyError, retryBusy, writeTransaction } from './busy';
 export { acquireStationLock, describeLockHolder, lockHolder, type LockHolder, type StationLock } from './stationLock';
 export { MIGRATIONS, type Migration } from './migrations';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRng } from '../domain/random';
 import type { CombField } from '../layout/printedPage';
 import { loadCombNet } from '../vision/decode';
-import { adaptedProbabilities } from '../vision/handwriting/adapt';
+import { adaptedProbabilities, evidenceBox, labelledBoxes, storedInput } from '../vision/handwriting/adapt';
 import { COMB_CLASSES, readCombBox } from '../vision/handwriting/combNet';
 import { readCombByNet } from '../vision/handwriting/combRead';
 import { solveHomography } from '../vision/homography';
@@ -59,10 +59,10 @@ describe('a comb read by the network on a page image', () => {
 });
 
 describe('the reader learning from the teacher', () => {
-  it('adaptation over confirmed crops does not raise the review share or the silent errors on a seeded class', () => {
+  it('adaptation over confirmed crops does not raise the review share or the silent errors on a seeded class', async () => {
     const opts = { students: 24, days: 3, itemsPerDay: 2, seed: 'adapt-test' };
-    const plain = simulateClass(net, { ...opts, adapt: false });
-    const adapted = simulateClass(net, { ...opts, adapt: true });
+    const plain = await simulateClass(net, { ...opts, adapt: false });
+    const adapted = await simulateClass(net, { ...opts, adapt: true });
     const share = (r: typeof plain, day: number) => r.days[day - 1]!.review / r.days[day - 1]!.combs;
     // Day 1 has nothing confirmed yet: the same reading either way.
     expect(share(adapted, 1)).toBe(share(plain, 1));
@@ -82,6 +82,20 @@ describe('the adaptation layer', () => {
     const adapted = adaptedProbabilities({ boxes: [0, 1, 2].map(() => ({ embedding: r.embedding.slice(), char: '/' as const })) }, r);
     expect(adapted[slash]).toBeGreaterThan(0.5);
     expect(adapted[slash]).toBeGreaterThan(r.p[slash]!);
+  });
+  it('neighbours that disagree (one hand\'s / beside another\'s 1) leave the network\'s own reading', () => {
+    const mixed = (['/', '/', '1', '1', '1'] as const).map((char) => ({ embedding: r.embedding.slice(), char }));
+    expect([...adaptedProbabilities({ boxes: mixed }, r)]).toEqual([...r.p]);
+  });
+  it('a review keeps what the network saw of each box, and the teacher\'s answer labels it box by box', () => {
+    const evidence = { boxInputs: [evidenceBox(r), evidenceBox(r)] };
+    const labelled = labelledBoxes(JSON.parse(JSON.stringify(evidence)), '1/');
+    expect(labelled.map((b) => [b.box, b.char])).toEqual([[0, '1'], [1, '/']]);
+    const stored = storedInput(r);
+    expect(Math.max(...labelled[0]!.input.map((v, i) => Math.abs(v - stored[i]!)))).toBeLessThanOrEqual(0.5 / 255 + 1e-6);
+    // One character per box seen, or nothing: an answer that does not align teaches nothing.
+    expect(labelledBoxes(evidence, '1')).toEqual([]);
+    expect(labelledBoxes({}, '12')).toEqual([]);
   });
   it('reset (no confirmed boxes) leaves the network\'s own reading', () => {
     expect([...adaptedProbabilities({ boxes: [] }, r)]).toEqual([...r.p]);

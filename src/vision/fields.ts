@@ -3,6 +3,7 @@ import type { BubbleField, DigitGridField, Field, ScoreField } from '../layout/p
 import { throwIllegalValue } from '../domain/result';
 import { measureTargets, type PageCalibration, type TargetsMeasure } from './bubbles';
 import type { DigitNet } from './digits';
+import type { CombClassContext } from './handwriting/combRead';
 import { measureBoxInk, type BoxInk } from './handwriting';
 import type { Homography } from './homography';
 import type { GreyImage } from './image';
@@ -20,6 +21,8 @@ export type FieldContext = {
   digits?: DigitNet;
   /** Accepted answers of an item, to rank OCR candidates. */
   answers?: (itemId: string) => readonly string[] | undefined;
+  /** The page's class: its confirmed comb boxes and common wrong answers. */
+  combClass?: CombClassContext;
 };
 
 /** MEASURE a mark field (bubbles, score, digit grid): its targets, in one alignment. */
@@ -84,7 +87,7 @@ export async function readFields(fields: readonly Field[], c: FieldContext): Pro
         out.push(await decideMarkField(f, measured.get(f.id)!, page, c));
         break;
       case 'comb':
-        out.push(await readComb(f, c.img, c.h, c.cal, c.settings, c.ocr, c.answers?.(f.itemId), c.digits));
+        out.push(await readComb(f, c.img, c.h, c.cal, c.settings, c.ocr, c.answers?.(f.itemId), c.digits, c.combClass));
         break;
       case 'write_in':
         out.push(await readWriteIn(f, c.img, c.h, c.cal, c.settings, c.ocr));

@@ -8,7 +8,7 @@ import type { CombField, Rect, WriteInField } from '../layout/printedPage';
 import type { PageCalibration } from './bubbles';
 import type { Homography } from './homography';
 import { readDigit, type DigitNet, type DigitReading } from './digits';
-import { readCombByNet } from './handwriting/combRead';
+import { readCombByNet, type CombClassContext } from './handwriting/combRead';
 import { hasGap, hasInk, measureBoxInk, rectifyBox, type BoxInk } from './handwriting';
 import { createImage, resize, toPgm, type GreyImage, type PxRect } from './image';
 import { unionRect, type FieldRead, type OcrCandidate } from './interpret';
@@ -225,9 +225,13 @@ export async function readComb(
   engine: OcrEngine | undefined,
   answers?: readonly string[],
   digitNet?: DigitNet,
+  combClass?: CombClassContext,
 ): Promise<FieldRead> {
   // Digit combs are the comb network's (tesseract read handwriting right about one time in four).
-  if (field.charset === 'digits' && digitNet?.comb) return readCombByNet(field, img, h, cal, settings, { net: digitNet.comb, prior: { accepted: answers ?? [], commonWrong: [] } });
+  if (field.charset === 'digits' && digitNet?.comb) {
+    const prior = { accepted: answers ?? [], commonWrong: combClass?.commonWrong(field.itemId) ?? [] };
+    return readCombByNet(field, img, h, cal, settings, { net: digitNet.comb, prior, ...(combClass?.adaptation ? { adaptation: combClass.adaptation } : {}) });
+  }
   const r = await readBoxes(field.boxes, field.charset, img, h, cal, settings, engine, answers, digitNet);
   const base = { fieldId: field.id, itemId: field.itemId, kind: field.kind } as const;
   const evidence = { fills: inkFills(r.ink), crop: r.crop };

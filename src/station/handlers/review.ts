@@ -8,6 +8,7 @@ import { gradeAnswer } from '../../domain/grading';
 import { stackIntegrity } from '../../domain/integrity';
 import { ok } from '../../domain/result';
 import { imagesForJob } from '../../store';
+import { keepConfirmedComb } from '../combLearning';
 import { defineHandler, fail } from './types';
 
 /** The review queue; with cropsDir, each uncertain read's image crop is written there as <responseId>.png. */
@@ -60,6 +61,8 @@ export const resolve = defineHandler(
     const score = input.score ?? graded.score;
     if (score > graded.maxScore) return fail('bad_input', `score ${score} is above the item's maximum ${graded.maxScore}.`);
     ctx.store.scans.override(input.responseId, ctx.actor, ctx.clock().toISOString(), answer, score, input.score !== undefined ? score === graded.maxScore : graded.correct, input.note);
+    // The teacher said what a comb holds: its boxes teach the reader this class's handwriting.
+    if (input.answer !== undefined) keepConfirmedComb(ctx, input.responseId, answer);
     return ok({ responseId: input.responseId, answer, score, maxScore: graded.maxScore, by: ctx.actor });
   },
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeComb } from './combDecode';
+import { commonWrongAnswers, decodeComb, DEFAULT_COMB_DECODE } from './combDecode';
 import { COMB_CLASSES } from './combNet';
 
 const p = (entries: Record<string, number>) => {
@@ -32,5 +32,28 @@ describe('answer-aware decoding', () => {
     const d = decodeComb(boxes, { accepted: ['3/5'], commonWrong: [] });
     expect(d).toMatchObject({ text: '315', accepted: false });
     expect(d.reasons).toContain('confusable_with_answer');
+  });
+  it('a common wrong answer the prior pulls above what the student wrote still goes to review', () => {
+    // The student wrote 14; the network half-sees a 3 in the second box, and 13 is this class's common wrong answer.
+    const boxes = [p({ 1: 0.999, 7: 0.001 }), p({ 4: 0.55, 3: 0.45 })];
+    expect(decodeComb(boxes, { accepted: ['15'], commonWrong: [] }).candidates[0]?.text).toBe('14');
+    const pulled = decodeComb(boxes, { accepted: ['15'], commonWrong: ['13'] });
+    expect(pulled.candidates[0]?.text).toBe('13');
+    expect(pulled).toMatchObject({ accepted: false });
+    expect(pulled.reasons).toContain('ambiguous_reading');
+    // Even a prior strong enough to claim nearly all the posterior cannot pass a box the network itself doubts.
+    const overwhelming = decodeComb(boxes, { accepted: ['15'], commonWrong: ['13'] }, { ...DEFAULT_COMB_DECODE, commonWrongPrior: 10_000 });
+    expect(overwhelming.candidates[0]).toMatchObject({ text: '13' });
+    expect(overwhelming.candidates[0]!.posterior).toBeGreaterThan(DEFAULT_COMB_DECODE.acceptP);
+    expect(overwhelming).toMatchObject({ accepted: false });
+    expect(overwhelming.reasons).toEqual(['uncertain_box']);
+  });
+});
+
+describe("a class's common wrong answers", () => {
+  it('are the wrong answers given at least twice, most frequent first, at most three', () => {
+    const counts = [{ answer: '21', n: 5 }, { answer: '13', n: 2 }, { answer: '7', n: 1 }, { answer: '-12', n: 9 }, { answer: '120', n: 3 }];
+    expect(commonWrongAnswers(counts)).toEqual(['-12', '21', '120']);
+    expect(commonWrongAnswers([{ answer: '7', n: 1 }])).toEqual([]);
   });
 });

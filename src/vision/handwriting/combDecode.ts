@@ -25,6 +25,23 @@ export type CombDecodeSettings = {
 export const DEFAULT_COMB_DECODE: CombDecodeSettings = { acceptP: 0.98, minBoxP: 0.6, acceptedPrior: 10, commonWrongPrior: 3, perBox: 3, beam: 12 };
 
 export type CombPrior = { accepted: readonly string[]; commonWrong: readonly string[] };
+
+export type CommonWrongSettings = {
+  /** Times a wrong answer must have been given in the class to count as common. */
+  minCount: number;
+  /** Common wrong answers kept per item, most frequent first. */
+  max: number;
+};
+export const DEFAULT_COMMON_WRONG: CommonWrongSettings = { minCount: 2, max: 3 };
+
+/** An item's common wrong answers in a class, from how often each wrong answer was given there. */
+export function commonWrongAnswers(counts: readonly { answer: string; n: number }[], s: CommonWrongSettings = DEFAULT_COMMON_WRONG): string[] {
+  return counts
+    .filter((c) => c.n >= s.minCount)
+    .sort((a, b) => b.n - a.n || (a.answer < b.answer ? -1 : 1))
+    .slice(0, s.max)
+    .map((c) => c.answer);
+}
 export type CombCandidate = { text: string; likelihood: number; prior: number; posterior: number };
 export type CombDecision = { text: string | null; accepted: boolean; candidates: CombCandidate[]; reasons: string[] };
 

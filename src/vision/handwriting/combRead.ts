@@ -9,12 +9,15 @@ import { hasGap, hasInk, measureBoxInk, rectifyBox } from '../handwriting';
 import type { Homography } from '../homography';
 import { unionRect, type FieldRead } from '../interpret';
 import type { VisionSettings } from '../settings';
-import { adaptedProbabilities, type Adaptation } from './adapt';
+import { adaptedProbabilities, evidenceBox, type Adaptation } from './adapt';
 import { decodeComb, DEFAULT_COMB_DECODE, type CombDecodeSettings, type CombPrior } from './combDecode';
 import { readCombBox, type BoxReading, type CombNet } from './combNet';
 import type { GreyImage } from '../image';
 
 export type CombNetContext = { net: CombNet; prior: CombPrior; adaptation?: Adaptation; decode?: CombDecodeSettings };
+
+/** What the station knows of one class's combs: the boxes its teacher confirmed, and its common wrong answers by item. */
+export type CombClassContext = { adaptation?: Adaptation; commonWrong: (itemId: string) => readonly string[] };
 
 /** The written boxes' readings, in order (null: a box with ink the network cannot normalise). */
 export function readWrittenBoxes(field: CombField, img: GreyImage, h: Homography, cal: PageCalibration, settings: VisionSettings, net: CombNet) {
@@ -38,5 +41,7 @@ export function readCombByNet(field: CombField, img: GreyImage, h: Homography, c
   const p = d.candidates[0]?.posterior ?? 0;
   const confidence = Math.round((ok ? p : Math.min(settings.review.maxConfidence, p)) * 1000) / 1000;
   const candidates = d.candidates.map((x) => ({ text: x.text, confidence: Math.round(x.posterior * 1000) / 10 }));
-  return { ...base, value: d.text, confidence, status: ok ? 'ok' : 'review', reasons, evidence: { ...evidence, candidates } };
+  // A comb sent to review keeps what the network saw of each written box: the teacher's answer labels them (adapt.ts).
+  const boxInputs = ok ? {} : { boxInputs: (readings as BoxReading[]).map(evidenceBox) };
+  return { ...base, value: d.text, confidence, status: ok ? 'ok' : 'review', reasons, evidence: { ...evidence, candidates, ...boxInputs } };
 }
