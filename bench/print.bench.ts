@@ -24,7 +24,15 @@ const roster: Roster = {
 const ctx = tempStation(roster);
 const composed = await invoke(ctx, 'compose', { classId: 'B50', subject: 'math', date: '2026-11-25', minutes: 30, tier: 'core', seed: 'bench' });
 if (!composed.ok) throw new Error(composed.error.message);
-await invoke(ctx, 'approve', { setId: composed.value.setId });
+// Approval self-tests every new page layout (src/station/layoutSelfTest.ts); again, the same layouts are not re-tested.
+const approveCpu0 = process.cpuUsage();
+const approved = await invoke(ctx, 'approve', { setId: composed.value.setId });
+const approveCpu = process.cpuUsage(approveCpu0);
+if (!approved.ok) throw new Error(approved.error.message);
+const again = await invoke(ctx, 'compose', { classId: 'B50', subject: 'math', date: '2026-11-25', minutes: 30, tier: 'core', seed: 'bench' });
+if (!again.ok) throw new Error(again.error.message);
+const approvedAgain = await invoke(ctx, 'approve', { setId: again.value.setId });
+if (!approvedAgain.ok) throw new Error(approvedAgain.error.message);
 ctx.font(); // the font is parsed once per station process, as in production
 
 const times: number[] = [];
@@ -54,3 +62,9 @@ line('class_pages', pages, 'pages');
 line('students', STUDENTS, 'students');
 line('pdf_bytes_per_page', bytes / pages, 'bytes');
 line('pdf_total_bytes', bytes, 'bytes');
+const selfTest = approved.value.selfTest;
+line('approve_self_test_ms', selfTest.ms, 'ms');
+line('approve_self_test_cpu_ms', (approveCpu.user + approveCpu.system) / 1000, 'ms');
+line('approve_self_test_layouts', selfTest.layouts, 'layouts');
+line('approve_self_test_reads', selfTest.reads, 'reads');
+line('approve_self_test_cached_ms', approvedAgain.value.selfTest.ms, 'ms');
