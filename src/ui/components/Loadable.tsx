@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { HandlerError } from '../api';
+import { OFFLINE, UNAUTHORISED, type HandlerError } from '../api';
 import { errorText } from './errorText';
 import type { Loaded } from './useHandler';
 
@@ -13,6 +13,8 @@ export function ErrorView({ error, onRetry }: { error: HandlerError; onRetry?: (
   const { t, i18n } = useTranslation();
   const text = errorText(i18n, error);
   const recorded = error.params?.recorded;
+  // The client's own failures (no answer, no session) have no station words to add.
+  const stationSaid = text.translated && error !== OFFLINE && error !== UNAUTHORISED;
   return (
     <div className="error" role="alert" data-error-code={error.code} data-translated={text.translated}>
       <strong>{t('error.title')}</strong>
@@ -30,7 +32,7 @@ export function ErrorView({ error, onRetry }: { error: HandlerError; onRetry?: (
           ))}
         </ul>
       ) : null}
-      {text.translated ? (
+      {stationSaid ? (
         <p className="muted" data-error-station="">
           {t('error.stationSaid')} <span lang="en">{error.message}</span>
         </p>
