@@ -25,6 +25,8 @@ import { layoutStudentWorkbook, youngGradeFlowers } from './workbookLayout';
 
 /** How layouts are tested; a pass counts only for this method (store/layoutSelfTests.ts). */
 export const SELF_TEST_METHOD = `read-back/1 dpi ${READ_BACK_DPIS.join(',')} × ${PATTERNS_PER_DPI}`;
+/** The method with the station's own mark thresholds: other thresholds read marks differently, so they test again. */
+const methodOf = (ctx: StationContext) => `${SELF_TEST_METHOD} bubbles ${JSON.stringify(ctx.settings.reading.bubbles)}`;
 
 export type SelfTestSummary = {
   /** Distinct layouts of the set. */
@@ -65,13 +67,13 @@ export async function selfTestSet(ctx: StationContext, toTest: SetToTest): Promi
   if (!laidOut.ok) return err(laidOut.error);
   const distinct = new Map<string, LaidOutPage>();
   for (const p of laidOut.value) if (!distinct.has(p.printed.layoutVersion)) distinct.set(p.printed.layoutVersion, p);
-  const passed = passedLayoutVersions(ctx.db, [...distinct.keys()], SELF_TEST_METHOD);
+  const passed = passedLayoutVersions(ctx.db, [...distinct.keys()], methodOf(ctx));
   const pages = [...distinct.values()].filter((p) => !passed.has(p.printed.layoutVersion));
   const setId = toTest.set.id;
   const progress = (done: number) => ctx.events.emit({ type: 'self_test', setId, done, total: pages.length });
   const results = pages.length ? await readBackAll(ctx, pages, progress) : [];
   const passes = results.filter((r) => r.failures.length === 0);
-  recordPassedLayouts(ctx.db, passes, SELF_TEST_METHOD, ctx.clock().toISOString());
+  recordPassedLayouts(ctx.db, passes, methodOf(ctx), ctx.clock().toISOString());
   const summary = { layouts: distinct.size, tested: pages.length, reads: results.reduce((a, r) => a + r.reads, 0), ms: Math.round(performance.now() - t0) };
   const failed = results.flatMap((r, i): FailedLayout[] => (r.failures.length ? [{ ...r, studentId: pages[i]!.printed.studentId, pageNumber: pages[i]!.printed.pageNumber }] : []));
   return failed.length ? err({ failed, summary }) : ok(summary);
