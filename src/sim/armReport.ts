@@ -1,3 +1,4 @@
+import { gateVerdict, type GateVerdict } from '../domain/learning/gateCheck';
 import { masteryOf } from '../domain/learning/mastery';
 import { logLoss } from '../domain/learning/metrics';
 import type { Arm, ArmRun, ArmSetup, MasterySnapshot } from './armSetup';
@@ -48,6 +49,9 @@ export type ArmReport = {
   /** Mean log-loss of each model's prediction of every answer (made before it was applied), and the days the logistic model decided mastery. */
   readonly predictionLogLoss: { readonly elo: number; readonly logistic: number };
   readonly logisticDays: number;
+  /** The gate check at the end of the run, and the school days the lesson look-ahead was gated. */
+  readonly gate: GateVerdict;
+  readonly gatedDays: number;
 };
 
 /** Latent and estimated unit mastery now: histograms of skills mastered per student, and their agreement. */
@@ -130,5 +134,7 @@ export function armReport(setup: ArmSetup, run: ArmRun): ArmReport {
     notReadyShare: run.allMinutes ? run.notReadyMinutes / run.allMinutes : 0,
     predictionLogLoss: { elo: logLoss(run.predictions.elo, run.predictions.outcomes), logistic: logLoss(run.predictions.logistic, run.predictions.outcomes) },
     logisticDays: run.logisticDays,
+    gate: gateVerdict(run.gate, setup.settings),
+    gatedDays: run.gatedDays,
   };
 }

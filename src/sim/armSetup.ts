@@ -1,6 +1,7 @@
 import { indexBank, type BankIndex, type BankItem } from '../domain/learning/bank';
 import { addDays, weekday } from '../domain/learning/dates';
 import { skillGraph, type SkillGraph } from '../domain/learning/fringe';
+import { emptyGateEvidence, type GateEvidence, type GateVerdict } from '../domain/learning/gateCheck';
 import { LogisticKt } from '../domain/learning/logisticKt';
 import { SHIPPED_LOGISTIC_PARAMS } from '../domain/learning/logisticKtShipped';
 import { emptyMasteryState, type MasteryState } from '../domain/learning/mastery';
@@ -68,6 +69,11 @@ export type CohortConfig = {
    * (`withLogisticMastery`).
    */
   readonly masteryDriver?: 'elo' | 'logistic' | 'rule';
+  /**
+   * Personalised arm: the class calendar's skills of the day are given to the selection as
+   * `lessonSkills` (look-ahead: never less new material than the class sheet). Default true.
+   */
+  readonly lookAhead?: boolean;
   /** Diagnostic: called after each simulated day with the latent students and the model's state. */
   readonly onDay?: (day: DayTrace) => void;
 };
@@ -78,6 +84,8 @@ export type DayTrace = {
   readonly date: string;
   readonly masteryTheta: number;
   readonly mastery: MasteryState;
+  /** The gate check after the day's answers. */
+  readonly gate: GateVerdict;
   readonly students: readonly {
     readonly id: string;
     readonly start: ReadonlyMap<string, number>;
@@ -145,6 +153,9 @@ export type ArmRun = {
   predictions: { elo: number[]; logistic: number[]; outcomes: number[] };
   /** School days on which the logistic model decided mastery. */
   logisticDays: number;
+  /** Evidence on whether the prerequisite gate holds (gateCheck.ts), and the school days lessons were gated. */
+  gate: GateEvidence;
+  gatedDays: number;
 };
 export type MasterySnapshot = { latent: number[]; estimated: number[]; agreement: number; minutes: number[] };
 
@@ -224,6 +235,8 @@ export function startRun(setup: ArmSetup): ArmRun {
     logistic: new LogisticKt(SHIPPED_LOGISTIC_PARAMS, setup.bank.byId),
     predictions: { elo: [], logistic: [], outcomes: [] },
     logisticDays: 0,
+    gate: emptyGateEvidence,
+    gatedDays: 0,
   };
   for (const st of setup.students)
     if (setup.unitMastered(st)) {

@@ -7,10 +7,28 @@ import type { ArmSetup } from './armSetup';
  * for the personalised arm and for class-mastery pacing (the selection paces those itself).
  */
 export function calendarSkills(setup: ArmSetup, mastery: MasteryState, dayIndex: number): string[] | undefined {
-  const { config, unit } = setup;
+  const { config } = setup;
   if (setup.arm !== 'uniform' || (config.uniformPacing ?? 'calendar') !== 'calendar') return undefined;
-  const calendarDays = Math.max(1, Math.round(setup.windowDays * (config.calendarShare ?? 0.75)));
+  const calendarDays = calendarLength(setup);
   if (dayIndex >= calendarDays) return reviewSkills(setup, mastery, dayIndex - calendarDays);
+  return lessonOf(setup, dayIndex, calendarDays);
+}
+
+/**
+ * The personalised arm's view of the same calendar: the skills the class is taught today (the
+ * selection's `lessonSkills`), none after the calendar or when the arm runs without look-ahead.
+ */
+export function lessonSkills(setup: ArmSetup, dayIndex: number): string[] | undefined {
+  if (setup.arm !== 'personalised' || !(setup.config.lookAhead ?? true)) return undefined;
+  const calendarDays = calendarLength(setup);
+  return dayIndex < calendarDays ? lessonOf(setup, dayIndex, calendarDays) : undefined;
+}
+
+const calendarLength = (setup: ArmSetup) => Math.max(1, Math.round(setup.windowDays * (setup.config.calendarShare ?? 0.75)));
+
+/** Today's skill and yesterday's, each unit skill in topological order getting an equal share of the calendar. */
+function lessonOf(setup: ArmSetup, dayIndex: number, calendarDays: number): string[] {
+  const { unit } = setup;
   const i = Math.min(unit.length - 1, Math.floor((dayIndex * unit.length) / calendarDays));
   return i > 0 ? [unit[i] as string, unit[i - 1] as string] : [unit[0] as string];
 }

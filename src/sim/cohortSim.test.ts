@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadG7Graph } from '../../bench/lib/data';
 import { G7_RATIONAL_UNIT } from '../domain/learning/testing/g7MathGraph';
 import type { DayTrace } from './armSetup';
 import { compareArms, simulateArm } from './cohortSim';
@@ -14,7 +15,7 @@ describe('cohort simulator', () => {
     expect(c.uniform.meanDailyMinutes).toBeGreaterThan(5);
     expect(c.personalised.meanDailyMinutes).toBeGreaterThan(5);
     expect(c.uniform.minutesByReason).toHaveProperty('class');
-    expect(Object.keys(c.personalised.minutesByReason)).not.toContain('class');
+    expect(Object.keys(simulateArm({ ...small, lookAhead: false }, 'personalised').minutesByReason)).not.toContain('class');
     expect(c.personalised.finalLatentMastered.reduce((a, b) => a + b, 0)).toBe(12);
     expect(simulateArm(small, 'personalised')).toEqual(c.personalised);
   });
@@ -61,5 +62,19 @@ describe('cohort simulator', () => {
     const report = simulateArm({ ...small, days: 4, horizonDays: 4, onDay }, 'personalised');
     expect(days).toBe(report.daysRun);
     expect(minutes / report.students).toBeCloseTo(report.meanWindowMinutes, 9);
+  });
+
+  it('adapts to the world: stops gating the class lessons when not-ready practice learns as predicted (penalty 1.0), keeps the gate at 0.3', () => {
+    // Seed 7003 is a tuning seed (docs/mastery.md, section 6); the sweep's seeds are 9001–9002.
+    const graph = loadG7Graph();
+    const run = (prerequisitePenalty: number) =>
+      simulateArm({ seed: 7003, students: 30, days: 20, horizonDays: 14, skills: graph.skills, unitSkills: graph.unit, learner: { prerequisitePenalty } }, 'personalised');
+    const open = run(1);
+    expect(open.gate.kind).toBe('does_not_hold');
+    expect(open.gatedDays).toBe(0);
+    const gated = run(0.3);
+    expect(gated.gate.kind).toBe('holds');
+    expect(gated.gatedDays).toBeGreaterThan(0);
+    expect(gated.gate.gap).toBeLessThan(open.gate.gap);
   });
 });

@@ -1,6 +1,7 @@
 import type { BankItem } from '../domain/learning/bank';
 import { daysBetween } from '../domain/learning/dates';
 import { outcomeOf, replayWithPredictions, type MasteryState } from '../domain/learning/mastery';
+import { addGateEvidence, gateVerdict, readinessOf, type GateObservation } from '../domain/learning/gateCheck';
 import { chooseModel, withLogisticMastery } from '../domain/learning/modelChoice';
 import { selectNextDay, type ChosenItem, type StudentPlan } from '../domain/learning/nextDay';
 import { updateReviews } from '../domain/learning/review';
@@ -11,7 +12,7 @@ import { checkCap, type DayLedger } from '../domain/workload';
 import { answerFor } from './answers';
 import { armReport, masterySnapshot, type ArmReport } from './armReport';
 import { setUpArm, startRun, type Arm, type ArmRun, type ArmSetup, type CohortConfig, type DayTrace, type SheetLine } from './armSetup';
-import { calendarSkills } from './calendar';
+import { calendarSkills, lessonSkills } from './calendar';
 import { forget, pCorrect, practise, type Student } from './learner';
 
 /**
@@ -41,6 +42,9 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   run.previousDate = date;
   const ledgers = otherSubjectBookings(setup, date);
   const uniformSkills = calendarSkills(setup, run.mastery, dayIndex);
+  const lessons = lessonSkills(setup, dayIndex);
+  const lessonsGated = gateVerdict(run.gate, setup.settings).kind === 'holds';
+  if (lessons && lessonsGated) run.gatedDays++;
   const plans = selectNextDay({
     date,
     subject: setup.subject,
@@ -56,6 +60,7 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
     settings: setup.settings,
     caps: setup.caps,
     ...(uniformSkills ? { uniformSkills } : {}),
+    ...(lessons ? { lessonSkills: lessons, lessonsGated } : {}),
   });
   if (!plans.ok) throw new Error(`selection failed: ${JSON.stringify(plans.error)}`);
   const today: GradedResponse[] = [];
@@ -69,7 +74,13 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
       run.dayOfMastery.set(st.id, dayIndex + 1);
     }
   });
+  const readiness = new Map(setup.students.map((st) => [st.id, readinessOf(run.mastery, st.id, setup.unit, setup.graph, setup.settings)]));
   const elo = replayWithPredictions(run.mastery, today, setup.bank.byId, setup.settings);
+  run.gate = addGateEvidence(
+    run.gate,
+    elo.applied.map((r, i): GateObservation => ({ outcome: outcomeOf(r), predicted: elo.predictions[i] as number, ...readiness.get(r.studentId)?.(r.skills[0] ?? '') ?? { ready: true, practisedBefore: false } })),
+    setup.settings,
+  );
   run.mastery = elo.state;
   elo.applied.forEach((r, i) => {
     run.predictions.elo.push(elo.predictions[i] as number);
@@ -138,6 +149,7 @@ function dayTrace(setup: ArmSetup, run: ArmRun, dayIndex: number, date: string, 
     date,
     masteryTheta: setup.theta,
     mastery: run.mastery,
+    gate: gateVerdict(run.gate, setup.settings),
     students: setup.students.map((st) => ({
       id: st.id,
       start: new Map(st.start),

@@ -265,3 +265,24 @@ describe('next-day selection', () => {
     }
   });
 });
+
+describe('look-ahead: the class lesson of the day (lessonSkills)', () => {
+  const lesson = (p: StudentPlan | undefined) => (p?.items ?? []).filter((i) => i.reasonKey === 'class').map((i) => i.skillId);
+  it('a student who has not mastered the lesson practises it first, prerequisites or not, unless the gate holds', () => {
+    const mastery = stateWith(S, { s1: { a: MASTERED } });
+    const open = plans({ students: students(1), mastery, lessonSkills: ['c'] })[0];
+    expect(open?.items[0]?.skillId).toBe('c');
+    expect(lesson(open).length).toBeGreaterThanOrEqual(3);
+    const gated = plans({ students: students(1), mastery, lessonSkills: ['c'], lessonsGated: true })[0];
+    expect(lesson(gated)).toEqual([]);
+    expect(gated?.items.some((i) => i.skillId === 'b')).toBe(true);
+    expect(lesson(plans({ students: students(1), mastery, lessonSkills: ['b'], lessonsGated: true })[0]).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a mastered lesson skill is skipped and the time goes to the student’s own fringe', () => {
+    const mastery = stateWith(S, { s1: { a: MASTERED, b: MASTERED } });
+    const p = plans({ students: students(1), mastery, lessonSkills: ['b'] })[0];
+    expect(lesson(p)).toEqual([]);
+    expect(p?.items.some((i) => i.skillId === 'c' || i.skillId === 'd')).toBe(true);
+  });
+});

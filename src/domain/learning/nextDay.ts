@@ -46,6 +46,15 @@ export type NextDayInput = {
    * `selection.uniformClassMasteredShare` of the class has mastered it.
    */
   readonly uniformSkills?: readonly string[];
+  /**
+   * Personalised mode: the skills the class is taught today (the teacher's plan). A student who has
+   * not mastered them practises them before anything else, as much as the class sheet would
+   * (look-ahead: never less new material than the class sheet); then due reviews, then the fringe.
+   * While `lessonsGated`, a lesson skill whose prerequisites are not mastered waits like any other.
+   */
+  readonly lessonSkills?: readonly string[];
+  /** The prerequisite gate holds for lesson skills (the station's gate check found it does; see gateCheck.ts). */
+  readonly lessonsGated?: boolean;
   readonly seed: number | string;
   readonly settings?: LearningSettings;
   readonly caps?: WorkloadCaps;
@@ -307,7 +316,9 @@ function candidateReason(ctx: Ctx, studentId: string, c: Candidate): { reasonKey
   return { reasonKey: 'practice', reason: reasons.practice(names(g, [c.skillId])) };
 }
 
-type PracticePlan = { lists: Parameters<typeof fillRoundRobin>[1]; maintenance: boolean };
+type PracticeList = Parameters<typeof fillRoundRobin>[1][number];
+/** `lessons` are filled before reviews and the rest of `lists`. */
+type PracticePlan = { lessons: PracticeList[]; lists: PracticeList[]; maintenance: boolean };
 
 /** Which skills to practise today, each with its items ranked; maintenance when the unit is mastered. */
 function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng: Rng): PracticePlan {
@@ -315,7 +326,7 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   const { settings, input } = ctx;
   const fringe = fringeFor(input.mastery, studentId, input.unitSkills, ctx.graph, settings);
   const hasItems = (skillId: string) => TIER_ORDER.some((t) => itemsFor(ctx.bank, skillId, t).some((i) => !isExcluded(ctx, studentId, i.id)));
-  const lists: PracticePlan['lists'] = [];
+  const lists: PracticeList[] = [];
   if (fringe.mastered.length === input.unitSkills.length) {
     // The whole unit is mastered: light upkeep on the weakest skills.
     const weakest = [...input.unitSkills]
@@ -325,14 +336,21 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
       .slice(0, settings.selection.maxSkillsPerDay);
     for (const { id } of weakest)
       lists.push({ skillId: id, ranked: rankItems(ctx, studentId, id, tierOf(id), rng), reasonKey: 'maintain', reason: reasons.maintain(names(ctx.graph, [id])) });
-    return { lists, maintenance: true };
+    return { lessons: [], lists, maintenance: true };
   }
+  const known = new Set(fringe.mastered);
+  const ready = new Set(fringe.candidates.map((c) => c.skillId));
+  const lessons: PracticeList[] = (input.lessonSkills ?? [])
+    .filter((id) => !known.has(id) && hasItems(id) && (!input.lessonsGated || ready.has(id)))
+    .slice(0, settings.selection.maxSkillsPerDay)
+    .map((id) => ({ skillId: id, ranked: rankItems(ctx, studentId, id, tierOf(id), rng), reasonKey: 'class', reason: reasons.classPractice(names(ctx.graph, [id])) }));
+  const taken = new Set(lessons.map((l) => l.skillId));
   for (const c of fringe.candidates) {
-    if (lists.length >= settings.selection.maxSkillsPerDay) break;
-    if (!hasItems(c.skillId)) continue;
+    if (lessons.length + lists.length >= settings.selection.maxSkillsPerDay) break;
+    if (taken.has(c.skillId) || !hasItems(c.skillId)) continue;
     lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tierOf(c.skillId), rng), ...candidateReason(ctx, studentId, c) });
   }
-  return { lists, maintenance: false };
+  return { lessons, lists, maintenance: false };
 }
 
 function addPractice(ctx: Ctx, plan: PracticePlan, sheet: Sheet): void {
@@ -413,7 +431,7 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
   if (!isIsoDate(input.date)) return err({ kind: 'invalid_date', date: input.date });
   if (input.unitSkills.length === 0) return err({ kind: 'empty_unit' });
   const graph = 'rank' in input.skills ? input.skills : skillGraph(input.skills);
-  for (const s of [...input.unitSkills, ...(input.uniformSkills ?? [])]) if (!graph.byId.has(s)) return err({ kind: 'unknown_unit_skill', skillId: s });
+  for (const s of [...input.unitSkills, ...(input.uniformSkills ?? []), ...(input.lessonSkills ?? [])]) if (!graph.byId.has(s)) return err({ kind: 'unknown_unit_skill', skillId: s });
   const bank = 'byId' in input.bank ? input.bank : indexBank(input.bank, input.subject);
   const classExcluded = new Set<string>();
   const excludedFor = new Map<string, Set<string>>();
@@ -449,7 +467,8 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
     if (!noHomework) {
       if (personal) {
         const plan = planPractice(ctx, student.id, forced, rng);
-        if (settings.modules.review) addReviews(ctx, student.id, sheet, rng, new Set(plan.maintenance ? [] : plan.lists.map((l) => l.skillId)));
+        fillRoundRobin(sheet, plan.lessons, sheet.budget, settings.selection.maxItemsPerSkillPerDay);
+        if (settings.modules.review) addReviews(ctx, student.id, sheet, rng, new Set(plan.maintenance ? [] : [...plan.lessons, ...plan.lists].map((l) => l.skillId)));
         addPractice(ctx, plan, sheet);
       } else {
         let list = uniformLists.get(uniformTier);

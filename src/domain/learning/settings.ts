@@ -162,6 +162,14 @@ export const ModelChoiceSettings = z.strictObject({
   margin: z.number().min(0).max(1).default(0.02),
 });
 
+/** Whether the prerequisite gate holds in this class, from the model's own residuals (see gateCheck.ts). */
+export const GateCheckSettings = z.strictObject({
+  /** Decide once at least this many answers on skills practised before, ready and not ready, were seen; until then lessons are not gated. */
+  minAnswers: z.number().int().min(10).max(100000).default(300),
+  /** The gate holds when not-ready answers' mean residual minus ready answers' is below this (negative: they fell short). */
+  holdsBelowGap: z.number().min(-1).max(1).default(-0.035),
+});
+
 export const LearningSettings = z
   .strictObject({
     modules: ModuleSwitches.prefault({}),
@@ -172,6 +180,7 @@ export const LearningSettings = z
     selection: SelectionSettings.prefault({}),
     analytics: AnalyticsSettings.prefault({}),
     modelChoice: ModelChoiceSettings.prefault({}),
+    gateCheck: GateCheckSettings.prefault({}),
   })
   .superRefine((s, ctx) => {
     if (s.selection.targetSuccessLow > s.selection.targetSuccessHigh)

@@ -1,0 +1,86 @@
+import { fringeFor, type SkillGraph } from './fringe';
+import { skillRecord, type MasteryState } from './mastery';
+import type { LearningSettings } from './settings';
+
+/**
+ * Does the prerequisite gate hold in this class? The gate assumes that practice on a skill whose
+ * prerequisites are not mastered teaches less. The mastery model credits the same gain for every
+ * minute, so if the assumption is true, answers on skills practised while not ready come out worse
+ * than the model predicted, more so than answers on skills practised while ready. The check compares
+ * the mean residual (outcome − prediction made before the answer) of the two groups, counting only
+ * answers on a skill the student had practised on an earlier day (the first day's answers measure
+ * the prior, not the learning). The verdict is made once, when both kinds reached
+ * `gateCheck.minAnswers` answers, and then kept: once lessons are gated, not-ready answers become rare and would come
+ * only from the students the gate misjudged.
+ */
+export type GateTally = { readonly answers: number; readonly residualSum: number };
+export type GateEvidence = { readonly ready: GateTally; readonly notReady: GateTally };
+
+export type GateObservation = {
+  readonly outcome: number;
+  /** The model's P(correct), made before the answer was applied. */
+  readonly predicted: number;
+  /** Every prerequisite of the answer's skill was mastered when the sheet was made. */
+  readonly ready: boolean;
+  /** The student had answered on this skill on an earlier day. */
+  readonly practisedBefore: boolean;
+};
+
+export type GateVerdict = {
+  /** 'undecided' until `gateCheck.minAnswers` answers of each kind were seen. */
+  readonly kind: 'undecided' | 'holds' | 'does_not_hold';
+  /** Mean residual of not-ready answers minus that of ready answers (negative: not-ready practice taught less than credited). */
+  readonly gap: number;
+  readonly readyAnswers: number;
+  readonly notReadyAnswers: number;
+};
+
+const emptyTally: GateTally = { answers: 0, residualSum: 0 };
+export const emptyGateEvidence: GateEvidence = { ready: emptyTally, notReady: emptyTally };
+
+/** Adds one day's answers; once both kinds reached `gateCheck.minAnswers`, nothing more is counted (the verdict is kept). */
+export function addGateEvidence(evidence: GateEvidence, observations: readonly GateObservation[], settings: LearningSettings): GateEvidence {
+  let { ready, notReady } = evidence;
+  const decided = () => Math.min(ready.answers, notReady.answers) >= settings.gateCheck.minAnswers;
+  for (const o of observations) {
+    if (!o.practisedBefore || decided()) continue;
+    const add = (t: GateTally): GateTally => ({ answers: t.answers + 1, residualSum: t.residualSum + (o.outcome - o.predicted) });
+    if (o.ready) ready = add(ready);
+    else notReady = add(notReady);
+  }
+  return { ready, notReady };
+}
+
+/** The gate holds when the gap (not-ready minus ready mean residual) is below `gateCheck.holdsBelowGap`. */
+export function gateVerdict(evidence: GateEvidence, settings: LearningSettings): GateVerdict {
+  const { ready, notReady } = evidence;
+  const mean = (t: GateTally) => (t.answers ? t.residualSum / t.answers : 0);
+  const gap = mean(notReady) - mean(ready);
+  const enough = Math.min(ready.answers, notReady.answers) >= settings.gateCheck.minAnswers;
+  return {
+    kind: !enough ? 'undecided' : gap < settings.gateCheck.holdsBelowGap ? 'holds' : 'does_not_hold',
+    gap,
+    readyAnswers: ready.answers,
+    notReadyAnswers: notReady.answers,
+  };
+}
+
+/**
+ * Whether a student's practice of `skillId` counts as ready (every prerequisite mastered or credited,
+ * as the fringe sees it) and whether they had answered on it before, for the answers of one sheet.
+ */
+export function readinessOf(
+  state: MasteryState,
+  studentId: string,
+  unitSkills: readonly string[],
+  graph: SkillGraph,
+  settings: LearningSettings,
+): (skillId: string) => { ready: boolean; practisedBefore: boolean } {
+  const fringe = fringeFor(state, studentId, unitSkills, graph, settings);
+  const known = new Set(fringe.mastered);
+  const blocked = new Set(fringe.blocked.map((b) => b.skillId));
+  return (skillId) => ({
+    ready: known.has(skillId) || !blocked.has(skillId),
+    practisedBefore: skillRecord(state, studentId, skillId, settings).n > 0,
+  });
+}
