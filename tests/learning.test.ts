@@ -75,7 +75,7 @@ describe('the learning loop after a scan', () => {
     const text = execFileSync('pdftotext', [join(out(), 'next.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     expect(text).toMatch(/为什么: (练习|复习|学完|回到基础|老师指定)/);
     expect(text).toMatch(/why: (practice|review|next step|back to basics|chosen by your teacher)/);
-  });
+  }, 300_000); // two approvals, each reading back its new page layouts (the self-test)
 
   it('gives grades 1–2 no written homework', async () => {
     const r = await invoke(ctx, 'next', { classId: '2C', date: '2026-11-26' });

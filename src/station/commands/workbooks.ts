@@ -28,8 +28,11 @@ export function registerWorkbookCommands(program: Command, io: CliIO): void {
     .requiredOption('--set <id>')
     .option('--json')
     .action(async (o: { set: string; json?: boolean }, cmd: Command) => {
-      const r = unwrap(await invoke(await station(cmd), 'approve', { setId: o.set }));
-      emit(io, !!o.json, r, () => `approved ${r.setId}; it is now locked.\nnext: paperloop print --set ${r.setId} --out workbooks.pdf`);
+      const ctx = await station(cmd);
+      // The self-test reads back each new page layout: say how far it is, every tenth layout.
+      ctx.events.subscribe((e) => e.type === 'self_test' && typeof e.done === 'number' && (e.done % 10 === 0 || e.done === e.total) && e.total !== 0 && io.err(`self-test: ${e.done}/${e.total} new page layouts read back`));
+      const r = unwrap(await invoke(ctx, 'approve', { setId: o.set }));
+      emit(io, !!o.json, r, () => `approved ${r.setId} (self-test: ${r.selfTest.tested} new of ${r.selfTest.layouts} page layouts read back exactly); it is now locked.\nnext: paperloop print --set ${r.setId} --out workbooks.pdf`);
     });
 
   program
