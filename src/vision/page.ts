@@ -1,4 +1,4 @@
-import { crop, downsample, histogram, percentile, type GreyImage, type PxRect } from './image';
+import { clipRect, crop, downsample, histogram, percentile, type GreyImage, type PxRect } from './image';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
 
 /**
@@ -81,6 +81,21 @@ export function measurePageInk(reduced: GreyImage, settings: VisionSettings): { 
     if (i <= cut) ink += hist[i]!;
   }
   return { paper, inkFraction: total > 0 ? ink / total : 0 };
+}
+
+/**
+ * MEASURE the fraction of the page's pixels that are clearly dark (as for the blank-page check) and
+ * lie outside the given rectangles (full-resolution px): print beyond the marks and the QR.
+ */
+export function inkOutside(reduced: GreyImage, reduceFactor: number, skip: readonly PxRect[], settings: VisionSettings): number {
+  const { width: W, height: H, data } = reduced;
+  const cut = measurePageInk(reduced, settings).paper - settings.blank.inkContrast;
+  const rects = skip.map((r) => clipRect(reduced, { x: r.x / reduceFactor, y: r.y / reduceFactor, w: r.w / reduceFactor, h: r.h / reduceFactor }));
+  let ink = 0;
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++)
+      if (data[y * W + x]! <= cut && !rects.some((c) => x >= c.x && x < c.x + c.w && y >= c.y && y < c.y + c.h)) ink++;
+  return W * H > 0 ? ink / (W * H) : 0;
 }
 
 /** A vertical band of the image (full-resolution px, x0 inclusive, x1 exclusive). */

@@ -12,7 +12,7 @@ import { findMarks, IMAGE_CORNERS, type MeasuredMark } from './marks';
 import type { DigitNet } from './digits';
 import type { OcrEngine } from './ocr';
 import { orientMarks, type Orientation } from './orientation';
-import { findStreaks, measurePageInk, pageFromFull, reduceFactorFor, type Band, type DecodedPage } from './page';
+import { findStreaks, inkOutside, measurePageInk, pageFromFull, reduceFactorFor, type Band, type DecodedPage } from './page';
 import { placeFromAnchors } from './placement';
 import { findQr, qrSearchRect, type QrFound, type QrReader } from './qr';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
@@ -77,24 +77,49 @@ const isOurs = (text: string) => decodeQrPayload(text).ok;
 
 /**
  * A page decoded coarser than the settings' reduced resolution (decode.ts shrinks a JPEG on load)
- * is read from that first: enough to refuse a blank page and to read a page without fields (a blank
- * back), which then never decodes at full resolution. Any other page, and any failure, is read
- * again from the full image, exactly as a page decoded in full.
+ * and blank but for its marks and QR is read from that: a blank page is refused and a page without
+ * fields (a blank back) read without ever decoding it in full. Any other page, and any failure of
+ * that reading, is read from the full image, exactly as a page decoded in full.
  */
 export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<PageRead> {
   const settings = deps.settings ?? DEFAULT_VISION_SETTINGS;
   const now = deps.now ?? (() => performance.now());
   const f = reduceFactorFor(input.dpi, settings);
   if (input.reduceFactor <= f) return read(input, deps, settings, now, 'final');
-  const coarse = await read(input, deps, settings, now, 'coarse');
-  if (coarse.ok ? coarse.page.fields.length === 0 && coarse.damagedCorners.length === 0 : coarse.reason === 'blank_page') return coarse;
   const t0 = now();
+  const chromeOnly = blankButForChrome(input, settings);
+  const lookMs = now() - t0;
+  const coarse = chromeOnly ? await read(input, deps, settings, now, 'coarse') : null;
+  if (coarse) {
+    coarse.timingsMs.blank += lookMs;
+    coarse.timingsMs.total += lookMs;
+    if (coarse.ok ? coarse.page.fields.length === 0 && coarse.damagedCorners.length === 0 : coarse.reason === 'blank_page') return coarse;
+  }
+  const t1 = now();
   const page = pageFromFull(await input.full(), f, input.dpi, input.dpiSource);
-  const decodeMs = now() - t0;
+  const fullMs = now() - t1;
   const fine = await read(page, deps, settings, now, 'final');
   const t = fine.timingsMs;
-  for (const k of Object.keys(t) as (keyof StageTimings)[]) t[k] += coarse.timingsMs[k] + (k === 'decode' || k === 'total' ? decodeMs : 0);
+  // The time spent before the full decode: the coarse decode, the look, the coarse reading if any.
+  const before = coarse?.timingsMs;
+  t.decode += (before?.decode ?? input.decodeMs ?? 0) + fullMs;
+  t.blank += before?.blank ?? lookMs;
+  for (const k of ['marks', 'orientation', 'qr', 'lookup', 'geometry'] as const) t[k] += before?.[k] ?? 0;
+  t.total += (before?.total ?? (input.decodeMs ?? 0) + lookMs) + fullMs;
   return fine;
+}
+
+/** Whether the coarse image shows a blank page, or one blank but for its four marks and the QR's place. */
+function blankButForChrome(input: DecodedPage, settings: VisionSettings): boolean {
+  const { reduced, reduceFactor: f, dpi } = input;
+  if (measurePageInk(reduced, settings).inkFraction < settings.blank.maxInkFraction) return true;
+  const marks = findMarks(reduced, f, dpi, settings);
+  if (!marks.ok) return false;
+  const oriented = orientMarks(marks.value.marks, settings.marks.minLargeToSmallRatio);
+  const qr = oriented.ok ? qrSearchRect(oriented.value.byPageCorner, dpi, settings) : null;
+  if (!qr) return false;
+  const around = (m: MeasuredMark) => ({ x: m.x - m.sidePx, y: m.y - m.sidePx, w: 2 * m.sidePx, h: 2 * m.sidePx });
+  return inkOutside(reduced, f, [...IMAGE_CORNERS.map((c) => around(marks.value.marks[c])), qr], settings) < settings.blank.maxInkFraction;
 }
 
 /** One reading of a decoded page; a `coarse` pass reads no fields (readPage reads the page again in full when it has any). */
