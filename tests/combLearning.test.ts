@@ -12,6 +12,7 @@ import { seededRng } from '../src/domain/random';
 import type { Roster } from '../src/domain/roster';
 import type { CombField, PrintedPage } from '../src/layout/printedPage';
 import { invoke } from '../src/station/invoke';
+import { readLogAfter } from '../src/sync/log';
 import { addCombCrops, combCropsOfClass, resetCombAdaptation } from '../src/store';
 import { applyScan, NO_DEGRADATION } from '../src/synth/degrade';
 import { encodeJpeg } from '../src/synth/encode';
@@ -120,6 +121,10 @@ describe('the comb reader learning from the teacher, through ingest and the revi
     const crops = combCropsOfClass(ctx.db, '7A');
     expect(crops.length).toBeGreaterThanOrEqual(first.review.length);
     expect(new Set(crops.map((c) => c.char))).toContain('1');
+    // What was learned never leaves the station: the sync log carries neither the crops nor the boxes the reader saw.
+    const log = JSON.stringify(readLogAfter(ctx.db, 0, 1_000_000, { pseudonymKey: 'k', sendNames: false }));
+    expect(log.length).toBeGreaterThan(1000);
+    expect(log).not.toMatch(/boxInputs|comb_crops|"px"/);
 
     await writeSheets(pdf, dayTwo, join(ctx.dir, 'day2'), 'a');
     const learned = await ingestCombs(join(ctx.dir, 'day2'), dayTwo);

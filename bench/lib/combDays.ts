@@ -37,7 +37,8 @@ function benchStation(): StationContext & { dir: string } {
   ctx.store.importSkills(g7.skills);
   const items: ItemInput[] = CLASS_ITEMS.map((it, i) => ({
     id: itemIdOf(i), type: 'short_text', subject: 'math', grade: 7, skills: [g7.unit[0]!], stem: { en: `comb item ${i}` },
-    points: 1, minutes: 2, difficulty: 0, tier: 'core', answer: [it.accepted], boxes: it.accepted.length,
+    // Room for any answer the simulated students write (a wrong one can be longer than the right one).
+    points: 1, minutes: 2, difficulty: 0, tier: 'core', answer: [it.accepted], boxes: 6,
   }));
   ctx.store.importItems(items);
   const ids = Array.from({ length: STUDENTS }, (_, i) => `S${String(i + 1).padStart(2, '0')}`);
