@@ -1,5 +1,7 @@
 // District ingest and sync figures, one JSON line each. Goal: district_ingest_responses_per_s >= 50,000 on 2 cores.
 //   district_ingest_responses_per_s: chunks of 500 responses (the upload size) into PostgreSQL, one transaction each.
+//     With it, the CPU seconds per 100,000 responses of this process and of PostgreSQL's processes (Linux /proc), which
+//     a loaded machine inflates far less than the wall time, and the load average.
 //   district_ingest_2streams_responses_per_s: two stations' chunks ingested at once.
 //   sync_http_responses_per_s: a station's whole log through `sync now` (sign, gzip, HTTP on loopback, verify, ingest).
 //   district_view_10m_ms: the slowest district view (minutes, skills, items, stations; default 28-day window, rollups
@@ -9,9 +11,9 @@
 //     = 2.7 M responses) from a station's SQLite to the district, over `sync now`, and over a USB drive (export at the
 //     station, `district import`, the station reads the reply); the drive's size. Off by default (it takes ~10 min):
 //     BENCH_SCHOOL_YEAR=2700000 npm run bench:district
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SYNC_PROTOCOL, type LogEntry, type UploadChunk } from '../src/domain/syncProtocol';
 import { ensureDistrictIdentity } from '../src/district/identity';
@@ -59,6 +61,37 @@ const BANK = Array.from({ length: 400 }, (_, i) => ({
   points: 1, minutes: 5 + (i % 20), difficulty: 0, tier: 'core' as const, type: 'true_false' as const, answer: true,
 }));
 
+/** CPU seconds used so far by PostgreSQL: its postmaster and the processes it started (backends, WAL writer, ...). */
+function postgresCpuSeconds(folder: string): number {
+  const ticksOf = (pid: string) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      return 0; // a backend that just ended
+    }
+  };
+  try {
+    const postmaster = readFileSync(join(folder, 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+    const children = readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return [postmaster, ...children].reduce((sum, pid) => sum + ticksOf(pid), 0) / 100; // USER_HZ
+  } catch {
+    return Number.NaN; // not Linux
+  }
+}
+
+/** Runs `work` and gives its wall seconds and the CPU seconds this process and PostgreSQL spent meanwhile. */
+async function measured(folder: string, work: () => Promise<void>) {
+  const cpu = process.cpuUsage();
+  const postgresCpu = postgresCpuSeconds(folder);
+  const start = performance.now();
+  await work();
+  const wall = (performance.now() - start) / 1000;
+  const node = process.cpuUsage(cpu);
+  return { wall, nodeCpu: (node.user + node.system) / 1e6, postgresCpu: postgresCpuSeconds(folder) - postgresCpu };
+}
+const per100k = (seconds: number, responses: number) => Math.round((seconds * 100_000 * 100) / responses) / 100;
+
 const postgres = await startTestPostgres();
 try {
   const pool = await postgres.freshPool();
@@ -68,18 +101,25 @@ try {
   for (const s of ['B1', 'B2', 'B3']) await pool.query(`INSERT INTO stations (station_id, public_key, status) VALUES ($1, 'k', 'approved')`, [s]);
   await ingestChunk(pool, chunks('B3', CHUNK)[0]!); // creates the partition; warms the pool
   const one = chunks('B1', INGEST);
-  let t = performance.now();
-  for (const c of one) {
-    const r = await ingestChunk(pool, c);
-    if (!r.ok) throw new Error(JSON.stringify(r.error));
-  }
-  line('district_ingest_responses_per_s', INGEST / ((performance.now() - t) / 1000), { responses: INGEST, chunk: CHUNK, goal: 50_000 });
+  const single = await measured(postgres.folder, async () => {
+    for (const c of one) {
+      const r = await ingestChunk(pool, c);
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+    }
+  });
+  line('district_ingest_responses_per_s', INGEST / single.wall, {
+    responses: INGEST, chunk: CHUNK, goal: 50_000, node_cpu_s_per_100k: per100k(single.nodeCpu, INGEST),
+    postgres_cpu_s_per_100k: per100k(single.postgresCpu, INGEST), load_average: loadavg()[0]!.toFixed(1),
+  });
 
   const a = chunks('B2', INGEST / 2);
   const b = chunks('B3', INGEST / 2 + CHUNK).slice(1);
-  t = performance.now();
-  await Promise.all([a, b].map(async (list) => { for (const c of list) await ingestChunk(pool, c); }));
-  line('district_ingest_2streams_responses_per_s', INGEST / ((performance.now() - t) / 1000), { responses: INGEST, chunk: CHUNK });
+  const two = await measured(postgres.folder, async () => {
+    await Promise.all([a, b].map(async (list) => { for (const c of list) await ingestChunk(pool, c); }));
+  });
+  line('district_ingest_2streams_responses_per_s', INGEST / two.wall, {
+    responses: INGEST, chunk: CHUNK, node_cpu_s_per_100k: per100k(two.nodeCpu, INGEST), postgres_cpu_s_per_100k: per100k(two.postgresCpu, INGEST),
+  });
 
   const app = createDistrictServer({ pool, identity });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -89,7 +129,7 @@ try {
   if (!enrolled.ok) throw new Error(enrolled.error);
   await approveStation(pool, enrolled.value.approvalCode);
   await fetchStationStatus(station);
-  t = performance.now();
+  const t = performance.now();
   const synced = await syncNow(station);
   if (!synced.ok) throw new Error(synced.error);
   line('sync_http_responses_per_s', HTTP / ((performance.now() - t) / 1000), { responses: HTTP, chunks: synced.value.chunks });
