@@ -2,6 +2,8 @@
 // The `paperloop` command. It runs the esbuild bundle in dist/cli/ (built at install by tools/build-bundle.mjs),
 // which starts without compiling TypeScript; when the bundle is missing or older than any source file, it runs the
 // TypeScript sources through tsx instead (slower to start, same behaviour). Nothing is fetched at run time.
+// PAPERLOOP_TSX=1 always runs the sources; PAPERLOOP_TSX=0 runs the bundle whenever it is there, however old (the
+// benchmarks and the bundle's test, which build it first, while other sources change).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -23,7 +25,7 @@ function newestSourceMs(dir) {
 }
 
 const bundleIsFresh = () =>
-  existsSync(bundle) && statSync(bundle).mtimeMs >= Math.max(newestSourceMs(`${root}src`), newestSourceMs(`${root}native-bridge`));
+  existsSync(bundle) && (process.env.PAPERLOOP_TSX === '0' || statSync(bundle).mtimeMs >= Math.max(newestSourceMs(`${root}src`), newestSourceMs(`${root}native-bridge`)));
 
 // The teacher's app (src/ui) is built by Vite into dist/ui; `start` and `serve` rebuild it when a source is newer.
 if (['start', 'serve'].includes(process.argv[2]) && existsSync(`${root}node_modules/vite`)) {
