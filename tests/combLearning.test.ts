@@ -176,4 +176,30 @@ describe("a reader's cache of a class", () => {
       removeStation(ctx);
     }
   });
+
+  it("knows the class's common wrong answers from its graded responses, once a decision changes them", async () => {
+    const ctx = tempStation();
+    try {
+      const item = ctx.store.currentItems().find((i) => i.type === 'short_text')!;
+      const graded = (studentId: string, answer: string, needsReview = false) => ({
+        fieldId: `f-${studentId}-${answer}`, studentId, itemId: item.id, itemVersion: item.version, answer, score: 0, maxScore: 1, correct: false,
+        confidence: 0.99, needsReview, reasons: [], evidence: {}, date: '2026-11-25',
+      });
+      const record = (pageId: string, responses: ReturnType<typeof graded>[]) => {
+        const { row } = ctx.store.scans.insertImage({ sessionId: null, sha256: `sha-${pageId}`, path: `images/${pageId}.png`, mediaType: 'image/png', bytes: 1 });
+        ctx.store.scans.recordOutcome(row.id, { kind: 'graded', pageId, replaceEarlier: false, responses, readJson: '{}' }, 'test', '2026-11-25T10:00:00Z');
+      };
+      record('P1', [graded('S01', '21'), graded('S02', '21'), graded('S03', '13'), graded('S04', '99', true)]);
+      const cache = combClassCache(ctx.db, loadCombNet());
+      expect(cache.ofClass('7A').commonWrong(item.id)).toEqual(['21']);
+      // The teacher says S04 wrote 13 too: it becomes common.
+      const open = ctx.store.scans.openReviews().find((r) => r.studentId === 'S04')!;
+      const r = await invoke(ctx, 'resolve', { responseId: open.responseId, answer: '13' });
+      if (!r.ok) throw new Error(r.error.message);
+      expect(cache.ofClass('7A').commonWrong(item.id)).toEqual(['13', '21']);
+      expect(cache.ofClass('7B').commonWrong(item.id)).toEqual([]);
+    } finally {
+      removeStation(ctx);
+    }
+  });
 });
