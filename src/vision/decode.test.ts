@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, decodePnm, tesseractLangPath, zxingReaderWasm } from './decode';
 import { crop, downsample } from './image';
-import { chooseDpi, measurePageInk, pageFromGrey, reduceFactorFor } from './page';
+import { chooseDpi, inkOutside, measurePageInk, pageFromGrey, reduceFactorFor } from './page';
 import { DEFAULT_VISION_SETTINGS as S, VisionSettings } from './settings';
 
 const W = 1240;
@@ -111,6 +111,15 @@ describe('page helpers', () => {
     const ink = measurePageInk(p.reduced, S);
     expect(ink.paper).toBe(240);
     expect(ink.inkFraction).toBeLessThan(0.001);
+  });
+
+  it('counts the ink outside given rectangles (full-resolution px), as the blank check counts it', () => {
+    const img = { data: new Uint8Array(100 * 100).fill(240), width: 100, height: 100 };
+    for (const [x0, y0] of [[10, 10], [60, 60]]) for (let y = y0; y < y0 + 10; y++) img.data.fill(20, y * 100 + x0, y * 100 + x0 + 10);
+    const reduced = downsample(img, 2);
+    expect(inkOutside(reduced, 2, 150, [])).toBeCloseTo(50 / 2500, 5);
+    expect(inkOutside(reduced, 2, 150, [{ x: 8, y: 8, w: 14, h: 14 }])).toBeCloseTo(25 / 2500, 5);
+    expect(inkOutside(reduced, 2, 150, [{ x: 8, y: 8, w: 14, h: 14 }, { x: 60, y: 60, w: 10, h: 10 }])).toBe(0);
   });
 });
 

@@ -84,12 +84,11 @@ export function measurePageInk(reduced: GreyImage, settings: VisionSettings): { 
 }
 
 /**
- * MEASURE the fraction of the page's pixels that are clearly dark (as for the blank-page check) and
- * lie outside the given rectangles (full-resolution px): print beyond the marks and the QR.
+ * MEASURE the fraction of the page's pixels at or below `cut` (the blank check's ink) that lie
+ * outside the given rectangles (full-resolution px): print beyond the marks and the QR.
  */
-export function inkOutside(reduced: GreyImage, reduceFactor: number, skip: readonly PxRect[], settings: VisionSettings): number {
+export function inkOutside(reduced: GreyImage, reduceFactor: number, cut: number, skip: readonly PxRect[]): number {
   const { width: W, height: H, data } = reduced;
-  const cut = measurePageInk(reduced, settings).paper - settings.blank.inkContrast;
   const rects = skip.map((r) => clipRect(reduced, { x: r.x / reduceFactor, y: r.y / reduceFactor, w: r.w / reduceFactor, h: r.h / reduceFactor }));
   let ink = 0;
   for (let y = 0; y < H; y++)

@@ -10,7 +10,6 @@ import { affineResidual, applyH, localScale, solveHomography, type Homography } 
 import type { FieldRead } from './interpret';
 import { findMarks, IMAGE_CORNERS, type MeasuredMark } from './marks';
 import type { DigitNet } from './digits';
-import type { CombClassContext } from './handwriting/combRead';
 import type { OcrEngine } from './ocr';
 import { orientMarks, type Orientation } from './orientation';
 import { findStreaks, inkOutside, measurePageInk, pageFromFull, reduceFactorFor, type Band, type DecodedPage } from './page';
@@ -71,8 +70,6 @@ export type ReadPageDeps = {
   digits?: DigitNet;
   settings?: VisionSettings;
   answers?: (itemId: string) => readonly string[] | undefined;
-  /** What the station knows of the page's class (confirmed comb boxes, common wrong answers). */
-  combClass?: (page: PrintedPage) => CombClassContext | undefined;
   now?: () => number;
 };
 
@@ -115,14 +112,16 @@ export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<
 /** Whether the coarse image shows a blank page, or one blank but for its four marks and the QR's place. */
 function blankButForChrome(input: DecodedPage, settings: VisionSettings): boolean {
   const { reduced, reduceFactor: f, dpi } = input;
-  if (measurePageInk(reduced, settings).inkFraction < settings.blank.maxInkFraction) return true;
+  const { paper, inkFraction } = measurePageInk(reduced, settings);
+  if (inkFraction < settings.blank.maxInkFraction) return true;
   const marks = findMarks(reduced, f, dpi, settings);
   if (!marks.ok) return false;
   const oriented = orientMarks(marks.value.marks, settings.marks.minLargeToSmallRatio);
   const qr = oriented.ok ? qrSearchRect(oriented.value.byPageCorner, dpi, settings) : null;
   if (!qr) return false;
   const around = (m: MeasuredMark) => ({ x: m.x - m.sidePx, y: m.y - m.sidePx, w: 2 * m.sidePx, h: 2 * m.sidePx });
-  return inkOutside(reduced, f, [...IMAGE_CORNERS.map((c) => around(marks.value.marks[c])), qr], settings) < settings.blank.maxInkFraction;
+  const chrome = [...IMAGE_CORNERS.map((c) => around(marks.value.marks[c])), qr];
+  return inkOutside(reduced, f, paper - settings.blank.inkContrast, chrome) < settings.blank.maxInkFraction;
 }
 
 /** One reading of a decoded page; a `coarse` pass reads no fields (readPage reads the page again in full when it has any). */
@@ -177,7 +176,7 @@ async function read(input: DecodedPage, deps: ReadPageDeps, settings: VisionSett
     if (page.fields.length === 0 || pass === 'coarse') return [];
     const full = await input.full();
     lap('decode');
-    const ctx = { img: full, h, cal, settings: fieldSettings, ocr: deps.ocr, digits: deps.digits, answers: deps.answers, combClass: deps.combClass?.(page) };
+    const ctx = { img: full, h, cal, settings: fieldSettings, ocr: deps.ocr, digits: deps.digits, answers: deps.answers };
     const markKinds = new Set(['bubbles', 'score', 'digit_grid']);
     const fields = await readFields(page.fields.filter((x) => markKinds.has(x.kind)), ctx);
     lap('bubbles');
