@@ -28,6 +28,8 @@ const STACK = `scans-7A-${DAY}`;
 const STACK_PAGES = 12;
 const DEMO = join(REPO_ROOT, 'fixtures', 'demo');
 const POLL = { timeout: 180_000, interval: 250 };
+/** Approving reads back every new page layout first (the self-test): minutes for a class on a loaded machine. */
+const APPROVE_POLL = { timeout: 480_000, interval: 500 };
 
 const nav = (page: Page, screen: string) => page.locator(`nav a[data-screen="${screen}"]`).click();
 
@@ -52,7 +54,7 @@ async function composeOnPrint(page: Page, date: string, tier: 'core') {
   await expect.poll(() => page.locator('#print-set').getAttribute('data-set-id'), POLL).toBe(setId);
   await expect.poll(() => page.locator('#print-ledger tbody tr').count(), POLL).toBe(40);
   await page.locator('#approve').click();
-  await expect.poll(() => page.locator('#print-set').getAttribute('data-status'), POLL).toBe('approved');
+  await expect.poll(() => page.locator('#print-set').getAttribute('data-status'), APPROVE_POLL).toBe('approved');
   return setId;
 }
 
@@ -64,7 +66,7 @@ async function personalSetOnPrint(page: Page, date: string) {
   await expect.poll(() => page.evaluate(() => location.hash), POLL).toContain(date);
   await page.locator('#next-day-subject').selectOption('math');
   await page.locator('#next-day-submit').click();
-  await expect.poll(() => page.locator('#next-day-result').count(), POLL).toBe(1);
+  await expect.poll(() => page.locator('#next-day-result').count(), APPROVE_POLL).toBe(1);
   const setId = (await page.locator('#next-day-result').getAttribute('data-set'))!;
   expect(await page.locator('#next-day-result li[data-reason]').count()).toBeGreaterThan(0);
   await expect.poll(() => page.locator('#print-set').getAttribute('data-set-id'), POLL).toBe(setId);
