@@ -61,12 +61,15 @@ function pageOf(day: number, studentId: string, combs: readonly DayComb[], i: nu
   };
 }
 
-/** The station's real path for the simulated class: store, review handler, the workers' per-class cache. */
-function realStation(ctx: StationContext, net: CombNet): ClassStation {
+/**
+ * The station's real path for the simulated class: store, review handler, the workers' per-class cache.
+ * Without `learn`, the reader ignores the confirmed boxes (the same run without the adaptation layer).
+ */
+function realStation(ctx: StationContext, net: CombNet, learn: boolean): ClassStation {
   const cache = combClassCache(ctx.db, net);
   let day = 0;
   return {
-    context: () => cache.ofClass(CLASS),
+    context: () => (learn ? cache.ofClass(CLASS) : { commonWrong: cache.ofClass(CLASS).commonWrong }),
     async endOfDay(combs) {
       day++;
       const date = `2026-12-${String(7 + day).padStart(2, '0')}`;
@@ -99,21 +102,27 @@ function realStation(ctx: StationContext, net: CombNet): ClassStation {
   };
 }
 
-export async function combDays(out: Out): Promise<void> {
-  const net = loadCombNet();
+async function runDays(net: CombNet, learn: boolean) {
   const ctx = benchStation();
-  let run;
   try {
-    run = await simulateClass(net, { students: STUDENTS, days: 5, itemsPerDay: 3, seed: 'bench-comb-days', adapt: true, station: realStation(ctx, net) });
+    return await simulateClass(net, { students: STUDENTS, days: 5, itemsPerDay: 3, seed: 'bench-comb-days', adapt: learn, station: realStation(ctx, net, learn) });
   } finally {
     ctx.db.close();
     rmSync(ctx.dir, { recursive: true, force: true });
   }
+}
+
+export async function combDays(out: Out): Promise<void> {
+  const net = loadCombNet();
+  const run = await runDays(net, true);
   const pct = (a: number, b: number) => (100 * a) / Math.max(1, b);
+  // The same class and days with the teacher's decisions stored but the adaptation layer left out.
+  const unadapted = await runDays(net, false);
   for (const d of run.days) {
     const byTool = Object.fromEntries(Object.entries(d.byTool).map(([t, f]) => [t, { review_pct: Math.round(pct(f.review, f.combs) * 10) / 10, silent: f.silentWrong }]));
     const goal = d.day === 1 ? '<=15' : d.day === 5 ? '<=5' : undefined;
-    out(`comb_review_pct_day${d.day}`, pct(d.review, d.combs), '%', goal, { combs: d.combs, silent_wrong: d.silentWrong, by_pen: byTool, path: 'station' });
+    const without = unadapted.days[d.day - 1]!;
+    out(`comb_review_pct_day${d.day}`, pct(d.review, d.combs), '%', goal, { combs: d.combs, silent_wrong: d.silentWrong, by_pen: byTool, path: 'station', without_adaptation_pct: Math.round(pct(without.review, without.combs) * 10) / 10 });
   }
   out('silent_comb_errors', run.days.reduce((s, d) => s + d.silentWrong, 0), 'combs', '0', { combs: run.days.reduce((s, d) => s + d.combs, 0), confirmed_boxes: run.confirmed });
   // The network's cost: one 3-box comb = three forward passes.

@@ -41,7 +41,7 @@ export function combCropsOfClass(db: Db, classId: string, afterId = 0): { id: nu
  */
 export function combClassVersion(db: Db, classId: string): string {
   const c = db.prepare(`SELECT count(*) AS n, coalesce(max(id), 0) AS last FROM comb_crops WHERE class_id = ?`).get(classId) as { n: number; last: number };
-  const o = db.prepare(`SELECT coalesce(max(seq), 0) AS seq FROM overrides`).get() as { seq: number };
+  const o = db.prepare(`SELECT coalesce(max(id), 0) AS seq FROM overrides`).get() as { seq: number };
   return `${c.n}/${c.last}/${o.seq}`;
 }
 
@@ -52,9 +52,11 @@ export function combClassVersion(db: Db, classId: string): string {
 export function wrongAnswersOfClass(db: Db, classId: string): { itemId: string; answer: string; n: number }[] {
   return db
     .prepare(
+      // The last override per response in one pass (SQLite takes a bare column from the max(seq) row).
       `SELECT item_id AS itemId, answer, count(*) AS n FROM (
-         SELECT r.item_id, coalesce((SELECT o.answer FROM overrides o WHERE o.response_id = r.id ORDER BY o.seq DESC LIMIT 1), r.answer) AS answer
+         SELECT r.item_id, CASE WHEN last.response_id IS NULL THEN r.answer ELSE last.answer END AS answer
          FROM responses r
+         LEFT JOIN (SELECT response_id, answer, max(seq) FROM overrides GROUP BY response_id) last ON last.response_id = r.id
          WHERE r.student_id IN (SELECT student_id FROM enrollments WHERE class_id = ?)
            AND r.superseded = 0 AND r.status IN ('graded', 'resolved') AND r.correct = 0
        ) WHERE answer IS NOT NULL GROUP BY item_id, answer`,
