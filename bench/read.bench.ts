@@ -143,6 +143,13 @@ const tally: Tally = { pages: 0, identified: 0, misidentified: 0, foreign: 0, fo
 const byProfile: Record<string, Tally> = {};
 let markFieldsToReview = 0; // bubbles, digit grids and score boxes sent to review
 const normNumber = (s: string | null) => (s === null ? null : Number.isFinite(Number(s)) ? String(Number(s)) : s);
+const profileOf = (folder: string) => folder.split('/').pop()!.split('-').slice(0, 2).join('-');
+// Why mark fields went to review, per profile, by reason kind ('marginal_mark:B' → marginal_mark; erased:X and point_implied are evidence only).
+const markReviewReasons: Record<string, Record<string, number>> = {};
+const countReviewReasons = (profile: string, reasons: readonly string[]) => {
+  const counts = (markReviewReasons[profile] ??= {});
+  for (const kind of new Set(reasons.map((x) => x.split(':')[0]!).filter((k) => k !== 'erased' && k !== 'point_implied'))) counts[kind] = (counts[kind] ?? 0) + 1;
+};
 const silentExamples: string[] = [];
 // BENCH_DUMP=file.json writes every comb reading with its truth (for tuning the OCR decision).
 const combDump: unknown[] = [];
@@ -180,7 +187,10 @@ for (const { folder, truths } of corpus) {
         continue;
       }
       t.bubbleFields++;
-      if (r.status === 'review') markFieldsToReview++;
+      if (r.status === 'review') {
+        markFieldsToReview++;
+        countReviewReasons(profileOf(folder), r.reasons);
+      }
       t.bubbleTargets += f.kind === 'digit_grid' ? f.columns.length * 10 : f.kind === 'bubbles' ? (printed.pages.find((p) => p.pageId === truth.pageId)?.fields.find((x) => x.id === f.fieldId) as { targets?: unknown[] } | undefined)?.targets?.length ?? 4 : 4;
       const got = f.kind === 'digit_grid' ? normNumber(r.value) : r.value;
       const want = f.kind === 'digit_grid' ? normNumber(expected) : expected;
@@ -190,7 +200,7 @@ for (const { folder, truths } of corpus) {
       }
     }
   }
-  byProfile[folder.split('/').pop()!.split('-').slice(0, 2).join('-')] = t;
+  byProfile[profileOf(folder)] = t;
   for (const k of Object.keys(tally) as (keyof Tally)[]) tally[k] += t[k];
 }
 if (only === undefined || only === 'damage') await damageProfiles();
@@ -208,7 +218,7 @@ out('mark_fields_to_review_pct', (100 * markFieldsToReview) / Math.max(1, tally.
 out('silent_errors_all_fields', tally.silentBubbleErrors + tally.combSilentWrong, 'fields', '0', { fields: tally.fields });
 out('comb_read_correct_pct', (100 * tally.combCorrect) / Math.max(1, tally.combs), '%', undefined, { combs: tally.combs, auto_accepted_correct: tally.combAutoCorrect, silent_wrong: tally.combSilentWrong });
 for (const [name, t] of Object.entries(byProfile))
-  out(`profile_${name}`, (100 * t.identified) / Math.max(1, t.pages), '% identified', undefined, { pages: t.pages, silent: t.silentBubbleErrors, review_pct: Math.round((1000 * t.review) / Math.max(1, t.fields)) / 10 });
+  out(`profile_${name}`, (100 * t.identified) / Math.max(1, t.pages), '% identified', undefined, { pages: t.pages, silent: t.silentBubbleErrors, review_pct: Math.round((1000 * t.review) / Math.max(1, t.fields)) / 10, mark_fields: t.bubbleFields, mark_review_reasons: markReviewReasons[name] ?? {} });
 }
 
 // ---- damage profiles (issue 13): dark erasures at three residue greys, damaged registration marks -------------
@@ -224,6 +234,7 @@ async function damageProfiles(): Promise<void> {
       stack(`${name}-${profile}`, (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: `${name}-${profile}`, profile: profile as 'typical', answers: 'mixed', count: 40, ...o })),
     ));
     const n = { pages: 0, identified: 0, markFields: 0, markReview: 0, silent: 0, damagedFields: 0, damagedSilent: 0 };
+    const wrongExamples: string[] = [];
     for (const { folder, truths } of halves)
       for (const truth of truths) {
         if (truth.kind !== 'workbook') continue;
@@ -241,16 +252,20 @@ async function damageProfiles(): Promise<void> {
           const got = f.kind === 'digit_grid' ? normNumber(r.value) : r.value;
           const wrong = r.status !== 'review' && got !== (f.kind === 'digit_grid' ? normNumber(want) : want);
           n.markFields++;
-          if (r.status === 'review') n.markReview++;
+          if (r.status === 'review') {
+            n.markReview++;
+            countReviewReasons(name, r.reasons);
+          }
           if (wrong) n.silent++;
+          if (wrong && wrongExamples.length < 5) wrongExamples.push(`${truth.fileName} ${f.fieldId}: read ${r.value} truth ${want}`);
           if (erased.has(f.fieldId)) {
             n.damagedFields++;
             if (wrong) n.damagedSilent++;
           }
         }
       }
-    out(`profile_${name}_silent_mark_errors`, n.silent, 'fields', '0', { mark_fields: n.markFields, erased_fields: n.damagedFields, erased_fields_silent: n.damagedSilent });
-    out(`profile_${name}_mark_fields_to_review_pct`, (100 * n.markReview) / Math.max(1, n.markFields), '%', undefined, { mark_fields: n.markFields });
+    out(`profile_${name}_silent_mark_errors`, n.silent, 'fields', '0', { mark_fields: n.markFields, erased_fields: n.damagedFields, erased_fields_silent: n.damagedSilent, examples: wrongExamples });
+    out(`profile_${name}_mark_fields_to_review_pct`, (100 * n.markReview) / Math.max(1, n.markFields), '%', undefined, { mark_fields: n.markFields, mark_review_reasons: markReviewReasons[name] ?? {} });
     out(`profile_${name}_pages_identified_pct`, (100 * n.identified) / Math.max(1, n.pages), '%', '100', { pages: n.pages });
   }
 }

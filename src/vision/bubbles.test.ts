@@ -109,11 +109,32 @@ describe('measureTargets', () => {
     const m = measureTargets(sweep, scaleH(), field('q1').targets, cal, S);
     const fills = m.fills.map((f) => f.fill);
     expect([...fills].sort((a, b) => b - a)).toEqual(fills);
-    // Against its neighbours: light pencil beside a solid pen mark is for a person to look at (it may be a dark
-    // erasure), as is anything between a mark and residue; on its own, light pencil is a mark.
-    expect(classifyFills(m.fills, S.bubbles)).toMatchObject({ marked: ['A'], marginal: ['B', 'C'] });
-    expect(classifyFills(m.fills.slice(1), S.bubbles)).toMatchObject({ marked: ['B'], marginal: ['C'] });
+    // Light pencil (67 % grey) is darker than any erasure residue: a mark. A faint fill (85 % grey) is for a person
+    // to look at, unless it sits beside the one answer of its group: then it is an erasure.
+    expect(classifyFills(m.fills, S.bubbles)).toMatchObject({ marked: ['A', 'B'], marginal: ['C'] });
+    expect(classifyFills([m.fills[0]!, m.fills[2]!], S.bubbles, undefined, true)).toMatchObject({ marked: ['A'], marginal: [], erased: ['C'] });
     expect(m.fills[3]!.fill).toBeLessThan(S.bubbles.marginal); // residue: unmarked
+  });
+
+  it('a wide field placed a little turned (an affine placement from three anchors) is never read as marks off-centre', () => {
+    // Two columns of options 85 mm apart, as a workbook lays out long answers: nothing marked.
+    const wide: BubbleField = { kind: 'bubbles', id: 'w1', itemId: 'iw1', multi: false, targets: [['A', 25, 150], ['B', 110, 150], ['C', 25, 156], ['D', 110, 156]].map(([value, x, y]) => ({ value: value as string, x: x as number, y: y as number, r: 2, shape: 'circle' as const })) };
+    const blank = drawPage({ ...page, fields: [...page.fields, wide] }, { dpi: DPI });
+    // The placement is turned 0.7° about the right column: the left one sits 1 mm off, beyond one shared shift.
+    const a = (0.7 * Math.PI) / 180;
+    const [c, sn] = [Math.cos(a) * k, Math.sin(a) * k];
+    const turned: Homography = [c, -sn, 110 * k - (c * 110 - sn * 153), sn, c, 153 * k - (sn * 110 + c * 153), 0, 0, 1];
+    const read = (settings: VisionSettings) => {
+      const m = measureTargets(blank, turned, wide.targets, cal, settings);
+      return { fills: m.fills, decided: classifyFills(m.fills, settings.bubbles, undefined, true) };
+    };
+    const anchored = { fill: { searchMm: S.geometry.anchorSearchMm } };
+    const { fills, decided } = read(VisionSettings.parse(anchored));
+    // Each target's own outline is found: all four read as empty paper.
+    expect(decided, JSON.stringify(fills.map(({ value, fill, dark, spread }) => ({ value, fill, dark, spread })))).toMatchObject({ marked: [], marginal: [] });
+    expect(Math.max(...fills.map((f) => f.fill))).toBeLessThan(0.05);
+    // With one shift for the field (the reader before), one column was sampled off-centre and its outlines read as strokes.
+    expect(read(VisionSettings.parse({ fill: { ...anchored.fill, targetSearchMm: 0 }, bubbles: { strokeMaxSpread: 2 } })).decided.marked).not.toEqual([]);
   });
 
   it('returns nothing for no targets', () => {

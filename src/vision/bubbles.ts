@@ -140,7 +140,9 @@ function aligner(img: GreyImage, p: Prepared, margin: number): Aligner | null {
 /**
  * Measure a group of targets that share one alignment (one field, or one digit grid). The shift
  * that makes the printed outlines darkest against the ring just outside them is searched within
- * ± searchMm on whole pixels (coarse grid, then a 1-pixel climb), on a subset of the targets.
+ * ± searchMm on whole pixels (coarse grid, then a 1-pixel climb), on a subset of the targets. Then
+ * each target's own outline is looked for within ± targetSearchMm of that shift, and taken where it
+ * aligns clearly better (a field placed a little turned has no one shift for all its targets).
  */
 export function measureTargets(
   img: GreyImage,
@@ -156,50 +158,9 @@ export function measureTargets(
   const pxPerMm = localScale(h, targets[0]!);
   const searchPx = s.searchMm > 0 ? Math.max(1, Math.round(s.searchMm * pxPerMm)) : 0;
   const aligners = prepared.filter((_, i) => i % stride === 0).flatMap((p) => aligner(img, p, searchPx + 1) ?? []);
-  const data = img.data;
-  const W = img.width;
-  const score = (dx: number, dy: number): number => {
-    if (aligners.length === 0) return 0;
-    const shift = dy * W + dx;
-    let sum = 0;
-    for (const a of aligners) {
-      const b = a.base + shift;
-      for (let i = 0; i < a.outer.length; i++) sum += data[b + a.outer[i]!]!;
-      for (let i = 0; i < a.ring.length; i++) sum -= data[b + a.ring[i]!]!;
-    }
-    return sum / (aligners.length * s.alignPoints);
-  };
-  let best = { x: 0, y: 0 };
-  let bestScore = score(0, 0);
-  const zeroScore = bestScore;
-  if (searchPx > 0 && aligners.length > 0) {
-    const step = Math.max(1, Math.round(s.searchStepMm * pxPerMm));
-    for (let dy = -Math.floor(searchPx / step) * step; dy <= searchPx; dy += step)
-      for (let dx = -Math.floor(searchPx / step) * step; dx <= searchPx; dx += step) {
-        const v = score(dx, dy);
-        if (v > bestScore) {
-          bestScore = v;
-          best = { x: dx, y: dy };
-        }
-      }
-    // Climb to the best whole-pixel shift nearby.
-    for (let moved = true, guard = 0; moved && guard < 2 * step; guard++) {
-      moved = false;
-      const c = best;
-      for (let j = -1; j <= 1; j++)
-        for (let i = -1; i <= 1; i++) {
-          const x = c.x + i;
-          const y = c.y + j;
-          if ((i === 0 && j === 0) || Math.abs(x) > searchPx || Math.abs(y) > searchPx) continue;
-          const v = score(x, y);
-          if (v > bestScore) {
-            bestScore = v;
-            best = { x, y };
-            moved = true;
-          }
-        }
-    }
-  }
+  const score = (dx: number, dy: number): number => ringScore(img, aligners, dx, dy, s.alignPoints);
+  const zeroScore = score(0, 0);
+  let { shift: best, score: bestScore } = searchShift(score, { x: 0, y: 0 }, searchPx, Math.max(1, Math.round(s.searchStepMm * pxPerMm)));
   const range = Math.max(1, cal.paper - cal.ink);
   let alignment = bestScore / range;
   if (alignment < s.minAlignmentContrast) {
@@ -207,9 +168,11 @@ export function measureTargets(
     alignment = Math.max(0, zeroScore / range);
   }
 
+  const targetPx = Math.round(s.targetSearchMm * pxPerMm);
   const fills = prepared.map((p): TargetFill => {
-    const cx = p.centre.x + best.x;
-    const cy = p.centre.y + best.y;
+    const own = targetPx > 0 && alignment >= s.minAlignmentContrast ? ownShift(img, p, best, targetPx, s.targetMinGain * range, s.alignPoints) : best;
+    const cx = p.centre.x + own.x;
+    const cy = p.centre.y + own.y;
     const paper = localPaper(img, cx, cy, p.outer, cal, settings);
     const span = Math.max(1, paper - cal.ink);
     let sum = 0;
@@ -241,6 +204,64 @@ export function measureTargets(
     };
   });
   return { offset: best, alignment, fills };
+}
+
+/** How much darker the outlines are than the ring just outside them, at a whole-pixel shift (grey levels per sample). */
+function ringScore(img: GreyImage, aligners: readonly Aligner[], dx: number, dy: number, alignPoints: number): number {
+  if (aligners.length === 0) return 0;
+  const data = img.data;
+  const shift = dy * img.width + dx;
+  let sum = 0;
+  for (const a of aligners) {
+    const b = a.base + shift;
+    for (let i = 0; i < a.outer.length; i++) sum += data[b + a.outer[i]!]!;
+    for (let i = 0; i < a.ring.length; i++) sum -= data[b + a.ring[i]!]!;
+  }
+  return sum / (aligners.length * alignPoints);
+}
+
+/** The best whole-pixel shift within ± searchPx of `from`: a coarse grid, then a 1-pixel climb. */
+function searchShift(score: (dx: number, dy: number) => number, from: Point, searchPx: number, step: number): { shift: Point; score: number } {
+  let best = from;
+  let bestScore = score(from.x, from.y);
+  if (searchPx <= 0) return { shift: best, score: bestScore };
+  const within = (x: number, y: number) => Math.abs(x - from.x) <= searchPx && Math.abs(y - from.y) <= searchPx;
+  const reach = Math.floor(searchPx / step) * step;
+  for (let dy = -reach; dy <= searchPx; dy += step)
+    for (let dx = -reach; dx <= searchPx; dx += step) {
+      const v = score(from.x + dx, from.y + dy);
+      if (v > bestScore) {
+        bestScore = v;
+        best = { x: from.x + dx, y: from.y + dy };
+      }
+    }
+  for (let moved = true, guard = 0; moved && guard < 2 * step; guard++) {
+    moved = false;
+    const c = best;
+    for (let j = -1; j <= 1; j++)
+      for (let i = -1; i <= 1; i++) {
+        const x = c.x + i;
+        const y = c.y + j;
+        if ((i === 0 && j === 0) || !within(x, y)) continue;
+        const v = score(x, y);
+        if (v > bestScore) {
+          bestScore = v;
+          best = { x, y };
+          moved = true;
+        }
+      }
+  }
+  return { shift: best, score: bestScore };
+}
+
+/** One target's own shift near the group's: taken only when its outline aligns clearly better there (by minGain grey levels). */
+function ownShift(img: GreyImage, p: Prepared, group: Point, searchPx: number, minGain: number, alignPoints: number): Point {
+  const a = aligner(img, p, searchPx + Math.max(Math.abs(group.x), Math.abs(group.y)) + 1);
+  if (!a) return group;
+  const score = (dx: number, dy: number) => ringScore(img, [a], dx, dy, alignPoints);
+  const at = score(group.x, group.y);
+  const found = searchShift(score, group, searchPx, 2);
+  return found.score - at >= minGain ? found.shift : group;
 }
 
 /** A bright percentile of the ring just outside the outline, trusted unless much darker than the page. */

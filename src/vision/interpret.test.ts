@@ -42,33 +42,41 @@ describe('classifyFills at the thresholds', () => {
     expect(classifyFills([{ value: 'A', fill: SF - 0.02, dark: 0.1, spread: 0.6 }], band).marginal).toEqual(['A']);
   });
 
-  it('decides a target against its neighbours: a fill far lighter than the solid mark beside it is marginal, never marked', () => {
+  it('a faint fill (below lightFill, no dark ink) beside the one answer of its group is an erasure; elsewhere a person looks', () => {
     const strong = { value: 'A', fill: 0.9, dark: 1, spread: 0.7 };
-    expect(classifyFills([strong, { value: 'B', fill: 0.25, dark: 0 }], band)).toMatchObject({ marked: ['A'], marginal: ['B'] });
-    // Alone (no solid mark to compare with), the same fill is a light mark.
-    expect(classifyFills([{ value: 'B', fill: 0.25, dark: 0 }], band).marked).toEqual(['B']);
-    // Half as dark as the solid mark or more: a mark.
-    expect(classifyFills([strong, { value: 'B', fill: 0.9 * band.relativeMarked + 0.01, dark: 0 }], band).marked).toEqual(['A', 'B']);
-    // A stroke across the target (a tick) is not compared: its dark ink is evidence of its own.
+    const faint = { value: 'B', fill: 0.25, dark: 0 };
+    expect(classifyFills([strong, faint], band, undefined, true)).toMatchObject({ marked: ['A'], marginal: [], erased: ['B'] });
+    // A multi-answer field: residue or a light mark, the pixels cannot tell.
+    expect(classifyFills([strong, faint], band)).toMatchObject({ marked: ['A'], marginal: ['B'] });
+    // Alone, with nothing to outweigh it: a person looks.
+    expect(classifyFills([faint], band, undefined, true).marginal).toEqual(['B']);
+    // An even fill at lightFill is darker than any residue: a mark, beside a solid one too.
+    expect(classifyFills([strong, { value: 'B', fill: L, dark: 0 }], band).marked).toEqual(['A', 'B']);
+    // A stroke across the target (a tick) is a mark of its own: its dark ink is evidence.
     expect(classifyFills([strong, { value: 'B', fill: SF + 0.02, dark: 0.15, spread: 0.6 }], band).marked).toEqual(['A', 'B']);
   });
 
-  it('a lone fill is compared with the darkest mark of the page, given enough definite marks on it', () => {
-    const page = { level: 0, noise: 0, targets: 100, markLevel: 0.9, marks: band.pageMarksMin };
-    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }, { value: 'B', fill: 0.01 }], band, page).marginal).toEqual(['A']);
-    // A page read whole without one definite mark: a light fill has nothing to stand comparison with, a person decides.
-    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }, { value: 'B', fill: 0.01 }], band, { ...page, markLevel: undefined, marks: 0 }).marginal).toEqual(['A']);
-    // Without page statistics (a field read alone), it is a light mark.
-    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }, { value: 'B', fill: 0.01 }], band).marked).toEqual(['A']);
+  it('an answer without dark ink (a light fill) outweighs a faint fill only when far darker', () => {
+    const light = { value: 'A', fill: 0.42, dark: 0 };
+    expect(classifyFills([light, { value: 'B', fill: 0.42 * band.relativeMarked - 0.02, dark: 0 }], band, undefined, true).erased).toEqual(['B']);
+    expect(classifyFills([light, { value: 'B', fill: 0.42 * band.relativeMarked + 0.02, dark: 0 }], band, undefined, true).marginal).toEqual(['B']);
+  });
+
+  it('dark ink only on the rim of the sampled area (the outline, sampled off-centre) is never a mark', () => {
+    const rim = { value: 'A', fill: 0.15, dark: 0.13, spread: band.strokeMaxSpread + 0.05 };
+    expect(classifyFills([rim], band)).toMatchObject({ marked: [], marginal: ['A'], offCentre: ['A'] });
+    expect(classifyFills([{ ...rim, spread: 0.6 }], band).marked).toEqual(['A']);
+    // A definite fill is a mark wherever its ink sits.
+    expect(classifyFills([{ ...rim, fill: D + 0.1 }], band).marked).toEqual(['A']);
   });
 
   it('a mark must stand out of the page empty-target distribution', () => {
-    const noisy = { level: 0.02, noise: 0.04, targets: 200 };
-    const d = classifyFills([{ value: 'A', fill: 0.25, dark: 0 }], band, noisy);
+    const noisy = { level: 0.02, noise: 0.06, targets: 200 };
+    const d = classifyFills([{ value: 'A', fill: L + 0.05, dark: 0 }], band, noisy);
     expect(d.marginal).toEqual(['A']);
-    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }], band, { level: 0.005, noise: 0.004, targets: 200, markLevel: 0.45, marks: 5 }).marked).toEqual(['A']);
+    expect(classifyFills([{ value: 'A', fill: L + 0.05, dark: 0 }], band, { level: 0.005, noise: 0.004, targets: 200 }).marked).toEqual(['A']);
     // Too few targets on the page: no page statistics.
-    expect(classifyFills([{ value: 'A', fill: 0.25, dark: 0 }], band, { ...noisy, targets: 3 }).marked).toEqual(['A']);
+    expect(classifyFills([{ value: 'A', fill: L + 0.05, dark: 0 }], band, { ...noisy, targets: 3 }).marked).toEqual(['A']);
   });
 
   it('pageFillStats takes the median and the scaled MAD of the empty-looking targets', () => {
@@ -116,6 +124,11 @@ describe('interpretBubbles', () => {
     expect(r.confidence).toBe(0);
   });
 
+  it('a dark erasure (about 78 % grey) beside a solid mark in a single-answer field is an erasure: the solid mark is the answer', () => {
+    const r = interpretBubbles(single, measure({ A: [0.25, 0], B: 0.95, C: 0.01 }), S);
+    expect(r).toMatchObject({ status: 'ok', value: 'B', reasons: ['erased:A'] });
+  });
+
   it('treats light residue next to a clear mark as erased', () => {
     const r = interpretBubbles(single, measure({ A: [0.08, 0.0], B: 0.94 }), S);
     expect(r.status).toBe('ok');
@@ -134,7 +147,7 @@ describe('interpretBubbles', () => {
     expect(r.confidence).toBeLessThanOrEqual(S.review.maxConfidence);
   });
 
-  it('a digit grid compares each column with the whole grid: residue in an unused column is not a leading digit', () => {
+  it('a digit grid: residue in an unused column is not a leading digit, residue beside a column\'s digit is an erasure', () => {
     const grid: DigitGridField = {
       kind: 'digit_grid', id: 'g', itemId: 'i', boxes: [],
       columns: [0, 1, 2].map(() => ({ role: 'digit' as const, targets: [] })),
@@ -143,6 +156,8 @@ describe('interpretBubbles', () => {
     const r = interpretDigitGrid(grid, [col({ '4': [0.25, 0], '5': 0.01 }), col({ '8': 0.9, '1': 0.01 }), col({ '0': 0.88, '2': 0.01 })], [], S);
     expect(r.status).toBe('review');
     expect(r.reasons).toContain('marginal_mark:0:4');
+    const erased = interpretDigitGrid(grid, [col({ '4': 0.01, '5': 0.01 }), col({ '8': 0.9, '1': [0.25, 0] }), col({ '0': 0.88, '2': 0.01 })], [], S);
+    expect(erased).toMatchObject({ status: 'ok', value: '80', reasons: ['erased:1:1'] });
   });
 
   it('an even fill between residue and light pencil goes to review, with or without a clear mark', () => {

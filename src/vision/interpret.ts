@@ -45,18 +45,19 @@ export type GroupDecision = {
   marked: string[];
   /** Targets no rule decides with confidence: they need a person. */
   marginal: string[];
-  /** Unmarked targets with light residue (evidence only). */
+  /** Unmarked targets with residue (evidence only). */
   erased: string[];
+  /** Marginal targets whose dark ink lies only on the rim: the printed outline, sampled off-centre. */
+  offCentre: string[];
   confidence: number;
 };
 
 /**
  * The page's own statistics (OMRChecker-style, from every target measured on the page): the median
  * fill of the targets below the unmarked ceiling, taken as the empty level, and a robust spread of
- * it (`targets` counts the targets they rest on); and the student's mark level, the fill of the
- * darkest target at or above the band's `definite` (`marks` counts those).
+ * it (`targets` counts the targets they rest on).
  */
-export type PageFillStats = { level: number; noise: number; targets: number; markLevel?: number; marks?: number };
+export type PageFillStats = { level: number; noise: number; targets: number };
 
 const median = (a: readonly number[]) => {
   const s = [...a].sort((x, y) => x - y);
@@ -64,89 +65,80 @@ const median = (a: readonly number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Median and scaled MAD of the page's target fills below `ceiling` (its empty-looking targets); the darkest at or above `definite`. */
-export function pageFillStats(all: readonly number[], ceiling: number, definite?: number): PageFillStats {
+/** Median and scaled MAD of the page's target fills below `ceiling` (its empty-looking targets). */
+export function pageFillStats(all: readonly number[], ceiling: number): PageFillStats {
   const fills = all.filter((f) => f < ceiling);
-  const marks = definite === undefined ? [] : all.filter((f) => f >= definite);
-  const markStats = marks.length > 0 ? { markLevel: Math.max(...marks), marks: marks.length } : {};
-  if (fills.length === 0) return { level: 0, noise: 0, targets: 0, ...markStats };
+  if (fills.length === 0) return { level: 0, noise: 0, targets: 0 };
   const level = median(fills);
   const noise = 1.4826 * median(fills.map((f) => Math.abs(f - level)));
-  return { level, noise, targets: fills.length, ...markStats };
+  return { level, noise, targets: fills.length };
 }
-
-/**
- * What a target is compared with (vxsuite-style, a teacher's reading): the strongest fill among its
- * neighbours (the other targets of its field, or of its whole digit grid), as measured.
- */
-export type Neighbours = { strongest: number };
-
-/** The strongest fill of a group of targets: its neighbours' reference. */
-export const neighboursOf = (fills: readonly { fill: number }[]): Neighbours => ({ strongest: fills.reduce((m, f) => Math.max(m, f.fill), 0) });
 
 /** How far (fill units) a measurement must sit from a boundary to count as fully confident. */
 const CONFIDENCE_WIDTH = 0.05;
 
+type Measured = { value: string; fill: number; dark?: number; spread?: number };
+
 /**
  * Decide each target of a group (one field, or one digit-grid column), see the band's rules in
  * settings.ts. A mark also has to stand out of the page's empty-target distribution when page
- * statistics are given, and a mark made of fill alone (no stroke) has to stand comparison with the
- * darkest solid mark beside it, or with the page's mark level: far lighter, it is an erasure's
- * residue or a light mark, and a person decides (never silently graded).
+ * statistics are given. A faint fill (no dark ink, between marginal and lightFill: erasure residue
+ * or a light mark, its own pixels cannot tell) is an erasure in a group that takes one answer
+ * (`oneAnswer`) when the group's mark outweighs it, as a teacher reads it: B filled solid, A far
+ * lighter, so A was erased. Anywhere else a faint fill goes to a person, never silently to a mark.
  */
-export function classifyFills(
-  fills: readonly { value: string; fill: number; dark?: number; spread?: number }[],
-  band: FillBand,
-  page?: PageFillStats,
-  neighbours: Neighbours = neighboursOf(fills),
-): GroupDecision {
+export function classifyFills(fills: readonly Measured[], band: FillBand, page?: PageFillStats, oneAnswer = false): GroupDecision {
   const usePage = page !== undefined && page.targets >= band.pageStatsMinTargets;
   const base = usePage ? Math.max(0, page.level) : 0;
   const floor = usePage ? band.emptyNoiseK * page.noise : 0;
-  const reference = markReference(band, base, page, neighbours);
-  const marked: string[] = [];
+  const marked: Measured[] = [];
+  const faint: Measured[] = [];
   const marginal: string[] = [];
   const erased: string[] = [];
+  const offCentre: string[] = [];
   let confidence = 1;
   const sure = (margin: number) => (confidence = Math.min(confidence, Math.max(0, Math.min(1, margin / CONFIDENCE_WIDTH))));
   for (const t of fills) {
     const f = t.fill - base;
     const d = t.dark ?? 0;
+    const spread = t.spread ?? 1;
     const stroke = d >= band.strokeDark;
-    // A stroke counts as a mark only when it reaches across the target (not a dot in the middle).
-    const across = (t.spread ?? 1) >= band.strokeMinSpread;
+    // A stroke counts as a mark only when it reaches across the target (not a dot in the middle)...
+    const across = spread >= band.strokeMinSpread;
+    // ...and not only along its rim: that is the printed outline, the target sampled off-centre.
+    const rim = stroke && spread > band.strokeMaxSpread && f < band.definite;
     let mark: number | null = null; // margin by which a mark rule holds
-    if (f >= band.definite) mark = f - band.definite;
-    else if (stroke && across && f >= band.strokeFill) mark = Math.min(f - band.strokeFill, d - band.strokeDark);
+    if (rim) mark = null;
+    else if (f >= band.definite) mark = f - band.definite;
+    else if (stroke && across && f >= band.strokeFill) mark = Math.min(f - band.strokeFill, d - band.strokeDark, band.strokeMaxSpread - spread);
     else if (!stroke && f >= band.lightFill) mark = f - band.lightFill;
-    // Fill without dark ink across the target, far lighter than the solid mark it is compared with.
-    const relative = reference > 0 && !(stroke && across) ? f / reference : 1;
-    if (mark !== null && relative < band.relativeMarked) mark = null;
     if (mark !== null && f >= floor) {
-      marked.push(t.value);
-      sure(Math.min(mark + CONFIDENCE_WIDTH / 2, f - floor, Number.isFinite(reference) ? (relative - band.relativeMarked) * reference : 1));
+      marked.push(t);
+      sure(Math.min(mark + CONFIDENCE_WIDTH / 2, f - floor));
     } else if (!stroke && f < band.marginal) {
       if (f >= band.residueMin) erased.push(t.value);
       sure(band.marginal - f);
+    } else if (!stroke && mark === null) faint.push(t);
+    else {
+      if (rim) offCentre.push(t.value);
+      marginal.push(t.value);
+      confidence = 0;
+    }
+  }
+  const answer = oneAnswer && marked.length === 1 ? marked[0]! : null;
+  for (const t of faint) {
+    const f = t.fill - base;
+    // The answer outweighs a faint fill when it has dark ink of its own, or far more fill.
+    const outweighs = answer === null ? -1 : (answer.dark ?? 0) >= band.strokeDark ? 1 : band.relativeMarked * (answer.fill - base) - f;
+    if (outweighs > 0) {
+      erased.push(t.value);
+      sure(Math.min(band.lightFill - f, outweighs));
     } else {
       marginal.push(t.value);
       confidence = 0;
     }
   }
-  return { marked, marginal, erased, confidence: round3(confidence) };
-}
-
-/**
- * The solid mark a fill is compared with (above the page's empty level): the strongest neighbour
- * when it is a definite mark, else the page's mark level when enough marks make it; 0 for none
- * without page statistics, and Infinity (every fill-only mark is marginal) on a page without one.
- */
-function markReference(band: FillBand, base: number, page: PageFillStats | undefined, neighbours: Neighbours): number {
-  const strongest = neighbours.strongest - base;
-  const pageLevel = page?.markLevel !== undefined && (page.marks ?? 0) >= band.pageMarksMin ? page.markLevel - base : 0;
-  const reference = Math.max(strongest >= band.definite ? strongest : 0, pageLevel);
-  // A page read whole without a single definite mark: a fill-only mark has nothing to stand comparison with.
-  return reference === 0 && page !== undefined && page.targets >= band.pageStatsMinTargets ? Infinity : reference;
+  return { marked: marked.map((t) => t.value), marginal, erased, offCentre, confidence: round3(confidence) };
 }
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
@@ -161,8 +153,8 @@ function interpretChoice(
   reviewMaxConfidence: number,
   page?: PageFillStats,
 ): FieldRead {
-  const d = classifyFills(m.fills, band, page);
-  const reasons = [...d.erased.map((v) => `erased:${v}`), ...d.marginal.map((v) => `marginal_mark:${v}`)];
+  const d = classifyFills(m.fills, band, page, !multi);
+  const reasons = [...d.erased.map((v) => `erased:${v}`), ...d.marginal.map((v) => `marginal_mark:${v}`), ...d.offCentre.map((v) => `off_centre:${v}`)];
   let value: string | null;
   let status: FieldRead['status'];
   let confidence = d.confidence;
@@ -243,15 +235,15 @@ export function interpretDigitGrid(
   const decDigits: (string | null)[] = [];
   let anyMark = false;
   let review = false;
-  const grid = neighboursOf(columns.flatMap((c) => c.fills));
   field.columns.forEach((col, i) => {
     const m = columns[i];
     if (!m) return;
     for (const f of m.fills) fills.push({ value: `${i}:${f.value}`, fill: round3(f.fill), dark: round3(f.dark), spread: round3(f.spread) });
-    const d = classifyFills(m.fills, band, page, grid);
+    const d = classifyFills(m.fills, band, page, true);
     confidence = Math.min(confidence, d.confidence);
     for (const v of d.erased) reasons.push(`erased:${i}:${v}`);
     for (const v of d.marginal) reasons.push(`marginal_mark:${i}:${v}`);
+    for (const v of d.offCentre) reasons.push(`off_centre:${i}:${v}`);
     if (d.marginal.length > 0) review = true;
     if (d.marked.length + d.marginal.length > 0) anyMark = true;
     let digit: string | null = null;

@@ -34,6 +34,16 @@ describe('marks decided against their neighbours (issue 13)', () => {
     expect(q3.status === 'ok' && q3.value === 'A,B').toBe(false);
   });
 
+  it('in a single-choice question, the solid mark is the answer and the dark residue beside it an erasure, as a teacher reads it', async () => {
+    const fields = await read([t('q1', 'B', 'full'), t('q1', 'A', 'erasure'), t('q3', 'C', 'full'), t('x1', 'D', 'full'), t('x2', 'A', 'full')]);
+    expect(fields.get('q1')).toMatchObject({ status: 'ok', value: 'B', reasons: ['erased:A'] });
+  });
+
+  it('residue beside a digit in its own digit-grid column is an erasure; the number reads', async () => {
+    const fields = await read([t('q4', '1', 'full', 2), t('q4', '6', 'erasure', 2), t('q4', '5', 'full', 4), t('q1', 'C', 'full'), t('x1', 'D', 'full')]);
+    expect(fields.get('q4')).toMatchObject({ status: 'ok', value: '1.5' });
+  });
+
   it('residue left in an unused digit-grid column does not become a leading digit', async () => {
     const fields = await read([t('q4', '1', 'full', 2), t('q4', '5', 'full', 4), t('q4', '7', 'erasure', 1), t('q1', 'C', 'full'), t('x1', 'D', 'full')]);
     const q4 = fields.get('q4')!;

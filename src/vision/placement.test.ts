@@ -53,6 +53,16 @@ describe('a page with a damaged registration mark is placed from the other ancho
     expect(r.damagedCorners.every((c) => c === 'tr' || c === 'br')).toBe(true);
   });
 
+  it('a torn corner whose torn edge left a false mark (four marks that fit no turn): placed from the three true marks and the QR', async () => {
+    const drawn = drawPage(page, { dpi: DPI, ink: INK, marks: ['tr', 'br', 'bl'] });
+    const k = DPI / 25.4;
+    for (let y = 0; y < 30 * k; y++) for (let x = 0; x < 30 * k - y; x++) drawn.data[y * drawn.width + x] = 60;
+    // A dark square of a small mark's size beside the torn edge, 13 mm from where the large mark was printed.
+    for (let y = Math.round(13.5 * k); y < Math.round(18.5 * k); y++) for (let x = Math.round(21.5 * k); x < Math.round(26.5 * k); x++) drawn.data[y * drawn.width + x] = 20;
+    const r = await readPage(pageFromGrey(scanPage(drawn, SCAN), DPI), { lookupPage: lookup, qr });
+    expectRead(r, ['tl']);
+  });
+
   it('with fewer than three anchors the page is refused, naming the corners', async () => {
     const drawn = drawPage(page, { dpi: DPI, ink: INK, marks: ['br'] });
     const r = await readPage(pageFromGrey(scanPage(drawn, SCAN), DPI), { lookupPage: lookup, qr });

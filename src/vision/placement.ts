@@ -59,17 +59,34 @@ function misfit(h: Homography, page: PrintedPage, marks: Partial<Record<Corner, 
   return null;
 }
 
+type PlacementFailure = { kind: 'missing_marks' | 'ambiguous_orientation' | 'geometry_mismatch'; detail: string };
+
 /**
  * Place the page from the marks found (by image corner) and the QR's centre (full-resolution px).
- * Refuses with fewer than three anchors, or when no single turn of the page fits them.
+ * Refuses with fewer than three anchors, or when no single turn of the page fits them. Four marks
+ * that fit no turn may hold one false mark (a torn edge's shadow taken for the torn-off mark): each
+ * three of them with the QR are tried, and the best fit is taken.
  */
-export function placeFromAnchors(
+export function placeFromAnchors(page: PrintedPage, found: Partial<Record<Corner, MeasuredMark>>, qrCentre: Point, dpi: number, settings: VisionSettings): Result<Placement, PlacementFailure> {
+  const all = placeWith(page, found, qrCentre, dpi, settings);
+  if (all.ok || Object.keys(found).length < 4) return all.ok ? ok(withoutResidual(all.value)) : all;
+  const threes = IMAGE_CORNERS.flatMap((left) => {
+    const r = placeWith(page, Object.fromEntries(IMAGE_CORNERS.filter((c) => c !== left).map((c) => [c, found[c]])), qrCentre, dpi, settings);
+    return r.ok ? [r.value] : [];
+  });
+  if (threes.length === 0) return all;
+  return ok(withoutResidual(threes.sort((a, b) => a.residual - b.residual)[0]!));
+}
+
+const withoutResidual = ({ residual: _, ...placement }: Placement & { residual: number }): Placement => placement;
+
+function placeWith(
   page: PrintedPage,
   found: Partial<Record<Corner, MeasuredMark>>,
   qrCentre: Point,
   dpi: number,
   settings: VisionSettings,
-): Result<Placement, { kind: 'missing_marks' | 'ambiguous_orientation' | 'geometry_mismatch'; detail: string }> {
+): Result<Placement & { residual: number }, PlacementFailure> {
   const qrPair: PointPair = { from: { x: page.qr.x + page.qr.size / 2, y: page.qr.y + page.qr.size / 2 }, to: qrCentre };
   const fits: (Placement & { residual: number })[] = [];
   const notes: string[] = [];
@@ -93,8 +110,7 @@ export function placeFromAnchors(
     if (exact) return err({ kind: 'ambiguous_orientation', detail: `the marks found fit ${fits.map((f) => `${f.orientation}°`).join(' and ')} alike` });
     fits.sort((a, b) => a.residual - b.residual);
   }
-  const { residual: _, ...best } = fits[0]!;
-  return ok(best);
+  return ok(fits[0]!);
 }
 
 /** Where a page corner's mark should be, through a placement (for reports on a damaged corner). */

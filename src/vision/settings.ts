@@ -14,16 +14,16 @@ import { DEFAULT_STATION_SETTINGS } from '../domain/settings';
  * dark ink, see fill.darkPixel). Each target is decided on its own:
  *   - fill >= definite: marked, whatever the pen;
  *   - a stroke (dark >= strokeDark) covering fill >= strokeFill: marked (tick, cross, scribble);
- *   - no stroke, but an even fill >= lightFill: marked (light pencil);
+ *   - no stroke, but an even fill >= lightFill: marked (light pencil, darker than any erasure residue);
  *   - fill < marginal (and no stroke): unmarked; between the page's empty level and marginal it
  *     is reported as erased (light residue);
- *   - anything else is marginal → a person looks at it.
- * Fills are taken above the page's own empty-target level (see `emptyNoiseK`). Then each target is
- * compared with its neighbours (vxsuite-style, as a teacher reads it): a mark of fill alone (no dark
- * stroke across it) lighter than `relativeMarked` × the solid mark it is compared with (the darkest
- * definite mark of its field or digit grid, else the page's mark level) is marginal, not marked.
+ *   - a fill alone between marginal and lightFill is faint: beside the one answer of a group that
+ *     takes one (a single-choice field, a digit-grid column) it is an erasure (see `relativeMarked`),
+ *     anywhere else a person looks at it;
+ *   - anything else (a faint stroke, dark ink only on the rim: `strokeMaxSpread`) is marginal → review.
+ * Fills are taken above the page's own empty-target level (see `emptyNoiseK`).
  */
-const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; lightFill: number; residueMin: number; relativeMarked: number }) =>
+const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; strokeMaxSpread: number; lightFill: number; residueMin: number; relativeMarked: number }) =>
   z
     .strictObject({
       /** At or above: marked. */
@@ -36,7 +36,17 @@ const band = (d: { definite: number; marginal: number; strokeDark: number; strok
       strokeFill: z.number().min(0).max(1).default(d.strokeFill),
       /** ...and reaching across the target: its dark ink's RMS radius over the inner radius (see TargetFill.spread). */
       strokeMinSpread: z.number().min(0).max(2).default(d.strokeMinSpread),
-      /** An even fill without dark ink at or above this is a (light) mark; erasure residue stays well below. */
+      /**
+       * Dark ink reaching farther than this (same measure) lies on the rim of the sampled area: the
+       * printed outline, the target sampled off-centre (a placement a few pixels off). Below
+       * `definite` such a target goes to review, never to a mark. Pen strokes and fills stay below 0.76.
+       */
+      strokeMaxSpread: z.number().min(0).max(2).default(d.strokeMaxSpread),
+      /**
+       * An even fill without dark ink at or above this is a (light) mark: darker than any erasure
+       * residue (residue as dark as 75 % grey reads up to 0.31 on the harsh synthetic scans). Between
+       * `marginal` and this, a fill alone is faint: an erasure beside the one answer of its group, else review.
+       */
       lightFill: z.number().min(0).max(1).default(d.lightFill),
       /** An unmarked target with at least this fill is reported as erased (evidence only). */
       residueMin: z.number().min(0).max(1).default(d.residueMin),
@@ -49,13 +59,11 @@ const band = (d: { definite: number; marginal: number; strokeDark: number; strok
       /** With fewer targets on the page than this, no page-wide statistics are used. */
       pageStatsMinTargets: z.number().int().min(1).default(20),
       /**
-       * Definite, relative to the neighbours: a mark of fill alone needs at least this share of the
-       * solid mark it is compared with, or it goes to review. Erasure residue as dark as 75 % grey
-       * reads at up to 0.45 of a solid fill; a light pencil mark beside a pen fill often goes to review too.
+       * The neighbour rule, for a group that takes one answer (a single-choice field, a digit-grid
+       * column): a faint fill beside the group's mark is an erasure when that mark has dark ink (a
+       * pen or pencil fill, a tick) or when the faint fill is below this share of the mark's fill.
        */
       relativeMarked: z.number().min(0).max(1).default(d.relativeMarked),
-      /** The page's mark level is a reference only when at least this many of its targets are definite marks. */
-      pageMarksMin: z.number().int().min(1).default(1),
     })
     .refine((b) => b.marginal <= b.definite, { message: 'marginal must be <= definite', path: ['marginal'] })
     .refine((b) => b.marginal <= b.lightFill && b.lightFill <= b.definite, { message: 'lightFill must lie in [marginal, definite]', path: ['lightFill'] })
@@ -190,11 +198,19 @@ export const VisionSettings = z.strictObject({
       alignPoints: z.number().int().min(8).max(256).default(32),
       /** At most this many targets of a field are used to find its alignment. */
       maxAlignTargets: z.number().int().min(1).default(16),
+      /**
+       * Each target's own outline is then searched this far around the field's shift: a field placed
+       * a little turned (an affine placement from three anchors, perspective across a wide field) has
+       * no single shift that fits all its targets, and a target sampled off-centre reads its outline as ink.
+       */
+      targetSearchMm: z.number().min(0).max(3).default(1.2),
+      /** ...and a target takes its own shift only when its outline aligns better there by this fraction of (paper − ink). */
+      targetMinGain: z.number().min(0).max(1).default(0.1),
     })
     .prefault({}),
-  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, lightFill: 0.2, residueMin: 0.04, relativeMarked: 0.5 }).prefault({}),
+  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, strokeMaxSpread: 0.82, lightFill: 0.32, residueMin: 0.04, relativeMarked: 0.5 }).prefault({}),
   /** Score boxes are ticked, not filled: a tick covers far less of a box than a filled bubble. */
-  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, lightFill: 0.15, residueMin: 0.04, relativeMarked: 0.5 }).prefault({}),
+  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, strokeMaxSpread: 1.2, lightFill: 0.15, residueMin: 0.04, relativeMarked: 0.5 }).prefault({}),
   handwriting: z
     .strictObject({
       /** Boxes are cropped this far inside their printed border. */
