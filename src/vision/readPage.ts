@@ -10,6 +10,7 @@ import { affineResidual, applyH, localScale, solveHomography, type Homography } 
 import type { FieldRead } from './interpret';
 import { findMarks, IMAGE_CORNERS, type MeasuredMark } from './marks';
 import type { DigitNet } from './digits';
+import type { CombClassContext } from './handwriting/combRead';
 import type { OcrEngine } from './ocr';
 import { orientMarks, type Orientation } from './orientation';
 import { findStreaks, inkOutside, measurePageInk, pageFromFull, reduceFactorFor, type Band, type DecodedPage } from './page';
@@ -70,6 +71,8 @@ export type ReadPageDeps = {
   digits?: DigitNet;
   settings?: VisionSettings;
   answers?: (itemId: string) => readonly string[] | undefined;
+  /** What the station knows of the page's class (confirmed comb boxes, common wrong answers). */
+  combClass?: (page: PrintedPage) => CombClassContext | undefined;
   now?: () => number;
 };
 
@@ -176,7 +179,7 @@ async function read(input: DecodedPage, deps: ReadPageDeps, settings: VisionSett
     if (page.fields.length === 0 || pass === 'coarse') return [];
     const full = await input.full();
     lap('decode');
-    const ctx = { img: full, h, cal, settings: fieldSettings, ocr: deps.ocr, digits: deps.digits, answers: deps.answers };
+    const ctx = { img: full, h, cal, settings: fieldSettings, ocr: deps.ocr, digits: deps.digits, answers: deps.answers, combClass: deps.combClass?.(page) };
     const markKinds = new Set(['bubbles', 'score', 'digit_grid']);
     const fields = await readFields(page.fields.filter((x) => markKinds.has(x.kind)), ctx);
     lap('bubbles');
