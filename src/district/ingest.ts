@@ -47,7 +47,7 @@ async function ensurePartitions(pool: pg.Pool, years: Iterable<number>): Promise
 /**
  * A PostgreSQL array literal of `values` made by JSON.stringify, several times cheaper than pg's own serialiser: JSON's
  * [..] with \" and \\ escapes is an array literal's {..}. Any other escape (\n, \u0001) means something else in an
- * array literal, so values with one go to pg as they are (the test also sends it values with a harmless \\ before a letter).
+ * array literal, so values with one (or, needlessly, with a \\ before a letter) go to pg's serialiser as they are.
  */
 export function pgArray(values: readonly (string | number | boolean)[]): string | readonly unknown[] {
   const json = JSON.stringify(values);
