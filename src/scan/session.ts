@@ -77,7 +77,6 @@ export class ScanSession {
   private readerStopped: string | null = null;
   /** Images stored by this session, so the same bytes again are counted once. */
   private readonly seen = new Set<string>();
-  private readonly sources = new Map<number, string>();
 
   constructor(private readonly o: SessionOptions, source = 'scanner', id?: string) {
     this.id = id ?? `SS-${randomUUID().slice(0, 8)}`;
@@ -132,7 +131,7 @@ export class ScanSession {
         if (this.cancelled || this.storageFailure || this.readerStopped) break;
         const stored = this.store(image);
         if (!stored.ok) return await this.stopOnStorageFailure(stored.error);
-        if (stored.value) await this.enqueue(stored.value);
+        if (stored.value) await this.enqueue(stored.value, image.source);
       }
     } catch (e) {
       await this.stop(`unexpected error: ${(e as Error).message}`);
@@ -208,7 +207,6 @@ export class ScanSession {
     const { row, isNew } = inserted;
     this.summary.stored += isNew && !image.refused ? 1 : 0;
     this.o.onEvent?.({ type: 'scanned', imageId: row.id, ...(image.sheetIndex !== undefined ? { sheetIndex: image.sheetIndex } : {}), ...(image.side ? { side: image.side } : {}) });
-    if (image.source) this.sources.set(row.id, image.source);
     if (this.seen.has(row.sha256)) {
       this.summary.identical++;
       this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'identical', detail: `the same image as #${row.id} came again in this scan; counted once` });
@@ -219,7 +217,7 @@ export class ScanSession {
       // A file that gave no image is refused again each time it is fed, never read.
       const { reason, detail } = image.refused;
       if (!isNew) this.noteRefusal(row, reason, detail);
-      const failure = isNew ? this.guardStorage(() => this.record(row, { ok: false, reason, detail, ms: 0 })) : null;
+      const failure = isNew ? this.guardStorage(() => this.record(row, { ok: false, reason, detail, ms: 0 }, image.source)) : null;
       return failure ? err(failure) : ok(null);
     }
     if (!isNew && row.status !== 'queued') {
@@ -230,10 +228,11 @@ export class ScanSession {
     return ok(row);
   }
 
-  private async enqueue(row: ScannedImageRow): Promise<void> {
+  /** `source`: the file the image came from, named if it is refused (passed along, so nothing is kept per page). */
+  private async enqueue(row: ScannedImageRow, source?: string): Promise<void> {
     const limit = this.o.maxInFlight ?? 4;
     while (this.inFlight.size >= limit) await Promise.race(this.inFlight);
-    const task = this.process(row).finally(() => this.inFlight.delete(task));
+    const task = this.process(row, source).finally(() => this.inFlight.delete(task));
     this.inFlight.add(task);
   }
 
@@ -241,7 +240,7 @@ export class ScanSession {
     while (this.inFlight.size) await Promise.race(this.inFlight);
   }
 
-  private async process(row: ScannedImageRow): Promise<void> {
+  private async process(row: ScannedImageRow, source: string | undefined): Promise<void> {
     let outcome: ReadOutcome;
     try {
       outcome = await this.o.reader.read({ path: row.path, sha256: row.sha256, mediaType: row.mediaType });
@@ -258,7 +257,7 @@ export class ScanSession {
     }
     this.o.onEvent?.({ type: 'read', imageId: row.id, pageId: outcome.ok ? outcome.pageId : null, ms: outcome.ms });
     // On a storage failure the row stays queued (each outcome is one transaction): the next scan reads it again.
-    const failure = this.guardStorage(() => this.record(row, outcome));
+    const failure = this.guardStorage(() => this.record(row, outcome, source));
     if (failure) this.storageFailure ??= failure;
   }
 
@@ -267,8 +266,7 @@ export class ScanSession {
   }
 
   /** Records a refusal once, naming the file it came from when known, and lists it in the summary. */
-  private refuse(row: ScannedImageRow, reason: string, why: string, readJson: string, at: string): void {
-    const source = this.sources.get(row.id);
+  private refuse(row: ScannedImageRow, reason: string, why: string, readJson: string, at: string, source: string | undefined): void {
     const detail = source && !why.includes(source) ? `${why} (${source})` : why;
     if (!this.o.store.scans.recordOutcome(row.id, { kind: 'refused', reason, detail, readJson }, this.o.actor, at).applied) return;
     this.noteRefusal(row, reason, detail);
@@ -281,13 +279,13 @@ export class ScanSession {
   }
 
   /** The single writer's step: decide the outcome of a read and store it exactly once. */
-  private record(row: ScannedImageRow, outcome: ReadOutcome): void {
+  private record(row: ScannedImageRow, outcome: ReadOutcome, source?: string): void {
     const { store } = this.o;
     const at = this.o.clock().toISOString();
     const readJson = JSON.stringify(outcome);
-    if (!outcome.ok) return this.refuse(row, outcome.reason, outcome.detail, readJson, at);
+    if (!outcome.ok) return this.refuse(row, outcome.reason, outcome.detail, readJson, at, source);
     const page = store.printedPage(outcome.pageId);
-    if (!page) return this.refuse(row, 'unknown_page', `page ${outcome.pageId} is not known here`, readJson, at);
+    if (!page) return this.refuse(row, 'unknown_page', `page ${outcome.pageId} is not known here`, readJson, at, source);
     if (page.kind === 'blank_back') {
       if (!store.scans.recordOutcome(row.id, { kind: 'blank_back', pageId: page.pageId, readJson }, this.o.actor, at).applied) return;
       this.summary.blankBacks++;
