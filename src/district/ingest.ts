@@ -67,10 +67,10 @@ function responseColumns(entries: readonly ResponseEntry[]) {
 /**
  * One statement does the whole chunk (lock the station's row, check the gap, insert responses and facts, fold the
  * newly inserted responses into the views' rollups, move the mark), so a chunk costs three round trips whatever its size.
- * Exactly once without ON CONFLICT (its speculative insertion costs every row an index probe and a WAL record more): the rows of a station
- * in the district are exactly its seqs up to its high-water mark (they commit together, under the station's row
- * lock), so the rows after the mark are the new ones. Were a row after the mark ever there, the primary key would
- * refuse the chunk: never a second copy.
+ * Exactly once without ON CONFLICT (whose speculative insertion costs every row an index probe and a WAL record more):
+ * the rows of a station in the district are exactly its seqs up to its high-water mark (they commit together, under
+ * the station's row lock), so the rows after the mark are the new ones. Were a row after the mark ever there, the
+ * primary key would refuse the chunk: never a second copy.
  */
 const INGEST_SQL = `
   WITH station AS (SELECT high_water FROM stations WHERE station_id = $1 FOR UPDATE),
