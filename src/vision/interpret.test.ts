@@ -236,6 +236,14 @@ describe('interpretDigitGrid', () => {
     expect(r).toMatchObject({ status: 'review', value: null, reasons: ['no_digits'] });
   });
 
+  it('a faint fill alone in a column between two digits is the digit the number needs; at its end a person decides', () => {
+    const ints: DigitGridField = { ...grid, columns: [0, 1, 2, 3].map(() => ({ role: 'digit' as const, targets: [] })) };
+    const faint = (d: string) => measure(Object.fromEntries(digits.map((x) => [x, x === d ? ([0.25, 0] as [number, number]) : 0.01])));
+    expect(interpretDigitGrid(ints, [col(null), col('1'), faint('7'), col('3')], noInk, S)).toMatchObject({ value: '173', status: 'ok', reasons: ['faint_digit:2:7'] });
+    expect(interpretDigitGrid(ints, [col(null), faint('4'), col('7'), col('3')], noInk, S)).toMatchObject({ status: 'review', reasons: ['marginal_mark:1:4'] });
+    expect(interpretDigitGrid(ints, [col(null), col('1'), faint('7'), faint('3')], noInk, S).status).toBe('review');
+  });
+
   it('integer-only grids accept blanks at either end', () => {
     const ints: DigitGridField = { ...grid, columns: [0, 1, 2].map(() => ({ role: 'digit' as const, targets: [] })) };
     expect(interpretDigitGrid(ints, [col('4'), col('2'), col(null)], noInk, S).value).toBe('42');

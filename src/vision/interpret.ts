@@ -49,6 +49,8 @@ export type GroupDecision = {
   erased: string[];
   /** Marginal targets whose dark ink lies only on the rim: the printed outline, sampled off-centre. */
   offCentre: string[];
+  /** Marginal targets that are faint fills (no dark ink, below lightFill): residue or a light mark. */
+  faint: string[];
   confidence: number;
 };
 
@@ -106,7 +108,7 @@ export function classifyFills(fills: readonly Measured[], band: FillBand, page?:
     // A stroke counts as a mark only when it reaches across the target (not a dot in the middle)...
     const across = spread >= band.strokeMinSpread;
     // ...and not only along its rim: that is the printed outline, the target sampled off-centre.
-    const rim = stroke && spread > band.strokeMaxSpread && f < band.definite;
+    const rim = stroke && t.spread !== undefined && t.spread > band.strokeMaxSpread && f < band.definite;
     let mark: number | null = null; // margin by which a mark rule holds
     if (rim) mark = null;
     else if (f >= band.definite) mark = f - band.definite;
@@ -126,6 +128,7 @@ export function classifyFills(fills: readonly Measured[], band: FillBand, page?:
     }
   }
   const answer = oneAnswer && marked.length === 1 ? marked[0]! : null;
+  const faintLeft: string[] = [];
   for (const t of faint) {
     const f = t.fill - base;
     // The answer outweighs a faint fill when it has dark ink of its own, or far more fill.
@@ -135,10 +138,11 @@ export function classifyFills(fills: readonly Measured[], band: FillBand, page?:
       sure(Math.min(band.lightFill - f, outweighs));
     } else {
       marginal.push(t.value);
+      faintLeft.push(t.value);
       confidence = 0;
     }
   }
-  return { marked: marked.map((t) => t.value), marginal, erased, offCentre, confidence: round3(confidence) };
+  return { marked: marked.map((t) => t.value), marginal, erased, offCentre, faint: faintLeft, confidence: round3(confidence) };
 }
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
@@ -235,16 +239,23 @@ export function interpretDigitGrid(
   const decDigits: (string | null)[] = [];
   let anyMark = false;
   let review = false;
+  // Digit columns whose only candidate is one faint fill: decided once the whole number is known.
+  const faintDigits: { column: number; value: string; part: (string | null)[]; at: number }[] = [];
   field.columns.forEach((col, i) => {
     const m = columns[i];
     if (!m) return;
     for (const f of m.fills) fills.push({ value: `${i}:${f.value}`, fill: round3(f.fill), dark: round3(f.dark), spread: round3(f.spread) });
     const d = classifyFills(m.fills, band, page, true);
-    confidence = Math.min(confidence, d.confidence);
+    const faintOnly = col.role === 'digit' && d.marked.length === 0 && d.marginal.length === 1 && d.faint.length === 1;
+    if (!faintOnly) confidence = Math.min(confidence, d.confidence);
     for (const v of d.erased) reasons.push(`erased:${i}:${v}`);
-    for (const v of d.marginal) reasons.push(`marginal_mark:${i}:${v}`);
+    if (!faintOnly) for (const v of d.marginal) reasons.push(`marginal_mark:${i}:${v}`);
     for (const v of d.offCentre) reasons.push(`off_centre:${i}:${v}`);
-    if (d.marginal.length > 0) review = true;
+    if (d.marginal.length > 0 && !faintOnly) review = true;
+    if (faintOnly) {
+      const part = pointIndex >= 0 && i > pointIndex ? decDigits : intDigits;
+      faintDigits.push({ column: i, value: d.faint[0]!, part, at: part.length });
+    }
     if (d.marked.length + d.marginal.length > 0) anyMark = true;
     let digit: string | null = null;
     if (d.marked.length > 1) {
@@ -267,6 +278,20 @@ export function interpretDigitGrid(
         throwIllegalValue(col.role, 'digit column role');
     }
   });
+  // A faint fill with decided digits on both sides of it in its part of the number: the number needs a digit there
+  // (a gap is no number), and residue beside a digit would share its column. Anywhere else a person decides.
+  const decided = (part: (string | null)[], at: number) => part[at] !== null && !faintDigits.some((x) => x.part === part && x.at === at);
+  for (const x of faintDigits) {
+    const inside = x.part.some((_, j) => j < x.at && decided(x.part, j)) && x.part.some((_, j) => j > x.at && decided(x.part, j));
+    if (inside) {
+      reasons.push(`faint_digit:${x.column}:${x.value}`);
+      confidence = Math.min(confidence, settings.review.maxConfidence);
+    } else {
+      reasons.push(`marginal_mark:${x.column}:${x.value}`);
+      review = true;
+      confidence = 0;
+    }
+  }
   const inkBoxes = boxes.filter((b) => hasInk(b, settings));
   const crop = unionRect([...columns.map(cropOf), ...boxes.map((b) => b.crop)]);
   const evidence = { fills, crop, offset: columns[0]?.offset, ...(columns[0] ? { alignment: round3(columns[0].alignment) } : {}) };
