@@ -57,8 +57,8 @@ describe('each default is written once', () => {
   });
 
   it('the scan resolution', () => {
-    const places = placesOf(/[dD]pi\b.*(default\(\s*300\s*\)|Number,\s*300\b|(\?\?|=)\s*300\b)/);
-    expect(filesOf(places)).toEqual(['src/domain/settings.ts']);
+    const places = placesOf(/[dD](pi|PI)\b.*(default\(\s*300\s*\)|Number,\s*300\b|(\?\?|=)\s*300\b)/);
+    expect(filesOf(places)).toEqual(['src/domain/scanDpi.ts']);
   });
 
   it('the duplex default', () => {
