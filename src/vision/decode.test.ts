@@ -115,7 +115,7 @@ describe('page helpers', () => {
 
   it('counts the ink outside given rectangles (full-resolution px), as the blank check counts it', () => {
     const img = { data: new Uint8Array(100 * 100).fill(240), width: 100, height: 100 };
-    for (const [x0, y0] of [[10, 10], [60, 60]]) for (let y = y0; y < y0 + 10; y++) img.data.fill(20, y * 100 + x0, y * 100 + x0 + 10);
+    for (const [x0, y0] of [[10, 10], [60, 60]] as const) for (let y = y0; y < y0 + 10; y++) img.data.fill(20, y * 100 + x0, y * 100 + x0 + 10);
     const reduced = downsample(img, 2);
     expect(inkOutside(reduced, 2, 150, [])).toBeCloseTo(50 / 2500, 5);
     expect(inkOutside(reduced, 2, 150, [{ x: 8, y: 8, w: 14, h: 14 }])).toBeCloseTo(25 / 2500, 5);
