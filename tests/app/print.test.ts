@@ -80,9 +80,19 @@ describe('the Print screen (built app, real Chromium, real CUPS)', () => {
     expect(app.ctx.store.printJobsForSet(setId)).toEqual([]);
     expect(await seriousA11yViolations(page)).toEqual([]);
 
+    // While approving, the self-test's progress shows (the highest count the page showed is kept by an observer).
+    await page.evaluate(() => {
+      const w = window as unknown as { selfTestSeen: number };
+      w.selfTestSeen = -1;
+      new MutationObserver(() => {
+        const p = document.querySelector('[data-selftest-done]');
+        if (p) w.selfTestSeen = Math.max(w.selfTestSeen, Number(p.getAttribute('data-selftest-done')));
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
     await page.locator('#approve').click();
     await expect.poll(() => page.locator('#print-set').getAttribute('data-status'), APPROVE_POLL).toBe('approved');
     expect(app.ctx.store.workbookSet(setId)?.status).toBe('approved');
+    expect(await page.evaluate(() => (window as unknown as { selfTestSeen: number }).selfTestSeen)).toBeGreaterThanOrEqual(0);
 
     if (!lpstatInstalled) return void console.warn('print.test: lpstat is not installed, so the CUPS part is not run (.ci/run installs CUPS)');
     await expect.poll(() => page.locator('#printer option').allTextContents(), POLL).toContainEqual(expect.stringContaining(FILE_QUEUE));

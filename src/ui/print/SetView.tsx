@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, type OutputOf } from '../api';
+import { useStationEvents } from '../events';
 import { Loadable } from '../components/Loadable';
 import { useHandler } from '../components/useHandler';
 import { Refusal } from './ComposeForm';
@@ -78,15 +79,28 @@ function LedgerTable({ ledger }: { ledger: Ledger }) {
   );
 }
 
+/** Approving reads each new page layout back first (the self-test); its `self_test` events say how far it is. */
 function ApproveButton({ setId, onApproved }: { setId: string; onApproved: () => void }) {
   const { t } = useTranslation('print');
   const { busy, error, run } = useAction();
-  const approve = () => run(() => call('approve', { setId }), onApproved);
+  const [checked, setChecked] = useState<{ done: number; total: number } | null>(null);
+  useStationEvents((e) => {
+    if (e.type === 'self_test' && e.setId === setId) setChecked({ done: Number(e.done), total: Number(e.total) });
+  });
+  const approve = () => {
+    setChecked(null);
+    return run(() => call('approve', { setId }), onApproved);
+  };
   return (
     <div className="print-approve">
       <button id="approve" type="button" className="primary" onClick={approve} disabled={busy}>
         {busy ? t('approve.busy') : t('approve.button')}
       </button>
+      {busy && checked ? (
+        <p className="print-selftest" role="status" data-selftest-done={checked.done} data-selftest-total={checked.total}>
+          <progress max={checked.total} value={checked.done} aria-label={t('approve.selfTestLabel')} /> {t('approve.selfTest', { done: checked.done, total: checked.total })}
+        </p>
+      ) : null}
       {error ? <Refusal error={error} summary={error.code === 'over_cap' ? t('approve.refused', { count: error.details?.length ?? 0 }) : null} /> : null}
     </div>
   );
