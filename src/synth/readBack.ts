@@ -9,6 +9,7 @@
  * grid gets a different number each time, with and without sign and point.
  */
 import { seededRng } from '../domain/random';
+import { throwIllegalValue } from '../domain/result';
 import type { BubbleField, DigitGridField, Field, PrintedPage } from '../layout/printedPage';
 import type { GreyImage } from '../vision/image';
 import { canonicalNumber, type FieldRead } from '../vision/interpret';
@@ -87,7 +88,7 @@ function planField(plan: PatternPlan, f: Field, k: number, pen: Tool): void {
       return;
     }
     default:
-      throw new Error(`readBack: unknown field kind ${(f as { kind: string }).kind}`);
+      throwIllegalValue(f, 'field kind');
   }
 }
 
