@@ -220,23 +220,29 @@ async function benchSchoolYear(pool: import('pg').Pool): Promise<void> {
   const drive = mkdtempSync(join(tmpdir(), 'school-year-usb-'));
   const stations: TestStation[] = [];
   try {
-    const ready = async (id: string) => {
+    // Both stations' year is written first: writing 2.7 M rows blocks this process (the district server's too) for a
+    // minute, long enough for the server to drop the first station's idle keep-alive socket as the client reuses it.
+    const filled = (id: string) => {
       const s = makeStation(id, url);
       stations.push(s);
       addSchoolYear(s, SCHOOL_YEAR);
+      return s;
+    };
+    const [network, usb] = [filled('SYN'), filled('SYU')];
+    const ready = async (s: TestStation) => {
       const enrolled = await enrol(s);
       if (!enrolled.ok) throw new Error(enrolled.error);
       await approveStation(pool, enrolled.value.approvalCode);
       await fetchStationStatus(s);
       return s;
     };
-    const byNetwork = await ready('SYN');
+    const byNetwork = await ready(network);
     let t = performance.now();
     const synced = await syncNow(byNetwork);
     if (!synced.ok) throw new Error(synced.error);
     line('school_year_sync_s', (performance.now() - t) / 1000, { responses: SCHOOL_YEAR, chunks: synced.value.chunks });
 
-    const byDrive = await ready('SYU');
+    const byDrive = await ready(usb);
     t = performance.now();
     const exported = exportToDrive(byDrive, drive);
     if (!exported.ok) throw new Error(exported.error);
