@@ -15,7 +15,6 @@ import { renderPdf } from '../print/pdf';
 import type { WorkbookSetRow } from '../store';
 import { passedLayoutVersions, recordPassedLayouts } from '../store/layoutSelfTests';
 import { PATTERNS_PER_DPI, READ_BACK_DPIS, readBackPage, type LayoutReadBack } from '../synth/readBack';
-import { openPdf } from '../synth/render';
 import { zxingReaderWasm } from '../vision/decode';
 import { createZxingQrReader } from '../vision/qr';
 import { VisionSettings } from '../vision/settings';
@@ -101,6 +100,7 @@ async function readBackAll(ctx: StationContext, pages: readonly LaidOutPage[], p
       await pool.close();
     }
   }
+  const { openPdf } = await import('../synth/render'); // mupdf loads when a set is approved, not with the handler map
   const pdf = openPdf(bytes);
   try {
     const qr = await createZxingQrReader(zxingReaderWasm());
