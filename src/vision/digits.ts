@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { GreyImage } from './image';
 import type { CombNet } from './handwriting/combNet';
-import { darknessOf, DIGIT_SIDE, digitInput, type InkShape } from './handwriting/boxInput';
+import { base64ToFloats, darknessOf, DIGIT_SIDE, digitInput, type InkShape } from './handwriting/boxInput';
 
 export { darknessOf, DIGIT_SIDE, digitInput, floatsToBase64, strokeWidth, type InkShape } from './handwriting/boxInput';
 
@@ -37,7 +37,7 @@ export type DigitNet = {
   comb?: CombNet;
 };
 
-const floats = (b64: string): Float32Array => new Float32Array(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
+const floats = base64ToFloats;
 
 export function digitNet(m: DigitModel): DigitNet {
   const n = DIGIT_SIDE * DIGIT_SIDE;

@@ -202,3 +202,11 @@ export function floatsToBase64(a: Float32Array): string {
   return btoa(bin);
 }
 
+/** The inverse of floatsToBase64 (a plain loop: `Uint8Array.from` with a callback took ~25 ms for the digit model). */
+export function base64ToFloats(b64: string): Float32Array {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+}
+

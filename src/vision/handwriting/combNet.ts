@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import type { GreyImage } from '../image';
-import { darknessOf, digitInput, DIGIT_SIDE, floatsToBase64, type InkShape } from './boxInput';
+import { base64ToFloats, darknessOf, digitInput, DIGIT_SIDE, floatsToBase64, type InkShape } from './boxInput';
 
 /** What a digit comb box can hold, in the network's output order. */
 export const COMB_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '-', '.', '/', '=', 'x', '+'] as const;
@@ -46,7 +46,7 @@ export function weightSizes(c1: number, c2: number, hidden: number): Record<keyo
   return { k1: c1 * K1 * K1, b1: c1, k2: c2 * c1 * K2 * K2, b2: c2, w3: hidden * flat, b3: hidden, w4: CLASSES * hidden, b4: CLASSES };
 }
 
-const floats = (b64: string): Float32Array => new Float32Array(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
+const floats = base64ToFloats;
 
 export function combNet(m: CombNetModel): CombNet {
   const sizes = weightSizes(m.c1, m.c2, m.hidden);
