@@ -26,7 +26,7 @@ export const PATH_FIELDS: Record<HandlerName, readonly PathField[]> = {
   next: [{ field: 'out', kind: 'output' }],
   reviewQueue: [{ field: 'cropsDir', kind: 'outputDir' }],
   wrongBook: [{ field: 'outDir', kind: 'outputDir' }],
-  ...{ list: [], compose: [], approve: [], publish: [], resolve: [], regrade: [], integrity: [], devices: [], controlScan: [], resumeScans: [], override: [] },
+  ...{ list: [], compose: [], approve: [], publish: [], resolve: [], regrade: [], integrity: [], devices: [], controlScan: [], resumeScans: [], override: [], lessonPlan: [] },
   ...{ reviewBoard: [], resolveGroup: [], undoReview: [] },
   ...{ printSetup: [], printDay: [], printLedger: [], printPreview: [], printers: [], printSet: [], printRequest: [] },
   ...{ scanDevices: [], scanCapabilities: [], startScan: [], scanDecision: [], restartScan: [], scanStatus: [], readInterrupted: [] },

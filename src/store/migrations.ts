@@ -164,6 +164,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 10,
+    name: "a class's lesson plan (the unit's skills in order and its pace) and the prerequisite gate check's evidence",
+    // gate_observations: one row per answer slot (a printed page's item), so a re-scan, a re-grade or an override of
+    // that answer changes its row and never adds a second one.
+    sql: `
+      CREATE TABLE lesson_plans (
+        class_id TEXT NOT NULL REFERENCES classes (id), subject TEXT NOT NULL, skills_json TEXT NOT NULL,
+        start_date TEXT NOT NULL, days_per_skill REAL NOT NULL, teacher TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (class_id, subject)
+      ) WITHOUT ROWID;
+      CREATE TABLE gate_observations (
+        class_id TEXT NOT NULL REFERENCES classes (id), subject TEXT NOT NULL, page_id TEXT NOT NULL, item_id TEXT NOT NULL,
+        seq INTEGER NOT NULL, ready INTEGER NOT NULL, practised_before INTEGER NOT NULL, outcome REAL NOT NULL, predicted REAL NOT NULL,
+        PRIMARY KEY (class_id, subject, page_id, item_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

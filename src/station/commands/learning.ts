@@ -39,7 +39,36 @@ export function registerLearningCommands(program: Command, io: CliIO): void {
         [
           `approved ${r.setId}: ${r.students} students, ${r.minutes.min}–${r.minutes.max} min each`,
           `why the items were chosen: ${Object.entries(r.reasons).map(([k, n]) => `${k} ×${n}`).join(', ')}`,
+          r.lesson ? `class lesson: ${r.lesson.skills.join(', ')} (school day ${r.lesson.schoolDay + 1} of the plan)` : 'class lesson: none (no lesson plan for this day; see paperloop lesson-plan)',
+          gateLine(r.gate),
           r.pdf ? `printed: ${r.pdf}` : 'print with: paperloop print --set ' + r.setId + ' --out FILE.pdf',
+        ].join('\n'),
+      );
+    });
+
+  program
+    .command('lesson-plan')
+    .description("a class's lesson plan: the unit's skills in teaching order, the day it starts and the school days per skill; tomorrow's workbooks give each student the day's lesson first")
+    .requiredOption('--class <id>')
+    .option('--subject <s>', 'subject', 'math')
+    .option('--skills <ids>', 'comma-separated skill ids in teaching order (default: every skill of the grade, prerequisites first)')
+    .option('--start <YYYY-MM-DD>', 'the school day the unit starts')
+    .option('--days-per-skill <n>', 'school days (Monday to Friday) each skill is taught (default 1)', Number)
+    .option('--clear', 'remove the plan (no class lesson any more)')
+    .option('--date <YYYY-MM-DD>', "show this day's lesson (default: today)")
+    .option('--json')
+    .action(async (o: { class: string; subject: string; skills?: string; start?: string; daysPerSkill?: number; clear?: boolean; date?: string; json?: boolean }, cmd: Command) => {
+      const r = unwrap(
+        await invoke(await station(cmd), 'lessonPlan', {
+          classId: o.class, subject: o.subject, clear: !!o.clear, ...(o.skills ? { skills: o.skills.split(',') } : {}), ...(o.start ? { startDate: o.start } : {}),
+          ...(o.daysPerSkill !== undefined ? { daysPerSkill: o.daysPerSkill } : {}), ...(o.date ? { date: o.date } : {}),
+        }),
+      );
+      emit(io, !!o.json, r, () =>
+        [
+          r.plan ? `${o.class} ${r.plan.subject}: ${r.plan.skills.join(' → ')}, from ${r.plan.startDate}, ${r.plan.daysPerSkill} school day(s) per skill (set by ${r.plan.teacher}, ${r.plan.at})` : `${o.class}: no lesson plan`,
+          r.lesson ? `lesson on ${r.date}: ${r.lesson.skills.join(', ')}` : `lesson on ${r.date}: none`,
+          gateLine(r.gate),
         ].join('\n'),
       );
     });
@@ -75,4 +104,12 @@ export function registerLearningCommands(program: Command, io: CliIO): void {
       const r = unwrap(await invoke(await station(cmd), 'wrongBook', { classId: o.class, includeCorrected: !!o.includeCorrected, ...(o.student ? { studentId: o.student } : {}), ...(o.out ? { outDir: o.out } : {}) }));
       emit(io, !!o.json, r, () => [...r.books.map((b) => `${b.studentId}: ${b.open} open mistakes in ${Object.keys(b.bySkill).length} knowledge points (${b.cumulativeWrong} wrong answers so far)`), ...(r.files.length ? [`${r.files.length} PDFs in ${o.out}`] : [])].join('\n'));
     });
+}
+
+/** The prerequisite gate check's verdict and the numbers behind it, in one line. */
+function gateLine(g: { kind: string; gap: number; readyAnswers: number; notReadyAnswers: number; minAnswers: number; holdsBelowGap: number }): string {
+  const counts = `${g.readyAnswers} ready and ${g.notReadyAnswers} not-ready answers`;
+  if (g.kind === 'undecided') return `prerequisite gate: undecided (${counts}; ${g.minAnswers} of each needed), lessons not held back`;
+  const verb = g.kind === 'holds' ? 'holds' : 'does not hold';
+  return `prerequisite gate: ${verb} (not-ready minus ready residual ${g.gap.toFixed(3)}, holds below ${g.holdsBelowGap}; ${counts}), lessons ${g.kind === 'holds' ? 'wait for their prerequisites' : 'not held back'}`;
 }

@@ -1,5 +1,5 @@
 import { importItems, importRoster, importSkills } from './imports';
-import { next, override, report, wrongBook } from './learning';
+import { lessonPlan, next, override, report, wrongBook } from './learning';
 import { list } from './list';
 import { print } from './print';
 import { integrity, regrade, resolve, reviewQueue } from './review';
@@ -37,6 +37,7 @@ export const handlers = {
   resumeScans,
   report,
   next,
+  lessonPlan,
   override,
   wrongBook,
   // The teacher's app: one module per screen.

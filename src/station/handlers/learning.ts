@@ -12,6 +12,12 @@ import { answerText } from '../../print/answerKey';
 import { renderPdf } from '../../print/pdf';
 import { layoutClassReport } from '../../print/report';
 import type { StationContext } from '../context';
+import { readinessOf } from '../../domain/learning/gateCheck';
+import { skillGraph } from '../../domain/learning/fringe';
+import { clearLessonPlan, lessonPlanOf, saveLessonPlan } from '../../store/lessonPlans';
+import { checkGate } from '../learning/gate';
+import { DEFAULT_DAYS_PER_SKILL, lessonOn } from '../learning/lessonPlan';
+import { withLessonReasons } from '../learning/lessonReasons';
 import { gradedResponses } from '../learning/responses';
 import { learningState } from '../learning/state';
 import { print } from './print';
@@ -97,7 +103,12 @@ export const override = defineHandler(
   },
 );
 
-/** Tomorrow's personal workbooks from the results so far: due reviews, fringe skills at the right tier, within the cap. */
+/**
+ * Tomorrow's personal workbooks from the results so far: the class's lesson of the day (from its lesson
+ * plan) for every student who has not mastered it — held back until its prerequisites are mastered
+ * only where the class's answers show the prerequisite gate holds — then due reviews, then fringe
+ * skills at the right tier, within the cap.
+ */
 export const next = defineHandler(
   z.object({ classId: z.string(), date: IsoDate, subject: z.string().default('math'), unitSkills: z.array(z.string()).default([]), out: z.string().optional(), seed: z.string().default('next') }),
   async (ctx, input) => {
@@ -107,37 +118,81 @@ export const next = defineHandler(
       return fail('no_written_homework', `grade ${cls.grade} gets no written homework (cap 0 min); print an in-class sheet instead.`);
     const students = ctx.store.students(input.classId);
     const skills = ctx.store.skills({ subject: input.subject });
-    const unit = input.unitSkills.length ? input.unitSkills : skills.filter((s) => s.grade === cls.grade).map((s) => s.id);
+    const plan = lessonPlanOf(ctx.db, input.classId, input.subject);
+    const unit = input.unitSkills.length ? input.unitSkills : plan ? plan.skills : skills.filter((s) => s.grade === cls.grade).map((s) => s.id);
+    const lesson = plan ? lessonOn(plan, input.date) : null;
+    const gate = checkGate(ctx, input.classId, input.subject, unit, skills);
     const state = learningState(ctx, { classId: input.classId });
     const bank = ctx.store.currentItems({ subject: input.subject, grade: cls.grade });
-    const plans = selectNextDay({
+    const selected = selectNextDay({
       date: input.date, subject: input.subject, grade: cls.grade, students: students.map((s) => ({ id: s.id, grade: s.grade })),
       unitSkills: unit, skills, bank, mastery: state.mastery, reviews: state.reviews,
       ledgers: students.map((s) => approvedLedger(ctx, s.id, input.date)), overrides: overridesOf(ctx, input.classId),
       seed: input.seed, settings: ctx.settings.learning, caps: ctx.settings.caps,
+      ...(lesson ? { lessonSkills: lesson.skills, lessonsGated: gate.kind === 'holds' } : {}),
     });
-    if (!plans.ok) return fail('selection', `cannot select: ${JSON.stringify(plans.error)}`);
-    if (plans.value.every((p) => p.items.length === 0))
+    if (!selected.ok) return fail('selection', `cannot select: ${JSON.stringify(selected.error)}`);
+    const graph = skillGraph(skills);
+    const plans = withLessonReasons(selected.value, gate.kind, (studentId) => {
+      const of = readinessOf(state.mastery, studentId, unit, graph, ctx.settings.learning);
+      return (skillId) => of(skillId).ready;
+    });
+    if (plans.every((p) => p.items.length === 0))
       return fail('no_written_homework', cls.grade <= 2 ? `grade ${cls.grade} gets no written homework; print an in-class sheet instead.` : `nothing fits: every student's day is already at the cap on ${input.date}.`);
     const setId = `WS-${input.date}-${input.classId}-${input.subject}-next-${ctx.store.nextSeq()}`;
     ctx.store.insertWorkbookSet({
-      id: setId, classId: input.classId, subject: input.subject, date: input.date, requestJson: JSON.stringify({ kind: 'next', unit, seed: input.seed }),
-      workbooks: plans.value.filter((p) => p.items.length > 0).map((p) => ({
+      id: setId, classId: input.classId, subject: input.subject, date: input.date, requestJson: JSON.stringify({ kind: 'next', unit, seed: input.seed, lesson, gate }),
+      workbooks: plans.filter((p) => p.items.length > 0).map((p) => ({
         id: `${setId}/${p.studentId}`, studentId: p.studentId, tier: p.tier, minutes: p.totalMinutes,
         itemsJson: JSON.stringify(p.items.map((i) => ({ itemId: i.itemId, itemVersion: i.itemVersion ?? ctx.store.item(i.itemId)?.version ?? 1, minutes: i.minutes, reason: { key: i.reasonKey, text: i.reason } }))),
       })),
     });
     const approved = await approve.run(ctx, { setId });
     if (!approved.ok) return approved;
-    const flowers = Object.fromEntries(plans.value.filter((p) => p.flowers).map((p) => [p.studentId, p.flowers!]));
+    const flowers = Object.fromEntries(plans.filter((p) => p.flowers).map((p) => [p.studentId, p.flowers!]));
     const printed = input.out ? await print.run(ctx, { setId, out: input.out, flowers }) : null;
     if (printed && !printed.ok) return printed;
     const reasons: Record<string, number> = {};
-    for (const p of plans.value) for (const i of p.items) reasons[i.reasonKey] = (reasons[i.reasonKey] ?? 0) + 1;
+    for (const p of plans) for (const i of p.items) reasons[i.reasonKey] = (reasons[i.reasonKey] ?? 0) + 1;
     return ok({
-      setId, students: plans.value.length, minutes: { min: Math.min(...plans.value.map((p) => p.totalMinutes)), max: Math.max(...plans.value.map((p) => p.totalMinutes)) },
-      reasons, pdf: printed?.value.pdf ?? null, plans: plans.value,
+      setId, students: plans.length, minutes: { min: Math.min(...plans.map((p) => p.totalMinutes)), max: Math.max(...plans.map((p) => p.totalMinutes)) },
+      reasons, lesson, gate, pdf: printed?.value.pdf ?? null, plans,
     });
+  },
+);
+
+/**
+ * A class's lesson plan for a subject: the unit's skills in teaching order, the school day it starts
+ * and the school days per skill. With no change asked for, shows the plan, the lesson of `date` and
+ * the prerequisite gate check's verdict.
+ */
+export const lessonPlan = defineHandler(
+  z.object({
+    classId: z.string(), subject: z.string().default('math'), skills: z.array(z.string()).min(1).optional(), startDate: IsoDate.optional(),
+    daysPerSkill: z.number().min(0.2).max(60).optional(), clear: z.boolean().default(false), date: IsoDate.optional(),
+  }),
+  async (ctx, input) => {
+    const cls = ctx.store.schoolClass(input.classId);
+    if (!cls) return fail('unknown_class', `class "${input.classId}" is not on this station.`);
+    const known = ctx.store.skills({ subject: input.subject });
+    const graph = skillGraph(known);
+    const current = lessonPlanOf(ctx.db, input.classId, input.subject);
+    if (input.clear) clearLessonPlan(ctx.db, input.classId, input.subject);
+    else if (input.skills || input.startDate || input.daysPerSkill !== undefined) {
+      const unknown = (input.skills ?? []).filter((id) => !graph.byId.has(id));
+      if (unknown.length) return fail('unknown_skill', `no ${input.subject} skill ${unknown.join(', ')} on this station. Fix: paperloop list skills --subject ${input.subject}.`);
+      const startDate = input.startDate ?? current?.startDate;
+      if (!startDate) return fail('bad_input', `class ${input.classId} has no lesson plan yet. Fix: give the school day the unit starts (--start YYYY-MM-DD).`);
+      saveLessonPlan(ctx.db, {
+        classId: input.classId, subject: input.subject, startDate,
+        skills: input.skills ?? current?.skills ?? graph.order.filter((id) => graph.byId.get(id)?.grade === cls.grade),
+        daysPerSkill: input.daysPerSkill ?? current?.daysPerSkill ?? DEFAULT_DAYS_PER_SKILL, teacher: ctx.actor, at: ctx.clock().toISOString(),
+      });
+    }
+    const plan = lessonPlanOf(ctx.db, input.classId, input.subject);
+    const date = input.date ?? ctx.clock().toISOString().slice(0, 10);
+    const gate = checkGate(ctx, input.classId, input.subject, plan?.skills ?? known.filter((s) => s.grade === cls.grade).map((s) => s.id), known);
+    return ok({ plan, date, lesson: plan ? lessonOn(plan, date) : null, gate });
   },
 );
 

@@ -18,10 +18,15 @@ export type LearningState = { mastery: MasteryState; reviews: ReviewState; respo
 export function learningState(ctx: StationContext, filter: { classId?: string } = {}): LearningState {
   const { responses, items } = gradedResponses(ctx, filter);
   const settings = ctx.settings.learning;
-  const bank = new Map<string, Item>([...items, ...ctx.store.currentItems()].map((i) => [i.id, i]));
+  const bank = replayBank(ctx, items);
   const { mastery, choice } = masteryByRule(emptyMasteryState(settings), responses, bank, settings, SHIPPED_LOGISTIC_PARAMS);
   const reviews = updateReviews(emptyReviewState(), responses, bank, settings);
   return { mastery, reviews, responses, items, modelChoice: choice };
+}
+
+/** The items a replay looks up by id: the versions answered, then the bank's current ones. */
+export function replayBank(ctx: StationContext, answered: readonly Item[]): Map<string, Item> {
+  return new Map<string, Item>([...answered, ...ctx.store.currentItems()].map((i) => [i.id, i]));
 }
 
 /** Skills mastered by a student among the given ones. */

@@ -1,0 +1,64 @@
+import type { Item } from '../../domain/item';
+import { skillGraph, type SkillGraph } from '../../domain/learning/fringe';
+import { addGateEvidence, emptyGateEvidence, gateVerdict, readinessOf, type GateVerdict } from '../../domain/learning/gateCheck';
+import { emptyMasteryState, outcomeOf, replayWithPredictions } from '../../domain/learning/mastery';
+import type { LearningSettings } from '../../domain/learning/settings';
+import type { Skill } from '../../domain/skills';
+import { gateObservationsOf, syncGateObservations, type GateObservationRow } from '../../store/gateObservations';
+import type { StationContext } from '../context';
+import { gradedResponses, type StationResponse } from './responses';
+import { replayBank } from './state';
+
+/**
+ * The prerequisite gate check at the station (docs/mastery.md, "At the station"). Its answers are
+ * replayed through the Elo model one sheet date at a time, in grading order, as the simulator does
+ * day by day: each answer gets the model's prediction before it, and whether its student was ready
+ * for its skill (every prerequisite mastered) and had answered on it before, both judged from the
+ * state before that date's answers — the state the sheet was chosen from when every earlier page
+ * was scanned first.
+ */
+export function gateObservations(
+  responses: readonly StationResponse[],
+  bank: ReadonlyMap<string, Item>,
+  unitSkills: readonly string[],
+  graph: SkillGraph,
+  settings: LearningSettings,
+): GateObservationRow[] {
+  const unit = new Set(unitSkills);
+  const bySlot = new Map<string, GateObservationRow>();
+  let state = emptyMasteryState(settings);
+  for (let start = 0; start < responses.length; ) {
+    let end = start + 1;
+    while (end < responses.length && responses[end]!.date === responses[start]!.date) end++;
+    const before = state;
+    const readiness = new Map<string, ReturnType<typeof readinessOf>>();
+    const readinessFor = (studentId: string) => {
+      if (!readiness.has(studentId)) readiness.set(studentId, readinessOf(before, studentId, unitSkills, graph, settings));
+      return readiness.get(studentId)!;
+    };
+    const day = replayWithPredictions(before, responses.slice(start, end), bank, settings);
+    (day.applied as StationResponse[]).forEach((r, i) => {
+      const skillId = r.skills[0];
+      if (skillId === undefined || !unit.has(skillId)) return;
+      const { ready, practisedBefore } = readinessFor(r.studentId)(skillId);
+      bySlot.set(`${r.pageId}\u0000${r.itemId}`, { pageId: r.pageId, itemId: r.itemId, seq: r.seq, ready, practisedBefore, outcome: outcomeOf(r), predicted: day.predictions[i]! });
+    });
+    state = day.state;
+    start = end;
+  }
+  return [...bySlot.values()];
+}
+
+export type GateCheck = GateVerdict & { readonly minAnswers: number; readonly holdsBelowGap: number };
+
+/**
+ * Updates a class's stored evidence from its effective answers on the unit and returns the verdict.
+ * Idempotent: the same answers give the same evidence however often it runs.
+ */
+export function checkGate(ctx: StationContext, classId: string, subject: string, unitSkills: readonly string[], skills: readonly Skill[]): GateCheck {
+  const settings = ctx.settings.learning;
+  const { responses, items } = gradedResponses(ctx, { classId });
+  syncGateObservations(ctx.db, classId, subject, gateObservations(responses, replayBank(ctx, items), unitSkills, skillGraph(skills), settings));
+  const evidence = addGateEvidence(emptyGateEvidence, gateObservationsOf(ctx.db, classId, subject), settings);
+  return { ...gateVerdict(evidence, settings), ...settings.gateCheck };
+}
