@@ -19,6 +19,7 @@ import { createTesseractEngine } from '../src/vision/ocr';
 import { createZxingQrReader } from '../src/vision/qr';
 import { readPage, type StageTimings } from '../src/vision/readPage';
 import { createReaderPool } from '../src/scan/readerPool';
+import { greyJpegCopy } from './lib/throughputStack';
 import { ScanSession } from '../src/scan/session';
 import { REPO_ROOT } from '../src/station/context';
 import { hash64 } from '../src/layout/hash';
@@ -43,15 +44,22 @@ async function stack(name: string, make: (folder: string) => Promise<unknown>): 
 }
 
 const imagesOf = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(folder, f));
+// BENCH_JPEG=grey: the throughput and stage parts read the stack as one-channel grey JPEGs (as a scanner in Gray mode
+// sends them) instead of the generator's three-channel JPEGs of the same grey pages.
+const jpeg = process.env.BENCH_JPEG === 'grey' ? 'grey' : 'colour';
+const throughputStackOf = async () => {
+  const s = await stack('throughput-200', (folder) =>
+    writeStack(ctx, folder, { pdf: printed.pdf, pages: printed.pages, seed: 'tp', dpi: 300, profile: 'typical', answers: 'mixed', count: 200 }),
+  );
+  return jpeg === 'grey' ? { ...s, folder: await greyJpegCopy(s.folder) } : s;
+};
 
 // ---- throughput ----------------------------------------------------------------------------
 // BENCH_READ=accuracy skips this part (for tuning the reader).
 const only = process.env.BENCH_READ;
 const reader = createReaderPool({ dbPath: join(ctx.dir, 'station.db') });
 if (only === undefined || only === 'throughput') {
-const throughputStack = await stack('throughput-200', (folder) =>
-  writeStack(ctx, folder, { pdf: printed.pdf, pages: printed.pages, seed: 'tp', dpi: 300, profile: 'typical', answers: 'mixed', count: 200 }),
-);
+const throughputStack = await throughputStackOf();
 const files = imagesOf(throughputStack.folder);
 const bytes = files.map((f) => readFileSync(f));
 // Warm the workers (wasm, OCR engine) as a running station would have them.
@@ -84,7 +92,7 @@ if (!result.ok) throw new Error(result.error);
 const report = classAnalytics(ctx, '7A', '2026-11-25');
 const resultsReadyAt = performance.now();
 latencies.sort((a, b) => a - b);
-out('throughput_pages_per_s', bytes.length / ((t1 - t0) / 1000), 'pages/s', '>=20', { pages: bytes.length, cores: availableParallelism() });
+out('throughput_pages_per_s', bytes.length / ((t1 - t0) / 1000), 'pages/s', '>=20', { pages: bytes.length, cores: availableParallelism(), jpeg });
 out('latency_p50_ms', latencies[Math.floor(latencies.length * 0.5)]!, 'ms');
 out('latency_p99_ms', latencies[Math.floor(latencies.length * 0.99)]!, 'ms');
 out('last_page_to_class_results_ms', resultsReadyAt - lastStoredAt, 'ms', '<2000', { grading_done_after_last_page_ms: Math.round(lastGradedAt - lastStoredAt), report_ms: Math.round(resultsReadyAt - t1), items: report.items });
@@ -94,9 +102,7 @@ out('stack_mb', bytes.reduce((s, b) => s + b.length, 0) / 1e6, 'MB');
 // ---- stage times: one worker (this thread), where a page's time goes ---------------------------
 // BENCH_READ=stages runs only this part.
 if (only === undefined || only === 'stages') {
-  const tp = await stack('throughput-200', (folder) =>
-    writeStack(ctx, folder, { pdf: printed.pdf, pages: printed.pages, seed: 'tp', dpi: 300, profile: 'typical', answers: 'mixed', count: 200 }),
-  );
+  const tp = await throughputStackOf();
   const qr = await createZxingQrReader(zxingReaderWasm());
   const ocr = await createTesseractEngine({ langPath: tesseractLangPath('eng') });
   const digits = loadDigitNet();
@@ -123,7 +129,7 @@ if (only === undefined || only === 'stages') {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const stageNames = ['decode', 'blank', 'marks', 'orientation', 'qr', 'lookup', 'geometry', 'bubbles', 'ocr', 'grade', 'write'] as const;
   const stagesOf = (xs: Stages[]) => Object.fromEntries(stageNames.map((k) => [k, Math.round(median(xs.map((x) => x[k] ?? 0)) * 10) / 10]));
-  out('blank_back_ms', median(times.blank_back.map((x) => x.total)), 'ms', '<=40', { clock: cpuClock ? 'cpu' : 'wall', pages: times.blank_back.length, stages_median_ms: stagesOf(times.blank_back) });
+  out('blank_back_ms', median(times.blank_back.map((x) => x.total)), 'ms', '<=40', { clock: cpuClock ? 'cpu' : 'wall', jpeg, pages: times.blank_back.length, stages_median_ms: stagesOf(times.blank_back) });
   out('workbook_page_ms', median(times.workbook.map((x) => x.total)), 'ms', undefined, { pages: times.workbook.length, stages_median_ms: stagesOf(times.workbook) });
   for (const k of stageNames) out(`stage_${k}_ms`, median(times.workbook.map((x) => x[k] ?? 0)), 'ms', undefined, { blank_back: median(times.blank_back.map((x) => x[k] ?? 0)) });
 }

@@ -1,7 +1,8 @@
 // The station and the 200-page 300 dpi stack of bench:read's throughput part, shared by the benches that read it
 // (cached in bench/.cache, keyed by the printed job: page ids are per station).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { parseRosterCsv } from '../../src/domain/import/rosterCsv';
 import { hash64 } from '../../src/layout/hash';
 import { REPO_ROOT } from '../../src/station/context';
@@ -17,4 +18,22 @@ export async function throughputStation() {
   if (!existsSync(join(folder, 'truth.json'))) await writeStack(ctx, folder, { pdf: printed.pdf, pages: printed.pages, seed: 'tp', dpi: 300, profile: 'typical', answers: 'mixed', count: 200 });
   const files = readdirSync(folder).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(folder, f));
   return { ctx, printed, folder, files };
+}
+
+/**
+ * The same stack as one-channel grey JPEGs, as a scanner in Gray mode sends them (cached beside it). The generator
+ * writes its grey pages as three-channel JPEGs (sharp's default output for a one-channel input), whose full decode
+ * pays a colour conversion of every pixel. Each page is re-encoded from its decoded grey at its own JPEG quality.
+ */
+export async function greyJpegCopy(folder: string): Promise<string> {
+  const grey = `${folder}-grey`;
+  if (existsSync(join(grey, 'truth.json'))) return grey;
+  const truth = JSON.parse(readFileSync(join(folder, 'truth.json'), 'utf8')) as { images: { fileName: string; scan?: { jpegQuality?: number } }[] };
+  mkdirSync(grey, { recursive: true });
+  for (const image of truth.images) {
+    const bytes = await sharp(readFileSync(join(folder, image.fileName))).toColourspace('b-w').jpeg({ quality: image.scan?.jpegQuality ?? 80, optimiseCoding: false }).toBuffer();
+    writeFileSync(join(grey, image.fileName), bytes);
+  }
+  writeFileSync(join(grey, 'truth.json'), JSON.stringify(truth));
+  return grey;
 }

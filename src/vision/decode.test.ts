@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, decodePnm, tesseractLangPath, zxingReaderWasm } from './decode';
-import { crop, downsample } from './image';
+import { crop, downsample, type GreyImage } from './image';
 import { chooseDpi, inkOutside, measurePageInk, pageFromGrey, reduceFactorFor } from './page';
 import { DEFAULT_VISION_SETTINGS as S, VisionSettings } from './settings';
 
@@ -18,6 +18,8 @@ const encode = (fmt: 'jpeg' | 'png' | 'tiff', density?: number) => {
   return s.toFormat(fmt).toBuffer();
 };
 
+const sameImage = (a: GreyImage, b: GreyImage) => a.width === b.width && a.height === b.height && Buffer.from(a.data).equals(Buffer.from(b.data));
+
 describe('decodeImage', () => {
   it.each(['png', 'tiff'] as const)('decodes %s to 8-bit grey with the reduced image', async (fmt) => {
     const p = await decodeImage(await encode(fmt, 300));
@@ -28,6 +30,7 @@ describe('decodeImage', () => {
     expect(full.data[100 * W + 10]).toBeLessThan(60);
     expect([p.reduced.width, p.reduced.height]).toEqual([W / 2, H / 2]);
     expect(p.reduceFactor).toBe(2);
+    expect(sameImage(p.coarse!.image, downsample(p.reduced, 4))).toBe(true);
     expect(p.dpi).toBe(300);
     expect(p.dpiSource).toBe('file');
     expect(p.decodeMs).toBeGreaterThanOrEqual(0);
@@ -53,6 +56,20 @@ describe('decodeImage', () => {
     let diff = 0;
     for (let i = 0; i < box.data.length; i++) diff += Math.abs(box.data[i]! - p.reduced.data[i]!);
     expect(diff / box.data.length).toBeLessThan(2);
+  });
+
+  it('decodes a grey (one-channel) JPEG once, in full, with the reduced image and a 1/8 coarse view of it', async () => {
+    const jpeg = await sharp(Buffer.from(raw), { raw: { width: W, height: H, channels: 1 } }).toColourspace('b-w').withDensity(300).jpeg().toBuffer();
+    expect((await sharp(jpeg).metadata()).channels).toBe(1);
+    const p = await decodeImage(jpeg);
+    const full = await p.full();
+    expect([p.reduceFactor, p.reduced.width, p.coarse?.reduceFactor, p.coarse?.image.width]).toEqual([2, W / 2, 8, W / 8]);
+    expect(sameImage(p.reduced, downsample(full, 2))).toBe(true);
+    expect(sameImage(p.coarse!.image, downsample(p.reduced, 4))).toBe(true);
+    // The same pixels as the colour JPEG of that grey image gives in full.
+    const colour = await decodeImage(await sharp(Buffer.from(raw), { raw: { width: W, height: H, channels: 1 } }).withMetadata({ density: 300 }).jpeg().toBuffer());
+    expect(colour.reduceFactor).toBe(8);
+    expect(sameImage(await colour.full(), full)).toBe(true);
   });
 
   it('decodes a JPEG in full where no scaled decode fits (400 dpi: factor 3)', async () => {

@@ -10,16 +10,17 @@ import { fileURLToPath } from 'node:url';
 import { DigitModel, digitNet, type DigitNet } from './digits';
 import { CombNetModel, combNet, type CombNet } from './handwriting/combNet';
 import { clipRect, crop, type GreyImage } from './image';
-import { chooseDpi, pageFromFull, reduceFactorFor, type DecodedPage } from './page';
+import { chooseDpi, COARSE_VIEW_FACTOR, pageWithCoarseView, reduceFactorFor, type DecodedPage } from './page';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
 
 const require = createRequire(import.meta.url);
 
 /**
- * Decode a JPEG / PNG / TIFF / PNM buffer to 8-bit grey: the reduced image now, the full-resolution
- * image (or a rectangle of it) when the reader asks. A JPEG's reduced image comes from libjpeg's
- * scaled decode (shrink-on-load: ~18 ms of CPU for 300 dpi A4 against ~75 ms for the full image);
- * other formats decode in full and box-filter it (~5 ms). `dpi` overrides what the file says.
+ * Decode a JPEG / PNG / TIFF / PNM buffer to 8-bit grey. A colour JPEG gives its coarse image now
+ * (libjpeg's scaled decode, shrink-on-load: ~18 ms of CPU for 300 dpi A4 against ~72 ms for the full
+ * image) and the full-resolution image (or a rectangle of it) when the reader asks; anything else
+ * decodes once, in full, with the reduced image and a coarse view box-filtered from it.
+ * `dpi` overrides what the file says.
  */
 export async function decodeImage(buf: Uint8Array, opts: { dpi?: number; settings?: VisionSettings; now?: () => number } = {}): Promise<DecodedPage> {
   const settings = opts.settings ?? DEFAULT_VISION_SETTINGS;
@@ -28,16 +29,18 @@ export async function decodeImage(buf: Uint8Array, opts: { dpi?: number; setting
   if (isPnm(buf)) {
     const full = decodePnm(buf);
     const { dpi, source } = chooseDpi(full, undefined, opts.dpi, settings);
-    return { ...pageFromFull(full, reduceFactorFor(dpi, settings), dpi, source), decodeMs: now() - t0 };
+    return { ...pageWithCoarseView(full, reduceFactorFor(dpi, settings), dpi, source), decodeMs: now() - t0 };
   }
   const load = () => sharp(buf, { failOn: 'none', limitInputPixels: 20000 * 20000 }).rotate(); // honour EXIF orientation
   const meta = await load().metadata();
   const size = meta.autoOrient ?? { width: meta.width ?? 0, height: meta.height ?? 0 };
   const { dpi, source } = chooseDpi(size, meta.density, opts.dpi, settings);
-  const shrink = meta.format === 'jpeg' ? jpegShrinkFor(dpi, settings) : null;
+  // A grey JPEG decodes in full for little more than its scaled decode (~26 against ~15 ms of CPU at
+  // 300 dpi A4); a colour one pays for the colour conversion of every pixel (~72 ms), so it is shrunk first.
+  const shrink = meta.format === 'jpeg' && meta.channels !== 1 ? jpegShrinkFor(dpi, settings) : null;
   if (shrink === null) {
     const full = await toGrey(load());
-    return { ...pageFromFull(full, reduceFactorFor(dpi, settings), dpi, source), decodeMs: now() - t0 };
+    return { ...pageWithCoarseView(full, reduceFactorFor(dpi, settings), dpi, source), decodeMs: now() - t0 };
   }
   const reduced = await toGrey(load().resize({ width: Math.ceil(size.width / shrink), height: Math.ceil(size.height / shrink), fit: 'fill', kernel: JPEG_REDUCE_KERNEL }));
   let full: Promise<GreyImage> | null = null;
@@ -65,7 +68,7 @@ export async function decodeImage(buf: Uint8Array, opts: { dpi?: number; setting
  * sharp takes the scaled decode only for whole shrinks of 4, 8 or 16; other factors decode in full.
  */
 function jpegShrinkFor(dpi: number, settings: VisionSettings): 4 | 8 | 16 | null {
-  const f = reduceFactorFor(dpi, settings) * 4;
+  const f = reduceFactorFor(dpi, settings) * COARSE_VIEW_FACTOR;
   return f === 4 || f === 8 || f === 16 ? f : null;
 }
 

@@ -18,6 +18,11 @@ export type DecodedPage = {
   dpiSource: 'file' | 'size' | 'default' | 'given';
   /** Time to decode the reduced image (and the full one, when it came first). */
   decodeMs?: number;
+  /**
+   * A page decoded in full: a coarser view of it (the reduced image box-filtered by 4), on which
+   * readPage looks for a page holding nothing but its marks and QR, as on a colour JPEG's coarse decode.
+   */
+  coarse?: { image: GreyImage; reduceFactor: number };
   /** The full-resolution image, decoded on the first call and kept. */
   full: () => Promise<GreyImage>;
   /** A rectangle of the full-resolution image (clipped to it), decoded on its own while the full image is not. */
@@ -38,6 +43,15 @@ export function pageFromFull(full: GreyImage, reduceFactor: number, dpi: number,
     region: async (r) => crop(full, r),
   };
 }
+
+/** A page decoded in full, with its coarse view (readPage reads a page without fields from that). */
+export function pageWithCoarseView(full: GreyImage, reduceFactor: number, dpi: number, dpiSource: DecodedPage['dpiSource']): DecodedPage {
+  const page = pageFromFull(full, reduceFactor, dpi, dpiSource);
+  return { ...page, coarse: { image: downsample(page.reduced, COARSE_VIEW_FACTOR), reduceFactor: reduceFactor * COARSE_VIEW_FACTOR } };
+}
+
+/** The coarse image against the reduced one (300 dpi → 1/8): the view here, a colour JPEG's scaled decode in decode.ts. */
+export const COARSE_VIEW_FACTOR = 4;
 
 /** A page from an already-decoded grey image (tests, other decoders). */
 export function pageFromGrey(full: GreyImage, dpi: number, settings: VisionSettings = DEFAULT_VISION_SETTINGS): DecodedPage {
@@ -89,11 +103,13 @@ export function measurePageInk(reduced: GreyImage, settings: VisionSettings): { 
  */
 export function inkOutside(reduced: GreyImage, reduceFactor: number, cut: number, skip: readonly PxRect[]): number {
   const { width: W, height: H, data } = reduced;
-  const rects = skip.map((r) => clipRect(reduced, { x: r.x / reduceFactor, y: r.y / reduceFactor, w: r.w / reduceFactor, h: r.h / reduceFactor }));
+  const skipped = new Uint8Array(W * H);
+  for (const r of skip) {
+    const c = clipRect(reduced, { x: r.x / reduceFactor, y: r.y / reduceFactor, w: r.w / reduceFactor, h: r.h / reduceFactor });
+    for (let y = c.y; y < c.y + c.h; y++) skipped.fill(1, y * W + c.x, y * W + c.x + c.w);
+  }
   let ink = 0;
-  for (let y = 0; y < H; y++)
-    for (let x = 0; x < W; x++)
-      if (data[y * W + x]! <= cut && !rects.some((c) => x >= c.x && x < c.x + c.w && y >= c.y && y < c.y + c.h)) ink++;
+  for (let i = 0; i < data.length; i++) if (data[i]! <= cut && skipped[i] === 0) ink++;
   return W * H > 0 ? ink / (W * H) : 0;
 }
 

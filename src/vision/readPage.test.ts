@@ -160,6 +160,25 @@ describe('readPage closed loop: render with known answers → scan → read → 
     expect(front.counts).toEqual({ full: 1, region: 0 });
   });
 
+  it('decodes a grey (one-channel) JPEG once: a blank back is read from its coarse view, a page with fields exactly as in full', async () => {
+    const greyJpegOf = (img: GreyImage) => sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: 1 } }).toColourspace('b-w').withDensity(300).jpeg({ quality: 70 }).toBuffer();
+    const backPage = { ...page, fields: [] };
+    const back = await decodeImage(await greyJpegOf(scanPage(drawPage(backPage, { dpi: 300 }), { rotateDeg: 2, blurPx: 1, noise: 8 })));
+    expect([back.reduceFactor, back.coarse?.reduceFactor]).toEqual([2, 8]);
+    // The reduced image blanked: only a reading from the coarse view still finds the page.
+    const blanked: DecodedPage = { ...back, reduced: createImage(back.reduced.width, back.reduced.height) };
+    const r = await readPage(blanked, { lookupPage: (id) => (id === page.pageId ? backPage : null), qr });
+    expect(r.ok && [r.pageId, r.fields]).toEqual([page.pageId, []]);
+    // A page with fields is read from the reduced and full images, as a page decoded without the coarse view.
+    const front = await decodeImage(await greyJpegOf(scanPage(upright(300), { rotateDeg: 2, blurPx: 1, noise: 8 })));
+    const viaView = await readPage(front, { lookupPage: lookup, qr });
+    expectReadsAsMarked(viaView);
+    const { coarse: _, ...withoutView } = front;
+    const plain = await readPage(withoutView, { lookupPage: lookup, qr });
+    expect(viaView.ok && viaView.fields).toEqual(plain.ok && plain.fields);
+    expect(viaView.ok && viaView.homography).toEqual(plain.ok && plain.homography);
+  });
+
   describe('with OCR', () => {
     let ocr: OcrEngine;
     beforeAll(async () => {

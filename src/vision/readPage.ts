@@ -79,27 +79,31 @@ export type ReadPageDeps = {
 const isOurs = (text: string) => decodeQrPayload(text).ok;
 
 /**
- * A page decoded coarser than the settings' reduced resolution (decode.ts shrinks a JPEG on load)
- * and blank but for its marks and QR is read from that: a blank page is refused and a page without
- * fields (a blank back) read without ever decoding it in full. Any other page, and any failure of
- * that reading, is read from the full image, exactly as a page decoded in full.
+ * A page blank but for its marks and QR on its coarse image (a colour JPEG's scaled decode, or the
+ * coarse view of a page decoded in full) is read from that: a blank page is refused and a page
+ * without fields (a blank back) read without the reduced image's stages, and a colour JPEG without
+ * ever decoding it in full. Any other page, and any failure of that reading, is read from the
+ * reduced and full images, exactly as a page decoded in full.
  */
 export async function readPage(input: DecodedPage, deps: ReadPageDeps): Promise<PageRead> {
   const settings = deps.settings ?? DEFAULT_VISION_SETTINGS;
   const now = deps.now ?? (() => performance.now());
   const f = reduceFactorFor(input.dpi, settings);
-  if (input.reduceFactor <= f) return read(input, deps, settings, now, 'final');
+  const decodedCoarse = input.reduceFactor > f;
+  const view = decodedCoarse ? input : input.coarse ? { ...input, reduced: input.coarse.image, reduceFactor: input.coarse.reduceFactor } : null;
+  if (!view) return read(input, deps, settings, now, 'final');
   const t0 = now();
-  const chromeOnly = blankButForChrome(input, settings);
+  const chromeOnly = blankButForChrome(view, settings);
   const lookMs = now() - t0;
-  const coarse = chromeOnly ? await read(input, deps, settings, now, 'coarse') : null;
+  const coarse = chromeOnly ? await read(view, deps, settings, now, 'coarse') : null;
   if (coarse) {
     coarse.timingsMs.blank += lookMs;
     coarse.timingsMs.total += lookMs;
     if (coarse.ok ? coarse.page.fields.length === 0 && coarse.damagedCorners.length === 0 : coarse.reason === 'blank_page') return coarse;
   }
   const t1 = now();
-  const page = pageFromFull(await input.full(), f, input.dpi, input.dpiSource);
+  // Its decode is counted once, below, with the time spent before this reading.
+  const page = decodedCoarse ? pageFromFull(await input.full(), f, input.dpi, input.dpiSource) : { ...input, decodeMs: 0 };
   const fullMs = now() - t1;
   const fine = await read(page, deps, settings, now, 'final');
   const t = fine.timingsMs;
