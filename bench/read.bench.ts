@@ -159,6 +159,11 @@ const countReviewReasons = (profile: string, reasons: readonly string[]) => {
 const silentExamples: string[] = [];
 // BENCH_DUMP=file.json writes every comb reading with its truth (for tuning the OCR decision).
 const combDump: unknown[] = [];
+// Combs per kind of answer (a text comb is 'text'; a digit comb's number is integer, signed, decimal or fraction): to review, why, and which reader read them.
+type CombKind = { combs: number; review: number; silent: number; byReader: Record<string, number>; byProfile: Record<string, number[]>; reasons: Record<string, number> };
+const combKinds: Record<string, CombKind> = {};
+const combKindOf = (charset: string | undefined, text: string | null) =>
+  text === null ? 'blank' : charset === 'text' ? 'text' : text.includes('/') ? 'fraction' : text.includes('.') ? 'decimal' : text.startsWith('-') ? 'signed' : 'integer';
 for (const { folder, truths } of corpus) {
   const t: Tally = { ...tally, pages: 0, identified: 0, misidentified: 0, foreign: 0, foreignRefused: 0, bubbleFields: 0, bubbleTargets: 0, silentBubbleErrors: 0, fields: 0, review: 0, combs: 0, combCorrect: 0, combAutoCorrect: 0, combSilentWrong: 0 };
   for (const truth of truths) {
@@ -185,7 +190,19 @@ for (const { folder, truths } of corpus) {
       const expected =
         f.kind === 'bubbles' ? (f.marked.length ? f.marked.join(',') : null) : f.kind === 'digit_grid' ? f.text : f.kind === 'score' ? f.marked : f.text || null;
       if (f.kind === 'comb') {
-        combDump.push({ file: truth.fileName, fieldId: f.fieldId, truth: expected, value: r.value, status: r.status, reasons: r.reasons, ...(r.evidence as { readings?: unknown; candidates?: unknown } | undefined) });
+        const charset = (printed.pages.find((p) => p.pageId === truth.pageId)?.fields.find((x) => x.id === f.fieldId) as { charset?: string } | undefined)?.charset;
+        const ck = (combKinds[combKindOf(charset, expected)] ??= { combs: 0, review: 0, silent: 0, byReader: {}, byProfile: {}, reasons: {} });
+        const ckProfile = (ck.byProfile[profileOf(folder)] ??= [0, 0]);
+        const readerOf = (r.evidence as { readings?: unknown } | undefined)?.readings ? 'ocr' : 'net';
+        ck.combs++;
+        ckProfile[0]!++;
+        ck.byReader[readerOf] = (ck.byReader[readerOf] ?? 0) + 1;
+        if (r.status === 'review') {
+          ck.review++;
+          ckProfile[1]!++;
+          for (const x of r.reasons) ck.reasons[x] = (ck.reasons[x] ?? 0) + 1;
+        } else if (r.value !== expected) ck.silent++;
+        combDump.push({ file: truth.fileName, profile: profileOf(folder), charset, fieldId: f.fieldId, truth: expected, value: r.value, status: r.status, reasons: r.reasons, ...(r.evidence as { readings?: unknown; candidates?: unknown } | undefined) });
         t.combs++;
         if (r.value === expected) t.combCorrect++;
         if (r.status !== 'review' && r.value === expected) t.combAutoCorrect++;
@@ -223,6 +240,12 @@ out('fields_to_review_pct', (100 * tally.review) / tally.fields, '%', '<=1', { f
 out('mark_fields_to_review_pct', (100 * markFieldsToReview) / Math.max(1, tally.bubbleFields), '%', '<=1', { mark_fields: tally.bubbleFields });
 out('silent_errors_all_fields', tally.silentBubbleErrors + tally.combSilentWrong, 'fields', '0', { fields: tally.fields });
 out('comb_read_correct_pct', (100 * tally.combCorrect) / Math.max(1, tally.combs), '%', undefined, { combs: tally.combs, auto_accepted_correct: tally.combAutoCorrect, silent_wrong: tally.combSilentWrong });
+out('comb_review_pct', (100 * (tally.combs - tally.combAutoCorrect - tally.combSilentWrong)) / Math.max(1, tally.combs), '%', undefined, { combs: tally.combs });
+for (const [kind, k] of Object.entries(combKinds))
+  out(`comb_review_pct_${kind}`, (100 * k.review) / Math.max(1, k.combs), '%', undefined, {
+    combs: k.combs, silent: k.silent, read_by: k.byReader, reasons: k.reasons,
+    by_profile: Object.fromEntries(Object.entries(k.byProfile).map(([p, [n, rv]]) => [p, `${rv}/${n}`])),
+  });
 for (const [name, t] of Object.entries(byProfile))
   out(`profile_${name}`, (100 * t.identified) / Math.max(1, t.pages), '% identified', undefined, { pages: t.pages, silent: t.silentBubbleErrors, review_pct: Math.round((1000 * t.review) / Math.max(1, t.fields)) / 10, mark_fields: t.bubbleFields, mark_review_reasons: markReviewReasons[name] ?? {} });
 }

@@ -8,7 +8,7 @@ import type { CombField, Rect, WriteInField } from '../layout/printedPage';
 import type { PageCalibration } from './bubbles';
 import type { Homography } from './homography';
 import { readDigit, type DigitNet, type DigitReading } from './digits';
-import { readCombByNet, type CombClassContext } from './handwriting/combRead';
+import { combPrior, netReadsComb, readCombByNet, type CombClassContext } from './handwriting/combRead';
 import { hasGap, hasInk, measureBoxInk, rectifyBox, type BoxInk } from './handwriting';
 import { createImage, resize, toPgm, type GreyImage, type PxRect } from './image';
 import { unionRect, type FieldRead, type OcrCandidate } from './interpret';
@@ -227,9 +227,9 @@ export async function readComb(
   digitNet?: DigitNet,
   combClass?: CombClassContext,
 ): Promise<FieldRead> {
-  // Digit combs are the comb network's (tesseract read handwriting right about one time in four).
-  if (field.charset === 'digits' && digitNet?.comb) {
-    const prior = { accepted: answers ?? [], commonWrong: combClass?.commonWrong(field.itemId) ?? [] };
+  // Combs are the comb network's where it knows the answer's characters (tesseract read handwriting right about one time in four).
+  if (digitNet?.comb && netReadsComb(field, answers)) {
+    const prior = combPrior(answers, combClass?.commonWrong(field.itemId) ?? []);
     return readCombByNet(field, img, h, cal, settings, { net: digitNet.comb, prior, ...(combClass?.adaptation ? { adaptation: combClass.adaptation } : {}) });
   }
   const r = await readBoxes(field.boxes, field.charset, img, h, cal, settings, engine, answers, digitNet);

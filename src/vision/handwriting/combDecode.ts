@@ -1,11 +1,12 @@
 /**
- * DECIDE a digit comb from the network's per-box probabilities. Candidates are the likeliest
+ * DECIDE a comb from the network's per-box probabilities. Candidates are the likeliest
  * strings (a beam over each box's top classes) and the item's accepted and common wrong answers;
  * those answers get a prior weight, so an answer the network half-sees can win, but a reading is
  * accepted only when it is confidently one candidate: its posterior share is at least `acceptP` and
- * the network itself gives every box's character at least `minBoxP`. A reading that differs from an
- * accepted answer only by strokes a pen makes alike ('1' for '/', '1' for '7') is never taken: it
- * goes to review. Anything else is review too.
+ * the network itself gives every box's character at least `minBoxP`, and it has the comb's format
+ * (a number for a digit comb; a text comb takes any string of the network's characters). A reading
+ * that differs from an accepted answer only by strokes a pen makes alike ('1' for '/', '1' for '7',
+ * 's' for '5') is never taken: it goes to review. Anything else is review too.
  */
 import { COMB_CLASSES } from './combNet';
 
@@ -45,10 +46,11 @@ export function commonWrongAnswers(counts: readonly { answer: string; n: number 
 export type CombCandidate = { text: string; likelihood: number; prior: number; posterior: number };
 export type CombDecision = { text: string | null; accepted: boolean; candidates: CombCandidate[]; reasons: string[] };
 
-const DIGIT_COMB = /^-?\d+([./]\d+)?$/;
+export type CombCharset = 'digits' | 'text';
+const FORMAT: Record<CombCharset, RegExp> = { digits: /^-?\d+([./]\d+)?$/, text: /^.+$/ };
 
-/** Strokes that one pen makes look alike: a steep '/' is a slanted '1'. */
-const CONFUSABLE = new Set(['1/', '/1', '17', '71']);
+/** Strokes that one pen makes look alike: a steep '/' is a slanted '1', a turned 'x' a '+'. */
+const CONFUSABLE = new Set(['1/', '17', 'x+', 't+', 'xy', 's5', 'z2', 'g9', 'q9', 'b6'].flatMap(([a, b]) => [a! + b!, b! + a!]));
 
 /** Do two readings differ only where one has a character the other's could be mistaken for? */
 function confusableWith(a: string, b: string): boolean {
@@ -79,7 +81,7 @@ function beamStrings(boxes: readonly Float32Array[], s: CombDecodeSettings): { t
   return beam;
 }
 
-export function decodeComb(boxes: readonly Float32Array[], prior: CombPrior, s: CombDecodeSettings = DEFAULT_COMB_DECODE): CombDecision {
+export function decodeComb(boxes: readonly Float32Array[], prior: CombPrior, s: CombDecodeSettings = DEFAULT_COMB_DECODE, charset: CombCharset = 'digits'): CombDecision {
   if (boxes.length === 0) return { text: null, accepted: false, candidates: [], reasons: ['unreadable'] };
   const accepted = new Set(prior.accepted);
   const wrong = new Set(prior.commonWrong);
@@ -101,7 +103,7 @@ export function decodeComb(boxes: readonly Float32Array[], prior: CombPrior, s: 
   if (best.posterior < s.acceptP) reasons.push('ambiguous_reading');
   const weakest = Math.min(...[...best.text].map((ch, i) => ((boxes[i] as Float32Array)[COMB_CLASSES.indexOf(ch as (typeof COMB_CLASSES)[number])] as number)));
   if (weakest < s.minBoxP) reasons.push('uncertain_box');
-  if (!DIGIT_COMB.test(best.text)) reasons.push('unexpected_format');
+  if (!FORMAT[charset].test(best.text)) reasons.push('unexpected_format');
   if (!accepted.has(best.text) && [...accepted].some((a) => confusableWith(best.text, a))) reasons.push('confusable_with_answer');
   return { text: best.text, accepted: reasons.length === 0, candidates, reasons };
 }
