@@ -1,12 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { ReadJob } from './readWorker';
+import type { ReadJob, ReaderSetup } from './pageReader';
 import { ReaderStoppedError, type PageReader, type ReadOutcome } from './session';
 
-function startPool(threads: number): Piscina {
+function startPool(threads: number, setup: ReaderSetup): Piscina {
   return new Piscina({
     filename: fileURLToPath(new URL('./readWorker.mjs', import.meta.url)),
+    // Each worker sets itself up from this as it loads, before its first job.
+    workerData: setup,
     // One worker starts at once; more start only when reads queue, so reading one page (the CLI's
     // `read`) does not load the wasm and the OCR engine on every core first.
     minThreads: 1,
@@ -15,8 +17,8 @@ function startPool(threads: number): Piscina {
   });
 }
 
-/** A pool started ahead of its reader (prestartReaderPool), for the first createReaderPool with the same database. */
-let prestarted: { dbPath: string; threads: number; pool: Piscina } | null = null;
+/** A pool started ahead of its reader (prestartReaderPool), for the first createReaderPool with the same set-up. */
+let prestarted: { setup: ReaderSetup; threads: number; pool: Piscina } | null = null;
 
 /**
  * Starts the pool's first worker now, while the caller does other start-up work (the CLI opens the station and loads
@@ -24,7 +26,8 @@ let prestarted: { dbPath: string; threads: number; pool: Piscina } | null = null
  * nobody takes holds nothing: its idle worker does not keep the process alive.
  */
 export function prestartReaderPool(dbPath: string, threads = availableParallelism()): void {
-  prestarted ??= { dbPath, threads, pool: startPool(threads) };
+  const setup = { dbPath, ocr: true };
+  prestarted ??= { setup, threads, pool: startPool(threads, setup) };
 }
 
 /**
@@ -34,17 +37,18 @@ export function prestartReaderPool(dbPath: string, threads = availableParallelis
  */
 export function createReaderPool(options: { dbPath: string; threads?: number; ocr?: boolean; reading?: ReadJob['reading'] }): PageReader {
   const threads = options.threads ?? availableParallelism();
+  const setup: ReaderSetup = { dbPath: options.dbPath, ocr: options.ocr ?? true };
   let pool: Piscina;
-  if (prestarted && prestarted.dbPath === options.dbPath && prestarted.threads === threads) {
+  if (prestarted && prestarted.setup.dbPath === setup.dbPath && prestarted.setup.ocr === setup.ocr && prestarted.threads === threads) {
     pool = prestarted.pool;
     prestarted = null;
-  } else pool = startPool(threads);
+  } else pool = startPool(threads, setup);
   let closing = false;
   return {
     read: async (job) => {
       if (closing) throw new ReaderStoppedError('the reader was closed');
       try {
-        return (await pool.run({ ...job, dbPath: options.dbPath, ocr: options.ocr ?? true, ...(options.reading ? { reading: options.reading } : {}) } satisfies ReadJob)) as ReadOutcome;
+        return (await pool.run({ ...job, ...(options.reading ? { reading: options.reading } : {}) } satisfies ReadJob)) as ReadOutcome;
       } catch (e) {
         if (closing) throw new ReaderStoppedError(`the reader was closed during the read: ${(e as Error).message}`);
         throw e;
