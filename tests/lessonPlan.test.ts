@@ -4,6 +4,7 @@ import { skillGraph } from '../src/domain/learning/fringe';
 import { masteryOf } from '../src/domain/learning/mastery';
 import type { Roster } from '../src/domain/roster';
 import { gateObservationsOf } from '../src/store/gateObservations';
+import { main } from '../src/station/cli';
 import { invoke } from '../src/station/invoke';
 import { learningState } from '../src/station/learning/state';
 import { answerDays, gateRoster, storePage, type StoredPage } from './support/gateWorld';
@@ -115,4 +116,16 @@ describe('the lesson plan and the gate check at the station', () => {
     expect(after.readyAnswers + after.notReadyAnswers).toBe(before.readyAnswers + before.notReadyAnswers);
     expect(gateObservationsOf(ctx.db, '7F', 'math')).toEqual(rows.map((r) => (r === slot ? { ...r, outcome: flipped } : r)));
   }, 300_000);
+
+  it('paperloop lesson-plan sets the pace and shows the lesson and the verdict with its numbers', async () => {
+    const lines: string[] = [];
+    const run = (...args: string[]) => main(['node', 'paperloop', '--data', ctx.dir, 'lesson-plan', '--class', '7F', ...args], { out: (s) => lines.push(s), err: (s) => lines.push(s) });
+    expect(await run('--days-per-skill', '2', '--date', NEXT_DAY)).toBe(0);
+    const said = lines.join('\n');
+    // Ten school days at two a skill: the sixth skill and the fifth.
+    expect(said).toContain('lesson on 2026-11-30: g7.eq.onestep, g7.eq.expr');
+    expect(said).toMatch(/prerequisite gate: does not hold \(not-ready minus ready residual -?0\.\d{3}, holds below -0\.035; \d+ ready and \d+ not-ready answers\)/);
+    expect(await run('--skills', 'g7.int.add,nope')).toBe(1);
+    expect(lines.join('\n')).toContain('no math skill nope');
+  });
 });
