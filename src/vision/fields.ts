@@ -50,7 +50,7 @@ function bubbleStats(measured: readonly Measured[], settings: VisionSettings): P
   for (const m of measured)
     if (m.kind === 'bubbles') for (const f of m.m.fills) fills.push(f.fill);
     else if (m.kind === 'digit_grid') for (const col of m.columns) for (const f of col.fills) fills.push(f.fill);
-  return pageFillStats(fills, settings.bubbles.marginal);
+  return pageFillStats(fills, settings.bubbles);
 }
 
 /** DECIDE a measured mark field. */

@@ -80,10 +80,34 @@ describe('classifyFills at the thresholds', () => {
   });
 
   it('pageFillStats takes the median and the scaled MAD of the empty-looking targets', () => {
-    const s = pageFillStats([0, 0.01, 0.01, 0.02, 0.9, 0.85, 0.7, 0.66, 0.3], M);
+    const s = pageFillStats([0, 0.01, 0.01, 0.02, 0.9, 0.85, 0.7, 0.66, 0.3], band);
     expect(s.level).toBeCloseTo(0.01);
     expect(s.noise).toBeCloseTo(1.4826 * 0.005);
     expect(s.targets).toBe(4);
+    // The writer's level: the median of the clear marks (lightFill or darker, above the empty level); 0.3 is not one.
+    expect(s.writerMarks).toBe(4);
+    expect(s.writerLevel).toBeCloseTo((0.85 + 0.7) / 2 - 0.01);
+  });
+
+  it("a faint fill as dark as this writer marks on the page (a light-pencil writer) is a mark; far below a dark writer's level, a person looks", () => {
+    const empty = Array.from({ length: 40 }, (_, i) => 0.005 + (i % 3) * 0.002);
+    const light = pageFillStats([...empty, 0.35, 0.36, 0.38, 0.4], band);
+    const dark = pageFillStats([...empty, 0.8, 0.85, 0.9, 0.75], band);
+    const floor = band.writerFraction * light.writerLevel!;
+    expect(floor).toBeLessThan(L);
+    const faint = { value: 'B', fill: light.level + floor + 0.01, dark: 0 };
+    expect(classifyFills([faint], band, light, true)).toMatchObject({ marked: ['B'], marginal: [] });
+    expect(classifyFills([faint], band, dark, true)).toMatchObject({ marked: [], marginal: ['B'], faint: ['B'] });
+    // Below the writer's floor, or with fewer clear marks on the page than writerMinMarks: a person looks.
+    expect(classifyFills([{ ...faint, fill: light.level + floor - 0.01 }], band, light, true).marginal).toEqual(['B']);
+    expect(classifyFills([faint], band, { ...light, writerMarks: band.writerMinMarks - 1 }, true).marginal).toEqual(['B']);
+    // The neighbour rule first: beside a mark with dark ink of its own the faint fill is an erasure.
+    expect(classifyFills([{ value: 'A', fill: 0.9, dark: 1, spread: 0.7 }, faint], band, light, true)).toMatchObject({ marked: ['A'], erased: ['B'] });
+    // Beside an answer that does not outweigh it, two marks in a question that takes one: the field goes to review.
+    const r = interpretBubbles(single, measure({ A: [light.level + 0.36, 0], B: [faint.fill, 0], C: 0.005, D: 0.005 }), S, light);
+    expect(r).toMatchObject({ status: 'review', reasons: ['multiple_marks'] });
+    // In a multi-answer field the marks keep target order.
+    expect(interpretBubbles(multi, measure({ A: [faint.fill, 0], B: 0.005, C: [0.9, 1, 0.7] }), S, light)).toMatchObject({ status: 'ok', value: 'A,C' });
   });
 
   it('confidence is high far from the boundaries and zero for a marginal target', () => {

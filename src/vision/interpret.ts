@@ -57,9 +57,11 @@ export type GroupDecision = {
 /**
  * The page's own statistics (OMRChecker-style, from every target measured on the page): the median
  * fill of the targets below the unmarked ceiling, taken as the empty level, and a robust spread of
- * it (`targets` counts the targets they rest on).
+ * it (`targets` counts the targets they rest on). The writer's level is how dark this student
+ * marks on this page: the median fill (above the empty level) of the targets filled at `lightFill`
+ * or darker, the page's clear marks (`writerMarks` counts them).
  */
-export type PageFillStats = { level: number; noise: number; targets: number };
+export type PageFillStats = { level: number; noise: number; targets: number; writerLevel?: number; writerMarks?: number };
 
 const median = (a: readonly number[]) => {
   const s = [...a].sort((x, y) => x - y);
@@ -67,13 +69,14 @@ const median = (a: readonly number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Median and scaled MAD of the page's target fills below `ceiling` (its empty-looking targets). */
-export function pageFillStats(all: readonly number[], ceiling: number): PageFillStats {
-  const fills = all.filter((f) => f < ceiling);
+/** Median and scaled MAD of the page's target fills below `marginal` (its empty-looking targets), and the writer's level. */
+export function pageFillStats(all: readonly number[], band: Pick<FillBand, 'marginal' | 'lightFill'>): PageFillStats {
+  const fills = all.filter((f) => f < band.marginal);
   if (fills.length === 0) return { level: 0, noise: 0, targets: 0 };
   const level = median(fills);
   const noise = 1.4826 * median(fills.map((f) => Math.abs(f - level)));
-  return { level, noise, targets: fills.length };
+  const marks = all.map((f) => f - Math.max(0, level)).filter((f) => f >= band.lightFill);
+  return { level, noise, targets: fills.length, writerLevel: marks.length > 0 ? median(marks) : 0, writerMarks: marks.length };
 }
 
 /** How far (fill units) a measurement must sit from a boundary to count as fully confident. */
@@ -87,7 +90,9 @@ type Measured = { value: string; fill: number; dark?: number; spread?: number };
  * statistics are given. A faint fill (no dark ink, between marginal and lightFill: erasure residue
  * or a light mark, its own pixels cannot tell) is an erasure in a group that takes one answer
  * (`oneAnswer`) when the group's mark outweighs it, as a teacher reads it: B filled solid, A far
- * lighter, so A was erased. Anywhere else a faint fill goes to a person, never silently to a mark.
+ * lighter, so A was erased. Else a faint fill is a mark when it is as dark as this writer marks on
+ * this page (`writerFraction` of the page's writer level, from `writerMinMarks` clear marks): a
+ * light-pencil writer. Anywhere else it goes to a person, never silently to a mark.
  */
 export function classifyFills(fills: readonly Measured[], band: FillBand, page?: PageFillStats, oneAnswer = false): GroupDecision {
   const usePage = page !== undefined && page.targets >= band.pageStatsMinTargets;
@@ -128,6 +133,8 @@ export function classifyFills(fills: readonly Measured[], band: FillBand, page?:
     }
   }
   const answer = oneAnswer && marked.length === 1 ? marked[0]! : null;
+  // A writer who marks lightly: the page's clear marks are light, and a faint fill near them is one more.
+  const writerFloor = usePage && (page.writerMarks ?? 0) >= band.writerMinMarks ? band.writerFraction * (page.writerLevel ?? 0) : Infinity;
   const faintLeft: string[] = [];
   for (const t of faint) {
     const f = t.fill - base;
@@ -136,13 +143,16 @@ export function classifyFills(fills: readonly Measured[], band: FillBand, page?:
     if (outweighs > 0) {
       erased.push(t.value);
       sure(Math.min(band.lightFill - f, outweighs));
+    } else if (f >= writerFloor) {
+      marked.push(t);
+      sure(f - writerFloor);
     } else {
       marginal.push(t.value);
       faintLeft.push(t.value);
       confidence = 0;
     }
   }
-  return { marked: marked.map((t) => t.value), marginal, erased, offCentre, faint: faintLeft, confidence: round3(confidence) };
+  return { marked: fills.filter((t) => marked.includes(t)).map((t) => t.value), marginal, erased, offCentre, faint: faintLeft, confidence: round3(confidence) };
 }
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;

@@ -18,7 +18,10 @@ const bandArb = fc
     const lightFill = definite * a;
     return VisionSettings.parse({ bubbles: { definite, lightFill, marginal: lightFill * b, strokeFill: definite * c, strokeDark, strokeMinSpread, residueMin: lightFill * b * 0.5 } }).bubbles;
   });
-const pageArb = fc.option(fc.record({ level: fc.double({ min: 0, max: 0.1, noNaN: true }), noise: fc.double({ min: 0, max: 0.02, noNaN: true }), targets: fc.integer({ min: 0, max: 200 }) }), { nil: undefined });
+const pageArb = fc.option(
+  fc.record({ level: fc.double({ min: 0, max: 0.1, noNaN: true }), noise: fc.double({ min: 0, max: 0.02, noNaN: true }), targets: fc.integer({ min: 0, max: 200 }), writerLevel: unit, writerMarks: fc.integer({ min: 0, max: 12 }) }),
+  { nil: undefined },
+);
 
 describe('mark decisions are monotone in ink (property, fast-check seed from FC_SEED, default 15)', () => {
   it('more ink (a higher fill and at least as much dark ink, reaching as far) never turns a marked target unmarked', () => {
@@ -40,6 +43,21 @@ describe('mark decisions are monotone in ink (property, fast-check seed from FC_
       fc.property(unit, more, fc.double({ min: 0, max: 1.2, noNaN: true }), (fill, df, spread) => {
         // No dark ink: a pencil-like even fill.
         expect(rank[decide(Math.min(1, fill + df), 0, spread)]).toBeGreaterThanOrEqual(rank[decide(fill, 0, spread)]);
+      }),
+      { seed: SEED, numRuns: 3000 },
+    );
+  });
+
+  it("a darker writer never makes a faint fill a mark: the writer's level only lowers the bar for a writer who marks lightly", () => {
+    const rank = { unmarked: 0, marginal: 1, marked: 2 } as const;
+    fc.assert(
+      fc.property(bandArb, unit, unit, more, fc.integer({ min: 0, max: 12 }), (band, fill, writerLevel, dw, writerMarks) => {
+        const page = { level: 0, noise: 0, targets: 100, writerMarks };
+        const lighter = decide(fill, 0, 0, band, { ...page, writerLevel });
+        const darker = decide(fill, 0, 0, band, { ...page, writerLevel: writerLevel + dw });
+        expect(rank[darker], JSON.stringify({ fill, writerLevel, dw, writerMarks })).toBeLessThanOrEqual(rank[lighter]);
+        // ...and it never turns a target a person would see into a silent blank.
+        if (lighter !== 'unmarked') expect(darker).not.toBe('unmarked');
       }),
       { seed: SEED, numRuns: 3000 },
     );

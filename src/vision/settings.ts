@@ -23,7 +23,7 @@ import { DEFAULT_STATION_SETTINGS } from '../domain/settings';
  *   - anything else (a faint stroke, dark ink only on the rim: `strokeMaxSpread`) is marginal → review.
  * Fills are taken above the page's own empty-target level (see `emptyNoiseK`).
  */
-const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; strokeMaxSpread: number; lightFill: number; residueMin: number; relativeMarked: number }) =>
+const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; strokeMaxSpread: number; lightFill: number; residueMin: number; relativeMarked: number; writerFraction: number; writerMinMarks: number }) =>
   z
     .strictObject({
       /** At or above: marked. */
@@ -64,6 +64,14 @@ const band = (d: { definite: number; marginal: number; strokeDark: number; strok
        * pen or pencil fill, a tick) or when the faint fill is below this share of the mark's fill.
        */
       relativeMarked: z.number().min(0).max(1).default(d.relativeMarked),
+      /**
+       * The writer's own level, where the neighbour rule does not decide a faint fill: it is a mark
+       * when it reaches this share of the page's writer level (the median of the page's fills at
+       * `lightFill` or darker), from `writerMinMarks` such marks. Only a writer who marks lightly
+       * brings that below `lightFill`; residue beside a dark writer's marks stays with a person.
+       */
+      writerFraction: z.number().min(0).max(1).default(d.writerFraction),
+      writerMinMarks: z.number().int().min(1).default(d.writerMinMarks),
     })
     .refine((b) => b.marginal <= b.definite, { message: 'marginal must be <= definite', path: ['marginal'] })
     .refine((b) => b.marginal <= b.lightFill && b.lightFill <= b.definite, { message: 'lightFill must lie in [marginal, definite]', path: ['lightFill'] })
@@ -208,9 +216,9 @@ export const VisionSettings = z.strictObject({
       targetMinGain: z.number().min(0).max(1).default(0.1),
     })
     .prefault({}),
-  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, strokeMaxSpread: 0.82, lightFill: 0.32, residueMin: 0.04, relativeMarked: 0.5 }).prefault({}),
+  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, strokeMaxSpread: 0.82, lightFill: 0.32, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3 }).prefault({}),
   /** Score boxes are ticked, not filled: a tick covers far less of a box than a filled bubble. */
-  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, strokeMaxSpread: 1.2, lightFill: 0.15, residueMin: 0.04, relativeMarked: 0.5 }).prefault({}),
+  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, strokeMaxSpread: 1.2, lightFill: 0.15, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3 }).prefault({}),
   handwriting: z
     .strictObject({
       /** Boxes are cropped this far inside their printed border. */

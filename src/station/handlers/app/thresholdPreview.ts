@@ -39,7 +39,7 @@ function decidePage(page: PrintedPage, read: StoredPageRead, settings: VisionSet
   const fillsByField = new Map(read.fields.flatMap((f) => (fillsOf(f.evidence) ? [[f.fieldId, fillsOf(f.evidence)!] as const] : [])));
   // The page's empty level comes from every bubble and digit-grid target on it, as the reader takes it.
   const bubbleLike = page.fields.filter((f) => f.kind === 'bubbles' || f.kind === 'digit_grid');
-  const stats = pageFillStats(bubbleLike.flatMap((f) => (fillsByField.get(f.id) ?? []).map((x) => x.fill)), settings.bubbles.marginal);
+  const stats = pageFillStats(bubbleLike.flatMap((f) => (fillsByField.get(f.id) ?? []).map((x) => x.fill)), settings.bubbles);
   const decisions = new Map<string, Decision>();
   for (const field of page.fields) {
     const fills = fillsByField.get(field.id);
