@@ -50,21 +50,14 @@ export async function createTesseractEngine(opts: { langPath: string; lang?: str
 }
 
 /**
- * An engine made once, by `create`, on its first recognition: a worker whose pages have no
- * handwriting (blank backs, bubble-only pages) never loads tesseract. With `startNow` it starts
- * loading at once, beside the work that comes before OCR (decode, marks, bubbles), so the first
- * page with handwriting does not wait for all of it; a failed start surfaces at the first use.
+ * An engine made once, by `create`, on its first recognition: a page without a field only tesseract
+ * reads (blank backs, bubble-only pages, combs the network reads) neither loads it nor waits for it;
+ * a failed start surfaces at that recognition.
  */
-export function lazyOcrEngine(create: () => Promise<OcrEngine>, opts: { startNow?: boolean } = {}): OcrEngine {
+export function lazyOcrEngine(create: () => Promise<OcrEngine>): OcrEngine {
   let engine: Promise<OcrEngine> | null = null;
-  const start = () => {
-    engine = create();
-    engine.catch(() => undefined); // not unhandled: the rejection is rethrown to the first recognition
-    return engine;
-  };
-  if (opts.startNow) start();
   return {
-    recognize: async (img, o) => (await (engine ?? start())).recognize(img, o),
+    recognize: async (img, o) => (await (engine ??= create())).recognize(img, o),
     terminate: async () => {
       if (engine) await (await engine).terminate();
     },
