@@ -71,6 +71,20 @@ const loadOnFirstUse = {
   },
 };
 
+/**
+ * zod's namespace carries every locale of its error messages (`z.locales`, 40-odd files that node compiles at every start,
+ * in each worker too); PaperLoop uses the English default only, so the bundle's `z.locales` holds `en` alone.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes('/node_modules/zod/') ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-english-only' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({ contents: `export { default as en } from ${JSON.stringify(args.path)};`, loader: 'js', resolveDir: root }));
+  },
+};
+
 export async function buildBundle({ quiet = false } = {}) {
   const t0 = performance.now();
   const entryPoints = Object.fromEntries(Object.entries(BUNDLE_ENTRIES).filter(([, file]) => existsSync(join(root, file))).map(([name, file]) => [name, join(root, file)]));
@@ -84,7 +98,7 @@ export async function buildBundle({ quiet = false } = {}) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    plugins: [loadOnFirstUse, externalPackages],
+    plugins: [zodEnglishOnly, loadOnFirstUse, externalPackages],
     // The bundled CommonJS packages require node's own modules; ES modules have no `require` of their own.
     banner: { js: `import { createRequire as createRequireOfBundle } from 'node:module'; const require = createRequireOfBundle(import.meta.url);` },
     outExtension: { '.js': '.mjs' },
