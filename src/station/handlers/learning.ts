@@ -121,8 +121,8 @@ export const next = defineHandler(
     const plan = lessonPlanOf(ctx.db, input.classId, input.subject);
     const unit = input.unitSkills.length ? input.unitSkills : plan ? plan.skills : skills.filter((s) => s.grade === cls.grade).map((s) => s.id);
     const lesson = plan ? lessonOn(plan, input.date) : null;
-    const gate = checkGate(ctx, input.classId, input.subject, unit, skills);
     const state = learningState(ctx, { classId: input.classId });
+    const gate = checkGate(ctx, input.classId, input.subject, unit, skills, state);
     const bank = ctx.store.currentItems({ subject: input.subject, grade: cls.grade });
     const selected = selectNextDay({
       date: input.date, subject: input.subject, grade: cls.grade, students: students.map((s) => ({ id: s.id, grade: s.grade })),

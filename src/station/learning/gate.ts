@@ -52,13 +52,21 @@ export function gateObservations(
 export type GateCheck = GateVerdict & { readonly minAnswers: number; readonly holdsBelowGap: number };
 
 /**
- * Updates a class's stored evidence from its effective answers on the unit and returns the verdict.
- * Idempotent: the same answers give the same evidence however often it runs.
+ * Updates a class's stored evidence from its effective answers on the unit (as `learningState` or
+ * `gradedResponses` gives them) and returns the verdict. Idempotent: the same answers give the same
+ * evidence however often it runs.
  */
-export function checkGate(ctx: StationContext, classId: string, subject: string, unitSkills: readonly string[], skills: readonly Skill[]): GateCheck {
+export function checkGate(
+  ctx: StationContext,
+  classId: string,
+  subject: string,
+  unitSkills: readonly string[],
+  skills: readonly Skill[],
+  answers: { responses: readonly StationResponse[]; items: readonly Item[] } = gradedResponses(ctx, { classId }),
+): GateCheck {
   const settings = ctx.settings.learning;
-  const { responses, items } = gradedResponses(ctx, { classId });
-  syncGateObservations(ctx.db, classId, subject, gateObservations(responses, replayBank(ctx, items), unitSkills, skillGraph(skills), settings));
+  const observed = gateObservations(answers.responses, replayBank(ctx, answers.items), unitSkills, skillGraph(skills), settings);
+  syncGateObservations(ctx.db, classId, subject, observed);
   const evidence = addGateEvidence(emptyGateEvidence, gateObservationsOf(ctx.db, classId, subject), settings);
   return { ...gateVerdict(evidence, settings), ...settings.gateCheck };
 }

@@ -3,12 +3,11 @@ import { SHIPPED_LOGISTIC_PARAMS } from '../../domain/learning/logisticKtShipped
 import { emptyMasteryState, masteryOf, type MasteryState } from '../../domain/learning/mastery';
 import { masteryByRule, type ModelChoice } from '../../domain/learning/modelChoice';
 import { emptyReviewState, updateReviews, type ReviewState } from '../../domain/learning/review';
-import type { GradedResponse } from '../../domain/response';
 import type { StationContext } from '../context';
-import { gradedResponses } from './responses';
+import { gradedResponses, type StationResponse } from './responses';
 
 /** `modelChoice`: which predictor's "mastered" flags the state carries, by the log-loss rule (docs/mastery.md, 1b). */
-export type LearningState = { mastery: MasteryState; reviews: ReviewState; responses: GradedResponse[]; items: Item[]; modelChoice: ModelChoice };
+export type LearningState = { mastery: MasteryState; reviews: ReviewState; responses: StationResponse[]; items: Item[]; modelChoice: ModelChoice };
 
 /**
  * Mastery and review state, rebuilt from the effective graded responses (overrides and re-grades
