@@ -27,7 +27,7 @@ export const BUNDLE_ENTRIES = {
  * loads the package on its first use (a call, `new`, or a property read), so `paperloop --help` and `paperloop read`
  * do not pay for the HTTP server, libvips, the XML parser or the font engine at start. Behaviour is the same, only later.
  */
-const LOAD_ON_FIRST_USE = ['sharp', 'fastify', 'fast-xml-parser', 'qrcode', 'fontkit'];
+const LOAD_ON_FIRST_USE = ['sharp', 'fastify', 'fast-xml-parser', 'qrcode', 'fontkit', 'tesseract.js'];
 
 /** Pure JavaScript packages (and whatever they import) compiled into the bundle. */
 const BUNDLED = ['zod', 'commander', 'croner', 'ts-fsrs', 'cli-progress'];
