@@ -151,6 +151,8 @@ const corpus = only === 'stages' || only === 'throughput' || only === 'damage' |
   await stack('acc-typical', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-typical', profile: 'typical', answers: 'mixed', count: 200, foreignPages: 4, upsideDownRate: 0.25 })),
   await stack('acc-harsh', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-harsh', profile: 'harsh', answers: 'mixed', count: 120, foreignPages: 3, upsideDownRate: 0.5 })),
 ];
+// BENCH_JPEG=grey reads the corpus as one-channel JPEGs too (re-encoded from the decoded grey at each page's quality).
+if (jpeg === 'grey') for (const c of corpus) c.folder = await greyJpegCopy(c.folder);
 type Tally = { pages: number; identified: number; misidentified: number; foreign: number; foreignRefused: number; bubbleFields: number; bubbleTargets: number; silentBubbleErrors: number; fields: number; review: number; combs: number; combCorrect: number; combAutoCorrect: number; combSilentWrong: number };
 const tally: Tally = { pages: 0, identified: 0, misidentified: 0, foreign: 0, foreignRefused: 0, bubbleFields: 0, bubbleTargets: 0, silentBubbleErrors: 0, fields: 0, review: 0, combs: 0, combCorrect: 0, combAutoCorrect: 0, combSilentWrong: 0 };
 const byProfile: Record<string, Tally> = {};
