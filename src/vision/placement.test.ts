@@ -6,6 +6,8 @@ import { readPage } from './readPage';
 import { drawPage, scanPage, scanPoint, type PageInk } from './testing/drawPage';
 import { sampleStore } from './testing/samplePage';
 import { addStreak } from './testing/scan';
+import { VisionSettings } from './settings';
+import type { PrintedPage } from '../layout/printedPage';
 
 const { page, lookup } = sampleStore({ extraRows: 8 });
 let qr: QrReader;
@@ -16,6 +18,16 @@ const DPI = 200;
 const t = (fieldId: string, value: string): PageInk => ({ kind: 'target', fieldId, value, style: 'full' });
 const INK = [t('q1', 'B'), t('q3', 'A'), t('q3', 'D'), t('x1', 'C'), t('x5', 'A'), t('x8', 'D')];
 const SCAN = { rotateDeg: 2, blurPx: 0.7, noise: 3, seed: 3, background: 60 };
+/** Keystone across the page width: no affine placement from three anchors fits the whole page within geometry.anchorTrustMm. */
+const PERSPECTIVE = 0.02;
+
+/** The page printed, its top-left corner torn off (the scanner's dark backing shows), scanned. */
+function tornScan(p: PrintedPage, scan: typeof SCAN & { perspective?: number }, ink: readonly PageInk[] = INK) {
+  const drawn = drawPage(p, { dpi: DPI, ink, marks: ['tr', 'br', 'bl'] });
+  const k = DPI / 25.4;
+  for (let y = 0; y < 30 * k; y++) for (let x = 0; x < 30 * k - y; x++) drawn.data[y * drawn.width + x] = 60;
+  return pageFromGrey(scanPage(drawn, scan), DPI);
+}
 
 function expectRead(r: Awaited<ReturnType<typeof readPage>>, damaged: string[]) {
   if (!r.ok) throw new Error(`refused: ${r.reason}: ${r.detail}`);
@@ -32,12 +44,32 @@ function expectRead(r: Awaited<ReturnType<typeof readPage>>, damaged: string[]) 
 
 describe('a page with a damaged registration mark is placed from the other anchors (issue 13)', () => {
   it('a torn top-left corner (the large mark gone) is identified and read, and the damaged corner named', async () => {
-    const drawn = drawPage(page, { dpi: DPI, ink: INK, marks: ['tr', 'br', 'bl'] });
-    // The torn paper shows the scanner's dark backing.
-    const k = DPI / 25.4;
-    for (let y = 0; y < 30 * k; y++) for (let x = 0; x < 30 * k - y; x++) drawn.data[y * drawn.width + x] = 60;
-    const r = await readPage(pageFromGrey(scanPage(drawn, SCAN), DPI), { lookupPage: lookup, qr });
+    const r = await readPage(tornScan(page, SCAN), { lookupPage: lookup, qr });
     expectRead(r, ['tl']);
+  });
+
+  it('a torn corner scanned in perspective: refitted from the fields\' printed outlines, every mark field is graded, and right', async () => {
+    const scanned = tornScan(page, { ...SCAN, perspective: PERSPECTIVE });
+    const r = await readPage(scanned, { lookupPage: lookup, qr });
+    expectRead(r, ['tl']);
+    if (!r.ok) return;
+    const marks = r.fields.filter((f) => f.kind === 'bubbles' || f.kind === 'digit_grid' || f.kind === 'score');
+    expect(marks.filter((f) => f.reasons.includes('placed_from_anchors'))).toEqual([]);
+    expect(marks.filter((f) => f.status === 'review').map((f) => [f.fieldId, f.reasons])).toEqual([]);
+    // Without the refit, the affine placement from three anchors is too far off on part of the page: those fields go to a person.
+    const off = await readPage(scanned, { lookupPage: lookup, qr, settings: VisionSettings.parse({ geometry: { refitTrustMm: 0 } }) });
+    if (!off.ok) throw new Error(off.detail);
+    expect(off.fields.filter((f) => f.reasons.includes('placed_from_anchors')).length).toBeGreaterThan(0);
+  });
+
+  it('a torn corner on a page with too few mark targets to refit: fields placed too far off keep the review', async () => {
+    // Two questions near the torn corner and a comb: 6 target outlines and 4 anchors, fewer than geometry.refitMinOutlines.
+    const few = { ...page, fields: page.fields.filter((f) => ['q1', 'q2', 'q5'].includes(f.id)) };
+    const r = await readPage(tornScan(few, { ...SCAN, perspective: PERSPECTIVE }, [t('q1', 'B')]), { lookupPage: () => few, qr });
+    if (!r.ok) throw new Error(r.detail);
+    expect(r.damagedCorners).toEqual(['tl']);
+    const by = new Map(r.fields.map((f) => [f.fieldId, f]));
+    expect(by.get('q1')?.reasons).toContain('placed_from_anchors');
   });
 
   it('a scanner-glass streak through the top-right mark: the page is read', async () => {

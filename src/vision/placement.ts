@@ -19,6 +19,8 @@ export type Placement = {
   marks: Partial<Record<Corner, MeasuredMark>>;
   /** Page corners whose mark was missing or not used. */
   damaged: Corner[];
+  /** The anchors placed from: each mark's and the QR's printed centre (mm) and where it was found (px). */
+  anchors: PointPair[];
 };
 
 const ORIENTATIONS: readonly Orientation[] = [0, 90, 180, 270];
@@ -101,7 +103,7 @@ function placeWith(
       continue;
     }
     const damaged = page.marks.map((m) => m.corner).filter((c) => !marks[c]);
-    fits.push({ h, orientation, marks, damaged, residual: affineResidual(pairs) });
+    fits.push({ h, orientation, marks, damaged, anchors: pairs, residual: affineResidual(pairs) });
   }
   if (fits.length === 0) return err({ kind: 'geometry_mismatch', detail: `the marks found and the QR fit the stored page under no turn (${notes.join('; ')})` });
   if (fits.length > 1) {

@@ -15,6 +15,7 @@ import type { OcrEngine } from './ocr';
 import { orientMarks, type Orientation } from './orientation';
 import { findStreaks, inkOutside, measurePageInk, pageFromFull, reduceFactorFor, type Band, type DecodedPage } from './page';
 import { placeFromAnchors } from './placement';
+import { refitPlacement } from './refit';
 import { findQr, qrSearchRect, type QrFound, type QrReader } from './qr';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
 
@@ -213,8 +214,13 @@ async function read(input: DecodedPage, deps: ReadPageDeps, settings: VisionSett
     const cal = calibratePage(reduced, Object.values(placed.value.marks), settings);
     if (!cal.ok) return fail('low_contrast', cal.error.detail, page.pageId);
     const wider = { ...settings, fill: { ...settings.fill, searchMm: Math.max(settings.fill.searchMm, settings.geometry.anchorSearchMm) } };
-    const { h, orientation, marks, damaged } = placed.value;
-    const fields = (await readFieldsOf(page, h, cal.value, wider)).map((r) => checkAnchoredField(r, h, settings));
+    const { orientation, marks, damaged } = placed.value;
+    // Refitted from the page's own target outlines, the page is read like a four-mark page.
+    const img = page.fields.length > 0 ? await input.full() : null;
+    lap('decode');
+    const refit = img ? refitPlacement(img, placed.value, page, cal.value, settings) : null;
+    const h = refit?.ok ? refit.value.h : placed.value.h;
+    const fields = (await readFieldsOf(page, h, cal.value, refit?.ok ? settings : wider)).map((r) => checkAnchoredField(r, h, settings));
     t.total = now() - start + decodedBefore;
     return { ok: true, pageId: page.pageId, page, orientation, fields, marks, damagedCorners: damaged, homography: h, calibration: cal.value, timingsMs: t };
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MARK_SIZES } from '../domain/registrationMarks';
-import { DEFAULT_STATION_SETTINGS } from '../domain/settings';
+import { DEFAULT_SCAN_DPI } from '../domain/scanDpi';
 
 /**
  * Every threshold of the reader, with its default, in exactly one place. Stages take the parsed
@@ -87,7 +87,7 @@ export const VisionSettings = z.strictObject({
       reducedDpi: z.number().min(50).max(600).default(150),
       maxReduceFactor: z.number().int().min(1).max(8).default(4),
       /** Used when the file's density is implausible and the size gives no better guess: the resolution the station scans at. */
-      defaultDpi: z.number().min(50).max(1200).default(DEFAULT_STATION_SETTINGS.scanDpi),
+      defaultDpi: z.number().min(50).max(1200).default(DEFAULT_SCAN_DPI),
       /** A file density (or a size-based guess) outside this range is not believed. */
       minPlausibleDpi: z.number().default(100),
       maxPlausibleDpi: z.number().default(1200),
@@ -162,6 +162,16 @@ export const VisionSettings = z.strictObject({
       maxAnchorStretch: z.number().min(0).max(0.5).default(0.04),
       /** ...and shear the page's axes by this many degrees at most (scanned paper is turned and scaled, not skewed). */
       maxAnchorShearDeg: z.number().min(0).max(45).default(2.5),
+      /**
+       * Such a page is then refitted from its own target outlines (refit.ts): a homography fitted to
+       * them is trusted like four marks when the outlines of each region of the page, left out of the
+       * fit, lie within this distance of it (worst region's median); 0 turns the refit off.
+       */
+      refitTrustMm: z.number().min(0).max(3).default(0.25),
+      /** An outline this far from a candidate fit is an outlier (a filled target, a neighbour's outline). */
+      refitInlierMm: z.number().positive().max(3).default(0.4),
+      /** At least this many outlines must agree on the refit. */
+      refitMinOutlines: z.number().int().min(8).default(12),
     })
     .prefault({}),
   qr: z
