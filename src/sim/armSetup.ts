@@ -74,6 +74,12 @@ export type CohortConfig = {
    * `lessonSkills` (look-ahead: never less new material than the class sheet). Default true.
    */
   readonly lookAhead?: boolean;
+  /**
+   * Personalised arm: once the gate check says the prerequisite gate does not hold, the selection is
+   * told so (`gateDoesNotHold`: no prerequisite waits, full-budget upkeep on the skills seen least
+   * recently). Default true.
+   */
+  readonly safetyNet?: boolean;
   /** Diagnostic: called after each simulated day with the latent students and the model's state. */
   readonly onDay?: (day: DayTrace) => void;
 };

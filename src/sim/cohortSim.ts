@@ -43,7 +43,9 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   const ledgers = otherSubjectBookings(setup, date);
   const uniformSkills = calendarSkills(setup, run.mastery, dayIndex);
   const lessons = lessonSkills(setup, dayIndex);
-  const lessonsGated = gateVerdict(run.gate, setup.settings).kind === 'holds';
+  const verdict = gateVerdict(run.gate, setup.settings).kind;
+  const lessonsGated = verdict === 'holds';
+  const gateDoesNotHold = setup.arm === 'personalised' && (setup.config.safetyNet ?? true) && verdict === 'does_not_hold';
   if (lessons && lessonsGated) run.gatedDays++;
   const plans = selectNextDay({
     date,
@@ -61,6 +63,7 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
     caps: setup.caps,
     ...(uniformSkills ? { uniformSkills } : {}),
     ...(lessons ? { lessonSkills: lessons, lessonsGated } : {}),
+    ...(gateDoesNotHold ? { gateDoesNotHold } : {}),
   });
   if (!plans.ok) throw new Error(`selection failed: ${JSON.stringify(plans.error)}`);
   const today: GradedResponse[] = [];

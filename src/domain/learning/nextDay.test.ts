@@ -286,3 +286,32 @@ describe('look-ahead: the class lesson of the day (lessonSkills)', () => {
     expect(p?.items.some((i) => i.skillId === 'c' || i.skillId === 'd')).toBe(true);
   });
 });
+
+describe('the fringe order, and a class where the prerequisite gate does not hold (gateDoesNotHold)', () => {
+  const skillsOf = (p: StudentPlan | undefined) => [...new Set((p?.items ?? []).map((i) => i.skillId))];
+  const seen = (theta: number, lastSeq: number) => record({ theta, variance: 0.5, n: 4, lastDate: '2025-11-01', lastSeq });
+
+  it('practises the fringe skill the student most likely lacks first (lowest p), not the first in topological order', () => {
+    const mastery = stateWith(S, { s1: { a: MASTERED, b: seen(1.2, 12), d: seen(-1, 13) } });
+    const oneSkill = (fringeOrder: 'lowest_p' | 'topological') => LearningSettings.parse({ selection: { maxSkillsPerDay: 1, fringeOrder } });
+    expect(skillsOf(plans({ students: students(1), mastery, settings: oneSkill('lowest_p') })[0])).toEqual(['d']);
+    expect(skillsOf(plans({ students: students(1), mastery, settings: oneSkill('topological') })[0])).toEqual(['b']);
+  });
+
+  it('lets no skill wait for its prerequisites', () => {
+    const mastery = stateWith(S, { s1: { a: MASTERED } });
+    expect(skillsOf(plans({ students: students(1), mastery })[0])).not.toContain('c');
+    expect(skillsOf(plans({ students: students(1), mastery, gateDoesNotHold: true })[0])).toContain('c');
+  });
+
+  it('re-checks a skill passed long ago (a false pass stays out of the lowest-p upkeep) with the whole budget', () => {
+    const all: Record<string, typeof MASTERED> = { ...Object.fromEntries(UNIT.map((k) => [k, MASTERED])), c: { ...MASTERED, theta: 3.5, lastSeq: 1 } };
+    const mastery = stateWith(S, { s1: all });
+    const usual = plans({ students: students(1), mastery })[0];
+    expect(skillsOf(usual)).not.toContain('c');
+    const net = plans({ students: students(1), mastery, gateDoesNotHold: true })[0];
+    expect(skillsOf(net)).toContain('c');
+    expect(net?.items.every((i) => i.reasonKey === 'maintain')).toBe(true);
+    expect(net?.totalMinutes).toBeGreaterThan(S.selection.maintenanceMinutes);
+  });
+});

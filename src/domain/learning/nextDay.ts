@@ -6,7 +6,7 @@ import { capForGrade, DEFAULT_WORKLOAD_CAPS, type DayLedger, type WorkloadCaps }
 import { indexBank, itemsFor, type BankIndex, type BankItem } from './bank';
 import { daysBetween, isIsoDate, monthDay } from './dates';
 import { fringeFor, skillGraph, skillName, type Candidate, type SkillGraph } from './fringe';
-import { masteryOf, predictCorrect, type MasteryState } from './mastery';
+import { masteryOf, predictCorrect, skillRecord, type MasteryState } from './mastery';
 import { dueReviews, type ReviewCard, type ReviewState } from './review';
 import { DEFAULT_LEARNING_SETTINGS, type LearningSettings } from './settings';
 
@@ -55,6 +55,14 @@ export type NextDayInput = {
   readonly lessonSkills?: readonly string[];
   /** The prerequisite gate holds for lesson skills (the station's gate check found it does; see gateCheck.ts). */
   readonly lessonsGated?: boolean;
+  /**
+   * The station's gate check found that the prerequisite gate does not hold in this class: practice
+   * on a skill whose prerequisites are not mastered teaches as the model predicts. Then nothing waits
+   * for a prerequisite (every unmastered unit skill is a candidate, the lowest p first), and a student
+   * whose unit is mastered gets the whole budget of upkeep, on the skills seen least recently: spaced
+   * re-checks, so that a skill passed too early comes back instead of waiting for its p to be the lowest.
+   */
+  readonly gateDoesNotHold?: boolean;
   readonly seed: number | string;
   readonly settings?: LearningSettings;
   readonly caps?: WorkloadCaps;
@@ -324,15 +332,19 @@ type PracticePlan = { lessons: PracticeList[]; lists: PracticeList[]; maintenanc
 function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng: Rng): PracticePlan {
   const tierOf = (skillId: string) => forced ?? skillTier(ctx.input.mastery, studentId, skillId, ctx.settings);
   const { settings, input } = ctx;
-  const fringe = fringeFor(input.mastery, studentId, input.unitSkills, ctx.graph, settings);
+  const ungated = input.gateDoesNotHold === true;
+  const fringeSettings = ungated ? { ...settings, modules: { ...settings.modules, prerequisites: false } } : settings;
+  const fringe = fringeFor(input.mastery, studentId, input.unitSkills, ctx.graph, fringeSettings);
   const hasItems = (skillId: string) => TIER_ORDER.some((t) => itemsFor(ctx.bank, skillId, t).some((i) => !isExcluded(ctx, studentId, i.id)));
+  const pOf = (skillId: string) => masteryOf(input.mastery, studentId, skillId, settings, input.date).p;
   const lists: PracticeList[] = [];
   if (fringe.mastered.length === input.unitSkills.length) {
-    // The whole unit is mastered: light upkeep on the weakest skills.
+    // The whole unit is mastered: upkeep on the weakest skills, or (gate does not hold) on the ones seen least recently.
+    const lastSeen = (skillId: string) => (ungated ? skillRecord(input.mastery, studentId, skillId, settings).lastSeq : 0);
     const weakest = [...input.unitSkills]
       .filter(hasItems)
-      .map((id) => ({ id, p: masteryOf(input.mastery, studentId, id, settings, input.date).p }))
-      .sort((a, b) => a.p - b.p || (a.id < b.id ? -1 : 1))
+      .map((id) => ({ id, p: pOf(id), last: lastSeen(id) }))
+      .sort((a, b) => a.last - b.last || a.p - b.p || (a.id < b.id ? -1 : 1))
       .slice(0, settings.selection.maxSkillsPerDay);
     for (const { id } of weakest)
       lists.push({ skillId: id, ranked: rankItems(ctx, studentId, id, tierOf(id), rng), reasonKey: 'maintain', reason: reasons.maintain(names(ctx.graph, [id])) });
@@ -345,7 +357,7 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
     .slice(0, settings.selection.maxSkillsPerDay)
     .map((id) => ({ skillId: id, ranked: rankItems(ctx, studentId, id, tierOf(id), rng), reasonKey: 'class', reason: reasons.classPractice(names(ctx.graph, [id])) }));
   const taken = new Set(lessons.map((l) => l.skillId));
-  for (const c of fringe.candidates) {
+  for (const c of orderCandidates(fringe.candidates, pOf, settings)) {
     if (lessons.length + lists.length >= settings.selection.maxSkillsPerDay) break;
     if (taken.has(c.skillId) || !hasItems(c.skillId)) continue;
     lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tierOf(c.skillId), rng), ...candidateReason(ctx, studentId, c) });
@@ -353,9 +365,19 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   return { lessons, lists, maintenance: false };
 }
 
+/** Remediation first; then the fringe, the lowest p first (`selection.fringeOrder`), or as the fringe gives it (topological). */
+function orderCandidates(candidates: readonly Candidate[], pOf: (skillId: string) => number, settings: LearningSettings): readonly Candidate[] {
+  if (settings.selection.fringeOrder === 'topological') return candidates;
+  const p = new Map(candidates.map((c) => [c.skillId, pOf(c.skillId)]));
+  const fringe = candidates.filter((c) => c.kind === 'fringe');
+  // A stable sort keeps the topological order between skills of equal p.
+  return [...candidates.filter((c) => c.kind === 'remediate'), ...fringe.sort((a, b) => (p.get(a.skillId) ?? 0) - (p.get(b.skillId) ?? 0))];
+}
+
 function addPractice(ctx: Ctx, plan: PracticePlan, sheet: Sheet): void {
   const s = ctx.settings.selection;
-  const limit = plan.maintenance ? Math.min(sheet.budget, sheet.total + s.maintenanceMinutes) : sheet.budget;
+  const upkeepMinutes = ctx.input.gateDoesNotHold ? sheet.budget : s.maintenanceMinutes;
+  const limit = plan.maintenance ? Math.min(sheet.budget, sheet.total + upkeepMinutes) : sheet.budget;
   fillRoundRobin(sheet, plan.lists, limit, s.maxItemsPerSkillPerDay);
 }
 

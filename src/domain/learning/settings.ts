@@ -109,6 +109,8 @@ export const SelectionSettings = z.strictObject({
   targetSuccessHigh: probability.default(0.8),
   /** Practise at most this many skills per day (remediation counts). */
   maxSkillsPerDay: z.number().int().min(1).max(20).default(4),
+  /** Which fringe skills come first: the lowest mastery p (what the student most likely lacks) or the topological order. */
+  fringeOrder: z.enum(['lowest_p', 'topological']).default('lowest_p'),
   /** A practice item is not repeated within this many days (reviews may repeat). */
   noRepeatDays: z.number().int().min(0).max(365).default(14),
   /** Tier of a skill's practice from its mastery p: basic when p < this … */
