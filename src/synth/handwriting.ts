@@ -4,6 +4,7 @@ import type { GreyImage } from '../vision/image';
 import { pxPerMm } from './image';
 import { jitterPolyline, toolInk, toolWidthMm, type Tool } from './pen';
 import { drawPolylines, type Pt } from './raster';
+import { LETTER_GLYPHS } from './letters';
 
 /**
  * Stroke skeletons of handwritten characters in a unit em: y from 0 (top) to 1 (baseline), x from 0
@@ -78,7 +79,9 @@ const BOX_INSET_MM = 0.45;
 
 /** Strokes of one character fitted into a box (mm), with this writer's hand and per-character variation. */
 export function charStrokes(ch: string, box: Rect, writer: Writer, rng: Rng): Pt[][] {
-  const glyph = GLYPHS[ch]?.[writer.variants[ch] ?? 0] ?? GLYPHS[ch]?.[0];
+  // Letters (letters.ts) are drawn only where asked for; canWrite and the page generator know the glyphs above.
+  const variants = GLYPHS[ch] ?? LETTER_GLYPHS[ch];
+  const glyph = variants?.[writer.variants[ch] ?? 0] ?? variants?.[0];
   if (!glyph) return [];
   const h = box.h * writer.size * between(rng, 0.9, 1.08);
   const slant = writer.slant + between(rng, -0.06, 0.06);

@@ -48,6 +48,34 @@ describe('answer-aware decoding', () => {
     expect(overwhelming).toMatchObject({ accepted: false });
     expect(overwhelming.reasons).toEqual(['uncertain_box']);
   });
+  it('a text comb takes any string of the network’s characters, a digit comb only a number', () => {
+    const boxes = [p({ x: 0.999 }), p({ '=': 0.999 }), p({ 5: 0.999 })];
+    expect(decodeComb(boxes, { accepted: ['x=5'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text')).toMatchObject({ text: 'x=5', accepted: true });
+    const asDigits = decodeComb(boxes, { accepted: ['x=5'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'digits');
+    expect(asDigits).toMatchObject({ text: 'x=5', accepted: false });
+    expect(asDigits.reasons).toContain('unexpected_format');
+  });
+  it('a digit comb reads its boxes over digits and symbols: a 1 half taken for an i is a 1 there, a letter alone is unreadable', () => {
+    const boxes = [p({ 1: 0.55, i: 0.45 }), p({ 3: 0.999 })];
+    expect(decodeComb(boxes, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text')).toMatchObject({ text: '13', accepted: false });
+    expect(decodeComb(boxes, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'digits')).toMatchObject({ text: '13', accepted: true });
+    expect(decodeComb([p({ s: 0.999 })], { accepted: ['5'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'digits')).toMatchObject({ accepted: false, reasons: ['unreadable'] });
+  });
+  it('a digit comb ranks only numbers while there are some: a / the network half-sees in 11/24 gives way, one it is sure of does not', () => {
+    const half = [p({ 1: 0.99 }), p({ '/': 0.25, 1: 0.75 }), p({ '/': 0.999 }), p({ 2: 0.999 }), p({ 4: 0.999 })];
+    expect(decodeComb(half, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text')).toMatchObject({ text: '11/24', accepted: false });
+    expect(decodeComb(half, { accepted: [], commonWrong: [] })).toMatchObject({ text: '11/24', accepted: true });
+    const sure = [p({ 1: 0.99 }), p({ '/': 0.7, 1: 0.3 }), p({ '/': 0.999 }), p({ 2: 0.999 }), p({ 4: 0.999 })];
+    const sureRead = decodeComb(sure, { accepted: [], commonWrong: [] });
+    expect(sureRead).toMatchObject({ text: '11/24', accepted: false });
+    expect(sureRead.reasons).toContain('uncertain_box');
+  });
+  it('a + where a text answer has an x, or an s where it has a 5, goes to review', () => {
+    const plus = decodeComb([p({ '+': 0.999 }), p({ '=': 0.999 }), p({ 5: 0.999 })], { accepted: ['x=5'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text');
+    expect(plus).toMatchObject({ text: '+=5', accepted: false, reasons: ['confusable_with_answer'] });
+    const s = decodeComb([p({ x: 0.999 }), p({ '=': 0.999 }), p({ s: 0.999 })], { accepted: ['x=5'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text');
+    expect(s).toMatchObject({ text: 'x=s', accepted: false, reasons: ['confusable_with_answer'] });
+  });
 });
 
 describe("a class's common wrong answers", () => {

@@ -4,7 +4,9 @@
  * those answers get a prior weight, so an answer the network half-sees can win, but a reading is
  * accepted only when it is confidently one candidate: its posterior share is at least `acceptP` and
  * the network itself gives every box's character at least `minBoxP`, and it has the comb's format
- * (a number for a digit comb; a text comb takes any string of the network's characters). A reading
+ * (a number for a digit comb; a text comb takes any string of the network's characters). The format
+ * is a prior too: the share of a string it does not allow goes to the well-formed ones, so '11/24'
+ * can stand when the network half-sees '1//24', but only if it gives that '1' `minBoxP`. A reading
  * that differs from an accepted answer only by strokes a pen makes alike ('1' for '/', '1' for '7',
  * 's' for '5') is never taken: it goes to review. Anything else is review too.
  */
@@ -81,11 +83,30 @@ function beamStrings(boxes: readonly Float32Array[], s: CombDecodeSettings): { t
   return beam;
 }
 
-export function decodeComb(boxes: readonly Float32Array[], prior: CombPrior, s: CombDecodeSettings = DEFAULT_COMB_DECODE, charset: CombCharset = 'digits'): CombDecision {
-  if (boxes.length === 0) return { text: null, accepted: false, candidates: [], reasons: ['unreadable'] };
+/**
+ * What a box of each kind of comb can hold. A digit comb's box is read over the digits and symbols
+ * only (a '1' the network half takes for an 'i' is a '1' there); a '+' or '=' stays what it is, and
+ * its comb goes to review as malformed.
+ */
+const BOX_CLASSES: Record<CombCharset, ReadonlySet<string>> = {
+  digits: new Set(COMB_CLASSES.filter((c) => !/[a-wyz]/.test(c))),
+  text: new Set(COMB_CLASSES),
+};
+
+/** A box's probabilities over the characters its comb can hold (all zero when it holds none of them). */
+function overCharset(p: Float32Array, charset: CombCharset): Float32Array {
+  const out = p.map((v, k) => (BOX_CLASSES[charset].has(COMB_CLASSES[k] as string) ? v : 0));
+  const sum = out.reduce((a, v) => a + v, 0);
+  return sum > 0 ? out.map((v) => v / sum) : out;
+}
+
+export function decodeComb(networkBoxes: readonly Float32Array[], prior: CombPrior, s: CombDecodeSettings = DEFAULT_COMB_DECODE, charset: CombCharset = 'digits'): CombDecision {
+  if (networkBoxes.length === 0) return { text: null, accepted: false, candidates: [], reasons: ['unreadable'] };
+  const boxes = networkBoxes.map((p) => overCharset(p, charset));
   const accepted = new Set(prior.accepted);
   const wrong = new Set(prior.commonWrong);
-  const priorOf = (t: string) => (accepted.has(t) ? s.acceptedPrior : wrong.has(t) ? s.commonWrongPrior : 1);
+  // A string the comb's format does not allow ('1//24' in a digit comb) has prior 0: it ranks only when nothing well formed is left.
+  const priorOf = (t: string) => (!FORMAT[charset].test(t) ? 0 : accepted.has(t) ? s.acceptedPrior : wrong.has(t) ? s.commonWrongPrior : 1);
   const byText = new Map(beamStrings(boxes, s).map((c) => [c.text, c.likelihood]));
   for (const t of [...accepted, ...wrong]) if (!byText.has(t) && t.length === boxes.length) byText.set(t, likelihoodOf(t, boxes));
   const seen = [...byText.values()].reduce((a, b) => a + b, 0);

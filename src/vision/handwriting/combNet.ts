@@ -13,8 +13,15 @@ import { z } from 'zod';
 import type { GreyImage } from '../image';
 import { base64ToFloats, darknessOf, digitInput, DIGIT_SIDE, floatsToBase64, type InkShape } from './boxInput';
 
-/** What a digit comb box can hold, in the network's output order. */
-export const COMB_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '-', '.', '/', '=', 'x', '+'] as const;
+/**
+ * What a comb box can hold, in the network's output order: digits and the symbols of numbers and
+ * equations, then the lowercase letters of text answers ('l' and 'o' are written as '1' and '0';
+ * 'x' is with the symbols). A letter is a class of its own so that a 's' is not read as a sure '5'.
+ */
+export const COMB_CLASSES = [
+  '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '-', '.', '/', '=', 'x', '+',
+  'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'm', 'n', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'y', 'z',
+] as const;
 export type CombChar = (typeof COMB_CLASSES)[number];
 export const SHAPE_FEATURES = 3;
 
