@@ -56,6 +56,8 @@ describe('a page with a damaged registration mark is placed from the other ancho
     const marks = r.fields.filter((f) => f.kind === 'bubbles' || f.kind === 'digit_grid' || f.kind === 'score');
     expect(marks.filter((f) => f.reasons.includes('placed_from_anchors'))).toEqual([]);
     expect(marks.filter((f) => f.status === 'review').map((f) => [f.fieldId, f.reasons])).toEqual([]);
+    if (!r.refit?.ok) throw new Error(`no refit: ${r.refit?.error.detail}`);
+    expect(r.refit.value.heldOutMm).toBeLessThan(0.25);
     // Without the refit, the affine placement from three anchors is too far off on part of the page: those fields go to a person.
     const off = await readPage(scanned, { lookupPage: lookup, qr, settings: VisionSettings.parse({ geometry: { refitTrustMm: 0 } }) });
     if (!off.ok) throw new Error(off.detail);
@@ -70,6 +72,7 @@ describe('a page with a damaged registration mark is placed from the other ancho
     expect(r.damagedCorners).toEqual(['tl']);
     const by = new Map(r.fields.map((f) => [f.fieldId, f]));
     expect(by.get('q1')?.reasons).toContain('placed_from_anchors');
+    expect(r.refit?.ok === false && r.refit.error.kind).toBe('too_few_outlines');
   });
 
   it('a scanner-glass streak through the top-right mark: the page is read', async () => {

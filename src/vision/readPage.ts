@@ -3,6 +3,7 @@
  * a typed reason. The stages do the work; this only orders them and times them.
  */
 import { decodeQrPayload } from '../domain/qrPayload';
+import type { Result } from '../domain/result';
 import type { Corner, PrintedPage } from '../layout/printedPage';
 import { calibratePage, type PageCalibration } from './bubbles';
 import { readFields } from './fields';
@@ -15,7 +16,7 @@ import type { OcrEngine } from './ocr';
 import { orientMarks, type Orientation } from './orientation';
 import { findStreaks, inkOutside, measurePageInk, pageFromFull, reduceFactorFor, type Band, type DecodedPage } from './page';
 import { placeFromAnchors } from './placement';
-import { refitPlacement } from './refit';
+import { refitPlacement, type Refit, type RefitFailure } from './refit';
 import { findQr, qrSearchRect, type QrFound, type QrReader } from './qr';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
 
@@ -56,6 +57,8 @@ export type PageRead =
       marks: Partial<Record<Corner, MeasuredMark>>;
       /** Page corners whose registration mark was missing or unusable: the page was placed from the other anchors. */
       damagedCorners: Corner[];
+      /** Placed from anchors: the refit from the page's own target outlines, or why it was not trusted. */
+      refit?: Result<Refit, RefitFailure>;
       /** Page mm → full-resolution px. */
       homography: Homography;
       calibration: PageCalibration;
@@ -222,7 +225,7 @@ async function read(input: DecodedPage, deps: ReadPageDeps, settings: VisionSett
     const h = refit?.ok ? refit.value.h : placed.value.h;
     const fields = (await readFieldsOf(page, h, cal.value, refit?.ok ? settings : wider)).map((r) => checkAnchoredField(r, h, settings));
     t.total = now() - start + decodedBefore;
-    return { ok: true, pageId: page.pageId, page, orientation, fields, marks, damagedCorners: damaged, homography: h, calibration: cal.value, timingsMs: t };
+    return { ok: true, pageId: page.pageId, page, orientation, fields, marks, damagedCorners: damaged, ...(refit ? { refit } : {}), homography: h, calibration: cal.value, timingsMs: t };
   };
 
   const marks = findMarks(reduced, f, dpi, settings);

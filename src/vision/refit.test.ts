@@ -54,6 +54,14 @@ describe('refit from the printed target outlines', () => {
     if (!r.ok) expect(r.error.kind).toBe('too_few_outlines');
   });
 
+  it('a page whose other fields do not pin the placement down: no field is predicted, no refit', () => {
+    // Two fields: left out, each must be predicted by the other alone (fewer than geometry.refitMinOutlines points).
+    const points = located('e').filter((p) => p.field === 'q3' || p.field === 'q4').slice(0, 14);
+    const r = refitFromOutlines(points, PX_PER_MM, DEFAULT_VISION_SETTINGS);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.detail).toMatch(/not predicted/);
+  });
+
   it('a field that disagrees with the others by more than the trust (a local warp of the paper) refuses the refit', () => {
     // The score boxes (the only field on the right) are 0.35 mm off the rest: within the inlier distance, beyond the trust.
     const points = located('d').map((p) => (p.field === 'q6' ? { ...p, to: { x: p.to.x + 0.35 * PX_PER_MM, y: p.to.y } } : p));

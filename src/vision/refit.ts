@@ -102,14 +102,16 @@ const median = (xs: number[]) => {
 
 /**
  * Each field's outlines predicted by a fit of the other fields' (leave one field out): the worst
- * field's median error (px). A field alone in its part of the page is extrapolated to, so this is
- * large where the rest of the page does not pin the placement down.
+ * field's median error (px); Infinity when fewer than `minRest` points are left to predict one
+ * (a page with few fields does not pin the placement down). A field alone in its part of the page
+ * is extrapolated to, so this is large where the rest of the page does not pin the placement down.
  */
-function heldOutError(points: readonly OutlinePoint[]): number {
+function heldOutError(points: readonly OutlinePoint[], minRest: number): number {
   let worst = 0;
   for (const field of new Set(points.map((p) => p.field))) {
     const out = points.filter((p) => p.field === field);
-    const h = solveHomography(points.filter((p) => p.field !== field));
+    const rest = points.filter((p) => p.field !== field);
+    const h = rest.length >= minRest ? solveHomography(rest) : null;
     if (!h) return Infinity;
     worst = Math.max(worst, median(out.map((p) => errorOf(h, p))));
   }
@@ -134,8 +136,9 @@ export function refitFromOutlines(points: readonly OutlinePoint[], pxPerMm: numb
   const fit = fitPoints(points, pxPerMm, settings, from);
   if (!fit.ok) return fit;
   const { h, inliers } = fit.value;
-  const heldOutMm = heldOutError(inliers) / pxPerMm;
+  const heldOutMm = heldOutError(inliers, settings.geometry.refitMinOutlines) / pxPerMm;
   const trust = settings.geometry.refitTrustMm;
+  if (heldOutMm === Infinity) return err({ kind: 'poor_fit', detail: `a field's outlines, left out, are not predicted by ${settings.geometry.refitMinOutlines} others` });
   if (!(heldOutMm <= trust)) return err({ kind: 'poor_fit', detail: `outlines held out are ${heldOutMm.toFixed(2)} mm off the refit (trusted within ${trust} mm)` });
   return ok({ h, outlines: points.length, inliers: inliers.length, heldOutMm });
 }
