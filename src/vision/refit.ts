@@ -6,7 +6,7 @@
  * inliers), and the fit is judged on held-out points: each field (and anchor) in turn is left out
  * and predicted by the rest.
  */
-import type { MarkTarget, PrintedPage } from '../layout/printedPage';
+import type { Field, MarkTarget, PrintedPage } from '../layout/printedPage';
 import { seededRng } from '../domain/random';
 import { err, ok, type Result } from '../domain/result';
 import { measureTargets, type PageCalibration } from './bubbles';
@@ -32,12 +32,11 @@ export type RefitFailure = { kind: 'too_few_outlines' | 'poor_fit'; detail: stri
 /** RANSAC stops when a sample of four inliers has been drawn with this probability (or after MAX_ROUNDS). */
 const RANSAC_CONFIDENCE = 0.999;
 const MAX_ROUNDS = 200;
-/** A field's outlines are located on at most this many of its targets, spread over it (a digit grid has 30). */
+/** A field's outlines are located on at most this many of its targets, spread over it (a digit grid has about 30). */
 const TARGETS_PER_FIELD = 8;
 
-type MarkField = PrintedPage['fields'][number];
-
-function targetsOf(f: MarkField): MarkTarget[] {
+/** A field's mark targets to locate (none for combs and write-ins). */
+function targetsOf(f: Field): MarkTarget[] {
   const all = f.kind === 'bubbles' || f.kind === 'score' ? f.targets : f.kind === 'digit_grid' ? f.columns.flatMap((c) => c.targets) : [];
   if (all.length <= TARGETS_PER_FIELD) return all;
   return Array.from({ length: TARGETS_PER_FIELD }, (_, i) => all[Math.round((i * (all.length - 1)) / (TARGETS_PER_FIELD - 1))]!);
@@ -47,7 +46,7 @@ function targetsOf(f: MarkField): MarkTarget[] {
  * Where the printed outlines of the fields' mark targets are (printed mm → found px), searched
  * ± searchMm around the placement `h`. A field whose outlines were not found gives none.
  */
-export function locateOutlines(img: GreyImage, h: Homography, fields: readonly MarkField[], cal: PageCalibration, settings: VisionSettings, searchMm: number): OutlinePoint[] {
+export function locateOutlines(img: GreyImage, h: Homography, fields: readonly Field[], cal: PageCalibration, settings: VisionSettings, searchMm: number): OutlinePoint[] {
   const wider = { ...settings, fill: { ...settings.fill, searchMm } };
   return fields.flatMap((f) => {
     const targets = targetsOf(f);
