@@ -86,6 +86,11 @@ describe('the lesson plan and the gate check at the station', () => {
     const readyForFractions = ctx.store.students('7G').map((s) => s.id).filter((id) => readyFor('7G', id, 'g7.frac.add').ready && !readyFor('7G', id, 'g7.frac.add').mastered);
     expect(readyForFractions.length).toBeGreaterThan(0);
     for (const id of readyForFractions) expect(gated.plans.find((p) => p.studentId === id)!.items[0]).toMatchObject({ skillId: 'g7.frac.add', reasonKey: 'class' });
+    // Where the gate does not hold, nothing waits for its prerequisites: new skills beyond the lesson are practised unready too.
+    const unreadyPractised = (classId: string, plans: typeof gated.plans) =>
+      plans.flatMap((p) => p.items.filter((i) => (i.reasonKey === 'practice' || i.reasonKey === 'next_step') && !readyFor(classId, p.studentId, i.skillId).ready));
+    expect(unreadyPractised('7G', gated.plans)).toEqual([]);
+    expect(unreadyPractised('7F', free.plans).length).toBeGreaterThan(0);
     for (const id of unready('7F')) {
       const plan = free.plans.find((p) => p.studentId === id)!;
       expect(plan.items[0]).toMatchObject({ skillId: DEEP_LESSON, reasonKey: 'class' });

@@ -130,6 +130,7 @@ export const next = defineHandler(
       ledgers: students.map((s) => approvedLedger(ctx, s.id, input.date)), overrides: overridesOf(ctx, input.classId),
       seed: input.seed, settings: ctx.settings.learning, caps: ctx.settings.caps,
       ...(lesson ? { lessonSkills: lesson.skills, lessonsGated: gate.kind === 'holds' } : {}),
+      ...(gate.kind === 'does_not_hold' ? { gateDoesNotHold: true } : {}),
     });
     if (!selected.ok) return fail('selection', `cannot select: ${JSON.stringify(selected.error)}`);
     const graph = skillGraph(skills);
