@@ -34,6 +34,8 @@ const RANSAC_CONFIDENCE = 0.999;
 const MAX_ROUNDS = 200;
 /** A field's outlines are located on at most this many of its targets, spread over it (a digit grid has about 30). */
 const TARGETS_PER_FIELD = 8;
+/** The coarse grid of the outline search (mm); fill.searchStepMm (0.25) is for reading fields. */
+const ROUGH_STEP_MM = 0.5;
 
 /** A field's mark targets to locate (none for combs and write-ins). */
 function targetsOf(f: Field): MarkTarget[] {
@@ -47,7 +49,8 @@ function targetsOf(f: Field): MarkTarget[] {
  * ± searchMm around the placement `h`. A field whose outlines were not found gives none.
  */
 export function locateOutlines(img: GreyImage, h: Homography, fields: readonly Field[], cal: PageCalibration, settings: VisionSettings, searchMm: number): OutlinePoint[] {
-  const wider = { ...settings, fill: { ...settings.fill, searchMm } };
+  // The coarse grid of the search is at most half an outline's reach (a ring's shift by 3 px at 300 dpi still scores); the climb then finds the peak.
+  const wider = { ...settings, fill: { ...settings.fill, searchMm, searchStepMm: Math.max(settings.fill.searchStepMm, ROUGH_STEP_MM) } };
   return fields.flatMap((f) => {
     const targets = targetsOf(f);
     if (targets.length === 0) return [];
