@@ -18,6 +18,7 @@ import { decodeImage, loadDigitNet, tesseractLangPath, zxingReaderWasm } from '.
 import { createTesseractEngine } from '../src/vision/ocr';
 import { createZxingQrReader } from '../src/vision/qr';
 import { readPage, type StageTimings } from '../src/vision/readPage';
+import { BLANK_SHARE_START, GREY_COARSE_FIRST_FROM, nextBlankShare } from '../src/scan/pageReader';
 import { createReaderPool } from '../src/scan/readerPool';
 import { greyJpegCopy } from './lib/throughputStack';
 import { ScanSession } from '../src/scan/session';
@@ -119,14 +120,21 @@ if (only === undefined || only === 'stages') {
   const now = cpuClock ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } : () => performance.now();
   type Stages = StageTimings & { grade: number; write: number };
   const times = { workbook: [] as Stages[], blank_back: [] as Stages[] };
-  const pick = [...tp.truths.filter((t) => t.kind === 'workbook').slice(0, 40), ...tp.truths.filter((t) => t.kind === 'blank_back')];
+  // A duplex run first (each blank back after a workbook page, as an ADF gives one-sided pages), then workbook pages
+  // alone; a grey JPEG is decoded as the pool's reader would choose from the blank share so far (src/scan/pageReader.ts).
+  const workbooks = tp.truths.filter((t) => t.kind === 'workbook').slice(0, 40);
+  const backs = tp.truths.filter((t) => t.kind === 'blank_back');
+  const pick = [...workbooks.slice(0, backs.length).flatMap((w, k) => [w, backs[k]!]), ...workbooks.slice(backs.length)];
+  let blankShare = BLANK_SHARE_START;
   for (const [i, truth] of [pick[0]!, ...pick].entries()) {
     const bytes = readFileSync(join(tp.folder, truth.fileName));
     const w0 = now();
     storeImageDurably(imagesDir, bytes, 'image/jpeg');
     const write = now() - w0;
-    const read = await readPage(await decodeImage(bytes, { now }), { lookupPage: (id) => ctx.store.printedPage(id), qr, ocr, digits, now });
+    const decoded = await decodeImage(bytes, { now, greyCoarseFirst: blankShare >= GREY_COARSE_FIRST_FROM });
+    const read = await readPage(decoded, { lookupPage: (id) => ctx.store.printedPage(id), qr, ocr, digits, now });
     if (!read.ok) throw new Error(`${truth.fileName}: ${read.reason} ${read.detail}`);
+    blankShare = nextBlankShare(blankShare, read.fields.length === 0);
     const g0 = now();
     gradePage(read.page, read.fields, (id) => ctx.store.item(id), ctx.settings, '2026-11-25');
     const grade = now() - g0;

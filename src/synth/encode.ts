@@ -1,7 +1,11 @@
 import sharp from 'sharp';
 import type { GreyImage } from '../vision/image';
 
-/** Encodes a grey image as a single-channel baseline JPEG (the one node-only step of the generator). */
+/**
+ * Encodes a grey image as a baseline JPEG (the one node-only step of the generator). sharp writes it with three
+ * channels (as a scanner in colour mode would); `bench:read` with BENCH_JPEG=grey re-encodes a one-channel copy,
+ * as a scanner in Gray mode gives.
+ */
 export async function encodeJpeg(img: GreyImage, quality: number): Promise<Uint8Array> {
   const q = Math.max(1, Math.min(100, Math.round(quality)));
   const buf = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })

@@ -72,6 +72,13 @@ describe('decodeImage', () => {
     expect(sameImage(await colour.full(), full)).toBe(true);
   });
 
+  it('shrinks a grey JPEG on load first when asked (greyCoarseFirst), with the same full image', async () => {
+    const jpeg = await sharp(Buffer.from(raw), { raw: { width: W, height: H, channels: 1 } }).toColourspace('b-w').withDensity(300).jpeg().toBuffer();
+    const first = await decodeImage(jpeg, { greyCoarseFirst: true });
+    expect([first.reduceFactor, first.reduced.width, first.coarse]).toEqual([8, W / 8, undefined]);
+    expect(sameImage(await first.full(), await (await decodeImage(jpeg)).full())).toBe(true);
+  });
+
   it('decodes a JPEG in full where no scaled decode fits (400 dpi: factor 3)', async () => {
     const p = await decodeImage(await encode('jpeg', 400));
     expect(p.reduceFactor).toBe(3);

@@ -22,7 +22,10 @@ const require = createRequire(import.meta.url);
  * decodes once, in full, with the reduced image and a coarse view box-filtered from it.
  * `dpi` overrides what the file says.
  */
-export async function decodeImage(buf: Uint8Array, opts: { dpi?: number; settings?: VisionSettings; now?: () => number } = {}): Promise<DecodedPage> {
+export async function decodeImage(
+  buf: Uint8Array,
+  opts: { dpi?: number; settings?: VisionSettings; now?: () => number; greyCoarseFirst?: boolean } = {},
+): Promise<DecodedPage> {
   const settings = opts.settings ?? DEFAULT_VISION_SETTINGS;
   const now = opts.now ?? (() => performance.now());
   const t0 = now();
@@ -35,9 +38,11 @@ export async function decodeImage(buf: Uint8Array, opts: { dpi?: number; setting
   const meta = await load().metadata();
   const size = meta.autoOrient ?? { width: meta.width ?? 0, height: meta.height ?? 0 };
   const { dpi, source } = chooseDpi(size, meta.density, opts.dpi, settings);
-  // A grey JPEG decodes in full for little more than its scaled decode (~26 against ~15 ms of CPU at
-  // 300 dpi A4); a colour one pays for the colour conversion of every pixel (~72 ms), so it is shrunk first.
-  const shrink = meta.format === 'jpeg' && meta.channels !== 1 ? jpegShrinkFor(dpi, settings) : null;
+  // A colour JPEG pays for the colour conversion of every pixel (~72 ms of CPU at 300 dpi A4), so it is
+  // shrunk first. A grey one decodes in full for ~40 ms against ~16 for its scaled decode, but a noisy
+  // blank back's full decode costs ~85: `greyCoarseFirst` (the reader's choice, from the stack's share
+  // of blank backs) shrinks it first too.
+  const shrink = meta.format === 'jpeg' && (meta.channels !== 1 || opts.greyCoarseFirst === true) ? jpegShrinkFor(dpi, settings) : null;
   if (shrink === null) {
     const full = await toGrey(load());
     return { ...pageWithCoarseView(full, reduceFactorFor(dpi, settings), dpi, source), decodeMs: now() - t0 };
