@@ -6,6 +6,7 @@ import type { MarkTarget } from '../layout/printedPage';
 import { err, ok, type Result } from '../domain/result';
 import { applyH, localScale, type Homography } from './homography';
 import { bilinear, histogram, percentile, type GreyImage, type Point } from './image';
+import { FillShapeCells, type FillShape } from './fillShape';
 import type { MeasuredMark } from './marks';
 import type { VisionSettings } from './settings';
 
@@ -24,6 +25,8 @@ export type TargetFill = {
    * tick or a cross about 0.5–0.6). 0 without dark pixels.
    */
   spread: number;
+  /** Where the inside's ink lies (even fill or patchy residue), see fillShape.ts. */
+  shape?: FillShape;
   /** Mapped centre (full-resolution px) and the centre after alignment. */
   expected: Point;
   found: Point;
@@ -179,12 +182,15 @@ export function measureTargets(
     let dark = 0;
     let r2 = 0;
     const darkCut = s.darkPixel;
+    const shape = new FillShapeCells(s.innerRadiusFactor * p.radiusPx);
     for (let i = 0; i < p.inner.length; i += 2) {
       const ox = p.inner[i]!;
       const oy = p.inner[i + 1]!;
       const v = bilinear(img, cx + ox, cy + oy);
       const dk = (paper - v) / span;
-      sum += dk <= 0 ? 0 : dk >= 1 ? 1 : dk;
+      const clamped = dk <= 0 ? 0 : dk >= 1 ? 1 : dk;
+      sum += clamped;
+      shape.add(ox, oy, clamped);
       if (dk >= darkCut) {
         dark++;
         r2 += ox * ox + oy * oy;
@@ -197,6 +203,7 @@ export function measureTargets(
       fill: n > 0 ? sum / n : 0,
       dark: n > 0 ? dark / n : 0,
       spread: dark > 0 && innerPx > 0 ? Math.sqrt(r2 / dark) / innerPx : 0,
+      shape: shape.result(),
       expected: p.centre,
       found: { x: cx, y: cy },
       radiusPx: p.radiusPx,

@@ -3,7 +3,8 @@
  */
 import { throwIllegalValue } from '../domain/result';
 import type { BubbleField, DigitGridField, Field, ScoreField } from '../layout/printedPage';
-import type { TargetsMeasure } from './bubbles';
+import type { TargetFill, TargetsMeasure } from './bubbles';
+import type { FillShape } from './fillShape';
 import { hasInk, type BoxInk } from './handwriting';
 import type { Point, PxRect } from './image';
 import type { FillBand, VisionSettings } from './settings';
@@ -28,7 +29,7 @@ export type FieldRead = {
   reasons: string[];
   evidence: {
     /** Per target: calibrated fill and, for mark targets, the dark-ink fraction. */
-    fills: { value: string; fill: number; dark?: number; spread?: number }[];
+    fills: { value: string; fill: number; dark?: number; spread?: number; shape?: FillShape }[];
     /** Full-resolution pixel rectangle to show a reviewer. */
     crop?: PxRect;
     candidates?: OcrCandidate[];
@@ -82,7 +83,7 @@ export function pageFillStats(all: readonly number[], band: Pick<FillBand, 'marg
 /** How far (fill units) a measurement must sit from a boundary to count as fully confident. */
 const CONFIDENCE_WIDTH = 0.05;
 
-type Measured = { value: string; fill: number; dark?: number; spread?: number };
+type Measured = { value: string; fill: number; dark?: number; spread?: number; shape?: FillShape };
 
 /**
  * Decide each target of a group (one field, or one digit-grid column), see the band's rules in
@@ -140,9 +141,13 @@ export function classifyFills(fills: readonly Measured[], band: FillBand, page?:
     const f = t.fill - base;
     // The answer outweighs a faint fill when it has dark ink of its own, or far more fill.
     const outweighs = answer === null ? -1 : (answer.dark ?? 0) >= band.strokeDark ? 1 : band.relativeMarked * (answer.fill - base) - f;
+    const patchy = patchyResidue(t.shape, band);
     if (outweighs > 0) {
       erased.push(t.value);
       sure(Math.min(band.lightFill - f, outweighs));
+    } else if (patchy > 0) {
+      erased.push(t.value);
+      sure(patchy);
     } else if (f >= writerFloor) {
       marked.push(t);
       sure(f - writerFloor);
@@ -155,8 +160,18 @@ export function classifyFills(fills: readonly Measured[], band: FillBand, page?:
   return { marked: fills.filter((t) => marked.includes(t)).map((t) => t.value), marginal, erased, offCentre, faint: faintLeft, confidence: round3(confidence) };
 }
 
+/**
+ * How clearly a faint fill is residue left on part of the target (> 0), by its shape: its palest
+ * cell far below its mean, and the ink in patches rather than thin strokes. ≤ 0: not residue by shape.
+ */
+function patchyResidue(shape: FillShape | undefined, band: FillBand): number {
+  if (!shape || band.patchyEvenness <= 0) return 0;
+  return Math.min(band.patchyEvenness - shape.evenness, band.patchyMaxGrain - shape.grain);
+}
+
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
-const fillsOf = (m: TargetsMeasure) => m.fills.map((f) => ({ value: f.value, fill: round3(f.fill), dark: round3(f.dark), spread: round3(f.spread) }));
+const shapeOf = (f: TargetFill) => (f.shape ? { shape: { evenness: round3(f.shape.evenness), centre: round3(f.shape.centre), grain: round3(f.shape.grain) } } : {});
+const fillsOf = (m: TargetsMeasure) => m.fills.map((f) => ({ value: f.value, fill: round3(f.fill), dark: round3(f.dark), spread: round3(f.spread), ...shapeOf(f) }));
 
 /** A one-of-N or many-of-N choice (bubbles, or score boxes with the score band). */
 function interpretChoice(
@@ -241,7 +256,7 @@ export function interpretDigitGrid(
   const band = settings.bubbles;
   const reasons: string[] = [];
   let confidence = 1;
-  const fills: { value: string; fill: number; dark?: number; spread?: number }[] = [];
+  const fills: FieldRead['evidence']['fills'] = [];
   let sign = false;
   let point = false;
   const pointIndex = field.columns.findIndex((c) => c.role === 'point');
@@ -249,22 +264,22 @@ export function interpretDigitGrid(
   const decDigits: (string | null)[] = [];
   let anyMark = false;
   let review = false;
-  // Digit columns whose only candidate is one faint fill: decided once the whole number is known.
-  const faintDigits: { column: number; value: string; part: (string | null)[]; at: number }[] = [];
+  // Columns whose only candidate is one faint fill: decided once the whole number is known (`part` for digit columns).
+  const faintDigits: { column: number; value: string; part?: (string | null)[]; at: number }[] = [];
   field.columns.forEach((col, i) => {
     const m = columns[i];
     if (!m) return;
-    for (const f of m.fills) fills.push({ value: `${i}:${f.value}`, fill: round3(f.fill), dark: round3(f.dark), spread: round3(f.spread) });
+    for (const f of m.fills) fills.push({ value: `${i}:${f.value}`, fill: round3(f.fill), dark: round3(f.dark), spread: round3(f.spread), ...shapeOf(f) });
     const d = classifyFills(m.fills, band, page, true);
-    const faintOnly = col.role === 'digit' && d.marked.length === 0 && d.marginal.length === 1 && d.faint.length === 1;
+    const faintOnly = d.marked.length === 0 && d.marginal.length === 1 && d.faint.length === 1;
     if (!faintOnly) confidence = Math.min(confidence, d.confidence);
     for (const v of d.erased) reasons.push(`erased:${i}:${v}`);
     if (!faintOnly) for (const v of d.marginal) reasons.push(`marginal_mark:${i}:${v}`);
     for (const v of d.offCentre) reasons.push(`off_centre:${i}:${v}`);
     if (d.marginal.length > 0 && !faintOnly) review = true;
     if (faintOnly) {
-      const part = pointIndex >= 0 && i > pointIndex ? decDigits : intDigits;
-      faintDigits.push({ column: i, value: d.faint[0]!, part, at: part.length });
+      const part = col.role !== 'digit' ? undefined : pointIndex >= 0 && i > pointIndex ? decDigits : intDigits;
+      faintDigits.push({ column: i, value: d.faint[0]!, ...(part ? { part } : {}), at: part?.length ?? 0 });
     }
     if (d.marked.length + d.marginal.length > 0) anyMark = true;
     let digit: string | null = null;
@@ -290,10 +305,15 @@ export function interpretDigitGrid(
   });
   // A faint fill with decided digits on both sides of it in its part of the number: the number needs a digit there
   // (a gap is no number), and residue beside a digit would share its column. Anywhere else a person decides.
+  // So does a faint fill under a box the student wrote in: the column holds a character of the number. A faint point
+  // before decided decimals is the point they imply already (the number reads the same without it).
   const decided = (part: (string | null)[], at: number) => part[at] !== null && !faintDigits.some((x) => x.part === part && x.at === at);
+  const written = (column: number) => boxes.length === field.columns.length && hasInk(boxes[column]!, settings);
   for (const x of faintDigits) {
-    const inside = x.part.some((_, j) => j < x.at && decided(x.part, j)) && x.part.some((_, j) => j > x.at && decided(x.part, j));
-    if (inside) {
+    const part = x.part;
+    const inside = part !== undefined && part.some((_, j) => j < x.at && decided(part, j)) && part.some((_, j) => j > x.at && decided(part, j));
+    const impliedPoint = x.column === pointIndex && decDigits.some((_, j) => decided(decDigits, j));
+    if (inside || impliedPoint || written(x.column)) {
       reasons.push(`faint_digit:${x.column}:${x.value}`);
       confidence = Math.min(confidence, settings.review.maxConfidence);
     } else {

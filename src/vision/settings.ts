@@ -23,7 +23,7 @@ import { DEFAULT_SCAN_DPI } from '../domain/scanDpi';
  *   - anything else (a faint stroke, dark ink only on the rim: `strokeMaxSpread`) is marginal → review.
  * Fills are taken above the page's own empty-target level (see `emptyNoiseK`).
  */
-const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; strokeMaxSpread: number; lightFill: number; residueMin: number; relativeMarked: number; writerFraction: number; writerMinMarks: number }) =>
+const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; strokeMaxSpread: number; lightFill: number; residueMin: number; relativeMarked: number; writerFraction: number; writerMinMarks: number; patchyEvenness: number; patchyMaxGrain: number }) =>
   z
     .strictObject({
       /** At or above: marked. */
@@ -72,6 +72,15 @@ const band = (d: { definite: number; marginal: number; strokeDark: number; strok
        */
       writerFraction: z.number().min(0).max(1).default(d.writerFraction),
       writerMinMarks: z.number().int().min(1).default(d.writerMinMarks),
+      /**
+       * The fill's shape (fillShape.ts), for a faint fill no rule above decides: ink laid over part of
+       * the target only (its palest ninth below this share of its mean darkness) in patches, not in
+       * strokes (pixel spread over mean at most `patchyMaxGrain`; a faint tick or scribble has more),
+       * is residue an eraser left: erased. A pen fill covers the inside evenly (0.92 and more).
+       * 0 turns the rule off.
+       */
+      patchyEvenness: z.number().min(0).max(1).default(d.patchyEvenness),
+      patchyMaxGrain: z.number().min(0).default(d.patchyMaxGrain),
     })
     .refine((b) => b.marginal <= b.definite, { message: 'marginal must be <= definite', path: ['marginal'] })
     .refine((b) => b.marginal <= b.lightFill && b.lightFill <= b.definite, { message: 'lightFill must lie in [marginal, definite]', path: ['lightFill'] })
@@ -226,9 +235,9 @@ export const VisionSettings = z.strictObject({
       targetMinGain: z.number().min(0).max(1).default(0.1),
     })
     .prefault({}),
-  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, strokeMaxSpread: 0.82, lightFill: 0.32, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3 }).prefault({}),
+  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, strokeMaxSpread: 0.82, lightFill: 0.32, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3, patchyEvenness: 0.7, patchyMaxGrain: 0.8 }).prefault({}),
   /** Score boxes are ticked, not filled: a tick covers far less of a box than a filled bubble. */
-  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, strokeMaxSpread: 1.2, lightFill: 0.15, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3 }).prefault({}),
+  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, strokeMaxSpread: 1.2, lightFill: 0.15, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3, patchyEvenness: 0, patchyMaxGrain: 0 }).prefault({}),
   handwriting: z
     .strictObject({
       /** Boxes are cropped this far inside their printed border. */
