@@ -1,0 +1,142 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BubbleField, DigitGridField } from '../layout/printedPage';
+import { zxingReaderWasm } from './decode';
+import { FillShapeCells } from './fillShape';
+import { pageFromGrey } from './page';
+import { createZxingQrReader, type QrReader } from './qr';
+import { readPage } from './readPage';
+import { VisionSettings } from './settings';
+import { drawPage, scanPage, type PageInk } from './testing/drawPage';
+import { sampleStore } from './testing/samplePage';
+
+/** Samples of a disc of radius 10 px on a 1 px grid, inked where `ink(dx, dy)` says (0..1). */
+function shapeOf(ink: (dx: number, dy: number) => number) {
+  const cells = new FillShapeCells(10);
+  for (let y = -10; y <= 10; y++) for (let x = -10; x <= 10; x++) if (x * x + y * y <= 100) cells.add(x, y, ink(x, y));
+  return cells.result();
+}
+
+describe('the shape of a fill (fillShape.ts)', () => {
+  it('an even fill: every cell as dark as the whole, the centre as dark as the ring, little spread', () => {
+    const s = shapeOf(() => 0.25);
+    expect(s.evenness).toBeCloseTo(1, 5);
+    expect(s.centre).toBeCloseTo(1, 5);
+    expect(s.grain).toBeCloseTo(0, 5);
+  });
+
+  it('residue left on one side: the clean side is the palest cell, far below the mean', () => {
+    const s = shapeOf((dx, dy) => (dy < 4 ? 0.25 : 0));
+    expect(s.evenness).toBeLessThan(0.2);
+    expect(s.grain).toBeGreaterThan(0.3);
+    expect(s.grain).toBeLessThan(0.8);
+  });
+
+  it('a thin stroke across the target: patchy too, but its ink spreads far more than a patch of residue', () => {
+    const s = shapeOf((dx, dy) => (Math.abs(dx - dy) < 1.5 ? 0.6 : 0));
+    expect(s.evenness).toBeLessThan(0.2);
+    expect(s.grain).toBeGreaterThan(1);
+  });
+
+  it('nothing inked: all zero', () => {
+    expect(shapeOf(() => 0)).toEqual({ evenness: 0, centre: 0, grain: 0 });
+  });
+});
+
+/**
+ * Drawn pages read end to end (the same scan as writerLevel.test.ts: 200 dpi, turned 1.5°, blurred, noisy). Greys are
+ * shares of the paper's brightness; a 74 % grey even fill reads about 0.29 (faint: between marginal and lightFill).
+ */
+const { page, lookup } = sampleStore({ extraRows: 8 });
+let qr: QrReader;
+beforeAll(async () => {
+  qr = await createZxingQrReader(zxingReaderWasm());
+});
+
+const PAPER = 245;
+const grey = (share: number) => Math.round(share * PAPER);
+const solid = (fieldId: string, value: string, column?: number): PageInk => ({ kind: 'target', fieldId, value, style: 'full', ...(column === undefined ? {} : { column }) });
+const even = (fieldId: string, value: string, share: number, column?: number): PageInk => ({ kind: 'target', fieldId, value, style: 'erasure', grey: grey(share), ...(column === undefined ? {} : { column }) });
+/** A writer of solid marks answers five other questions (their level puts no faint fill above the writer's bar). */
+const darkWriter = [solid('x1', 'A'), solid('x2', 'C'), solid('x3', 'B'), solid('x4', 'D'), solid('x5', 'A')];
+
+/**
+ * Residue an eraser left on the upper three quarters of a bubble at `share` grey (a broad band of graphite, rounded
+ * ends), the lower part rubbed clean: the shape the synthetic `dark_erasure` leaves when partial.
+ */
+function patchy(fieldId: string, value: string, share: number): PageInk {
+  const f = page.fields.find((x) => x.id === fieldId) as BubbleField;
+  const t = f.targets.find((x) => x.value === value)!;
+  return { kind: 'stroke', x1: t.x - 0.9 * t.r, y1: t.y - 0.35 * t.r, x2: t.x + 0.9 * t.r, y2: t.y - 0.35 * t.r, widthMm: 1.25 * t.r, grey: grey(share) };
+}
+
+/** A handwritten character stand-in in a digit grid's box: two pen strokes. */
+function writtenBox(column: number): PageInk[] {
+  const b = (page.fields.find((x) => x.id === 'q4') as DigitGridField).boxes[column]!;
+  return [
+    { kind: 'stroke', x1: b.x + b.w * 0.3, y1: b.y + b.h * 0.2, x2: b.x + b.w * 0.7, y2: b.y + b.h * 0.2, widthMm: 0.4, grey: 40 },
+    { kind: 'stroke', x1: b.x + b.w * 0.7, y1: b.y + b.h * 0.2, x2: b.x + b.w * 0.4, y2: b.y + b.h * 0.8, widthMm: 0.4, grey: 40 },
+  ];
+}
+
+async function read(ink: PageInk[], settings?: VisionSettings) {
+  const img = scanPage(drawPage(page, { dpi: 200, paper: PAPER, ink }), { rotateDeg: 1.5, blurPx: 0.8, noise: 3, seed: 7 });
+  const r = await readPage(pageFromGrey(img, 200), { lookupPage: lookup, qr, ...(settings ? { settings } : {}) });
+  if (!r.ok) throw new Error(`refused: ${r.reason}: ${r.detail}`);
+  return new Map(r.fields.map((f) => [f.fieldId, f]));
+}
+
+const NO_SHAPE_RULE = VisionSettings.parse({ bubbles: { patchyEvenness: 0 } });
+
+describe('patchy residue is erased, never a mark (bubbles.patchyEvenness, patchyMaxGrain)', () => {
+  it('patchy dark residue (75 % grey) beside a solid mark in a multi-answer question: the solid mark, the residue erased', async () => {
+    const fields = await read([...darkWriter, solid('q3', 'B'), patchy('q3', 'D', 0.75)]);
+    const q3 = fields.get('q3')!;
+    expect(q3, JSON.stringify(q3.evidence.fills)).toMatchObject({ status: 'ok', value: 'B', reasons: ['erased:D'] });
+    const d = q3.evidence.fills.find((f) => f.value === 'D')!;
+    expect(d.fill).toBeGreaterThan(VisionSettings.parse({}).bubbles.marginal);
+    expect(d.shape!.evenness).toBeLessThan(0.5);
+  });
+
+  it('without the shape rule the same residue goes to a person', async () => {
+    const fields = await read([...darkWriter, solid('q3', 'B'), patchy('q3', 'D', 0.75)], NO_SHAPE_RULE);
+    expect(fields.get('q3')).toMatchObject({ status: 'review', reasons: ['marginal_mark:D'] });
+  });
+
+  it('patchy residue alone in a blank question is no answer', async () => {
+    const fields = await read([...darkWriter, patchy('q1', 'C', 0.75)]);
+    expect(fields.get('q1')).toMatchObject({ status: 'blank', value: null, reasons: ['erased:C'] });
+  });
+
+  it('an even faint fill is not taken for patchy residue: in a multi-answer question it still goes to a person', async () => {
+    const fields = await read([...darkWriter, solid('q3', 'B'), even('q3', 'D', 0.74)]);
+    const q3 = fields.get('q3')!;
+    expect(q3, JSON.stringify(q3.evidence.fills)).toMatchObject({ status: 'review', reasons: ['marginal_mark:D'] });
+    expect(q3.evidence.fills.find((f) => f.value === 'D')!.shape!.evenness).toBeGreaterThan(0.9);
+  });
+});
+
+describe('a faint, even digit fill under a box the student wrote in is read', () => {
+  // q4: sign, digit, digit, point, digit. The number 37: a solid 3, a light 7 (74 % grey), both boxes written.
+  const number = [solid('q4', '3', 1), even('q4', '7', 0.74, 2)];
+
+  it('the written box says the column holds a character: 37', async () => {
+    const fields = await read([...darkWriter, ...number, ...writtenBox(1), ...writtenBox(2)]);
+    const q4 = fields.get('q4')!;
+    expect(q4, JSON.stringify(q4.evidence.fills.filter((f) => f.fill > 0.1))).toMatchObject({ status: 'ok', value: '37', reasons: ['faint_digit:2:7'] });
+  });
+
+  it('without the written box the faint last digit goes to a person (it may be residue)', async () => {
+    const fields = await read([...darkWriter, ...number]);
+    expect(fields.get('q4')).toMatchObject({ status: 'review', reasons: ['marginal_mark:2:7'] });
+  });
+
+  it('patchy residue under a written box is still no digit: the number is the solid one, and a gap goes to a person', async () => {
+    const grid = page.fields.find((x) => x.id === 'q4') as DigitGridField;
+    const t = grid.columns[2]!.targets.find((x) => x.value === '7')!;
+    const residue: PageInk = { kind: 'stroke', x1: t.x - 0.9 * t.r, y1: t.y - 0.35 * t.r, x2: t.x + 0.9 * t.r, y2: t.y - 0.35 * t.r, widthMm: 1.25 * t.r, grey: grey(0.75) };
+    const fields = await read([...darkWriter, solid('q4', '3', 1), residue, ...writtenBox(1), ...writtenBox(2)]);
+    const q4 = fields.get('q4')!;
+    expect(q4.status === 'review' || q4.value === '3', `${q4.value} ${q4.status} ${q4.reasons.join(' ')}`).toBe(true);
+    expect(q4.value === '37' && q4.status === 'ok').toBe(false);
+  });
+});
