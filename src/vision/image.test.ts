@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bilinear, clipRect, createImage, crop, downsample, histogram, otsu, percentile, sample, toPgm, toRgba } from './image';
+import { seededRng } from '../domain/random';
+import { bilinear, clipRect, createImage, crop, downsample, histogram, otsu, percentile, sample, toPgm, toRgba, type GreyImage } from './image';
 
 const ramp = () => {
   const img = createImage(4, 3, 0);
@@ -40,6 +41,34 @@ describe('image helpers', () => {
     expect(d3.data[0]).toBe(67);
     expect(downsample(img, 1)).toBe(img);
     expect(() => downsample(img, 1.5)).toThrow();
+  });
+
+  it('box-filters by 2 and by 4 four pixels at a time exactly as a pixel at a time', () => {
+    // The pixel loop every factor had (the reference), against downsample's word paths.
+    const reference = (img: GreyImage, f: number): number[] => {
+      const w = Math.floor(img.width / f);
+      const h = Math.floor(img.height / f);
+      const out: number[] = [];
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) {
+          let s = 0;
+          for (let j = 0; j < f; j++) for (let i = 0; i < f; i++) s += img.data[(y * f + j) * img.width + x * f + i]!;
+          out.push(Math.round(s / (f * f)));
+        }
+      return out;
+    };
+    const rng = seededRng('downsample');
+    // Widths (a multiple of 4, even, odd), odd heights, extreme and random pixels.
+    for (const [width, height] of [[2480, 7], [2484, 9], [2550, 5], [2551, 6], [8, 3], [12, 4], [4, 4], [3, 3]] as const) {
+      const img = createImage(width, height, 0);
+      for (let i = 0; i < img.data.length; i++) img.data[i] = rng() < 0.2 ? (rng() < 0.5 ? 0 : 255) : Math.floor(rng() * 256);
+      for (const f of [2, 4]) expect(Array.from(downsample(img, f).data), `${width}×${height} by ${f}`).toEqual(reference(img, f));
+    }
+    // A view into a larger buffer that does not start on a 4-byte boundary gives the same result.
+    const backing = new Uint8Array(1 + 16 * 4);
+    for (let i = 0; i < backing.length; i++) backing[i] = (i * 37) & 255;
+    const shifted = { data: backing.subarray(1), width: 16, height: 4 };
+    for (const f of [2, 4]) expect(Array.from(downsample(shifted, f).data)).toEqual(reference(shifted, f));
   });
 
   it('finds percentiles and an Otsu threshold between two classes', () => {
