@@ -124,17 +124,31 @@ export type Band = { x0: number; x1: number };
 export function findStreaks(reduced: GreyImage, reduceFactor: number, settings: VisionSettings): Band[] {
   const { width: W, height: H, data } = reduced;
   const cut = percentile(histogram(reduced, undefined, 2), settings.paper.percentile) - settings.streak.darkContrast;
-  const dark = new Uint32Array(W);
-  for (let y = 0; y < H; y++) {
-    const row = y * W;
-    for (let x = 0; x < W; x++) if (data[row + x]! <= cut) dark[x]!++;
-  }
-  const bands: Band[] = [];
   const need = settings.streak.minRowShare * H;
+  // A column is a streak's when at most H − need of its rows are light: once it has more, it is out, and the
+  // rows below look only at the columns still in (after a tenth of the page, few but the streaks' and the marks').
+  const maxLight = H - Math.ceil(need); // whole rows: dark ≥ need ⟺ light ≤ H − ⌈need⌉
+  const light = new Uint32Array(W);
+  const live = new Int32Array(W);
+  for (let x = 0; x < W; x++) live[x] = x;
+  let nLive = W;
+  for (let y = 0; y < H && nLive > 0; y++) {
+    const row = y * W;
+    let kept = 0;
+    for (let i = 0; i < nLive; i++) {
+      const x = live[i]!;
+      if (data[row + x]! > cut && ++light[x]! > maxLight) continue;
+      live[kept++] = x;
+    }
+    nLive = kept;
+  }
+  const isStreak = new Uint8Array(W);
+  for (let i = 0; i < nLive; i++) isStreak[live[i]!] = 1;
+  const bands: Band[] = [];
   for (let x = 0; x < W; x++) {
-    if (dark[x]! < need) continue;
+    if (!isStreak[x]) continue;
     const x0 = x;
-    while (x + 1 < W && dark[x + 1]! >= need) x++;
+    while (x + 1 < W && isStreak[x + 1]) x++;
     if ((x + 1 - x0) * reduceFactor >= settings.streak.minWidthPx) bands.push({ x0: (x0 - 1) * reduceFactor, x1: (x + 2) * reduceFactor });
   }
   return bands;
