@@ -1,13 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BubbleField, DigitGridField } from '../layout/printedPage';
-import { zxingReaderWasm } from './decode';
 import { FillShapeCells } from './fillShape';
-import { pageFromGrey } from './page';
-import { createZxingQrReader, type QrReader } from './qr';
-import { readPage } from './readPage';
 import { VisionSettings } from './settings';
-import { drawPage, scanPage, type PageInk } from './testing/drawPage';
-import { sampleStore } from './testing/samplePage';
+import type { PageInk } from './testing/drawPage';
+import { drawnPageReader, grey } from './testing/readDrawn';
 
 /** Samples of a disc of radius 10 px on a 1 px grid, inked where `ink(dx, dy)` says (0..1). */
 function shapeOf(ink: (dx: number, dy: number) => number) {
@@ -25,7 +21,7 @@ describe('the shape of a fill (fillShape.ts)', () => {
   });
 
   it('residue left on one side: the clean side is the palest cell, far below the mean', () => {
-    const s = shapeOf((dx, dy) => (dy < 4 ? 0.25 : 0));
+    const s = shapeOf((_, dy) => (dy < 4 ? 0.25 : 0));
     expect(s.evenness).toBeLessThan(0.2);
     expect(s.grain).toBeGreaterThan(0.3);
     expect(s.grain).toBeLessThan(0.8);
@@ -46,14 +42,7 @@ describe('the shape of a fill (fillShape.ts)', () => {
  * Drawn pages read end to end (the same scan as writerLevel.test.ts: 200 dpi, turned 1.5°, blurred, noisy). Greys are
  * shares of the paper's brightness; a 74 % grey even fill reads about 0.29 (faint: between marginal and lightFill).
  */
-const { page, lookup } = sampleStore({ extraRows: 8 });
-let qr: QrReader;
-beforeAll(async () => {
-  qr = await createZxingQrReader(zxingReaderWasm());
-});
-
-const PAPER = 245;
-const grey = (share: number) => Math.round(share * PAPER);
+const { page, read } = drawnPageReader();
 const solid = (fieldId: string, value: string, column?: number): PageInk => ({ kind: 'target', fieldId, value, style: 'full', ...(column === undefined ? {} : { column }) });
 const even = (fieldId: string, value: string, share: number, column?: number): PageInk => ({ kind: 'target', fieldId, value, style: 'erasure', grey: grey(share), ...(column === undefined ? {} : { column }) });
 /** A writer of solid marks answers five other questions (their level puts no faint fill above the writer's bar). */
@@ -76,13 +65,6 @@ function writtenBox(column: number): PageInk[] {
     { kind: 'stroke', x1: b.x + b.w * 0.3, y1: b.y + b.h * 0.2, x2: b.x + b.w * 0.7, y2: b.y + b.h * 0.2, widthMm: 0.4, grey: 40 },
     { kind: 'stroke', x1: b.x + b.w * 0.7, y1: b.y + b.h * 0.2, x2: b.x + b.w * 0.4, y2: b.y + b.h * 0.8, widthMm: 0.4, grey: 40 },
   ];
-}
-
-async function read(ink: PageInk[], settings?: VisionSettings) {
-  const img = scanPage(drawPage(page, { dpi: 200, paper: PAPER, ink }), { rotateDeg: 1.5, blurPx: 0.8, noise: 3, seed: 7 });
-  const r = await readPage(pageFromGrey(img, 200), { lookupPage: lookup, qr, ...(settings ? { settings } : {}) });
-  if (!r.ok) throw new Error(`refused: ${r.reason}: ${r.detail}`);
-  return new Map(r.fields.map((f) => [f.fieldId, f]));
 }
 
 const NO_SHAPE_RULE = VisionSettings.parse({ bubbles: { patchyEvenness: 0 } });

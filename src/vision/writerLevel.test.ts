@@ -1,38 +1,20 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { zxingReaderWasm } from './decode';
-import { pageFromGrey } from './page';
-import { createZxingQrReader, type QrReader } from './qr';
-import { readPage } from './readPage';
+import { describe, expect, it } from 'vitest';
 import { VisionSettings } from './settings';
-import { drawPage, scanPage, type PageInk } from './testing/drawPage';
-import { sampleStore } from './testing/samplePage';
+import type { PageInk } from './testing/drawPage';
+import { drawnPageReader, grey } from './testing/readDrawn';
 
 /**
  * The writer's own level on the page (bubbles.writerFraction, writerMinMarks): drawn pages, read end to end.
  * Greys are shares of the paper's brightness; at this scan 68–70 % grey reads about 0.33–0.36, 74 % about 0.29
  * (below lightFill: faint), 75 % (the darkest residue the synth draws) about 0.28.
  */
-const { page, lookup } = sampleStore({ extraRows: 8 });
-let qr: QrReader;
-beforeAll(async () => {
-  qr = await createZxingQrReader(zxingReaderWasm());
-});
-
-const PAPER = 245;
-const grey = (share: number) => Math.round(share * PAPER);
+const { read } = drawnPageReader();
 /** An even fill of one target at a grey (drawPage's even disc), or a solid pen fill. */
 const fill = (fieldId: string, value: string, share: number): PageInk => ({ kind: 'target', fieldId, value, style: 'erasure', grey: grey(share) });
 const solid = (fieldId: string, value: string): PageInk => ({ kind: 'target', fieldId, value, style: 'full' });
 /** A light-pencil writer's answers to five other questions: every one an even fill at 68–70 % grey. */
 const lightWriter = [fill('x1', 'A', 0.68), fill('x2', 'C', 0.7), fill('x3', 'B', 0.69), fill('x4', 'D', 0.68), fill('x5', 'A', 0.7)];
 const darkWriter = [solid('x1', 'A'), solid('x2', 'C'), solid('x3', 'B'), solid('x4', 'D'), solid('x5', 'A')];
-
-async function read(ink: PageInk[], settings?: VisionSettings) {
-  const img = scanPage(drawPage(page, { dpi: 200, paper: PAPER, ink }), { rotateDeg: 1.5, blurPx: 0.8, noise: 3, seed: 7 });
-  const r = await readPage(pageFromGrey(img, 200), { lookupPage: lookup, qr, ...(settings ? { settings } : {}) });
-  if (!r.ok) throw new Error(`refused: ${r.reason}: ${r.detail}`);
-  return new Map(r.fields.map((f) => [f.fieldId, f]));
-}
 
 describe("a faint fill decided by the writer's own level on the page", () => {
   it('a light-pencil writer: the faint single-choice mark (74 % grey) is as dark as their other marks, and is read', async () => {
