@@ -8,6 +8,7 @@
 // The synthetic stacks are cached in bench/.cache (delete it to regenerate).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { parseRosterCsv } from '../src/domain/import/rosterCsv';
 import { classAnalytics } from './lib/classResults';
@@ -85,6 +86,14 @@ const session = new ScanSession({
 });
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
+// The main thread's busy time (event loop not idle: storing, fsyncs, commits, grading, dispatch), per page; and its
+// CPU time alone (Linux: /proc/self/task/<pid>/stat, in 10 ms ticks), which the load of other processes does not inflate.
+const mainThreadCpuMs = () => {
+  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+const elu0 = performance.eventLoopUtilization();
+const mainCpu0 = mainThreadCpuMs();
 let lastStoredAt = 0;
 const result = await session.ingest((async function* () {
   for (const b of bytes) {
@@ -94,6 +103,8 @@ const result = await session.ingest((async function* () {
 })());
 const t1 = performance.now();
 const cpu1 = process.cpuUsage(cpu0);
+const elu = performance.eventLoopUtilization(elu0);
+const mainCpu = mainThreadCpuMs() - mainCpu0;
 if (!result.ok) throw new Error(result.error);
 const report = classAnalytics(ctx, '7A', '2026-11-25');
 const resultsReadyAt = performance.now();
@@ -101,6 +112,9 @@ latencies.sort((a, b) => a - b);
 out('throughput_pages_per_s', bytes.length / ((t1 - t0) / 1000), 'pages/s', '>=20', { pages: bytes.length, cores: availableParallelism(), workers, in_flight: workers * queuePerWorker, jpeg });
 // CPU time of the whole process (main thread, workers, libvips threads) per page: what bounds the rate on a quiet machine.
 out('throughput_cpu_ms_per_page', (cpu1.user + cpu1.system) / 1000 / bytes.length, 'ms', undefined, { jpeg });
+out('main_thread_ms_per_page', elu.active / bytes.length, 'ms', undefined, { event_loop_utilization: Math.round(elu.utilization * 1000) / 1000, cpu_ms_per_page: mainCpu / bytes.length });
+// Database commits per page (each one fsync of the WAL on the main thread; a group commit holds several pages' writes).
+out('commits_per_page', session.commits.commits / bytes.length, 'commits', undefined, { writes_per_commit: Math.round((100 * session.commits.writes) / Math.max(1, session.commits.commits)) / 100 });
 out('latency_p50_ms', latencies[Math.floor(latencies.length * 0.5)]!, 'ms');
 out('latency_p99_ms', latencies[Math.floor(latencies.length * 0.99)]!, 'ms');
 out('last_page_to_class_results_ms', resultsReadyAt - lastStoredAt, 'ms', '<2000', { grading_done_after_last_page_ms: Math.round(lastGradedAt - lastStoredAt), report_ms: Math.round(resultsReadyAt - t1), items: report.items });

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { access, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { err, ok, throwIllegalValue, type Result } from '../domain/result';
 import { fsyncPath } from '../store/fsync';
@@ -17,6 +18,11 @@ const EXTENSIONS: Record<string, string> = {
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The same hash, computed in libuv's thread pool instead of on the calling thread. */
+export async function sha256OffThread(bytes: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
 }
 
 /** Images being written live here until they are whole (then renamed into place); one folder to sweep. */
@@ -56,11 +62,62 @@ export function storeImageDurably(imagesDir: string, bytes: Uint8Array, mediaTyp
     } catch {
       // Swept at the next session start.
     }
-    const code = (e as NodeJS.ErrnoException).code;
-    const kind = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk_full' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'not_writable' : 'io';
-    return err({ kind, path: kind === 'io' ? path : imagesDir, detail: (e as Error).message });
+    return err(writeErrorOf(e, imagesDir, path));
   }
   return ok({ sha256: hash, path, bytes: bytes.length, alreadyStored: false });
+}
+
+function writeErrorOf(e: unknown, imagesDir: string, path: string): StoreImageError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const kind = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk_full' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'not_writable' : 'io';
+  return { kind, path: kind === 'io' ? path : imagesDir, detail: (e as Error).message };
+}
+
+async function fsyncOffThread(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * storeImageDurably off the event loop: every write and fsync runs in libuv's thread pool, so the caller's thread
+ * dispatches reads and records results while the disk works. Images stored at the same time have their fsyncs in
+ * flight together, and the file system commits them in one journal transaction (a group commit). After the rename,
+ * the image's folder is fsynced, and so is the parent of each folder this write created, so the new entries survive
+ * a power cut too. `hash`: the bytes' sha256 (sha256OffThread).
+ */
+export async function storeImageOffThread(imagesDir: string, bytes: Uint8Array, mediaType: string, hash: string): Promise<Result<StoredImage, StoreImageError>> {
+  const path = imagePath(imagesDir, hash, mediaType);
+  const stored = (alreadyStored: boolean) => ok({ sha256: hash, path, bytes: bytes.length, alreadyStored });
+  const tmp = join(imagesDir, INCOMING_DIR, `${hash}.${process.pid}.tmp`);
+  try {
+    if (await access(path).then(() => true, () => false)) {
+      // Its writer may have been killed before its fsyncs: flush it and its entry before anything refers to it.
+      await Promise.all([fsyncOffThread(path), fsyncOffThread(dirname(path))]);
+      return stored(true);
+    }
+    await mkdir(dirname(tmp), { recursive: true });
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    const firstCreated = await mkdir(dirname(path), { recursive: true });
+    await rename(tmp, path);
+    const changedFolders = [dirname(path)];
+    for (let d = dirname(path); firstCreated && d.length >= firstCreated.length; d = dirname(d)) changedFolders.push(dirname(d));
+    await Promise.all(changedFolders.map(fsyncOffThread));
+  } catch (e) {
+    // Swept at the next session start when this fails too (and there is none when the image was already stored).
+    await rm(tmp, { force: true }).catch(() => undefined);
+    return err(writeErrorOf(e, imagesDir, path));
+  }
+  return stored(false);
 }
 
 /**

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { GradingSettings } from '../domain/grading';
 import { err, ok, type Result } from '../domain/result';
-import type { ScannedImageRow, StationWriter } from '../store';
+import { GroupCommit, type ScannedImageRow, type StationWriter } from '../store';
 import { gradePage, type FieldReading } from './gradePage';
-import { describeStoreError, removeUnfinishedWrites, storageErrorOf, storeImageDurably, type StoreImageError } from './imageStore';
+import { describeStoreError, removeUnfinishedWrites, sha256OffThread, storageErrorOf, storeImageOffThread, type StoreImageError } from './imageStore';
 
 /** What a reader (a worker in the pool) returns for one stored image. Serialisable. */
 export type ReadOutcome =
@@ -44,7 +44,7 @@ export type SessionOptions = {
   grading: GradingSettings;
   actor: string;
   clock: () => Date;
-  /** Reads in flight at once (about two per worker keeps the pool busy). */
+  /** Images in flight at once, from storing to recording their read (about two per worker keeps the pool busy). */
   maxInFlight?: number;
   /** A re-scan of a page already read replaces the earlier read (kept in the audit log); otherwise it is reported as a duplicate. */
   rescan?: boolean;
@@ -59,10 +59,18 @@ export type SessionSummary = {
 };
 
 const NOT_READ_LISTED = 100;
+/** SessionOptions.maxInFlight when not given. */
+export const DEFAULT_MAX_IN_FLIGHT = 4;
+
+/** What a write inside a transaction leaves to do once it has committed: count it and tell about it. */
+type AfterCommit = () => void;
+const NOTHING_TO_TELL: AfterCommit = () => undefined;
 
 /**
- * A scan session: every image is stored durably and gets a row before it is queued; readers run in
- * the pool; this (single) writer grades. Rows are the unit of work, so a crash resumes from them.
+ * A scan session: every image is stored durably and gets a committed row before it is read; readers run
+ * in the pool; this (single) writer grades. Rows are the unit of work, so a crash resumes from them.
+ * The disk work runs off the event loop and the writes of pages in flight commit together (GroupCommit),
+ * so this thread keeps the readers fed while the disk flushes.
  */
 export class ScanSession {
   readonly id: string;
@@ -77,14 +85,23 @@ export class ScanSession {
   private readerStopped: string | null = null;
   /** Images stored by this session, so the same bytes again are counted once. */
   private readonly seen = new Set<string>();
+  /** Images being stored, by hash: the same bytes again wait for the first to be stored. */
+  private readonly storing = new Map<string, Promise<unknown>>();
+  private readonly writes: GroupCommit;
 
   constructor(private readonly o: SessionOptions, source = 'scanner', id?: string) {
     this.id = id ?? `SS-${randomUUID().slice(0, 8)}`;
     this.summary = { sessionId: this.id, stored: 0, graded: 0, needsReview: 0, refused: 0, duplicates: 0, identical: 0, failed: 0, blankBacks: 0, notRead: [] };
+    this.writes = new GroupCommit((fn) => o.store.transaction(fn));
     if (!id) {
       o.store.scans.startSession(this.id, source);
       removeUnfinishedWrites(join(o.dataDir, 'images'));
     }
+  }
+
+  /** Transactions this session committed, and the writes they held (a group commit holds several). */
+  get commits(): { commits: number; writes: number } {
+    return { ...this.writes.stats };
   }
 
   pause(): void {
@@ -106,8 +123,9 @@ export class ScanSession {
   async resumeQueued(): Promise<Result<number, string>> {
     const rows = this.o.store.scans.queuedImages();
     for (const row of rows) {
+      await this.admit();
       if (this.storageFailure || this.readerStopped) break;
-      await this.enqueue(row);
+      this.track(this.process(row, undefined));
     }
     await this.drain();
     if (this.storageFailure) return err(describeStoreError(this.storageFailure));
@@ -128,10 +146,9 @@ export class ScanSession {
     try {
       for await (const image of guarded()) {
         if (this.paused) await new Promise<void>((r) => this.resumeWaiters.push(r));
+        await this.admit();
         if (this.cancelled || this.storageFailure || this.readerStopped) break;
-        const stored = this.store(image);
-        if (!stored.ok) return await this.stopOnStorageFailure(stored.error);
-        if (stored.value) await this.enqueue(stored.value, image.source);
+        this.track(this.take(image));
       }
     } catch (e) {
       await this.stop(`unexpected error: ${(e as Error).message}`);
@@ -142,23 +159,29 @@ export class ScanSession {
     await this.drain();
     if (this.storageFailure) return this.stopOnStorageFailure(this.storageFailure);
     if (this.readerStopped) return this.stop(this.readerStoppedMessage());
-    const ended = this.guardStorage(() => {
-      this.o.store.scans.endSession(this.id, this.cancelled ? 'cancelled' : 'finished');
+    const ended = await this.write(() => this.o.store.scans.endSession(this.id, this.cancelled ? 'cancelled' : 'finished'));
+    if (!ended.ok) return this.stopOnStorageFailure(ended.error);
+    try {
       this.o.store.checkpoint();
-    });
-    if (ended) return this.stopOnStorageFailure(ended);
+    } catch (e) {
+      return this.stopOnStorageFailure(this.storageFailureOf(e));
+    }
     return ok({ ...this.summary, notRead: [...this.summary.notRead] });
   }
 
-  /** Runs a database write; a storage failure (full disk, read-only folder) is returned, anything else thrown. */
-  private guardStorage(write: () => void): StoreImageError | null {
+  /** A storage failure (full disk, read-only folder) of the database; anything else is thrown again. */
+  private storageFailureOf(e: unknown): StoreImageError {
+    const failure = storageErrorOf(e, this.databasePath());
+    if (!failure) throw e;
+    return failure;
+  }
+
+  /** Runs a database write in the next group commit; a storage failure is returned, anything else thrown. */
+  private async write<T>(write: () => T): Promise<Result<T, StoreImageError>> {
     try {
-      write();
-      return null;
+      return ok(await this.writes.run(write));
     } catch (e) {
-      const failure = storageErrorOf(e, this.databasePath());
-      if (!failure) throw e;
-      return failure;
+      return err(this.storageFailureOf(e));
     }
   }
 
@@ -174,11 +197,8 @@ export class ScanSession {
   private async stop(message: string): Promise<Result<SessionSummary, string>> {
     this.o.onEvent?.({ type: 'stopped', reason: message });
     await this.drain();
-    try {
-      this.o.store.scans.endSession(this.id, 'failed', message);
-    } catch {
-      // The database cannot take even this; the session row is closed on the next start.
-    }
+    // When the database cannot take even this, the session row is closed on the next start.
+    await this.writes.run(() => this.o.store.scans.endSession(this.id, 'failed', message)).catch(() => undefined);
     return err(message);
   }
 
@@ -190,21 +210,32 @@ export class ScanSession {
    * Stores one image durably and inserts its row. Returns the row to read, or null when these bytes
    * were already handled (or came a moment ago in this session) or the image is a refused file.
    */
-  store(image: IncomingImage): Result<ScannedImageRow | null, StoreImageError> {
-    const saved = storeImageDurably(join(this.o.dataDir, 'images'), image.bytes, image.mediaType);
-    if (!saved.ok) return saved;
-    let inserted: ReturnType<StationWriter['scans']['insertImage']>;
+  async store(image: IncomingImage): Promise<Result<ScannedImageRow | null, StoreImageError>> {
+    const hash = await sha256OffThread(image.bytes);
+    const earlier = this.storing.get(hash);
+    const storing = (async () => {
+      await earlier;
+      return this.storeOnce(image, hash);
+    })();
+    this.storing.set(hash, storing);
     try {
-      inserted = this.o.store.scans.insertImage({
+      return await storing;
+    } finally {
+      if (this.storing.get(hash) === storing) this.storing.delete(hash);
+    }
+  }
+
+  private async storeOnce(image: IncomingImage, hash: string): Promise<Result<ScannedImageRow | null, StoreImageError>> {
+    const saved = await storeImageOffThread(join(this.o.dataDir, 'images'), image.bytes, image.mediaType, hash);
+    if (!saved.ok) return saved;
+    const inserted = await this.write(() =>
+      this.o.store.scans.insertImage({
         sessionId: this.id, sha256: saved.value.sha256, path: saved.value.path, mediaType: image.mediaType, bytes: saved.value.bytes,
         ...(image.sheetIndex !== undefined ? { sheetIndex: image.sheetIndex } : {}), ...(image.side ? { side: image.side } : {}),
-      });
-    } catch (e) {
-      const failure = storageErrorOf(e, this.databasePath());
-      if (failure) return err(failure);
-      throw e;
-    }
-    const { row, isNew } = inserted;
+      }),
+    );
+    if (!inserted.ok) return inserted;
+    const { row, isNew } = inserted.value;
     this.summary.stored += isNew && !image.refused ? 1 : 0;
     this.o.onEvent?.({ type: 'scanned', imageId: row.id, ...(image.sheetIndex !== undefined ? { sheetIndex: image.sheetIndex } : {}), ...(image.side ? { side: image.side } : {}) });
     if (this.seen.has(row.sha256)) {
@@ -217,8 +248,10 @@ export class ScanSession {
       // A file that gave no image is refused again each time it is fed, never read.
       const { reason, detail } = image.refused;
       if (!isNew) this.noteRefusal(row, reason, detail);
-      const failure = isNew ? this.guardStorage(() => this.record(row, { ok: false, reason, detail, ms: 0 }, image.source)) : null;
-      return failure ? err(failure) : ok(null);
+      const recorded = isNew ? await this.write(() => this.record(row, { ok: false, reason, detail, ms: 0 }, image.source)) : ok(NOTHING_TO_TELL);
+      if (!recorded.ok) return recorded;
+      recorded.value();
+      return ok(null);
     }
     if (!isNew && row.status !== 'queued') {
       this.summary.duplicates++;
@@ -228,18 +261,29 @@ export class ScanSession {
     return ok(row);
   }
 
-  /** `source`: the file the image came from, named if it is refused (passed along, so nothing is kept per page). */
-  private async enqueue(row: ScannedImageRow, source?: string): Promise<void> {
-    const limit = this.o.maxInFlight ?? 4;
+  /** Waits until fewer than maxInFlight images are in flight. */
+  private async admit(): Promise<void> {
+    const limit = this.o.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     while (this.inFlight.size >= limit) await Promise.race(this.inFlight);
-    const task = this.process(row, source).finally(() => this.inFlight.delete(task));
-    this.inFlight.add(task);
+  }
+
+  private track(task: Promise<void>): void {
+    const tracked = task.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  /** Stores an image, then reads and grades it; a storage failure stops the session. */
+  private async take(image: IncomingImage): Promise<void> {
+    const stored = await this.store(image);
+    if (!stored.ok) this.storageFailure ??= stored.error;
+    else if (stored.value) await this.process(stored.value, image.source);
   }
 
   async drain(): Promise<void> {
     while (this.inFlight.size) await Promise.race(this.inFlight);
   }
 
+  /** `source`: the file the image came from, named if it is refused (passed along, so nothing is kept per page). */
   private async process(row: ScannedImageRow, source: string | undefined): Promise<void> {
     let outcome: ReadOutcome;
     try {
@@ -249,27 +293,28 @@ export class ScanSession {
         this.readerStopped ??= e.message;
         return;
       }
-      const failure = this.guardStorage(() => this.o.store.scans.markFailed(row.id, (e as Error).message));
-      if (failure) this.storageFailure ??= failure;
+      const marked = await this.write(() => this.o.store.scans.markFailed(row.id, (e as Error).message));
+      if (!marked.ok) this.storageFailure ??= marked.error;
       this.summary.failed++;
       this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'failed', detail: (e as Error).message });
       return;
     }
     this.o.onEvent?.({ type: 'read', imageId: row.id, pageId: outcome.ok ? outcome.pageId : null, ms: outcome.ms });
-    // On a storage failure the row stays queued (each outcome is one transaction): the next scan reads it again.
-    const failure = this.guardStorage(() => this.record(row, outcome, source));
-    if (failure) this.storageFailure ??= failure;
+    // On a storage failure the row stays queued (each outcome is its own savepoint): the next scan reads it again.
+    const recorded = await this.write(() => this.record(row, outcome, source));
+    if (!recorded.ok) this.storageFailure ??= recorded.error;
+    else recorded.value();
   }
 
   private databasePath(): string {
     return join(this.o.dataDir, 'station.db');
   }
 
-  /** Records a refusal once, naming the file it came from when known, and lists it in the summary. */
-  private refuse(row: ScannedImageRow, reason: string, why: string, readJson: string, at: string, source: string | undefined): void {
+  /** Records a refusal once, naming the file it came from when known; lists it in the summary once committed. */
+  private refuse(row: ScannedImageRow, reason: string, why: string, readJson: string, at: string, source: string | undefined): AfterCommit {
     const detail = source && !why.includes(source) ? `${why} (${source})` : why;
-    if (!this.o.store.scans.recordOutcome(row.id, { kind: 'refused', reason, detail, readJson }, this.o.actor, at).applied) return;
-    this.noteRefusal(row, reason, detail);
+    if (!this.o.store.scans.recordOutcome(row.id, { kind: 'refused', reason, detail, readJson }, this.o.actor, at).applied) return NOTHING_TO_TELL;
+    return () => this.noteRefusal(row, reason, detail);
   }
 
   private noteRefusal(row: ScannedImageRow, reason: string, detail: string): void {
@@ -278,8 +323,11 @@ export class ScanSession {
     this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'refused', detail: `${reason}: ${detail}` });
   }
 
-  /** The single writer's step: decide the outcome of a read and store it exactly once. */
-  private record(row: ScannedImageRow, outcome: ReadOutcome, source?: string): void {
+  /**
+   * The single writer's step, inside a transaction: decide the outcome of a read and store it exactly once.
+   * Returns what to count and tell once it has committed.
+   */
+  private record(row: ScannedImageRow, outcome: ReadOutcome, source?: string): AfterCommit {
     const { store } = this.o;
     const at = this.o.clock().toISOString();
     const readJson = JSON.stringify(outcome);
@@ -287,27 +335,31 @@ export class ScanSession {
     const page = store.printedPage(outcome.pageId);
     if (!page) return this.refuse(row, 'unknown_page', `page ${outcome.pageId} is not known here`, readJson, at, source);
     if (page.kind === 'blank_back') {
-      if (!store.scans.recordOutcome(row.id, { kind: 'blank_back', pageId: page.pageId, readJson }, this.o.actor, at).applied) return;
-      this.summary.blankBacks++;
-      this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'blank_back', detail: `blank back of ${page.studentId} page ${page.pageNumber}` });
-      return;
+      if (!store.scans.recordOutcome(row.id, { kind: 'blank_back', pageId: page.pageId, readJson }, this.o.actor, at).applied) return NOTHING_TO_TELL;
+      return () => {
+        this.summary.blankBacks++;
+        this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'blank_back', detail: `blank back of ${page.studentId} page ${page.pageNumber}` });
+      };
     }
     const earlier = store.scans.gradedImageOfPage(page.pageId);
     if (earlier && earlier.sha256 !== row.sha256 && !this.o.rescan) {
       const detail = `page ${page.pageId} was already read from image #${earlier.id}; use --rescan to replace it`;
-      if (!store.scans.recordOutcome(row.id, { kind: 'duplicate', pageId: page.pageId, detail, readJson }, this.o.actor, at).applied) return;
-      this.summary.duplicates++;
-      this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'duplicate', detail: `page ${page.pageId} already read` });
-      return;
+      if (!store.scans.recordOutcome(row.id, { kind: 'duplicate', pageId: page.pageId, detail, readJson }, this.o.actor, at).applied) return NOTHING_TO_TELL;
+      return () => {
+        this.summary.duplicates++;
+        this.o.onEvent?.({ type: 'problem', imageId: row.id, kind: 'duplicate', detail: `page ${page.pageId} already read` });
+      };
     }
     const workbook = store.workbook(page.workbookId);
     const versions = new Map<string, number>(workbook ? (JSON.parse(workbook.itemsJson) as { itemId: string; itemVersion: number }[]).map((e) => [e.itemId, e.itemVersion]) : []);
     const date = workbook ? (store.workbookSet(workbook.setId)?.date ?? at.slice(0, 10)) : at.slice(0, 10);
     const graded = gradePage(page, outcome.fields, (id) => store.item(id, versions.get(id)), this.o.grading, date);
     const applied = store.scans.recordOutcome(row.id, { kind: 'graded', pageId: page.pageId, replaceEarlier: !!earlier && !!this.o.rescan, responses: graded.responses, readJson }, this.o.actor, at);
-    if (!applied.applied) return;
-    if (applied.reviews > 0) this.summary.needsReview++;
-    else this.summary.graded++;
-    this.o.onEvent?.({ type: 'graded', imageId: row.id, pageId: page.pageId, responses: applied.responses, reviews: applied.reviews });
+    if (!applied.applied) return NOTHING_TO_TELL;
+    return () => {
+      if (applied.reviews > 0) this.summary.needsReview++;
+      else this.summary.graded++;
+      this.o.onEvent?.({ type: 'graded', imageId: row.id, pageId: page.pageId, responses: applied.responses, reviews: applied.reviews });
+    };
   }
 }

@@ -9,3 +9,4 @@ export { MIGRATIONS, type Migration } from './migrations';
 export { StationReader, type WorkbookSetRow, type WorkbookRow } from './reader';
 export { StationWriter, contentHash, type ItemImportSummary, type RosterImportSummary } from './writer';
 export { ScanRepository, imagesForJob, resolveImagePath, storedImagePath, type ScannedImageRow, type ResponseToStore, type PageOutcome, type ReviewRow } from './scanRepository';
+export { GroupCommit } from './groupCommit';

@@ -190,7 +190,7 @@ describe('start-up recovery (built app, real Chromium, demo station)', () => {
     const { value: scanned } = await stack[Symbol.asyncIterator]().next();
     const neverRead = { read: () => Promise.reject(new Error('the station stopped before reading')), close: async () => undefined };
     const interrupted = new ScanSession(sessionOptions(app.ctx, neverRead, false), 'scanner');
-    const stored = interrupted.store({ bytes: scanned.bytes, mediaType: 'image/jpeg' });
+    const stored = await interrupted.store({ bytes: scanned.bytes, mediaType: 'image/jpeg' });
     if (!stored.ok || !stored.value) throw new Error('the page was not stored');
     const imageId = stored.value.id;
     const statusOf = () => (app.ctx.db.prepare('SELECT status FROM scanned_images WHERE id = ?').get(imageId) as { status: string }).status;

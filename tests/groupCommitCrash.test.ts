@@ -1,0 +1,161 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, watch } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRosterCsv } from '../src/domain/import/rosterCsv';
+import { REPO_ROOT } from '../src/station/context';
+import { printSet, writeStack } from './support/stack';
+import { DEMO, tempStation } from './support/station';
+
+// Kill -9 while images are stored and committed as a group: every page is stored durably, and has a committed row,
+// before a reader opens it; none is lost and none graded twice. The order is checked on the real system calls
+// (strace), since a SIGKILL keeps the page cache and so cannot show a missing fsync by itself.
+
+const BIN = join(REPO_ROOT, 'bin', 'paperloop.mjs');
+const PAGES = 24;
+const KILLS = Number(process.env.PAPERLOOP_GROUP_KILLS ?? 4);
+const TRACED = 'fsync,fdatasync,rename,renameat,renameat2,openat';
+const straceWorks = spawnSync('strace', ['-f', '-qq', '--seccomp-bpf', '-e', 'trace=fsync', '-o', '/dev/null', 'true']).status === 0;
+
+/** One system call as strace -f -y saw it: where in the log it started and returned. */
+type Call = { name: string; args: string; ret: number; entry: number; exit: number };
+
+/** Parses strace -f -y output, joining calls split by other threads ("<unfinished ...>" … "<... x resumed>"). */
+function parseStrace(text: string): Call[] {
+  const calls: Call[] = [];
+  const open = new Map<string, { name: string; args: string; entry: number }>();
+  text.split('\n').forEach((line, i) => {
+    const m = /^(\d+)\s+(.*)$/.exec(line);
+    if (!m) return;
+    const [, pid, rest] = m as unknown as [string, string, string];
+    const resumed = /^<\.\.\. (\w+) resumed>(.*)\)\s+= (-?\d+)/.exec(rest);
+    if (resumed) {
+      const started = open.get(pid);
+      open.delete(pid);
+      if (started) calls.push({ ...started, args: started.args + resumed[2], ret: Number(resumed[3]), exit: i });
+      return;
+    }
+    const unfinished = /^(\w+)\((.*) <unfinished \.\.\.>$/.exec(rest);
+    if (unfinished) {
+      open.set(pid, { name: unfinished[1]!, args: unfinished[2]!, entry: i });
+      return;
+    }
+    const whole = /^(\w+)\((.*)\)\s+= (-?\d+)/.exec(rest);
+    if (whole) calls.push({ name: whole[1]!, args: whole[2]!, ret: Number(whole[3]), entry: i, exit: i });
+  });
+  return calls;
+}
+
+/**
+ * Did image `hash` become durable and then have a row committed, in one run's calls (before log line `before`)? Its
+ * data fsynced (the temp file, then renamed into place; or the image itself, when an earlier run wrote it), its
+ * folder fsynced after the rename, then a fsync of the database's WAL (a commit) started after both.
+ */
+function durableAndCommitted(calls: Call[], hash: string, before = Infinity): boolean {
+  const ok = calls.filter((c) => c.ret >= 0 && c.exit < before);
+  const fsyncs = ok.filter((c) => c.name === 'fsync' || c.name === 'fdatasync');
+  const dataSynced = fsyncs.find((c) => c.args.includes(`/.incoming/${hash}.`) || c.args.includes(`/${hash}.jpg>`));
+  if (!dataSynced) return false;
+  const renamed = dataSynced.args.includes('/.incoming/') ? ok.find((c) => c.name.startsWith('rename') && c.args.includes(`/${hash}.jpg"`) && c.entry > dataSynced.exit) : undefined;
+  if (dataSynced.args.includes('/.incoming/') && !renamed) return false;
+  const folderSynced = fsyncs.find((c) => c.args.endsWith(`/images/${hash.slice(0, 2)}/${hash.slice(2, 4)}>`) && c.entry > (renamed?.exit ?? -1));
+  if (!folderSynced) return false;
+  return fsyncs.some((c) => c.args.includes('station.db-wal>') && c.entry > Math.max(dataSynced.exit, folderSynced.exit));
+}
+
+/** The worker's reads of stored images: an openat of an image whose descriptor is not then fsynced (the store's own). */
+function imageReads(calls: Call[]): { hash: string; entry: number }[] {
+  const fsynced = new Set(calls.filter((c) => c.name === 'fsync').map((c) => c.args));
+  return calls.flatMap((c) => {
+    const m = /\/images\/[0-9a-f]{2}\/[0-9a-f]{2}\/([0-9a-f]{64})\.jpg", O_RDONLY/.exec(c.args);
+    if (c.name !== 'openat' || !m) return [];
+    const path = /"([^"]+)"/.exec(c.args)![1]!;
+    return fsynced.has(`${c.ret}<${path}>`) ? [] : [{ hash: m[1]!, entry: c.entry }];
+  });
+}
+
+describe.skipIf(!straceWorks)('kill -9 in the middle of a group commit', () => {
+  let ctx: ReturnType<typeof tempStation>;
+  let stack: string;
+  let traces: string;
+
+  beforeAll(async () => {
+    const roster = parseRosterCsv(readFileSync(join(DEMO, 'roster-classes.csv'), 'utf8'), 'roster-classes.csv');
+    if (!roster.ok) throw new Error('demo roster');
+    ctx = tempStation(roster.value);
+    const { pdf, pages } = await printSet(ctx, '7A', 40, 'group-kill');
+    stack = join(ctx.dir, 'stack');
+    await writeStack(ctx, stack, { pdf, pages, seed: 'group-kill', dpi: 150, profile: 'clean', answers: 'mixed', count: PAGES });
+    traces = join(ctx.dir, 'traces');
+    mkdirSync(traces);
+    ctx.db.close();
+  }, 600_000);
+
+  afterAll(() => rmSync(ctx.dir, { recursive: true, force: true }));
+
+  /** Ingests the stack under strace; with `killInGroup`, SIGKILLs it the moment two images are being written at once. */
+  function ingest(run: number, killInGroup: boolean): Promise<{ killed: boolean; code: number | null; stderr: string }> {
+    const incoming = join(ctx.dir, 'images', '.incoming');
+    mkdirSync(incoming, { recursive: true });
+    return new Promise((resolve) => {
+      const child = spawn('strace', ['-f', '-qq', '-y', '--seccomp-bpf', '-e', `trace=${TRACED}`, '-o', join(traces, `run-${run}.log`), process.execPath, BIN, 'ingest', stack], {
+        env: { ...process.env, PAPERLOOP_DATA: ctx.dir, PAPERLOOP_TSX: '1' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true,
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      let killed = false;
+      const watcher = killInGroup
+        ? watch(incoming, () => {
+            if (killed || readdirSync(incoming).filter((f) => f.endsWith('.tmp')).length < 2) return;
+            killed = true;
+            process.kill(-child.pid!, 'SIGKILL');
+          })
+        : null;
+      child.on('exit', (code) => {
+        watcher?.close();
+        resolve({ killed, code, stderr });
+      });
+    });
+  }
+
+  it('loses no page, grades none twice, and reads none before it is durable and committed', async () => {
+    const files = readdirSync(stack).filter((f) => f.endsWith('.jpg'));
+    expect(files).toHaveLength(PAGES);
+    let kills = 0;
+    for (let run = 0; run < KILLS; run++) if ((await ingest(run, true)).killed) kills++;
+    const last = await ingest(KILLS, false);
+    expect(last.code, last.stderr).toBe(0);
+    // Each run was killed while a group of images was being written, except when it stored nothing new.
+    expect(kills).toBeGreaterThanOrEqual(2);
+
+    const db = new Database(join(ctx.dir, 'station.db'), { readonly: true });
+    const rows = db.prepare('SELECT sha256, path, status, page_id FROM scanned_images').all() as { sha256: string; path: string; status: string; page_id: string | null }[];
+    const hashes = new Set(files.map((f) => createHash('sha256').update(readFileSync(join(stack, f))).digest('hex')));
+    expect(new Set(rows.map((r) => r.sha256))).toEqual(hashes);
+    expect(rows).toHaveLength(hashes.size);
+    for (const r of rows) expect(createHash('sha256').update(readFileSync(join(ctx.dir, r.path))).digest('hex')).toBe(r.sha256);
+    expect(rows.filter((r) => r.status === 'queued' || r.status === 'failed')).toEqual([]);
+    expect(db.prepare(`SELECT page_id, count(*) n FROM scanned_images WHERE status IN ('graded','needs_review') GROUP BY page_id HAVING n > 1`).all()).toEqual([]);
+    expect(db.prepare('SELECT page_id, field_id, count(*) n FROM responses WHERE superseded = 0 GROUP BY page_id, field_id HAVING n > 1').all()).toEqual([]);
+    expect(rows.filter((r) => r.status === 'graded' || r.status === 'needs_review').length).toBeGreaterThan(PAGES / 2);
+    db.close();
+
+    // Every read of an image (a worker opening it) came after the image was durable and a commit followed, in the same
+    // run, or in an earlier run that stored it (a row left queued by a kill and read on the next start).
+    const runs = Array.from({ length: KILLS + 1 }, (_, run) => parseStrace(readFileSync(join(traces, `run-${run}.log`), 'utf8')));
+    let reads = 0;
+    const unsafe: string[] = [];
+    runs.forEach((calls, run) => {
+      for (const { hash, entry } of imageReads(calls)) {
+        reads++;
+        const safe = durableAndCommitted(calls, hash, entry) || runs.slice(0, run).some((earlier) => durableAndCommitted(earlier, hash));
+        if (!safe) unsafe.push(`run ${run}, log line ${entry + 1}: ${hash.slice(0, 12)} read before it was durable and committed`);
+      }
+    });
+    console.log(JSON.stringify({ test: 'group_commit_kill9', kills, reads, images: rows.length }));
+    expect(reads).toBeGreaterThanOrEqual(PAGES);
+    expect(unsafe).toEqual([]);
+  }, 900_000);
+});
