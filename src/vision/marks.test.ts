@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Corner } from '../layout/printedPage';
-import { downsample } from './image';
-import { findMarks } from './marks';
+import { seededRng } from '../domain/random';
+import { createImage, downsample, type GreyImage, type PxRect } from './image';
+import { findMarks, labelDark } from './marks';
 import { orientMarks } from './orientation';
 import { DEFAULT_VISION_SETTINGS as S } from './settings';
 import { drawPage, scanPage, scanPoint, type ScanOptions } from './testing/drawPage';
@@ -86,5 +87,75 @@ describe('a scanner streak through a mark', () => {
     if (!r.ok) return;
     const got = Object.values(r.value.marks).find((m) => Math.hypot(m.x - at.x, m.y - at.y) < 3);
     expect(got).toBeDefined();
+  });
+});
+
+/** The pixel-by-pixel two-pass labelling labelDark had: its labels and blobs are the reference. */
+function labelDarkByPixel(img: GreyImage, win: PxRect, threshold: number) {
+  const { w, h } = win;
+  const labels = new Int32Array(w * h);
+  const parent: number[] = [0];
+  const find = (a: number): number => {
+    while (parent[a] !== a) a = parent[a] = parent[parent[a]!]!;
+    return a;
+  };
+  const union = (a: number, b: number): number => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    return Math.min(ra, rb);
+  };
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      if (img.data[(win.y + y) * img.width + win.x + x]! > threshold) continue;
+      let l = 0;
+      const o = y * w + x;
+      if (x > 0 && labels[o - 1]) l = labels[o - 1]!;
+      if (y > 0) for (const up of [o - w, ...(x > 0 ? [o - w - 1] : []), ...(x + 1 < w ? [o - w + 1] : [])]) if (labels[up]) l = l ? union(l, labels[up]!) : labels[up]!;
+      if (!l) parent.push((l = parent.length));
+      labels[o] = l;
+    }
+  const compact = new Int32Array(parent.length);
+  const blobs = [{ area: 0, x0: 0, y0: 0, x1: 0, y1: 0 }];
+  for (let i = 1; i < parent.length; i++) {
+    const r = find(i);
+    if (compact[r] === 0) compact[r] = blobs.push({ area: 0, x0: Infinity, y0: Infinity, x1: -1, y1: -1 }) - 1;
+    compact[i] = compact[r]!;
+  }
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const l = labels[y * w + x]!;
+      if (!l) continue;
+      const b = blobs[(labels[y * w + x] = compact[l]!)]!;
+      b.area++;
+      b.x0 = Math.min(b.x0, x);
+      b.x1 = Math.max(b.x1, x);
+      b.y0 = Math.min(b.y0, y);
+      b.y1 = Math.max(b.y1, y);
+    }
+  return { labels, blobs };
+}
+
+describe('labelDark', () => {
+  it('gives the labels and blobs, in the same order, as labelling pixel by pixel', () => {
+    const rng = seededRng('labelDark');
+    // Random specks, strokes, rings and U shapes (blobs that join below), at several densities and windows.
+    for (let round = 0; round < 30; round++) {
+      const img = createImage(90, 70, 240);
+      const density = [0.02, 0.1, 0.3, 0.5][round % 4]!;
+      for (let i = 0; i < img.data.length; i++) if (rng() < density) img.data[i] = Math.floor(rng() * 200);
+      for (let k = 0; k < 6; k++) {
+        const x0 = Math.floor(rng() * 80);
+        const y0 = Math.floor(rng() * 60);
+        for (let t = 0; t < 12; t++) img.data[Math.min(69, y0 + t) * 90 + x0] = img.data[y0 * 90 + Math.min(89, x0 + t)] = 20;
+        for (let t = 0; t < 10; t++) img.data[Math.min(69, y0 + t) * 90 + Math.min(89, x0 + 9)] = 20;
+      }
+      const win = round % 3 === 0 ? { x: 0, y: 0, w: 90, h: 70 } : { x: Math.floor(rng() * 20), y: Math.floor(rng() * 20), w: 50 + Math.floor(rng() * 20), h: 40 + Math.floor(rng() * 10) };
+      const threshold = 100 + Math.floor(rng() * 60);
+      const got = labelDark(img, win, threshold);
+      const want = labelDarkByPixel(img, win, threshold);
+      expect(got.blobs, `round ${round}`).toEqual(want.blobs);
+      expect(Array.from(got.labels), `round ${round}`).toEqual(Array.from(want.labels));
+    }
   });
 });

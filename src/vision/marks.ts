@@ -192,8 +192,9 @@ function meanGrey(img: GreyImage, cx: number, cy: number, half: number): number 
 }
 
 /**
- * Label the dark pixels (value <= threshold) of a window into 8-connected blobs (two-pass
- * union-find). Returns window-sized labels and per-blob stats; blob 0 is unused.
+ * Label the dark pixels (value <= threshold) of a window into 8-connected blobs (union-find over each
+ * row's runs of dark pixels: a mark window is mostly paper). Returns window-sized labels and per-blob
+ * stats; blob 0 is unused. Blobs are numbered in the raster order of their first pixel.
  */
 export function labelDark(img: GreyImage, win: PxRect, threshold: number): { labels: Int32Array; blobs: Blob[] } {
   const { w, h } = win;
@@ -218,28 +219,37 @@ export function labelDark(img: GreyImage, win: PxRect, threshold: number): { lab
     parent[ra] = rb;
     return rb;
   };
+  // Runs [start, end) of each row, in raster order, with their provisional label; rowRuns[y] is row y's first run.
+  const start: number[] = [];
+  const end: number[] = [];
+  const runLabel: number[] = [];
+  const rowRuns = new Int32Array(h + 1);
   const data = img.data;
   for (let y = 0; y < h; y++) {
+    rowRuns[y] = start.length;
     const row = (win.y + y) * img.width + win.x;
-    const o = y * w;
+    // The previous row's runs that can touch this row's runs from here on (8-connected: they overlap [s − 1, e]).
+    let j = y > 0 ? rowRuns[y - 1]! : 0;
+    const prevEnd = y > 0 ? rowRuns[y]! : 0;
     for (let x = 0; x < w; x++) {
       if (data[row + x]! > threshold) continue;
+      const s = x;
+      while (x + 1 < w && data[row + x + 1]! <= threshold) x++;
+      const e = x + 1;
+      while (j < prevEnd && end[j]! < s) j++;
       let l = 0;
-      if (x > 0 && labels[o + x - 1]) l = labels[o + x - 1]!;
-      if (y > 0) {
-        const up = o - w + x;
-        if (labels[up]) l = l ? union(l, labels[up]!) : labels[up]!;
-        if (x > 0 && labels[up - 1]) l = l ? union(l, labels[up - 1]!) : labels[up - 1]!;
-        if (x + 1 < w && labels[up + 1]) l = l ? union(l, labels[up + 1]!) : labels[up + 1]!;
-      }
+      for (let k = j; k < prevEnd && start[k]! <= e; k++) l = l ? union(l, runLabel[k]!) : runLabel[k]!;
       if (!l) {
         l = parent.length;
         parent.push(l);
       }
-      labels[o + x] = l;
+      start.push(s);
+      end.push(e);
+      runLabel.push(l);
     }
   }
-  // Resolve to compact ids and gather stats.
+  rowRuns[h] = start.length;
+  // Resolve to compact ids (in the order of each blob's first run) and gather stats.
   const compact = new Int32Array(parent.length);
   const blobs: Blob[] = [{ area: 0, x0: 0, y0: 0, x1: 0, y1: 0 }];
   for (let i = 1; i < parent.length; i++) {
@@ -251,16 +261,15 @@ export function labelDark(img: GreyImage, win: PxRect, threshold: number): { lab
     compact[i] = compact[r]!;
   }
   for (let y = 0; y < h; y++) {
-    const o = y * w;
-    for (let x = 0; x < w; x++) {
-      const l = labels[o + x]!;
-      if (!l) continue;
-      const id = compact[l]!;
-      labels[o + x] = id;
+    for (let k = rowRuns[y]!; k < rowRuns[y + 1]!; k++) {
+      const id = compact[runLabel[k]!]!;
+      const s = start[k]!;
+      const e = end[k]!;
+      labels.fill(id, y * w + s, y * w + e);
       const b = blobs[id]!;
-      b.area++;
-      if (x < b.x0) b.x0 = x;
-      if (x > b.x1) b.x1 = x;
+      b.area += e - s;
+      if (s < b.x0) b.x0 = s;
+      if (e - 1 > b.x1) b.x1 = e - 1;
       if (y < b.y0) b.y0 = y;
       if (y > b.y1) b.y1 = y;
     }
