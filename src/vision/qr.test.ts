@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeQrPayload } from '../domain/qrPayload';
 import { zxingReaderWasm } from './decode';
-import { downsample } from './image';
+import { readBarcodes } from 'zxing-wasm/reader';
+import { crop, downsample, toRgba } from './image';
 import { findMarks } from './marks';
 import { orientMarks } from './orientation';
 import { pageFromFull, pageFromGrey } from './page';
@@ -39,6 +40,22 @@ describe('QR stage', () => {
     if (!r.ok) return;
     expect(r.value).toMatchObject({ text, via: 'crop' });
     expect(Math.hypot(r.value.centre.x - centre.x, r.value.centre.y - centre.y)).toBeLessThan(10);
+  });
+
+  it.each([0, 9, 180])('reads a grey crop to the same text and corners as its RGBA copy (turn %i°)', async (rotateDeg) => {
+    const img = scanPage(drawPage(page, { dpi: DPI }), { rotateDeg, blurPx: 1, noise: 8 });
+    const marks = findMarks(downsample(img, 2), 2, DPI, S);
+    if (!marks.ok) throw new Error(marks.error.detail);
+    const o = orientMarks(marks.value.marks, 1.25);
+    if (!o.ok) throw new Error(o.error.detail);
+    const c = crop(img, qrSearchRect(o.value.byPageCorner, DPI, S)!);
+    const opts = { formats: ['QRCode' as const], tryHarder: true, tryRotate: true, tryInvert: false, tryDownscale: true, maxNumberOfSymbols: 1 };
+    const rgba = await readBarcodes({ data: toRgba(c), width: c.width, height: c.height, colorSpace: 'srgb' } as ImageData, opts);
+    const hits = await reader.read(c, { maxSymbols: 1 });
+    expect(rgba).toHaveLength(1);
+    const p = rgba[0]!.position;
+    const centre = { x: (p.topLeft.x + p.topRight.x + p.bottomRight.x + p.bottomLeft.x) / 4, y: (p.topLeft.y + p.topRight.y + p.bottomRight.y + p.bottomLeft.y) / 4 };
+    expect(hits).toEqual([{ text: rgba[0]!.text, centre }]);
   });
 
   it('falls back to the whole page when the crop misses, unless told not to', async () => {
