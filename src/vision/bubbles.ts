@@ -5,7 +5,7 @@
 import type { MarkTarget } from '../layout/printedPage';
 import { err, ok, type Result } from '../domain/result';
 import { applyH, localScale, type Homography } from './homography';
-import { bilinear, histogram, percentile, type GreyImage, type Point } from './image';
+import { bilinear, pageHistogram, percentile, type GreyImage, type Point } from './image';
 import { FillShapeCells, type FillShape } from './fillShape';
 import type { MeasuredMark } from './marks';
 import type { VisionSettings } from './settings';
@@ -47,7 +47,7 @@ export type CalibrationFailure = { kind: 'low_contrast'; detail: string };
 
 /** Paper white from the reduced page's bright percentile; ink from the registration marks. */
 export function calibratePage(reduced: GreyImage, marks: readonly MeasuredMark[], settings: VisionSettings): Result<PageCalibration, CalibrationFailure> {
-  const paper = percentile(histogram(reduced, undefined, 2), settings.paper.percentile);
+  const paper = percentile(pageHistogram(reduced), settings.paper.percentile);
   const greys = marks.map((m) => m.grey).sort((a, b) => a - b);
   const ink = greys.length > 0 ? greys[Math.floor((greys.length - 1) / 2)]! : 0;
   if (paper - ink < settings.fill.minInkContrast) return err({ kind: 'low_contrast', detail: `paper ${paper}, ink ${ink.toFixed(0)}` });

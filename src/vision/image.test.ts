@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../domain/random';
-import { bilinear, clipRect, createImage, crop, downsample, histogram, otsu, percentile, sample, toPgm, toRgba, type GreyImage } from './image';
+import { bilinear, clipRect, createImage, crop, downsample, histogram, otsu, pageHistogram, percentile, sample, toPgm, toRgba, type GreyImage } from './image';
 
 const ramp = () => {
   const img = createImage(4, 3, 0);
@@ -69,6 +69,16 @@ describe('image helpers', () => {
     for (let i = 0; i < backing.length; i++) backing[i] = (i * 37) & 255;
     const shifted = { data: backing.subarray(1), width: 16, height: 4 };
     for (const f of [2, 4]) expect(Array.from(downsample(shifted, f).data)).toEqual(reference(shifted, f));
+  });
+
+  it('keeps one page histogram per image: every second pixel of every second row', () => {
+    const img = createImage(7, 5, 0);
+    for (let i = 0; i < img.data.length; i++) img.data[i] = i * 7;
+    const first = pageHistogram(img);
+    expect(Array.from(first)).toEqual(Array.from(histogram(img, undefined, 2)));
+    expect(first.reduce((a, b) => a + b, 0)).toBe(4 * 3);
+    expect(pageHistogram(img)).toBe(first);
+    expect(pageHistogram({ ...img })).not.toBe(first);
   });
 
   it('finds percentiles and an Otsu threshold between two classes', () => {

@@ -173,6 +173,18 @@ export function histogram(img: GreyImage, r?: PxRect, step = 1): Uint32Array {
   return hist;
 }
 
+/**
+ * The whole image's histogram over every second pixel of every second row, computed once per image (the blank check,
+ * the page calibration and the streak search each read the reduced page's). Images are never changed once made, so
+ * the image object keys it; the histogram returned is shared: read it, never change it.
+ */
+export function pageHistogram(img: GreyImage): Uint32Array {
+  let hist = pageHistograms.get(img);
+  if (!hist) pageHistograms.set(img, (hist = histogram(img, undefined, 2)));
+  return hist;
+}
+const pageHistograms = new WeakMap<GreyImage, Uint32Array>();
+
 /** The grey level below which the fraction `p` (0..1) of the histogram lies. */
 export function percentile(hist: Uint32Array, p: number): number {
   let total = 0;

@@ -1,4 +1,4 @@
-import { clipRect, crop, downsample, histogram, percentile, type GreyImage, type PxRect } from './image';
+import { clipRect, crop, downsample, pageHistogram, percentile, type GreyImage, type PxRect } from './image';
 import { DEFAULT_VISION_SETTINGS, type VisionSettings } from './settings';
 
 /**
@@ -85,7 +85,7 @@ export function chooseDpi(
 
 /** MEASURE for the blank-page check: paper white and the fraction of clearly dark pixels. */
 export function measurePageInk(reduced: GreyImage, settings: VisionSettings): { paper: number; inkFraction: number } {
-  const hist = histogram(reduced, undefined, 2);
+  const hist = pageHistogram(reduced);
   const paper = percentile(hist, settings.paper.percentile);
   const cut = paper - settings.blank.inkContrast;
   let ink = 0;
@@ -123,7 +123,7 @@ export type Band = { x0: number; x1: number };
  */
 export function findStreaks(reduced: GreyImage, reduceFactor: number, settings: VisionSettings): Band[] {
   const { width: W, height: H, data } = reduced;
-  const cut = percentile(histogram(reduced, undefined, 2), settings.paper.percentile) - settings.streak.darkContrast;
+  const cut = percentile(pageHistogram(reduced), settings.paper.percentile) - settings.streak.darkContrast;
   const need = settings.streak.minRowShare * H;
   // A column is a streak's when at most H − need of its rows are light: once it has more, it is out, and the
   // rows below look only at the columns still in (after a tenth of the page, few but the streaks' and the marks').
