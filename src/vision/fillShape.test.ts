@@ -97,7 +97,7 @@ describe('patchy residue is erased, never a mark (bubbles.patchyEvenness, patchy
   });
 });
 
-describe('a faint, even digit fill under a box the student wrote in is read', () => {
+describe('digit grids: the boxes the student wrote in say which columns hold a character', () => {
   // q4: sign, digit, digit, point, digit. The number 37: a solid 3, a light 7 (74 % grey), both boxes written.
   const number = [solid('q4', '3', 1), even('q4', '7', 0.74, 2)];
 
@@ -110,6 +110,17 @@ describe('a faint, even digit fill under a box the student wrote in is read', ()
   it('without the written box the faint last digit goes to a person (it may be residue)', async () => {
     const fields = await read([...darkWriter, ...number]);
     expect(fields.get('q4')).toMatchObject({ status: 'review', reasons: ['marginal_mark:2:7'] });
+  });
+
+  it('even residue (75 % grey) under an empty box beside the written number is erased: 37, not -37', async () => {
+    const fields = await read([...darkWriter, solid('q4', '3', 1), solid('q4', '7', 2), even('q4', '-', 0.75, 0), ...writtenBox(1), ...writtenBox(2)]);
+    const q4 = fields.get('q4')!;
+    expect(q4, JSON.stringify(q4.evidence.fills.filter((f) => f.fill > 0.1))).toMatchObject({ status: 'ok', value: '37', reasons: ['erased:0:-'] });
+  });
+
+  it('without the written boxes the same residue goes to a person', async () => {
+    const fields = await read([...darkWriter, solid('q4', '3', 1), solid('q4', '7', 2), even('q4', '-', 0.75, 0)]);
+    expect(fields.get('q4')).toMatchObject({ status: 'review', reasons: ['marginal_mark:0:-'] });
   });
 
   it('patchy residue under a written box is still no digit: the number is the solid one, and a gap goes to a person', async () => {

@@ -266,6 +266,7 @@ export function interpretDigitGrid(
   let review = false;
   // Columns whose only candidate is one faint fill: decided once the whole number is known (`part` for digit columns).
   const faintDigits: { column: number; value: string; part?: (string | null)[]; at: number }[] = [];
+  const markedColumns: number[] = [];
   field.columns.forEach((col, i) => {
     const m = columns[i];
     if (!m) return;
@@ -287,8 +288,10 @@ export function interpretDigitGrid(
       reasons.push(`multiple_marks:${i}`);
       review = true;
       confidence = 0;
-    } else if (d.marked.length === 1) digit = d.marked[0]!;
-    else if (d.marginal.length > 0) digit = strongest(m, d.marginal);
+    } else if (d.marked.length === 1) {
+      digit = d.marked[0]!;
+      markedColumns.push(i);
+    } else if (d.marginal.length > 0) digit = strongest(m, d.marginal);
     switch (col.role) {
       case 'sign':
         sign = digit !== null;
@@ -308,7 +311,10 @@ export function interpretDigitGrid(
   // So does a faint fill under a box the student wrote in: the column holds a character of the number. A faint point
   // before decided decimals is the point they imply already (the number reads the same without it).
   const decided = (part: (string | null)[], at: number) => part[at] !== null && !faintDigits.some((x) => x.part === part && x.at === at);
+  // When the written boxes match the marked columns (each has its box written), a faint fill under an empty box is
+  // residue: the student wrote the number above and it has no character there.
   const written = (column: number) => boxes.length === field.columns.length && hasInk(boxes[column]!, settings);
+  const boxesTell = markedColumns.length > 0 && markedColumns.every(written);
   for (const x of faintDigits) {
     const part = x.part;
     const inside = part !== undefined && part.some((_, j) => j < x.at && decided(part, j)) && part.some((_, j) => j > x.at && decided(part, j));
@@ -316,6 +322,11 @@ export function interpretDigitGrid(
     if (inside || impliedPoint || written(x.column)) {
       reasons.push(`faint_digit:${x.column}:${x.value}`);
       confidence = Math.min(confidence, settings.review.maxConfidence);
+    } else if (boxesTell) {
+      reasons.push(`erased:${x.column}:${x.value}`);
+      if (part) part[x.at] = null;
+      else if (x.column === pointIndex) point = false;
+      else sign = false;
     } else {
       reasons.push(`marginal_mark:${x.column}:${x.value}`);
       review = true;
