@@ -156,6 +156,10 @@ describe('labelDark', () => {
       const want = labelDarkByPixel(img, win, threshold);
       expect(got.blobs, `round ${round}`).toEqual(want.blobs);
       expect(Array.from(got.labels), `round ${round}`).toEqual(Array.from(want.labels));
+      // Into a used scratch buffer (what findMarkInWindow passes): the same.
+      const reused = labelDark(img, win, threshold, new Int32Array(90 * 70).fill(round + 1));
+      expect(reused.blobs).toEqual(want.blobs);
+      expect(Array.from(reused.labels)).toEqual(Array.from(want.labels));
     }
   });
 });

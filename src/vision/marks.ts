@@ -91,7 +91,7 @@ export function findMarkInWindow(
   if (paper - ink < s.minContrast) return 'no contrast';
   const threshold = Math.round((paper + ink) / 2);
 
-  const { labels, blobs } = labelDark(img, win, threshold);
+  const { labels, blobs } = labelDark(img, win, threshold, (windowLabels = growTo(windowLabels, win.w * win.h)));
   const minSide = s.sizeToleranceLow * s.smallMarkMm * pxPerMm;
   const maxSide = s.sizeToleranceHigh * s.largeMarkMm * pxPerMm;
   const minArea = minSide * minSide;
@@ -137,6 +137,14 @@ export function findMarkInWindow(
   if (best) return best;
   return sawSized > 0 ? 'no solid square of the expected size' : 'no blob of the expected size';
 }
+
+/**
+ * The labels of the window being searched, kept from window to window and page to page: a 300 dpi page's four
+ * windows would otherwise make 3.6 MB of garbage a page (a worker reads one page at a time, and a window's labels are
+ * read only until its search returns).
+ */
+let windowLabels = new Int32Array(0);
+const growTo = (a: Int32Array, n: number) => (a.length >= n ? a : new Int32Array(n));
 
 /**
  * A copy of the image whose window has every dark run (along rows, then along columns) shorter than
@@ -194,11 +202,12 @@ function meanGrey(img: GreyImage, cx: number, cy: number, half: number): number 
 /**
  * Label the dark pixels (value <= threshold) of a window into 8-connected blobs (union-find over each
  * row's runs of dark pixels: a mark window is mostly paper). Returns window-sized labels and per-blob
- * stats; blob 0 is unused. Blobs are numbered in the raster order of their first pixel.
+ * stats; blob 0 is unused. Blobs are numbered in the raster order of their first pixel. The labels go into
+ * `scratch` when it is large enough (overwritten by the next call that gets it).
  */
-export function labelDark(img: GreyImage, win: PxRect, threshold: number): { labels: Int32Array; blobs: Blob[] } {
+export function labelDark(img: GreyImage, win: PxRect, threshold: number, scratch?: Int32Array): { labels: Int32Array; blobs: Blob[] } {
   const { w, h } = win;
-  const labels = new Int32Array(w * h);
+  const labels = scratch && scratch.length >= w * h ? scratch.subarray(0, w * h).fill(0) : new Int32Array(w * h);
   const parent: number[] = [0];
   const find = (a: number): number => {
     while (parent[a] !== a) {
