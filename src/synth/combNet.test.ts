@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRng } from '../domain/random';
 import type { CombField } from '../layout/printedPage';
 import { loadCombNet } from '../vision/decode';
-import { adaptedProbabilities, evidenceBox, labelledBoxes, storedInput } from '../vision/handwriting/adapt';
+import { adaptedProbabilities, DEFAULT_ADAPTATION, evidenceBox, labelledBoxes, storedInput } from '../vision/handwriting/adapt';
 import { COMB_CLASSES, readCombBox } from '../vision/handwriting/combNet';
 import { readCombByNet } from '../vision/handwriting/combRead';
 import { solveHomography } from '../vision/homography';
@@ -82,6 +82,32 @@ describe('the adaptation layer', () => {
     const adapted = adaptedProbabilities({ boxes: [0, 1, 2].map(() => ({ embedding: r.embedding.slice(), char: '/' as const })) }, r);
     expect(adapted[slash]).toBeGreaterThan(0.5);
     expect(adapted[slash]).toBeGreaterThan(r.p[slash]!);
+  });
+  /** Three boxes confirmed as `char` whose embeddings are at cosine `c` from the box's: its embedding mixed with one orthogonal to it. */
+  function confirmedAt(box: typeof r, c: number, char: '/' | '1') {
+    const e = box.embedding;
+    const other = Float32Array.from(e, (_, i) => (i % 2 ? 1 : -1));
+    const along = other.reduce((a, v, i) => a + v * e[i]!, 0) / e.reduce((a, v) => a + v * v, 0);
+    const ortho = other.map((v, i) => v - along * e[i]!);
+    const [ne, no] = [Math.hypot(...e), Math.hypot(...ortho)];
+    const embedding = e.map((v, i) => (c * v) / ne + (Math.sqrt(1 - c * c) * ortho[i]!) / no);
+    return { boxes: [0, 1, 2].map(() => ({ embedding, char })) };
+  }
+  it('three confirmed boxes that agree from a cosine similarity of 0.9 tip a box the network hesitates over', () => {
+    const steep = createImage(70, 90, 240);
+    drawPolylines(steep, [[{ x: 44, y: 15 }, { x: 28, y: 75 }]], 5, { level: 30, grain: 0, seed: 1 });
+    const hesitant = readCombBox(net, steep)!;
+    const slash = COMB_CLASSES.indexOf('/');
+    expect(hesitant.p[slash]).toBeGreaterThan(DEFAULT_ADAPTATION.tipFrom);
+    expect(hesitant.p[slash]).toBeLessThan(0.5);
+    expect(adaptedProbabilities(confirmedAt(hesitant, 0.92, '/'), hesitant)[slash]).toBeGreaterThan(0.9);
+    expect([...adaptedProbabilities(confirmedAt(hesitant, 0.85, '/'), hesitant)]).toEqual([...hesitant.p]);
+  });
+  it('boxes of other hands, merely alike, never turn a character the network is sure of into another; near-identical ones do', () => {
+    const slash = COMB_CLASSES.indexOf('/');
+    expect(r.p[slash]).toBeLessThan(DEFAULT_ADAPTATION.tipFrom);
+    expect([...adaptedProbabilities(confirmedAt(r, 0.92, '/'), r)]).toEqual([...r.p]);
+    expect(adaptedProbabilities(confirmedAt(r, 0.97, '/'), r)[slash]).toBeGreaterThan(0.5);
   });
   it('neighbours that disagree (one hand\'s / beside another\'s 1) leave the network\'s own reading', () => {
     const mixed = (['/', '/', '1', '1', '1'] as const).map((char) => ({ embedding: r.embedding.slice(), char }));

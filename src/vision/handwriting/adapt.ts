@@ -19,8 +19,20 @@ export type AdaptationSettings = {
   weight: number;
   /** The vote counts only when one character holds at least this share of it: neighbours that disagree teach nothing. */
   agreement: number;
+  /**
+   * The vote tips a box only toward a character the network gives at least `tipFrom`; to overrule the network
+   * (its '/' for a '1' this hand always writes) every neighbour needs `overrideSimilarity`. One student's '1' is
+   * another's '/': boxes of other hands, merely alike, must not turn a '/' the network is sure of into a '1'.
+   */
+  tipFrom: number;
+  overrideSimilarity: number;
 };
-export const DEFAULT_ADAPTATION: AdaptationSettings = { k: 5, minSimilarity: 0.95, weight: 0.9, agreement: 0.8 };
+/**
+ * Three neighbours from a cosine similarity of 0.9, all of one character (agreement 0.8 of three is all three): a
+ * class's confirmed boxes sit at 0.88–0.97 from its next ones, so 0.95 and five neighbours rarely gave the vote more
+ * than a third of the blend (docs/reading.md, comb days).
+ */
+export const DEFAULT_ADAPTATION: AdaptationSettings = { k: 3, minSimilarity: 0.9, weight: 0.9, agreement: 0.8, tipFrom: 0.05, overrideSimilarity: 0.95 };
 export type Adaptation = { boxes: readonly ConfirmedBox[]; settings?: AdaptationSettings };
 
 function cosine(a: Float32Array, b: Float32Array): number {
@@ -49,7 +61,9 @@ export function adaptedProbabilities(a: Adaptation, r: BoxReading): Float32Array
     const k = COMB_CLASSES.indexOf(n.char);
     vote[k] = (vote[k] as number) + n.sim / total;
   }
-  if (Math.max(...vote) < s.agreement) return r.p;
+  const voted = vote.indexOf(Math.max(...vote));
+  if ((vote[voted] as number) < s.agreement) return r.p;
+  if ((r.p[voted] as number) < s.tipFrom && near.some((n) => n.sim < s.overrideSimilarity)) return r.p;
   const w = (s.weight * near.length) / s.k;
   return r.p.map((p, k) => (1 - w) * p + w * (vote[k] as number));
 }
