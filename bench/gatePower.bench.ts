@@ -9,8 +9,8 @@
  * verdict made at the budget (`gateCheck.minAnswers` = 100 / 200 / 300 / 500 / 800 answers of each
  * kind). The evidence before a verdict does not depend on the rule (lessons are not gated while it is
  * undecided), so each budget's verdict is exactly what the station would decide with that setting.
- * A run ends on the day of its verdict, or at school day GATE_DAYS (default 18): a budget not reached
- * by then counts as no verdict.
+ * A run ends on the day of its verdict, or at school day GATE_DAYS (default 20, the simulator's
+ * window): a budget not reached by then counts as no verdict.
  * Runs go to GATE_SHARDS child processes (default 2).
  *   node --import tsx bench/gatePower.bench.ts            (GATE_SEEDS=6 for a quicker look)
  */
@@ -29,7 +29,7 @@ import { emit } from './lib/emit';
 const bench = 'gate_power';
 const budgets = [100, 200, 300, 500, 800] as const;
 const seeds = Array.from({ length: Number(process.env.GATE_SEEDS ?? 12) }, (_, i) => 7001 + i);
-const days = Number(process.env.GATE_DAYS ?? 18);
+const days = Number(process.env.GATE_DAYS ?? 20);
 const shipped = DEFAULT_LEARNING_SETTINGS.gateCheck.minAnswers;
 
 type World = { label: string; learner: Partial<LearnerParams>; holds: boolean };
