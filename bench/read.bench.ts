@@ -86,14 +86,15 @@ const session = new ScanSession({
 });
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-// The main thread's busy time (event loop not idle: storing, fsyncs, commits, grading, dispatch), per page; and its
-// CPU time alone (Linux: /proc/self/task/<pid>/stat, in 10 ms ticks), which the load of other processes does not inflate.
-const mainThreadCpuMs = () => {
-  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+// The main thread per page: busy (event loop not idle: storing, commits, grading, dispatch), and of that its CPU time
+// and the time it was blocked (busy, neither running nor waiting for a core: waiting on the disk). The last two come
+// from Linux's schedstat (on CPU, waiting on a run queue, in ns), so the load of other processes does not inflate them.
+const mainThreadSched = () => {
+  const [run, queued] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
+  return { runMs: run! / 1e6, queuedMs: queued! / 1e6 };
 };
 const elu0 = performance.eventLoopUtilization();
-const mainCpu0 = mainThreadCpuMs();
+const sched0 = mainThreadSched();
 let lastStoredAt = 0;
 const result = await session.ingest((async function* () {
   for (const b of bytes) {
@@ -104,7 +105,9 @@ const result = await session.ingest((async function* () {
 const t1 = performance.now();
 const cpu1 = process.cpuUsage(cpu0);
 const elu = performance.eventLoopUtilization(elu0);
-const mainCpu = mainThreadCpuMs() - mainCpu0;
+const sched1 = mainThreadSched();
+const mainCpuMs = sched1.runMs - sched0.runMs;
+const mainBlockedMs = Math.max(0, elu.active - mainCpuMs - (sched1.queuedMs - sched0.queuedMs));
 if (!result.ok) throw new Error(result.error);
 const report = classAnalytics(ctx, '7A', '2026-11-25');
 const resultsReadyAt = performance.now();
@@ -112,9 +115,12 @@ latencies.sort((a, b) => a - b);
 out('throughput_pages_per_s', bytes.length / ((t1 - t0) / 1000), 'pages/s', '>=20', { pages: bytes.length, cores: availableParallelism(), workers, in_flight: workers * queuePerWorker, jpeg });
 // CPU time of the whole process (main thread, workers, libvips threads) per page: what bounds the rate on a quiet machine.
 out('throughput_cpu_ms_per_page', (cpu1.user + cpu1.system) / 1000 / bytes.length, 'ms', undefined, { jpeg });
-out('main_thread_ms_per_page', elu.active / bytes.length, 'ms', undefined, { event_loop_utilization: Math.round(elu.utilization * 1000) / 1000, cpu_ms_per_page: mainCpu / bytes.length });
-// Database commits per page (each one fsync of the WAL on the main thread; a group commit holds several pages' writes).
-out('commits_per_page', session.commits.commits / bytes.length, 'commits', undefined, { writes_per_commit: Math.round((100 * session.commits.writes) / Math.max(1, session.commits.commits)) / 100 });
+out('main_thread_ms_per_page', elu.active / bytes.length, 'ms', undefined, {
+  event_loop_utilization: Math.round(elu.utilization * 1000) / 1000, cpu_ms_per_page: Math.round((100 * mainCpuMs) / bytes.length) / 100,
+  blocked_ms_per_page: Math.round((100 * mainBlockedMs) / bytes.length) / 100,
+});
+// Database commits per page (a group commit holds several pages' writes), and the WAL's fsyncs (in libuv's pool).
+out('commits_per_page', session.commits.commits / bytes.length, 'commits', undefined, { writes_per_commit: Math.round((100 * session.commits.writes) / Math.max(1, session.commits.commits)) / 100, wal_fsyncs_per_page: session.commits.fsyncs / bytes.length });
 out('latency_p50_ms', latencies[Math.floor(latencies.length * 0.5)]!, 'ms');
 out('latency_p99_ms', latencies[Math.floor(latencies.length * 0.99)]!, 'ms');
 out('last_page_to_class_results_ms', resultsReadyAt - lastStoredAt, 'ms', '<2000', { grading_done_after_last_page_ms: Math.round(lastGradedAt - lastStoredAt), report_ms: Math.round(resultsReadyAt - t1), items: report.items });

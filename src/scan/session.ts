@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { GradingSettings } from '../domain/grading';
 import { err, ok, type Result } from '../domain/result';
-import { GroupCommit, type ScannedImageRow, type StationWriter } from '../store';
+import type { GroupCommit, ScannedImageRow, StationWriter } from '../store';
 import { gradePage, type FieldReading } from './gradePage';
 import { describeStoreError, removeUnfinishedWrites, sha256OffThread, storageErrorOf, storeImageOffThread, type StoreImageError } from './imageStore';
 
@@ -92,15 +92,15 @@ export class ScanSession {
   constructor(private readonly o: SessionOptions, source = 'scanner', id?: string) {
     this.id = id ?? `SS-${randomUUID().slice(0, 8)}`;
     this.summary = { sessionId: this.id, stored: 0, graded: 0, needsReview: 0, refused: 0, duplicates: 0, identical: 0, failed: 0, blankBacks: 0, notRead: [] };
-    this.writes = new GroupCommit((fn) => o.store.transaction(fn));
+    this.writes = o.store.groupCommit();
     if (!id) {
       o.store.scans.startSession(this.id, source);
       removeUnfinishedWrites(join(o.dataDir, 'images'));
     }
   }
 
-  /** Transactions this session committed, and the writes they held (a group commit holds several). */
-  get commits(): { commits: number; writes: number } {
+  /** Transactions this session committed, the writes they held (a group commit holds several), and the WAL's fsyncs. */
+  get commits(): GroupCommit['stats'] {
     return { ...this.writes.stats };
   }
 

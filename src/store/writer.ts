@@ -5,6 +5,7 @@ import type { Skill } from '../domain/skills';
 import type { PrintedPage } from '../layout/printedPage';
 import { retryBusy, writeTransaction } from './busy';
 import type { Db } from './database';
+import { GroupCommit } from './groupCommit';
 import { StationReader } from './reader';
 import { ScanRepository } from './scanRepository';
 
@@ -32,6 +33,11 @@ export class StationWriter extends StationReader {
 
   transaction<T>(fn: () => T): T {
     return writeTransaction(this.db, fn);
+  }
+
+  /** Writes of a scan session's pages in flight, committed together with the journal's fsync off the event loop. */
+  groupCommit(): GroupCommit {
+    return new GroupCommit(this.db);
   }
 
   /** After a stack: fold the WAL back into the database file and truncate it. */
