@@ -19,7 +19,8 @@ import { DEFAULT_SCAN_DPI } from '../domain/scanDpi';
  *     is reported as erased (light residue);
  *   - a fill alone between marginal and lightFill is faint: beside the one answer of a group that
  *     takes one (a single-choice field, a digit-grid column) it is an erasure (see `relativeMarked`),
- *     anywhere else a person looks at it;
+ *     anywhere else a person looks at it, unless its ink lies on part of the target only, in patches
+ *     (`patchyEvenness`): erasure residue, unmarked;
  *   - anything else (a faint stroke, dark ink only on the rim: `strokeMaxSpread`) is marginal → review.
  * Fills are taken above the page's own empty-target level (see `emptyNoiseK`).
  */
