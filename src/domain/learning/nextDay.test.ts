@@ -287,6 +287,35 @@ describe('look-ahead: the class lesson of the day (lessonSkills)', () => {
   });
 });
 
+describe('a student with nothing new to learn does less: checks of likely-known skills; lessons wait only for likely-missing prerequisites', () => {
+  const likely = record({ theta: 1.8, variance: 0.5, n: 2, lastDate: '2025-11-01', lastSeq: 12 }); // p ≈ 0.80, not yet confirmed
+  const countOn = (p: StudentPlan | undefined, skillId: string) => (p?.items ?? []).filter((i) => i.skillId === skillId).length;
+  const off = LearningSettings.parse({ selection: { checkFromP: 1, lessonWaitsBelowP: 1 } });
+
+  it('a skill the student likely knows gets a check of checkItems items, and the minutes left stay unused', () => {
+    const mastery = stateWith(S, { s1: { a: MASTERED, b: likely, d: likely } });
+    const p = plans({ students: students(1), unitSkills: ['a', 'b', 'c', 'd'], mastery })[0];
+    expect(countOn(p, 'b')).toBe(S.selection.checkItems);
+    expect(countOn(p, 'd')).toBe(S.selection.checkItems);
+    expect(p?.totalMinutes).toBeLessThan(p?.budgetMinutes ?? 0);
+    const filled = plans({ students: students(1), unitSkills: ['a', 'b', 'c', 'd'], mastery, settings: off })[0];
+    expect(filled?.totalMinutes).toBeGreaterThan(p?.totalMinutes ?? Infinity);
+  });
+
+  it('a skill the student likely lacks still gets full practice', () => {
+    const mastery = stateWith(S, { s1: { a: MASTERED, b: likely, d: record({ theta: -1, variance: 0.5, n: 2, lastDate: '2025-11-01', lastSeq: 13 }) } });
+    const p = plans({ students: students(1), unitSkills: ['a', 'b', 'c', 'd'], mastery })[0];
+    expect(countOn(p, 'd')).toBeGreaterThan(S.selection.checkItems);
+  });
+
+  it('while the gate holds, a lesson does not wait for a prerequisite the student likely knows but has not confirmed', () => {
+    const mastery = stateWith(S, { s1: { a: MASTERED, b: likely } });
+    const gated = { students: students(1), mastery, lessonSkills: ['c'], lessonsGated: true };
+    expect(plans(gated)[0]?.items.filter((i) => i.reasonKey === 'class').map((i) => i.skillId)).toContain('c');
+    expect(countOn(plans({ ...gated, settings: off })[0], 'c')).toBe(0);
+  });
+});
+
 describe('the fringe order, and a class where the prerequisite gate does not hold (gateDoesNotHold)', () => {
   const skillsOf = (p: StudentPlan | undefined) => [...new Set((p?.items ?? []).map((i) => i.skillId))];
   const seen = (theta: number, lastSeq: number) => record({ theta, variance: 0.5, n: 4, lastDate: '2025-11-01', lastSeq });

@@ -290,7 +290,7 @@ function rankItems(ctx: Ctx, studentId: string, skillId: string, tier: Tier, rng
 /** Round-robin over the skills, best-ranked item first, until nothing more fits. */
 function fillRoundRobin(
   sheet: Sheet,
-  lists: { skillId: string; ranked: { item: BankItem; predicted: number }[]; reasonKey: ReasonKey; reason: Reason }[],
+  lists: { skillId: string; ranked: { item: BankItem; predicted: number }[]; reasonKey: ReasonKey; reason: Reason; maxItems?: number }[],
   limit: number,
   perSkill: number,
 ): void {
@@ -300,7 +300,7 @@ function fillRoundRobin(
   while (progress) {
     progress = false;
     lists.forEach((l, i) => {
-      if ((taken[i] as number) >= perSkill) return;
+      if ((taken[i] as number) >= Math.min(perSkill, l.maxItems ?? perSkill)) return;
       let c = cursor[i] as number;
       while (c < l.ranked.length) {
         const r = l.ranked[c] as { item: BankItem; predicted: number };
@@ -352,15 +352,20 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   }
   const known = new Set(fringe.mastered);
   const ready = new Set(fringe.candidates.map((c) => c.skillId));
+  const missing = new Map(fringe.blocked.map((b) => [b.skillId, b.missing]));
+  // A gated lesson waits only for a prerequisite the student likely lacks, not for one merely unconfirmed.
+  const lessonReady = (id: string) => ready.has(id) || (missing.get(id)?.every((m) => pOf(m) >= settings.selection.lessonWaitsBelowP) ?? false);
   const lessons: PracticeList[] = (input.lessonSkills ?? [])
-    .filter((id) => !known.has(id) && hasItems(id) && (!input.lessonsGated || ready.has(id)))
+    .filter((id) => !known.has(id) && hasItems(id) && (!input.lessonsGated || lessonReady(id)))
     .slice(0, settings.selection.maxSkillsPerDay)
     .map((id) => ({ skillId: id, ranked: rankItems(ctx, studentId, id, tierOf(id), rng), reasonKey: 'class', reason: reasons.classPractice(names(ctx.graph, [id])) }));
   const taken = new Set(lessons.map((l) => l.skillId));
   for (const c of orderCandidates(fringe.candidates, pOf, settings)) {
     if (lessons.length + lists.length >= settings.selection.maxSkillsPerDay) break;
     if (taken.has(c.skillId) || !hasItems(c.skillId)) continue;
-    lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tierOf(c.skillId), rng), ...candidateReason(ctx, studentId, c) });
+    // A skill the student likely knows already only needs confirming: a short check, and the rest of the budget stays unused.
+    const check = pOf(c.skillId) >= settings.selection.checkFromP ? { maxItems: settings.selection.checkItems } : {};
+    lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tierOf(c.skillId), rng), ...candidateReason(ctx, studentId, c), ...check });
   }
   return { lessons, lists, maintenance: false };
 }

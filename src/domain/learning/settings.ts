@@ -125,6 +125,18 @@ export const SelectionSettings = z.strictObject({
   uniformSkillsPerDay: z.number().int().min(1).max(20).default(2),
   /** Uniform mode moves the class on once this share of students has mastered a skill. */
   uniformClassMasteredShare: probability.default(0.8),
+  /**
+   * A fringe skill the student likely knows already (mastery p ≥ this, not yet confirmed) gets only a check of
+   * `checkItems` items a day, and the minutes left are not filled with more of what the student knows: a student
+   * with nothing new to learn does less homework (1 = off: every candidate gets up to maxItemsPerSkillPerDay).
+   */
+  checkFromP: probability.default(0.7),
+  checkItems: z.number().int().min(1).max(100).default(2),
+  /**
+   * While lessons are gated (the gate holds), a lesson skill waits only for a prerequisite the student likely lacks
+   * (mastery p below this), not for one that is merely not yet confirmed (1 = wait for every unconfirmed prerequisite).
+   */
+  lessonWaitsBelowP: probability.default(0.7),
   /** Practice items per skill per day (spaced, not massed, practice); the sheet may end short. */
   maxItemsPerSkillPerDay: z.number().int().min(1).max(100).default(5),
   /** Hard limit on items per student per day. */
