@@ -143,7 +143,7 @@ export function findMarkInWindow(
  * windows would otherwise make 3.6 MB of garbage a page (a worker reads one page at a time, and a window's labels are
  * read only until its search returns).
  */
-let windowLabels = new Int32Array(0);
+let windowLabels: Int32Array = new Int32Array(0);
 const growTo = (a: Int32Array, n: number) => (a.length >= n ? a : new Int32Array(n));
 
 /**
