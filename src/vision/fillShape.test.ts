@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BubbleField, DigitGridField } from '../layout/printedPage';
 import { FillShapeCells } from './fillShape';
+import { classifyFills } from './interpret';
 import { VisionSettings } from './settings';
 import type { PageInk } from './testing/drawPage';
 import { drawnPageReader, grey } from './testing/readDrawn';
@@ -35,6 +36,23 @@ describe('the shape of a fill (fillShape.ts)', () => {
 
   it('nothing inked: all zero', () => {
     expect(shapeOf(() => 0)).toEqual({ evenness: 0, centre: 0, grain: 0 });
+  });
+});
+
+describe('deciding a faint fill by its shape (classifyFills, many answers allowed)', () => {
+  const band = VisionSettings.parse({}).bubbles;
+  const faint = (evenness: number, grain: number) => [
+    { value: 'A', fill: 0.8, dark: 1, spread: 0.71 },
+    { value: 'B', fill: 0.22, dark: 0, spread: 0, shape: { evenness, centre: 1, grain } },
+  ];
+  it('ink on part of the target, in patches: residue, erased', () => {
+    expect(classifyFills(faint(0.3, 0.55), band)).toMatchObject({ marked: ['A'], marginal: [], erased: ['B'] });
+  });
+  it('a faint tick or scribble (patchy, but in thin strokes) is not erased: a person looks', () => {
+    expect(classifyFills(faint(0.1, 1.2), band)).toMatchObject({ marked: ['A'], marginal: ['B'], erased: [] });
+  });
+  it('an even faint fill is not erased: a person looks', () => {
+    expect(classifyFills(faint(0.97, 0.05), band)).toMatchObject({ marked: ['A'], marginal: ['B'], erased: [] });
   });
 });
 
