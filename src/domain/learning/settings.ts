@@ -128,15 +128,17 @@ export const SelectionSettings = z.strictObject({
   /**
    * A fringe skill the student likely knows already (mastery p ≥ this, not yet confirmed) gets only a check of
    * `checkItems` items a day, and the minutes left are not filled with more of what the student knows: a student
-   * with nothing new to learn does less homework (1 = off: every candidate gets up to maxItemsPerSkillPerDay).
+   * with nothing new to learn does less homework. 1 (default) = off: every candidate gets up to maxItemsPerSkillPerDay.
+   * At 0.7 it saves minutes at 20–60 school days but costs minutes to unit mastery (docs/mastery.md, section 6, round 8).
    */
-  checkFromP: probability.default(0.7),
+  checkFromP: probability.default(1),
   checkItems: z.number().int().min(1).max(100).default(2),
   /**
    * While lessons are gated (the gate holds), a lesson skill waits only for a prerequisite the student likely lacks
-   * (mastery p below this), not for one that is merely not yet confirmed (1 = wait for every unconfirmed prerequisite).
+   * (mastery p below this), not for one that is merely not yet confirmed. 1 (default) = wait for every unconfirmed
+   * prerequisite; 0.7 was measured in round 8 (docs/mastery.md, section 6).
    */
-  lessonWaitsBelowP: probability.default(0.7),
+  lessonWaitsBelowP: probability.default(1),
   /** Practice items per skill per day (spaced, not massed, practice); the sheet may end short. */
   maxItemsPerSkillPerDay: z.number().int().min(1).max(100).default(5),
   /** Hard limit on items per student per day. */
