@@ -73,6 +73,18 @@ function writeErrorOf(e: unknown, imagesDir: string, path: string): StoreImageEr
   return { kind, path: kind === 'io' ? path : imagesDir, detail: (e as Error).message };
 }
 
+/** The folders that hold a stored image's entry, from its own up to the images folder. */
+function foldersUpTo(imagesDir: string, path: string): string[] {
+  const folders: string[] = [];
+  for (let d = dirname(path); d.length >= imagesDir.length; d = dirname(d)) folders.push(d);
+  return folders;
+}
+
+/** Flushes a stored image and the folders above it, off the event loop (an image a killed run wrote may be unsynced). */
+export async function makeStoredImageDurable(imagesDir: string, path: string): Promise<void> {
+  await Promise.all([fsyncOffThread(path), ...foldersUpTo(imagesDir, path).map(fsyncOffThread)]);
+}
+
 async function fsyncOffThread(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
@@ -95,8 +107,8 @@ export async function storeImageOffThread(imagesDir: string, bytes: Uint8Array, 
   const tmp = join(imagesDir, INCOMING_DIR, `${hash}.${process.pid}.tmp`);
   try {
     if (await access(path).then(() => true, () => false)) {
-      // Its writer may have been killed before its fsyncs: flush it and its entry before anything refers to it.
-      await Promise.all([fsyncOffThread(path), fsyncOffThread(dirname(path))]);
+      // Its writer may have been killed before its fsyncs: flush it and its entries before anything refers to it.
+      await makeStoredImageDurable(imagesDir, path);
       return stored(true);
     }
     await mkdir(dirname(tmp), { recursive: true });
@@ -107,11 +119,11 @@ export async function storeImageOffThread(imagesDir: string, bytes: Uint8Array, 
     } finally {
       await handle.close();
     }
-    const firstCreated = await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
     await rename(tmp, path);
-    const changedFolders = [dirname(path)];
-    for (let d = dirname(path); firstCreated && d.length >= firstCreated.length; d = dirname(d)) changedFolders.push(dirname(d));
-    await Promise.all(changedFolders.map(fsyncOffThread));
+    // Every folder from the image's up to the images folder: another store in flight may have created one of them
+    // and not yet synced it.
+    await Promise.all(foldersUpTo(imagesDir, path).map(fsyncOffThread));
   } catch (e) {
     // Swept at the next session start when this fails too (and there is none when the image was already stored).
     await rm(tmp, { force: true }).catch(() => undefined);
@@ -171,7 +183,8 @@ export function storageErrorOf(e: unknown, path: string): StoreImageError | null
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return { kind: 'disk_full', path, detail };
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
     return { kind: 'not_writable', path, detail };
-  if (code.startsWith('SQLITE_IOERR')) return { kind: 'io', path, detail };
+  // EIO: a fsync failed (GroupCommit's of the WAL); what it was to flush may never reach the disk.
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return { kind: 'io', path, detail };
   return null;
 }
 

@@ -4,7 +4,7 @@ import type { GradingSettings } from '../domain/grading';
 import { err, ok, type Result } from '../domain/result';
 import type { GroupCommit, ScannedImageRow, StationWriter } from '../store';
 import { gradePage, type FieldReading } from './gradePage';
-import { describeStoreError, removeUnfinishedWrites, sha256OffThread, storageErrorOf, storeImageOffThread, type StoreImageError } from './imageStore';
+import { describeStoreError, makeStoredImageDurable, removeUnfinishedWrites, sha256OffThread, storageErrorOf, storeImageOffThread, type StoreImageError } from './imageStore';
 
 /** What a reader (a worker in the pool) returns for one stored image. Serialisable. */
 export type ReadOutcome =
@@ -122,6 +122,17 @@ export class ScanSession {
    */
   async resumeQueued(): Promise<Result<number, string>> {
     const rows = this.o.store.scans.queuedImages();
+    // A killed run may have left these rows and their images in the page cache only: flush both before reading.
+    try {
+      const imagesDir = join(this.o.dataDir, 'images');
+      // A missing image is left to the read, which reports it for its row.
+      const missingIsTheReadsToReport = (e: unknown) => ((e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : Promise.reject(e));
+      await Promise.all(rows.map((row) => makeStoredImageDurable(imagesDir, row.path).catch(missingIsTheReadsToReport)));
+      if (rows.length > 0) await this.writes.flushed();
+    } catch (e) {
+      const failure = storageErrorOf(e, join(this.o.dataDir, 'images')) ?? { kind: 'io' as const, path: join(this.o.dataDir, 'images'), detail: (e as Error).message };
+      return err(describeStoreError(failure));
+    }
     for (const row of rows) {
       await this.admit();
       if (this.storageFailure || this.readerStopped) break;

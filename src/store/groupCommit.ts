@@ -20,6 +20,8 @@ export class GroupCommit {
   private scheduled = false;
   private syncing: Promise<void> | null = null;
   private nextSync: Promise<void> | null = null;
+  /** A failed fsync of the WAL: after one, Linux may report later fsyncs as done with the data lost, so every write fails. */
+  private fsyncFailure: unknown = null;
   private readonly synchronous: number;
   /** Transactions committed, writes they held, and fsyncs of the WAL finished, since this was made (for the benchmarks). */
   readonly stats = { commits: 0, writes: 0, fsyncs: 0 };
@@ -30,6 +32,7 @@ export class GroupCommit {
 
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.fsyncFailure !== null) return reject(this.fsyncFailure);
       this.pending.push({ write, resolve: resolve as (value: unknown) => void, reject });
       if (this.scheduled) return;
       this.scheduled = true;
@@ -66,8 +69,16 @@ export class GroupCommit {
         if ('error' in s) p.reject(s.error);
         else p.resolve(s.value);
       }),
-      (error: unknown) => group.forEach((p) => p.reject(error)),
+      (error: unknown) => {
+        this.fsyncFailure ??= error;
+        group.forEach((p) => p.reject(error));
+      },
     );
+  }
+
+  /** Resolves once everything committed before this call is on the disk (a fsync of the WAL started after it). */
+  flushed(): Promise<void> {
+    return this.fsyncFailure !== null ? Promise.reject(this.fsyncFailure) : this.durable();
   }
 
   /** Resolves once a fsync of the WAL that started after this call has finished. */
