@@ -102,9 +102,9 @@ describe('patchy residue is erased, never a mark (bubbles.patchyEvenness, patchy
     expect(fields.get('q3')).toMatchObject({ status: 'review', reasons: ['marginal_mark:D'] });
   });
 
-  it('patchy residue alone in a blank question is no answer', async () => {
+  it('patchy residue alone in a question goes to a person: it may be a light partial fill, the only answer given', async () => {
     const fields = await read([...darkWriter, patchy('q1', 'C', 0.75)]);
-    expect(fields.get('q1')).toMatchObject({ status: 'blank', value: null, reasons: ['erased:C'] });
+    expect(fields.get('q1')).toMatchObject({ status: 'review', reasons: ['marginal_mark:C'] });
   });
 
   it('an even faint fill is not taken for patchy residue: in a multi-answer question it still goes to a person', async () => {

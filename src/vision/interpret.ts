@@ -96,7 +96,7 @@ type Measured = { value: string; fill: number; dark?: number; spread?: number; s
  * marks on this page (`writerFraction` of the page's writer level, from `writerMinMarks` clear
  * marks): a light-pencil writer. Anywhere else it goes to a person, never silently to a mark.
  */
-export function classifyFills(fills: readonly Measured[], band: FillBand, page?: PageFillStats, oneAnswer = false): GroupDecision {
+export function classifyFills(fills: readonly Measured[], band: FillBand, page?: PageFillStats, oneAnswer = false, shapeMayBlank = false): GroupDecision {
   const usePage = page !== undefined && page.targets >= band.pageStatsMinTargets;
   const base = usePage ? Math.max(0, page.level) : 0;
   const floor = usePage ? band.emptyNoiseK * page.noise : 0;
@@ -138,6 +138,9 @@ export function classifyFills(fills: readonly Measured[], band: FillBand, page?:
   // A writer who marks lightly: the page's clear marks are light, and a faint fill near them is one more.
   const writerFloor = usePage && (page.writerMarks ?? 0) >= band.writerMinMarks ? band.writerFraction * (page.writerLevel ?? 0) : Infinity;
   const faintLeft: string[] = [];
+  // Shape alone never turns a question blank, where a light partial fill may be the only answer the student gave; a
+  // digit-grid column may be (`shapeMayBlank`): the field's own rules see the gap it leaves, and the written boxes.
+  const shapeErases = marked.length > 0 || shapeMayBlank;
   for (const t of faint) {
     const f = t.fill - base;
     // The answer outweighs a faint fill when it has dark ink of its own, or far more fill.
@@ -146,10 +149,10 @@ export function classifyFills(fills: readonly Measured[], band: FillBand, page?:
     if (outweighs > 0) {
       erased.push(t.value);
       sure(Math.min(band.lightFill - f, outweighs));
-    } else if (patchy > 0) {
+    } else if (patchy > 0 && shapeErases) {
       erased.push(t.value);
       sure(patchy);
-    } else if (f >= writerFloor) {
+    } else if (patchy <= 0 && f >= writerFloor) {
       marked.push(t);
       sure(f - writerFloor);
     } else {
@@ -272,7 +275,7 @@ export function interpretDigitGrid(
     const m = columns[i];
     if (!m) return;
     for (const f of m.fills) fills.push({ value: `${i}:${f.value}`, fill: round3(f.fill), dark: round3(f.dark), spread: round3(f.spread), ...shapeOf(f) });
-    const d = classifyFills(m.fills, band, page, true);
+    const d = classifyFills(m.fills, band, page, true, true);
     const faintOnly = d.marked.length === 0 && d.marginal.length === 1 && d.faint.length === 1;
     if (!faintOnly) confidence = Math.min(confidence, d.confidence);
     for (const v of d.erased) reasons.push(`erased:${i}:${v}`);
