@@ -112,7 +112,8 @@ describe('the Review screen (built app, real Chromium, the looped demo)', () => 
       await page.screenshot({ path: 'docs/img/review-en.png' });
     }
     const reviews = app.ctx.store.scans.openReviews().map((r) => r.responseId);
-    expect(reviews.length).toBeGreaterThan(20);
+    // A queue worth clearing by keyboard (the looped demo has 18 after the 2026-12-07 mark rules; 39 before).
+    expect(reviews.length).toBeGreaterThanOrEqual(10);
     const log = process.env.REVIEW_DEBUG ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
     const cleared = await clearQueueByKeyboard(page, app.ctx, app.dataDir, log);
     expect(await page.locator('[data-review-empty]').innerText()).toMatch(/Nothing to review/);

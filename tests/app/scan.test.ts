@@ -98,7 +98,8 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     await expect.poll(async () => (await state(page)) === 'scanning' && (await sheets(page)) >= 1, { timeout: 60_000 }).toBe(true);
     // The feeder runs empty: the scan pauses and says why; Finish ends it.
     await expect.poll(() => page.locator('#scan-paused').getAttribute('data-reason'), { timeout: 120_000 }).toBe('FeederEmpty');
-    expect(await sheets(page)).toBe(STACK_SHEETS);
+    // The feeder can run empty while the last sheets fed are still being stored (several are in flight): poll.
+    await expect.poll(() => sheets(page), { timeout: 60_000 }).toBe(STACK_SHEETS);
     await page.locator('#scan-finish').click();
     await expect.poll(() => state(page), { timeout: 120_000 }).toBe('finished');
 
@@ -268,7 +269,8 @@ describe('the Scan screen (built app, real Chromium, replay and SANE test scanne
     execFileSync('mount', ['-o', 'remount,size=64m', images]);
     await page.locator('#scan-restart').click();
     await expect.poll(() => page.locator('#scan-paused').getAttribute('data-reason'), { timeout: 120_000 }).toBe('FeederEmpty');
-    expect(await sheets(page)).toBe(STACK_SHEETS);
+    // The feeder can run empty while the last sheets fed are still being stored (several are in flight): poll.
+    await expect.poll(() => sheets(page), { timeout: 60_000 }).toBe(STACK_SHEETS);
     await page.locator('#scan-finish').click();
     await expect.poll(() => state(page), { timeout: 120_000 }).toBe('finished');
   }, 400_000);

@@ -354,7 +354,7 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   const ready = new Set(fringe.candidates.map((c) => c.skillId));
   const missing = new Map(fringe.blocked.map((b) => [b.skillId, b.missing]));
   // A gated lesson waits only for a prerequisite the student likely lacks, not for one merely unconfirmed.
-  const lessonReady = (id: string) => ready.has(id) || (missing.get(id)?.every((m) => pOf(m) >= settings.selection.lessonWaitsBelowP) ?? false);
+  const lessonReady = (id: string) => ready.has(id) || (settings.selection.lessonWaitsBelowP < 1 && (missing.get(id)?.every((m) => pOf(m) >= settings.selection.lessonWaitsBelowP) ?? false));
   const lessons: PracticeList[] = (input.lessonSkills ?? [])
     .filter((id) => !known.has(id) && hasItems(id) && (!input.lessonsGated || lessonReady(id)))
     .slice(0, settings.selection.maxSkillsPerDay)
@@ -364,7 +364,7 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
     if (lessons.length + lists.length >= settings.selection.maxSkillsPerDay) break;
     if (taken.has(c.skillId) || !hasItems(c.skillId)) continue;
     // A skill the student likely knows already only needs confirming: a short check, and the rest of the budget stays unused.
-    const check = pOf(c.skillId) >= settings.selection.checkFromP ? { maxItems: settings.selection.checkItems } : {};
+    const check = settings.selection.checkFromP < 1 && pOf(c.skillId) >= settings.selection.checkFromP ? { maxItems: settings.selection.checkItems } : {};
     lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tierOf(c.skillId), rng), ...candidateReason(ctx, studentId, c), ...check });
   }
   return { lessons, lists, maintenance: false };
