@@ -101,9 +101,9 @@ describe.skipIf(!straceWorks)('kill -9 in the middle of a group commit', () => {
   afterAll(() => rmSync(ctx.dir, { recursive: true, force: true }));
 
   /**
-   * Ingests the stack under strace. With `killAtFsync`, strace kills the process (SIGKILL) at that fsync of any of its
-   * threads and every later one: a fixed point in the run's sequence of image, folder and WAL fsyncs, several of them
-   * in flight together. (strace's injection does not work with --seccomp-bpf, so those runs trace every call.)
+   * Ingests the stack under strace. With `killAtFsync`, strace kills the process (SIGKILL) when any of its threads
+   * makes its that-many-th fsync (strace counts per thread): a kill in the run's image, folder and WAL fsyncs, several
+   * of them in flight together, that always comes (unlike one timed from outside). (strace's injection does not work with --seccomp-bpf, so those runs trace every call.)
    */
   function ingest(run: number, killAtFsync: number | null): Promise<{ killed: boolean; code: number | null; stderr: string }> {
     mkdirSync(join(ctx.dir, 'images', '.incoming'), { recursive: true });
