@@ -3,6 +3,7 @@
 //    p99 latency per page; time from the last page to the class results being ready.
 //  - stage times: one worker, where a page's time goes (decode, marks, orientation, QR, bubbles, OCR, grade, write);
 //    BENCH_CLOCK=cpu times them in CPU time. BENCH_READ=throughput | stages | accuracy | holdout | damage | combs runs one part.
+//    BENCH_JPEG=colour: throughput and stages on the generator's colour JPEGs (default: grey, as scanned).
 //  - accuracy: a synthetic corpus of ≥ 400 pages across degradations: pages identified, silent bubble
 //    errors, fields sent to review, digit comb accuracy.
 // The synthetic stacks are cached in bench/.cache (delete it to regenerate).
@@ -46,9 +47,11 @@ async function stack(name: string, make: (folder: string) => Promise<unknown>): 
 }
 
 const imagesOf = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(folder, f));
-// BENCH_JPEG=grey: the throughput and stage parts read the stack as one-channel grey JPEGs (as a scanner in Gray mode
-// sends them) instead of the generator's three-channel JPEGs of the same grey pages.
-const jpeg = process.env.BENCH_JPEG === 'grey' ? 'grey' : 'colour';
+// The throughput and stage parts read the stack as one-channel grey JPEGs, what the station's scanners send (it asks
+// for Gray at 300 dpi: docs/scanners.md); BENCH_JPEG=colour reads the generator's three-channel JPEGs of the same grey
+// pages instead. The accuracy corpora stay the generator's JPEGs unless BENCH_JPEG=grey.
+const jpeg = process.env.BENCH_JPEG === 'colour' ? 'colour' : 'grey';
+const corpusJpeg = process.env.BENCH_JPEG === 'grey' ? 'grey' : 'colour';
 const throughputStackOf = async () => {
   const s = await stack('throughput-200', (folder) =>
     writeStack(ctx, folder, { pdf: printed.pdf, pages: printed.pages, seed: 'tp', dpi: 300, profile: 'typical', answers: 'mixed', count: 200 }),
@@ -180,7 +183,7 @@ const corpus = only === 'stages' || only === 'throughput' || only === 'damage' |
   await stack('acc-harsh', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-harsh', profile: 'harsh', answers: 'mixed', count: 120, foreignPages: 3, upsideDownRate: 0.5 })),
 ];
 // BENCH_JPEG=grey reads the corpus as one-channel JPEGs too (re-encoded from the decoded grey at each page's quality).
-if (jpeg === 'grey') for (const c of corpus) c.folder = await greyJpegCopy(c.folder);
+if (corpusJpeg === 'grey') for (const c of corpus) c.folder = await greyJpegCopy(c.folder);
 type Tally = { pages: number; identified: number; misidentified: number; foreign: number; foreignRefused: number; bubbleFields: number; bubbleTargets: number; silentBubbleErrors: number; fields: number; review: number; combs: number; combCorrect: number; combAutoCorrect: number; combSilentWrong: number };
 const tally: Tally = { pages: 0, identified: 0, misidentified: 0, foreign: 0, foreignRefused: 0, bubbleFields: 0, bubbleTargets: 0, silentBubbleErrors: 0, fields: 0, review: 0, combs: 0, combCorrect: 0, combAutoCorrect: 0, combSilentWrong: 0 };
 const byProfile: Record<string, Tally> = {};
