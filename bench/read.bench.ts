@@ -152,7 +152,7 @@ if (only === undefined || only === 'stages') {
   for (const [i, truth] of [pick[0]!, ...pick].entries()) {
     const bytes = readFileSync(join(tp.folder, truth.fileName));
     const w0 = now();
-    storeImageDurably(imagesDir, bytes, 'image/jpeg');
+    await storeImageDurably(imagesDir, bytes, 'image/jpeg');
     const write = now() - w0;
     const decoded = await decodeImage(bytes, { now, greyCoarseFirst: blankShare >= GREY_COARSE_FIRST_FROM });
     const read = await readPage(decoded, { lookupPage: (id) => ctx.store.printedPage(id), qr, ocr, digits, now });

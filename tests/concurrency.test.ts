@@ -4,11 +4,10 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRosterCsv } from '../src/domain/import/rosterCsv';
 import { REPO_ROOT } from '../src/station/context';
 import { invoke } from '../src/station/invoke';
 import { printSet, writeStack } from './support/stack';
-import { DEMO, tempStation } from './support/station';
+import { demoRoster, tempStation } from './support/station';
 
 /**
  * Two writers on one data folder, as real processes: a scan while a teacher resolves reviews over
@@ -81,9 +80,7 @@ describe('two writers on one data folder', () => {
 
   beforeAll(async () => {
     console.log(`seed ${SEED}`);
-    const roster = parseRosterCsv(readFileSync(join(DEMO, 'roster-classes.csv'), 'utf8'), 'roster-classes.csv');
-    if (!roster.ok) throw new Error('demo roster');
-    const ctx = tempStation(roster.value);
+    const ctx = tempStation(demoRoster());
     dir = ctx.dir;
     const { pdf, pages } = await printSet(ctx, '7A', 20, SEED);
     // Four stacks of different printed pages, so each page is graded once wherever it is scanned.

@@ -43,13 +43,13 @@ async function stationWithWorkLeft(): Promise<{ dir: string; queued: number; rev
   // Stored and queued, as a power cut leaves them: the next start reads them.
   for (const f of ['scan-0001.jpg', 'scan-0002.jpg', 'scan-0003.jpg']) {
     const bytes = readFileSync(join(left, f));
-    const saved = storeImageDurably(images, bytes, 'image/jpeg');
+    const saved = await storeImageDurably(images, bytes, 'image/jpeg');
     if (!saved.ok) throw new Error(saved.error.detail);
     ctx.store.scans.insertImage({ sessionId: null, sha256: saved.value.sha256, path: saved.value.path, mediaType: 'image/jpeg', bytes: bytes.length });
   }
   // One uncertain answer on a stored scan, for the crop.
   const jpeg = await sharp({ create: { width: 600, height: 400, channels: 3, background: { r: 200, g: 210, b: 220 } } }).jpeg().toBuffer();
-  const saved = storeImageDurably(images, jpeg, 'image/jpeg');
+  const saved = await storeImageDurably(images, jpeg, 'image/jpeg');
   if (!saved.ok) throw new Error(saved.error.detail);
   const { row } = ctx.store.scans.insertImage({ sessionId: null, sha256: saved.value.sha256, path: saved.value.path, mediaType: 'image/jpeg', bytes: jpeg.length });
   const item = ctx.store.currentItems().find((i) => i.type === 'single_choice')!;

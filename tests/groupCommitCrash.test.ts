@@ -4,10 +4,9 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRosterCsv } from '../src/domain/import/rosterCsv';
 import { REPO_ROOT } from '../src/station/context';
 import { printSet, writeStack } from './support/stack';
-import { DEMO, tempStation } from './support/station';
+import { demoRoster, tempStation } from './support/station';
 
 // Kill -9 while images are stored and committed as a group: every page is stored durably, and has a committed row,
 // before a reader opens it; none is lost and none graded twice. The order is checked on the real system calls
@@ -87,9 +86,7 @@ describe.skipIf(!straceWorks)('kill -9 in the middle of a group commit', () => {
   let traces: string;
 
   beforeAll(async () => {
-    const roster = parseRosterCsv(readFileSync(join(DEMO, 'roster-classes.csv'), 'utf8'), 'roster-classes.csv');
-    if (!roster.ok) throw new Error('demo roster');
-    ctx = tempStation(roster.value);
+    ctx = tempStation(demoRoster());
     const { pdf, pages } = await printSet(ctx, '7A', 40, 'group-kill');
     stack = join(ctx.dir, 'stack');
     await writeStack(ctx, stack, { pdf, pages, seed: 'group-kill', dpi: 150, profile: 'clean', answers: 'mixed', count: PAGES });

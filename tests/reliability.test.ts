@@ -6,10 +6,9 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { parseRosterCsv } from '../src/domain/import/rosterCsv';
 import { seededRng } from '../src/domain/random';
 import { REPO_ROOT } from '../src/station/context';
-import { DEMO, tempStation } from './support/station';
+import { demoRoster, tempStation } from './support/station';
 import { printSet, writeStack } from './support/stack';
 import { readableCheckout } from './support/readableCheckout';
 
@@ -39,9 +38,7 @@ describe('kill -9 during a 200-page replay scan', () => {
   let stack: string;
 
   beforeAll(async () => {
-    const roster = parseRosterCsv(readFileSync(join(DEMO, 'roster-classes.csv'), 'utf8'), 'roster-classes.csv');
-    if (!roster.ok) throw new Error('demo roster');
-    ctx = tempStation(roster.value);
+    ctx = tempStation(demoRoster());
     const { pdf, pages } = await printSet(ctx, '7A', 40, 'kill');
     stack = join(ctx.dir, 'stack');
     await writeStack(ctx, stack, { pdf, pages, seed: 'kill', dpi: 150, profile: 'clean', answers: 'mixed', count: Math.min(PAGES, pages.length), foreignPages: PAGES - Math.min(PAGES, pages.length) });
@@ -203,10 +200,8 @@ describe('a full disk in the middle of a stack', () => {
 
   beforeAll(async () => {
     if (!mountable) return;
-    const roster = parseRosterCsv(readFileSync(join(DEMO, 'roster-classes.csv'), 'utf8'), 'roster-classes.csv');
-    if (!roster.ok) throw new Error('demo roster');
     base = mkdtempSync(join(tmpdir(), 'pl-full-base-'));
-    const ctx = tempStation(roster.value, base);
+    const ctx = tempStation(demoRoster(), base);
     const { pdf, pages } = await printSet(ctx, '7A', 10, 'full');
     stack = mkdtempSync(join(tmpdir(), 'pl-full-stack-'));
     await writeStack(ctx, stack, { pdf, pages, seed: 'full', dpi: 150, profile: 'clean', answers: 'mixed', count: Math.min(20, pages.length) });

@@ -1,9 +1,9 @@
 import { createHash, webcrypto } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { access, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { err, ok, throwIllegalValue, type Result } from '../domain/result';
-import { fsyncPath } from '../store/fsync';
+import { fsyncPathOffThread } from '../store/fsync';
 import { isAlive } from '../store/stationLock';
 
 export type StoredImage = { sha256: string; path: string; bytes: number; alreadyStored: boolean };
@@ -32,39 +32,9 @@ export function imagePath(imagesDir: string, hash: string, mediaType: string): s
   return join(imagesDir, hash.slice(0, 2), hash.slice(2, 4), `${hash}.${EXTENSIONS[mediaType] ?? 'bin'}`);
 }
 
-/**
- * Writes an image durably under its content hash before anything else happens to it:
- * temp file → fsync → rename → fsync the folder. Storing the same bytes twice is a no-op.
- * A write that fails (a full disk) removes its temp file.
- */
-export function storeImageDurably(imagesDir: string, bytes: Uint8Array, mediaType: string): Result<StoredImage, StoreImageError> {
-  const hash = sha256(bytes);
-  const path = imagePath(imagesDir, hash, mediaType);
-  if (existsSync(path)) return ok({ sha256: hash, path, bytes: bytes.length, alreadyStored: true });
-  const incoming = join(imagesDir, INCOMING_DIR);
-  const tmp = join(incoming, `${hash}.${process.pid}.tmp`);
-  try {
-    mkdirSync(incoming, { recursive: true });
-    const fd = openSync(tmp, 'w');
-    try {
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    mkdirSync(dirname(path), { recursive: true });
-    renameSync(tmp, path);
-    fsyncPath(dirname(path));
-  } catch (e) {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // Swept at the next session start.
-    }
-    return err(writeErrorOf(e, imagesDir, path));
-  }
-  return ok({ sha256: hash, path, bytes: bytes.length, alreadyStored: false });
+/** storeImageOffThread with the hash computed here (for callers that do not have it yet). */
+export async function storeImageDurably(imagesDir: string, bytes: Uint8Array, mediaType: string): Promise<Result<StoredImage, StoreImageError>> {
+  return storeImageOffThread(imagesDir, bytes, mediaType, sha256(bytes));
 }
 
 function writeErrorOf(e: unknown, imagesDir: string, path: string): StoreImageError {
@@ -82,24 +52,16 @@ function foldersUpTo(imagesDir: string, path: string): string[] {
 
 /** Flushes a stored image and the folders above it, off the event loop (an image a killed run wrote may be unsynced). */
 export async function makeStoredImageDurable(imagesDir: string, path: string): Promise<void> {
-  await Promise.all([fsyncOffThread(path), ...foldersUpTo(imagesDir, path).map(fsyncOffThread)]);
-}
-
-async function fsyncOffThread(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await Promise.all([fsyncPathOffThread(path), ...foldersUpTo(imagesDir, path).map(fsyncPathOffThread)]);
 }
 
 /**
- * storeImageDurably off the event loop: every write and fsync runs in libuv's thread pool, so the caller's thread
- * dispatches reads and records results while the disk works. Images stored at the same time have their fsyncs in
- * flight together, and the file system commits them in one journal transaction (a group commit). After the rename,
- * the image's folder is fsynced, and so is the parent of each folder this write created, so the new entries survive
- * a power cut too. `hash`: the bytes' sha256 (sha256OffThread).
+ * Writes an image durably under its content hash before anything else happens to it: temp file → fsync → rename →
+ * fsync of every folder up to the images folder, so the new entries survive a power cut too. Every write and fsync
+ * runs in libuv's thread pool, so the caller's thread dispatches reads and records results while the disk works;
+ * images stored at the same time have their fsyncs in flight together (one journal commit). Storing the same bytes
+ * again flushes them again and writes nothing. A write that fails (a full disk) removes its temp file.
+ * `hash`: the bytes' sha256 (sha256OffThread).
  */
 export async function storeImageOffThread(imagesDir: string, bytes: Uint8Array, mediaType: string, hash: string): Promise<Result<StoredImage, StoreImageError>> {
   const path = imagePath(imagesDir, hash, mediaType);
@@ -123,7 +85,7 @@ export async function storeImageOffThread(imagesDir: string, bytes: Uint8Array, 
     await rename(tmp, path);
     // Every folder from the image's up to the images folder: another store in flight may have created one of them
     // and not yet synced it.
-    await Promise.all(foldersUpTo(imagesDir, path).map(fsyncOffThread));
+    await Promise.all(foldersUpTo(imagesDir, path).map(fsyncPathOffThread));
   } catch (e) {
     // Swept at the next session start when this fails too (and there is none when the image was already stored).
     await rm(tmp, { force: true }).catch(() => undefined);

@@ -123,15 +123,14 @@ export class ScanSession {
   async resumeQueued(): Promise<Result<number, string>> {
     const rows = this.o.store.scans.queuedImages();
     // A killed run may have left these rows and their images in the page cache only: flush both before reading.
+    const imagesDir = join(this.o.dataDir, 'images');
+    // A missing image is left to the read, which reports it for its row.
+    const missingIsTheReadsToReport = (e: unknown) => ((e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : Promise.reject(e));
     try {
-      const imagesDir = join(this.o.dataDir, 'images');
-      // A missing image is left to the read, which reports it for its row.
-      const missingIsTheReadsToReport = (e: unknown) => ((e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : Promise.reject(e));
       await Promise.all(rows.map((row) => makeStoredImageDurable(imagesDir, row.path).catch(missingIsTheReadsToReport)));
       if (rows.length > 0) await this.writes.flushed();
     } catch (e) {
-      const failure = storageErrorOf(e, join(this.o.dataDir, 'images')) ?? { kind: 'io' as const, path: join(this.o.dataDir, 'images'), detail: (e as Error).message };
-      return err(describeStoreError(failure));
+      return err(describeStoreError(storageErrorOf(e, imagesDir) ?? { kind: 'io', path: imagesDir, detail: (e as Error).message }));
     }
     for (const row of rows) {
       await this.admit();

@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 /** Flushes a file or a folder (a rename inside it) to the disk. */
 export function fsyncPath(path: string): void {
@@ -7,5 +8,15 @@ export function fsyncPath(path: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** fsyncPath in libuv's thread pool, off the calling thread. */
+export async function fsyncPathOffThread(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { fsyncPathOffThread } from './fsync';
 import { writeTransaction } from './busy';
 import type { Db } from './database';
 
@@ -97,19 +97,12 @@ export class GroupCommit {
   }
 
   private async fsyncWal(): Promise<void> {
-    let handle;
     try {
-      handle = await open(`${this.db.name}-wal`, 'r');
+      await fsyncPathOffThread(`${this.db.name}-wal`);
+      this.stats.fsyncs++;
     } catch (e) {
       // No WAL: it was checkpointed into the database file (and synced with it) and removed.
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw e;
-    }
-    try {
-      await handle.sync();
-      this.stats.fsyncs++;
-    } finally {
-      await handle.close();
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
   }
 }

@@ -128,22 +128,10 @@ function quarter(img: GreyImage, out: Uint8Array, w: number, h: number): void {
   }
 }
 
-/** Any factor, a pixel at a time: rounds (sum / n) to nearest; by 2 that is (sum + 2) >> 2. */
+/** Any other factor, a pixel at a time: rounds (sum / n) to nearest. */
 function boxFilter(img: GreyImage, factor: number, out: Uint8Array, w: number, h: number): void {
   const src = img.data;
   const W = img.width;
-  if (factor === 2) {
-    for (let y = 0; y < h; y++) {
-      const r0 = 2 * y * W;
-      const r1 = r0 + W;
-      let o = y * w;
-      for (let x = 0; x < w; x++) {
-        const a = 2 * x;
-        out[o++] = (src[r0 + a]! + src[r0 + a + 1]! + src[r1 + a]! + src[r1 + a + 1]! + 2) >> 2;
-      }
-    }
-    return;
-  }
   const n = factor * factor;
   const acc = new Uint32Array(w);
   for (let y = 0; y < h; y++) {

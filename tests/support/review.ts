@@ -6,7 +6,7 @@ import type { tempStation } from './station';
 /** A stored scan with one uncertain read in the review queue; returns its response id and image path. A new `shade` makes a new scan. */
 export async function seedReview(ctx: ReturnType<typeof tempStation>, shade = 250): Promise<{ responseId: number; imagePath: string }> {
   const jpeg = await sharp({ create: { width: 600, height: 400, channels: 3, background: { r: shade, g: shade, b: shade } } }).jpeg().toBuffer();
-  const saved = storeImageDurably(join(ctx.dir, 'images'), jpeg, 'image/jpeg');
+  const saved = await storeImageDurably(join(ctx.dir, 'images'), jpeg, 'image/jpeg');
   if (!saved.ok) throw new Error('store');
   const { row } = ctx.store.scans.insertImage({ sessionId: null, sha256: saved.value.sha256, path: saved.value.path, mediaType: 'image/jpeg', bytes: jpeg.length });
   const item = ctx.store.currentItems().find((i) => i.type === 'single_choice')!;

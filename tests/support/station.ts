@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseItemsJson } from '../../src/domain/import/itemsJson';
+import { parseRosterCsv } from '../../src/domain/import/rosterCsv';
 import type { Roster } from '../../src/domain/roster';
 import { Skill, SkillGraphFile } from '../../src/domain/skills';
 import { openStation, REPO_ROOT, type StationContext } from '../../src/station/context';
@@ -20,6 +21,13 @@ export function demoItems(file = 'items-math-g7.json') {
 }
 
 /** A small grade-7 class: Chinese and English print languages, one large-print student. */
+/** The demo school's roster (fixtures/demo/roster-classes.csv). */
+export function demoRoster(): Roster {
+  const roster = parseRosterCsv(readFileSync(join(DEMO, 'roster-classes.csv'), 'utf8'), 'roster-classes.csv');
+  if (!roster.ok) throw new Error('demo roster');
+  return roster.value;
+}
+
 export const SMALL_ROSTER: Roster = {
   classes: [{ id: '7A', name: '初一(1)班', grade: 7 }],
   students: [
