@@ -130,10 +130,18 @@ describe('digit grids: the boxes the student wrote in say which columns hold a c
     expect(fields.get('q4')).toMatchObject({ status: 'review', reasons: ['marginal_mark:2:7'] });
   });
 
-  it('even residue (75 % grey) under an empty box beside the written number is erased: 37, not -37', async () => {
-    const fields = await read([...darkWriter, solid('q4', '3', 1), solid('q4', '7', 2), even('q4', '-', 0.75, 0), ...writtenBox(1), ...writtenBox(2)]);
+  it('even residue (75 % grey) under an empty box beside the written number is erased: 37.', async () => {
+    const fields = await read([...darkWriter, solid('q4', '3', 1), solid('q4', '7', 2), even('q4', '.', 0.75, 3), ...writtenBox(1), ...writtenBox(2)]);
     const q4 = fields.get('q4')!;
-    expect(q4, JSON.stringify(q4.evidence.fills.filter((f) => f.fill > 0.1))).toMatchObject({ status: 'ok', value: '37', reasons: ['erased:0:-'] });
+    expect(q4, JSON.stringify(q4.evidence.fills.filter((f) => f.fill > 0.1))).toMatchObject({ status: 'ok', value: '37', reasons: ['erased:3:.'] });
+  });
+
+  it('a light `-` under its empty box beside the written 37 is not dropped: the student may have bubbled -37 and not written the sign', async () => {
+    for (const share of [0.72, 0.75]) {
+      const fields = await read([...darkWriter, solid('q4', '3', 1), solid('q4', '7', 2), even('q4', '-', share, 0), ...writtenBox(1), ...writtenBox(2)]);
+      const q4 = fields.get('q4')!;
+      expect(q4, `${share}: ${JSON.stringify(q4.evidence.fills.filter((f) => f.fill > 0.1))}`).toMatchObject({ status: 'review', value: '-37', reasons: ['marginal_mark:0:-'] });
+    }
   });
 
   it('without the written boxes the same residue goes to a person', async () => {

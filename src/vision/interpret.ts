@@ -316,9 +316,12 @@ export function interpretDigitGrid(
   // before decided decimals is the point they imply already (the number reads the same without it).
   const decided = (part: (string | null)[], at: number) => part[at] !== null && !faintDigits.some((x) => x.part === part && x.at === at);
   // When the written boxes match the marked columns (each has its box written), a faint fill under an empty box is
-  // residue: the student wrote the number above and it has no character there.
+  // residue: the student wrote the number above and it has no character there. Not a sign: a student who bubbles `-`
+  // and forgets to write it above gets 37 for -37 if it is dropped, so a person decides it. (A point left out changes
+  // nothing: the columns after it are decimals either way.)
   const written = (column: number) => boxes.length === field.columns.length && hasInk(boxes[column]!, settings);
   const boxesTell = markedColumns.length > 0 && markedColumns.every(written);
+  const boxesErase = (column: number) => boxesTell && field.columns[column]!.role !== 'sign';
   for (const x of faintDigits) {
     const part = x.part;
     const inside = part !== undefined && part.some((_, j) => j < x.at && decided(part, j)) && part.some((_, j) => j > x.at && decided(part, j));
@@ -326,11 +329,10 @@ export function interpretDigitGrid(
     if (inside || impliedPoint || written(x.column)) {
       reasons.push(`faint_digit:${x.column}:${x.value}`);
       confidence = Math.min(confidence, settings.review.maxConfidence);
-    } else if (boxesTell) {
+    } else if (boxesErase(x.column)) {
       reasons.push(`erased:${x.column}:${x.value}`);
       if (part) part[x.at] = null;
-      else if (x.column === pointIndex) point = false;
-      else sign = false;
+      else point = false;
     } else {
       reasons.push(`marginal_mark:${x.column}:${x.value}`);
       review = true;
