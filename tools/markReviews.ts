@@ -74,7 +74,16 @@ function measureOf(fills: FieldRead['evidence']['fills']): TargetsMeasure {
   return { offset: at, alignment: 1, fills: fills.map((f) => ({ ...f, dark: f.dark ?? 0, spread: f.spread ?? 0, expected: at, found: at, radiusPx: 10, paper: 255 })) };
 }
 
+/** Reasons the page gives, not the marks (a field placed from anchors, a streak across it): kept as the reader gave them. */
+const PAGE_REASONS = ['placed_from_anchors', 'scanner_streak'];
+
 function redecide(row: Dumped, pageFills: number[], settings: VisionSettings): FieldRead {
+  const read = decide(row, pageFills, settings);
+  const kept = row.read.reasons.filter((r) => PAGE_REASONS.includes(r));
+  return kept.length > 0 ? { ...read, status: 'review', reasons: [...kept, ...read.reasons] } : read;
+}
+
+function decide(row: Dumped, pageFills: number[], settings: VisionSettings): FieldRead {
   const page = pageFillStats(pageFills, settings.bubbles);
   if (row.field.kind === 'bubbles') return interpretBubbles(row.field, measureOf(row.read.evidence.fills), settings, page);
   const grid = row.field as DigitGridField;
