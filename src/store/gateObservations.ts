@@ -1,7 +1,8 @@
 /**
  * The prerequisite gate check's evidence per class and subject: one row per answer slot (a printed
  * page's item) with what the station saw when it first counted the answer — the model's prediction
- * before it, whether the student was ready for its skill and had practised it on an earlier day —
+ * before it, whether the student was ready for its skill (the fringe's flag and the model's
+ * P(every prerequisite known)) and had practised it on an earlier day —
  * and the answer's current outcome. Keeping the slot as the key makes the evidence idempotent: a
  * replay changes nothing, and a re-scan, re-grade or override corrects the outcome in place.
  */
@@ -13,6 +14,7 @@ export type GateObservationRow = {
   itemId: string;
   seq: number;
   ready: boolean;
+  readyP: number;
   practisedBefore: boolean;
   outcome: number;
   predicted: number;
@@ -25,8 +27,8 @@ export type GateObservationRow = {
  */
 export function syncGateObservations(db: Db, classId: string, subject: string, rows: readonly GateObservationRow[]): { added: number; updated: number; removed: number } {
   const upsert = db.prepare(
-    `INSERT INTO gate_observations (class_id, subject, page_id, item_id, seq, ready, practised_before, outcome, predicted)
-     VALUES (@classId, @subject, @pageId, @itemId, @seq, @ready, @practisedBefore, @outcome, @predicted)
+    `INSERT INTO gate_observations (class_id, subject, page_id, item_id, seq, ready, ready_p, practised_before, outcome, predicted)
+     VALUES (@classId, @subject, @pageId, @itemId, @seq, @ready, @readyP, @practisedBefore, @outcome, @predicted)
      ON CONFLICT (class_id, subject, page_id, item_id) DO UPDATE SET outcome = excluded.outcome WHERE outcome <> excluded.outcome`,
   );
   const known = db.prepare(`SELECT page_id AS pageId, item_id AS itemId FROM gate_observations WHERE class_id = ? AND subject = ?`);
@@ -53,7 +55,7 @@ export function syncGateObservations(db: Db, classId: string, subject: string, r
 export function gateObservationsOf(db: Db, classId: string, subject: string): GateObservationRow[] {
   const rows = db
     .prepare(
-      `SELECT page_id AS pageId, item_id AS itemId, seq, ready, practised_before AS practisedBefore, outcome, predicted
+      `SELECT page_id AS pageId, item_id AS itemId, seq, ready, ready_p AS readyP, practised_before AS practisedBefore, outcome, predicted
        FROM gate_observations WHERE class_id = ? AND subject = ? ORDER BY seq, page_id, item_id`,
     )
     .all(classId, subject) as (Omit<GateObservationRow, 'ready' | 'practisedBefore'> & { ready: number; practisedBefore: number })[];

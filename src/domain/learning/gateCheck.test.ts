@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../random';
 import { skillGraph } from './fringe';
-import { addGateEvidence, emptyGateEvidence, gateVerdict, readinessOf, type GateObservation } from './gateCheck';
+import { addGateEvidence, emptyGateEvidence, gateLabel, gateVerdict, readinessOf, type GateObservation } from './gateCheck';
+import { masteryOf } from './mastery';
 import { DEFAULT_LEARNING_SETTINGS as S } from './settings';
-import { MASTERED, LEARNING, stateWith, TINY_GRAPH } from './testing/fixtures';
+import { MASTERED, LEARNING, record, stateWith, TINY_GRAPH } from './testing/fixtures';
 
 /** Answers drawn at P(correct) = predicted + shortfall, seeded. */
 function answers(n: number, ready: boolean, shortfall: number, seed: string): GateObservation[] {
@@ -34,12 +35,39 @@ describe('prerequisite gate check', () => {
     expect(addGateEvidence(decided, answers(500, false, 0.5, 'later'), S)).toEqual(decided);
   });
 
-  it('a skill is ready when its prerequisites are mastered, as the fringe sees it', () => {
+  it('a skill is ready when its prerequisites are mastered, as the fringe sees it, and P(ready) is the product of their mastery confidences', () => {
     const graph = skillGraph(TINY_GRAPH);
     const state = stateWith(S, { s1: { a: MASTERED, b: LEARNING } });
-    const of = readinessOf(state, 's1', ['a', 'b', 'c', 'd'], graph, S);
-    expect(of('b')).toEqual({ ready: true, practisedBefore: true });
-    expect(of('d')).toEqual({ ready: true, practisedBefore: false });
-    expect(of('c')).toEqual({ ready: false, practisedBefore: false });
+    const of = readinessOf(state, 's1', ['a', 'b', 'c', 'd', 'e'], graph, S);
+    const confidence = (id: string) => masteryOf(state, 's1', id, S).confidence;
+    expect(of('b')).toEqual({ ready: true, readyP: confidence('a'), practisedBefore: true });
+    expect(of('d')).toEqual({ ready: true, readyP: confidence('a'), practisedBefore: false });
+    expect(of('c')).toEqual({ ready: false, readyP: confidence('b'), practisedBefore: false });
+    expect(of('a')).toMatchObject({ ready: true, readyP: 1 });
+    // x is an earlier grade's skill never observed: known, as the fringe assumes.
+    expect(of('e')).toMatchObject({ ready: true, readyP: 1 });
+    expect([gateLabel(of('b'), S), gateLabel(of('c'), S)]).toEqual(['ready', 'not_ready']);
+  });
+
+  it('counts a prerequisite the model is sure of as ready before its mastery flag is set, and a merely unconfirmed one not at all', () => {
+    const graph = skillGraph(TINY_GRAPH);
+    // Two answers on a, both strong: too few for the flag (masteredMinObservations 3), not for the posterior.
+    const sure = stateWith(S, { s1: { a: record({ theta: 2.6, variance: 0.3, n: 2, lastDate: '2025-11-01', lastSeq: 2 }) } });
+    const unsure = stateWith(S, { s1: { a: record({ theta: 1.5, variance: 0.5, n: 2, lastDate: '2025-11-01', lastSeq: 2 }) } });
+    const b = (state: typeof sure) => readinessOf(state, 's1', ['a', 'b'], graph, S)('b');
+    expect(b(sure).ready).toBe(false);
+    expect(gateLabel(b(sure), S)).toBe('ready');
+    expect(b(unsure).ready).toBe(false);
+    expect(gateLabel(b(unsure), S)).toBe('uncertain');
+  });
+
+  it('stays undecided where the model cannot tell ready from not ready, however short those answers fall', () => {
+    const ready = answers(400, true, 0, 'r').map((o) => ({ ...o, readyP: 0.95 }));
+    const unsure = answers(600, false, -0.3, 'u').map((o) => ({ ...o, readyP: 0.5 }));
+    const evidence = addGateEvidence(emptyGateEvidence, [...ready, ...unsure], S);
+    expect(gateVerdict(evidence, S)).toMatchObject({ kind: 'undecided', readyAnswers: 400, notReadyAnswers: 0 });
+    // Counted by the mastery flag alone (the label before round 9), the same answers gave a verdict.
+    const byFlag = addGateEvidence(emptyGateEvidence, [...ready, ...unsure].map(({ readyP: _, ...o }) => o), S);
+    expect(gateVerdict(byFlag, S).kind).toBe('holds');
   });
 });

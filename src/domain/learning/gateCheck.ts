@@ -1,5 +1,5 @@
 import { fringeFor, type SkillGraph } from './fringe';
-import { skillRecord, type MasteryState } from './mastery';
+import { masteryOf, skillRecord, type MasteryState } from './mastery';
 import type { LearningSettings } from './settings';
 
 /**
@@ -12,6 +12,10 @@ import type { LearningSettings } from './settings';
  * the prior, not the learning). The verdict is made once, when both kinds reached
  * `gateCheck.minAnswers` answers, and then kept: once lessons are gated, not-ready answers become rare and would come
  * only from the students the gate misjudged.
+ *
+ * Ready or not is read from the model's posterior, not from its mastery flags: P(every prerequisite
+ * known) when the sheet was made. An answer counts as ready at `gateCheck.readyFromP` or above, as
+ * not ready below `gateCheck.notReadyBelowP`, and not at all in between (docs/mastery.md, section 2b).
  */
 export type GateTally = { readonly answers: number; readonly residualSum: number };
 export type GateEvidence = { readonly ready: GateTally; readonly notReady: GateTally };
@@ -20,8 +24,10 @@ export type GateObservation = {
   readonly outcome: number;
   /** The model's P(correct), made before the answer was applied. */
   readonly predicted: number;
-  /** Every prerequisite of the answer's skill was mastered when the sheet was made. */
+  /** Every prerequisite of the answer's skill was mastered (or credited) when the sheet was made, as the fringe sees it. */
   readonly ready: boolean;
+  /** P(every prerequisite known) when the sheet was made (`readinessOf`); without it the flag counts as certain. */
+  readonly readyP?: number;
   /** The student had answered on this skill on an earlier day. */
   readonly practisedBefore: boolean;
 };
@@ -43,12 +49,19 @@ export function addGateEvidence(evidence: GateEvidence, observations: readonly G
   let { ready, notReady } = evidence;
   const decided = () => Math.min(ready.answers, notReady.answers) >= settings.gateCheck.minAnswers;
   for (const o of observations) {
-    if (!o.practisedBefore || decided()) continue;
+    const label = gateLabel(o, settings);
+    if (!o.practisedBefore || label === 'uncertain' || decided()) continue;
     const add = (t: GateTally): GateTally => ({ answers: t.answers + 1, residualSum: t.residualSum + (o.outcome - o.predicted) });
-    if (o.ready) ready = add(ready);
+    if (label === 'ready') ready = add(ready);
     else notReady = add(notReady);
   }
   return { ready, notReady };
+}
+
+/** How the check counts an answer: by its P(ready) against `readyFromP` and `notReadyBelowP`. */
+export function gateLabel(o: Pick<GateObservation, 'ready' | 'readyP'>, settings: LearningSettings): 'ready' | 'not_ready' | 'uncertain' {
+  const p = o.readyP ?? (o.ready ? 1 : 0);
+  return p >= settings.gateCheck.readyFromP ? 'ready' : p < settings.gateCheck.notReadyBelowP ? 'not_ready' : 'uncertain';
 }
 
 /** The gate holds when the gap (not-ready minus ready mean residual) is below `gateCheck.holdsBelowGap`. */
@@ -66,8 +79,11 @@ export function gateVerdict(evidence: GateEvidence, settings: LearningSettings):
 }
 
 /**
- * Whether a student's practice of `skillId` counts as ready (every prerequisite mastered or credited,
- * as the fringe sees it) and whether they had answered on it before, for the answers of one sheet.
+ * For the answers of one sheet: whether the student was ready for `skillId` as the fringe sees it
+ * (every prerequisite mastered or credited), the model's P(every prerequisite known) — the product
+ * of each prerequisite's mastery confidence; a prerequisite outside the unit never observed counts as
+ * known when `fringe.assumeOutsideUnitMastered`, as in the fringe — and whether they had answered on
+ * the skill before.
  */
 export function readinessOf(
   state: MasteryState,
@@ -75,12 +91,16 @@ export function readinessOf(
   unitSkills: readonly string[],
   graph: SkillGraph,
   settings: LearningSettings,
-): (skillId: string) => { ready: boolean; practisedBefore: boolean } {
+): (skillId: string) => { ready: boolean; readyP: number; practisedBefore: boolean } {
   const fringe = fringeFor(state, studentId, unitSkills, graph, settings);
   const known = new Set(fringe.mastered);
   const blocked = new Set(fringe.blocked.map((b) => b.skillId));
+  const unit = new Set(unitSkills);
+  const pKnown = (id: string) =>
+    !unit.has(id) && settings.fringe.assumeOutsideUnitMastered && skillRecord(state, studentId, id, settings).n === 0 ? 1 : masteryOf(state, studentId, id, settings).confidence;
   return (skillId) => ({
     ready: known.has(skillId) || !blocked.has(skillId),
+    readyP: (graph.byId.get(skillId)?.prerequisites ?? []).filter((p) => graph.byId.has(p)).reduce((p, id) => p * pKnown(id), 1),
     practisedBefore: skillRecord(state, studentId, skillId, settings).n > 0,
   });
 }

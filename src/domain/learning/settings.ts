@@ -183,7 +183,13 @@ export const GateCheckSettings = z.strictObject({
   /** Decide once at least this many answers on skills practised before, ready and not ready, were seen; until then lessons are not gated. */
   minAnswers: z.number().int().min(10).max(100000).default(300),
   /** The gate holds when not-ready answers' mean residual minus ready answers' is below this (negative: they fell short). */
-  holdsBelowGap: z.number().min(-1).max(1).default(-0.035),
+  holdsBelowGap: z.number().min(-1).max(1).default(-0.053),
+  /**
+   * An answer counts as ready when the model's P(every prerequisite of its skill known) was at least this when its
+   * sheet was made, as not ready when below notReadyBelowP; an answer in between is not counted (its label is a guess).
+   */
+  readyFromP: probability.default(0.8),
+  notReadyBelowP: probability.default(0.2),
 });
 
 export const LearningSettings = z

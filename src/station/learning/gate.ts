@@ -12,8 +12,9 @@ import { replayBank } from './state';
 /**
  * The prerequisite gate check at the station (docs/mastery.md, "At the station"). Its answers are
  * replayed through the Elo model one sheet date at a time, in grading order, as the simulator does
- * day by day: each answer gets the model's prediction before it, and whether its student was ready
- * for its skill (every prerequisite mastered) and had answered on it before, both judged from the
+ * day by day: each answer gets the model's prediction before it, whether its student was ready for
+ * its skill (every prerequisite mastered, and the model's P(every prerequisite known)) and had
+ * answered on it before, all judged from the
  * state before that date's answers — the state the sheet was chosen from when every earlier page
  * was scanned first.
  */
@@ -40,8 +41,8 @@ export function gateObservations(
     (day.applied as StationResponse[]).forEach((r, i) => {
       const skillId = r.skills[0];
       if (skillId === undefined || !unit.has(skillId)) return;
-      const { ready, practisedBefore } = readinessFor(r.studentId)(skillId);
-      bySlot.set(`${r.pageId}\u0000${r.itemId}`, { pageId: r.pageId, itemId: r.itemId, seq: r.seq, ready, practisedBefore, outcome: outcomeOf(r), predicted: day.predictions[i]! });
+      const { ready, readyP, practisedBefore } = readinessFor(r.studentId)(skillId);
+      bySlot.set(`${r.pageId}\u0000${r.itemId}`, { pageId: r.pageId, itemId: r.itemId, seq: r.seq, ready, readyP, practisedBefore, outcome: outcomeOf(r), predicted: day.predictions[i]! });
     });
     state = day.state;
     start = end;
@@ -49,7 +50,7 @@ export function gateObservations(
   return [...bySlot.values()];
 }
 
-export type GateCheck = GateVerdict & { readonly minAnswers: number; readonly holdsBelowGap: number };
+export type GateCheck = GateVerdict & LearningSettings['gateCheck'];
 
 /**
  * Updates a class's stored evidence from its effective answers on the unit (as `learningState` or
