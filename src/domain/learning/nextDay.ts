@@ -341,10 +341,11 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   if (fringe.mastered.length === input.unitSkills.length) {
     // The whole unit is mastered: upkeep on the weakest skills, or (gate does not hold) on the ones seen least recently.
     const lastSeen = (skillId: string) => (ungated ? skillRecord(input.mastery, studentId, skillId, settings).lastSeq : 0);
+    const answers = (skillId: string) => (settings.selection.upkeepOrder === 'fewest_answers' ? skillRecord(input.mastery, studentId, skillId, settings).n : 0);
     const weakest = [...input.unitSkills]
       .filter(hasItems)
-      .map((id) => ({ id, p: pOf(id), last: lastSeen(id) }))
-      .sort((a, b) => a.last - b.last || a.p - b.p || (a.id < b.id ? -1 : 1))
+      .map((id) => ({ id, p: pOf(id), last: lastSeen(id), n: answers(id) }))
+      .sort((a, b) => a.n - b.n || a.last - b.last || a.p - b.p || (a.id < b.id ? -1 : 1))
       .slice(0, settings.selection.maxSkillsPerDay);
     for (const { id } of weakest)
       lists.push({ skillId: id, ranked: rankItems(ctx, studentId, id, tierOf(id), rng), reasonKey: 'maintain', reason: reasons.maintain(names(ctx.graph, [id])) });

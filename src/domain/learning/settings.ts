@@ -121,6 +121,11 @@ export const SelectionSettings = z.strictObject({
   youngGradeMax: z.number().int().min(0).max(12).default(4),
   /** Minutes of upkeep practice for a student who has mastered the whole unit (0 = none). */
   maintenanceMinutes: z.number().min(0).max(240).default(10),
+  /**
+   * Which skills the upkeep goes to: 'lowest_p' (default), or 'fewest_answers': the skills confirmed on the least
+   * evidence of the student's own (credited skills never answered first), where a pass that came too early hides.
+   */
+  upkeepOrder: z.enum(['lowest_p', 'fewest_answers']).default('lowest_p'),
   /** Skills on one day of the uniform class sheet (apart from the personalised maxSkillsPerDay). */
   uniformSkillsPerDay: z.number().int().min(1).max(20).default(2),
   /** Uniform mode moves the class on once this share of students has mastered a skill. */
