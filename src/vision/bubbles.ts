@@ -61,6 +61,7 @@ type Prepared = {
   ring: Float64Array; // x,y pairs (px, relative to centre) on the outline (alignPoints of them)
   outer: Float64Array; // x,y pairs just outside it (alignPoints of them)
   inner: Float64Array; // x,y pairs filling the inner area
+  around: Float64Array; // x,y pairs on two rings just outside the outline (graphite dragged past the target)
 };
 
 /** Offsets (mm) around the centre covering a target's outline, a ring outside it, and its inside. */
@@ -110,6 +111,7 @@ function prepare(h: Homography, t: MarkTarget, settings: VisionSettings): Prepar
     radiusPx: t.r * scale,
     ring: toPx(outline(t.r)),
     outer: toPx(outline(t.r + settings.fill.outerRingMm)),
+    around: toPx([...outline(t.r + settings.fill.smearRingMm), ...outline(t.r + settings.fill.outerRingMm)]),
     inner: toPx(inner),
   };
 }
@@ -195,6 +197,10 @@ export function measureTargets(
         dark++;
         r2 += ox * ox + oy * oy;
       }
+    }
+    for (let i = 0; i < p.around.length; i += 2) {
+      const dk = (paper - bilinear(img, cx + p.around[i]!, cy + p.around[i + 1]!)) / span;
+      shape.addOutside(p.around[i]!, p.around[i + 1]!, dk <= 0 ? 0 : dk, dk >= darkCut);
     }
     const n = p.inner.length / 2;
     const innerPx = s.innerRadiusFactor * p.radiusPx;

@@ -35,7 +35,33 @@ describe('the shape of a fill (fillShape.ts)', () => {
   });
 
   it('nothing inked: all zero', () => {
-    expect(shapeOf(() => 0)).toEqual({ evenness: 0, centre: 0, grain: 0 });
+    expect(shapeOf(() => 0)).toEqual({ evenness: 0, centre: 0, grain: 0, outside: 0 });
+  });
+});
+
+describe('graphite dragged past the target (FillShape.outside)', () => {
+  /** An even inside at 0.25 and two rings just outside it (radius 12 and 14 px) inked where `ring(angle)` says. */
+  function withRing(ring: (angle: number) => { darkness: number; dark?: boolean }) {
+    const cells = new FillShapeCells(10);
+    for (let y = -10; y <= 10; y++) for (let x = -10; x <= 10; x++) if (x * x + y * y <= 100) cells.add(x, y, 0.25);
+    for (const r of [12, 14])
+      for (let i = 0; i < 32; i++) {
+        const a = (2 * Math.PI * i) / 32;
+        const { darkness, dark } = ring(a);
+        cells.addOutside(r * Math.cos(a), r * Math.sin(a), darkness, dark ?? false);
+      }
+    return cells.result().outside!;
+  }
+  const within = (a: number, centre: number, half: number) => Math.abs(Math.atan2(Math.sin(a - centre), Math.cos(a - centre))) <= half;
+
+  it('a lighter band leaving the target on one side reads as its share of the inside', () => {
+    expect(withRing((a) => ({ darkness: within(a, 2, 0.6) ? 0.1 : 0.02 }))).toBeCloseTo(0.32, 1);
+  });
+  it('a ring as dark all round (the outline blurred outward, a grey scan) is no band', () => {
+    expect(withRing(() => ({ darkness: 0.06 }))).toBeCloseTo(0, 5);
+  });
+  it('dark ink crossing the ring (a stray stroke, a neighbour) is left out', () => {
+    expect(withRing((a) => (within(a, 2, 0.4) ? { darkness: 0.7, dark: true } : { darkness: 0.02 }))).toBeLessThan(0.05);
   });
 });
 
@@ -85,7 +111,7 @@ function writtenBox(column: number): PageInk[] {
   ];
 }
 
-const NO_SHAPE_RULE = VisionSettings.parse({ bubbles: { patchyEvenness: 0 } });
+const NO_SHAPE_RULE = VisionSettings.parse({ bubbles: { patchyEvenness: 0, smearMin: 0 } });
 
 describe('patchy residue is erased, never a mark (bubbles.patchyEvenness, patchyMaxGrain)', () => {
   it('patchy dark residue (75 % grey) beside a solid mark in a multi-answer question: the solid mark, the residue erased', async () => {
@@ -112,6 +138,43 @@ describe('patchy residue is erased, never a mark (bubbles.patchyEvenness, patchy
     const q3 = fields.get('q3')!;
     expect(q3, JSON.stringify(q3.evidence.fills)).toMatchObject({ status: 'review', reasons: ['marginal_mark:D'] });
     expect(q3.evidence.fills.find((f) => f.value === 'D')!.shape!.evenness).toBeGreaterThan(0.9);
+  });
+});
+
+/** A lighter band of graphite (`share` grey) dragged from a target's edge 2.5 mm to its left, as an eraser leaves it. */
+function dragged(fieldId: string, value: string, share: number, widthShare = 0.55): PageInk {
+  const f = page.fields.find((x) => x.id === fieldId) as BubbleField;
+  const t = f.targets.find((x) => x.value === value)!;
+  return { kind: 'stroke', x1: t.x - t.r - 0.1, y1: t.y, x2: t.x - t.r - 2.6, y2: t.y, widthMm: widthShare * t.r, grey: grey(share) };
+}
+
+describe('residue with graphite dragged past its target is erased beside a mark (bubbles.smearMin)', () => {
+  const residue = [solid('q3', 'B'), even('q3', 'D', 0.75), dragged('q3', 'D', 0.88)];
+
+  it('even dark residue (75 % grey) with a lighter band leaving it, beside a solid mark: the solid mark, the residue erased', async () => {
+    const fields = await read([...darkWriter, ...residue]);
+    const q3 = fields.get('q3')!;
+    const d = q3.evidence.fills.find((f) => f.value === 'D')!;
+    expect(q3, JSON.stringify(d)).toMatchObject({ status: 'ok', value: 'B', reasons: ['erased:D'] });
+    expect(d.shape!.evenness).toBeGreaterThan(0.9);
+    expect(d.shape!.outside).toBeGreaterThan(VisionSettings.parse({}).bubbles.smearMin);
+  });
+
+  it('without the band, or with the rule off, the same residue goes to a person', async () => {
+    expect((await read([...darkWriter, solid('q3', 'B'), even('q3', 'D', 0.75)])).get('q3')).toMatchObject({ status: 'review', reasons: ['marginal_mark:D'] });
+    const off = VisionSettings.parse({ bubbles: { smearMin: 0 } });
+    expect((await read([...darkWriter, ...residue], off)).get('q3')).toMatchObject({ status: 'review', reasons: ['marginal_mark:D'] });
+  });
+
+  it('alone in a question it still goes to a person (shape never turns a question blank)', async () => {
+    const fields = await read([...darkWriter, even('q3', 'D', 0.75), dragged('q3', 'D', 0.88)]);
+    expect(fields.get('q3')).toMatchObject({ status: 'review', reasons: ['marginal_mark:D'] });
+  });
+
+  it('a light fill with a dark stray stroke just outside it is no residue: a person looks', async () => {
+    const stray = dragged('q3', 'D', 40 / 245, 0.2);
+    const fields = await read([...darkWriter, solid('q3', 'B'), even('q3', 'D', 0.72), stray]);
+    expect(fields.get('q3')).toMatchObject({ status: 'review', reasons: ['marginal_mark:D'] });
   });
 });
 

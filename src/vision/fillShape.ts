@@ -2,7 +2,9 @@
  * MEASURE where a target's ink lies inside it, not only how much there is. A pen or pencil fill
  * covers the inside evenly; erasure residue is patchy: part of the target rubbed clean, or
  * graphite left in grains. The inside is split into nine cells of about equal weight: a centre
- * disc (half the inner radius) and eight sectors of the ring around it.
+ * disc (half the inner radius) and eight sectors of the ring around it. An eraser also drags
+ * graphite past the target: a lighter band leaving it on one side, sampled on rings just outside
+ * the printed outline in sixteen sectors.
  */
 
 export type FillShape = {
@@ -12,9 +14,17 @@ export type FillShape = {
   centre: number;
   /** Pixel-to-pixel spread of darkness (standard deviation) over its mean: higher for grainy residue. */
   grain: number;
+  /**
+   * A lighter band leaving the target on one side: the darkest 45° (two adjacent sectors) of the rings just outside the
+   * outline, above the rings' median sector, over the inside's mean darkness. Sectors holding dark ink (a stroke, a
+   * neighbour's outline) are left out. Near 0 for a fill that stays inside its outline. (Absent from reads stored
+   * before it was measured.)
+   */
+  outside?: number;
 };
 
 const CELLS = 9;
+const SECTORS = 16;
 
 /** Collects one target's calibrated darkness samples (0..1) at offsets (px) from its centre. */
 export class FillShapeCells {
@@ -24,6 +34,9 @@ export class FillShapeCells {
   private total = 0;
   private total2 = 0;
   private n = 0;
+  private readonly ringSum = new Float64Array(SECTORS);
+  private readonly ringCount = new Uint32Array(SECTORS);
+  private readonly ringDark = new Uint8Array(SECTORS);
 
   /** innerPx: the radius (px) of the sampled inside. */
   constructor(innerPx: number) {
@@ -39,9 +52,17 @@ export class FillShapeCells {
     this.n++;
   }
 
+  /** A sample just outside the target's outline; `dark`: dark ink there (a stroke, not graphite an eraser dragged). */
+  addOutside(dx: number, dy: number, darkness: number, dark: boolean): void {
+    const s = Math.min(SECTORS - 1, Math.floor(((Math.atan2(dy, dx) + Math.PI) / (2 * Math.PI)) * SECTORS));
+    this.ringSum[s]! += darkness;
+    this.ringCount[s]!++;
+    if (dark) this.ringDark[s] = 1;
+  }
+
   result(): FillShape {
     const mean = this.n > 0 ? this.total / this.n : 0;
-    if (mean <= 0) return { evenness: 0, centre: 0, grain: 0 };
+    if (mean <= 0) return { evenness: 0, centre: 0, grain: 0, outside: 0 };
     let palest = Infinity;
     let ringSum = 0;
     let ringCount = 0;
@@ -56,7 +77,24 @@ export class FillShapeCells {
     const ring = ringCount > 0 ? ringSum / ringCount : 0;
     const centre = this.count[8]! > 0 ? this.sum[8]! / this.count[8]! : 0;
     const variance = Math.max(0, this.total2 / this.n - mean * mean);
-    return { evenness: palest / mean, centre: ring > 0 ? centre / ring : 0, grain: Math.sqrt(variance) / mean };
+    return { evenness: palest / mean, centre: ring > 0 ? centre / ring : 0, grain: Math.sqrt(variance) / mean, outside: this.outside() / mean };
+  }
+
+  /** The darkest two adjacent sectors without dark ink, above the median sector (0 when a sector has no sample). */
+  private outside(): number {
+    const means: number[] = [];
+    for (let s = 0; s < SECTORS; s++) {
+      if (this.ringCount[s] === 0) return 0;
+      means.push(this.ringSum[s]! / this.ringCount[s]!);
+    }
+    const sorted = [...means].sort((a, b) => a - b);
+    const median = (sorted[SECTORS / 2 - 1]! + sorted[SECTORS / 2]!) / 2;
+    let best = 0;
+    for (let s = 0; s < SECTORS; s++) {
+      const next = (s + 1) % SECTORS;
+      if (!this.ringDark[s] && !this.ringDark[next]) best = Math.max(best, (means[s]! + means[next]!) / 2 - median);
+    }
+    return best;
   }
 }
 

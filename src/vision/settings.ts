@@ -20,11 +20,11 @@ import { DEFAULT_SCAN_DPI } from '../domain/scanDpi';
  *   - a fill alone between marginal and lightFill is faint: beside the one answer of a group that
  *     takes one (a single-choice field, a digit-grid column) it is an erasure (see `relativeMarked`),
  *     anywhere else a person looks at it, unless its ink lies on part of the target only, in patches
- *     (`patchyEvenness`): erasure residue, unmarked;
+ *     (`patchyEvenness`) or with a lighter band leaving it on one side (`smearMin`): erasure residue, unmarked;
  *   - anything else (a faint stroke, dark ink only on the rim: `strokeMaxSpread`) is marginal → review.
  * Fills are taken above the page's own empty-target level (see `emptyNoiseK`).
  */
-const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; strokeMaxSpread: number; lightFill: number; residueMin: number; relativeMarked: number; writerFraction: number; writerMinMarks: number; patchyEvenness: number; patchyMaxGrain: number }) =>
+const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; strokeMaxSpread: number; lightFill: number; residueMin: number; relativeMarked: number; writerFraction: number; writerMinMarks: number; patchyEvenness: number; patchyMaxGrain: number; smearMin: number }) =>
   z
     .strictObject({
       /** At or above: marked. */
@@ -82,6 +82,12 @@ const band = (d: { definite: number; marginal: number; strokeDark: number; strok
        */
       patchyEvenness: z.number().min(0).max(1).default(d.patchyEvenness),
       patchyMaxGrain: z.number().min(0).default(d.patchyMaxGrain),
+      /**
+       * The same for a faint fill with a lighter band leaving the target on one side (FillShape.outside at least this
+       * share of its inside's darkness; a fill that stays inside its outline reads under 0.19): graphite an eraser
+       * dragged past it, so residue. Its pixels must not be in strokes (`patchyMaxGrain`). 0 turns the rule off.
+       */
+      smearMin: z.number().min(0).default(d.smearMin),
     })
     .refine((b) => b.marginal <= b.definite, { message: 'marginal must be <= definite', path: ['marginal'] })
     .refine((b) => b.marginal <= b.lightFill && b.lightFill <= b.definite, { message: 'lightFill must lie in [marginal, definite]', path: ['lightFill'] })
@@ -209,6 +215,11 @@ export const VisionSettings = z.strictObject({
       searchStepMm: z.number().positive().default(0.25),
       /** The reference ring for alignment and local paper white sits this far outside the outline. */
       outerRingMm: z.number().positive().default(0.5),
+      /**
+       * A second ring this far outside the outline (with the outer ring) is sampled for graphite an eraser dragged past
+       * the target (FillShape.outside); it stays clear of a digit-grid neighbour's outline (0.9 mm away).
+       */
+      smearRingMm: z.number().positive().default(0.3),
       /** Percentile of the outer-ring samples taken as local paper white. */
       localPaperPercentile: z.number().min(0.5).max(1).default(0.75),
       /** A local paper level darker than the page's by more than this is not trusted. */
@@ -236,9 +247,9 @@ export const VisionSettings = z.strictObject({
       targetMinGain: z.number().min(0).max(1).default(0.1),
     })
     .prefault({}),
-  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, strokeMaxSpread: 0.82, lightFill: 0.32, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3, patchyEvenness: 0.7, patchyMaxGrain: 0.8 }).prefault({}),
+  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, strokeMaxSpread: 0.82, lightFill: 0.32, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3, patchyEvenness: 0.7, patchyMaxGrain: 0.8, smearMin: 0.25 }).prefault({}),
   /** Score boxes are ticked, not filled: a tick covers far less of a box than a filled bubble. */
-  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, strokeMaxSpread: 1.2, lightFill: 0.15, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3, patchyEvenness: 0, patchyMaxGrain: 0 }).prefault({}),
+  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, strokeMaxSpread: 1.2, lightFill: 0.15, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3, patchyEvenness: 0, patchyMaxGrain: 0, smearMin: 0 }).prefault({}),
   handwriting: z
     .strictObject({
       /** Boxes are cropped this far inside their printed border. */
