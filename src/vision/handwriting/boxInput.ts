@@ -45,11 +45,8 @@ export function darknessOf(img: GreyImage, minContrast = 40): Float32Array | nul
   return out;
 }
 
-/**
- * Keep the connected ink (darkness ≥ `on`) in components of at least `minShare` of the largest one:
- * specks of noise and the edge of a printed box are dropped. Returns the kept mask.
- */
-function mainInk(d: Float32Array, w: number, h: number, on: number, minShare: number): Uint8Array {
+/** Connected ink (darkness ≥ `on`, 8-connected): each pixel's component (-1 for paper) and each component's size. */
+export function inkComponents(d: Float32Array, w: number, h: number, on: number): { label: Int32Array; sizes: number[] } {
   const label = new Int32Array(w * h).fill(-1);
   const sizes: number[] = [];
   const stack: number[] = [];
@@ -74,6 +71,15 @@ function mainInk(d: Float32Array, w: number, h: number, on: number, minShare: nu
     }
     sizes.push(size);
   }
+  return { label, sizes };
+}
+
+/**
+ * Keep the connected ink (darkness ≥ `on`) in components of at least `minShare` of the largest one:
+ * specks of noise and the edge of a printed box are dropped. Returns the kept mask.
+ */
+function mainInk(d: Float32Array, w: number, h: number, on: number, minShare: number): Uint8Array {
+  const { label, sizes } = inkComponents(d, w, h, on);
   const largest = Math.max(0, ...sizes);
   const keep = new Uint8Array(w * h);
   for (let i = 0; i < keep.length; i++) {

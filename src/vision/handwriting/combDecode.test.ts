@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commonWrongAnswers, decodeComb, DEFAULT_COMB_DECODE } from './combDecode';
+import { boxesGivenFormat, commonWrongAnswers, decodeComb, DEFAULT_COMB_DECODE } from './combDecode';
 import { COMB_CLASSES } from './combNet';
 
 const p = (entries: Record<string, number>) => {
@@ -61,14 +61,45 @@ describe('answer-aware decoding', () => {
     expect(decodeComb(boxes, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'digits')).toMatchObject({ text: '13', accepted: true });
     expect(decodeComb([p({ s: 0.999 })], { accepted: ['5'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'digits')).toMatchObject({ accepted: false, reasons: ['unreadable'] });
   });
-  it('a digit comb ranks only numbers while there are some: a / the network half-sees in 11/24 gives way, one it is sure of does not', () => {
+  it('a digit comb ranks only numbers while there are some: a / the network half-sees in 11/24 gives way', () => {
     const half = [p({ 1: 0.99 }), p({ '/': 0.25, 1: 0.75 }), p({ '/': 0.999 }), p({ 2: 0.999 }), p({ 4: 0.999 })];
     expect(decodeComb(half, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text')).toMatchObject({ text: '11/24', accepted: false });
     expect(decodeComb(half, { accepted: [], commonWrong: [] })).toMatchObject({ text: '11/24', accepted: true });
-    const sure = [p({ 1: 0.99 }), p({ '/': 0.7, 1: 0.3 }), p({ '/': 0.999 }), p({ 2: 0.999 }), p({ 4: 0.999 })];
-    const sureRead = decodeComb(sure, { accepted: [], commonWrong: [] });
-    expect(sureRead).toMatchObject({ text: '11/24', accepted: false });
-    expect(sureRead.reasons).toContain('uncertain_box');
+  });
+  it('a digit comb judges each box over the numbers its format allows: a / where none can stand is a 1, one that can stand is not overruled', () => {
+    // A second '/' beside a sure one, and a '/' opening the number: the format allows neither, so the box is a 1.
+    const second = [p({ 1: 0.99 }), p({ '/': 0.7, 1: 0.3 }), p({ '/': 0.999 }), p({ 2: 0.999 }), p({ 4: 0.999 })];
+    expect(decodeComb(second, { accepted: [], commonWrong: [] })).toMatchObject({ text: '11/24', accepted: true, reasons: [] });
+    const opening = [p({ '/': 0.99, 1: 0.009, 7: 0.001 }), p({ 3: 0.999 })];
+    expect(decodeComb(opening, { accepted: ['13'], commonWrong: [] })).toMatchObject({ text: '13', accepted: true });
+    expect(boxesGivenFormat(opening, 'digits')[0]![COMB_CLASSES.indexOf('1')]).toBeCloseTo(0.9, 2);
+    // Judged box by box, as before, both go to review.
+    const alone = { ...DEFAULT_COMB_DECODE, boxPGivenFormat: false };
+    expect(decodeComb(second, { accepted: [], commonWrong: [] }, alone)).toMatchObject({ text: '11/24', accepted: false, reasons: ['uncertain_box'] });
+    expect(decodeComb(opening, { accepted: ['13'], commonWrong: [] }, alone)).toMatchObject({ text: '13', accepted: false, reasons: ['uncertain_box'] });
+    // Where a '/' can stand (1/24 and 1124 are both numbers), the network's doubt stays: review.
+    const either = [p({ 1: 0.99 }), p({ '/': 0.7, 1: 0.3 }), p({ 2: 0.999 }), p({ 4: 0.999 })];
+    expect(decodeComb(either, { accepted: [], commonWrong: [] })).toMatchObject({ text: '1/24', accepted: false, reasons: ['ambiguous_reading'] });
+    // A text comb allows any string: its boxes are judged as they are.
+    expect(boxesGivenFormat(opening, 'text')[0]![COMB_CLASSES.indexOf('/')]).toBeCloseTo(0.99, 5);
+  });
+  it('a 1 where an answer of the same length has its / goes to review, whatever the other boxes hold', () => {
+    // 4/1 written with a steep '/', the answer 1/4: the network is sure of 411.
+    const d = decodeComb([p({ 4: 0.999 }), p({ 1: 0.9999 }), p({ 1: 0.999 })], { accepted: ['1/4'], commonWrong: [] });
+    expect(d).toMatchObject({ text: '411', accepted: false, reasons: ['one_where_answer_has_slash'] });
+    expect(decodeComb([p({ 4: 0.999 }), p({ 1: 0.9999 }), p({ 1: 0.999 })], { accepted: ['14'], commonWrong: ['1/4'] }).accepted).toBe(false);
+    expect(decodeComb([p({ 4: 0.999 }), p({ 1: 0.9999 }), p({ 1: 0.999 })], { accepted: ['411'], commonWrong: ['4/1'] })).toMatchObject({ text: '411', accepted: true });
+  });
+  it('stroke geometry removes a runner-up it rules out (no dot: no i; a narrow top: no 7), never the network\'s first reading', () => {
+    const oneOrI = [p({ 1: 0.8, i: 0.2 }), p({ 4: 0.999 })];
+    expect(decodeComb(oneOrI, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text')).toMatchObject({ text: '14', accepted: false });
+    expect(decodeComb(oneOrI, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [['i', 'j'], []])).toMatchObject({ text: '14', accepted: true });
+    const oneOrSeven = [p({ 1: 0.75, 7: 0.25 }), p({ 2: 0.999 })];
+    expect(decodeComb(oneOrSeven, { accepted: ['12'], commonWrong: [] }).accepted).toBe(false);
+    expect(decodeComb(oneOrSeven, { accepted: ['12'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'digits', [['7'], []])).toMatchObject({ text: '12', accepted: true });
+    // The network reads an i first: the geometry disagrees, and the network's probabilities stand.
+    const iFirst = [p({ i: 0.7, 1: 0.3 }), p({ 4: 0.999 })];
+    expect(decodeComb(iFirst, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [['i', 'j'], []])).toMatchObject({ text: 'i4', accepted: false });
   });
   it('a + where a text answer has an x, or an s where it has a 5, goes to review', () => {
     const plus = decodeComb([p({ '+': 0.999 }), p({ '=': 0.999 }), p({ 5: 0.999 })], { accepted: ['x=5'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text');

@@ -10,7 +10,7 @@
  * that differs from an accepted answer only by strokes a pen makes alike ('1' for '/', '1' for '7',
  * 's' for '5') is never taken: it goes to review. Anything else is review too.
  */
-import { COMB_CLASSES } from './combNet';
+import { COMB_CLASSES, type CombChar } from './combNet';
 
 export type CombDecodeSettings = {
   /** Posterior share the best candidate needs to be accepted without a person. */
@@ -23,9 +23,14 @@ export type CombDecodeSettings = {
   /** Classes kept per box, and strings kept, in the beam. */
   perBox: number;
   beam: number;
+  /**
+   * Judge each box by `minBoxP` over the strings the comb's format allows (a '/' cannot open a number, nor stand
+   * twice in one), not over the box alone (false: the box alone, as before 2026-12-07).
+   */
+  boxPGivenFormat: boolean;
 };
 
-export const DEFAULT_COMB_DECODE: CombDecodeSettings = { acceptP: 0.98, minBoxP: 0.6, acceptedPrior: 10, commonWrongPrior: 3, perBox: 3, beam: 12 };
+export const DEFAULT_COMB_DECODE: CombDecodeSettings = { acceptP: 0.98, minBoxP: 0.6, acceptedPrior: 10, commonWrongPrior: 3, perBox: 3, beam: 12, boxPGivenFormat: true };
 
 export type CombPrior = { accepted: readonly string[]; commonWrong: readonly string[] };
 
@@ -53,6 +58,12 @@ const FORMAT: Record<CombCharset, RegExp> = { digits: /^-?\d+([./]\d+)?$/, text:
 
 /** Strokes that one pen makes look alike: a steep '/' is a slanted '1', a turned 'x' a '+'. */
 const CONFUSABLE = new Set(['1/', '17', 'x+', 't+', 'xy', 's5', 'z2', 'g9', 'q9', 'b6'].flatMap(([a, b]) => [a! + b!, b! + a!]));
+
+/**
+ * Does a reading have a '1' where an answer of the same length has its '/'? A steep '/' is a '1' to the network,
+ * sure of it (the issue's '3/5' read as '315', and as '511' where the answer is '5/1'): such a reading goes to review.
+ */
+const oneForSlash = (reading: string, answer: string) => answer.length === reading.length && [...answer].some((ch, i) => ch === '/' && reading[i] === '1');
 
 /** Do two readings differ only where one has a character the other's could be mistaken for? */
 function confusableWith(a: string, b: string): boolean {
@@ -100,9 +111,82 @@ function overCharset(p: Float32Array, charset: CombCharset): Float32Array {
   return sum > 0 ? out.map((v) => v / sum) : out;
 }
 
-export function decodeComb(networkBoxes: readonly Float32Array[], prior: CombPrior, s: CombDecodeSettings = DEFAULT_COMB_DECODE, charset: CombCharset = 'digits'): CombDecision {
+/**
+ * A box's probabilities without the characters a second opinion rules out (stroke geometry: no dot, no 'i'),
+ * unless the network reads one of them first: then the two disagree and the network's probabilities stand.
+ */
+function withoutRuledOut(p: Float32Array, out: readonly CombChar[] | undefined): Float32Array {
+  const ks = (out ?? []).map((ch) => COMB_CLASSES.indexOf(ch));
+  if (ks.length === 0 || ks.includes(p.indexOf(Math.max(...p)))) return p;
+  const kept = p.map((v, k) => (ks.includes(k) ? 0 : v));
+  const sum = kept.reduce((a, v) => a + v, 0);
+  return sum > 0 ? kept.map((v) => v / sum) : p;
+}
+
+/**
+ * The digit comb's format, /^-?\d+([./]\d+)?$/, as an automaton: the state after a character (-1: not allowed).
+ * States: 0 start, 1 sign, 2 whole part, 3 separator, 4 fraction or decimals; 2 and 4 end a number.
+ */
+function nextDigitState(state: number, ch: string): number {
+  const digit = ch >= '0' && ch <= '9' && ch.length === 1;
+  if (state === 0) return ch === '-' ? 1 : digit ? 2 : -1;
+  if (state === 1) return digit ? 2 : -1;
+  if (state === 2) return digit ? 2 : ch === '.' || ch === '/' ? 3 : -1;
+  return digit ? 4 : -1;
+}
+const DIGIT_STATES = 5;
+const ENDS_NUMBER = [false, false, true, false, true];
+
+/**
+ * Each box's probabilities over the strings a digit comb's format allows (exact, forward–backward over the
+ * automaton): a '/' the network half-sees where no '/' can stand gives its share to the other characters.
+ * A text comb allows any string: its boxes are returned as they are, and so are boxes no allowed string fits.
+ */
+export function boxesGivenFormat(boxes: readonly Float32Array[], charset: CombCharset): Float32Array[] {
+  if (charset === 'text') return [...boxes];
+  const n = boxes.length;
+  const next = COMB_CLASSES.map((ch) => Array.from({ length: DIGIT_STATES }, (_, state) => nextDigitState(state, ch)));
+  const forward = [Float64Array.from({ length: DIGIT_STATES }, (_, st) => (st === 0 ? 1 : 0))];
+  for (let i = 0; i < n; i++) {
+    const f = new Float64Array(DIGIT_STATES);
+    for (let st = 0; st < DIGIT_STATES; st++)
+      for (let k = 0; k < COMB_CLASSES.length; k++) {
+        const to = next[k]![st]!;
+        if (to >= 0) f[to]! += forward[i]![st]! * boxes[i]![k]!;
+      }
+    forward.push(f);
+  }
+  const backward: Float64Array[] = Array.from({ length: n + 1 }, () => new Float64Array(DIGIT_STATES));
+  ENDS_NUMBER.forEach((end, st) => (backward[n]![st] = end ? 1 : 0));
+  for (let i = n - 1; i >= 0; i--)
+    for (let st = 0; st < DIGIT_STATES; st++)
+      for (let k = 0; k < COMB_CLASSES.length; k++) {
+        const to = next[k]![st]!;
+        if (to >= 0) backward[i]![st]! += boxes[i]![k]! * backward[i + 1]![to]!;
+      }
+  const z = backward[0]![0]!;
+  if (!(z > 0)) return [...boxes];
+  return boxes.map((p, i) =>
+    p.map((v, k) => {
+      let m = 0;
+      for (let st = 0; st < DIGIT_STATES; st++) {
+        const to = next[k]![st]!;
+        if (to >= 0) m += forward[i]![st]! * v * backward[i + 1]![to]!;
+      }
+      return m / z;
+    }),
+  );
+}
+
+export function decodeComb(
+  networkBoxes: readonly Float32Array[],
+  prior: CombPrior,
+  s: CombDecodeSettings = DEFAULT_COMB_DECODE,
+  charset: CombCharset = 'digits',
+  ruledOut: readonly (readonly CombChar[])[] = [],
+): CombDecision {
   if (networkBoxes.length === 0) return { text: null, accepted: false, candidates: [], reasons: ['unreadable'] };
-  const boxes = networkBoxes.map((p) => overCharset(p, charset));
+  const boxes = networkBoxes.map((p, i) => withoutRuledOut(overCharset(p, charset), ruledOut[i]));
   const accepted = new Set(prior.accepted);
   const wrong = new Set(prior.commonWrong);
   // A string the comb's format does not allow ('1//24' in a digit comb) has prior 0: it ranks only when nothing well formed is left.
@@ -122,9 +206,11 @@ export function decodeComb(networkBoxes: readonly Float32Array[], prior: CombPri
   if (!best) return { text: null, accepted: false, candidates, reasons: ['unreadable'] };
   const reasons: string[] = [];
   if (best.posterior < s.acceptP) reasons.push('ambiguous_reading');
-  const weakest = Math.min(...[...best.text].map((ch, i) => ((boxes[i] as Float32Array)[COMB_CLASSES.indexOf(ch as (typeof COMB_CLASSES)[number])] as number)));
+  const judged = s.boxPGivenFormat ? boxesGivenFormat(boxes, charset) : boxes;
+  const weakest = Math.min(...[...best.text].map((ch, i) => (judged[i] as Float32Array)[COMB_CLASSES.indexOf(ch as CombChar)] as number));
   if (weakest < s.minBoxP) reasons.push('uncertain_box');
   if (!FORMAT[charset].test(best.text)) reasons.push('unexpected_format');
   if (!accepted.has(best.text) && [...accepted].some((a) => confusableWith(best.text, a))) reasons.push('confusable_with_answer');
+  if (!accepted.has(best.text) && !wrong.has(best.text) && [...accepted, ...wrong].some((a) => oneForSlash(best.text, a))) reasons.push('one_where_answer_has_slash');
   return { text: best.text, accepted: reasons.length === 0, candidates, reasons };
 }
