@@ -3,7 +3,7 @@ import type { BubbleField, DigitGridField, ScoreField } from '../layout/printedP
 import type { TargetsMeasure } from './bubbles';
 import type { BoxInk } from './handwriting';
 import { canonicalNumber, classifyFills, interpretBubbles, interpretDigitGrid, interpretScore, pageFillStats } from './interpret';
-import { DEFAULT_VISION_SETTINGS as S } from './settings';
+import { DEFAULT_VISION_SETTINGS as S, VisionSettings } from './settings';
 
 const band = S.bubbles;
 const { definite: D, marginal: M, lightFill: L, strokeFill: SF } = band;
@@ -282,4 +282,29 @@ describe('canonicalNumber', () => {
     [true, '0', '0', '0'],
     [false, '', '25', '0.25'],
   ])('%s %s.%s → %s', (neg, i, d, want) => expect(canonicalNumber(neg, i, d)).toBe(want));
+});
+
+describe("a teacher's reading of an even faint fill (bubbles.faintAnswerFill, off by default)", () => {
+  const on = VisionSettings.parse({ bubbles: { faintAnswerFill: 0.26 } }).bubbles;
+  const even = { evenness: 0.98, centre: 1, grain: 0.05, outside: 0.03 };
+  const faint = (value: string, fill: number, shape = even) => ({ value, fill, dark: 0, spread: 0, shape });
+  const solid = (value: string) => ({ value, fill: 0.8, dark: 1, spread: 0.71 });
+
+  it('alone in a single-choice question it is the answer when turned on, else a person decides', () => {
+    expect(classifyFills([faint('A', 0.28), { value: 'B', fill: 0.01 }], on, undefined, true)).toMatchObject({ marked: ['A'], marginal: [] });
+    expect(classifyFills([faint('A', 0.28), { value: 'B', fill: 0.01 }], band, undefined, true)).toMatchObject({ marked: [], marginal: ['A'] });
+  });
+  it('beside the marks of a multi-answer question it is one more answer', () => {
+    expect(classifyFills([solid('A'), faint('B', 0.28)], on)).toMatchObject({ marked: ['A', 'B'], marginal: [] });
+  });
+  it('below the level, two faint fills in a single-choice question, alone in a multi-answer one, or in a digit-grid column: a person', () => {
+    expect(classifyFills([solid('A'), faint('B', 0.25)], on)).toMatchObject({ marked: ['A'], marginal: ['B'] });
+    expect(classifyFills([faint('A', 0.28), faint('B', 0.28)], on, undefined, true)).toMatchObject({ marked: [], marginal: ['A', 'B'] });
+    expect(classifyFills([faint('A', 0.28), { value: 'B', fill: 0.01 }], on)).toMatchObject({ marked: [], marginal: ['A'] });
+    expect(classifyFills([faint('A', 0.28), { value: 'B', fill: 0.01 }], on, undefined, true, true)).toMatchObject({ marked: [], marginal: ['A'] });
+  });
+  it('never a faint tick (uneven, in strokes) nor residue by its shape', () => {
+    expect(classifyFills([solid('A'), faint('B', 0.28, { evenness: 0.1, centre: 1.4, grain: 1.2, outside: 0.3 })], on)).toMatchObject({ marked: ['A'], marginal: ['B'] });
+    expect(classifyFills([solid('A'), faint('B', 0.28, { ...even, outside: 0.4 })], on)).toMatchObject({ marked: ['A'], erased: ['B'] });
+  });
 });

@@ -141,6 +141,9 @@ export function classifyFills(fills: readonly Measured[], band: FillBand, page?:
   // Shape alone never turns a question blank, where a light partial fill may be the only answer the student gave; a
   // digit-grid column may be (`shapeMayBlank`): the field's own rules see the gap it leaves, and the written boxes.
   const shapeErases = marked.length > 0 || shapeMayBlank;
+  // The teacher's reading (off unless `faintAnswerFill` is set): an even faint fill is the answer alone in a
+  // single-choice question, one more answer beside the marks of a multi-answer one.
+  const answerContext = oneAnswer ? !shapeMayBlank && marked.length === 0 && faint.length === 1 : marked.length > 0;
   for (const t of faint) {
     const f = t.fill - base;
     // The answer outweighs a faint fill when it has dark ink of its own, or far more fill.
@@ -155,6 +158,9 @@ export function classifyFills(fills: readonly Measured[], band: FillBand, page?:
     } else if (patchy <= 0 && f >= writerFloor) {
       marked.push(t);
       sure(f - writerFloor);
+    } else if (patchy <= 0 && answerContext && band.faintAnswerFill > 0 && f >= band.faintAnswerFill && (t.shape?.evenness ?? 0) >= band.patchyEvenness) {
+      marked.push(t);
+      sure(f - band.faintAnswerFill);
     } else {
       marginal.push(t.value);
       faintLeft.push(t.value);
