@@ -25,7 +25,8 @@ import { printSet } from './support/stack';
 import { demoItems, demoSkills, tempStation } from './support/station';
 import { openStation, type StationContext } from '../src/station/context';
 
-const ANSWERS = ['3/5', '12', '108', '2/3', '11/24', '7', '45', '-4'];
+// The hand's '1' stands where a '/' could (312, 2108): where none can (12, 108) the comb's format settles it.
+const ANSWERS = ['3/5', '312', '2108', '2/3', '11/24', '7', '45', '-4'];
 const STUDENTS = Array.from({ length: 8 }, (_, i) => `S${String(i + 1).padStart(2, '0')}`);
 const ROSTER: Roster = {
   classes: [{ id: '7A', name: '7A', grade: 7 }],
@@ -34,7 +35,7 @@ const ROSTER: Roster = {
 };
 /**
  * The same hand for every student: ballpoint, leaning well to the right. The shipped network takes
- * its '1' for a '/' and is unsure of some of its '8's, so about a third of its combs go to review.
+ * its '1' for a '/' and is unsure of some of its '8's, so about a fifth of its combs go to review.
  */
 const HAND: Writer = { ...sampleWriter(seededRng('w1'), 'ballpoint'), slant: 0.28, size: 0.71 };
 const DPI = 300;

@@ -61,13 +61,13 @@ export function inkComponents(d: Float32Array, w: number, h: number, on: number)
       size++;
       const x = i % w;
       const y = (i - x) / w;
-      for (const [nx, ny] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1], [x - 1, y - 1], [x + 1, y + 1], [x - 1, y + 1], [x + 1, y - 1]] as const) {
-        if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
-        const j = ny * w + nx;
-        if (label[j] !== -1 || (d[j] as number) < on) continue;
-        label[j] = id;
-        stack.push(j);
-      }
+      for (let ny = Math.max(0, y - 1); ny <= Math.min(h - 1, y + 1); ny++)
+        for (let nx = Math.max(0, x - 1); nx <= Math.min(w - 1, x + 1); nx++) {
+          const j = ny * w + nx;
+          if (label[j] !== -1 || (d[j] as number) < on) continue;
+          label[j] = id;
+          stack.push(j);
+        }
     }
     sizes.push(size);
   }
