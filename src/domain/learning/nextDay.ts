@@ -333,7 +333,8 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   const tierOf = (skillId: string) => forced ?? skillTier(ctx.input.mastery, studentId, skillId, ctx.settings);
   const { settings, input } = ctx;
   const ungated = input.gateDoesNotHold === true;
-  const fringeSettings = ungated ? { ...settings, modules: { ...settings.modules, prerequisites: false } } : settings;
+  const credit = settings.fringe.creditPrerequisitesOfMastered && !(ungated && settings.fringe.noCreditWhenGateDoesNotHold);
+  const fringeSettings = ungated ? { ...settings, modules: { ...settings.modules, prerequisites: false }, fringe: { ...settings.fringe, creditPrerequisitesOfMastered: credit } } : settings;
   const fringe = fringeFor(input.mastery, studentId, input.unitSkills, ctx.graph, fringeSettings);
   const hasItems = (skillId: string) => TIER_ORDER.some((t) => itemsFor(ctx.bank, skillId, t).some((i) => !isExcluded(ctx, studentId, i.id)));
   const pOf = (skillId: string) => masteryOf(input.mastery, studentId, skillId, settings, input.date).p;
@@ -341,11 +342,10 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   if (fringe.mastered.length === input.unitSkills.length) {
     // The whole unit is mastered: upkeep on the weakest skills, or (gate does not hold) on the ones seen least recently.
     const lastSeen = (skillId: string) => (ungated ? skillRecord(input.mastery, studentId, skillId, settings).lastSeq : 0);
-    const answers = (skillId: string) => (settings.selection.upkeepOrder === 'fewest_answers' ? skillRecord(input.mastery, studentId, skillId, settings).n : 0);
     const weakest = [...input.unitSkills]
       .filter(hasItems)
-      .map((id) => ({ id, p: pOf(id), last: lastSeen(id), n: answers(id) }))
-      .sort((a, b) => a.n - b.n || a.last - b.last || a.p - b.p || (a.id < b.id ? -1 : 1))
+      .map((id) => ({ id, p: pOf(id), last: lastSeen(id) }))
+      .sort((a, b) => a.last - b.last || a.p - b.p || (a.id < b.id ? -1 : 1))
       .slice(0, settings.selection.maxSkillsPerDay);
     for (const { id } of weakest)
       lists.push({ skillId: id, ranked: rankItems(ctx, studentId, id, tierOf(id), rng), reasonKey: 'maintain', reason: reasons.maintain(names(ctx.graph, [id])) });

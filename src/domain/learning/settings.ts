@@ -84,6 +84,12 @@ export const FringeSettings = z.strictObject({
   assumeOutsideUnitMastered: z.boolean().default(true),
   /** A mastered unit skill also counts its unit prerequisites (transitively) as mastered for the fringe. */
   creditPrerequisitesOfMastered: z.boolean().default(true),
+  /**
+   * Where the gate check found that the prerequisite gate does not hold (`gateDoesNotHold`), a dependent can be learned
+   * without its prerequisites, so its mastery vouches for nothing: true turns the credit off there (false: it stays, as
+   * in rounds 7–8). Measured in round 9 (docs/mastery.md, section 6).
+   */
+  noCreditWhenGateDoesNotHold: z.boolean().default(true),
 });
 
 export const ReviewSettings = z.strictObject({
@@ -121,11 +127,6 @@ export const SelectionSettings = z.strictObject({
   youngGradeMax: z.number().int().min(0).max(12).default(4),
   /** Minutes of upkeep practice for a student who has mastered the whole unit (0 = none). */
   maintenanceMinutes: z.number().min(0).max(240).default(10),
-  /**
-   * Which skills the upkeep goes to: 'lowest_p' (default), or 'fewest_answers': the skills confirmed on the least
-   * evidence of the student's own (credited skills never answered first), where a pass that came too early hides.
-   */
-  upkeepOrder: z.enum(['lowest_p', 'fewest_answers']).default('lowest_p'),
   /** Skills on one day of the uniform class sheet (apart from the personalised maxSkillsPerDay). */
   uniformSkillsPerDay: z.number().int().min(1).max(20).default(2),
   /** Uniform mode moves the class on once this share of students has mastered a skill. */
