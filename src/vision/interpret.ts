@@ -91,10 +91,12 @@ type Measured = { value: string; fill: number; dark?: number; spread?: number; s
  * statistics are given. A faint fill (no dark ink, between marginal and lightFill: erasure residue
  * or a light mark, its own pixels cannot tell) is an erasure in a group that takes one answer
  * (`oneAnswer`) when the group's mark outweighs it, as a teacher reads it: B filled solid, A far
- * lighter, so A was erased. Else a faint fill left on part of the target in patches (its shape,
- * see `patchyEvenness`) is residue: erased. Else it is a mark when it is as dark as this writer
- * marks on this page (`writerFraction` of the page's writer level, from `writerMinMarks` clear
- * marks): a light-pencil writer. Anywhere else it goes to a person, never silently to a mark.
+ * lighter, so A was erased. Else a faint fill left on part of the target in patches, or with
+ * graphite dragged past it (its shape, see `patchyEvenness`, `smearMin`) is residue: erased. Else it
+ * is a mark when it is as dark as this writer marks on this page (`writerFraction` of the page's
+ * writer level, from `writerMinMarks` clear marks): a light-pencil writer, or when a school takes
+ * an even one as an answer (`faintAnswerFill`, off by default). Anywhere else it goes to a person,
+ * never silently to a mark.
  */
 export function classifyFills(fills: readonly Measured[], band: FillBand, page?: PageFillStats, oneAnswer = false, shapeMayBlank = false): GroupDecision {
   const usePage = page !== undefined && page.targets >= band.pageStatsMinTargets;
