@@ -334,17 +334,6 @@ describe('the fringe order, and a class where the prerequisite gate does not hol
     expect(skillsOf(plans({ students: students(1), mastery, gateDoesNotHold: true })[0])).toContain('c');
   });
 
-  it('gives no credit by implication: a mastered dependent does not vouch for its prerequisite (fringe.noCreditWhenGateDoesNotHold)', () => {
-    const mastery = stateWith(S, { s1: { a: MASTERED, c: MASTERED, d: MASTERED, e: MASTERED } }); // c builds on b
-    const off = LearningSettings.parse({ fringe: { noCreditWhenGateDoesNotHold: false } });
-    const credited = plans({ students: students(1), mastery, gateDoesNotHold: true, settings: off })[0];
-    expect(credited?.items.every((i) => i.reasonKey === 'maintain')).toBe(true);
-    const net = plans({ students: students(1), mastery, gateDoesNotHold: true })[0];
-    expect(net?.items.filter((i) => i.skillId === 'b').every((i) => i.reasonKey === 'practice')).toBe(true);
-    expect(skillsOf(net)).toContain('b');
-    expect(plans({ students: students(1), mastery })[0]?.items.every((i) => i.reasonKey === 'maintain')).toBe(true); // the gate holds: the credit stays
-  });
-
   it('re-checks a skill passed long ago (a false pass stays out of the lowest-p upkeep) with the whole budget', () => {
     const all: Record<string, typeof MASTERED> = { ...Object.fromEntries(UNIT.map((k) => [k, MASTERED])), c: { ...MASTERED, theta: 3.5, lastSeq: 1 } };
     const mastery = stateWith(S, { s1: all });

@@ -333,8 +333,7 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   const tierOf = (skillId: string) => forced ?? skillTier(ctx.input.mastery, studentId, skillId, ctx.settings);
   const { settings, input } = ctx;
   const ungated = input.gateDoesNotHold === true;
-  const credit = settings.fringe.creditPrerequisitesOfMastered && !(ungated && settings.fringe.noCreditWhenGateDoesNotHold);
-  const fringeSettings = ungated ? { ...settings, modules: { ...settings.modules, prerequisites: false }, fringe: { ...settings.fringe, creditPrerequisitesOfMastered: credit } } : settings;
+  const fringeSettings = ungated ? { ...settings, modules: { ...settings.modules, prerequisites: false } } : settings;
   const fringe = fringeFor(input.mastery, studentId, input.unitSkills, ctx.graph, fringeSettings);
   const hasItems = (skillId: string) => TIER_ORDER.some((t) => itemsFor(ctx.bank, skillId, t).some((i) => !isExcluded(ctx, studentId, i.id)));
   const pOf = (skillId: string) => masteryOf(input.mastery, studentId, skillId, settings, input.date).p;

@@ -84,12 +84,6 @@ export const FringeSettings = z.strictObject({
   assumeOutsideUnitMastered: z.boolean().default(true),
   /** A mastered unit skill also counts its unit prerequisites (transitively) as mastered for the fringe. */
   creditPrerequisitesOfMastered: z.boolean().default(true),
-  /**
-   * Where the gate check found that the prerequisite gate does not hold (`gateDoesNotHold`), a dependent can be learned
-   * without its prerequisites, so its mastery vouches for nothing: true turns the credit off there (false: it stays, as
-   * in rounds 7–8). Measured in round 9 (docs/mastery.md, section 6).
-   */
-  noCreditWhenGateDoesNotHold: z.boolean().default(true),
 });
 
 export const ReviewSettings = z.strictObject({
