@@ -11,14 +11,15 @@
  * undecided), so each budget's verdict is exactly what the station would decide with that setting.
  * A run ends on the day of its verdict, or at school day GATE_DAYS (default 20, the simulator's
  * window): a budget not reached by then counts as no verdict.
- * Runs go to GATE_SHARDS child processes (default 2).
+ * Runs go to GATE_SHARDS child processes (default 2). GATE_READINESS=posterior measures the
+ * posterior readiness label (`gateCheck.readiness`, docs/mastery.md 2b round 9) instead of the default.
  *   node --import tsx bench/gatePower.bench.ts            (GATE_SEEDS=6 for a quicker look)
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { GateVerdict } from '../src/domain/learning/gateCheck';
-import { DEFAULT_LEARNING_SETTINGS, type LearningSettings } from '../src/domain/learning/settings';
+import { DEFAULT_LEARNING_SETTINGS, GateCheckSettings, type LearningSettings } from '../src/domain/learning/settings';
 import type { CohortConfig } from '../src/sim/armSetup';
 import { simulateArm } from '../src/sim/cohortSim';
 import type { LearnerParams } from '../src/sim/learner';
@@ -31,6 +32,7 @@ const budgets = [100, 200, 300, 500, 800] as const;
 const seeds = Array.from({ length: Number(process.env.GATE_SEEDS ?? 12) }, (_, i) => 7001 + i);
 const days = Number(process.env.GATE_DAYS ?? 20);
 const shipped = DEFAULT_LEARNING_SETTINGS.gateCheck.minAnswers;
+const readiness = GateCheckSettings.shape.readiness.parse(process.env.GATE_READINESS);
 
 type World = { label: string; learner: Partial<LearnerParams>; holds: boolean };
 type Run = { world: string; seed: number; budget: number; kind: GateVerdict['kind']; notReadyAnswers: number; day: number | null; gap: number };
@@ -51,7 +53,7 @@ class VerdictReached extends Error {}
 function runOne(world: World, seed: number, budget: number): Run {
   const graph = loadG7Graph();
   const base = DEFAULT_LEARNING_SETTINGS;
-  const settings: LearningSettings = { ...base, gateCheck: { ...base.gateCheck, minAnswers: budget } };
+  const settings: LearningSettings = { ...base, gateCheck: { ...base.gateCheck, minAnswers: budget, readiness } };
   let verdict: GateVerdict | null = null;
   let day: number | null = null;
   const config: CohortConfig = {
@@ -100,7 +102,7 @@ async function report(): Promise<void> {
   const holds = new Map(all.map((w) => [w.label, w.holds]));
   const right = (r: Run) => r.kind === (holds.get(r.world) ? 'holds' : 'does_not_hold');
   const pct = (rs: readonly Run[]) => (100 * rs.filter(right).length) / Math.max(1, rs.length);
-  const note = `${all.length} worlds × seeds ${seeds[0]}–${seeds[seeds.length - 1]}, 30 students, ${days} school days; right = "holds" where the penalty is below 1, "does not hold" at 1`;
+  const note = `${all.length} worlds × seeds ${seeds[0]}–${seeds[seeds.length - 1]}, 30 students, ${days} school days, readiness label ${readiness}; right = "holds" where the penalty is below 1, "does not hold" at 1`;
   for (const budget of budgets) {
     const at = runs.filter((r) => r.budget === budget);
     const wrong = at.filter((r) => r.kind !== 'undecided' && !right(r)).length;

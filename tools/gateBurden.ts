@@ -5,11 +5,12 @@
  * world and prerequisite penalty 1.0, with the personalised arm's verdict and the school days its
  * lessons were gated. Read-only use of the simulator; run it on two checkouts to compare rules.
  *   node --import tsx tools/gateBurden.ts            (GATE_BURDEN_SEEDS=7001-7004, GATE_BURDEN_SHARD=i/n,
- *                                                     GATE_MIN_ANSWERS=n: gateCheck.minAnswers other than the default)
+ *                                                     GATE_MIN_ANSWERS=n: gateCheck.minAnswers other than the default,
+ *                                                     GATE_READINESS=posterior: the posterior readiness label)
  * Prints one JSON line per world and seed.
  */
 import type { CohortConfig } from '../src/sim/armSetup';
-import { DEFAULT_LEARNING_SETTINGS } from '../src/domain/learning/settings';
+import { DEFAULT_LEARNING_SETTINGS, GateCheckSettings } from '../src/domain/learning/settings';
 import { simulateArm } from '../src/sim/cohortSim';
 import { loadG7Graph } from '../bench/lib/data';
 
@@ -22,7 +23,14 @@ const worlds = [
 ];
 const graph = loadG7Graph();
 const base = DEFAULT_LEARNING_SETTINGS;
-const settings = { ...base, gateCheck: { ...base.gateCheck, minAnswers: Number(process.env.GATE_MIN_ANSWERS ?? base.gateCheck.minAnswers) } };
+const settings = {
+  ...base,
+  gateCheck: {
+    ...base.gateCheck,
+    minAnswers: Number(process.env.GATE_MIN_ANSWERS ?? base.gateCheck.minAnswers),
+    readiness: GateCheckSettings.shape.readiness.parse(process.env.GATE_READINESS),
+  },
+};
 const saved = (p: number, u: number) => (u > 0 ? 100 * (1 - p / u) : 0);
 
 let k = 0;

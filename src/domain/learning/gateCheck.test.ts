@@ -6,6 +6,9 @@ import { masteryOf } from './mastery';
 import { DEFAULT_LEARNING_SETTINGS as S } from './settings';
 import { MASTERED, LEARNING, record, stateWith, TINY_GRAPH } from './testing/fixtures';
 
+/** The check with the posterior readiness label (round 9). */
+const P = { ...S, gateCheck: { ...S.gateCheck, readiness: 'posterior' as const } };
+
 /** Answers drawn at P(correct) = predicted + shortfall, seeded. */
 function answers(n: number, ready: boolean, shortfall: number, seed: string): GateObservation[] {
   const rng = seededRng(seed);
@@ -46,7 +49,7 @@ describe('prerequisite gate check', () => {
     expect(of('a')).toMatchObject({ ready: true, readyP: 1 });
     // x is an earlier grade's skill never observed: known, as the fringe assumes.
     expect(of('e')).toMatchObject({ ready: true, readyP: 1 });
-    expect([gateLabel(of('b'), S), gateLabel(of('c'), S)]).toEqual(['ready', 'not_ready']);
+    expect([gateLabel(of('b'), P), gateLabel(of('c'), P)]).toEqual(['ready', 'not_ready']);
   });
 
   it('counts a prerequisite the model is sure of as ready before its mastery flag is set, and a merely unconfirmed one not at all', () => {
@@ -55,19 +58,27 @@ describe('prerequisite gate check', () => {
     const sure = stateWith(S, { s1: { a: record({ theta: 2.6, variance: 0.3, n: 2, lastDate: '2025-11-01', lastSeq: 2 }) } });
     const unsure = stateWith(S, { s1: { a: record({ theta: 1.5, variance: 0.5, n: 2, lastDate: '2025-11-01', lastSeq: 2 }) } });
     const b = (state: typeof sure) => readinessOf(state, 's1', ['a', 'b'], graph, S)('b');
-    expect(b(sure).ready).toBe(false);
-    expect(gateLabel(b(sure), S)).toBe('ready');
-    expect(b(unsure).ready).toBe(false);
-    expect(gateLabel(b(unsure), S)).toBe('uncertain');
+    expect(gateLabel(b(sure), S)).toBe('not_ready');
+    expect(gateLabel(b(sure), P)).toBe('ready');
+    expect(gateLabel(b(unsure), S)).toBe('not_ready');
+    expect(gateLabel(b(unsure), P)).toBe('uncertain');
   });
 
-  it('stays undecided where the model cannot tell ready from not ready, however short those answers fall', () => {
+  it('with the posterior label, stays undecided where the model cannot tell ready from not ready, however short those answers fall', () => {
     const ready = answers(400, true, 0, 'r').map((o) => ({ ...o, readyP: 0.95 }));
     const unsure = answers(600, false, -0.3, 'u').map((o) => ({ ...o, readyP: 0.5 }));
-    const evidence = addGateEvidence(emptyGateEvidence, [...ready, ...unsure], S);
-    expect(gateVerdict(evidence, S)).toMatchObject({ kind: 'undecided', readyAnswers: 400, notReadyAnswers: 0 });
-    // Counted by the mastery flag alone (the label before round 9), the same answers gave a verdict.
-    const byFlag = addGateEvidence(emptyGateEvidence, [...ready, ...unsure].map(({ readyP: _, ...o }) => o), S);
-    expect(gateVerdict(byFlag, S).kind).toBe('holds');
+    expect(gateVerdict(addGateEvidence(emptyGateEvidence, [...ready, ...unsure], P), P)).toMatchObject({ kind: 'undecided', readyAnswers: 400, notReadyAnswers: 0 });
+    // Counted by the mastery flags (the default), the same answers give a verdict.
+    expect(gateVerdict(addGateEvidence(emptyGateEvidence, [...ready, ...unsure], S), S).kind).toBe('holds');
+  });
+
+  it('with the posterior label, decides against its own threshold', () => {
+    // Half right at P 0.5 when ready, at P 0.545 when not: a gap of exactly −0.045.
+    const at = (n: number, predicted: number, ready: boolean): GateObservation[] =>
+      Array.from({ length: n }, (_, i) => ({ outcome: i % 2, predicted, ready, readyP: ready ? 0.95 : 0.05, practisedBefore: true }));
+    const between = addGateEvidence(emptyGateEvidence, [...at(400, 0.5, true), ...at(400, 0.545, false)], P);
+    expect(gateVerdict(between, P).gap).toBeCloseTo(-0.045, 9);
+    expect(gateVerdict(between, P).kind).toBe('does_not_hold');
+    expect(gateVerdict(between, S).kind).toBe('holds');
   });
 });

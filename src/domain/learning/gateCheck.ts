@@ -13,9 +13,10 @@ import type { LearningSettings } from './settings';
  * `gateCheck.minAnswers` answers, and then kept: once lessons are gated, not-ready answers become rare and would come
  * only from the students the gate misjudged.
  *
- * Ready or not is read from the model's posterior, not from its mastery flags: P(every prerequisite
- * known) when the sheet was made. An answer counts as ready at `gateCheck.readyFromP` or above, as
- * not ready below `gateCheck.notReadyBelowP`, and not at all in between (docs/mastery.md, section 2b).
+ * Ready or not is read, by default, from the mastery flags as the fringe saw them when the sheet was
+ * made (`gateCheck.readiness` 'mastered'); with 'posterior', from the model's P(every prerequisite
+ * known) then: ready at `gateCheck.readyFromP` or above, not ready below `gateCheck.notReadyBelowP`,
+ * not counted in between (docs/mastery.md, section 2b, round 9).
  */
 export type GateTally = { readonly answers: number; readonly residualSum: number };
 export type GateEvidence = { readonly ready: GateTally; readonly notReady: GateTally };
@@ -58,20 +59,27 @@ export function addGateEvidence(evidence: GateEvidence, observations: readonly G
   return { ready, notReady };
 }
 
-/** How the check counts an answer: by its P(ready) against `readyFromP` and `notReadyBelowP`. */
+/** How the check counts an answer: by its flag, or (readiness 'posterior') by its P(ready) against `readyFromP` and `notReadyBelowP`. */
 export function gateLabel(o: Pick<GateObservation, 'ready' | 'readyP'>, settings: LearningSettings): 'ready' | 'not_ready' | 'uncertain' {
+  const g = settings.gateCheck;
+  if (g.readiness === 'mastered') return o.ready ? 'ready' : 'not_ready';
   const p = o.readyP ?? (o.ready ? 1 : 0);
-  return p >= settings.gateCheck.readyFromP ? 'ready' : p < settings.gateCheck.notReadyBelowP ? 'not_ready' : 'uncertain';
+  return p >= g.readyFromP ? 'ready' : p < g.notReadyBelowP ? 'not_ready' : 'uncertain';
 }
 
-/** The gate holds when the gap (not-ready minus ready mean residual) is below `gateCheck.holdsBelowGap`. */
+/** The gap below which the gate holds, for the label in use. */
+export function holdsBelowGap(settings: LearningSettings): number {
+  return settings.gateCheck.readiness === 'posterior' ? settings.gateCheck.posteriorHoldsBelowGap : settings.gateCheck.holdsBelowGap;
+}
+
+/** The gate holds when the gap (not-ready minus ready mean residual) is below `holdsBelowGap(settings)`. */
 export function gateVerdict(evidence: GateEvidence, settings: LearningSettings): GateVerdict {
   const { ready, notReady } = evidence;
   const mean = (t: GateTally) => (t.answers ? t.residualSum / t.answers : 0);
   const gap = mean(notReady) - mean(ready);
   const enough = Math.min(ready.answers, notReady.answers) >= settings.gateCheck.minAnswers;
   return {
-    kind: !enough ? 'undecided' : gap < settings.gateCheck.holdsBelowGap ? 'holds' : 'does_not_hold',
+    kind: !enough ? 'undecided' : gap < holdsBelowGap(settings) ? 'holds' : 'does_not_hold',
     gap,
     readyAnswers: ready.answers,
     notReadyAnswers: notReady.answers,
@@ -98,9 +106,17 @@ export function readinessOf(
   const unit = new Set(unitSkills);
   const pKnown = (id: string) =>
     !unit.has(id) && settings.fringe.assumeOutsideUnitMastered && skillRecord(state, studentId, id, settings).n === 0 ? 1 : masteryOf(state, studentId, id, settings).confidence;
-  return (skillId) => ({
-    ready: known.has(skillId) || !blocked.has(skillId),
-    readyP: (graph.byId.get(skillId)?.prerequisites ?? []).filter((p) => graph.byId.has(p)).reduce((p, id) => p * pKnown(id), 1),
-    practisedBefore: skillRecord(state, studentId, skillId, settings).n > 0,
-  });
+  const bySkill = new Map<string, { ready: boolean; readyP: number; practisedBefore: boolean }>();
+  return (skillId) => {
+    let r = bySkill.get(skillId);
+    if (!r) {
+      r = {
+        ready: known.has(skillId) || !blocked.has(skillId),
+        readyP: (graph.byId.get(skillId)?.prerequisites ?? []).filter((p) => graph.byId.has(p)).reduce((p, id) => p * pKnown(id), 1),
+        practisedBefore: skillRecord(state, studentId, skillId, settings).n > 0,
+      };
+      bySkill.set(skillId, r);
+    }
+    return r;
+  };
 }

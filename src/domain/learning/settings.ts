@@ -183,13 +183,17 @@ export const GateCheckSettings = z.strictObject({
   /** Decide once at least this many answers on skills practised before, ready and not ready, were seen; until then lessons are not gated. */
   minAnswers: z.number().int().min(10).max(100000).default(300),
   /** The gate holds when not-ready answers' mean residual minus ready answers' is below this (negative: they fell short). */
-  holdsBelowGap: z.number().min(-1).max(1).default(-0.053),
+  holdsBelowGap: z.number().min(-1).max(1).default(-0.035),
   /**
-   * An answer counts as ready when the model's P(every prerequisite of its skill known) was at least this when its
-   * sheet was made, as not ready when below notReadyBelowP; an answer in between is not counted (its label is a guess).
+   * How an answer is labelled. 'mastered' (default): ready when every prerequisite of its skill was mastered or credited
+   * when its sheet was made, as the fringe sees it. 'posterior': by the model's P(every prerequisite known) then — ready
+   * from readyFromP, not ready below notReadyBelowP, not counted in between — with posteriorHoldsBelowGap as the
+   * threshold. Right more often, but decides about five school days later (docs/mastery.md, section 2b, round 9).
    */
+  readiness: z.enum(['mastered', 'posterior']).default('mastered'),
   readyFromP: probability.default(0.8),
   notReadyBelowP: probability.default(0.2),
+  posteriorHoldsBelowGap: z.number().min(-1).max(1).default(-0.053),
 });
 
 export const LearningSettings = z

@@ -1,6 +1,6 @@
 import type { Item } from '../../domain/item';
 import { skillGraph, type SkillGraph } from '../../domain/learning/fringe';
-import { addGateEvidence, emptyGateEvidence, gateVerdict, readinessOf, type GateVerdict } from '../../domain/learning/gateCheck';
+import { addGateEvidence, emptyGateEvidence, gateVerdict, holdsBelowGap, readinessOf, type GateVerdict } from '../../domain/learning/gateCheck';
 import { emptyMasteryState, outcomeOf, replayWithPredictions } from '../../domain/learning/mastery';
 import type { LearningSettings } from '../../domain/learning/settings';
 import type { Skill } from '../../domain/skills';
@@ -69,5 +69,5 @@ export function checkGate(
   const observed = gateObservations(answers.responses, replayBank(ctx, answers.items), unitSkills, skillGraph(skills), settings);
   syncGateObservations(ctx.db, classId, subject, observed);
   const evidence = addGateEvidence(emptyGateEvidence, gateObservationsOf(ctx.db, classId, subject), settings);
-  return { ...gateVerdict(evidence, settings), ...settings.gateCheck };
+  return { ...gateVerdict(evidence, settings), ...settings.gateCheck, holdsBelowGap: holdsBelowGap(settings) };
 }
