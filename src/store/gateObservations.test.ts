@@ -59,17 +59,17 @@ describe('migration 10: lesson plans and the gate check evidence', () => {
 });
 
 describe('migration 11: the gate check evidence keeps P(ready)', () => {
-  it('drops the evidence counted under the old label (the next check rebuilds it from the answers) and stores each answer with its probability', () => {
+  it('keeps the evidence counted before it (no probability: read by its flag) and stores each new answer with its probability', () => {
     const db = new Database(':memory:');
     migrate(db, ':memory:', MIGRATIONS, 10);
     db.prepare(`INSERT INTO classes (id, name, grade) VALUES ('7A', 'Class 7A', 7)`).run();
     db.prepare(`INSERT INTO gate_observations VALUES ('7A', 'math', 'P1', 'i1', 1, 1, 1, 1, 0.5)`).run();
     db.prepare(`INSERT INTO lesson_plans VALUES ('7A', 'math', '[]', '2026-12-07', 1, 't', 'now')`).run();
     expect(migrate(db, ':memory:', MIGRATIONS, 11)).toEqual({ ok: true, value: 11 });
-    expect(gateObservationsOf(db, '7A', 'math')).toEqual([]);
+    expect(gateObservationsOf(db, '7A', 'math')).toEqual([{ pageId: 'P1', itemId: 'i1', seq: 1, ready: true, practisedBefore: true, outcome: 1, predicted: 0.5 }]);
     expect(lessonPlanOf(db, '7A', 'math')).not.toBeNull();
-    const uncertain = { ...row('P1', 'i1', 1, 1), readyP: 0.45 };
-    syncGateObservations(db, '7A', 'math', [uncertain]);
-    expect(gateObservationsOf(db, '7A', 'math')).toEqual([uncertain]);
+    const uncertain = { ...row('P1', 'i2', 2, 1), readyP: 0.45 };
+    syncGateObservations(db, '7A', 'math', [{ pageId: 'P1', itemId: 'i1', seq: 1, ready: true, practisedBefore: true, outcome: 1, predicted: 0.5 }, uncertain]);
+    expect(gateObservationsOf(db, '7A', 'math')[1]).toEqual(uncertain);
   });
 });

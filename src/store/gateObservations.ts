@@ -14,7 +14,8 @@ export type GateObservationRow = {
   itemId: string;
   seq: number;
   ready: boolean;
-  readyP: number;
+  /** The model's P(every prerequisite known); absent on rows counted before migration 11. */
+  readyP?: number;
   practisedBefore: boolean;
   outcome: number;
   predicted: number;
@@ -39,7 +40,7 @@ export function syncGateObservations(db: Db, classId: string, subject: string, r
     let added = 0;
     let updated = 0;
     for (const r of rows) {
-      const changed = upsert.run({ classId, subject, ...r, ready: r.ready ? 1 : 0, practisedBefore: r.practisedBefore ? 1 : 0 }).changes > 0;
+      const changed = upsert.run({ classId, subject, ...r, readyP: r.readyP ?? null, ready: r.ready ? 1 : 0, practisedBefore: r.practisedBefore ? 1 : 0 }).changes > 0;
       if (!before.delete(slot(r))) added++;
       else if (changed) updated++;
     }
@@ -58,6 +59,6 @@ export function gateObservationsOf(db: Db, classId: string, subject: string): Ga
       `SELECT page_id AS pageId, item_id AS itemId, seq, ready, ready_p AS readyP, practised_before AS practisedBefore, outcome, predicted
        FROM gate_observations WHERE class_id = ? AND subject = ? ORDER BY seq, page_id, item_id`,
     )
-    .all(classId, subject) as (Omit<GateObservationRow, 'ready' | 'practisedBefore'> & { ready: number; practisedBefore: number })[];
-  return rows.map((r) => ({ ...r, ready: r.ready === 1, practisedBefore: r.practisedBefore === 1 }));
+    .all(classId, subject) as (Omit<GateObservationRow, 'ready' | 'readyP' | 'practisedBefore'> & { ready: number; readyP: number | null; practisedBefore: number })[];
+  return rows.map(({ readyP, ...r }) => ({ ...r, ...(readyP === null ? {} : { readyP }), ready: r.ready === 1, practisedBefore: r.practisedBefore === 1 }));
 }

@@ -185,17 +185,9 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 11,
     name: "the gate check's evidence keeps each answer's P(every prerequisite known) (docs/mastery.md, section 2b)",
-    // The evidence is derived from the class's answers: the old rows are dropped and rebuilt, with the probability,
-    // by the next check.
-    sql: `
-      DROP TABLE gate_observations;
-      CREATE TABLE gate_observations (
-        class_id TEXT NOT NULL REFERENCES classes (id), subject TEXT NOT NULL, page_id TEXT NOT NULL, item_id TEXT NOT NULL,
-        seq INTEGER NOT NULL, ready INTEGER NOT NULL, ready_p REAL NOT NULL, practised_before INTEGER NOT NULL,
-        outcome REAL NOT NULL, predicted REAL NOT NULL,
-        PRIMARY KEY (class_id, subject, page_id, item_id)
-      ) WITHOUT ROWID;
-    `,
+    // Rows counted before this migration keep no probability (NULL): the label reads them by their flag, as the
+    // default label does for every row; the "first counted" evidence is kept.
+    sql: `ALTER TABLE gate_observations ADD COLUMN ready_p REAL;`,
   },
 ];
 
