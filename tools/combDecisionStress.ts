@@ -18,9 +18,9 @@ import { sampleWriter, writeInBoxes } from '../src/synth/handwriting';
 import { drawPolylines } from '../src/synth/raster';
 import { loadCombNet } from '../src/vision/decode';
 import { decodeComb, DEFAULT_COMB_DECODE, type CombCharset, type CombPrior } from '../src/vision/handwriting/combDecode';
-import { readCombBox, type BoxReading, type CombChar } from '../src/vision/handwriting/combNet';
+import { readCombBox, type BoxReading } from '../src/vision/handwriting/combNet';
 import { readWrittenBoxes } from '../src/vision/handwriting/combRead';
-import { ruledOutBy, strokeGeometry } from '../src/vision/handwriting/strokeGeometry';
+import { strokeGeometry, type StrokeGeometry } from '../src/vision/handwriting/strokeGeometry';
 import { solveHomography } from '../src/vision/homography';
 import { createImage, type GreyImage } from '../src/vision/image';
 import { DEFAULT_VISION_SETTINGS } from '../src/vision/settings';
@@ -29,7 +29,7 @@ import { mnistSplit } from '../src/vision/testing/mnist';
 const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' } } });
 const scale = Number(values.scale);
 const net = loadCombNet();
-type Case = { set: string; truth: string; readings: (BoxReading | null)[]; ruledOut: CombChar[][]; prior: CombPrior; charset: CombCharset };
+type Case = { set: string; truth: string; readings: (BoxReading | null)[]; geometry: (StrokeGeometry | null)[]; prior: CombPrior; charset: CombCharset };
 const cases: Case[] = [];
 const cal = { paper: 240, ink: 30 };
 
@@ -47,10 +47,7 @@ function onPage(chars: readonly string[], writer: ReturnType<typeof sampleWriter
 }
 const ofCrops = (imgs: readonly GreyImage[]) => ({
   readings: imgs.map((i) => readCombBox(net, i)),
-  ruledOut: imgs.map((i) => {
-    const g = strokeGeometry(i);
-    return g ? ruledOutBy(g) : [];
-  }),
+  geometry: imgs.map(strokeGeometry),
 });
 
 {
@@ -62,7 +59,7 @@ const ofCrops = (imgs: readonly GreyImage[]) => ({
     const text = r < 0.6 ? item.accepted : r < 0.85 ? item.commonWrong[Math.floor(rng() * item.commonWrong.length)]! : String(Math.floor(rng() * 200));
     const read = onPage([...text], writer, DEFAULT_STATION_SETTINGS.scanDpi, rng);
     if (read.gap || read.faint || read.readings.length !== text.length) continue;
-    cases.push({ set: 'A', truth: text, readings: read.readings, ruledOut: read.ruledOut, prior: { accepted: [item.accepted], commonWrong: item.commonWrong }, charset: 'digits' });
+    cases.push({ set: 'A', truth: text, readings: read.readings, geometry: read.geometry, prior: { accepted: [item.accepted], commonWrong: item.commonWrong }, charset: 'digits' });
   }
 }
 {
@@ -96,7 +93,7 @@ const ofCrops = (imgs: readonly GreyImage[]) => ({
       drawPolylines(img, [[{ x: (x + 2.6 * lean) * k, y: 4 * k }, { x: (x - 2.6 * lean) * k, y: 9 * k }]], 0.4 * k, { level: 30, grain: 0, seed: i });
     });
     if (read.readings.length !== 3) continue;
-    cases.push({ set: 'C', truth: `${a}/${b}`, readings: read.readings, ruledOut: read.ruledOut, prior: { accepted: [rng() < 0.5 ? `${a}/${b}` : `${b}/${a}`], commonWrong: [] }, charset: 'digits' });
+    cases.push({ set: 'C', truth: `${a}/${b}`, readings: read.readings, geometry: read.geometry, prior: { accepted: [rng() < 0.5 ? `${a}/${b}` : `${b}/${a}`], commonWrong: [] }, charset: 'digits' });
   }
 }
 {
@@ -112,7 +109,7 @@ const ofCrops = (imgs: readonly GreyImage[]) => ({
 }
 
 const decisions = {
-  shipped: (c: Case) => decodeComb(c.readings.map((r) => r!.p), c.prior, DEFAULT_COMB_DECODE, c.charset, c.ruledOut),
+  shipped: (c: Case) => decodeComb(c.readings.map((r) => r!.p), c.prior, DEFAULT_COMB_DECODE, c.charset, c.geometry),
   box_alone_no_geometry: (c: Case) => decodeComb(c.readings.map((r) => r!.p), c.prior, { ...DEFAULT_COMB_DECODE, boxPGivenFormat: false }, c.charset),
 };
 for (const [decision, decide] of Object.entries(decisions))

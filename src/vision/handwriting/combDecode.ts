@@ -11,6 +11,7 @@
  * 's' for '5') is never taken: it goes to review. Anything else is review too.
  */
 import { COMB_CLASSES, type CombChar } from './combNet';
+import { ruledOutBy, type StrokeGeometry } from './strokeGeometry';
 
 export type CombDecodeSettings = {
   /** Posterior share the best candidate needs to be accepted without a person. */
@@ -183,10 +184,13 @@ export function decodeComb(
   prior: CombPrior,
   s: CombDecodeSettings = DEFAULT_COMB_DECODE,
   charset: CombCharset = 'digits',
-  ruledOut: readonly (readonly CombChar[])[] = [],
+  geometry?: readonly (StrokeGeometry | null)[],
 ): CombDecision {
   if (networkBoxes.length === 0) return { text: null, accepted: false, candidates: [], reasons: ['unreadable'] };
-  const boxes = networkBoxes.map((p, i) => withoutRuledOut(overCharset(p, charset), ruledOut[i]));
+  const boxes = networkBoxes.map((p, i) => {
+    const g = geometry?.[i];
+    return withoutRuledOut(overCharset(p, charset), g ? ruledOutBy(g) : []);
+  });
   const accepted = new Set(prior.accepted);
   const wrong = new Set(prior.commonWrong);
   // A string the comb's format does not allow ('1//24' in a digit comb) has prior 0: it ranks only when nothing well formed is left.
@@ -212,5 +216,7 @@ export function decodeComb(
   if (!FORMAT[charset].test(best.text)) reasons.push('unexpected_format');
   if (!accepted.has(best.text) && [...accepted].some((a) => confusableWith(best.text, a))) reasons.push('confusable_with_answer');
   if (!accepted.has(best.text) && !wrong.has(best.text) && [...accepted, ...wrong].some((a) => oneForSlash(best.text, a))) reasons.push('one_where_answer_has_slash');
+  // In a text comb an 'i' can stand: a '1' the network reads where the geometry sees an i's dot is the two disagreeing.
+  if (charset === 'text' && [...best.text].some((ch, i) => ch === '1' && geometry?.[i]?.dot === true)) reasons.push('dot_over_one');
   return { text: best.text, accepted: reasons.length === 0, candidates, reasons };
 }

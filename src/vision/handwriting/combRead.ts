@@ -13,7 +13,7 @@ import type { VisionSettings } from '../settings';
 import { adaptedProbabilities, evidenceBox, type Adaptation } from './adapt';
 import { decodeComb, DEFAULT_COMB_DECODE, type CombDecodeSettings, type CombPrior } from './combDecode';
 import { COMB_CLASSES, readCombBox, type BoxReading, type CombNet } from './combNet';
-import { ruledOutBy, strokeGeometry } from './strokeGeometry';
+import { strokeGeometry } from './strokeGeometry';
 import type { GreyImage } from '../image';
 
 export type CombNetContext = { net: CombNet; prior: CombPrior; adaptation?: Adaptation; decode?: CombDecodeSettings };
@@ -45,21 +45,17 @@ export function readWrittenBoxes(field: CombField, img: GreyImage, h: Homography
   const faint = ink.filter((b, i) => !flags[i] && b.inkMm2 > settings.handwriting.blankMaxInkMm2).length;
   const crops = field.boxes.filter((_, i) => flags[i]).map((b) => rectifyBox(img, h, b, settings.handwriting.insetMm));
   const readings: (BoxReading | null)[] = crops.map((crop) => readCombBox(net, crop));
-  const ruledOut = crops.map((crop) => {
-    const g = strokeGeometry(crop);
-    return g ? ruledOutBy(g) : [];
-  });
-  return { ink, gap: hasGap(flags), faint, readings, ruledOut };
+  return { ink, gap: hasGap(flags), faint, readings, geometry: crops.map(strokeGeometry) };
 }
 
 export function readCombByNet(field: CombField, img: GreyImage, h: Homography, cal: PageCalibration, settings: VisionSettings, c: CombNetContext): FieldRead {
-  const { ink, gap, faint, readings, ruledOut } = readWrittenBoxes(field, img, h, cal, settings, c.net);
+  const { ink, gap, faint, readings, geometry } = readWrittenBoxes(field, img, h, cal, settings, c.net);
   const base = { fieldId: field.id, itemId: field.itemId, kind: field.kind } as const;
   const evidence = { fills: ink.map((b, i) => ({ value: `box${i}`, fill: Math.round(b.inkMm2 * 100) / 100 })), crop: unionRect(ink.map((b) => b.crop)) };
   if (readings.length === 0) return { ...base, value: null, confidence: faint > 0 ? 0 : 1, status: faint > 0 ? 'review' : 'blank', reasons: faint > 0 ? ['faint_box'] : [], evidence };
   if (readings.some((r) => r === null)) return { ...base, value: null, confidence: 0, status: 'review', reasons: ['unreadable'], evidence };
   const probs = (readings as BoxReading[]).map((r) => (c.adaptation ? adaptedProbabilities(c.adaptation, r) : r.p));
-  const d = decodeComb(probs, c.prior, c.decode ?? DEFAULT_COMB_DECODE, field.charset, ruledOut);
+  const d = decodeComb(probs, c.prior, c.decode ?? DEFAULT_COMB_DECODE, field.charset, geometry);
   const reasons = [...d.reasons, ...(gap ? ['gap_in_boxes'] : []), ...(faint > 0 ? ['faint_box'] : [])];
   const ok = d.accepted && reasons.length === 0;
   const p = d.candidates[0]?.posterior ?? 0;

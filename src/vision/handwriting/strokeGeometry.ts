@@ -2,7 +2,8 @@
  * A second opinion beside the comb network, from the stroke geometry of a written box: an 'i' (or
  * 'j') has a dot above its stem, so a box without one is no 'i'. The opinion only removes a
  * runner-up: a character the network itself reads first is never ruled out (the two disagree, and
- * the network's reading stands, to be judged as before).
+ * the network's reading stands, to be judged as before). Where a text comb's box has a dot and the
+ * network reads a '1', the two disagree too: the comb goes to review (combDecode.ts).
  * Measured and left out (docs/reading.md, combs): a bar rule for '7' (a narrow top: no '7') turned
  * held-out MNIST '7's with a short bar into silent errors, 4 in 7,500 combs; and no lean rule tells a
  * '/' from a '1' (a steep '/' stands upright, MNIST '1's lean more than any stroke-model '/').
