@@ -35,7 +35,7 @@ describe('the shape of a fill (fillShape.ts)', () => {
   });
 
   it('nothing inked: all zero', () => {
-    expect(shapeOf(() => 0)).toEqual({ evenness: 0, centre: 0, grain: 0, outside: 0 });
+    expect(shapeOf(() => 0)).toEqual({ evenness: 0, centre: 0, grain: 0, outside: 0, outsidePeak: 0 });
   });
 });
 
@@ -59,6 +59,19 @@ describe('graphite dragged past the target (FillShape.outside)', () => {
   });
   it('a ring as dark all round (the outline blurred outward, a grey scan) is no band', () => {
     expect(withRing(() => ({ darkness: 0.06 }))).toBeCloseTo(0, 5);
+  });
+  it("outsidePeak: the band's darkest sample over the inside — about half for a lighter smear, near 1 at the fill's own grey", () => {
+    const peak = (darkness: number) => {
+      const cells = new FillShapeCells(10);
+      for (let y = -10; y <= 10; y++) for (let x = -10; x <= 10; x++) if (x * x + y * y <= 100) cells.add(x, y, 0.25);
+      for (const r of [12, 14]) for (let i = 0; i < 32; i++) {
+        const a = (2 * Math.PI * i) / 32;
+        cells.addOutside(r * Math.cos(a), r * Math.sin(a), within(a, 2, 0.6) ? darkness : 0.02, false);
+      }
+      return cells.result().outsidePeak!;
+    };
+    expect(peak(0.12)).toBeCloseTo(0.4, 2);
+    expect(peak(0.25)).toBeCloseTo(0.92, 2);
   });
   it('dark ink crossing the ring (a stray stroke, a neighbour) is left out', () => {
     expect(withRing((a) => (within(a, 2, 0.4) ? { darkness: 0.7, dark: true } : { darkness: 0.02 }))).toBeLessThan(0.05);
@@ -158,6 +171,7 @@ describe('residue with graphite dragged past its target is erased beside a mark 
     expect(q3, JSON.stringify(d)).toMatchObject({ status: 'ok', value: 'B', reasons: ['erased:D'] });
     expect(d.shape!.evenness).toBeGreaterThan(0.9);
     expect(d.shape!.outside).toBeGreaterThan(VisionSettings.parse({}).bubbles.smearMin);
+    expect(d.shape!.outsidePeak).toBeLessThan(VisionSettings.parse({}).bubbles.smearMaxPeak);
   });
 
   it('without the band, or with the rule off, the same residue goes to a person', async () => {
@@ -175,6 +189,49 @@ describe('residue with graphite dragged past its target is erased beside a mark 
     const stray = dragged('q3', 'D', 40 / 245, 0.2);
     const fields = await read([...darkWriter, solid('q3', 'B'), even('q3', 'D', 0.72), stray]);
     expect(fields.get('q3')).toMatchObject({ status: 'review', reasons: ['marginal_mark:D'] });
+  });
+});
+
+/**
+ * A light fill whose pencil went `mm` past the outline at the fill's own grey (`share`): the even fill and a stroke
+ * (`widthMm` wide, round end) from the centre out at `angle`, as a hurried pencil leaves it.
+ */
+function overshooting(fieldId: string, value: string, share: number, mm: number, angle: number, widthMm: number): PageInk[] {
+  const t = (page.fields.find((x) => x.id === fieldId) as BubbleField).targets.find((x) => x.value === value)!;
+  const reach = t.r + mm - widthMm / 2;
+  const stroke: PageInk = { kind: 'stroke', x1: t.x, y1: t.y, x2: t.x + reach * Math.cos(angle), y2: t.y + reach * Math.sin(angle), widthMm, grey: grey(share) };
+  return [even(fieldId, value, share), stroke];
+}
+
+describe('a light fill whose pencil goes past its outline is never dropped as a smear (bubbles.smearMaxPeak)', () => {
+  /** A light-pencil writer: five answers at 68–70 % grey. */
+  const lightWriter = [even('x1', 'A', 0.68), even('x2', 'C', 0.7), even('x3', 'B', 0.69), even('x4', 'D', 0.68), even('x5', 'A', 0.7)];
+  const variants = [0.4, 0.7, 1.0].flatMap((mm) => [0, 2, 4].flatMap((angle) => [0.8, 1.6].map((widthMm) => ({ mm, angle, widthMm }))));
+
+  it('light writer, B 69 % and D 72–74 % overshooting in a multi-answer question: B,D (or a person), never erased:D', async () => {
+    for (const share of [0.72, 0.74])
+      for (const v of variants) {
+        const q3 = (await read([...lightWriter, even('q3', 'B', 0.69), ...overshooting('q3', 'D', share, v.mm, v.angle, v.widthMm)])).get('q3')!;
+        const d = q3.evidence.fills.find((f) => f.value === 'D')!;
+        expect(q3.reasons, `${share} ${JSON.stringify(v)}: ${q3.status} ${q3.value} ${JSON.stringify(d)}`).not.toContain('erased:D');
+        expect(q3.status === 'review' || q3.value === 'B,D', `${share} ${JSON.stringify(v)}: ${q3.status} ${q3.value}`).toBe(true);
+      }
+  });
+
+  it('dark writer, solid B and D 72 % overshooting: a person decides D, never erased:D', async () => {
+    for (const v of variants) {
+      const q3 = (await read([...darkWriter, solid('q3', 'B'), ...overshooting('q3', 'D', 0.72, v.mm, v.angle, v.widthMm)])).get('q3')!;
+      const d = q3.evidence.fills.find((f) => f.value === 'D')!;
+      expect(q3, `${JSON.stringify(v)}: ${JSON.stringify(d)}`).toMatchObject({ status: 'review', reasons: ['marginal_mark:D'] });
+    }
+  });
+
+  it('the band there is as dark as the fill: outsidePeak above smearMaxPeak where outside passes smearMin', async () => {
+    const q3 = (await read([...darkWriter, solid('q3', 'B'), ...overshooting('q3', 'D', 0.72, 1.0, 0, 1.6)])).get('q3')!;
+    const shape = q3.evidence.fills.find((f) => f.value === 'D')!.shape!;
+    const band = VisionSettings.parse({}).bubbles;
+    expect(shape.outside).toBeGreaterThan(band.smearMin);
+    expect(shape.outsidePeak).toBeGreaterThan(band.smearMaxPeak);
   });
 });
 

@@ -21,6 +21,12 @@ export type FillShape = {
    * before it was measured.)
    */
   outside?: number;
+  /**
+   * The darkest single sample of that band, above the rings' median sector, over the inside's mean darkness: near 1
+   * when the band is the fill's own grey (a pencil stroke past the outline), about half for graphite an eraser
+   * dragged. (Absent from reads stored before it was measured.)
+   */
+  outsidePeak?: number;
 };
 
 const CELLS = 9;
@@ -37,6 +43,7 @@ export class FillShapeCells {
   private readonly ringSum = new Float64Array(SECTORS);
   private readonly ringCount = new Uint32Array(SECTORS);
   private readonly ringDark = new Uint8Array(SECTORS);
+  private readonly ringMax = new Float64Array(SECTORS);
 
   /** innerPx: the radius (px) of the sampled inside. */
   constructor(innerPx: number) {
@@ -57,12 +64,13 @@ export class FillShapeCells {
     const s = Math.min(SECTORS - 1, Math.floor(((Math.atan2(dy, dx) + Math.PI) / (2 * Math.PI)) * SECTORS));
     this.ringSum[s]! += darkness;
     this.ringCount[s]!++;
+    this.ringMax[s] = Math.max(this.ringMax[s]!, darkness);
     if (dark) this.ringDark[s] = 1;
   }
 
   result(): FillShape {
     const mean = this.n > 0 ? this.total / this.n : 0;
-    if (mean <= 0) return { evenness: 0, centre: 0, grain: 0, outside: 0 };
+    if (mean <= 0) return { evenness: 0, centre: 0, grain: 0, outside: 0, outsidePeak: 0 };
     let palest = Infinity;
     let ringSum = 0;
     let ringCount = 0;
@@ -77,22 +85,27 @@ export class FillShapeCells {
     const ring = ringCount > 0 ? ringSum / ringCount : 0;
     const centre = this.count[8]! > 0 ? this.sum[8]! / this.count[8]! : 0;
     const variance = Math.max(0, this.total2 / this.n - mean * mean);
-    return { evenness: palest / mean, centre: ring > 0 ? centre / ring : 0, grain: Math.sqrt(variance) / mean, outside: this.outside() / mean };
+    const band = this.band();
+    return { evenness: palest / mean, centre: ring > 0 ? centre / ring : 0, grain: Math.sqrt(variance) / mean, outside: band.mean / mean, outsidePeak: band.peak / mean };
   }
 
-  /** The darkest two adjacent sectors without dark ink, above the median sector (0 when a sector has no sample). */
-  private outside(): number {
+  /**
+   * The darkest two adjacent sectors without dark ink, above the median sector: their mean and their darkest sample
+   * (both 0 when a sector has no sample).
+   */
+  private band(): { mean: number; peak: number } {
     const means: number[] = [];
     for (let s = 0; s < SECTORS; s++) {
-      if (this.ringCount[s] === 0) return 0;
+      if (this.ringCount[s] === 0) return { mean: 0, peak: 0 };
       means.push(this.ringSum[s]! / this.ringCount[s]!);
     }
     const sorted = [...means].sort((a, b) => a - b);
     const median = (sorted[SECTORS / 2 - 1]! + sorted[SECTORS / 2]!) / 2;
-    let best = 0;
+    let best = { mean: 0, peak: 0 };
     for (let s = 0; s < SECTORS; s++) {
       const next = (s + 1) % SECTORS;
-      if (!this.ringDark[s] && !this.ringDark[next]) best = Math.max(best, (means[s]! + means[next]!) / 2 - median);
+      const band = (means[s]! + means[next]!) / 2 - median;
+      if (!this.ringDark[s] && !this.ringDark[next] && band > best.mean) best = { mean: band, peak: Math.max(0, Math.max(this.ringMax[s]!, this.ringMax[next]!) - median) };
     }
     return best;
   }

@@ -286,7 +286,7 @@ describe('canonicalNumber', () => {
 
 describe("a teacher's reading of an even faint fill (bubbles.faintAnswerFill, off by default)", () => {
   const on = VisionSettings.parse({ bubbles: { faintAnswerFill: 0.26 } }).bubbles;
-  const even = { evenness: 0.98, centre: 1, grain: 0.05, outside: 0.03 };
+  const even = { evenness: 0.98, centre: 1, grain: 0.05, outside: 0.03, outsidePeak: 0.1 };
   const faint = (value: string, fill: number, shape = even) => ({ value, fill, dark: 0, spread: 0, shape });
   const solid = (value: string) => ({ value, fill: 0.8, dark: 1, spread: 0.71 });
 
@@ -304,7 +304,11 @@ describe("a teacher's reading of an even faint fill (bubbles.faintAnswerFill, of
     expect(classifyFills([faint('A', 0.28), { value: 'B', fill: 0.01 }], on, undefined, true, true)).toMatchObject({ marked: [], marginal: ['A'] });
   });
   it('never a faint tick (uneven, in strokes) nor residue by its shape', () => {
-    expect(classifyFills([solid('A'), faint('B', 0.28, { evenness: 0.1, centre: 1.4, grain: 1.2, outside: 0.3 })], on)).toMatchObject({ marked: ['A'], marginal: ['B'] });
-    expect(classifyFills([solid('A'), faint('B', 0.28, { ...even, outside: 0.4 })], on)).toMatchObject({ marked: ['A'], erased: ['B'] });
+    expect(classifyFills([solid('A'), faint('B', 0.28, { evenness: 0.1, centre: 1.4, grain: 1.2, outside: 0.3, outsidePeak: 0.5 })], on)).toMatchObject({ marked: ['A'], marginal: ['B'] });
+    expect(classifyFills([solid('A'), faint('B', 0.28, { ...even, outside: 0.4, outsidePeak: 0.5 })], on)).toMatchObject({ marked: ['A'], erased: ['B'] });
+  });
+  it('a band as dark as the fill itself (its pencil past the outline) is no smear: one more answer', () => {
+    expect(classifyFills([solid('A'), faint('B', 0.28, { ...even, outside: 0.4, outsidePeak: 0.95 })], on)).toMatchObject({ marked: ['A', 'B'], erased: [] });
+    expect(classifyFills([solid('A'), faint('B', 0.28, { ...even, outside: 0.4, outsidePeak: 0.95 })], band)).toMatchObject({ marked: ['A'], marginal: ['B'], erased: [] });
   });
 });

@@ -174,19 +174,21 @@ export function classifyFills(fills: readonly Measured[], band: FillBand, page?:
 
 /**
  * How clearly a faint fill is residue by its shape (> 0): left on part of the target (its palest cell far below its
- * mean), or dragged past it on one side (a lighter band just outside the outline), in patches rather than thin
+ * mean), or dragged past it on one side (a band just outside the outline, clearly lighter than the inside), in patches rather than thin
  * strokes. ≤ 0: not residue by shape.
  */
 function patchyResidue(shape: FillShape | undefined, band: FillBand): number {
   if (!shape) return 0;
   const part = band.patchyEvenness > 0 ? band.patchyEvenness - shape.evenness : -1;
-  const dragged = band.smearMin > 0 && shape.outside !== undefined ? shape.outside - band.smearMin : -1;
+  // A band as dark as the fill itself is its pencil gone past the outline, not graphite an eraser dragged.
+  const lighter = shape.outsidePeak !== undefined ? band.smearMaxPeak - shape.outsidePeak : -1;
+  const dragged = band.smearMin > 0 && shape.outside !== undefined ? Math.min(shape.outside - band.smearMin, lighter) : -1;
   const residue = Math.max(part, dragged);
   return residue <= 0 ? residue : Math.min(residue, band.patchyMaxGrain - shape.grain);
 }
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
-const shapeOf = (f: TargetFill) => (f.shape ? { shape: { evenness: round3(f.shape.evenness), centre: round3(f.shape.centre), grain: round3(f.shape.grain), outside: round3(f.shape.outside ?? 0) } } : {});
+const shapeOf = (f: TargetFill) => (f.shape ? { shape: { evenness: round3(f.shape.evenness), centre: round3(f.shape.centre), grain: round3(f.shape.grain), outside: round3(f.shape.outside ?? 0), outsidePeak: round3(f.shape.outsidePeak ?? 0) } } : {});
 const fillsOf = (m: TargetsMeasure) => m.fills.map((f) => ({ value: f.value, fill: round3(f.fill), dark: round3(f.dark), spread: round3(f.spread), ...shapeOf(f) }));
 
 /** A one-of-N or many-of-N choice (bubbles, or score boxes with the score band). */

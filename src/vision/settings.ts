@@ -24,7 +24,7 @@ import { DEFAULT_SCAN_DPI } from '../domain/scanDpi';
  *   - anything else (a faint stroke, dark ink only on the rim: `strokeMaxSpread`) is marginal → review.
  * Fills are taken above the page's own empty-target level (see `emptyNoiseK`).
  */
-const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; strokeMaxSpread: number; lightFill: number; residueMin: number; relativeMarked: number; writerFraction: number; writerMinMarks: number; patchyEvenness: number; patchyMaxGrain: number; smearMin: number; faintAnswerFill: number }) =>
+const band = (d: { definite: number; marginal: number; strokeDark: number; strokeFill: number; strokeMinSpread: number; strokeMaxSpread: number; lightFill: number; residueMin: number; relativeMarked: number; writerFraction: number; writerMinMarks: number; patchyEvenness: number; patchyMaxGrain: number; smearMin: number; smearMaxPeak: number; faintAnswerFill: number }) =>
   z
     .strictObject({
       /** At or above: marked. */
@@ -88,6 +88,13 @@ const band = (d: { definite: number; marginal: number; strokeDark: number; strok
        * dragged past it, so residue. Its pixels must not be in strokes (`patchyMaxGrain`). 0 turns the rule off.
        */
       smearMin: z.number().min(0).default(d.smearMin),
+      /**
+       * ...and only when that band is clearly lighter than the inside: its darkest sample (FillShape.outsidePeak) at most
+       * this share of the inside's darkness. The synth's eraser smear is 35–60 % of its residue's darkness; a light fill
+       * whose pencil goes past the outline is its own grey there (0.95–1.05 when it leaves by 0.7–1 mm), and dropping
+       * it would be a silent error.
+       */
+      smearMaxPeak: z.number().min(0).default(d.smearMaxPeak),
       /**
        * A teacher's reading, off (0) by default: a faint fill no rule above decides, even (evenness at least
        * `patchyEvenness`) and at least this fill, is the answer when it is alone in a single-choice question and one more
@@ -255,9 +262,9 @@ export const VisionSettings = z.strictObject({
       targetMinGain: z.number().min(0).max(1).default(0.1),
     })
     .prefault({}),
-  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, strokeMaxSpread: 0.82, lightFill: 0.32, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3, patchyEvenness: 0.7, patchyMaxGrain: 0.8, smearMin: 0.25, faintAnswerFill: 0 }).prefault({}),
+  bubbles: band({ definite: 0.35, marginal: 0.12, strokeDark: 0.05, strokeFill: 0.11, strokeMinSpread: 0.4, strokeMaxSpread: 0.82, lightFill: 0.32, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3, patchyEvenness: 0.7, patchyMaxGrain: 0.8, smearMin: 0.25, smearMaxPeak: 0.7, faintAnswerFill: 0 }).prefault({}),
   /** Score boxes are ticked, not filled: a tick covers far less of a box than a filled bubble. */
-  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, strokeMaxSpread: 1.2, lightFill: 0.15, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3, patchyEvenness: 0, patchyMaxGrain: 0, smearMin: 0, faintAnswerFill: 0 }).prefault({}),
+  score: band({ definite: 0.3, marginal: 0.06, strokeDark: 0.02, strokeFill: 0.075, strokeMinSpread: 0.4, strokeMaxSpread: 1.2, lightFill: 0.15, residueMin: 0.04, relativeMarked: 0.5, writerFraction: 0.8, writerMinMarks: 3, patchyEvenness: 0, patchyMaxGrain: 0, smearMin: 0, smearMaxPeak: 0, faintAnswerFill: 0 }).prefault({}),
   handwriting: z
     .strictObject({
       /** Boxes are cropped this far inside their printed border. */
