@@ -29,9 +29,15 @@ export type CombDecodeSettings = {
    * twice in one), not over the box alone (false: the box alone, as before 2026-12-07).
    */
   boxPGivenFormat: boolean;
+  /**
+   * A box is judged over the format only when the network gives the characters the format allows there at least
+   * this share: a box it reads as a sure '/' where none can stand keeps its own probabilities (review), since the
+   * split of its last percent between '1' and '7' says nothing.
+   */
+  minFormatShare: number;
 };
 
-export const DEFAULT_COMB_DECODE: CombDecodeSettings = { acceptP: 0.98, minBoxP: 0.6, acceptedPrior: 10, commonWrongPrior: 3, perBox: 3, beam: 12, boxPGivenFormat: true };
+export const DEFAULT_COMB_DECODE: CombDecodeSettings = { acceptP: 0.98, minBoxP: 0.6, acceptedPrior: 10, commonWrongPrior: 3, perBox: 3, beam: 12, boxPGivenFormat: true, minFormatShare: 0.2 };
 
 export type CombPrior = { accepted: readonly string[]; commonWrong: readonly string[] };
 
@@ -179,6 +185,13 @@ export function boxesGivenFormat(boxes: readonly Float32Array[], charset: CombCh
   );
 }
 
+/** The network's share of a box on the characters the format leaves possible there. */
+function allowedShare(box: Float32Array, givenFormat: Float32Array): number {
+  let share = 0;
+  for (let k = 0; k < box.length; k++) if (givenFormat[k]! > 0) share += box[k]!;
+  return share;
+}
+
 export function decodeComb(
   networkBoxes: readonly Float32Array[],
   prior: CombPrior,
@@ -210,7 +223,7 @@ export function decodeComb(
   if (!best) return { text: null, accepted: false, candidates, reasons: ['unreadable'] };
   const reasons: string[] = [];
   if (best.posterior < s.acceptP) reasons.push('ambiguous_reading');
-  const judged = s.boxPGivenFormat ? boxesGivenFormat(boxes, charset) : boxes;
+  const judged = s.boxPGivenFormat ? boxesGivenFormat(boxes, charset).map((given, i) => (allowedShare(boxes[i]!, given) >= s.minFormatShare ? given : boxes[i]!)) : boxes;
   const weakest = Math.min(...[...best.text].map((ch, i) => (judged[i] as Float32Array)[COMB_CLASSES.indexOf(ch as CombChar)] as number));
   if (weakest < s.minBoxP) reasons.push('uncertain_box');
   if (!FORMAT[charset].test(best.text)) reasons.push('unexpected_format');
