@@ -4,9 +4,10 @@
  *   A  combs of the comb days' items written by the stroke model on a page image;
  *   B  held-out MNIST digits (60 % 1s and 7s) with '/', '-' from the stroke model; the prior the truth, its 1↔7 look-alike or another number;
  *   C  fractions whose '/' is one straight stroke leaning 0–0.4 (the issue's 3/5 read as 315); the answer the same or the reversed fraction;
- *   D  text combs of stroke-model i, j, 1, 7, letters and signs; the prior the truth or its 1↔i swap.
+ *   D  text combs of stroke-model i, j, 1, 7, letters and signs; the prior the truth or its 1↔i swap;
+ *   E  D with every i and j's dot touching its stem (letters.ts, opt-in): no separate dot to see.
  *
- *   node --import tsx tools/combDecisionStress.ts [--scale 1]
+ *   node --import tsx tools/combDecisionStress.ts [--scale 1] [--sets ABCDE]
  */
 import { parseArgs } from 'node:util';
 import { seededRng, type Rng } from '../src/domain/random';
@@ -26,8 +27,9 @@ import { createImage, type GreyImage } from '../src/vision/image';
 import { DEFAULT_VISION_SETTINGS } from '../src/vision/settings';
 import { mnistSplit } from '../src/vision/testing/mnist';
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, sets: { type: 'string', default: 'ABCDE' } } });
 const scale = Number(values.scale);
+const sets = [...values.sets];
 const net = loadCombNet();
 type Case = { set: string; truth: string; readings: (BoxReading | null)[]; geometry: (StrokeGeometry | null)[]; prior: CombPrior; charset: CombCharset };
 const cases: Case[] = [];
@@ -50,7 +52,7 @@ const ofCrops = (imgs: readonly GreyImage[]) => ({
   geometry: imgs.map(strokeGeometry),
 });
 
-{
+if (sets.includes('A')) {
   const rng = seededRng('stress-A');
   for (let i = 0; i < 1500 * scale; i++) {
     const writer = sampleWriter(rng, (['pencil', 'ballpoint', 'red_pen'] as const)[i % 3]);
@@ -62,7 +64,7 @@ const ofCrops = (imgs: readonly GreyImage[]) => ({
     cases.push({ set: 'A', truth: text, readings: read.readings, geometry: read.geometry, prior: { accepted: [item.accepted], commonWrong: item.commonWrong }, charset: 'digits' });
   }
 }
-{
+if (sets.includes('B')) {
   const rng = seededRng('stress-B');
   const test = mnistSplit().test;
   const byLabel = Array.from({ length: 10 }, (_, d) => test.filter((s) => s.label === d));
@@ -82,7 +84,7 @@ const ofCrops = (imgs: readonly GreyImage[]) => ({
     cases.push({ set: 'B', truth, ...ofCrops(parts.map((p) => p.img)), prior: { accepted, commonWrong: [] }, charset: 'digits' });
   }
 }
-{
+if (sets.includes('C')) {
   const rng = seededRng('stress-C');
   for (let i = 0; i < 600 * scale; i++) {
     const writer = sampleWriter(rng, 'ballpoint');
@@ -96,24 +98,27 @@ const ofCrops = (imgs: readonly GreyImage[]) => ({
     cases.push({ set: 'C', truth: `${a}/${b}`, readings: read.readings, geometry: read.geometry, prior: { accepted: [rng() < 0.5 ? `${a}/${b}` : `${b}/${a}`], commonWrong: [] }, charset: 'digits' });
   }
 }
-{
-  const rng = seededRng('stress-D');
+/** Text combs of stroke-model i, j, 1, 7, letters and signs; the prior the truth or its 1↔i swap. */
+function textCombs(set: string, touchingDot: boolean) {
+  const rng = seededRng(`stress-${set}`);
   const pool = ['i', 'j', '1', '7', '1', 'i', 'x', '=', '-', '2', 'y', 't', 'a', '/'];
   for (let n = 0; n < 1500 * scale; n++) {
     const chars = Array.from({ length: 1 + Math.floor(rng() * 3) }, () => pool[Math.floor(rng() * pool.length)]!);
     const truth = chars.join('');
     const swap = truth.replace(/[1i]/g, (c) => (c === '1' ? 'i' : '1'));
     const accepted = rng() < 0.5 ? [truth] : [swap === truth ? 'x=1' : swap];
-    cases.push({ set: 'D', truth, ...ofCrops(chars.map((ch) => strokeSample(ch, rng))), prior: { accepted, commonWrong: [] }, charset: 'text' });
+    cases.push({ set, truth, ...ofCrops(chars.map((ch) => strokeSample(ch, rng, { touchingDot }))), prior: { accepted, commonWrong: [] }, charset: 'text' });
   }
 }
+if (sets.includes('D')) textCombs('D', false);
+if (sets.includes('E')) textCombs('E', true);
 
 const decisions = {
   shipped: (c: Case) => decodeComb(c.readings.map((r) => r!.p), c.prior, DEFAULT_COMB_DECODE, c.charset, c.geometry),
   box_alone_no_geometry: (c: Case) => decodeComb(c.readings.map((r) => r!.p), c.prior, { ...DEFAULT_COMB_DECODE, boxPGivenFormat: false }, c.charset),
 };
 for (const [decision, decide] of Object.entries(decisions))
-  for (const set of ['A', 'B', 'C', 'D']) {
+  for (const set of sets) {
     const of = cases.filter((c) => c.set === set);
     let review = 0;
     const wrong: string[] = [];

@@ -6,7 +6,7 @@
  */
 import type { Rng } from '../domain/random';
 import { sampleWriter, writeChar } from './handwriting';
-import { LETTER_GLYPHS, letterVariants } from './letters';
+import { LETTER_GLYPHS, letterVariants, touchingDotVariants } from './letters';
 import { createImage, type GreyImage } from '../vision/image';
 
 const BOX = { w: 7, h: 9 };
@@ -53,14 +53,17 @@ export function scanned(img: GreyImage, rng: Rng): GreyImage {
   return out;
 }
 
-/** A character of the stroke model in a comb box, as the reader crops it. */
-export function strokeSample(ch: string, rng: Rng): GreyImage {
+/**
+ * A character of the stroke model in a comb box, as the reader crops it. `touchingDot`: an 'i' or 'j' whose dot
+ * touches its stem (letters.ts), for a stress set; the default stroke model always lifts the pen for the dot.
+ */
+export function strokeSample(ch: string, rng: Rng, opts: { touchingDot?: boolean } = {}): GreyImage {
   const dpi = between(rng, 150, 300);
   const k = dpi / 25.4;
   const img = createImage(Math.round(BOX.w * k), Math.round(BOX.h * k), Math.round(between(rng, 215, 250)));
   const writer = sampleWriter(rng);
   // A writer draws no letter variant (letters.ts): draw one for a letter, and only then, so digit and symbol samples stay as they were.
-  const hand = ch in LETTER_GLYPHS ? { ...writer, variants: { ...writer.variants, ...letterVariants(rng) } } : writer;
+  const hand = ch in LETTER_GLYPHS ? { ...writer, variants: { ...writer.variants, ...letterVariants(rng), ...(opts.touchingDot ? touchingDotVariants(rng) : {}) } } : writer;
   writeChar(img, ch, { x: 0, y: 0, ...BOX }, hand, { dpi, rng });
   return scanned(inset(img, k), rng);
 }

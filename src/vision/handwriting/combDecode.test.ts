@@ -98,17 +98,30 @@ describe('answer-aware decoding', () => {
   it('a second opinion removes a runner-up it rules out (stroke geometry: no dot, no i), never the network\'s first reading', () => {
     const oneOrI = [p({ 1: 0.8, i: 0.2 }), p({ 4: 0.999 })];
     expect(decodeComb(oneOrI, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text')).toMatchObject({ text: '14', accepted: false });
-    expect(decodeComb(oneOrI, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false }, { dot: false }])).toMatchObject({ text: '14', accepted: true });
+    expect(decodeComb(oneOrI, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 1 }, { dot: false, height: 1 }])).toMatchObject({ text: '14', accepted: true });
     // The network reads an i first: the geometry disagrees, and the network's probabilities stand.
     const iFirst = [p({ i: 0.7, 1: 0.3 }), p({ 4: 0.999 })];
-    expect(decodeComb(iFirst, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false }, { dot: false }])).toMatchObject({ text: 'i4', accepted: false });
+    expect(decodeComb(iFirst, { accepted: [], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 1 }, { dot: false, height: 1 }])).toMatchObject({ text: 'i4', accepted: false });
   });
   it('in a text comb, a 1 the network is sure of where the geometry sees an i\'s dot goes to review', () => {
     const sure = [p({ 1: 0.999, i: 0.001 }), p({ 2: 0.999 })];
-    expect(decodeComb(sure, { accepted: ['12'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false }, { dot: false }])).toMatchObject({ text: '12', accepted: true });
-    expect(decodeComb(sure, { accepted: ['12'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: true }, { dot: false }])).toMatchObject({ text: '12', accepted: false, reasons: ['dot_over_one'] });
+    expect(decodeComb(sure, { accepted: ['12'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 1 }, { dot: false, height: 1 }])).toMatchObject({ text: '12', accepted: true });
+    expect(decodeComb(sure, { accepted: ['12'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: true, height: 1 }, { dot: false, height: 1 }])).toMatchObject({ text: '12', accepted: false, reasons: ['dot_over_one'] });
     // A digit comb holds no i: a speck above its 1 changes nothing.
-    expect(decodeComb(sure, { accepted: ['12'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'digits', [{ dot: true }, { dot: false }])).toMatchObject({ text: '12', accepted: true });
+    expect(decodeComb(sure, { accepted: ['12'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'digits', [{ dot: true, height: 1 }, { dot: false, height: 1 }])).toMatchObject({ text: '12', accepted: true });
+  });
+  it('in a text comb, a 1 with no dot but as short as an i whose dot ran into its stem keeps its i doubt and goes to review', () => {
+    // A touching-dot i: the network reads 1 first, i second; the answer is 1. No separate dot, but a short stroke.
+    const oneThenI = [p({ 1: 0.8, i: 0.2 })];
+    const short = decodeComb(oneThenI, { accepted: ['1'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.6 }]);
+    expect(short.accepted).toBe(false);
+    expect(short.reasons).toContain('short_one');
+    // A tall dotless 1 is no i: the runner-up goes and the 1 is accepted.
+    expect(decodeComb(oneThenI, { accepted: ['1'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.9 }])).toMatchObject({ text: '1', accepted: true });
+    // Even a sure short 1 goes to review in a text comb; a digit comb holds no i.
+    const sure = [p({ 1: 0.999, i: 0.001 })];
+    expect(decodeComb(sure, { accepted: ['1'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.6 }])).toMatchObject({ accepted: false, reasons: ['short_one'] });
+    expect(decodeComb(sure, { accepted: ['1'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'digits', [{ dot: false, height: 0.6 }])).toMatchObject({ text: '1', accepted: true });
   });
   it('a + where a text answer has an x, or an s where it has a 5, goes to review', () => {
     const plus = decodeComb([p({ '+': 0.999 }), p({ '=': 0.999 }), p({ 5: 0.999 })], { accepted: ['x=5'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text');

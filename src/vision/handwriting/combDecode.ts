@@ -11,7 +11,7 @@
  * 's' for '5') is never taken: it goes to review. Anything else is review too.
  */
 import { COMB_CLASSES, type CombChar } from './combNet';
-import { ruledOutBy, type StrokeGeometry } from './strokeGeometry';
+import { mayHoldI, ruledOutBy, type StrokeGeometry } from './strokeGeometry';
 
 export type CombDecodeSettings = {
   /** Posterior share the best candidate needs to be accepted without a person. */
@@ -229,7 +229,10 @@ export function decodeComb(
   if (!FORMAT[charset].test(best.text)) reasons.push('unexpected_format');
   if (!accepted.has(best.text) && [...accepted].some((a) => confusableWith(best.text, a))) reasons.push('confusable_with_answer');
   if (!accepted.has(best.text) && !wrong.has(best.text) && [...accepted, ...wrong].some((a) => oneForSlash(best.text, a))) reasons.push('one_where_answer_has_slash');
-  // In a text comb an 'i' can stand: a '1' the network reads where the geometry sees an i's dot is the two disagreeing.
-  if (charset === 'text' && [...best.text].some((ch, i) => ch === '1' && geometry?.[i]?.dot === true)) reasons.push('dot_over_one');
+  // In a text comb an 'i' can stand: a '1' the network reads where the geometry sees an i's dot, or no dot but a
+  // stroke as short as an i's whose dot ran into it, is the two disagreeing.
+  const dotted = charset === 'text' ? [...best.text].map((ch, i) => (ch === '1' ? geometry?.[i] : null)) : [];
+  if (dotted.some((g) => g?.dot)) reasons.push('dot_over_one');
+  if (dotted.some((g) => g && !g.dot && mayHoldI(g))) reasons.push('short_one');
   return { text: best.text, accepted: reasons.length === 0, candidates, reasons };
 }
