@@ -311,4 +311,8 @@ describe("a teacher's reading of an even faint fill (bubbles.faintAnswerFill, of
     expect(classifyFills([solid('A'), faint('B', 0.28, { ...even, outside: 0.4, outsidePeak: 0.95 })], on)).toMatchObject({ marked: ['A', 'B'], erased: [] });
     expect(classifyFills([solid('A'), faint('B', 0.28, { ...even, outside: 0.4, outsidePeak: 0.95 })], band)).toMatchObject({ marked: ['A'], marginal: ['B'], erased: [] });
   });
+  it('a stored shape measured before the band had to be lighter (no outsidePeak) is no smear', () => {
+    const { outsidePeak: _, ...stored } = { ...even, outside: 0.4 };
+    expect(classifyFills([solid('A'), faint('B', 0.28, stored)], band)).toMatchObject({ marked: ['A'], marginal: ['B'], erased: [] });
+  });
 });

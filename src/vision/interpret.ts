@@ -188,7 +188,7 @@ function patchyResidue(shape: FillShape | undefined, band: FillBand): number {
 }
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
-const shapeOf = (f: TargetFill) => (f.shape ? { shape: { evenness: round3(f.shape.evenness), centre: round3(f.shape.centre), grain: round3(f.shape.grain), outside: round3(f.shape.outside ?? 0), outsidePeak: round3(f.shape.outsidePeak ?? 0) } } : {});
+const shapeOf = (f: TargetFill) => (f.shape ? { shape: { evenness: round3(f.shape.evenness), centre: round3(f.shape.centre), grain: round3(f.shape.grain), outside: round3(f.shape.outside ?? 0), ...(f.shape.outsidePeak === undefined ? {} : { outsidePeak: round3(f.shape.outsidePeak) }) } } : {});
 const fillsOf = (m: TargetsMeasure) => m.fills.map((f) => ({ value: f.value, fill: round3(f.fill), dark: round3(f.dark), spread: round3(f.spread), ...shapeOf(f) }));
 
 /** A one-of-N or many-of-N choice (bubbles, or score boxes with the score band). */

@@ -94,7 +94,7 @@ const band = (d: { definite: number; marginal: number; strokeDark: number; strok
        * whose pencil goes past the outline is its own grey there (0.95–1.05 when it leaves by 0.7–1 mm), and dropping
        * it would be a silent error.
        */
-      smearMaxPeak: z.number().min(0).default(d.smearMaxPeak),
+      smearMaxPeak: z.number().min(0).max(1).default(d.smearMaxPeak),
       /**
        * A teacher's reading, off (0) by default: a faint fill no rule above decides, even (evenness at least
        * `patchyEvenness`) and at least this fill, is the answer when it is alone in a single-choice question and one more
