@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BubbleField, DigitGridField, ScoreField } from '../layout/printedPage';
 import type { TargetsMeasure } from './bubbles';
+import type { FillShape } from './fillShape';
 import type { BoxInk } from './handwriting';
 import { canonicalNumber, classifyFills, interpretBubbles, interpretDigitGrid, interpretScore, pageFillStats } from './interpret';
 import { DEFAULT_VISION_SETTINGS as S, VisionSettings } from './settings';
@@ -287,7 +288,7 @@ describe('canonicalNumber', () => {
 describe("a teacher's reading of an even faint fill (bubbles.faintAnswerFill, off by default)", () => {
   const on = VisionSettings.parse({ bubbles: { faintAnswerFill: 0.26 } }).bubbles;
   const even = { evenness: 0.98, centre: 1, grain: 0.05, outside: 0.03, outsidePeak: 0.1 };
-  const faint = (value: string, fill: number, shape = even) => ({ value, fill, dark: 0, spread: 0, shape });
+  const faint = (value: string, fill: number, shape: FillShape = even) => ({ value, fill, dark: 0, spread: 0, shape });
   const solid = (value: string) => ({ value, fill: 0.8, dark: 1, spread: 0.71 });
 
   it('alone in a single-choice question it is the answer when turned on, else a person decides', () => {
