@@ -110,7 +110,7 @@ describe('answer-aware decoding', () => {
     // A digit comb holds no i: a speck above its 1 changes nothing.
     expect(decodeComb(sure, { accepted: ['12'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'digits', [{ dot: true, height: 1 }, { dot: false, height: 1 }])).toMatchObject({ text: '12', accepted: true });
   });
-  it('in a text comb, a 1 with no dot but as short as an i whose dot ran into its stem keeps its i doubt and goes to review', () => {
+  it('in a text comb, a 1 with no dot but as short as an i whose dot ran into its stem keeps its i doubt and goes to review where an i would change the grade', () => {
     // A touching-dot i: the network reads 1 first, i second; the answer is 1. No separate dot, but a short stroke.
     const oneThenI = [p({ 1: 0.8, i: 0.2 })];
     const short = decodeComb(oneThenI, { accepted: ['1'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.6 }]);
@@ -122,6 +122,9 @@ describe('answer-aware decoding', () => {
     const sure = [p({ 1: 0.999, i: 0.001 })];
     expect(decodeComb(sure, { accepted: ['1'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.6 }])).toMatchObject({ accepted: false, reasons: ['short_one'] });
     expect(decodeComb(sure, { accepted: ['1'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'digits', [{ dot: false, height: 0.6 }])).toMatchObject({ text: '1', accepted: true });
+    // Only where an i there would change the grade: the answer is the reading, or the reading with an i for that 1.
+    expect(decodeComb(sure, { accepted: ['i'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.6 }]).reasons).toContain('short_one');
+    expect(decodeComb(sure, { accepted: ['x'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.6 }])).toMatchObject({ text: '1', accepted: true });
   });
   it('a + where a text answer has an x, or an s where it has a 5, goes to review', () => {
     const plus = decodeComb([p({ '+': 0.999 }), p({ '=': 0.999 }), p({ 5: 0.999 })], { accepted: ['x=5'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text');

@@ -72,6 +72,13 @@ const CONFUSABLE = new Set(['1/', '17', 'x+', 't+', 'xy', 's5', 'z2', 'g9', 'q9'
  */
 const oneForSlash = (reading: string, answer: string) => answer.length === reading.length && [...answer].some((ch, i) => ch === '/' && reading[i] === '1');
 
+/**
+ * Is an answer the reading itself, or the reading with some of its short dotless '1's (`short`) read as 'i' or 'j'?
+ * Then a '1' that was an i whose dot ran into its stem would change the grade.
+ */
+const iForShortOne = (reading: string, answer: string, short: readonly boolean[]) =>
+  answer.length === reading.length && [...answer].every((ch, k) => ch === reading[k] || (short[k] && (ch === 'i' || ch === 'j')));
+
 /** Do two readings differ only where one has a character the other's could be mistaken for? */
 function confusableWith(a: string, b: string): boolean {
   if (a.length !== b.length || a === b) return false;
@@ -229,10 +236,11 @@ export function decodeComb(
   if (!FORMAT[charset].test(best.text)) reasons.push('unexpected_format');
   if (!accepted.has(best.text) && [...accepted].some((a) => confusableWith(best.text, a))) reasons.push('confusable_with_answer');
   if (!accepted.has(best.text) && !wrong.has(best.text) && [...accepted, ...wrong].some((a) => oneForSlash(best.text, a))) reasons.push('one_where_answer_has_slash');
-  // In a text comb an 'i' can stand: a '1' the network reads where the geometry sees an i's dot, or no dot but a
-  // stroke as short as an i's whose dot ran into it, is the two disagreeing.
+  // In a text comb an 'i' can stand: a '1' the network reads where the geometry sees an i's dot is the two disagreeing;
+  // so is one with no dot but as short as an i whose dot ran into its stem, where an i there would change the grade.
   const dotted = charset === 'text' ? [...best.text].map((ch, i) => (ch === '1' ? geometry?.[i] : null)) : [];
   if (dotted.some((g) => g?.dot)) reasons.push('dot_over_one');
-  if (dotted.some((g) => g && !g.dot && mayHoldI(g))) reasons.push('short_one');
+  const short = dotted.map((g) => !!g && !g.dot && mayHoldI(g));
+  if (short.some(Boolean) && [...accepted].some((a) => iForShortOne(best.text, a, short))) reasons.push('short_one');
   return { text: best.text, accepted: reasons.length === 0, candidates, reasons };
 }
