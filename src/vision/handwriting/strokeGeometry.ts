@@ -31,6 +31,13 @@ export const GEOMETRY_INK_FROM = 0.35;
  */
 export const DOTLESS_I_BELOW = 0.8;
 
+/**
+ * A dotless stroke at least this share of the height of a digit the same hand wrote in the comb is a '1', short or
+ * not: a touching-dot 'i' spans about 0.63 of the stroke model's em and a digit all of it (each character's size
+ * varies 0.9–1.08, so a '1' beside a digit is at least 0.83 of it).
+ */
+export const ONE_BESIDE_DIGITS = 0.85;
+
 type Extent = { x0: number; x1: number; y0: number; y1: number };
 
 /** The geometry of a box's ink; null when the crop holds none. */
