@@ -125,6 +125,10 @@ describe('answer-aware decoding', () => {
     // Only where an i there would change the grade: the answer is the reading, or the reading with an i for that 1.
     expect(decodeComb(sure, { accepted: ['i'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.6 }]).reasons).toContain('short_one');
     expect(decodeComb(sure, { accepted: ['x'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.6 }])).toMatchObject({ text: '1', accepted: true });
+    // A small hand: the 1 is as tall as the 2 the same hand wrote beside it, so it is no i; one much shorter may be.
+    const twelve = [p({ 1: 0.999 }), p({ 2: 0.999 })];
+    expect(decodeComb(twelve, { accepted: ['12'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.68 }, { dot: false, height: 0.7 }])).toMatchObject({ text: '12', accepted: true });
+    expect(decodeComb(twelve, { accepted: ['12'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.5 }, { dot: false, height: 0.7 }]).reasons).toContain('short_one');
   });
   it('a + where a text answer has an x, or an s where it has a 5, goes to review', () => {
     const plus = decodeComb([p({ '+': 0.999 }), p({ '=': 0.999 }), p({ 5: 0.999 })], { accepted: ['x=5'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text');
