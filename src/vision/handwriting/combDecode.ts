@@ -11,7 +11,7 @@
  * 's' for '5') is never taken: it goes to review. Anything else is review too.
  */
 import { COMB_CLASSES, type CombChar } from './combNet';
-import { mayHoldI, ONE_BESIDE_DIGITS, ruledOutBy, type StrokeGeometry } from './strokeGeometry';
+import { heightShareOf, mayHoldI, ONE_BESIDE_DIGITS, ruledOutBy, type StrokeGeometry } from './strokeGeometry';
 
 export type CombDecodeSettings = {
   /** Posterior share the best candidate needs to be accepted without a person. */
@@ -240,9 +240,9 @@ export function decodeComb(
   // so is one with no dot but as short as an i whose dot ran into its stem, where an i there would change the grade.
   const dotted = charset === 'text' ? [...best.text].map((ch, i) => (ch === '1' ? geometry?.[i] : null)) : [];
   if (dotted.some((g) => g?.dot)) reasons.push('dot_over_one');
-  // A '1' as tall as the digits the same hand wrote in the comb is no i, however small the hand.
-  const digitHeight = Math.max(0, ...[...best.text].map((ch, i) => (/[02-9]/.test(ch) ? (geometry?.[i]?.height ?? 0) : 0)));
-  const short = dotted.map((g) => !!g && !g.dot && mayHoldI(g) && (digitHeight === 0 || g.height < ONE_BESIDE_DIGITS * digitHeight));
+  // A '1' as tall as the same hand's other characters show its characters to be is no i, however small the hand.
+  const handHeight = Math.max(0, ...[...best.text].map((ch, i) => (geometry?.[i]?.height ?? 0) / (heightShareOf(ch) ?? Infinity)));
+  const short = dotted.map((g) => !!g && !g.dot && mayHoldI(g) && (handHeight === 0 || g.height < ONE_BESIDE_DIGITS * handHeight));
   if (short.some(Boolean) && [...accepted].some((a) => iForShortOne(best.text, a, short))) reasons.push('short_one');
   return { text: best.text, accepted: reasons.length === 0, candidates, reasons };
 }

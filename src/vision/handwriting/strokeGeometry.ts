@@ -32,11 +32,16 @@ export const GEOMETRY_INK_FROM = 0.35;
 export const DOTLESS_I_BELOW = 0.8;
 
 /**
- * A dotless stroke at least this share of the height of a digit the same hand wrote in the comb is a '1', short or
- * not: a touching-dot 'i' spans about 0.63 of the stroke model's em and a digit all of it (each character's size
- * varies 0.9–1.08, so a '1' beside a digit is at least 0.83 of it).
+ * A dotless stroke at least this share of the hand's character height, as the comb's other characters show it, is
+ * a '1', short or not: a touching-dot 'i' spans about 0.63 of the stroke model's em and a '1' all of it (each
+ * character's size varies 0.9–1.08, so a '1' is at least 0.83 of what its neighbours show).
  */
 export const ONE_BESIDE_DIGITS = 0.85;
+
+/** The share of a hand's character height a character's main stroke spans: all of it for a digit, 0.6 for a letter without ascender or descender; null when it says nothing. */
+export function heightShareOf(ch: string): number | null {
+  return /^[02-9]$/.test(ch) ? 1 : /^[acemnorsuvwxz]$/.test(ch) ? 0.6 : null;
+}
 
 type Extent = { x0: number; x1: number; y0: number; y1: number };
 
