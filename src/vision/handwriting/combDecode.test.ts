@@ -129,6 +129,11 @@ describe('answer-aware decoding', () => {
     const twelve = [p({ 1: 0.999 }), p({ 2: 0.999 })];
     expect(decodeComb(twelve, { accepted: ['12'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.68 }, { dot: false, height: 0.7 }])).toMatchObject({ text: '12', accepted: true });
     expect(decodeComb(twelve, { accepted: ['12'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', [{ dot: false, height: 0.5 }, { dot: false, height: 0.7 }]).reasons).toContain('short_one');
+    // With no digit, a letter without ascender shows the hand's height: n+1's 1 is as tall as an n shows it.
+    const nPlusOne = [p({ n: 0.999 }), p({ '+': 0.999 }), p({ 1: 0.999 })];
+    const nHeight = (one: number) => [{ dot: false, height: 0.42 }, { dot: false, height: 0.45 }, { dot: false, height: one }];
+    expect(decodeComb(nPlusOne, { accepted: ['n+1'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', nHeight(0.7))).toMatchObject({ text: 'n+1', accepted: true });
+    expect(decodeComb(nPlusOne, { accepted: ['n+1'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text', nHeight(0.45)).reasons).toContain('short_one');
   });
   it('a + where a text answer has an x, or an s where it has a 5, goes to review', () => {
     const plus = decodeComb([p({ '+': 0.999 }), p({ '=': 0.999 }), p({ 5: 0.999 })], { accepted: ['x=5'], commonWrong: [] }, DEFAULT_COMB_DECODE, 'text');

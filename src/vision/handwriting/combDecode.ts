@@ -240,8 +240,11 @@ export function decodeComb(
   // so is one with no dot but as short as an i whose dot ran into its stem, where an i there would change the grade.
   const dotted = charset === 'text' ? [...best.text].map((ch, i) => (ch === '1' ? geometry?.[i] : null)) : [];
   if (dotted.some((g) => g?.dot)) reasons.push('dot_over_one');
-  // A '1' as tall as the same hand's other characters show its characters to be is no i, however small the hand.
-  const handHeight = Math.max(0, ...[...best.text].map((ch, i) => (geometry?.[i]?.height ?? 0) / (heightShareOf(ch) ?? Infinity)));
+  // A '1' as tall as the same hand's digits (or, with none, its short letters) show its characters to be is no i,
+  // however small the hand.
+  const shown = [...best.text].map((ch, i) => ({ share: heightShareOf(ch), height: geometry?.[i]?.height ?? 0 }));
+  const byDigits = shown.some((c) => c.share === 1);
+  const handHeight = Math.max(0, ...shown.map((c) => (c.share && (c.share === 1 || !byDigits) ? c.height / c.share : 0)));
   const short = dotted.map((g) => !!g && !g.dot && mayHoldI(g) && (handHeight === 0 || g.height < ONE_BESIDE_DIGITS * handHeight));
   if (short.some(Boolean) && [...accepted].some((a) => iForShortOne(best.text, a, short))) reasons.push('short_one');
   return { text: best.text, accepted: reasons.length === 0, candidates, reasons };
