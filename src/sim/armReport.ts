@@ -52,6 +52,14 @@ export type ArmReport = {
   /** The gate check at the end of the run, and the school days the lesson look-ahead was gated. */
   readonly gate: GateVerdict;
   readonly gatedDays: number;
+  /**
+   * Unit skills the model passed over the run (its mastery flag turned on; credit by implication is
+   * not a flag), how many of them were latently short at the time (false passes), and their mean
+   * shortfall below the latent mastery line (logits).
+   */
+  readonly passes: number;
+  readonly falsePasses: number;
+  readonly meanFalsePassShortfall: number;
 };
 
 /** Latent and estimated unit mastery now: histograms of skills mastered per student, and their agreement. */
@@ -136,5 +144,8 @@ export function armReport(setup: ArmSetup, run: ArmRun): ArmReport {
     logisticDays: run.logisticDays,
     gate: gateVerdict(run.gate, setup.settings),
     gatedDays: run.gatedDays,
+    passes: run.passes,
+    falsePasses: run.falsePasses,
+    meanFalsePassShortfall: run.falsePasses ? run.falsePassShortfall / run.falsePasses : 0,
   };
 }

@@ -80,6 +80,11 @@ export type CohortConfig = {
    * recently). Default true.
    */
   readonly safetyNet?: boolean;
+  /**
+   * Diagnostic: the selection gets this gate verdict from day 1 instead of the gate check's (to
+   * measure a change apart from the verdicts it flips).
+   */
+  readonly forceGateVerdict?: 'holds' | 'does_not_hold';
   /** Diagnostic: called after each simulated day with the latent students and the model's state. */
   readonly onDay?: (day: DayTrace) => void;
 };
@@ -162,6 +167,16 @@ export type ArmRun = {
   /** Evidence on whether the prerequisite gate holds (gateCheck.ts), and the school days lessons were gated. */
   gate: GateEvidence;
   gatedDays: number;
+  /**
+   * With the per-student learning rate on: the same answers through the model without it, whose
+   * predictions the gate check reads (its premise is a model that credits every student the same gain
+   * per minute; a per-student rate would learn part of the prerequisite penalty as a slow rate).
+   */
+  gateMastery: MasteryState | null;
+  /** Unit skills the model passed (its flag turned on), and those of them latently short at the time, with their summed shortfall (logits). */
+  passes: number;
+  falsePasses: number;
+  falsePassShortfall: number;
 };
 export type MasterySnapshot = { latent: number[]; estimated: number[]; agreement: number; minutes: number[] };
 
@@ -243,6 +258,10 @@ export function startRun(setup: ArmSetup): ArmRun {
     logisticDays: 0,
     gate: emptyGateEvidence,
     gatedDays: 0,
+    gateMastery: setup.settings.model.learnRateVariance > 0 ? emptyMasteryState(setup.settings) : null,
+    passes: 0,
+    falsePasses: 0,
+    falsePassShortfall: 0,
   };
   for (const st of setup.students)
     if (setup.unitMastered(st)) {

@@ -8,6 +8,7 @@ import { updateReviews } from '../domain/learning/review';
 import { seededRng } from '../domain/random';
 import { throwIllegalValue } from '../domain/result';
 import type { GradedResponse } from '../domain/response';
+import type { LearningSettings } from '../domain/learning/settings';
 import { checkCap, type DayLedger } from '../domain/workload';
 import { answerFor } from './answers';
 import { armReport, masterySnapshot, type ArmReport } from './armReport';
@@ -43,7 +44,7 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   const ledgers = otherSubjectBookings(setup, date);
   const uniformSkills = calendarSkills(setup, run.mastery, dayIndex);
   const lessons = lessonSkills(setup, dayIndex);
-  const verdict = gateVerdict(run.gate, setup.settings).kind;
+  const verdict = setup.config.forceGateVerdict ?? gateVerdict(run.gate, setup.settings).kind;
   const lessonsGated = verdict === 'holds';
   const gateDoesNotHold = setup.arm === 'personalised' && (setup.config.safetyNet ?? true) && verdict === 'does_not_hold';
   if (lessons && lessonsGated) run.gatedDays++;
@@ -77,11 +78,14 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
       run.dayOfMastery.set(st.id, dayIndex + 1);
     }
   });
+  const before = run.mastery;
   const readiness = new Map(setup.students.map((st) => [st.id, readinessOf(run.mastery, st.id, setup.unit, setup.graph, setup.settings)]));
   const elo = replayWithPredictions(run.mastery, today, setup.bank.byId, setup.settings);
+  const gateModel = run.gateMastery ? replayWithPredictions(run.gateMastery, today, setup.bank.byId, rateFree(setup.settings)) : elo;
+  run.gateMastery = run.gateMastery ? gateModel.state : null;
   run.gate = addGateEvidence(
     run.gate,
-    elo.applied.map((r, i): GateObservation => ({ outcome: outcomeOf(r), predicted: elo.predictions[i] as number, ...readiness.get(r.studentId)?.(r.skills[0] ?? '') ?? { ready: true, practisedBefore: false } })),
+    elo.applied.map((r, i): GateObservation => ({ outcome: outcomeOf(r), predicted: gateModel.predictions[i] as number, ...readiness.get(r.studentId)?.(r.skills[0] ?? '') ?? { ready: true, practisedBefore: false } })),
     setup.settings,
   );
   run.mastery = elo.state;
@@ -95,8 +99,26 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
     run.logisticDays++;
   }
   if (setup.config.oracleMastery) run.mastery = withLatentMastery(run.mastery, setup);
+  countPasses(setup, run, before);
   run.reviews = updateReviews(run.reviews, today, setup.bank.byId, setup.settings);
   setup.config.onDay?.(dayTrace(setup, run, dayIndex, date, sheets));
+}
+
+function rateFree(settings: LearningSettings): LearningSettings {
+  return { ...settings, model: { ...settings.model, learnRateVariance: 0 } };
+}
+
+/** Counts the unit skills whose mastery flag the day turned on, and those of them latently short (a false pass). */
+function countPasses(setup: ArmSetup, run: ArmRun, before: MasteryState): void {
+  const flag = (state: MasteryState, id: string, k: string) => state.students.get(id)?.get(k)?.mastered ?? false;
+  for (const st of setup.students)
+    for (const k of setup.unit) {
+      if (flag(before, st.id, k) || !flag(run.mastery, st.id, k)) continue;
+      run.passes++;
+      if (setup.known(st, k)) continue;
+      run.falsePasses++;
+      run.falsePassShortfall += setup.theta - (st.level.get(k) ?? 0);
+    }
 }
 
 /** Another subject books 20–80 minutes (by default) of each student's day, seeded by the date. */

@@ -48,7 +48,17 @@ export type SkillRecord = {
   readonly mastered: boolean;
   /** Ability credited to practice so far (model.learnPerMinute × minutes); theta − learned estimates the start. */
   readonly learned?: number;
+  /** Covariance of theta with the student's log learning rate (only with the per-student rate on). */
+  readonly rateCov?: number;
+  /** Gain credited on `lastDate` (only with mastery.passCreditShare < 1): practice no later day's answer has checked yet. */
+  readonly creditOnLastDate?: number;
 };
+
+/**
+ * A student's learning-rate multiplier on the credited gain, exp(logRate), as a normal posterior on
+ * logRate (prior N(0, model.learnRateVariance)); `n` counts the answers that informed it.
+ */
+export type LearnRate = { readonly logRate: number; readonly variance: number; readonly n: number };
 
 export type CalibrationSource = 'bank' | 'local' | 'district';
 export type ItemParam = { readonly b: number; readonly variance: number; readonly n: number; readonly source: CalibrationSource };
@@ -66,6 +76,8 @@ export type MasteryState = {
   readonly items: ReadonlyMap<string, ItemParam>;
   /** student → item → ISO date of the last attempt (used to avoid repeats). */
   readonly attempts: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** student → learning rate (empty unless model.learnRateVariance > 0). */
+  readonly rates: ReadonlyMap<string, LearnRate>;
 };
 
 /** What mastery needs to know about an item: its bank difficulty. */
@@ -132,7 +144,13 @@ export function emptyMasteryState(settings: LearningSettings, calibrationVersion
     students: new Map(),
     items: new Map(),
     attempts: new Map(),
+    rates: new Map(),
   };
+}
+
+/** The student's learning rate: the posterior, or the prior for a student not seen yet. */
+export function learnRateOf(state: Pick<MasteryState, 'rates'>, studentId: string, settings: LearningSettings): LearnRate {
+  return state.rates.get(studentId) ?? { logRate: 0, variance: settings.model.learnRateVariance, n: 0 };
 }
 
 /** Class-wide sums of the estimated starting ability per skill (theta − learned), over students seen on it. */
@@ -258,9 +276,10 @@ export function masteryConfidence(theta: number, variance: number, settings: Lea
  * The mastery flag after an update (hysteresis): reached when P(theta > theta at masteredP) ≥
  * masteredConfidence after masteredMinObservations; once reached, lost only when p < masteryLostBelowP.
  */
-function nextMastered(wasMastered: boolean, theta: number, variance: number, n: number, settings: LearningSettings): boolean {
+function nextMastered(wasMastered: boolean, theta: number, variance: number, n: number, settings: LearningSettings, unchecked = 0): boolean {
   if (wasMastered) return expectedResponse(theta - settings.mastery.referenceDifficulty, variance, settings.model) >= settings.mastery.masteryLostBelowP;
-  return n >= settings.mastery.masteredMinObservations && masteryConfidence(theta, variance, settings) >= settings.mastery.masteredConfidence;
+  const passTheta = theta - (1 - settings.mastery.passCreditShare) * unchecked;
+  return n >= settings.mastery.masteredMinObservations && masteryConfidence(passTheta, variance, settings) >= settings.mastery.masteredConfidence;
 }
 
 /** Predicted P(correct) of a student on an item (mean ability over the item's skills, with uncertainty). */
@@ -296,6 +315,7 @@ class Work {
   readonly students: Map<string, ReadonlyMap<string, SkillRecord>>;
   readonly items: Map<string, ItemParam>;
   readonly attempts: Map<string, ReadonlyMap<string, string>>;
+  readonly rates: Map<string, LearnRate>;
   readonly startStats: StartStats;
   private readonly ownStudents = new Set<string>();
   private readonly ownAttempts = new Set<string>();
@@ -305,6 +325,7 @@ class Work {
     this.students = new Map(base.students);
     this.items = new Map(base.items);
     this.attempts = new Map(base.attempts);
+    this.rates = new Map(base.rates);
     this.appliedThroughSeq = base.appliedThroughSeq;
     this.startStats = new Map([...startStatsOf(base)].map(([k, v]) => [k, { ...v }]));
   }
@@ -339,7 +360,7 @@ class Work {
     for (const studentId of this.ownStudents) {
       const skills = this.students.get(studentId) as Map<string, SkillRecord>;
       for (const [id, rec] of skills) {
-        const mastered = nextMastered(rec.mastered, rec.theta, rec.variance, rec.n, settings);
+        const mastered = nextMastered(rec.mastered, rec.theta, rec.variance, rec.n, settings, rec.creditOnLastDate);
         if (mastered !== rec.mastered) skills.set(id, { ...rec, mastered });
       }
     }
@@ -354,6 +375,7 @@ class Work {
       students: this.students,
       items: this.items,
       attempts: this.attempts,
+      rates: this.rates,
     };
   }
 }
@@ -362,6 +384,43 @@ class Work {
 export function outcomeOf(r: Pick<GradedResponse, 'score' | 'maxScore' | 'correct'>): number {
   if (r.maxScore > 0 && Number.isFinite(r.score)) return Math.min(1, Math.max(0, r.score / r.maxScore));
   return r.correct ? 1 : 0;
+}
+
+/**
+ * The per-student learning rate, one step of an extended Kalman filter over (theta[skill], logRate).
+ * The credited gain is learnPerMinute × minutes × exp(logRate), so every credit makes theta depend on
+ * the rate: d theta / d logRate grows by the gain, and the record keeps that dependence as the
+ * covariance `rateCov` (with the rate's variance V: rateCov += gain·V). An answer's residual then
+ * moves the rate in proportion to that covariance (mean over the item's skills c, at the answer's
+ * ability variance v and information I):
+ *   logRate' = logRate + c·score / (1 + I·v),  V' = V − c²·I / (1 + I·v)
+ * and the skill's covariance shrinks with its variance (rateCov / (1 + I·v)). So a student whose
+ * answers fall short after credited practice, on any skill, is credited less on every skill from
+ * then on; answers on skills never practised say nothing about the rate. The covariance between two
+ * skills through the rate is not kept (each record carries its own covariance with the rate only).
+ */
+function updatedRate(prior: LearnRate, recs: readonly SkillRecord[], variance: number, residual: number, info: number, m: ModelParams): LearnRate {
+  const c = recs.reduce((sum, rec) => sum + (rec.rateCov ?? 0), 0) / recs.length;
+  if (c === 0) return prior;
+  const denom = 1 + info * variance;
+  const bound = Math.log(m.learnRateMaxFactor);
+  return {
+    logRate: Math.min(bound, Math.max(-bound, prior.logRate + (c * residual) / denom)),
+    variance: Math.max(m.learnRateMinVariance, prior.variance - (c * c * info) / denom),
+    n: prior.n + 1,
+  };
+}
+
+/**
+ * After a gain credited at an uncertain rate: theta's covariance with the rate grows by gain·V, and
+ * (with learnRateWidensVariance) its variance by 2·gain·rateCov + gain²·V, up to the prior variance,
+ * so the unverified part of the credit counts less toward a pass than observed success does.
+ */
+function creditUncertainty(variance: number, rateCov: number, gain: number, rateVariance: number, m: ModelParams): { variance: number; rateCov: number } {
+  const widened = m.learnRateWidensVariance ? Math.min(Math.max(variance, m.priorThetaVariance), variance + 2 * gain * rateCov + gain * gain * rateVariance) : variance;
+  const cov = rateCov + gain * rateVariance;
+  const bound = Math.sqrt(widened * rateVariance);
+  return { variance: widened, rateCov: Math.min(bound, cov) };
 }
 
 /** Applies one response; returns the prediction made before the update. */
@@ -395,22 +454,30 @@ function applyOne(work: Work, r: GradedResponse, bank: DifficultySource, setting
   const prediction = expectedResponse(theta - item.b, variance + item.variance, s);
   const y = outcomeOf(r);
   const { score: residual, info } = scoreAndInfo(theta - item.b, y, s);
+  const rate = s.learnRateVariance > 0 && m > 0 ? updatedRate(learnRateOf(work, r.studentId, settings), recs, variance, residual, info, s) : null;
+  if (rate) work.rates.set(r.studentId, rate);
   const gain =
-    s.learnPerMinute > 0 ? s.learnPerMinute * (bank.get(r.itemId)?.minutes ?? s.defaultItemMinutes) * (s.learnOnWrongShare + (1 - s.learnOnWrongShare) * y) : 0;
+    s.learnPerMinute > 0
+      ? s.learnPerMinute * (bank.get(r.itemId)?.minutes ?? s.defaultItemMinutes) * (s.learnOnWrongShare + (1 - s.learnOnWrongShare) * y) * (rate ? Math.exp(rate.logRate) : 1)
+      : 0;
   for (let i = 0; i < m; i++) {
     const rec = recs[i] as SkillRecord;
-    const v = Math.max(s.minThetaVariance, 1 / (1 / (variances[i] as number) + info));
+    const before = variances[i] as number;
+    const v = Math.max(s.minThetaVariance, 1 / (1 / before + info));
     const theta = rec.theta + v * residual + gain;
+    const credit = rate ? creditUncertainty(v, (rec.rateCov ?? 0) / (1 + info * before), gain, rate.variance, s) : null;
     const next: SkillRecord = {
       theta,
       learned: (rec.learned ?? 0) + gain,
-      variance: v,
+      variance: credit?.variance ?? v,
       mastered: rec.mastered,
       n: rec.n + 1,
       lastDate: r.date,
       lastSeq: r.seq,
       wrongStreak: r.correct ? 0 : rec.wrongStreak + 1,
       lastWrongSeq: r.correct ? rec.lastWrongSeq : r.seq,
+      ...(credit ? { rateCov: credit.rateCov } : {}),
+      ...(settings.mastery.passCreditShare < 1 ? { creditOnLastDate: (rec.lastDate === r.date ? (rec.creditOnLastDate ?? 0) : 0) + gain } : {}),
     };
     work.track(ids[i] as string, rec, next);
     skills.set(ids[i] as string, next);
@@ -510,6 +577,8 @@ const SkillRecordJson = z.object({
   lastWrongSeq: z.number(),
   mastered: z.boolean(),
   learned: z.number().optional(),
+  rateCov: z.number().optional(),
+  creditOnLastDate: z.number().optional(),
 });
 export const MasteryStateJson = z.object({
   format: z.literal('paperloop.mastery/1'),
@@ -519,6 +588,8 @@ export const MasteryStateJson = z.object({
   students: z.record(z.string(), z.record(z.string(), SkillRecordJson)),
   items: z.record(z.string(), z.object({ b: z.number(), variance: z.number().positive(), n: z.number().int().min(0), source: z.enum(['bank', 'local', 'district']) })),
   attempts: z.record(z.string(), z.record(z.string(), z.string())),
+  /** Only with the per-student learning rate on. */
+  rates: z.record(z.string(), z.object({ logRate: z.number(), variance: z.number().positive(), n: z.number().int().min(0) })).optional(),
 });
 export type MasteryStateJson = z.infer<typeof MasteryStateJson>;
 
@@ -537,6 +608,7 @@ export function masteryToJson(state: MasteryState): MasteryStateJson {
     students: toRecord(state.students, (skills) => toRecord(skills, (r) => ({ ...r }))),
     items: toRecord(state.items, (p) => ({ ...p })),
     attempts: toRecord(state.attempts, (a) => toRecord(a, (d) => d)),
+    ...(state.rates.size > 0 ? { rates: toRecord(state.rates, (r) => ({ ...r })) } : {}),
   };
 }
 
@@ -554,5 +626,6 @@ export function masteryFromJson(json: unknown, settings: LearningSettings): Resu
     students: new Map(Object.entries(j.students).map(([s, skills]) => [s, new Map(Object.entries(skills))])),
     items: new Map(Object.entries(j.items)),
     attempts: new Map(Object.entries(j.attempts).map(([s, a]) => [s, new Map(Object.entries(a))])),
+    rates: new Map(Object.entries(j.rates ?? {})),
   });
 }

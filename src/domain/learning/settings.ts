@@ -62,6 +62,18 @@ export const ModelParams = z.strictObject({
   learnOnWrongShare: z.number().min(0).max(1).default(0),
   /** Minutes of an item whose bank entry gives none (for the learning gain). */
   defaultItemMinutes: z.number().positive().max(60).default(3),
+  /**
+   * Per-student learning rate: prior variance of a student's log multiplier on the credited gain
+   * (gain × exp(logRate), prior mean 0 = the class's rate), estimated online from the student's own
+   * answers (docs/mastery.md, section 1). 0 = every student is credited learnPerMinute (off).
+   */
+  learnRateVariance: z.number().min(0).max(2).default(0),
+  /** Floor of that variance: a student's rate differs a little from skill to skill, so it never becomes certain. */
+  learnRateMinVariance: z.number().positive().max(2).default(0.02),
+  /** The multiplier stays within [1 / this, this]. */
+  learnRateMaxFactor: z.number().min(1).max(10).default(3),
+  /** With the rate on: the credited gain's uncertainty (from the rate's) widens θ's variance, so unverified credit counts less toward a pass. */
+  learnRateWidensVariance: z.boolean().default(true),
 });
 
 export const MasterySettings = z.strictObject({
@@ -73,6 +85,11 @@ export const MasterySettings = z.strictObject({
   masteredConfidence: z.number().min(0.5).max(0.999).default(0.75),
   /** … after at least this many observations of the skill. */
   masteredMinObservations: z.number().int().min(0).max(100).default(3),
+  /**
+   * Share of the gain credited on a skill's last answer date that counts toward reaching mastery:
+   * practice no later day's answer has checked yet (1 = all of it, as θ has it; losing mastery always reads θ).
+   */
+  passCreditShare: probability.default(1),
   /** A mastered skill stays mastered until p falls below this (hysteresis against slips). */
   masteryLostBelowP: probability.default(0.65),
 });
