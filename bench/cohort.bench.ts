@@ -12,17 +12,20 @@ import type { CohortConfig } from '../src/sim/armSetup';
 import { simulateArm } from '../src/sim/cohortSim';
 import { loadG7Graph } from './lib/data';
 import { emit } from './lib/emit';
+import { settingsFromEnv } from './lib/settingsEnv';
 
 const bench = 'cohort';
 const graph = loadG7Graph();
 const seeds = [1, 2, 3, 4, 5];
+/** COHORT_SETTINGS: a candidate's learning settings (JSON) for the personalised arms; the class sheets keep the defaults. */
+const settings = settingsFromEnv('COHORT_SETTINGS');
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const base = (seed: number): CohortConfig => ({ seed, students: 40, days: 20, horizonDays: 400, restrictedDays: 60, skills: graph.skills, unitSkills: graph.unit });
 
 const runs = seeds.map((seed) => ({
   uniform: simulateArm(base(seed), 'uniform'),
-  personalised: simulateArm(base(seed), 'personalised'),
-  oracle: simulateArm({ ...base(seed), oracleMastery: true }, 'personalised'),
+  personalised: simulateArm({ ...base(seed), settings }, 'personalised'),
+  oracle: simulateArm({ ...base(seed), settings, oracleMastery: true }, 'personalised'),
   classPaced: simulateArm({ ...base(seed), uniformPacing: 'class_mastery' }, 'uniform'),
   uniformLatentReview: simulateArm({ ...base(seed), uniformReview: 'latent' }, 'uniform'),
   uniformRoundRobin: simulateArm({ ...base(seed), uniformReview: 'round_robin' }, 'uniform'),
@@ -70,6 +73,11 @@ for (const k of ['uniform', 'personalised'] as const) {
 const est = hist('personalised', 'finalEstimatedMastered');
 emit({ bench, figure: 'cohort_personalised_estimated_skills_mastered_day20', value: meanSkills(est), unit: `of ${graph.unit.length} skills`, note: `model; students by skills mastered: ${est.join(' ')}` });
 emit({ bench, figure: 'cohort_personalised_estimate_agreement', value: mean(runs.map((r) => r.personalised.estimateAgreement)), unit: 'share', note: 'model mastered vs latent, student × skill, day 20' });
+for (const k of ['uniform', 'personalised'] as const) {
+  const passes = runs.reduce((a, r) => a + r[k].passes, 0);
+  const falsePasses = runs.reduce((a, r) => a + r[k].falsePasses, 0);
+  emit({ bench, figure: `cohort_${k}_false_pass_share`, value: falsePasses / Math.max(1, passes), unit: 'share', note: `unit skills the model passed while latently short: ${falsePasses} of ${passes} passes; mean shortfall ${mean(runs.map((r) => r[k].meanFalsePassShortfall)).toFixed(2)} logits` });
+}
 emit({ bench, figure: 'cohort_personalised_review_minutes_share', value: mean(runs.map((r) => { const m = r.personalised.minutesByReason; const all = Object.values(m).reduce((a, b) => a + b, 0); return ((m.review ?? 0) + (m.review_sibling ?? 0)) / all; })), unit: 'share' });
 emit({ bench, figure: 'cohort_cap_violations', value: runs.reduce((a, r) => a + r.uniform.capViolations + r.personalised.capViolations + r.oracle.capViolations + r.classPaced.capViolations + r.uniformLatentReview.capViolations + r.uniformRoundRobin.capViolations, 0), goal: '0', unit: 'student-days', note: 'all arms, all seeds, all days' });
 const ll = (m: 'elo' | 'logistic') => mean(runs.map((r) => r.personalised.predictionLogLoss[m]));
@@ -79,7 +87,7 @@ emit({ bench, figure: 'cohort_oracle_minutes_saved_pct', value: mean(runs.map((r
 // The same comparison for a first chapter of about nine skills (about four weeks of lessons).
 const chapter = seeds.map((seed) => {
   const cfg: CohortConfig = { ...base(seed), unitSkills: graph.chapter };
-  return { uniform: simulateArm(cfg, 'uniform'), personalised: simulateArm(cfg, 'personalised'), oracle: simulateArm({ ...cfg, oracleMastery: true }, 'personalised') };
+  return { uniform: simulateArm(cfg, 'uniform'), personalised: simulateArm({ ...cfg, settings }, 'personalised'), oracle: simulateArm({ ...cfg, settings, oracleMastery: true }, 'personalised') };
 });
 const chapterSaved = chapter.map((r) => saved(r.personalised, r.uniform));
 emit({ bench, figure: 'cohort_chapter_minutes_saved_pct', value: mean(chapterSaved), goal: '>=30', unit: '%', note: `${graph.chapter.length}-skill chapter; per seed: ${chapterSaved.map((x) => x.toFixed(1)).join(', ')}; censored ${chapter.reduce((a, r) => a + r.uniform.censored, 0)} uniform / ${chapter.reduce((a, r) => a + r.personalised.censored, 0)} personalised` });

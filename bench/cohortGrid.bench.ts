@@ -11,19 +11,18 @@
  */
 import type { CohortConfig } from '../src/sim/armSetup';
 import { simulateArm } from '../src/sim/cohortSim';
-import { learningSettings } from '../src/domain/learning/settings';
 import { loadG7Graph } from './lib/data';
 import { emit } from './lib/emit';
+import { settingsFromEnv } from './lib/settingsEnv';
 
 const bench = 'cohort_grid';
 const graph = loadG7Graph();
 const list = (env: string | undefined, fallback: string) => (env ?? fallback).split(',').map(Number);
 const penalties = list(process.env.GRID_PENALTIES, '0.3,0.5,0.7,1');
 const seeds = list(process.env.GRID_SEEDS, '7001,7002,7003,7004');
-const settings = learningSettings(JSON.parse(process.env.GRID_SETTINGS ?? '{}'));
+const settings = settingsFromEnv('GRID_SETTINGS');
 /** GRID_VERDICT=true: both arms get the right gate verdict from day 1 (holds below penalty 1, not at 1), to measure a change apart from the verdicts it flips. */
 const forcedVerdict = (penalty: number) => (process.env.GRID_VERDICT === 'true' ? { forceGateVerdict: penalty < 1 ? ('holds' as const) : ('does_not_hold' as const) } : {});
-if (!settings.ok) throw new Error(`GRID_SETTINGS: ${JSON.stringify(settings.error)}`);
 const checkpoints = [20, 40, 60] as const;
 const saved = (p: number, u: number) => (u > 0 ? 100 * (1 - p / u) : 0);
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -34,7 +33,7 @@ for (const penalty of penalties) {
   const runs = seeds.map((seed) => {
     const config: CohortConfig = { seed, students: 30, days: 20, horizonDays: 250, checkpointDays: checkpoints, skills: graph.skills, unitSkills: graph.unit, learner: { prerequisitePenalty: penalty }, ...forcedVerdict(penalty) };
     const u = simulateArm(config, 'uniform');
-    const p = simulateArm({ ...config, settings: settings.value }, 'personalised');
+    const p = simulateArm({ ...config, settings }, 'personalised');
     const at = checkpoints.map((_, i) => saved(p.checkpoints[i]?.meanMinutesToMastery ?? 0, u.checkpoints[i]?.meanMinutesToMastery ?? 0));
     return {
       saved: [...at, saved(p.meanMinutesToMastery, u.meanMinutesToMastery)],

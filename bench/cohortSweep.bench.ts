@@ -6,7 +6,8 @@
  * Per cell: minutes saved (1 − personalised / class sheet) had the run stopped at 20, 40 and 60
  * school days (students not there yet count their minutes so far) and at unit mastery, and the share
  * of students at unit mastery by day 20 (personalised − class sheet). The cells run in two child
- * processes (SWEEP_SHARD=i/n runs every n-th cell and prints them as JSON).
+ * processes (SWEEP_SHARD=i/n runs every n-th cell and prints them as JSON). SWEEP_SETTINGS: a
+ * candidate's learning settings for the personalised arm.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,20 +17,23 @@ import type { CohortConfig } from '../src/sim/armSetup';
 import { sweepWorlds } from '../src/sim/worlds';
 import { loadG7Graph } from './lib/data';
 import { emit } from './lib/emit';
+import { settingsFromEnv } from './lib/settingsEnv';
 
 const bench = 'cohort_sweep';
 const graph = loadG7Graph();
 const seeds = [9001, 9002];
+/** SWEEP_SETTINGS: a candidate's learning settings (JSON) for the personalised arm; the class sheet keeps the defaults. */
+const settings = settingsFromEnv('SWEEP_SETTINGS');
 const checkpoints = [20, 40, 60] as const;
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const saved = (p: number, u: number) => (u > 0 ? 100 * (1 - p / u) : 0);
 
-type Cell = { label: string; saved: Record<string, number>; masteredDay20Diff: number; capViolations: number; censored: number };
+type Cell = { label: string; saved: Record<string, number>; masteredDay20Diff: number; capViolations: number; censored: number; falsePasses: number[] };
 function runCell(world: ReturnType<typeof sweepWorlds>[number]): Cell {
   const per = seeds.map((seed) => {
     const config: CohortConfig = { seed, students: 30, days: 20, horizonDays: 250, restrictedDays: 60, checkpointDays: checkpoints, skills: graph.skills, unitSkills: graph.unit, ...world.config };
     const u = simulateArm(config, 'uniform');
-    const p = simulateArm(config, 'personalised');
+    const p = simulateArm({ ...config, settings }, 'personalised');
     const at: Record<string, number> = Object.fromEntries(checkpoints.map((d, i) => [`d${d}`, saved(p.checkpoints[i]?.meanMinutesToMastery ?? 0, u.checkpoints[i]?.meanMinutesToMastery ?? 0)]));
     const savedAt: Record<string, number> = { ...at, mastery: saved(p.meanMinutesToMastery, u.meanMinutesToMastery) };
     return {
@@ -37,6 +41,7 @@ function runCell(world: ReturnType<typeof sweepWorlds>[number]): Cell {
       masteredDay20Diff: (p.checkpoints[0]?.reachedMastery ?? 0) / p.students - (u.checkpoints[0]?.reachedMastery ?? 0) / u.students,
       capViolations: u.capViolations + p.capViolations,
       censored: u.censored + p.censored,
+      falsePasses: [u.falsePasses, p.falsePasses],
     };
   });
   const keys = Object.keys(per[0]?.saved ?? {});
@@ -46,6 +51,7 @@ function runCell(world: ReturnType<typeof sweepWorlds>[number]): Cell {
     masteredDay20Diff: mean(per.map((x) => x.masteredDay20Diff)),
     capViolations: per.reduce((a, x) => a + x.capViolations, 0),
     censored: per.reduce((a, x) => a + x.censored, 0),
+    falsePasses: [0, 1].map((arm) => per.reduce((a, x) => a + (x.falsePasses[arm] as number), 0)),
   };
   return cell;
 }
@@ -68,7 +74,7 @@ async function report(): Promise<void> {
   const byLabel = new Map(outputs.flatMap((o) => JSON.parse(o.stdout) as Cell[]).map((c) => [c.label, c]));
   const cells = sweepWorlds().map((w) => byLabel.get(w.label) as Cell);
   for (const c of cells)
-    emit({ bench, figure: `cohort_sweep_cell`, value: c.saved.mastery ?? NaN, unit: '%', note: `${c.label}: saved at d20 ${c.saved.d20?.toFixed(1)}, d40 ${c.saved.d40?.toFixed(1)}, d60 ${c.saved.d60?.toFixed(1)}, mastery ${c.saved.mastery?.toFixed(1)}; mastered by day 20 ${(100 * c.masteredDay20Diff).toFixed(1)} pp; censored ${c.censored}` });
+    emit({ bench, figure: `cohort_sweep_cell`, value: c.saved.mastery ?? NaN, unit: '%', note: `${c.label}: saved at d20 ${c.saved.d20?.toFixed(1)}, d40 ${c.saved.d40?.toFixed(1)}, d60 ${c.saved.d60?.toFixed(1)}, mastery ${c.saved.mastery?.toFixed(1)}; mastered by day 20 ${(100 * c.masteredDay20Diff).toFixed(1)} pp; censored ${c.censored}; false passes class sheet / personalised ${c.falsePasses.join(' / ')}` });
   const worst = cells.flatMap((c) => Object.entries(c.saved).map(([k, v]) => ({ cell: c.label, at: k, v }))).sort((a, b) => a.v - b.v)[0];
   emit({ bench, figure: 'cohort_sweep_min_saved_pct', value: worst?.v ?? NaN, goal: '>=0', unit: '%', note: `worst cell: ${worst?.cell} at ${worst?.at}; seeds ${seeds.join(', ')}, 30 students` });
   const worstDay20 = [...cells].sort((a, b) => a.masteredDay20Diff - b.masteredDay20Diff)[0];

@@ -85,6 +85,12 @@ export type CohortConfig = {
    * measure a change apart from the verdicts it flips).
    */
   readonly forceGateVerdict?: 'holds' | 'does_not_hold';
+  /**
+   * When the arm's model differs from the gate check's reference (`gateReferenceSettings`): whose
+   * mastery flags say which answers were practised ready, the reference model's (default) or the
+   * arm's (which the fringe saw). The predictions are the reference model's either way.
+   */
+  readonly gateReadinessFrom?: 'reference' | 'model';
   /** Diagnostic: called after each simulated day with the latent students and the model's state. */
   readonly onDay?: (day: DayTrace) => void;
 };
@@ -168,9 +174,10 @@ export type ArmRun = {
   gate: GateEvidence;
   gatedDays: number;
   /**
-   * With the per-student learning rate on: the same answers through the model without it, whose
-   * predictions the gate check reads (its premise is a model that credits every student the same gain
-   * per minute; a per-student rate would learn part of the prerequisite penalty as a slow rate).
+   * With the per-student learning rate or part credit toward a pass on: the same answers through the
+   * reference model without them (`gateReferenceSettings`), whose predictions the gate check reads (its
+   * premise is a model that credits every student the same gain per minute; a per-student rate would
+   * learn part of the prerequisite penalty as a slow rate), and, by default, its mastery flags too.
    */
   gateMastery: MasteryState | null;
   /** Unit skills the model passed (its flag turned on), and those of them latently short at the time, with their summed shortfall (logits). */
@@ -232,6 +239,12 @@ export function setUpArm(config: CohortConfig, arm: Arm): ArmSetup {
   };
 }
 
+/** The model the gate check reads when the arm's differs from it: no per-student rate, all credit toward a pass; null when the arm's is that model. */
+export function gateReferenceSettings(settings: LearningSettings): LearningSettings | null {
+  if (settings.model.learnRateVariance === 0 && settings.mastery.passCreditShare === 1) return null;
+  return { ...settings, model: { ...settings.model, learnRateVariance: 0 }, mastery: { ...settings.mastery, passCreditShare: 1 } };
+}
+
 /** Day 0 of a run: students who know the whole unit already reached mastery with 0 minutes. */
 export function startRun(setup: ArmSetup): ArmRun {
   const run: ArmRun = {
@@ -258,7 +271,7 @@ export function startRun(setup: ArmSetup): ArmRun {
     logisticDays: 0,
     gate: emptyGateEvidence,
     gatedDays: 0,
-    gateMastery: setup.settings.model.learnRateVariance > 0 ? emptyMasteryState(setup.settings) : null,
+    gateMastery: gateReferenceSettings(setup.settings) ? emptyMasteryState(setup.settings) : null,
     passes: 0,
     falsePasses: 0,
     falsePassShortfall: 0,

@@ -8,11 +8,10 @@ import { updateReviews } from '../domain/learning/review';
 import { seededRng } from '../domain/random';
 import { throwIllegalValue } from '../domain/result';
 import type { GradedResponse } from '../domain/response';
-import type { LearningSettings } from '../domain/learning/settings';
 import { checkCap, type DayLedger } from '../domain/workload';
 import { answerFor } from './answers';
 import { armReport, masterySnapshot, type ArmReport } from './armReport';
-import { setUpArm, startRun, type Arm, type ArmRun, type ArmSetup, type CohortConfig, type DayTrace, type SheetLine } from './armSetup';
+import { gateReferenceSettings, setUpArm, startRun, type Arm, type ArmRun, type ArmSetup, type CohortConfig, type DayTrace, type SheetLine } from './armSetup';
 import { calendarSkills, lessonSkills } from './calendar';
 import { forget, pCorrect, practise, type Student } from './learner';
 
@@ -79,9 +78,11 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
     }
   });
   const before = run.mastery;
-  const readiness = new Map(setup.students.map((st) => [st.id, readinessOf(run.mastery, st.id, setup.unit, setup.graph, setup.settings)]));
+  const reference = gateReferenceSettings(setup.settings);
+  const labelled = run.gateMastery && (setup.config.gateReadinessFrom ?? 'reference') === 'reference' ? run.gateMastery : run.mastery;
+  const readiness = new Map(setup.students.map((st) => [st.id, readinessOf(labelled, st.id, setup.unit, setup.graph, setup.settings)]));
   const elo = replayWithPredictions(run.mastery, today, setup.bank.byId, setup.settings);
-  const gateModel = run.gateMastery ? replayWithPredictions(run.gateMastery, today, setup.bank.byId, rateFree(setup.settings)) : elo;
+  const gateModel = run.gateMastery && reference ? replayWithPredictions(run.gateMastery, today, setup.bank.byId, reference) : elo;
   run.gateMastery = run.gateMastery ? gateModel.state : null;
   run.gate = addGateEvidence(
     run.gate,
@@ -102,10 +103,6 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   countPasses(setup, run, before);
   run.reviews = updateReviews(run.reviews, today, setup.bank.byId, setup.settings);
   setup.config.onDay?.(dayTrace(setup, run, dayIndex, date, sheets));
-}
-
-function rateFree(settings: LearningSettings): LearningSettings {
-  return { ...settings, model: { ...settings.model, learnRateVariance: 0 } };
 }
 
 /** Counts the unit skills whose mastery flag the day turned on, and those of them latently short (a false pass). */
