@@ -38,6 +38,10 @@ const run = replayWithPredictions(emptyMasteryState(S), responses, noBank, S);
 emit({ bench, figure: 'kt_replay_ms', value: performance.now() - t, unit: 'ms', note: `${responses.length} responses through updateMastery` });
 emit({ bench, figure: 'kt_elo_auc', value: auc(run.predictions, y(run.applied)) ?? NaN, goal: '>item_mean_auc', note: 'prequential, default settings' });
 emit({ bench, figure: 'kt_elo_logloss', value: logLoss(run.predictions, y(run.applied)), goal: '<item_mean_logloss' });
+// The same with a per-student learning rate (docs/mastery.md, section 1; off by default).
+const withRate = { ...S, model: { ...S.model, learnRateVariance: 0.3 } };
+const rateRun = replayWithPredictions(emptyMasteryState(withRate), responses, noBank, withRate);
+emit({ bench, figure: 'kt_elo_rate_auc', value: auc(rateRun.predictions, y(rateRun.applied)) ?? NaN, note: `prequential, per-student learning rate on (learnRateVariance 0.3); log-loss ${logLoss(rateRun.predictions, y(rateRun.applied)).toFixed(3)}` });
 
 // Baselines, prequential.
 function itemMean(rs: readonly GradedResponse[], prior?: ReadonlyMap<string, [number, number]>): number[] {

@@ -26,6 +26,18 @@ describe('cohort simulator', () => {
     expect(p).toBeCloseTo(DEFAULT_LEARNER.masteryP, 10);
   });
 
+  it('counts false passes: skills the model passed while latently short; a perfect estimator has none', () => {
+    const config = { seed: 3, students: 12, days: 12, horizonDays: 12 };
+    const model = simulateArm(config, 'personalised');
+    const oracle = simulateArm({ ...config, oracleMastery: true }, 'personalised');
+    expect(model.passes).toBeGreaterThan(0);
+    expect(model.falsePasses).toBeGreaterThan(0);
+    expect(model.falsePasses).toBeLessThan(model.passes);
+    expect(model.meanFalsePassShortfall).toBeGreaterThan(0);
+    expect(oracle.passes).toBeGreaterThan(0);
+    expect(oracle.falsePasses).toBe(0);
+  });
+
   it('students learn: more unit skills are mastered after practice than at the start', () => {
     const start = simulateArm({ ...small, days: 1, horizonDays: 1 }, 'personalised');
     const later = simulateArm({ ...small, days: 8, horizonDays: 8 }, 'personalised');
