@@ -27,6 +27,10 @@ import type { LearningSettings, ModelParams } from './settings';
  * "Mastered" is decided once per batch (a day's scan): P(theta > the ability at which the reference
  * item is answered with p = masteredP) ≥ masteredConfidence, after masteredMinObservations. It is
  * sticky: lost only when p falls below masteryLostBelowP. docs/mastery.md has the defaults.
+ *
+ * Two options, off by default: a per-student learning rate (model.learnRateVariance > 0: the credited
+ * gain × exp(logRate), estimated online, `updatedRate`), and a pass that counts only part of the gain
+ * credited on a skill's last answer date (mastery.passCreditShare < 1).
  */
 
 export type SkillRecord = {
