@@ -7,7 +7,8 @@
  * school days (students not there yet count their minutes so far) and at unit mastery, and the share
  * of students at unit mastery by day 20 (personalised − class sheet). The cells run in two child
  * processes (SWEEP_SHARD=i/n runs every n-th cell and prints them as JSON). SWEEP_SETTINGS: a
- * candidate's learning settings for the personalised arm.
+ * candidate's learning settings for the personalised arm. Each cell prints the gate verdict per seed (H holds,
+ * N does not hold, U undecided): a flipped verdict moves a seed by 5–15 points.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,8 @@ const checkpoints = [20, 40, 60] as const;
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const saved = (p: number, u: number) => (u > 0 ? 100 * (1 - p / u) : 0);
 
-type Cell = { label: string; saved: Record<string, number>; masteredDay20Diff: number; capViolations: number; censored: number; falsePasses: number[] };
+type Cell = { label: string; saved: Record<string, number>; masteredDay20Diff: number; capViolations: number; censored: number; falsePasses: number[]; verdicts: string };
+const verdictLetter = { holds: 'H', does_not_hold: 'N', undecided: 'U' } as const;
 function runCell(world: ReturnType<typeof sweepWorlds>[number]): Cell {
   const per = seeds.map((seed) => {
     const config: CohortConfig = { seed, students: 30, days: 20, horizonDays: 250, restrictedDays: 60, checkpointDays: checkpoints, skills: graph.skills, unitSkills: graph.unit, ...world.config };
@@ -42,6 +44,7 @@ function runCell(world: ReturnType<typeof sweepWorlds>[number]): Cell {
       capViolations: u.capViolations + p.capViolations,
       censored: u.censored + p.censored,
       falsePasses: [u.falsePasses, p.falsePasses],
+      verdict: verdictLetter[p.gate.kind],
     };
   });
   const keys = Object.keys(per[0]?.saved ?? {});
@@ -52,6 +55,7 @@ function runCell(world: ReturnType<typeof sweepWorlds>[number]): Cell {
     capViolations: per.reduce((a, x) => a + x.capViolations, 0),
     censored: per.reduce((a, x) => a + x.censored, 0),
     falsePasses: [0, 1].map((arm) => per.reduce((a, x) => a + (x.falsePasses[arm] as number), 0)),
+    verdicts: per.map((x) => x.verdict).join(''),
   };
   return cell;
 }
@@ -74,7 +78,7 @@ async function report(): Promise<void> {
   const byLabel = new Map(outputs.flatMap((o) => JSON.parse(o.stdout) as Cell[]).map((c) => [c.label, c]));
   const cells = sweepWorlds().map((w) => byLabel.get(w.label) as Cell);
   for (const c of cells)
-    emit({ bench, figure: `cohort_sweep_cell`, value: c.saved.mastery ?? NaN, unit: '%', note: `${c.label}: saved at d20 ${c.saved.d20?.toFixed(1)}, d40 ${c.saved.d40?.toFixed(1)}, d60 ${c.saved.d60?.toFixed(1)}, mastery ${c.saved.mastery?.toFixed(1)}; mastered by day 20 ${(100 * c.masteredDay20Diff).toFixed(1)} pp; censored ${c.censored}; false passes class sheet / personalised ${c.falsePasses.join(' / ')}` });
+    emit({ bench, figure: `cohort_sweep_cell`, value: c.saved.mastery ?? NaN, unit: '%', note: `${c.label}: saved at d20 ${c.saved.d20?.toFixed(1)}, d40 ${c.saved.d40?.toFixed(1)}, d60 ${c.saved.d60?.toFixed(1)}, mastery ${c.saved.mastery?.toFixed(1)}; mastered by day 20 ${(100 * c.masteredDay20Diff).toFixed(1)} pp; censored ${c.censored}; false passes class sheet / personalised ${c.falsePasses.join(' / ')}; gate verdicts ${c.verdicts}` });
   const worst = cells.flatMap((c) => Object.entries(c.saved).map(([k, v]) => ({ cell: c.label, at: k, v }))).sort((a, b) => a.v - b.v)[0];
   emit({ bench, figure: 'cohort_sweep_min_saved_pct', value: worst?.v ?? NaN, goal: '>=0', unit: '%', note: `worst cell: ${worst?.cell} at ${worst?.at}; seeds ${seeds.join(', ')}, 30 students` });
   const worstDay20 = [...cells].sort((a, b) => a.masteredDay20Diff - b.masteredDay20Diff)[0];
