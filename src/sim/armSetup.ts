@@ -1,7 +1,7 @@
 import { indexBank, type BankIndex, type BankItem } from '../domain/learning/bank';
 import { addDays, weekday } from '../domain/learning/dates';
 import { skillGraph, type SkillGraph } from '../domain/learning/fringe';
-import { emptyGateEvidence, type GateEvidence, type GateVerdict } from '../domain/learning/gateCheck';
+import { emptyGateEvidence, gateReferenceSettings, type GateEvidence, type GateVerdict } from '../domain/learning/gateCheck';
 import { LogisticKt } from '../domain/learning/logisticKt';
 import { SHIPPED_LOGISTIC_PARAMS } from '../domain/learning/logisticKtShipped';
 import { emptyMasteryState, type MasteryState } from '../domain/learning/mastery';
@@ -237,12 +237,6 @@ export function setUpArm(config: CohortConfig, arm: Arm): ArmSetup {
     prerequisitesKnown,
     unitMastered: (st) => unit.every((k) => known(st, k)),
   };
-}
-
-/** The model the gate check reads when the arm's differs from it: no per-student rate, all credit toward a pass; null when the arm's is that model. */
-export function gateReferenceSettings(settings: LearningSettings): LearningSettings | null {
-  if (settings.model.learnRateVariance === 0 && settings.mastery.passCreditShare === 1) return null;
-  return { ...settings, model: { ...settings.model, learnRateVariance: 0 }, mastery: { ...settings.mastery, passCreditShare: 1 } };
 }
 
 /** Day 0 of a run: students who know the whole unit already reached mastery with 0 minutes. */

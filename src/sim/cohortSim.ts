@@ -1,7 +1,7 @@
 import type { BankItem } from '../domain/learning/bank';
 import { daysBetween } from '../domain/learning/dates';
 import { outcomeOf, replayWithPredictions, type MasteryState } from '../domain/learning/mastery';
-import { addGateEvidence, gateVerdict, readinessOf, type GateObservation } from '../domain/learning/gateCheck';
+import { addGateEvidence, gateReferenceSettings, gateVerdict, readinessOf, type GateObservation } from '../domain/learning/gateCheck';
 import { chooseModel, withLogisticMastery } from '../domain/learning/modelChoice';
 import { selectNextDay, type ChosenItem, type StudentPlan } from '../domain/learning/nextDay';
 import { updateReviews } from '../domain/learning/review';
@@ -11,7 +11,7 @@ import type { GradedResponse } from '../domain/response';
 import { checkCap, type DayLedger } from '../domain/workload';
 import { answerFor } from './answers';
 import { armReport, masterySnapshot, type ArmReport } from './armReport';
-import { gateReferenceSettings, setUpArm, startRun, type Arm, type ArmRun, type ArmSetup, type CohortConfig, type DayTrace, type SheetLine } from './armSetup';
+import { setUpArm, startRun, type Arm, type ArmRun, type ArmSetup, type CohortConfig, type DayTrace, type SheetLine } from './armSetup';
 import { calendarSkills, lessonSkills } from './calendar';
 import { forget, pCorrect, practise, type Student } from './learner';
 

@@ -1,6 +1,6 @@
 import type { Item } from '../../domain/item';
 import { skillGraph, type SkillGraph } from '../../domain/learning/fringe';
-import { addGateEvidence, emptyGateEvidence, gateVerdict, holdsBelowGap, readinessOf, type GateVerdict } from '../../domain/learning/gateCheck';
+import { addGateEvidence, emptyGateEvidence, gateReferenceSettings, gateVerdict, holdsBelowGap, readinessOf, type GateVerdict } from '../../domain/learning/gateCheck';
 import { emptyMasteryState, outcomeOf, replayWithPredictions } from '../../domain/learning/mastery';
 import type { LearningSettings } from '../../domain/learning/settings';
 import type { Skill } from '../../domain/skills';
@@ -16,7 +16,8 @@ import { replayBank } from './state';
  * its skill (every prerequisite mastered, and the model's P(every prerequisite known)) and had
  * answered on it before, all judged from the
  * state before that date's answers — the state the sheet was chosen from when every earlier page
- * was scanned first.
+ * was scanned first. The predictions and readiness come from the gate check's reference model
+ * (`gateReferenceSettings`: no per-student rate, full credit toward a pass), as in the simulator.
  */
 export function gateObservations(
   responses: readonly StationResponse[],
@@ -25,19 +26,20 @@ export function gateObservations(
   graph: SkillGraph,
   settings: LearningSettings,
 ): GateObservationRow[] {
+  const model = gateReferenceSettings(settings) ?? settings;
   const unit = new Set(unitSkills);
   const bySlot = new Map<string, GateObservationRow>();
-  let state = emptyMasteryState(settings);
+  let state = emptyMasteryState(model);
   for (let start = 0; start < responses.length; ) {
     let end = start + 1;
     while (end < responses.length && responses[end]!.date === responses[start]!.date) end++;
     const before = state;
     const readiness = new Map<string, ReturnType<typeof readinessOf>>();
     const readinessFor = (studentId: string) => {
-      if (!readiness.has(studentId)) readiness.set(studentId, readinessOf(before, studentId, unitSkills, graph, settings));
+      if (!readiness.has(studentId)) readiness.set(studentId, readinessOf(before, studentId, unitSkills, graph, model));
       return readiness.get(studentId)!;
     };
-    const day = replayWithPredictions(before, responses.slice(start, end), bank, settings);
+    const day = replayWithPredictions(before, responses.slice(start, end), bank, model);
     (day.applied as StationResponse[]).forEach((r, i) => {
       const skillId = r.skills[0];
       if (skillId === undefined || !unit.has(skillId)) return;
