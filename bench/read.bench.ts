@@ -7,6 +7,8 @@
 //  - accuracy: a synthetic corpus of ≥ 400 pages across degradations: pages identified, silent bubble
 //    errors, fields sent to review, digit comb accuracy.
 // The synthetic stacks are cached in bench/.cache (delete it to regenerate).
+// BENCH_LIGHT_LEVEL=130,160: the synth's light pencil as grey [darkest, lightest] of 255 in the accuracy, holdout and
+// damage corpora (default 150,180: src/synth/pen.ts LIGHT_INK_LEVEL); other levels are cached apart.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +29,7 @@ import { ScanSession } from '../src/scan/session';
 import { REPO_ROOT } from '../src/station/context';
 import { hash64 } from '../src/layout/hash';
 import type { ImageTruth } from '../src/synth/truth';
+import { LIGHT_INK_LEVEL, type LightInkLevel } from '../src/synth/pen';
 import { printSet, writeStack } from '../tests/support/stack';
 import { DEMO, tempStation } from '../tests/support/station';
 
@@ -45,6 +48,16 @@ async function stack(name: string, make: (folder: string) => Promise<unknown>): 
   if (!existsSync(join(folder, 'truth.json'))) await make(folder);
   return { folder, truths: JSON.parse(readFileSync(join(folder, 'truth.json'), 'utf8')).images };
 }
+
+function lightLevelFromEnv(text: string | undefined): LightInkLevel | undefined {
+  if (text === undefined) return undefined;
+  const [darkest, lightest, ...rest] = text.split(',').map(Number);
+  if (darkest === undefined || lightest === undefined || rest.length || !(darkest >= 0 && darkest <= lightest && lightest <= 255))
+    throw new Error(`BENCH_LIGHT_LEVEL=${text}: give two grey levels darkest,lightest within 0..255, e.g. 130,160`);
+  return darkest === LIGHT_INK_LEVEL[0] && lightest === LIGHT_INK_LEVEL[1] ? undefined : [darkest, lightest];
+}
+const lightInkLevel = lightLevelFromEnv(process.env.BENCH_LIGHT_LEVEL);
+const light = lightInkLevel ? { key: `-light${lightInkLevel.join('-')}`, option: { lightInkLevel } } : { key: '', option: {} };
 
 const imagesOf = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(folder, f));
 // The throughput and stage parts read the stack as one-channel grey JPEGs, what the station's scanners send (it asks
@@ -175,12 +188,12 @@ if (only === undefined || only === 'stages') {
 // ---- accuracy ------------------------------------------------------------------------------
 // BENCH_READ=holdout reads a second corpus with seeds never used while tuning the reader, instead.
 const corpus = only === 'stages' || only === 'throughput' || only === 'damage' || only === 'combs' ? [] : only === 'holdout' ? [
-  await stack('hold-typical', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'hold-typical-7', profile: 'typical', answers: 'mixed', count: 200, foreignPages: 4, upsideDownRate: 0.25 })),
-  await stack('hold-harsh', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'hold-harsh-7', profile: 'harsh', answers: 'mixed', count: 120, foreignPages: 3, upsideDownRate: 0.5 })),
+  await stack(`hold-typical${light.key}`, (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'hold-typical-7', profile: 'typical', answers: 'mixed', count: 200, foreignPages: 4, upsideDownRate: 0.25, ...light.option })),
+  await stack(`hold-harsh${light.key}`, (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'hold-harsh-7', profile: 'harsh', answers: 'mixed', count: 120, foreignPages: 3, upsideDownRate: 0.5, ...light.option })),
 ] : [
-  await stack('acc-clean', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-clean', profile: 'clean', answers: 'mixed', count: 100, blankBacks: false, foreignPages: 3 })),
-  await stack('acc-typical', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-typical', profile: 'typical', answers: 'mixed', count: 200, foreignPages: 4, upsideDownRate: 0.25 })),
-  await stack('acc-harsh', (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-harsh', profile: 'harsh', answers: 'mixed', count: 120, foreignPages: 3, upsideDownRate: 0.5 })),
+  await stack(`acc-clean${light.key}`, (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-clean', profile: 'clean', answers: 'mixed', count: 100, blankBacks: false, foreignPages: 3, ...light.option })),
+  await stack(`acc-typical${light.key}`, (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-typical', profile: 'typical', answers: 'mixed', count: 200, foreignPages: 4, upsideDownRate: 0.25, ...light.option })),
+  await stack(`acc-harsh${light.key}`, (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: 'acc-harsh', profile: 'harsh', answers: 'mixed', count: 120, foreignPages: 3, upsideDownRate: 0.5, ...light.option })),
 ];
 // BENCH_JPEG=grey reads the corpus as one-channel JPEGs too (re-encoded from the decoded grey at each page's quality).
 if (corpusJpeg === 'grey') for (const c of corpus) c.folder = await greyJpegCopy(c.folder);
@@ -277,7 +290,7 @@ out('pages_identified_pct', (100 * tally.identified) / tally.pages, '%', '100', 
 out('foreign_refused_pct', (100 * tally.foreignRefused) / Math.max(1, tally.foreign), '%', '100');
 out('silent_bubble_errors', tally.silentBubbleErrors, 'fields', '0', { over_bubbles: tally.bubbleTargets, bubble_fields: tally.bubbleFields, examples: silentExamples });
 out('fields_to_review_pct', (100 * tally.review) / tally.fields, '%', '<=1', { fields: tally.fields });
-out('mark_fields_to_review_pct', (100 * markFieldsToReview) / Math.max(1, tally.bubbleFields), '%', '<=1', { mark_fields: tally.bubbleFields });
+out('mark_fields_to_review_pct', (100 * markFieldsToReview) / Math.max(1, tally.bubbleFields), '%', '<=1', { mark_fields: tally.bubbleFields, light_ink_level: lightInkLevel ?? LIGHT_INK_LEVEL });
 out('silent_errors_all_fields', tally.silentBubbleErrors + tally.combSilentWrong, 'fields', '0', { fields: tally.fields });
 out('comb_read_correct_pct', (100 * tally.combCorrect) / Math.max(1, tally.combs), '%', undefined, { combs: tally.combs, auto_accepted_correct: tally.combAutoCorrect, silent_wrong: tally.combSilentWrong });
 out('comb_review_pct', (100 * (tally.combs - tally.combAutoCorrect - tally.combSilentWrong)) / Math.max(1, tally.combs), '%', undefined, { combs: tally.combs });
@@ -300,7 +313,7 @@ async function damageProfiles(): Promise<void> {
   ];
   for (const { name, o } of stacks) {
     const halves = await Promise.all(['typical', 'harsh'].map((profile) =>
-      stack(`${name}-${profile}`, (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: `${name}-${profile}`, profile: profile as 'typical', answers: 'mixed', count: 40, ...o })),
+      stack(`${name}-${profile}${light.key}`, (f) => writeStack(ctx, f, { pdf: printed.pdf, pages: printed.pages, seed: `${name}-${profile}`, profile: profile as 'typical', answers: 'mixed', count: 40, ...o, ...light.option })),
     ));
     const n = { pages: 0, identified: 0, markFields: 0, markReview: 0, silent: 0, damagedFields: 0, damagedSilent: 0 };
     const wrongExamples: string[] = [];
@@ -334,7 +347,7 @@ async function damageProfiles(): Promise<void> {
         }
       }
     out(`profile_${name}_silent_mark_errors`, n.silent, 'fields', '0', { mark_fields: n.markFields, erased_fields: n.damagedFields, erased_fields_silent: n.damagedSilent, examples: wrongExamples });
-    out(`profile_${name}_mark_fields_to_review_pct`, (100 * n.markReview) / Math.max(1, n.markFields), '%', undefined, { mark_fields: n.markFields, mark_review_reasons: markReviewReasons[name] ?? {} });
+    out(`profile_${name}_mark_fields_to_review_pct`, (100 * n.markReview) / Math.max(1, n.markFields), '%', undefined, { mark_fields: n.markFields, light_ink_level: lightInkLevel ?? LIGHT_INK_LEVEL, mark_review_reasons: markReviewReasons[name] ?? {} });
     out(`profile_${name}_pages_identified_pct`, (100 * n.identified) / Math.max(1, n.pages), '%', '100', { pages: n.pages });
   }
 }

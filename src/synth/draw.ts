@@ -3,10 +3,10 @@ import { throwIllegalValue } from '../domain/result';
 import type { Field, MarkTarget, PrintedPage } from '../layout/printedPage';
 import { sampleWriter, writeInBoxes, writeLine, type Writer } from './handwriting';
 import type { GreyImage } from '../vision/image';
-import { markTarget } from './pen';
+import { markTarget, type LightInkLevel } from './pen';
 import type { FieldTruth, TargetPen } from './truth';
 
-export type DrawContext = { dpi: number; rng: Rng; writer?: Writer };
+export type DrawContext = { dpi: number; rng: Rng; writer?: Writer; lightInkLevel?: LightInkLevel };
 
 /** Every mark target of a page (bubbles, digit grids, score boxes). */
 export function allTargets(page: PrintedPage): MarkTarget[] {
@@ -23,7 +23,7 @@ export function drawAnswers(img: GreyImage, page: PrintedPage, plan: readonly Fi
   const writer = ctx.writer ?? sampleWriter(rng);
   const avoid = allTargets(page);
   const byId = new Map<string, Field>(page.fields.map((f) => [f.id, f]));
-  const pen = { dpi, rng, tool: writer.tool, avoid };
+  const pen = { dpi, rng, tool: writer.tool, avoid, lightInkLevel: ctx.lightInkLevel };
   return plan.map((t): FieldTruth => {
     const f = byId.get(t.fieldId);
     if (!f || f.kind !== t.kind) throw new Error(`drawAnswers: field ${t.fieldId} (${t.kind}) is not on page ${page.pageId}`);

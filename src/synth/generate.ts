@@ -7,6 +7,7 @@ import {
 import { DAMAGE_PROFILES, damagePage, streakThroughMark, type DamageKind, type DamageOptions, type DamageProfileName, type DamageTruth } from './damage';
 import { applyH } from '../vision/homography';
 import { drawAnswers } from './draw';
+import type { LightInkLevel } from './pen';
 import { encodeJpeg, encodePng } from './encode';
 import { blankBack, foreignPage } from './foreign';
 import { composeH, type Homography } from '../vision/homography';
@@ -54,6 +55,8 @@ export type StackOptions = {
   damageProfile?: DamageProfileName;
   /** Dark erasures' residue grey, as a fraction of the paper ([lightest, darkest] range; default 0.75–0.9). */
   erasureGrey?: readonly [number, number];
+  /** The `light` pen style's grey level range (pen.ts LIGHT_INK_LEVEL, the default: 150–180 of 255). */
+  lightInkLevel?: LightInkLevel;
   /** File name of stack position i. Default scan-0001.jpg … */
   fileName?: (index: number, ext: string) => string;
 };
@@ -130,7 +133,7 @@ export async function* generateStack(o: StackOptions): AsyncGenerator<SynthImage
         const printed = o.pages[entry.pdfPage]!;
         page = pdf.render(entry.pdfPage, dpi);
         const plan = planPage(printed, rng, planOpts);
-        const fields = drawAnswers(page, printed, plan, { dpi, rng, writer: sampleWriter(rng) });
+        const fields = drawAnswers(page, printed, plan, { dpi, rng, writer: sampleWriter(rng), lightInkLevel: o.lightInkLevel });
         base = { kind: printed.kind === 'blank_back' ? 'blank_back' : 'workbook', pageId: printed.pageId, printedKind: printed.kind, pdfPage: entry.pdfPage, fields };
         front = { image: page, page: printed };
       } else if (entry.kind === 'back') {

@@ -1,18 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../domain/random';
 import type { MarkTarget } from '../layout/printedPage';
+import { applyH, type Homography } from '../vision/homography';
+import type { DegradationProfile } from './degrade';
+import { decodeToGrey } from './encode';
+import { generateStackArray } from './generate';
+import { buildTestPdf } from './testSupport';
+import { MARKINGS } from './truth';
 import { createImage, type GreyImage } from '../vision/image';
 import { meanDarknessInCircle, meanDarknessInRect, pxPerMm } from './image';
 import { samePixels as same } from './image';
-import { markTarget, PEN_STYLES, type PenStyle } from './pen';
+import { LIGHT_INK_LEVEL, markTarget, PEN_STYLES, type LightInkLevel, type PenStyle } from './pen';
 
 const DPI = 300;
 const S = pxPerMm(DPI);
 const target: MarkTarget = { value: 'A', x: 10, y: 10, r: 2, shape: 'circle' };
 
-function marked(style: PenStyle, seed = 1, t: MarkTarget = target, avoid: MarkTarget[] = []): { img: GreyImage; drawn: boolean } {
+function marked(style: PenStyle, seed = 1, t: MarkTarget = target, avoid: MarkTarget[] = [], lightInkLevel?: LightInkLevel): { img: GreyImage; drawn: boolean } {
   const img = createImage(Math.round(20 * S), Math.round(20 * S));
-  const drawn = markTarget(img, t, style, { dpi: DPI, rng: seededRng(seed), avoid });
+  const drawn = markTarget(img, t, style, { dpi: DPI, rng: seededRng(seed), avoid, lightInkLevel });
   return { img, drawn };
 }
 const inside = (img: GreyImage, k = 1, t = target) => meanDarknessInCircle(img, t.x * S, t.y * S, t.r * S * k);
@@ -93,5 +99,44 @@ describe('pen styles', () => {
   it('is deterministic per seed', () => {
     for (const style of PEN_STYLES) expect(same(marked(style, 42).img.data, marked(style, 42).img.data)).toBe(true);
     expect(same(marked('full', 1).img.data, marked('full', 2).img.data)).toBe(false);
+  });
+});
+
+describe('the light pencil assumption (lightInkLevel)', () => {
+  it('a light fill is drawn within the level range asked for', () => {
+    for (const seed of [1, 2, 3]) {
+      // The grain lightens a fill by up to 7.5 % of its ink: level 120 reads at most grey 130.
+      expect(meanGrey(marked('light', seed, target, [], [110, 120]).img, 0.8)).toBeLessThan(135);
+      expect(meanGrey(marked('light', seed, target, [], [200, 210]).img, 0.8)).toBeGreaterThan(195);
+    }
+  });
+
+  it('reaches the drawn fills of a generated page; the default is the old drawing, byte for byte', async () => {
+    const { pdf, pages } = await buildTestPdf();
+    // No scanner effects, PNG: the fill's grey is the pen's alone.
+    const flat: DegradationProfile = { name: 'flat', angleDeg: 0, perspectiveMm: 0, marginMm: [0, 0], background: [40, 40], blurSigma300: [0, 0], noiseSigma: [0, 0], saltPepper: [0, 0], brightness: [0, 0], contrast: [1, 1], unevenness: [0, 0], jpegQuality: [95, 95], upsideDownRate: 0, streakRate: 0 };
+    const allLight = { ...MARKINGS.clean, styles: { full: 0, partial: 0, tick: 0, cross: 0, light: 1 } };
+    const page = (lightInkLevel?: LightInkLevel) =>
+      generateStackArray({ pdf, pages, dpi: 150, seed: 'light-level', profile: flat, marking: allLight, format: 'png', pageIndices: [0], ...(lightInkLevel ? { lightInkLevel } : {}) }).then(([img]) => img!);
+    const [asDefault, asNamed, darker] = await Promise.all([page(), page(LIGHT_INK_LEVEL), page([100, 110])]);
+    expect(Buffer.compare(Buffer.from(asDefault.bytes), Buffer.from(asNamed.bytes))).toBe(0);
+    expect(darker.truth.fields).toEqual(asDefault.truth.fields);
+    const [defaultImage, darkerImage] = await Promise.all([decodeToGrey(asDefault.bytes), decodeToGrey(darker.bytes)]);
+    const printed = pages[0]!;
+    const lightFills = asDefault.truth.fields.flatMap((f) => ('pens' in f ? f.pens.filter((p) => p.pen === 'light').map((p) => ({ fieldId: f.fieldId, ...p })) : []));
+    expect(lightFills.length).toBeGreaterThan(4);
+    const centres = lightFills.map(({ fieldId, value, column }) => {
+      const field = printed.fields.find((f) => f.id === fieldId)!;
+      const candidates = field.kind === 'bubbles' ? field.targets : field.kind === 'digit_grid' ? field.columns[column!]!.targets : [];
+      const t = candidates.find((x) => x.value === value)!;
+      return { ...applyH(asDefault.truth.mmToImage as unknown as Homography, { x: t.x, y: t.y }), r: t.r * 0.8 * pxPerMm(150) };
+    });
+    const greys = (img: GreyImage) => centres.map((c) => 255 * (1 - meanDarknessInCircle(img, c.x, c.y, c.r)));
+    const before = greys(defaultImage);
+    const after = greys(darkerImage);
+    for (const [i, g] of before.entries()) {
+      expect(g).toBeGreaterThan(140);
+      expect(after[i]!).toBeLessThan(120);
+    }
   });
 });

@@ -25,7 +25,17 @@ export type PenContext = {
   tool?: Tool;
   /** Targets a `stray` stroke must stay clear of (besides its own). Usually every target of the page. */
   avoid?: readonly MarkTarget[];
+  /** The `light` style's grey level range, [darkest, lightest] of 255. Default LIGHT_INK_LEVEL. */
+  lightInkLevel?: LightInkLevel;
 };
+
+/** A grey level range [darkest, lightest] on white paper (0 black, 255 white). */
+export type LightInkLevel = readonly [number, number];
+/**
+ * How light a student's light pencil fill is drawn: grey 150–180 of 255 (27–40 % ink with its grain). An assumption
+ * nobody measured on real sheets; docs/reading.md ("Round 5") reports how the reading figures move with it.
+ */
+export const LIGHT_INK_LEVEL: LightInkLevel = [150, 180];
 
 const between = (rng: Rng, a: number, b: number) => a + (b - a) * rng();
 
@@ -126,7 +136,8 @@ export function markTarget(img: GreyImage, target: MarkTarget, style: PenStyle, 
       return true;
     }
     case 'light': {
-      const ink: Ink = { level: Math.round(between(rng, 150, 180)), grain: between(rng, 0.05, 0.15), seed: Math.floor(rng() * 2 ** 32) };
+      const [darkest, lightest] = ctx.lightInkLevel ?? LIGHT_INK_LEVEL;
+      const ink: Ink = { level: Math.round(between(rng, darkest, lightest)), grain: between(rng, 0.05, 0.15), seed: Math.floor(rng() * 2 ** 32) };
       fillRadial(img, cx + (rng() - 0.5) * 0.08 * R, cy + (rng() - 0.5) * 0.08 * R, R * 1.6, blobRadius(rng, target.shape, R, 0.97, 1.05), ink);
       return true;
     }
