@@ -410,7 +410,8 @@ function updatedRate(prior: LearnRate, recs: readonly SkillRecord[], variance: n
   const bound = Math.log(m.learnRateMaxFactor);
   return {
     logRate: Math.min(bound, Math.max(-bound, prior.logRate + (c * residual) / denom)),
-    variance: Math.max(m.learnRateMinVariance, prior.variance - (c * c * info) / denom),
+    // The floor never lies above the prior: evidence must not widen the rate.
+    variance: Math.max(Math.min(m.learnRateMinVariance, m.learnRateVariance), prior.variance - (c * c * info) / denom),
     n: prior.n + 1,
   };
 }
