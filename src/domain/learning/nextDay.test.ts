@@ -345,3 +345,47 @@ describe('the fringe order, and a class where the prerequisite gate does not hol
     expect(net?.totalMinutes).toBeGreaterThan(S.selection.maintenanceMinutes);
   });
 });
+
+describe('focus (off by default): the day on the skill nearest the mastery line, the oracle’s way', () => {
+  const skillsOf = (p: StudentPlan | undefined) => [...new Set((p?.items ?? []).filter((i) => !i.reasonKey.startsWith('review')).map((i) => i.skillId))];
+  const countOn = (p: StudentPlan | undefined, skillId: string) => (p?.items ?? []).filter((i) => i.skillId === skillId).length;
+  const seen = (theta: number, lastSeq: number) => record({ theta, variance: 0.3, n: 4, lastDate: '2025-11-01', lastSeq });
+  // a mastered; b just below the line, d and e far below it: three ready skills
+  const mastery = stateWith(S, { s1: { a: MASTERED, b: seen(1.2, 12), d: seen(-1, 13), e: seen(-0.5, 14) } });
+  const focus = (over: object = {}) => LearningSettings.parse({ selection: { focusSkills: 1, ...over } });
+
+  it('gives the whole budget to the one ready skill nearest the line, where the default spreads it lowest p first', () => {
+    const p = plans({ students: students(1), mastery, settings: focus() })[0];
+    expect(skillsOf(p)).toEqual(['b']);
+    expect(countOn(p, 'b')).toBeGreaterThan(S.selection.maxItemsPerSkillPerDay);
+    expect(p?.totalMinutes).toBeGreaterThan((p?.budgetMinutes ?? 0) - 4);
+    const usual = plans({ students: students(1), mastery })[0];
+    expect(skillsOf(usual)[0]).toBe('d');
+    expect(skillsOf(usual).length).toBeGreaterThan(1);
+    expect(countOn(usual, 'b')).toBeLessThanOrEqual(S.selection.maxItemsPerSkillPerDay);
+  });
+
+  it('serves no review of an old mistake while unit skills remain unmastered (maxShareWhileUnitOpen 0), and serves it once the unit is mastered', () => {
+    const aItem = BANK.find((i) => i.skills[0] === 'a' && i.tier === 'core') as BankItem;
+    const reviews = updateReviews(emptyReviewState(), [wrongOn('s1', aItem, '2025-11-18', 1)], byId, S);
+    const isReview = (i: { reasonKey: string }) => i.reasonKey.startsWith('review');
+    const noReviews = LearningSettings.parse({ selection: { focusSkills: 1 }, review: { maxShareWhileUnitOpen: 0 } });
+    expect(plans({ students: students(1), mastery, reviews, settings: focus() })[0]?.items.some(isReview)).toBe(true);
+    const open = plans({ students: students(1), mastery, reviews, settings: noReviews })[0];
+    expect(open?.items.some(isReview)).toBe(false);
+    expect(skillsOf(open)).toEqual(['b']);
+    const done = stateWith(S, { s1: Object.fromEntries(UNIT.map((k) => [k, MASTERED])) });
+    expect(plans({ students: students(1), mastery: done, reviews, settings: noReviews })[0]?.items.some(isReview)).toBe(true);
+  });
+
+  it('with focusEndsSheet, a skill gets the minutes the model expects it to need and the sheet ends; a likely-known skill gets only its check', () => {
+    const near = stateWith(S, { s1: { a: MASTERED, b: seen(1.45, 12), d: seen(-1, 13), e: seen(1.9, 14) } });
+    const p = plans({ students: students(1), mastery: near, settings: focus({ focusEndsSheet: true, checkFromP: 0.8 }) })[0];
+    expect(countOn(p, 'e')).toBe(S.selection.checkItems);
+    expect(countOn(p, 'd')).toBe(0);
+    expect(countOn(p, 'b')).toBeGreaterThan(0);
+    const full = plans({ students: students(1), mastery: near, settings: focus({ checkFromP: 0.8 }) })[0];
+    expect(full?.totalMinutes).toBeGreaterThan((full?.budgetMinutes ?? 0) - 4);
+    expect(p?.totalMinutes).toBeLessThan((full?.totalMinutes ?? 0) - 8);
+  });
+});

@@ -6,7 +6,7 @@ import { capForGrade, DEFAULT_WORKLOAD_CAPS, type DayLedger, type WorkloadCaps }
 import { indexBank, itemsFor, type BankIndex, type BankItem } from './bank';
 import { daysBetween, isIsoDate, monthDay } from './dates';
 import { fringeFor, skillGraph, skillName, type Candidate, type SkillGraph } from './fringe';
-import { masteryOf, predictCorrect, skillRecord, type MasteryState } from './mastery';
+import { masteryOf, masteryThreshold, predictCorrect, skillRecord, type MasteryState } from './mastery';
 import { dueReviews, type ReviewCard, type ReviewState } from './review';
 import { DEFAULT_LEARNING_SETTINGS, type LearningSettings } from './settings';
 
@@ -228,9 +228,10 @@ function addPins(ctx: Ctx, studentId: string, sheet: Sheet, noHomework: boolean)
   }
 }
 
-function addReviews(ctx: Ctx, studentId: string, sheet: Sheet, rng: Rng, practising: ReadonlySet<string>): void {
+function addReviews(ctx: Ctx, studentId: string, sheet: Sheet, rng: Rng, practising: ReadonlySet<string>, unitOpen: boolean): void {
   const { settings, input } = ctx;
-  const limit = sheet.total + sheet.budget * settings.review.maxShareOfBudget;
+  const share = unitOpen ? Math.min(settings.review.maxShareOfBudget, settings.review.maxShareWhileUnitOpen) : settings.review.maxShareOfBudget;
+  const limit = sheet.total + sheet.budget * share;
   for (const card of dueReviews(input.reviews, studentId, input.date)) {
     // A skill practised today anyway reviews its own cards (see updateReviews).
     if (settings.review.skipWhilePractising && practising.has(card.skillId)) continue;
@@ -290,17 +291,18 @@ function rankItems(ctx: Ctx, studentId: string, skillId: string, tier: Tier, rng
 /** Round-robin over the skills, best-ranked item first, until nothing more fits. */
 function fillRoundRobin(
   sheet: Sheet,
-  lists: { skillId: string; ranked: { item: BankItem; predicted: number }[]; reasonKey: ReasonKey; reason: Reason; maxItems?: number }[],
+  lists: { skillId: string; ranked: { item: BankItem; predicted: number }[]; reasonKey: ReasonKey; reason: Reason; maxItems?: number; maxMinutes?: number }[],
   limit: number,
   perSkill: number,
 ): void {
   const cursor = lists.map(() => 0);
   const taken = lists.map(() => 0);
+  const minutes = lists.map(() => 0);
   let progress = true;
   while (progress) {
     progress = false;
     lists.forEach((l, i) => {
-      if ((taken[i] as number) >= Math.min(perSkill, l.maxItems ?? perSkill)) return;
+      if ((taken[i] as number) >= Math.min(perSkill, l.maxItems ?? perSkill) || (minutes[i] as number) >= (l.maxMinutes ?? Infinity)) return;
       let c = cursor[i] as number;
       while (c < l.ranked.length) {
         const r = l.ranked[c] as { item: BankItem; predicted: number };
@@ -308,6 +310,7 @@ function fillRoundRobin(
         if (sheet.chosen.has(r.item.id) || !sheet.fits(r.item.minutes, limit)) continue;
         sheet.add(chosenItem(r.item, l.skillId, r.predicted, l.reasonKey, l.reason));
         taken[i] = (taken[i] as number) + 1;
+        minutes[i] = (minutes[i] as number) + r.item.minutes;
         progress = true;
         break;
       }
@@ -325,8 +328,8 @@ function candidateReason(ctx: Ctx, studentId: string, c: Candidate): { reasonKey
 }
 
 type PracticeList = Parameters<typeof fillRoundRobin>[1][number];
-/** `lessons` are filled before reviews and the rest of `lists`. */
-type PracticePlan = { lessons: PracticeList[]; lists: PracticeList[]; maintenance: boolean };
+/** `lessons` are filled before reviews and the rest of `lists`; with `focus`, `lists` are filled one after the other. */
+type PracticePlan = { lessons: PracticeList[]; lists: PracticeList[]; maintenance: boolean; focus?: boolean };
 
 /** Which skills to practise today, each with its items ranked; maintenance when the unit is mastered. */
 function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng: Rng): PracticePlan {
@@ -355,8 +358,9 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   const missing = new Map(fringe.blocked.map((b) => [b.skillId, b.missing]));
   // A gated lesson waits only for a prerequisite the student likely lacks, not for one merely unconfirmed.
   const lessonReady = (id: string) => ready.has(id) || (settings.selection.lessonWaitsBelowP < 1 && (missing.get(id)?.every((m) => pOf(m) >= settings.selection.lessonWaitsBelowP) ?? false));
-  const lessons: PracticeList[] = (input.lessonSkills ?? [])
-    .filter((id) => !known.has(id) && hasItems(id) && (!input.lessonsGated || lessonReady(id)))
+  const lessonIds = (input.lessonSkills ?? []).filter((id) => !known.has(id) && hasItems(id) && (!input.lessonsGated || lessonReady(id)));
+  if (settings.selection.focusSkills > 0) return planFocus(ctx, studentId, lessonIds, fringe.candidates, { pOf, tierOf, hasItems }, rng);
+  const lessons: PracticeList[] = lessonIds
     .slice(0, settings.selection.maxSkillsPerDay)
     .map((id) => ({ skillId: id, ranked: rankItems(ctx, studentId, id, tierOf(id), rng), reasonKey: 'class', reason: reasons.classPractice(names(ctx.graph, [id])) }));
   const taken = new Set(lessons.map((l) => l.skillId));
@@ -368,6 +372,40 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
     lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tierOf(c.skillId), rng), ...candidateReason(ctx, studentId, c), ...check });
   }
   return { lessons, lists, maintenance: false };
+}
+
+type SkillLookups = { pOf: (skillId: string) => number; tierOf: (skillId: string) => Tier; hasItems: (skillId: string) => boolean };
+
+/**
+ * Focus (`selection.focusSkills`): the day's lessons and the fringe in one pool; likely-known skills (p ≥ checkFromP)
+ * get their short check first, then the not-mastered skills nearest the mastery line, one after the other, each up to
+ * the whole budget, or (focusEndsSheet) up to the minutes the model expects it needs to reach the line.
+ */
+function planFocus(ctx: Ctx, studentId: string, lessonIds: readonly string[], candidates: readonly Candidate[], skill: SkillLookups, rng: Rng): PracticePlan {
+  const { settings, input } = ctx;
+  const s = settings.selection;
+  const lessonSet = new Set(lessonIds);
+  const pool = [...lessonIds.map((id) => ({ id, candidate: undefined as Candidate | undefined })), ...candidates.filter((c) => !lessonSet.has(c.skillId)).map((c) => ({ id: c.skillId, candidate: c }))]
+    .filter((e) => skill.hasItems(e.id))
+    .map((e) => ({ ...e, p: skill.pOf(e.id) }))
+    .sort((a, b) => b.p - a.p);
+  const isCheck = (p: number) => s.checkFromP < 1 && p >= s.checkFromP;
+  const listFor = (e: (typeof pool)[number]): PracticeList => ({
+    skillId: e.id,
+    ranked: rankItems(ctx, studentId, e.id, skill.tierOf(e.id), rng),
+    ...(e.candidate ? candidateReason(ctx, studentId, e.candidate) : { reasonKey: 'class' as const, reason: reasons.classPractice(names(ctx.graph, [e.id])) }),
+  });
+  const checks = pool.filter((e) => isCheck(e.p)).slice(0, s.maxSkillsPerDay).map((e) => ({ ...listFor(e), maxItems: s.checkItems }));
+  const needed = (id: string) => {
+    const gap = masteryThreshold(settings) - skillRecord(input.mastery, studentId, id, settings).theta;
+    const rate = settings.model.learnPerMinute;
+    return (rate > 0 ? Math.max(0, gap) / rate : Infinity) + s.checkItems * settings.model.defaultItemMinutes;
+  };
+  const focus = pool
+    .filter((e) => !isCheck(e.p))
+    .slice(0, s.focusSkills)
+    .map((e) => ({ ...listFor(e), ...(s.focusEndsSheet ? { maxMinutes: needed(e.id) } : {}) }));
+  return { lessons: [], lists: [...checks, ...focus], maintenance: false, focus: true };
 }
 
 /** Remediation first; then the fringe, the lowest p first (`selection.fringeOrder`), or as the fringe gives it (topological). */
@@ -383,7 +421,8 @@ function addPractice(ctx: Ctx, plan: PracticePlan, sheet: Sheet): void {
   const s = ctx.settings.selection;
   const upkeepMinutes = ctx.input.gateDoesNotHold ? sheet.budget : s.maintenanceMinutes;
   const limit = plan.maintenance ? Math.min(sheet.budget, sheet.total + upkeepMinutes) : sheet.budget;
-  fillRoundRobin(sheet, plan.lists, limit, s.maxItemsPerSkillPerDay);
+  if (plan.focus) for (const list of plan.lists) fillRoundRobin(sheet, [list], limit, s.maxItems);
+  else fillRoundRobin(sheet, plan.lists, limit, s.maxItemsPerSkillPerDay);
 }
 
 /** The uniform worksheet (personalisation off): one ordered list of items for the whole class. */
@@ -495,7 +534,7 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
       if (personal) {
         const plan = planPractice(ctx, student.id, forced, rng);
         fillRoundRobin(sheet, plan.lessons, sheet.budget, settings.selection.maxItemsPerSkillPerDay);
-        if (settings.modules.review) addReviews(ctx, student.id, sheet, rng, new Set(plan.maintenance ? [] : [...plan.lessons, ...plan.lists].map((l) => l.skillId)));
+        if (settings.modules.review) addReviews(ctx, student.id, sheet, rng, new Set(plan.maintenance ? [] : [...plan.lessons, ...plan.lists].map((l) => l.skillId)), !plan.maintenance);
         addPractice(ctx, plan, sheet);
       } else {
         let list = uniformLists.get(uniformTier);

@@ -116,6 +116,12 @@ export const ReviewSettings = z.strictObject({
   skipWhilePractising: z.boolean().default(true),
   /** A mistake is cleared (no longer reviewed) after this many correct reviews in a row; 0 = never. */
   retireAfterCorrectInARow: z.number().int().min(0).max(20).default(2),
+  /**
+   * While the student still has unmastered unit skills, due reviews take at most this share of the budget (the
+   * smaller of this and maxShareOfBudget); once the unit is mastered, maxShareOfBudget. 1 (default) = no difference.
+   * 0 with `selection.focusSkills` is the oracle's habit: no reviews of old mistakes while the unit is being learned.
+   */
+  maxShareWhileUnitOpen: probability.default(1),
 });
 
 export const SelectionSettings = z.strictObject({
@@ -156,6 +162,18 @@ export const SelectionSettings = z.strictObject({
    * prerequisite; 0.7 was measured in round 8 (docs/mastery.md, section 6).
    */
   lessonWaitsBelowP: probability.default(1),
+  /**
+   * Focus (round 11; 0 = off, the default): practice goes to at most this many not-mastered candidate skills a day
+   * (the fringe and the day's lessons alike), nearest the mastery line first (highest p), one after the other, each up
+   * to the whole budget (not maxItemsPerSkillPerDay). A candidate with p ≥ checkFromP (when below 1) gets only its
+   * check and does not count. docs/mastery.md, section 4 and section 6, round 11.
+   */
+  focusSkills: z.number().int().min(0).max(20).default(0),
+  /**
+   * With focus: a skill gets only the minutes the model expects it to need to reach the mastery line (from its θ and
+   * model.learnPerMinute) plus checkItems items, then the next skill; after focusSkills skills the sheet ends.
+   */
+  focusEndsSheet: z.boolean().default(false),
   /** Practice items per skill per day (spaced, not massed, practice); the sheet may end short. */
   maxItemsPerSkillPerDay: z.number().int().min(1).max(100).default(5),
   /** Hard limit on items per student per day. */
