@@ -10,6 +10,7 @@ import { DEFAULT_LEARNING_SETTINGS, type LearningSettings } from '../domain/lear
 import { generateBank, normal } from '../domain/learning/testing/bankGenerator';
 import { G7_MATH_SKILLS, G7_RATIONAL_UNIT } from '../domain/learning/testing/g7MathGraph';
 import { seededRng, type Rng } from '../domain/random';
+import type { GradedResponse } from '../domain/response';
 import type { Skill } from '../domain/skills';
 import { DEFAULT_WORKLOAD_CAPS, type WorkloadCaps } from '../domain/workload';
 import { DEFAULT_LEARNER, makeStudents, masteryTheta, type LearnerParams, type Student } from './learner';
@@ -103,12 +104,16 @@ export type DayTrace = {
   readonly mastery: MasteryState;
   /** The gate check after the day's answers. */
   readonly gate: GateVerdict;
+  /** The day's graded answers, in the order the model applied them. */
+  readonly answers: readonly GradedResponse[];
   readonly students: readonly {
     readonly id: string;
     readonly start: ReadonlyMap<string, number>;
     readonly level: ReadonlyMap<string, number>;
     readonly practice: ReadonlyMap<string, number>;
     readonly sheet: readonly SheetLine[];
+    /** The day's minutes for this subject the selection had (`StudentPlan.budgetMinutes`). */
+    readonly budgetMinutes: number;
     readonly masteredOnDay: number | null;
   }[];
 };

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadG7Graph } from '../../bench/lib/data';
+import { addGateEvidence, emptyGateEvidence, gateReferenceSettings, gateVerdict, readinessOf } from '../domain/learning/gateCheck';
+import { emptyMasteryState, outcomeOf, replayWithPredictions } from '../domain/learning/mastery';
+import { LearningSettings } from '../domain/learning/settings';
 import { G7_RATIONAL_UNIT } from '../domain/learning/testing/g7MathGraph';
-import type { DayTrace } from './armSetup';
+import { setUpArm, type CohortConfig, type DayTrace } from './armSetup';
 import { compareArms, simulateArm } from './cohortSim';
 import { DEFAULT_LEARNER, masteryTheta } from './learner';
 
@@ -26,7 +29,7 @@ describe('cohort simulator', () => {
     expect(p).toBeCloseTo(DEFAULT_LEARNER.masteryP, 10);
   });
 
-  it('counts false passes: skills the model passed while latently short; a perfect estimator has none', () => {
+  it('counts false passes: skills the model passed while latently short; a perfect estimator has none (by construction: its flags are the latent truth)', () => {
     const config = { seed: 3, students: 12, days: 12, horizonDays: 12 };
     const model = simulateArm(config, 'personalised');
     const oracle = simulateArm({ ...config, oracleMastery: true }, 'personalised');
@@ -36,6 +39,51 @@ describe('cohort simulator', () => {
     expect(model.meanFalsePassShortfall).toBeGreaterThan(0);
     expect(oracle.passes).toBeGreaterThan(0);
     expect(oracle.falsePasses).toBe(0);
+  });
+
+  it('with the per-student rate and part credit on, the gate check reads the reference model: its evidence is that of the day’s answers replayed through it', () => {
+    const settings = LearningSettings.parse({ model: { learnRateVariance: 0.3 }, mastery: { passCreditShare: 0.5 } });
+    const reference = gateReferenceSettings(settings)!;
+    const config: CohortConfig = { seed: 3, students: 12, days: 10, horizonDays: 10, settings };
+    const setup = setUpArm(config, 'personalised');
+    const traced = (extra: Partial<CohortConfig>) => {
+      const days: DayTrace[] = [];
+      const report = simulateArm({ ...config, ...extra, onDay: (d) => days.push(d) }, 'personalised');
+      return { report, days };
+    };
+    /** The gate evidence of the traced answers: predictions and readiness each from the reference model or the arm's (the arm's state before a day is the trace of the day before). */
+    const evidenceOf = (days: readonly DayTrace[], predictFrom: 'reference' | 'model', readyFrom: 'reference' | 'model') => {
+      let referenceState = emptyMasteryState(reference);
+      let evidence = emptyGateEvidence;
+      days.forEach((day, d) => {
+        const armState = days[d - 1]?.mastery ?? emptyMasteryState(settings);
+        const byReference = replayWithPredictions(referenceState, day.answers, setup.bank.byId, reference);
+        const byModel = replayWithPredictions(armState, day.answers, setup.bank.byId, settings);
+        const labelled = readyFrom === 'reference' ? referenceState : armState;
+        const readiness = new Map(setup.students.map((st) => [st.id, readinessOf(labelled, st.id, setup.unit, setup.graph, settings)]));
+        const predicted = (predictFrom === 'reference' ? byReference : byModel).predictions;
+        evidence = addGateEvidence(evidence, day.answers.map((r, i) => ({ outcome: outcomeOf(r), predicted: predicted[i]!, ...readiness.get(r.studentId)!(r.skills[0]!) })), settings);
+        referenceState = byReference.state;
+      });
+      return gateVerdict(evidence, settings);
+    };
+    const byDefault = traced({});
+    expect(byDefault.report.gate.readyAnswers).toBeGreaterThan(0);
+    expect(byDefault.report.gate.notReadyAnswers).toBeGreaterThan(0);
+    expect(byDefault.report.gate).toEqual(evidenceOf(byDefault.days, 'reference', 'reference'));
+    // Not so with the arm's own model: the reference is what makes the difference.
+    expect(evidenceOf(byDefault.days, 'model', 'model')).not.toEqual(byDefault.report.gate);
+    const armLabels = traced({ gateReadinessFrom: 'model' });
+    expect(armLabels.report.gate).toEqual(evidenceOf(armLabels.days, 'reference', 'model'));
+  });
+
+  it('forceGateVerdict gives the selection that verdict from day 1: every lesson day gated with holds, none with does_not_hold', () => {
+    const config = { seed: 3, students: 12, days: 8, horizonDays: 8 };
+    expect(simulateArm(config, 'personalised').gate.kind).toBe('undecided');
+    expect(simulateArm(config, 'personalised').gatedDays).toBe(0);
+    // Lessons run on the first 75 % of the 8-day window.
+    expect(simulateArm({ ...config, forceGateVerdict: 'holds' }, 'personalised').gatedDays).toBe(6);
+    expect(simulateArm({ ...config, forceGateVerdict: 'does_not_hold' }, 'personalised').gatedDays).toBe(0);
   });
 
   it('students learn: more unit skills are mastered after practice than at the start', () => {

@@ -5,13 +5,13 @@ import { addGateEvidence, gateReferenceSettings, gateVerdict, readinessOf, type 
 import { chooseModel, withLogisticMastery } from '../domain/learning/modelChoice';
 import { selectNextDay, type ChosenItem, type StudentPlan } from '../domain/learning/nextDay';
 import { updateReviews } from '../domain/learning/review';
-import { seededRng } from '../domain/random';
 import { throwIllegalValue } from '../domain/result';
 import type { GradedResponse } from '../domain/response';
 import { checkCap, type DayLedger } from '../domain/workload';
 import { answerFor } from './answers';
 import { armReport, masterySnapshot, type ArmReport } from './armReport';
 import { setUpArm, startRun, type Arm, type ArmRun, type ArmSetup, type CohortConfig, type DayTrace, type SheetLine } from './armSetup';
+import { otherSubjectBookings } from './bookings';
 import { calendarSkills, lessonSkills } from './calendar';
 import { forget, pCorrect, practise, type Student } from './learner';
 
@@ -67,11 +67,11 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   });
   if (!plans.ok) throw new Error(`selection failed: ${JSON.stringify(plans.error)}`);
   const today: GradedResponse[] = [];
-  const sheets = new Map<string, SheetLine[]>();
+  const sheets = new Map<string, { lines: SheetLine[]; budgetMinutes: number }>();
   plans.value.forEach((plan, i) => {
     const st = setup.students[i] as Student;
     const sheet = workThroughSheet(setup, run, st, ledgers[i] as DayLedger, plan, date, today);
-    if (setup.config.onDay) sheets.set(st.id, sheet);
+    if (setup.config.onDay) sheets.set(st.id, { lines: sheet, budgetMinutes: plan.budgetMinutes });
     if (run.toMastery.get(st.id) === null && setup.unitMastered(st)) {
       run.toMastery.set(st.id, run.spent.get(st.id) ?? 0);
       run.dayOfMastery.set(st.id, dayIndex + 1);
@@ -84,9 +84,12 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   const elo = replayWithPredictions(run.mastery, today, setup.bank.byId, setup.settings);
   const gateModel = run.gateMastery && reference ? replayWithPredictions(run.gateMastery, today, setup.bank.byId, reference) : elo;
   run.gateMastery = run.gateMastery ? gateModel.state : null;
+  const gateAnswers = gateModel.applied;
+  if (gateAnswers.length !== elo.applied.length || gateAnswers.some((r, i) => r.seq !== elo.applied[i]?.seq))
+    throw new Error(`gate check on ${date}: the reference model applied ${gateAnswers.length} answers, the arm's model ${elo.applied.length}, not the same seqs in the same order`);
   run.gate = addGateEvidence(
     run.gate,
-    elo.applied.map((r, i): GateObservation => ({ outcome: outcomeOf(r), predicted: gateModel.predictions[i] as number, ...readiness.get(r.studentId)?.(r.skills[0] ?? '') ?? { ready: true, practisedBefore: false } })),
+    gateAnswers.map((r, i): GateObservation => ({ outcome: outcomeOf(r), predicted: gateModel.predictions[i] as number, ...readiness.get(r.studentId)?.(r.skills[0] ?? '') ?? { ready: true, practisedBefore: false } })),
     setup.settings,
   );
   run.mastery = elo.state;
@@ -102,7 +105,7 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   if (setup.config.oracleMastery) run.mastery = withLatentMastery(run.mastery, setup);
   countPasses(setup, run, before);
   run.reviews = updateReviews(run.reviews, today, setup.bank.byId, setup.settings);
-  setup.config.onDay?.(dayTrace(setup, run, dayIndex, date, sheets));
+  setup.config.onDay?.(dayTrace(setup, run, dayIndex, date, sheets, today));
 }
 
 /** Counts the unit skills whose mastery flag the day turned on, and those of them latently short (a false pass). */
@@ -110,23 +113,13 @@ function countPasses(setup: ArmSetup, run: ArmRun, before: MasteryState): void {
   const flag = (state: MasteryState, id: string, k: string) => state.students.get(id)?.get(k)?.mastered ?? false;
   for (const st of setup.students)
     for (const k of setup.unit) {
-      if (flag(before, st.id, k) || !flag(run.mastery, st.id, k)) continue;
+      const level = st.level.get(k);
+      if (level === undefined || flag(before, st.id, k) || !flag(run.mastery, st.id, k)) continue;
       run.passes++;
       if (setup.known(st, k)) continue;
       run.falsePasses++;
-      run.falsePassShortfall += setup.theta - (st.level.get(k) ?? 0);
+      run.falsePassShortfall += setup.theta - level;
     }
-}
-
-/** Another subject books 20–80 minutes (by default) of each student's day, seeded by the date. */
-function otherSubjectBookings(setup: ArmSetup, date: string): DayLedger[] {
-  const bookRng = seededRng(`${setup.config.seed}|book|${date}`);
-  const [min, max] = setup.otherSubjectMinutes;
-  return setup.students.map((st) => ({
-    date,
-    studentId: st.id,
-    entries: [{ subject: 'chinese', minutes: Math.round(min + (max - min) * bookRng()), workbookSetId: `chinese-${date}` }],
-  }));
 }
 
 /** A student answers the day's sheet item by item, learning as they go; the graded answers go to `today`. */
@@ -164,20 +157,22 @@ function answerItem(setup: ArmSetup, run: ArmRun, st: Student, chosen: ChosenIte
   return { skillId: chosen.skillId, reasonKey: chosen.reasonKey, minutes: item.minutes, correct };
 }
 
-/** Copies of the latent students and the day's sheets, for `onDay`. */
-function dayTrace(setup: ArmSetup, run: ArmRun, dayIndex: number, date: string, sheets: ReadonlyMap<string, readonly SheetLine[]>): DayTrace {
+/** Copies of the latent students, the day's sheets and budgets, and its answers, for `onDay`. */
+function dayTrace(setup: ArmSetup, run: ArmRun, dayIndex: number, date: string, sheets: ReadonlyMap<string, { lines: readonly SheetLine[]; budgetMinutes: number }>, answers: readonly GradedResponse[]): DayTrace {
   return {
     dayIndex,
     date,
     masteryTheta: setup.theta,
     mastery: run.mastery,
     gate: gateVerdict(run.gate, setup.settings),
+    answers,
     students: setup.students.map((st) => ({
       id: st.id,
       start: new Map(st.start),
       level: new Map(st.level),
       practice: new Map(st.practice),
-      sheet: sheets.get(st.id) ?? [],
+      sheet: sheets.get(st.id)?.lines ?? [],
+      budgetMinutes: sheets.get(st.id)?.budgetMinutes ?? 0,
       masteredOnDay: run.dayOfMastery.get(st.id) ?? null,
     })),
   };

@@ -1,7 +1,6 @@
 import { daysBetween } from '../domain/learning/dates';
-import { seededRng } from '../domain/random';
-import { capForGrade } from '../domain/workload';
 import { setUpArm, type ArmSetup, type CohortConfig, type SheetLine } from './armSetup';
+import { otherSubjectBookings, subjectBudget } from './bookings';
 import { simulateArm } from './cohortSim';
 import { forget, practise, type Student } from './learner';
 
@@ -45,10 +44,7 @@ export type LatentReport = {
 
 /** The minutes each student has for this subject on a date: the same seeded bookings as `simulateArm`'s other subject. */
 export function dayBudgets(setup: ArmSetup, date: string): Map<string, number> {
-  const bookRng = seededRng(`${setup.config.seed}|book|${date}`);
-  const [min, max] = setup.otherSubjectMinutes;
-  const cap = capForGrade(setup.grade, setup.caps);
-  return new Map(setup.students.map((st) => [st.id, Math.max(0, Math.min(setup.settings.selection.subjectMinutes, cap - Math.round(min + (max - min) * bookRng())))]));
+  return new Map(otherSubjectBookings(setup, date).map((ledger) => [ledger.studentId, subjectBudget(setup, ledger)]));
 }
 
 const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);

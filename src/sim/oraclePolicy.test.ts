@@ -40,11 +40,16 @@ function audited(policy: SheetPolicy) {
 }
 
 describe('oracle policy (a bound, src/sim/oraclePolicy.ts)', () => {
-  it('replaying the class sheet through the latent runner gives simulateArm’s figures exactly', () => {
+  it('replaying the class sheet through the latent runner gives simulateArm’s figures exactly, with the budgets the selection had', () => {
     // The built-in 15-skill unit, long enough for forgetting and the checkpoints to matter.
     const config: CohortConfig = { seed: 3, students: 12, days: 5, horizonDays: 60, checkpointDays: [10, 20, 40] };
-    const classSheet = simulateArm(config, 'uniform');
-    const replay = runLatent(config, recordedSheets(config, 'uniform'), false);
+    const selectionBudgets: Map<string, number>[] = [];
+    const classSheet = simulateArm({ ...config, onDay: (d) => (selectionBudgets[d.dayIndex] = new Map(d.students.map((s) => [s.id, s.budgetMinutes]))) }, 'uniform');
+    const sheets = recordedSheets(config, 'uniform');
+    const latentBudgets: Map<string, number>[] = [];
+    const replay = runLatent(config, (day) => ((latentBudgets[day.dayIndex] = new Map(day.budgets)), sheets(day)), false);
+    expect(latentBudgets).toEqual(selectionBudgets);
+    expect(new Set(selectionBudgets.flatMap((b) => [...b.values()])).size).toBeGreaterThan(1);
     expect(classSheet.meanMinutesToMastery).toBeGreaterThan(0);
     expect(replay.meanMinutesToMastery).toBe(classSheet.meanMinutesToMastery);
     expect(replay.censored).toBe(classSheet.censored);
