@@ -76,7 +76,8 @@ emit({ bench, figure: 'cohort_personalised_estimate_agreement', value: mean(runs
 for (const k of ['uniform', 'personalised'] as const) {
   const passes = runs.reduce((a, r) => a + r[k].passes, 0);
   const falsePasses = runs.reduce((a, r) => a + r[k].falsePasses, 0);
-  emit({ bench, figure: `cohort_${k}_false_pass_share`, value: falsePasses / Math.max(1, passes), unit: 'share', note: `unit skills the model passed while latently short: ${falsePasses} of ${passes} passes; mean shortfall ${mean(runs.map((r) => r[k].meanFalsePassShortfall)).toFixed(2)} logits` });
+  const shortfall = runs.reduce((a, r) => a + r[k].falsePassShortfall, 0) / Math.max(1, falsePasses);
+  emit({ bench, figure: `cohort_${k}_false_pass_share`, value: falsePasses / Math.max(1, passes), unit: 'share', note: `unit skills the model passed while latently short: ${falsePasses} of ${passes} passes; mean shortfall ${shortfall.toFixed(2)} logits (over all false passes)` });
 }
 emit({ bench, figure: 'cohort_personalised_review_minutes_share', value: mean(runs.map((r) => { const m = r.personalised.minutesByReason; const all = Object.values(m).reduce((a, b) => a + b, 0); return ((m.review ?? 0) + (m.review_sibling ?? 0)) / all; })), unit: 'share' });
 emit({ bench, figure: 'cohort_cap_violations', value: runs.reduce((a, r) => a + r.uniform.capViolations + r.personalised.capViolations + r.oracle.capViolations + r.classPaced.capViolations + r.uniformLatentReview.capViolations + r.uniformRoundRobin.capViolations, 0), goal: '0', unit: 'student-days', note: 'all arms, all seeds, all days' });

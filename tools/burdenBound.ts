@@ -11,7 +11,7 @@
  * src/sim/worlds.ts), BOUND_ARMS=true (also the shipped personalised arm and the same rules fed latent
  * mastery, `oracleMastery`: three times the time), BOUND_SHARD=i/n (every n-th world).
  * Prints one JSON line per world and policy, and checks on the first seed that replaying the class
- * sheet's sheets through the latent runner gives its figures (`replay_gap`).
+ * sheet's sheets through the latent runner gives its figures (`replay_gap`): exits 1 when it does not.
  */
 import type { CohortConfig } from '../src/sim/armSetup';
 import { simulateArm } from '../src/sim/cohortSim';
@@ -51,6 +51,7 @@ function against(policy: Figures, classSheet: Figures): number[] {
   return [...at, saved(policy.meanMinutesToMastery, classSheet.meanMinutesToMastery), day20(policy) - day20(classSheet)];
 }
 
+const replayGaps: string[] = [];
 for (const [w, world] of worlds.entries()) {
   if (w % shards !== shard) continue;
   const rows = new Map<string, { figures: number[][]; censored: number; overBudget: number }>();
@@ -69,6 +70,7 @@ for (const [w, world] of worlds.entries()) {
       const replay = runLatent(config, recordedSheets(config, 'uniform'), false);
       const gap = Math.max(...against(replay, classSheet).map(Math.abs));
       emit({ bench, figure: 'replay_gap', value: gap, unit: '% or share', note: `${world.label}, seed ${seed}: the class sheet's sheets replayed through the latent runner against simulateArm (largest difference over the five figures)` });
+      if (gap > 0) replayGaps.push(`${world.label} (seed ${seed}): ${gap}`);
     }
     for (const v of VARIANTS) {
       const r = runLatent(config, oraclePolicy(v.options));
@@ -89,4 +91,8 @@ for (const [w, world] of worlds.entries()) {
         : `${world.label}: ${label}: saved at d20 / d40 / d60 / mastery ${m.slice(0, 4).map((x) => x.toFixed(1)).join(' / ')} %; at mastery by day 20 ${(100 * (m[4] ?? 0)).toFixed(1)} pp; per seed to mastery ${row.figures.map((f) => (f[3] as number).toFixed(1)).join(', ')}; censored ${row.censored}; over budget ${row.overBudget}`;
     emit({ bench, figure: label === 'class sheet' ? 'class_sheet' : 'bound_cell', value: label === 'class sheet' ? (m[0] ?? NaN) : (m[3] ?? NaN), unit: label === 'class sheet' ? 'min' : '%', note: `${note} (seeds ${seeds.join(', ')})` });
   }
+}
+if (replayGaps.length > 0) {
+  console.error(`The latent runner does not step the students as simulateArm does (replay gap, must be 0): ${replayGaps.join('; ')}. Fix src/sim/latentRun.ts before trusting the bound.`);
+  process.exitCode = 1;
 }

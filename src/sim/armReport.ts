@@ -54,11 +54,12 @@ export type ArmReport = {
   readonly gatedDays: number;
   /**
    * Unit skills the model passed over the run (its mastery flag turned on; credit by implication is
-   * not a flag), how many of them were latently short at the time (false passes), and their mean
-   * shortfall below the latent mastery line (logits).
+   * not a flag), how many of them were latently short at the time (false passes), and their summed
+   * and mean shortfall below the latent mastery line (logits; pool runs by the sum).
    */
   readonly passes: number;
   readonly falsePasses: number;
+  readonly falsePassShortfall: number;
   readonly meanFalsePassShortfall: number;
 };
 
@@ -146,6 +147,7 @@ export function armReport(setup: ArmSetup, run: ArmRun): ArmReport {
     gatedDays: run.gatedDays,
     passes: run.passes,
     falsePasses: run.falsePasses,
+    falsePassShortfall: run.falsePassShortfall,
     meanFalsePassShortfall: run.falsePasses ? run.falsePassShortfall / run.falsePasses : 0,
   };
 }
