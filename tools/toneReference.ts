@@ -8,6 +8,7 @@
 // --ideal: the patches scanned without noise, unevenness or JPEG (the page's true tone curve: an oracle).
 // --repeat N: N patches of each ink, averaged (a larger printed reference). --gain PTS: the printer prints the patches'
 // tint off by PTS points at 50 % (dot gain, + darker; the usual halftone model c + g·4c(1−c)); never the pencil.
+// A page whose patches do not read darker with more ink gets no curve: it is skipped, named on stderr and counted.
 import { readFileSync } from 'node:fs';
 import { seededRng } from '../src/domain/random';
 import { encodeJpeg, decodeToGrey } from '../src/synth/encode';
@@ -37,6 +38,8 @@ type Fill = { key: string; pen: 'light' | 'erasure'; profile: string; even: bool
 const DPI = 300;
 const PX = DPI / 25.4;
 const PATCH_INK = [0, 0.15, 0.25, 0.27, 0.4];
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** The patches' measured fills over the empty patch, on a sheet scanned as this page was. */
 async function patchFills(scan: ScanParams, seed: string, o: Options): Promise<number[]> {
@@ -64,9 +67,17 @@ async function patchFills(scan: ScanParams, seed: string, o: Options): Promise<n
   return fills.map((f) => f - fills[0]!);
 }
 
-/** Measured fill (over the empty level) → ink, piecewise linear through the patches (extended past the last). */
-function inkCurve(measured: readonly number[]): (fill: number) => number {
-  const pts = PATCH_INK.map((c, i) => [measured[i]!, c] as const).filter(([, c]) => c !== 0.25);
+/**
+ * The curve's points: (measured fill, ink) per patch. The 25 % patch (the dark residue's own ink) is printed and measured
+ * but kept out: 2 points from the 27 % patch, less than a fill's scatter on a scan (±1.5–3 points, docs/reading.md), the
+ * segment between them would take its slope from noise.
+ */
+function curvePoints(measured: readonly number[]): (readonly [number, number])[] {
+  return PATCH_INK.map((c, i) => [measured[i]!, c] as const).filter(([, c]) => c !== 0.25);
+}
+
+/** Measured fill (over the empty level) → ink, piecewise linear through the curve's points (extended past the last); they must increase. */
+function inkCurve(pts: readonly (readonly [number, number])[]): (fill: number) => number {
   return (f) => {
     let i = 1;
     while (i < pts.length - 1 && f > pts[i]![0]) i++;
@@ -76,14 +87,22 @@ function inkCurve(measured: readonly number[]): (fill: number) => number {
   };
 }
 
-async function study(rows: readonly Row[], o: Options): Promise<Fill[]> {
+/** The light fills and dark residues of every page read through its patches; a page whose patch fills do not increase with ink is skipped (said on stderr, counted). */
+async function study(rows: readonly Row[], o: Options): Promise<{ fills: Fill[]; skippedPages: number }> {
   const pages = new Map<string, Row[]>();
   for (const r of rows) pages.set(`${r.profile}/${r.file}`, [...(pages.get(`${r.profile}/${r.file}`) ?? []), r]);
   const out: Fill[] = [];
+  let skippedPages = 0;
   for (const [page, rs] of pages) {
     const level = Math.max(0, pageFillStats(rs.flatMap((r) => r.read.evidence.fills.map((f) => f.fill)), DEFAULT_VISION_SETTINGS.bubbles).level);
     const each = await Promise.all(Array.from({ length: o.repeat }, (_, i) => patchFills(rs[0]!.scan, `${page}/${i}`, o)));
-    const toInk = inkCurve(PATCH_INK.map((_, j) => each.reduce((a, c) => a + c[j]!, 0) / o.repeat));
+    const pts = curvePoints(PATCH_INK.map((_, j) => each.reduce((a, c) => a + c[j]!, 0) / o.repeat));
+    if (pts.some(([fill], i) => i > 0 && fill <= pts[i - 1]![0])) {
+      console.error(`${page}: patch fills ${pts.map(([fill, ink]) => `${ink}: ${r3(fill)}`).join(', ')} do not increase with ink; page skipped`);
+      skippedPages++;
+      continue;
+    }
+    const toInk = inkCurve(pts);
     for (const r of rs)
       for (const f of r.read.evidence.fills) {
         const [column, value] = f.value.includes(':') ? [Number(f.value.split(':')[0]), f.value.slice(f.value.indexOf(':') + 1)] : [undefined, f.value];
@@ -94,7 +113,7 @@ async function study(rows: readonly Row[], o: Options): Promise<Fill[]> {
         out.push({ key: `${page}/${r.field.id}/${f.value}`, pen, profile: r.profile, even: !dark?.smeared && !dark?.partial, over, ink: toInk(over) });
       }
   }
-  return out;
+  return { fills: out, skippedPages };
 }
 
 /** Reviewed mark fields still to review when every light fill at or above `t` (by `by`) were read as a mark. */
@@ -113,8 +132,6 @@ function stillToReview(rows: readonly Row[], fills: ReadonlyMap<string, Fill>, b
   return left;
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 const args = process.argv.slice(2);
 const VALUED = ['--repeat', '--gain'];
@@ -125,14 +142,24 @@ if (!mainFile || !damageFile) {
   process.exit(2);
 }
 const o: Options = { ideal: args.includes('--ideal'), repeat: opt('--repeat', 1), gainPts: opt('--gain', 0) };
+if (!Number.isInteger(o.repeat) || o.repeat < 1) {
+  console.error(`--repeat must be a whole number of patches per ink, 1 or more (got ${args[args.indexOf('--repeat') + 1]})`);
+  process.exit(2);
+}
+if (!Number.isFinite(o.gainPts) || Math.abs(o.gainPts) > 50) {
+  console.error(`--gain must be the printer's error in points at 50 % tint, between -50 and 50 (got ${args[args.indexOf('--gain') + 1]})`);
+  process.exit(2);
+}
 const main = JSON.parse(readFileSync(mainFile, 'utf8')) as Row[];
-const mainFills = new Map((await study(main, o)).map((f) => [f.key, f]));
-const residue = (await study(JSON.parse(readFileSync(damageFile, 'utf8')) as Row[], o)).filter((f) => f.pen === 'erasure');
+const mainStudy = await study(main, o);
+const mainFills = new Map(mainStudy.fills.map((f) => [f.key, f]));
+const damageStudy = await study(JSON.parse(readFileSync(damageFile, 'utf8')) as Row[], o);
+const residue = damageStudy.fills.filter((f) => f.pen === 'erasure');
 const reviewed = main.filter((r) => r.read.status === 'review').length;
 const light = [...mainFills.values()].filter((f) => f.pen === 'light');
 for (const by of ['over', 'ink'] as const) {
   const res = residue.map((f) => f[by]);
-  console.log(JSON.stringify({ options: o, measure: by, light_fills: light.length, light_p0_p10_p50: [0, 0.1, 0.5].map((p) => r3(pct(light.map((f) => f[by]), p))), residues: residue.length, residue_p50_p90_max: [0.5, 0.9, 1].map((p) => r3(pct(res, p))) }));
+  console.log(JSON.stringify({ options: o, measure: by, pages_skipped: { main: mainStudy.skippedPages, damage: damageStudy.skippedPages }, light_fills: light.length, light_p0_p10_p50: [0, 0.1, 0.5].map((p) => r3(pct(light.map((f) => f[by]), p))), residues: residue.length, residue_p50_p90_max: [0.5, 0.9, 1].map((p) => r3(pct(res, p))) }));
   for (const t of by === 'ink' ? [0.27, 0.28, 0.29, 0.3, 0.31, 0.32] : [0.26, 0.27, 0.28, 0.29, 0.3, 0.31])
     console.log(JSON.stringify({ measure: by, threshold: t, main_fields_to_review: stillToReview(main, mainFills, by, t), of_reviewed: reviewed, residues_at_or_above: residue.filter((f) => f[by] >= t).length, even_unsmeared: residue.filter((f) => f.even && f[by] >= t).length }));
 }
