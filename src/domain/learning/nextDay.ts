@@ -362,7 +362,7 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   if (settings.selection.focusSkills > 0) return planFocus(ctx, studentId, lessonIds, fringe.candidates, { pOf, tierOf, hasItems }, rng);
   const lessons: PracticeList[] = lessonIds
     .slice(0, settings.selection.maxSkillsPerDay)
-    .map((id) => ({ skillId: id, ranked: rankItems(ctx, studentId, id, tierOf(id), rng), reasonKey: 'class', reason: reasons.classPractice(names(ctx.graph, [id])) }));
+    .map((id) => lessonList(ctx, studentId, id, tierOf(id), rng));
   const taken = new Set(lessons.map((l) => l.skillId));
   for (const c of orderCandidates(fringe.candidates, pOf, settings)) {
     if (lessons.length + lists.length >= settings.selection.maxSkillsPerDay) break;
@@ -372,6 +372,10 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
     lists.push({ skillId: c.skillId, ranked: rankItems(ctx, studentId, c.skillId, tierOf(c.skillId), rng), ...candidateReason(ctx, studentId, c), ...check });
   }
   return { lessons, lists, maintenance: false };
+}
+
+function lessonList(ctx: Ctx, studentId: string, skillId: string, tier: Tier, rng: Rng): PracticeList {
+  return { skillId, ranked: rankItems(ctx, studentId, skillId, tier, rng), reasonKey: 'class', reason: reasons.classPractice(names(ctx.graph, [skillId])) };
 }
 
 type SkillLookups = { pOf: (skillId: string) => number; tierOf: (skillId: string) => Tier; hasItems: (skillId: string) => boolean };
@@ -390,11 +394,10 @@ function planFocus(ctx: Ctx, studentId: string, lessonIds: readonly string[], ca
     .map((e) => ({ ...e, p: skill.pOf(e.id) }))
     .sort((a, b) => b.p - a.p);
   const isCheck = (p: number) => s.checkFromP < 1 && p >= s.checkFromP;
-  const listFor = (e: (typeof pool)[number]): PracticeList => ({
-    skillId: e.id,
-    ranked: rankItems(ctx, studentId, e.id, skill.tierOf(e.id), rng),
-    ...(e.candidate ? candidateReason(ctx, studentId, e.candidate) : { reasonKey: 'class' as const, reason: reasons.classPractice(names(ctx.graph, [e.id])) }),
-  });
+  const listFor = (e: (typeof pool)[number]): PracticeList =>
+    e.candidate
+      ? { skillId: e.id, ranked: rankItems(ctx, studentId, e.id, skill.tierOf(e.id), rng), ...candidateReason(ctx, studentId, e.candidate) }
+      : lessonList(ctx, studentId, e.id, skill.tierOf(e.id), rng);
   const checks = pool.filter((e) => isCheck(e.p)).slice(0, s.maxSkillsPerDay).map((e) => ({ ...listFor(e), maxItems: s.checkItems }));
   const needed = (id: string) => {
     const gap = masteryThreshold(settings) - skillRecord(input.mastery, studentId, id, settings).theta;
