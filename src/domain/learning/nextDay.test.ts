@@ -378,6 +378,15 @@ describe('focus (off by default): the day on the skill nearest the mastery line,
     expect(plans({ students: students(1), mastery: done, reviews, settings: noReviews })[0]?.items.some(isReview)).toBe(true);
   });
 
+  it('with focusWhen gate_holds, a lesson day keeps the lessons first until the gate check says the gate holds', () => {
+    const lessonFirst = (p: StudentPlan | undefined) => p?.items[0]?.reasonKey === 'class' && p.items[0].skillId === 'c';
+    const whenHolds = focus({ focusWhen: 'gate_holds' });
+    expect(lessonFirst(plans({ students: students(1), mastery, lessonSkills: ['c'], settings: whenHolds })[0])).toBe(true);
+    expect(lessonFirst(plans({ students: students(1), mastery, lessonSkills: ['c'], settings: focus() })[0])).toBe(false);
+    expect(skillsOf(plans({ students: students(1), mastery, lessonSkills: ['b'], lessonsGated: true, settings: whenHolds })[0])).toEqual(['b']);
+    expect(skillsOf(plans({ students: students(1), mastery, settings: whenHolds, gateDoesNotHold: true })[0]).length).toBeGreaterThan(1);
+  });
+
   it('with focusEndsSheet, a skill gets the minutes the model expects it to need and the sheet ends; a likely-known skill gets only its check', () => {
     const near = stateWith(S, { s1: { a: MASTERED, b: seen(1.45, 12), d: seen(-1, 13), e: seen(1.9, 14) } });
     const p = plans({ students: students(1), mastery: near, settings: focus({ focusEndsSheet: true, checkFromP: 0.8 }) })[0];

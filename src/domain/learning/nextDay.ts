@@ -359,7 +359,8 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   // A gated lesson waits only for a prerequisite the student likely lacks, not for one merely unconfirmed.
   const lessonReady = (id: string) => ready.has(id) || (settings.selection.lessonWaitsBelowP < 1 && (missing.get(id)?.every((m) => pOf(m) >= settings.selection.lessonWaitsBelowP) ?? false));
   const lessonIds = (input.lessonSkills ?? []).filter((id) => !known.has(id) && hasItems(id) && (!input.lessonsGated || lessonReady(id)));
-  if (settings.selection.focusSkills > 0) return planFocus(ctx, studentId, lessonIds, fringe.candidates, { pOf, tierOf, hasItems }, rng);
+  const focusToday = settings.selection.focusWhen === 'always' || (!ungated && (input.lessonSkills === undefined || input.lessonsGated === true));
+  if (settings.selection.focusSkills > 0 && focusToday) return planFocus(ctx, studentId, lessonIds, fringe.candidates, { pOf, tierOf, hasItems }, rng);
   const lessons: PracticeList[] = lessonIds
     .slice(0, settings.selection.maxSkillsPerDay)
     .map((id) => lessonList(ctx, studentId, id, tierOf(id), rng));

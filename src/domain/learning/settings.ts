@@ -174,6 +174,8 @@ export const SelectionSettings = z.strictObject({
    * model.learnPerMinute) plus checkItems items, then the next skill; after focusSkills skills the sheet ends.
    */
   focusEndsSheet: z.boolean().default(false),
+  /** With focus: 'always', or 'gate_holds': not on a lesson day until the gate check says the gate holds, never once it says it does not. */
+  focusWhen: z.enum(['always', 'gate_holds']).default('always'),
   /** Practice items per skill per day (spaced, not massed, practice); the sheet may end short. */
   maxItemsPerSkillPerDay: z.number().int().min(1).max(100).default(5),
   /** Hard limit on items per student per day. */
