@@ -68,7 +68,7 @@ export const ModelParams = z.strictObject({
    * answers (docs/mastery.md, section 1). 0 = every student is credited learnPerMinute (off).
    */
   learnRateVariance: z.number().min(0).max(2).default(0),
-  /** Floor of that variance: a student's rate differs a little from skill to skill, so it never becomes certain. */
+  /** Floor of that variance (never above `learnRateVariance`: evidence never widens it): a student's rate differs a little from skill to skill, so it never becomes certain. */
   learnRateMinVariance: z.number().positive().max(2).default(0.02),
   /** The multiplier stays within [1 / this, this]. */
   learnRateMaxFactor: z.number().min(1).max(10).default(3),
