@@ -387,6 +387,16 @@ describe('focus (off by default): the day on the skill nearest the mastery line,
     expect(skillsOf(plans({ students: students(1), mastery, settings: whenHolds, gateDoesNotHold: true })[0]).length).toBeGreaterThan(1);
   });
 
+  it('keeps a mastered prerequisite up for remediation out of the focus slot: it gets its check, the unmastered skills the rest', () => {
+    // b on a wrong streak since a was last seen: a (mastered) is up for remediation, d and e are ready
+    const streak = stateWith(S, { s1: { a: MASTERED, b: record({ theta: 0.2, variance: 0.4, n: 5, lastDate: '2025-11-20', lastSeq: 20, wrongStreak: 3, lastWrongSeq: 20 }), d: seen(-1, 13), e: seen(-0.5, 14) } });
+    const usual = plans({ students: students(1), mastery: streak })[0];
+    expect(usual?.items.some((i) => i.skillId === 'a' && i.reasonKey === 'remediate')).toBe(true);
+    const p = plans({ students: students(1), mastery: streak, settings: focus() })[0];
+    expect(countOn(p, 'a')).toBe(S.selection.checkItems);
+    expect(countOn(p, 'd') + countOn(p, 'e')).toBeGreaterThan(S.selection.maxItemsPerSkillPerDay);
+  });
+
   it('with focusEndsSheet, a skill gets the minutes the model expects it to need and the sheet ends; a likely-known skill gets only its check', () => {
     const near = stateWith(S, { s1: { a: MASTERED, b: seen(1.45, 12), d: seen(-1, 13), e: seen(1.9, 14) } });
     const p = plans({ students: students(1), mastery: near, settings: focus({ focusEndsSheet: true, checkFromP: 0.8 }) })[0];

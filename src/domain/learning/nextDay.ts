@@ -360,7 +360,7 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   const lessonReady = (id: string) => ready.has(id) || (settings.selection.lessonWaitsBelowP < 1 && (missing.get(id)?.every((m) => pOf(m) >= settings.selection.lessonWaitsBelowP) ?? false));
   const lessonIds = (input.lessonSkills ?? []).filter((id) => !known.has(id) && hasItems(id) && (!input.lessonsGated || lessonReady(id)));
   const focusToday = settings.selection.focusWhen === 'always' || (!ungated && (input.lessonSkills === undefined || input.lessonsGated === true));
-  if (settings.selection.focusSkills > 0 && focusToday) return planFocus(ctx, studentId, lessonIds, fringe.candidates, { pOf, tierOf, hasItems }, rng);
+  if (settings.selection.focusSkills > 0 && focusToday) return planFocus(ctx, studentId, lessonIds, fringe.candidates, { pOf, tierOf, hasItems, known }, rng);
   const lessons: PracticeList[] = lessonIds
     .slice(0, settings.selection.maxSkillsPerDay)
     .map((id) => lessonList(ctx, studentId, id, tierOf(id), rng));
@@ -379,12 +379,13 @@ function lessonList(ctx: Ctx, studentId: string, skillId: string, tier: Tier, rn
   return { skillId, ranked: rankItems(ctx, studentId, skillId, tier, rng), reasonKey: 'class', reason: reasons.classPractice(names(ctx.graph, [skillId])) };
 }
 
-type SkillLookups = { pOf: (skillId: string) => number; tierOf: (skillId: string) => Tier; hasItems: (skillId: string) => boolean };
+type SkillLookups = { pOf: (skillId: string) => number; tierOf: (skillId: string) => Tier; hasItems: (skillId: string) => boolean; known: ReadonlySet<string> };
 
 /**
  * Focus (`selection.focusSkills`): the day's lessons and the fringe in one pool; likely-known skills (p ≥ checkFromP)
- * get their short check first, then the not-mastered skills nearest the mastery line, one after the other, each up to
- * the whole budget, or (focusEndsSheet) up to the minutes the model expects it needs to reach the line.
+ * and mastered prerequisites up for remediation get their short check first, then the not-mastered skills nearest the
+ * mastery line, one after the other, each up to the whole budget, or (focusEndsSheet) up to a lower estimate of the
+ * minutes it needs to reach the line (settings.ts, focusEndsSheet).
  */
 function planFocus(ctx: Ctx, studentId: string, lessonIds: readonly string[], candidates: readonly Candidate[], skill: SkillLookups, rng: Rng): PracticePlan {
   const { settings, input } = ctx;
@@ -394,19 +395,19 @@ function planFocus(ctx: Ctx, studentId: string, lessonIds: readonly string[], ca
     .filter((e) => skill.hasItems(e.id))
     .map((e) => ({ ...e, p: skill.pOf(e.id) }))
     .sort((a, b) => b.p - a.p);
-  const isCheck = (p: number) => s.checkFromP < 1 && p >= s.checkFromP;
+  const isCheck = (e: (typeof pool)[number]) => skill.known.has(e.id) || (s.checkFromP < 1 && e.p >= s.checkFromP);
   const listFor = (e: (typeof pool)[number]): PracticeList =>
     e.candidate
       ? { skillId: e.id, ranked: rankItems(ctx, studentId, e.id, skill.tierOf(e.id), rng), ...candidateReason(ctx, studentId, e.candidate) }
       : lessonList(ctx, studentId, e.id, skill.tierOf(e.id), rng);
-  const checks = pool.filter((e) => isCheck(e.p)).slice(0, s.maxSkillsPerDay).map((e) => ({ ...listFor(e), maxItems: s.checkItems }));
+  const checks = pool.filter(isCheck).slice(0, s.maxSkillsPerDay).map((e) => ({ ...listFor(e), maxItems: s.checkItems }));
   const needed = (id: string) => {
     const gap = masteryThreshold(settings) - skillRecord(input.mastery, studentId, id, settings).theta;
     const rate = settings.model.learnPerMinute;
     return (rate > 0 ? Math.max(0, gap) / rate : Infinity) + s.checkItems * settings.model.defaultItemMinutes;
   };
   const focus = pool
-    .filter((e) => !isCheck(e.p))
+    .filter((e) => !isCheck(e))
     .slice(0, s.focusSkills)
     .map((e) => ({ ...listFor(e), ...(s.focusEndsSheet ? { maxMinutes: needed(e.id) } : {}) }));
   return { lessons: [], lists: [...checks, ...focus], maintenance: false, focus: true };

@@ -17,4 +17,16 @@ describe('learning settings', () => {
     if (!r.ok) expect(r.error.issues.map((i) => i.path).sort()).toEqual(['mastery.masteryLostBelowP', 'selection.targetSuccessLow']);
     expect(learningSettings({ mastery: { masteredP: 2 } }).ok).toBe(false);
   });
+
+  it('refuses focus options without focus, and focusEndsSheet without a learning rate, naming the fix', () => {
+    const pathsOf = (input: Parameters<typeof learningSettings>[0]) => {
+      const r = learningSettings(input);
+      return r.ok ? [] : r.error.issues.map((i) => `${i.path}: ${i.message}`);
+    };
+    expect(pathsOf({ selection: { focusEndsSheet: true } })).toEqual([expect.stringMatching(/^selection\.focusSkills: .*Fix: /)]);
+    expect(pathsOf({ selection: { focusWhen: 'gate_holds' } })).toEqual([expect.stringMatching(/^selection\.focusSkills: .*Fix: /)]);
+    expect(pathsOf({ selection: { focusSkills: 1, focusEndsSheet: true }, model: { learnPerMinute: 0 } })).toEqual([expect.stringMatching(/^selection\.focusEndsSheet: .*Fix: /)]);
+    expect(pathsOf({ selection: { focusSkills: 1, focusEndsSheet: true, focusWhen: 'gate_holds' } })).toEqual([]);
+    expect(pathsOf({ model: { learnPerMinute: 0 } })).toEqual([]);
+  });
 });

@@ -170,8 +170,10 @@ export const SelectionSettings = z.strictObject({
    */
   focusSkills: z.number().int().min(0).max(20).default(0),
   /**
-   * With focus: a skill gets only the minutes the model expects it to need to reach the mastery line (from its θ and
-   * model.learnPerMinute) plus checkItems items, then the next skill; after focusSkills skills the sheet ends.
+   * With focus: a skill gets only (mastery line θ* − its θ) / model.learnPerMinute minutes plus checkItems items, then
+   * the next skill; after focusSkills skills the sheet ends. A lower estimate of what it needs: a wrong answer earns less
+   * credit than a right one, the student's own rate may be lower, and mastery needs θ above θ* with confidence
+   * mastery.masteredConfidence, not θ = θ*.
    */
   focusEndsSheet: z.boolean().default(false),
   /** With focus: 'always', or 'gate_holds': not on a lesson day until the gate check says the gate holds, never once it says it does not. */
@@ -260,6 +262,10 @@ export const LearningSettings = z
       ctx.addIssue({ code: 'custom', path: ['mastery', 'masteredP'], message: 'masteryLostBelowP must be > model.guess and masteredP < 1 − model.slip' });
     if (s.model.minItemVariance > s.model.itemPriorVariance)
       ctx.addIssue({ code: 'custom', path: ['model', 'minItemVariance'], message: 'minItemVariance must be ≤ itemPriorVariance' });
+    if (s.selection.focusSkills === 0 && (s.selection.focusEndsSheet || s.selection.focusWhen !== 'always'))
+      ctx.addIssue({ code: 'custom', path: ['selection', 'focusSkills'], message: 'focusEndsSheet and focusWhen act only with focus. Fix: set selection.focusSkills ≥ 1, or drop them' });
+    if (s.selection.focusEndsSheet && s.model.learnPerMinute === 0)
+      ctx.addIssue({ code: 'custom', path: ['selection', 'focusEndsSheet'], message: 'focusEndsSheet needs a learning rate. Fix: set model.learnPerMinute > 0, or focusEndsSheet false' });
   });
 export type LearningSettings = z.infer<typeof LearningSettings>;
 export type LearningSettingsInput = z.input<typeof LearningSettings>;
