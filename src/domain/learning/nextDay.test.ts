@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GradedResponse } from '../response';
@@ -395,6 +396,42 @@ describe('focus (off by default): the day on the skill nearest the mastery line,
     const p = plans({ students: students(1), mastery: streak, settings: focus() })[0];
     expect(countOn(p, 'a')).toBe(S.selection.checkItems);
     expect(countOn(p, 'd') + countOn(p, 'e')).toBeGreaterThan(S.selection.maxItemsPerSkillPerDay);
+  });
+
+  it('off (focusSkills 0, the default) gives the selection of before focus exactly: a digest pinned at 5243bfa', () => {
+    // A seeded three-day history on the grade-7 graph; the digest was computed from this same code at commit 5243bfa.
+    let seed = 20261207;
+    const rand = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const bank = generateBank({ seed: 'pin', n: 400, skills: G7_MATH_SKILLS });
+    const items = new Map(bank.map((i) => [i.id, i]));
+    const unitItems = bank.filter((i) => G7_RATIONAL_UNIT.includes(i.skills[0] as string));
+    const pupils = students(8);
+    const responses: GradedResponse[] = [];
+    ['2025-11-17', '2025-11-18', '2025-11-19'].forEach((date, d) =>
+      pupils.forEach((s, k) => {
+        for (let j = 0; j < 10; j++) {
+          const item = unitItems[Math.floor(rand() * unitItems.length)] as BankItem;
+          const correct = rand() < 0.3 + 0.08 * k;
+          responses.push({ ...wrongOn(s.id, item, date, d * 1000 + k * 10 + j), answer: correct ? 'A' : 'B', score: correct ? 1 : 0, correct });
+        }
+      }),
+    );
+    const over = { students: pupils, skills: G7_MATH_SKILLS, unitSkills: G7_RATIONAL_UNIT, bank, mastery: updateMastery(emptyMasteryState(S), responses, items, S), reviews: updateReviews(emptyReviewState(), responses, items, S) };
+    const lessonSkill = G7_RATIONAL_UNIT[2] as string;
+    const days = [plans(over), plans({ ...over, lessonSkills: [lessonSkill] }), plans({ ...over, lessonSkills: [lessonSkill], lessonsGated: true })];
+    expect(createHash('sha256').update(JSON.stringify(days)).digest('hex')).toBe('df02bae49a842863d55a77ec594b27a09fdbc8d49c35653a54ded45063876235');
+  });
+
+  it('with focusWhen gate_holds, a day without a class lesson focuses while the gate check has not decided', () => {
+    const whenHolds = focus({ focusWhen: 'gate_holds' });
+    const p = plans({ students: students(1), mastery, settings: whenHolds })[0];
+    expect(skillsOf(p)).toEqual(['b']);
+    expect(countOn(p, 'b')).toBeGreaterThan(S.selection.maxItemsPerSkillPerDay);
   });
 
   it('with focusEndsSheet, a skill gets the minutes the model expects it to need and the sheet ends; a likely-known skill gets only its check', () => {
