@@ -142,9 +142,11 @@ describe('mastery: a per-student learning rate', () => {
   });
 
   it.each([
-    ['the per-student rate', RATE],
-    ['part credit toward a pass', PART_CREDIT],
-  ])('rebuilds the same rates and abilities whether the answers come day by day or in one replay, and through JSON (%s)', (_, settings) => {
+    ['the per-student rate', RATE, 0],
+    ['the per-student rate', RATE, 1],
+    ['part credit toward a pass', PART_CREDIT, 0],
+    ['part credit toward a pass', PART_CREDIT, 1],
+  ])('rebuilds the same rates and abilities whether the answers come day by day or in one replay, and through JSON (%s, going on %i day(s) later)', (_, settings, dayOffset) => {
     const students: Learner[] = [0.4, 1, 2].map((rate, i) => ({ id: `s${i}`, rate, level: new Map<string, number>() }));
     const { state: daily, days } = practiseClass(students, settings, 'replay');
     const all = days.flat();
@@ -159,8 +161,8 @@ describe('mastery: a per-student learning rate', () => {
     expect(restored.ok).toBe(true);
     if (!restored.ok) return;
     expect(restored.value).toEqual(replayed);
-    // Going on from the stored state is going on from the original (the same day: the credit on it adds up).
-    const more = days[days.length - 1]?.map((r) => ({ ...r, seq: r.seq + all.length })) ?? [];
+    // Going on from the stored state is going on from the original, the same day (the credit on it adds up) or the next.
+    const more = days[days.length - 1]?.map((r) => ({ ...r, seq: r.seq + all.length, date: addDays(r.date, dayOffset) })) ?? [];
     expect(masteryToJson(updateMastery(restored.value, more, bank, settings))).toEqual(masteryToJson(updateMastery(replayed, more, bank, settings)));
   });
 });
