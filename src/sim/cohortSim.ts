@@ -114,7 +114,8 @@ function countPasses(setup: ArmSetup, run: ArmRun, before: MasteryState): void {
   for (const st of setup.students)
     for (const k of setup.unit) {
       const level = st.level.get(k);
-      if (level === undefined || flag(before, st.id, k) || !flag(run.mastery, st.id, k)) continue;
+      if (level === undefined) throw new Error(`cohortSim: student ${st.id} has no latent level for unit skill ${k}; every unit skill needs one (see the cohort's set-up)`);
+      if (flag(before, st.id, k) || !flag(run.mastery, st.id, k)) continue;
       run.passes++;
       if (setup.known(st, k)) continue;
       run.falsePasses++;
