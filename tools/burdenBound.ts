@@ -70,7 +70,7 @@ for (const [w, world] of worlds.entries()) {
       const replay = runLatent(config, recordedSheets(config, 'uniform'), false);
       const gap = Math.max(...against(replay, classSheet).map(Math.abs));
       emit({ bench, figure: 'replay_gap', value: gap, unit: '% or share', note: `${world.label}, seed ${seed}: the class sheet's sheets replayed through the latent runner against simulateArm (largest difference over the five figures)` });
-      if (gap > 0) replayGaps.push(`${world.label} (seed ${seed}): ${gap}`);
+      if (!(gap === 0)) replayGaps.push(`${world.label} (seed ${seed}): ${gap}`);
     }
     for (const v of VARIANTS) {
       const r = runLatent(config, oraclePolicy(v.options));
