@@ -87,19 +87,19 @@ function inkCurve(pts: readonly (readonly [number, number])[]): (fill: number) =
   };
 }
 
-/** The light fills and dark residues of every page read through its patches; a page whose patch fills do not increase with ink is skipped (said on stderr, counted). */
-async function study(rows: readonly Row[], o: Options): Promise<{ fills: Fill[]; skippedPages: number }> {
+/** The light fills and dark residues of every page read through its patches; a page whose patch fills do not increase with ink is skipped (said on stderr, named). */
+async function study(rows: readonly Row[], o: Options): Promise<{ fills: Fill[]; skippedPages: string[] }> {
   const pages = new Map<string, Row[]>();
   for (const r of rows) pages.set(`${r.profile}/${r.file}`, [...(pages.get(`${r.profile}/${r.file}`) ?? []), r]);
   const out: Fill[] = [];
-  let skippedPages = 0;
+  const skippedPages: string[] = [];
   for (const [page, rs] of pages) {
     const level = Math.max(0, pageFillStats(rs.flatMap((r) => r.read.evidence.fills.map((f) => f.fill)), DEFAULT_VISION_SETTINGS.bubbles).level);
     const each = await Promise.all(Array.from({ length: o.repeat }, (_, i) => patchFills(rs[0]!.scan, `${page}/${i}`, o)));
     const pts = curvePoints(PATCH_INK.map((_, j) => each.reduce((a, c) => a + c[j]!, 0) / o.repeat));
     if (pts.some(([fill], i) => i > 0 && fill <= pts[i - 1]![0])) {
       console.error(`${page}: patch fills ${pts.map(([fill, ink]) => `${ink}: ${r3(fill)}`).join(', ')} do not increase with ink; page skipped`);
-      skippedPages++;
+      skippedPages.push(page);
       continue;
     }
     const toInk = inkCurve(pts);
@@ -154,12 +154,17 @@ const main = JSON.parse(readFileSync(mainFile, 'utf8')) as Row[];
 const mainStudy = await study(main, o);
 const mainFills = new Map(mainStudy.fills.map((f) => [f.key, f]));
 const damageStudy = await study(JSON.parse(readFileSync(damageFile, 'utf8')) as Row[], o);
+if (damageStudy.skippedPages.length > 0) {
+  // A skipped damage page would silently drop its residues from residues_at_or_above.
+  console.error(`damage pages skipped (their residues would be missing from the counts): ${damageStudy.skippedPages.join(', ')}. Fix: rescan or re-render those pages, or try --repeat 3`);
+  process.exit(1);
+}
 const residue = damageStudy.fills.filter((f) => f.pen === 'erasure');
 const reviewed = main.filter((r) => r.read.status === 'review').length;
 const light = [...mainFills.values()].filter((f) => f.pen === 'light');
 for (const by of ['over', 'ink'] as const) {
   const res = residue.map((f) => f[by]);
-  console.log(JSON.stringify({ options: o, measure: by, pages_skipped: { main: mainStudy.skippedPages, damage: damageStudy.skippedPages }, light_fills: light.length, light_p0_p10_p50: [0, 0.1, 0.5].map((p) => r3(pct(light.map((f) => f[by]), p))), residues: residue.length, residue_p50_p90_max: [0.5, 0.9, 1].map((p) => r3(pct(res, p))) }));
+  console.log(JSON.stringify({ options: o, measure: by, pages_skipped: { main: mainStudy.skippedPages.length, damage: 0 }, light_fills: light.length, light_p0_p10_p50: [0, 0.1, 0.5].map((p) => r3(pct(light.map((f) => f[by]), p))), residues: residue.length, residue_p50_p90_max: [0.5, 0.9, 1].map((p) => r3(pct(res, p))) }));
   for (const t of by === 'ink' ? [0.27, 0.28, 0.29, 0.3, 0.31, 0.32] : [0.26, 0.27, 0.28, 0.29, 0.3, 0.31])
     console.log(JSON.stringify({ measure: by, threshold: t, main_fields_to_review: stillToReview(main, mainFills, by, t), of_reviewed: reviewed, residues_at_or_above: residue.filter((f) => f[by] >= t).length, even_unsmeared: residue.filter((f) => f.even && f[by] >= t).length }));
 }
