@@ -1,4 +1,5 @@
 import { seededRng } from '../domain/random';
+import { subjectBudgetMinutes } from '../domain/learning/nextDay';
 import { capForGrade, type DayLedger } from '../domain/workload';
 import type { ArmSetup } from './armSetup';
 
@@ -13,8 +14,8 @@ export function otherSubjectBookings(setup: ArmSetup, date: string): DayLedger[]
   }));
 }
 
-/** This subject's minutes beside the other subject's booking: the grade's cap minus the booking, at most `selection.subjectMinutes` (as `selectNextDay` budgets a sheet). */
+/** This subject's minutes beside the other subject's booking: the grade's cap minus the booking, at most `selection.subjectMinutes` (`subjectBudgetMinutes`, as `selectNextDay` budgets a sheet). */
 export function subjectBudget(setup: ArmSetup, ledger: DayLedger): number {
   const booked = ledger.entries.reduce((a, e) => a + e.minutes, 0);
-  return Math.max(0, Math.min(setup.settings.selection.subjectMinutes, capForGrade(setup.grade, setup.caps) - booked));
+  return subjectBudgetMinutes(setup.settings.selection.subjectMinutes, capForGrade(setup.grade, setup.caps), booked);
 }

@@ -54,6 +54,7 @@ export {
   reasons,
   selectNextDay,
   skillTier,
+  subjectBudgetMinutes,
   tierForP,
   tierFromMastery,
   type ChosenItem,

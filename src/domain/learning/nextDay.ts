@@ -160,6 +160,11 @@ export function tierFromMastery(state: MasteryState, studentId: string, unitSkil
   return n === 0 ? 'core' : tierForP(sum / n, settings);
 }
 
+/** A subject's minutes for one student's day: the grade's cap minus what other workbooks booked, at most `subjectMinutes`. */
+export function subjectBudgetMinutes(subjectMinutes: number, capMinutes: number, bookedMinutes: number): number {
+  return Math.max(0, Math.min(subjectMinutes, capMinutes - bookedMinutes));
+}
+
 /** One student's workbook under construction: never lets the total pass the budget. */
 class Sheet {
   readonly items: ChosenItem[] = [];
@@ -526,7 +531,7 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
     const booked = (ledgers.get(student.id)?.entries ?? [])
       .filter((e) => input.workbookSetId === undefined || e.workbookSetId !== input.workbookSetId)
       .reduce((sum, e) => sum + e.minutes, 0);
-    const budgetMinutes = Math.max(0, Math.min(settings.selection.subjectMinutes, capMinutes - booked));
+    const budgetMinutes = subjectBudgetMinutes(settings.selection.subjectMinutes, capMinutes, booked);
     const noHomework = capMinutes === 0;
     const personal = settings.modules.personalisation;
     const forced = input.overrides?.tiers?.[student.id];
