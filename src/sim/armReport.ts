@@ -96,14 +96,25 @@ function median(xs: readonly number[]): number {
   return n % 2 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
 }
 
-/** Minutes to mastery had the run stopped after `restrictedDays`: students not there yet count their minutes so far. */
-function restrictedMinutes(setup: ArmSetup, run: ArmRun, days: number, spentThen: ReadonlyMap<string, number> | null): number[] {
-  const cut = spentThen ?? run.spent;
-  return setup.students.map((s) => {
-    const m = run.toMastery.get(s.id) ?? null;
-    const day = run.dayOfMastery.get(s.id);
-    return m !== null && day !== undefined && day <= days ? m : (cut.get(s.id) ?? 0);
+type Progress = {
+  /** Minutes to unit mastery per student id (absent or null: not there yet). */
+  readonly toMastery: ReadonlyMap<string, number | null>;
+  /** The school day (1-based) each student reached unit mastery on. */
+  readonly dayOfMastery: ReadonlyMap<string, number>;
+};
+
+/** Minutes to mastery had the run stopped after `days`: students not there yet count their minutes so far (`spentThen`). */
+export function restrictedMinutes(students: readonly { id: string }[], progress: Progress, days: number, spentThen: ReadonlyMap<string, number>): number[] {
+  return students.map((s) => {
+    const m = progress.toMastery.get(s.id) ?? null;
+    const day = progress.dayOfMastery.get(s.id);
+    return m !== null && day !== undefined && day <= days ? m : (spentThen.get(s.id) ?? 0);
   });
+}
+
+/** Students at unit mastery by the end of school day `day`. */
+export function reachedMasteryBy(students: readonly { id: string }[], progress: Progress, day: number): number {
+  return students.filter((s) => (progress.dayOfMastery.get(s.id) ?? Infinity) <= day).length;
 }
 
 export function armReport(setup: ArmSetup, run: ArmRun): ArmReport {
@@ -112,7 +123,7 @@ export function armReport(setup: ArmSetup, run: ArmRun): ArmReport {
   const minutesToMastery = students.map((s) => run.toMastery.get(s.id) ?? null);
   const total = students.map((s) => run.spent.get(s.id) ?? 0);
   const censored = minutesToMastery.map((m, i) => m ?? (total[i] as number));
-  const reachedBy = (day: number) => students.filter((s) => (run.dayOfMastery.get(s.id) ?? Infinity) <= day).length;
+  const reachedBy = (day: number) => reachedMasteryBy(students, run, day);
   return {
     arm: setup.arm,
     students: students.length,
@@ -124,10 +135,10 @@ export function armReport(setup: ArmSetup, run: ArmRun): ArmReport {
     meanDaysToMastery: mean(students.map((s) => run.dayOfMastery.get(s.id) ?? run.daysRun)),
     reachedMastery: minutesToMastery.filter((m) => m !== null).length,
     censored: minutesToMastery.filter((m) => m === null).length,
-    restricted: { days: restrictedDays, meanMinutesToMastery: mean(restrictedMinutes(setup, run, restrictedDays, run.spentAtRestriction)), reachedMastery: reachedBy(restrictedDays) },
+    restricted: { days: restrictedDays, meanMinutesToMastery: mean(restrictedMinutes(students, run, restrictedDays, run.spentAtRestriction ?? run.spent)), reachedMastery: reachedBy(restrictedDays) },
     checkpoints: (setup.config.checkpointDays ?? []).map((days) => ({
       days,
-      meanMinutesToMastery: mean(restrictedMinutes(setup, run, days, run.spentAtCheckpoint.get(days) ?? null)),
+      meanMinutesToMastery: mean(restrictedMinutes(students, run, days, run.spentAtCheckpoint.get(days) ?? run.spent)),
       reachedMastery: reachedBy(days),
     })),
     reachedMasteryInWindow: reachedBy(windowDays),

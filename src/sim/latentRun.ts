@@ -1,4 +1,5 @@
 import { daysBetween } from '../domain/learning/dates';
+import { reachedMasteryBy, restrictedMinutes } from './armReport';
 import { setUpArm, type ArmSetup, type CohortConfig, type SheetLine } from './armSetup';
 import { otherSubjectBookings, subjectBudget } from './bookings';
 import { simulateArm } from './cohortSim';
@@ -85,10 +86,7 @@ export function runLatent(config: CohortConfig, policy: SheetPolicy, checkBudget
       }
     }
   }
-  const restricted = (days: number) => {
-    const cut = spentAt.get(days) ?? spent;
-    return mean(setup.students.map((st) => ((dayOfMastery.get(st.id) ?? Infinity) <= days ? (toMastery.get(st.id) as number) : (cut.get(st.id) ?? 0))));
-  };
+  const progress = { toMastery, dayOfMastery };
   return {
     students: setup.students.length,
     daysRun,
@@ -96,8 +94,8 @@ export function runLatent(config: CohortConfig, policy: SheetPolicy, checkBudget
     censored: setup.students.length - toMastery.size,
     checkpoints: (config.checkpointDays ?? []).map((days) => ({
       days,
-      meanMinutesToMastery: restricted(days),
-      reachedMastery: setup.students.filter((st) => (dayOfMastery.get(st.id) ?? Infinity) <= days).length,
+      meanMinutesToMastery: mean(restrictedMinutes(setup.students, progress, days, spentAt.get(days) ?? spent)),
+      reachedMastery: reachedMasteryBy(setup.students, progress, days),
     })),
     overBudget,
   };
