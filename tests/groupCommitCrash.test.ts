@@ -21,7 +21,10 @@ const straceWorks = spawnSync('strace', ['-f', '-qq', '--seccomp-bpf', '-e', 'tr
 /** One system call as strace -f -y saw it: where in the log it started and returned. */
 type Call = { name: string; args: string; ret: number; entry: number; exit: number };
 
-/** Parses strace -f -y output, joining calls split by other threads ("<unfinished ...>" … "<... x resumed>"). */
+/**
+ * Parses strace -f -y output, joining calls split by other threads ("<unfinished ...>" … "<... x resumed>"). A call
+ * the kill cut off ("= ?", or never resumed) is kept with `ret` NaN: it started, it never returned.
+ */
 function parseStrace(text: string): Call[] {
   const calls: Call[] = [];
   const open = new Map<string, { name: string; args: string; entry: number }>();
@@ -29,11 +32,11 @@ function parseStrace(text: string): Call[] {
     const m = /^(\d+)\s+(.*)$/.exec(line);
     if (!m) return;
     const [, pid, rest] = m as unknown as [string, string, string];
-    const resumed = /^<\.\.\. (\w+) resumed>(.*)\)\s+= (-?\d+)/.exec(rest);
+    const resumed = /^<\.\.\. (\w+) resumed>(.*)\)\s+= (-?\d+|\?)/.exec(rest);
     if (resumed) {
       const started = open.get(pid);
       open.delete(pid);
-      if (started) calls.push({ ...started, args: started.args + resumed[2], ret: Number(resumed[3]), exit: i });
+      if (started) calls.push({ ...started, args: started.args + resumed[2], ret: resumed[3] === '?' ? NaN : Number(resumed[3]), exit: i });
       return;
     }
     const unfinished = /^(\w+)\((.*) <unfinished \.\.\.>$/.exec(rest);
@@ -44,6 +47,7 @@ function parseStrace(text: string): Call[] {
     const whole = /^(\w+)\((.*)\)\s+= (-?\d+)/.exec(rest);
     if (whole) calls.push({ name: whole[1]!, args: whole[2]!, ret: Number(whole[3]), entry: i, exit: i });
   });
+  for (const started of open.values()) calls.push({ ...started, ret: NaN, exit: Infinity });
   return calls;
 }
 
@@ -72,13 +76,34 @@ function durableAndCommitted(calls: Call[], hash: string, before = Infinity): bo
 function imageReads(calls: Call[]): { hash: string; entry: number }[] {
   return calls.flatMap((c) => {
     const m = /\/images\/[0-9a-f]{2}\/[0-9a-f]{2}\/([0-9a-f]{64})\.jpg", O_RDONLY/.exec(c.args);
-    if (c.name !== 'openat' || !m || c.ret < 0) return [];
+    if (c.name !== 'openat' || !m || !(c.ret >= 0)) return [];
     const handle = `${c.ret}<${/"([^"]+)"/.exec(c.args)![1]!}>`;
     const reused = calls.find((d) => d.name === 'openat' && d.ret === c.ret && d.entry > c.exit)?.entry ?? Infinity;
     const fsynced = calls.some((d) => d.name === 'fsync' && d.args === handle && d.entry > c.exit && d.entry < reused);
     return fsynced ? [] : [{ hash: m[1]!, entry: c.entry }];
   });
 }
+
+describe('reading the strace log of a killed run', () => {
+  const image = '/d/images/89/93/89934e2388f12fbf67787ec4a948bd391ae1cc9e33a5512a2fb6009259da8fbf.jpg';
+  const hash = '89934e2388f12fbf67787ec4a948bd391ae1cc9e33a5512a2fb6009259da8fbf';
+
+  // The store flushes an image that an earlier run left: libuv opens it on one thread and fsyncs it on another, and
+  // the kill can land in that fsync (seen in CI: "= ?" after the kill, or no resumed line at all).
+  it.each([
+    ['cut off ("= ?")', `25386 <... fsync resumed>)              = ?\n25386 +++ killed by SIGKILL +++`],
+    ['never resumed', `25386 +++ killed by SIGKILL +++`],
+  ])('an open whose fsync the kill %s is the store flushing, not a read', (_, end) => {
+    const log = [`25387 openat(AT_FDCWD</w>, "${image}", O_RDONLY|O_CLOEXEC) = 51<${image}>`, `25386 fsync(51<${image}> <unfinished ...>`, end].join('\n');
+    expect(imageReads(parseStrace(log))).toEqual([]);
+    expect(durableAndCommitted(parseStrace(log), hash)).toBe(false);
+  });
+
+  it('an open that no fsync follows before its descriptor is reused is a read', () => {
+    const log = [`25387 openat(AT_FDCWD</w>, "${image}", O_RDONLY|O_CLOEXEC) = 51<${image}>`, `25387 openat(AT_FDCWD</w>, "/d/x", O_RDONLY|O_CLOEXEC) = 51</d/x>`, `25386 fsync(51</d/x>) = 0`].join('\n');
+    expect(imageReads(parseStrace(log))).toEqual([{ hash, entry: 0 }]);
+  });
+});
 
 describe.skipIf(!straceWorks)('kill -9 in the middle of a group commit', () => {
   let ctx: ReturnType<typeof tempStation>;
