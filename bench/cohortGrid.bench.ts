@@ -6,7 +6,7 @@
  * and the gate verdict, because a change to early practice moves the verdict and a flipped verdict
  * outweighs most changes. Knobs: GRID_PENALTIES (default 0.3,0.5,0.7,1), GRID_SEEDS (default
  * 7001–7004), GRID_SETTINGS (learning settings as JSON, applied to the personalised arm; the class
- * sheet keeps the defaults), GRID_VERDICT (true: both arms get the right verdict from day 1), GRID_ORACLE (true: the
+ * sheet keeps the defaults), GRID_VERDICT (true: both arms get the right verdict from day 1; does_not_hold: both are told the gate does not hold from day 1), GRID_ORACLE (true: the
  * personalised arm's selection sees latent mastery, `oracleMastery`).
  * `node --import tsx bench/cohortGrid.bench.ts`, about 16 × 10 CPU-seconds.
  */
@@ -23,7 +23,7 @@ const penalties = list(process.env.GRID_PENALTIES, '0.3,0.5,0.7,1');
 const seeds = list(process.env.GRID_SEEDS, '7001,7002,7003,7004');
 const settings = settingsFromEnv('GRID_SETTINGS');
 /** GRID_VERDICT=true: both arms get the right gate verdict from day 1 (holds below penalty 1, not at 1), to measure a change apart from the verdicts it flips. */
-const forcedVerdict = (penalty: number) => (process.env.GRID_VERDICT === 'true' ? { forceGateVerdict: penalty < 1 ? ('holds' as const) : ('does_not_hold' as const) } : {});
+const forcedVerdict = (penalty: number) => (process.env.GRID_VERDICT === 'true' ? { forceGateVerdict: penalty < 1 ? ('holds' as const) : ('does_not_hold' as const) } : process.env.GRID_VERDICT === 'does_not_hold' ? { forceGateVerdict: 'does_not_hold' as const } : {});
 const oracleMastery = process.env.GRID_ORACLE === 'true';
 const checkpoints = [20, 40, 60] as const;
 const saved = (p: number, u: number) => (u > 0 ? 100 * (1 - p / u) : 0);

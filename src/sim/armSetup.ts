@@ -230,7 +230,7 @@ export function setUpArm(config: CohortConfig, arm: Arm): ArmSetup {
     grade,
     subject,
     caps: config.caps ?? DEFAULT_WORKLOAD_CAPS,
-    settings: { ...base, modules: { ...base.modules, personalisation: arm === 'personalised' } },
+    settings: { ...base, modules: { ...base.modules, personalisation: arm === 'personalised' && base.modules.personalisation } },
     bank: indexBank(bankItems, subject),
     trueDifficulty: new Map(bankItems.map((i) => [i.id, i.difficulty + lp.itemNoiseSd * normal(itemRng)])),
     students: makeStudents(config.students ?? 40, graph.order, config.seed, lp),

@@ -3,23 +3,24 @@ import type { ArmSetup } from './armSetup';
 
 /**
  * The uniform arm's teacher calendar: the unit's skills in order over the first `calendarShare` of
- * the window (today's skill and yesterday's), then review of the class's weakest skills. Undefined
- * for the personalised arm and for class-mastery pacing (the selection paces those itself).
+ * the window (today's skill and yesterday's), then review of the class's weakest skills. For any arm
+ * whose selection runs the class sheet (personalisation off); undefined for a personalising arm and
+ * for class-mastery pacing (the selection paces those itself).
  */
 export function calendarSkills(setup: ArmSetup, mastery: MasteryState, dayIndex: number): string[] | undefined {
   const { config } = setup;
-  if (setup.arm !== 'uniform' || (config.uniformPacing ?? 'calendar') !== 'calendar') return undefined;
+  if (setup.settings.modules.personalisation || (config.uniformPacing ?? 'calendar') !== 'calendar') return undefined;
   const calendarDays = calendarLength(setup);
   if (dayIndex >= calendarDays) return reviewSkills(setup, mastery, dayIndex - calendarDays);
   return lessonOf(setup, dayIndex, calendarDays);
 }
 
 /**
- * The personalised arm's view of the same calendar: the skills the class is taught today (the
+ * A personalising arm's view of the same calendar: the skills the class is taught today (the
  * selection's `lessonSkills`), none after the calendar or when the arm runs without look-ahead.
  */
 export function lessonSkills(setup: ArmSetup, dayIndex: number): string[] | undefined {
-  if (setup.arm !== 'personalised' || !(setup.config.lookAhead ?? true)) return undefined;
+  if (!setup.settings.modules.personalisation || !(setup.config.lookAhead ?? true)) return undefined;
   const calendarDays = calendarLength(setup);
   return dayIndex < calendarDays ? lessonOf(setup, dayIndex, calendarDays) : undefined;
 }

@@ -23,6 +23,23 @@ describe('cohort simulator', () => {
     expect(simulateArm(small, 'personalised')).toEqual(c.personalised);
   });
 
+  it("a personalised arm with personalisation off gets the class calendar's lessons; skipping the mastered spends fewer minutes", () => {
+    const config = { seed: 3, students: 12, days: 12, horizonDays: 12 };
+    const skillsByDay = (arm: 'uniform' | 'personalised', settings?: LearningSettings) => {
+      const days: string[][] = [];
+      const report = simulateArm({ ...config, ...(settings ? { settings } : {}), onDay: (t: DayTrace) => days.push([...new Set(t.students.flatMap((st) => st.sheet.map((l) => `${l.reasonKey}:${l.skillId}`)))].sort()) }, arm);
+      return { report, days };
+    };
+    const classSheet = skillsByDay('uniform');
+    const off = skillsByDay('personalised', LearningSettings.parse({ modules: { personalisation: false } }));
+    // The calendar's days (the first 75 %): the same lessons; the arms' answers differ (their seeds do), so the class's weakest skills after it may too.
+    expect(off.days.slice(0, 9)).toEqual(classSheet.days.slice(0, 9));
+    expect(Object.keys(off.report.minutesByReason)).toEqual(['class']);
+    const skipping = simulateArm({ ...config, settings: LearningSettings.parse({ modules: { personalisation: false }, selection: { uniformSkipsMastered: true } }) }, 'personalised');
+    expect(skipping.meanDailyMinutes).toBeLessThan(classSheet.report.meanDailyMinutes);
+    expect(skipping.capViolations).toBe(0);
+  });
+
   it('the latent mastery threshold matches the model definition (p on the reference item)', () => {
     const t = masteryTheta(DEFAULT_LEARNER);
     const p = DEFAULT_LEARNER.guess + (1 - DEFAULT_LEARNER.guess - DEFAULT_LEARNER.slip) / (1 + Math.exp(-t));

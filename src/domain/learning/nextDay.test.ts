@@ -288,6 +288,35 @@ describe('look-ahead: the class lesson of the day (lessonSkills)', () => {
   });
 });
 
+describe('options (off by default): the class sheet minus what each student has mastered', () => {
+  const countOn = (p: StudentPlan | undefined, skillId: string) => (p?.items ?? []).filter((i) => i.skillId === skillId).length;
+  const uniform = LearningSettings.parse({ modules: { personalisation: false } });
+  const skipping = LearningSettings.parse({ modules: { personalisation: false }, selection: { uniformSkipsMastered: true } });
+  const mastery = stateWith(S, { s1: { b: MASTERED }, s2: { b: LEARNING } });
+
+  it('uniformSkipsMastered: a mastered skill keeps checkItems items, its other minutes stay unused; the rest is the class sheet', () => {
+    const same = plans({ students: students(2), settings: uniform, mastery, uniformSkills: ['b', 'c'] });
+    expect(same[0]?.items.map((i) => i.itemId)).toEqual(same[1]?.items.map((i) => i.itemId));
+    expect(countOn(same[0], 'b')).toBeGreaterThan(skipping.selection.checkItems);
+    const [s1, s2] = plans({ students: students(2), settings: skipping, mastery, uniformSkills: ['b', 'c'] });
+    expect(countOn(s1, 'b')).toBe(skipping.selection.checkItems);
+    expect(s1?.items.filter((i) => i.skillId === 'c').map((i) => i.itemId)).toEqual(same[0]?.items.filter((i) => i.skillId === 'c').map((i) => i.itemId));
+    expect(s1?.totalMinutes).toBeLessThan(same[0]?.totalMinutes ?? 0);
+    expect(s2?.items.map((i) => i.itemId)).toEqual(same[1]?.items.map((i) => i.itemId));
+  });
+
+  it("lessonDays 'class_sheet': a lesson day is the class sheet of its lessons minus the mastered; a day without lessons is personal", () => {
+    const classDays = LearningSettings.parse({ selection: { lessonDays: 'class_sheet' } });
+    const [s1, s2] = plans({ students: students(2), settings: classDays, mastery, lessonSkills: ['b', 'c'] });
+    const classSheet = plans({ students: students(2), settings: uniform, mastery, uniformSkills: ['b', 'c'] })[1];
+    expect(s2?.items.map((i) => i.itemId)).toEqual(classSheet?.items.map((i) => i.itemId));
+    expect(countOn(s1, 'b')).toBe(classDays.selection.checkItems);
+    expect(new Set(s1?.items.map((i) => i.skillId))).toEqual(new Set(['b', 'c']));
+    const noLessons = plans({ students: students(2), settings: classDays, mastery });
+    expect(noLessons.map((p) => p.items.map((i) => i.itemId))).toEqual(plans({ students: students(2), mastery }).map((p) => p.items.map((i) => i.itemId)));
+  });
+});
+
 describe('options (off by default): checks of likely-known skills, and lessons that wait only for likely-missing prerequisites', () => {
   const likely = record({ theta: 1.8, variance: 0.5, n: 2, lastDate: '2025-11-01', lastSeq: 12 }); // p ≈ 0.80, not yet confirmed
   const countOn = (p: StudentPlan | undefined, skillId: string) => (p?.items ?? []).filter((i) => i.skillId === skillId).length;

@@ -435,6 +435,11 @@ function addPractice(ctx: Ctx, plan: PracticePlan, sheet: Sheet): void {
   else fillRoundRobin(sheet, plan.lists, limit, s.maxItemsPerSkillPerDay);
 }
 
+/** A skill the class sheet leaves to a spot check for this student: mastered, or likely known (p ≥ checkFromP, when below 1). */
+function knownEnough(m: { mastered: boolean; p: number }, settings: LearningSettings): boolean {
+  return m.mastered || (settings.selection.checkFromP < 1 && m.p >= settings.selection.checkFromP);
+}
+
 /** The uniform worksheet (personalisation off): one ordered list of items for the whole class. */
 function uniformList(ctx: Ctx, tier: Tier): { item: BankItem; skillId: string; reasonKey: ReasonKey; reason: Reason }[] {
   const { settings, input } = ctx;
@@ -524,6 +529,8 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
   const ledgers = new Map<string, DayLedger>();
   for (const l of input.ledgers ?? []) if (l.date === input.date) ledgers.set(l.studentId, l);
   const uniformLists = new Map<Tier, ReturnType<typeof uniformList>>();
+  // A lesson day run as the class sheet of the day's lessons, minus each student's mastered skills.
+  const classSheetDay = settings.modules.personalisation && settings.selection.lessonDays === 'class_sheet' && (input.lessonSkills?.length ?? 0) > 0;
 
   const plans = input.students.map((student): StudentPlan => {
     const grade = student.grade ?? input.grade;
@@ -541,16 +548,22 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
 
     addPins(ctx, student.id, sheet, noHomework);
     if (!noHomework) {
-      if (personal) {
+      if (personal && !classSheetDay) {
         const plan = planPractice(ctx, student.id, forced, rng);
         fillRoundRobin(sheet, plan.lessons, sheet.budget, settings.selection.maxItemsPerSkillPerDay);
         if (settings.modules.review) addReviews(ctx, student.id, sheet, rng, new Set(plan.maintenance ? [] : [...plan.lessons, ...plan.lists].map((l) => l.skillId)), !plan.maintenance);
         addPractice(ctx, plan, sheet);
       } else {
         let list = uniformLists.get(uniformTier);
-        if (!list) uniformLists.set(uniformTier, (list = uniformList(ctx, uniformTier)));
+        if (!list) uniformLists.set(uniformTier, (list = uniformList(classSheetDay ? { ...ctx, input: { ...input, uniformSkills: input.lessonSkills } } : ctx, uniformTier)));
+        const checked = new Map<string, number>();
         for (const u of list) {
           if (sheet.chosen.has(u.item.id) || isExcluded(ctx, student.id, u.item.id) || !sheet.fits(u.item.minutes)) continue;
+          if ((classSheetDay || settings.selection.uniformSkipsMastered) && knownEnough(masteryOf(input.mastery, student.id, u.skillId, settings), settings)) {
+            const n = checked.get(u.skillId) ?? 0;
+            if (n >= settings.selection.checkItems) continue;
+            checked.set(u.skillId, n + 1);
+          }
           const predicted = predictCorrect(input.mastery, student.id, u.item, bank.byId, settings, input.date);
           sheet.add(chosenItem(u.item, u.skillId, predicted, u.reasonKey, u.reason));
         }

@@ -149,6 +149,20 @@ export const SelectionSettings = z.strictObject({
   /** Uniform mode moves the class on once this share of students has mastered a skill. */
   uniformClassMasteredShare: probability.default(0.8),
   /**
+   * The class sheet (personalisation off), with each student's mastered skills left out: a skill the model counts
+   * mastered keeps only `checkItems` items (a spot check), and its other minutes are not filled. The class's lessons,
+   * in the teacher's order, without practising what a student has shown they know. false (default) = the same sheet
+   * for all (docs/mastery.md, section 6, round 12).
+   */
+  uniformSkipsMastered: z.boolean().default(false),
+  /**
+   * Personalised mode, a day with `lessonSkills` (the class is taught them): 'personal' (default) = the usual
+   * selection (the lessons first, then reviews and the fringe); 'class_sheet' = the class sheet of the day's lessons
+   * with the student's mastered skills left out as in `uniformSkipsMastered`, and nothing else. Days without lessons
+   * are personal either way (docs/mastery.md, section 6, round 12).
+   */
+  lessonDays: z.enum(['personal', 'class_sheet']).default('personal'),
+  /**
    * A fringe skill the student likely knows already (mastery p ≥ this, not yet confirmed) gets only a check of
    * `checkItems` items a day, and the minutes left are not filled with more of what the student knows: a student
    * with nothing new to learn does less homework. 1 (default) = off: every candidate gets up to maxItemsPerSkillPerDay.
