@@ -559,7 +559,7 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
         const checked = new Map<string, number>();
         for (const u of list) {
           if (sheet.chosen.has(u.item.id) || isExcluded(ctx, student.id, u.item.id) || !sheet.fits(u.item.minutes)) continue;
-          if ((classSheetDay || settings.selection.uniformSkipsMastered) && knownEnough(masteryOf(input.mastery, student.id, u.skillId, settings), settings)) {
+          if ((classSheetDay || settings.selection.uniformSkipsMastered) && knownEnough(masteryOf(input.mastery, student.id, u.skillId, settings, input.date), settings)) {
             const n = checked.get(u.skillId) ?? 0;
             if (n >= settings.selection.checkItems) continue;
             checked.set(u.skillId, n + 1);

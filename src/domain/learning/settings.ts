@@ -150,16 +150,19 @@ export const SelectionSettings = z.strictObject({
   uniformClassMasteredShare: probability.default(0.8),
   /**
    * The class sheet (personalisation off), with each student's mastered skills left out: a skill the model counts
-   * mastered keeps only `checkItems` items (a spot check), and its other minutes are not filled. The class's lessons,
-   * in the teacher's order, without practising what a student has shown they know. false (default) = the same sheet
-   * for all (docs/mastery.md, section 6, round 12).
+   * mastered (or likely known: p ≥ `checkFromP`, when below 1) keeps only `checkItems` items (a spot check), and its
+   * other minutes go to the rest of the class list, which is cut at the subject's minutes for the whole class, so a
+   * student who knows the day's skills does less. false (default) = the same sheet for all (docs/mastery.md,
+   * section 6, round 12).
    */
   uniformSkipsMastered: z.boolean().default(false),
   /**
    * Personalised mode, a day with `lessonSkills` (the class is taught them): 'personal' (default) = the usual
    * selection (the lessons first, then reviews and the fringe); 'class_sheet' = the class sheet of the day's lessons
-   * with the student's mastered skills left out as in `uniformSkipsMastered`, and nothing else. Days without lessons
-   * are personal either way (docs/mastery.md, section 6, round 12).
+   * with the student's mastered skills left out as in `uniformSkipsMastered`, and nothing else: at most
+   * `uniformSkillsPerDay` lessons, which do not wait for prerequisites even when `lessonsGated`; no reviews and no
+   * fringe, so a lesson without usable items leaves the sheet empty. Days without lessons are personal either way
+   * (docs/mastery.md, section 6, round 12).
    */
   lessonDays: z.enum(['personal', 'class_sheet']).default('personal'),
   /**
