@@ -42,6 +42,7 @@ for (const penalty of penalties) {
       day20: (p.checkpoints[0]?.reachedMastery ?? 0) / p.students - (u.checkpoints[0]?.reachedMastery ?? 0) / u.students,
       verdict: verdictLetter[p.gate.kind],
       caps: u.capViolations + p.capViolations,
+      censored: [u.censored, p.censored],
       falsePasses: [u.falsePasses, p.falsePasses, p.passes, p.falsePassShortfall],
     };
   });
@@ -51,6 +52,6 @@ for (const penalty of penalties) {
     figure: 'cohort_grid_cell',
     value: mean(runs.map((r) => r.saved[3] as number)),
     unit: '%',
-    note: `penalty ${penalty}: saved at d20 / d40 / d60 / mastery ${cell} %; at mastery by day 20 ${(100 * mean(runs.map((r) => r.day20))).toFixed(1)} pp; verdicts ${runs.map((r) => r.verdict).join('')} (seeds ${seeds.join(', ')}); per seed to mastery ${runs.map((r) => (r.saved[3] as number).toFixed(1)).join(', ')}; cap violations ${runs.reduce((a, r) => a + r.caps, 0)}; false passes class sheet / personalised ${sum(runs.map((r) => r.falsePasses[0] as number))} / ${sum(runs.map((r) => r.falsePasses[1] as number))} of ${sum(runs.map((r) => r.falsePasses[2] as number))} passes (mean shortfall ${(sum(runs.map((r) => r.falsePasses[3] as number)) / Math.max(1, sum(runs.map((r) => r.falsePasses[1] as number)))).toFixed(2)} logits)`,
+    note: `penalty ${penalty}: saved at d20 / d40 / d60 / mastery ${cell} %; at mastery by day 20 ${(100 * mean(runs.map((r) => r.day20))).toFixed(1)} pp; verdicts ${runs.map((r) => r.verdict).join('')} (seeds ${seeds.join(', ')}); per seed to mastery ${runs.map((r) => (r.saved[3] as number).toFixed(1)).join(', ')}; cap violations ${runs.reduce((a, r) => a + r.caps, 0)}; censored class sheet / personalised ${sum(runs.map((r) => r.censored[0] as number))} / ${sum(runs.map((r) => r.censored[1] as number))}; false passes class sheet / personalised ${sum(runs.map((r) => r.falsePasses[0] as number))} / ${sum(runs.map((r) => r.falsePasses[1] as number))} of ${sum(runs.map((r) => r.falsePasses[2] as number))} passes (mean shortfall ${(sum(runs.map((r) => r.falsePasses[3] as number)) / Math.max(1, sum(runs.map((r) => r.falsePasses[1] as number)))).toFixed(2)} logits)`,
   });
 }

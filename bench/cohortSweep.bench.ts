@@ -29,7 +29,7 @@ const checkpoints = [20, 40, 60] as const;
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const saved = (p: number, u: number) => (u > 0 ? 100 * (1 - p / u) : 0);
 
-type Cell = { label: string; saved: Record<string, number>; masteredDay20Diff: number; capViolations: number; censored: number; falsePasses: number[]; verdicts: string };
+type Cell = { label: string; saved: Record<string, number>; masteredDay20Diff: number; capViolations: number; censored: number[]; falsePasses: number[]; verdicts: string };
 const verdictLetter = { holds: 'H', does_not_hold: 'N', undecided: 'U' } as const;
 function runCell(world: ReturnType<typeof sweepWorlds>[number]): Cell {
   const per = seeds.map((seed) => {
@@ -42,7 +42,7 @@ function runCell(world: ReturnType<typeof sweepWorlds>[number]): Cell {
       saved: savedAt,
       masteredDay20Diff: (p.checkpoints[0]?.reachedMastery ?? 0) / p.students - (u.checkpoints[0]?.reachedMastery ?? 0) / u.students,
       capViolations: u.capViolations + p.capViolations,
-      censored: u.censored + p.censored,
+      censored: [u.censored, p.censored],
       falsePasses: [u.falsePasses, p.falsePasses],
       verdict: verdictLetter[p.gate.kind],
     };
@@ -53,7 +53,7 @@ function runCell(world: ReturnType<typeof sweepWorlds>[number]): Cell {
     saved: Object.fromEntries(keys.map((k) => [k, mean(per.map((x) => x.saved[k] as number))])),
     masteredDay20Diff: mean(per.map((x) => x.masteredDay20Diff)),
     capViolations: per.reduce((a, x) => a + x.capViolations, 0),
-    censored: per.reduce((a, x) => a + x.censored, 0),
+    censored: [0, 1].map((arm) => per.reduce((a, x) => a + (x.censored[arm] as number), 0)),
     falsePasses: [0, 1].map((arm) => per.reduce((a, x) => a + (x.falsePasses[arm] as number), 0)),
     verdicts: per.map((x) => x.verdict).join(''),
   };
@@ -78,7 +78,7 @@ async function report(): Promise<void> {
   const byLabel = new Map(outputs.flatMap((o) => JSON.parse(o.stdout) as Cell[]).map((c) => [c.label, c]));
   const cells = sweepWorlds().map((w) => byLabel.get(w.label) as Cell);
   for (const c of cells)
-    emit({ bench, figure: `cohort_sweep_cell`, value: c.saved.mastery ?? NaN, unit: '%', note: `${c.label}: saved at d20 ${c.saved.d20?.toFixed(1)}, d40 ${c.saved.d40?.toFixed(1)}, d60 ${c.saved.d60?.toFixed(1)}, mastery ${c.saved.mastery?.toFixed(1)}; mastered by day 20 ${(100 * c.masteredDay20Diff).toFixed(1)} pp; censored ${c.censored}; false passes class sheet / personalised ${c.falsePasses.join(' / ')}; gate verdicts ${c.verdicts}` });
+    emit({ bench, figure: `cohort_sweep_cell`, value: c.saved.mastery ?? NaN, unit: '%', note: `${c.label}: saved at d20 ${c.saved.d20?.toFixed(1)}, d40 ${c.saved.d40?.toFixed(1)}, d60 ${c.saved.d60?.toFixed(1)}, mastery ${c.saved.mastery?.toFixed(1)}; mastered by day 20 ${(100 * c.masteredDay20Diff).toFixed(1)} pp; censored class sheet / personalised ${c.censored.join(' / ')}; false passes class sheet / personalised ${c.falsePasses.join(' / ')}; gate verdicts ${c.verdicts}` });
   const worst = cells.flatMap((c) => Object.entries(c.saved).map(([k, v]) => ({ cell: c.label, at: k, v }))).sort((a, b) => a.v - b.v)[0];
   emit({ bench, figure: 'cohort_sweep_min_saved_pct', value: worst?.v ?? NaN, goal: '>=0', unit: '%', note: `worst cell: ${worst?.cell} at ${worst?.at}; seeds ${seeds.join(', ')}, 30 students` });
   const worstDay20 = [...cells].sort((a, b) => a.masteredDay20Diff - b.masteredDay20Diff)[0];

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { GradedResponse } from '../response';
 import { checkCap, type DayLedger } from '../workload';
 import { indexBank, type BankItem } from './bank';
-import { emptyMasteryState, updateMastery, type MasteryState } from './mastery';
+import { emptyMasteryState, masteryOf, updateMastery, type MasteryState } from './mastery';
 import { selectNextDay, type NextDayInput, type StudentPlan } from './nextDay';
 import { emptyReviewState, updateReviews } from './review';
 import { DEFAULT_LEARNING_SETTINGS as S, LearningSettings } from './settings';
@@ -303,6 +303,25 @@ describe('options (off by default): the class sheet minus what each student has 
     expect(s1?.items.filter((i) => i.skillId === 'c').map((i) => i.itemId)).toEqual(same[0]?.items.filter((i) => i.skillId === 'c').map((i) => i.itemId));
     expect(s1?.totalMinutes).toBeLessThan(same[0]?.totalMinutes ?? 0);
     expect(s2?.items.map((i) => i.itemId)).toEqual(same[1]?.items.map((i) => i.itemId));
+  });
+
+  it('uniformFillsOwn: the minutes the skipping left go to the student’s own unmastered skills off the class list, the lowest p first', () => {
+    const own = stateWith(S, { s1: { b: MASTERED, c: MASTERED, d: LEARNING } });
+    const skipOnly = plans({ students: students(1), settings: skipping, mastery: own, uniformSkills: ['b', 'c'] })[0];
+    expect(new Set(skipOnly?.items.map((i) => i.skillId))).toEqual(new Set(['b', 'c']));
+    const filling = LearningSettings.parse({ modules: { personalisation: false }, selection: { uniformSkipsMastered: true, uniformFillsOwn: true } });
+    const filled = plans({ students: students(1), settings: filling, mastery: own, uniformSkills: ['b', 'c'] })[0];
+    const extra = (filled?.items ?? []).filter((i) => i.skillId !== 'b' && i.skillId !== 'c');
+    expect(extra.length).toBeGreaterThan(0);
+    expect(extra.every((i) => i.reasonKey === 'practice')).toBe(true);
+    const lowest = ['a', 'd', 'e']
+      .map((id) => ({ id, p: masteryOf(own, 's1', id, filling, DATE).p }))
+      .sort((x, y) => x.p - y.p)
+      .slice(0, filling.selection.uniformSkillsPerDay)
+      .map((e) => e.id);
+    expect(new Set(extra.map((i) => i.skillId))).toEqual(new Set(lowest));
+    expect(filled?.totalMinutes).toBeLessThanOrEqual(filled?.budgetMinutes ?? 0);
+    expect(filled?.totalMinutes).toBeGreaterThan(skipOnly?.totalMinutes ?? 0);
   });
 
   it("lessonDays 'class_sheet': a lesson day is the class sheet of its lessons minus the mastered; a day without lessons is personal", () => {

@@ -435,9 +435,30 @@ function addPractice(ctx: Ctx, plan: PracticePlan, sheet: Sheet): void {
   else fillRoundRobin(sheet, plan.lists, limit, s.maxItemsPerSkillPerDay);
 }
 
-/** A skill the class sheet leaves to a spot check for this student: mastered, or likely known (p ≥ checkFromP, when below 1). */
-function knownEnough(m: { mastered: boolean; p: number }, settings: LearningSettings): boolean {
-  return m.mastered || (settings.selection.checkFromP < 1 && m.p >= settings.selection.checkFromP);
+/**
+ * A skill the class sheet leaves to a spot check for this student: mastered, or likely known (p ≥ checkFromP, when
+ * below 1), and the last answer on it right (a spot check answered wrong brings the skill's practice back).
+ */
+function knownEnough(m: { mastered: boolean; p: number }, wrongStreak: number, settings: LearningSettings): boolean {
+  return wrongStreak === 0 && (m.mastered || (settings.selection.checkFromP < 1 && m.p >= settings.selection.checkFromP));
+}
+
+/**
+ * `selection.uniformFillsOwn`: the minutes the class sheet left unused (skills the student has mastered) go to the
+ * student's own unit skills not mastered and not on today's class list, the lowest p first, at most
+ * uniformSkillsPerDay of them, in the class sheet's tier. No prerequisite waits and no credit by implication: a flag
+ * is what the student's own answers confirmed.
+ */
+function fillOwnGaps(ctx: Ctx, studentId: string, tier: Tier, onClassList: ReadonlySet<string>, sheet: Sheet, rng: Rng): void {
+  const { input, settings } = ctx;
+  const own = input.unitSkills
+    .filter((id) => !onClassList.has(id))
+    .map((id) => ({ id, m: masteryOf(input.mastery, studentId, id, settings, input.date) }))
+    .filter((e) => !e.m.mastered)
+    .sort((a, b) => a.m.p - b.m.p)
+    .slice(0, settings.selection.uniformSkillsPerDay)
+    .map((e) => ({ skillId: e.id, ranked: rankItems(ctx, studentId, e.id, tier, rng), reasonKey: 'practice' as const, reason: reasons.practice(names(ctx.graph, [e.id])) }));
+  fillRoundRobin(sheet, own, sheet.budget, settings.selection.maxItemsPerSkillPerDay);
 }
 
 /** The uniform worksheet (personalisation off): one ordered list of items for the whole class. */
@@ -559,7 +580,7 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
         const checked = new Map<string, number>();
         for (const u of list) {
           if (sheet.chosen.has(u.item.id) || isExcluded(ctx, student.id, u.item.id) || !sheet.fits(u.item.minutes)) continue;
-          if ((classSheetDay || settings.selection.uniformSkipsMastered) && knownEnough(masteryOf(input.mastery, student.id, u.skillId, settings, input.date), settings)) {
+          if ((classSheetDay || settings.selection.uniformSkipsMastered) && knownEnough(masteryOf(input.mastery, student.id, u.skillId, settings, input.date), input.mastery.students.get(student.id)?.get(u.skillId)?.wrongStreak ?? 0, settings)) {
             const n = checked.get(u.skillId) ?? 0;
             if (n >= settings.selection.checkItems) continue;
             checked.set(u.skillId, n + 1);
@@ -567,6 +588,7 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
           const predicted = predictCorrect(input.mastery, student.id, u.item, bank.byId, settings, input.date);
           sheet.add(chosenItem(u.item, u.skillId, predicted, u.reasonKey, u.reason));
         }
+        if ((classSheetDay || settings.selection.uniformSkipsMastered) && settings.selection.uniformFillsOwn) fillOwnGaps(ctx, student.id, uniformTier, new Set(list.map((u) => u.skillId)), sheet, rng);
       }
     }
     const tier: Tier = forced ?? (personal ? (mainTier(sheet.items) ?? tierFromMastery(input.mastery, student.id, input.unitSkills, settings)) : 'core');

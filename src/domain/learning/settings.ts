@@ -157,6 +157,12 @@ export const SelectionSettings = z.strictObject({
    */
   uniformSkipsMastered: z.boolean().default(false),
   /**
+   * With `uniformSkipsMastered` (or a 'class_sheet' lesson day): the minutes the skipping left go to the student's own
+   * unit skills not mastered and not on today's class list, the lowest p first, at most `uniformSkillsPerDay` of them
+   * (docs/mastery.md, section 6, round 12). false (default) = they stay unused.
+   */
+  uniformFillsOwn: z.boolean().default(false),
+  /**
    * Personalised mode, a day with `lessonSkills` (the class is taught them): 'personal' (default) = the usual
    * selection (the lessons first, then reviews and the fringe); 'class_sheet' = the class sheet of the day's lessons
    * with the student's mastered skills left out as in `uniformSkipsMastered`, and nothing else: at most
