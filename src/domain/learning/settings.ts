@@ -150,7 +150,8 @@ export const SelectionSettings = z.strictObject({
   uniformClassMasteredShare: probability.default(0.8),
   /**
    * The class sheet (personalisation off), with each student's mastered skills left out: a skill the model counts
-   * mastered (or likely known: p ≥ `checkFromP`, when below 1) keeps only `checkItems` items (a spot check), and its
+   * mastered (or likely known: p ≥ `checkFromP`, when below 1), with the last answer on it right, keeps only
+   * `checkItems` items (a spot check; a wrong one brings its practice back), and its
    * other minutes go to the rest of the class list, which is cut at the subject's minutes for the whole class, so a
    * student who knows the day's skills does less. false (default) = the same sheet for all (docs/mastery.md,
    * section 6, round 12).
