@@ -7,7 +7,8 @@
  * outweighs most changes. Knobs: GRID_PENALTIES (default 0.3,0.5,0.7,1), GRID_SEEDS (default
  * 7001–7004), GRID_SETTINGS (learning settings as JSON, applied to the personalised arm; the class
  * sheet keeps the defaults), GRID_VERDICT (true: both arms get the right verdict from day 1; does_not_hold: both are told the gate does not hold from day 1), GRID_ORACLE (true: the
- * personalised arm's selection sees latent mastery, `oracleMastery`).
+ * personalised arm's selection sees latent mastery, `oracleMastery`), GRID_DRIVER (elo or logistic: the personalised
+ * arm's mastery flags from that model every day).
  * `node --import tsx bench/cohortGrid.bench.ts`, about 16 × 10 CPU-seconds.
  */
 import type { CohortConfig } from '../src/sim/armSetup';
@@ -25,6 +26,10 @@ const settings = settingsFromEnv('GRID_SETTINGS');
 /** GRID_VERDICT=true: both arms get the right gate verdict from day 1 (holds below penalty 1, not at 1), to measure a change apart from the verdicts it flips. */
 const forcedVerdict = (penalty: number) => (process.env.GRID_VERDICT === 'true' ? { forceGateVerdict: penalty < 1 ? ('holds' as const) : ('does_not_hold' as const) } : process.env.GRID_VERDICT === 'does_not_hold' ? { forceGateVerdict: 'does_not_hold' as const } : {});
 const oracleMastery = process.env.GRID_ORACLE === 'true';
+/** GRID_DRIVER=elo|logistic: the personalised arm's mastery flags from that model on every day (default: the rule of modelChoice.ts). */
+const driverEnv = process.env.GRID_DRIVER;
+if (driverEnv !== undefined && driverEnv !== 'elo' && driverEnv !== 'logistic') throw new Error(`GRID_DRIVER=${driverEnv}: use elo or logistic`);
+const driver: Pick<CohortConfig, 'masteryDriver'> = driverEnv === 'elo' || driverEnv === 'logistic' ? { masteryDriver: driverEnv } : {};
 const checkpoints = [20, 40, 60] as const;
 const saved = (p: number, u: number) => (u > 0 ? 100 * (1 - p / u) : 0);
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -35,7 +40,7 @@ for (const penalty of penalties) {
   const runs = seeds.map((seed) => {
     const config: CohortConfig = { seed, students: 30, days: 20, horizonDays: 250, checkpointDays: checkpoints, skills: graph.skills, unitSkills: graph.unit, learner: { prerequisitePenalty: penalty }, ...forcedVerdict(penalty) };
     const u = simulateArm(config, 'uniform');
-    const p = simulateArm({ ...config, settings, oracleMastery }, 'personalised');
+    const p = simulateArm({ ...config, settings, oracleMastery, ...driver }, 'personalised');
     const at = checkpoints.map((_, i) => saved(p.checkpoints[i]?.meanMinutesToMastery ?? 0, u.checkpoints[i]?.meanMinutesToMastery ?? 0));
     return {
       saved: [...at, saved(p.meanMinutesToMastery, u.meanMinutesToMastery)],

@@ -306,7 +306,7 @@ describe('options (off by default): the class sheet minus what each student has 
   });
 
   it('uniformFillsOwn: the minutes the skipping left go to the student’s own unmastered skills off the class list, the lowest p first', () => {
-    const own = stateWith(S, { s1: { b: MASTERED, c: MASTERED, d: LEARNING } });
+    const own = stateWith(S, { s1: { b: MASTERED, c: MASTERED, d: LEARNING, e: record({ theta: 1.2, variance: 0.8, n: 2, lastDate: '2025-11-01', lastSeq: 3 }) } });
     const skipOnly = plans({ students: students(1), settings: skipping, mastery: own, uniformSkills: ['b', 'c'] })[0];
     expect(new Set(skipOnly?.items.map((i) => i.skillId))).toEqual(new Set(['b', 'c']));
     const filling = LearningSettings.parse({ modules: { personalisation: false }, selection: { uniformSkipsMastered: true, uniformFillsOwn: true } });
@@ -322,6 +322,19 @@ describe('options (off by default): the class sheet minus what each student has 
     expect(new Set(extra.map((i) => i.skillId))).toEqual(new Set(lowest));
     expect(filled?.totalMinutes).toBeLessThanOrEqual(filled?.budgetMinutes ?? 0);
     expect(filled?.totalMinutes).toBeGreaterThan(skipOnly?.totalMinutes ?? 0);
+    // no more than the minutes the skip left: the class sheet's total
+    const classSheet = plans({ students: students(1), settings: uniform, mastery: own, uniformSkills: ['b', 'c'] })[0];
+    expect(filled?.totalMinutes).toBeLessThanOrEqual(classSheet?.totalMinutes ?? 0);
+    // a student who skipped nothing gets nothing more
+    const none = plans({ students: students(1), settings: filling, mastery: stateWith(S, {}), uniformSkills: ['b', 'c'] })[0];
+    expect(none?.items.map((i) => i.itemId)).toEqual(plans({ students: students(1), settings: uniform, mastery: stateWith(S, {}), uniformSkills: ['b', 'c'] })[0]?.items.map((i) => i.itemId));
+  });
+
+  it('uniformSkipsMastered: a mastered skill whose last answer was wrong gets the whole class practice again', () => {
+    const slipped = stateWith(S, { s1: { b: { ...MASTERED, wrongStreak: 1 } } });
+    const skipped = plans({ students: students(1), settings: skipping, mastery: slipped, uniformSkills: ['b', 'c'] })[0];
+    const classSheet = plans({ students: students(1), settings: uniform, mastery: slipped, uniformSkills: ['b', 'c'] })[0];
+    expect(skipped?.items.map((i) => i.itemId)).toEqual(classSheet?.items.map((i) => i.itemId));
   });
 
   it("lessonDays 'class_sheet': a lesson day is the class sheet of its lessons minus the mastered; a day without lessons is personal", () => {

@@ -444,21 +444,22 @@ function knownEnough(m: { mastered: boolean; p: number }, wrongStreak: number, s
 }
 
 /**
- * `selection.uniformFillsOwn`: the minutes the class sheet left unused (skills the student has mastered) go to the
- * student's own unit skills not mastered and not on today's class list, the lowest p first, at most
- * uniformSkillsPerDay of them, in the class sheet's tier. No prerequisite waits and no credit by implication: a flag
- * is what the student's own answers confirmed.
+ * `selection.uniformFillsOwn`: the minutes the class sheet skipped (`limit`: the sheet so far plus them) go to the
+ * student's own unit skills not mastered (by the flag alone) and not among the skills of today's class list, the
+ * lowest p first, at most uniformSkillsPerDay of them, in the class sheet's tier. No prerequisite waits and no
+ * credit by implication: a flag is what the student's own answers confirmed.
  */
-function fillOwnGaps(ctx: Ctx, studentId: string, tier: Tier, onClassList: ReadonlySet<string>, sheet: Sheet, rng: Rng): void {
+function fillOwnGaps(ctx: Ctx, studentId: string, tier: Tier, onClassList: ReadonlySet<string>, sheet: Sheet, limit: number, rng: Rng): void {
   const { input, settings } = ctx;
+  const hasItems = (skillId: string) => TIER_ORDER.some((t) => itemsFor(ctx.bank, skillId, t).some((i) => !isExcluded(ctx, studentId, i.id)));
   const own = input.unitSkills
-    .filter((id) => !onClassList.has(id))
+    .filter((id) => !onClassList.has(id) && hasItems(id))
     .map((id) => ({ id, m: masteryOf(input.mastery, studentId, id, settings, input.date) }))
     .filter((e) => !e.m.mastered)
     .sort((a, b) => a.m.p - b.m.p)
     .slice(0, settings.selection.uniformSkillsPerDay)
     .map((e) => ({ skillId: e.id, ranked: rankItems(ctx, studentId, e.id, tier, rng), reasonKey: 'practice' as const, reason: reasons.practice(names(ctx.graph, [e.id])) }));
-  fillRoundRobin(sheet, own, sheet.budget, settings.selection.maxItemsPerSkillPerDay);
+  fillRoundRobin(sheet, own, limit, settings.selection.maxItemsPerSkillPerDay);
 }
 
 /** The uniform worksheet (personalisation off): one ordered list of items for the whole class. */
@@ -578,17 +579,21 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
         let list = uniformLists.get(uniformTier);
         if (!list) uniformLists.set(uniformTier, (list = uniformList(classSheetDay ? { ...ctx, input: { ...input, uniformSkills: input.lessonSkills } } : ctx, uniformTier)));
         const checked = new Map<string, number>();
+        let skippedMinutes = 0;
         for (const u of list) {
           if (sheet.chosen.has(u.item.id) || isExcluded(ctx, student.id, u.item.id) || !sheet.fits(u.item.minutes)) continue;
           if ((classSheetDay || settings.selection.uniformSkipsMastered) && knownEnough(masteryOf(input.mastery, student.id, u.skillId, settings, input.date), input.mastery.students.get(student.id)?.get(u.skillId)?.wrongStreak ?? 0, settings)) {
             const n = checked.get(u.skillId) ?? 0;
-            if (n >= settings.selection.checkItems) continue;
+            if (n >= settings.selection.checkItems) {
+              skippedMinutes += u.item.minutes;
+              continue;
+            }
             checked.set(u.skillId, n + 1);
           }
           const predicted = predictCorrect(input.mastery, student.id, u.item, bank.byId, settings, input.date);
           sheet.add(chosenItem(u.item, u.skillId, predicted, u.reasonKey, u.reason));
         }
-        if ((classSheetDay || settings.selection.uniformSkipsMastered) && settings.selection.uniformFillsOwn) fillOwnGaps(ctx, student.id, uniformTier, new Set(list.map((u) => u.skillId)), sheet, rng);
+        if ((classSheetDay || settings.selection.uniformSkipsMastered) && settings.selection.uniformFillsOwn) fillOwnGaps(ctx, student.id, uniformTier, new Set(list.map((u) => u.skillId)), sheet, sheet.total + skippedMinutes, rng);
       }
     }
     const tier: Tier = forced ?? (personal ? (mainTier(sheet.items) ?? tierFromMastery(input.mastery, student.id, input.unitSkills, settings)) : 'core');
