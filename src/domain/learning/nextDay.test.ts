@@ -330,10 +330,29 @@ describe('options (off by default): the class sheet minus what each student has 
     expect(none?.items.map((i) => i.itemId)).toEqual(plans({ students: students(1), settings: uniform, mastery: stateWith(S, {}), uniformSkills: ['b', 'c'] })[0]?.items.map((i) => i.itemId));
   });
 
+  it('uniformFillsOwn: never more minutes than the whole class sheet would give this student; a skill without usable items takes no slot', () => {
+    const filling = LearningSettings.parse({ modules: { personalisation: false }, selection: { uniformSkipsMastered: true, uniformFillsOwn: true } });
+    const own = stateWith(S, { s1: { b: MASTERED, c: MASTERED, d: LEARNING, e: record({ theta: 1.2, variance: 0.8, n: 2, lastDate: '2025-11-01', lastSeq: 3 }) } });
+    const total = (settings: LearningSettings, over: Partial<NextDayInput>) => plans({ students: students(1), settings, mastery: own, uniformSkills: ['b', 'c'], ...over })[0]?.totalMinutes ?? NaN;
+    // a class sheet shorter than the budget: only 3 items each of b and c left for the class
+    const onSkill = (k: string) => BANK.filter((i) => i.skills[0] === k);
+    const fewLeft = { overrides: { excludes: [...onSkill('b').slice(3), ...onSkill('c').slice(3)].map((i) => ({ itemId: i.id })) } };
+    expect(total(uniform, fewLeft)).toBeLessThan(S.selection.subjectMinutes);
+    expect(total(filling, fewLeft)).toBeLessThanOrEqual(total(uniform, fewLeft));
+    // a short budget (another subject booked most of the day's cap)
+    const shortDay = { ledgers: [{ date: DATE, studentId: 's1', entries: [{ subject: 'chinese', minutes: 73, workbookSetId: 'z' }] }] };
+    expect(total(filling, shortDay)).toBeLessThanOrEqual(total(uniform, shortDay));
+    // d (the lowest p) has no usable item for s1: its slot goes to the next lowest
+    const noD = { overrides: { excludes: onSkill('d').map((i) => ({ itemId: i.id, studentId: 's1' })) } };
+    const filled = plans({ students: students(1), settings: filling, mastery: own, uniformSkills: ['b', 'c'], ...noD })[0];
+    expect(new Set(filled?.items.filter((i) => i.skillId !== 'b' && i.skillId !== 'c').map((i) => i.skillId))).toEqual(new Set(['a', 'e']));
+  });
+
   it('uniformSkipsMastered: a mastered skill whose last answer was wrong gets the whole class practice again', () => {
     const slipped = stateWith(S, { s1: { b: { ...MASTERED, wrongStreak: 1 } } });
     const skipped = plans({ students: students(1), settings: skipping, mastery: slipped, uniformSkills: ['b', 'c'] })[0];
     const classSheet = plans({ students: students(1), settings: uniform, mastery: slipped, uniformSkills: ['b', 'c'] })[0];
+    expect(countOn(skipped, 'b')).toBeGreaterThan(skipping.selection.checkItems);
     expect(skipped?.items.map((i) => i.itemId)).toEqual(classSheet?.items.map((i) => i.itemId));
   });
 

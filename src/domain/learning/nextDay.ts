@@ -443,8 +443,17 @@ function knownEnough(m: { mastered: boolean; p: number }, wrongStreak: number, s
   return wrongStreak === 0 && (m.mastered || (settings.selection.checkFromP < 1 && m.p >= settings.selection.checkFromP));
 }
 
+/** The minutes this student's sheet would hold with the class list taken whole (no skipping), on top of what it holds now. */
+function plainClassSheetMinutes(ctx: Ctx, studentId: string, list: ReturnType<typeof uniformList>, sheet: Sheet): number {
+  const plain = new Sheet(sheet.budget, sheet.maxItems);
+  for (const i of sheet.items) plain.add(i);
+  for (const u of list)
+    if (!plain.chosen.has(u.item.id) && !isExcluded(ctx, studentId, u.item.id) && plain.fits(u.item.minutes)) plain.add(chosenItem(u.item, u.skillId, 0, u.reasonKey, u.reason));
+  return plain.total;
+}
+
 /**
- * `selection.uniformFillsOwn`: the minutes the class sheet skipped (`limit`: the sheet so far plus them) go to the
+ * `selection.uniformFillsOwn`: the minutes the class sheet skipped (`limit`: the plain class sheet's total) go to the
  * student's own unit skills not mastered (by the flag alone) and not among the skills of today's class list, the
  * lowest p first, at most uniformSkillsPerDay of them, in the class sheet's tier. No prerequisite waits and no
  * credit by implication: a flag is what the student's own answers confirmed.
@@ -579,21 +588,19 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
         let list = uniformLists.get(uniformTier);
         if (!list) uniformLists.set(uniformTier, (list = uniformList(classSheetDay ? { ...ctx, input: { ...input, uniformSkills: input.lessonSkills } } : ctx, uniformTier)));
         const checked = new Map<string, number>();
-        let skippedMinutes = 0;
+        const fillOwn = (classSheetDay || settings.selection.uniformSkipsMastered) && settings.selection.uniformFillsOwn;
+        const classSheetMinutes = fillOwn ? plainClassSheetMinutes(ctx, student.id, list, sheet) : 0;
         for (const u of list) {
           if (sheet.chosen.has(u.item.id) || isExcluded(ctx, student.id, u.item.id) || !sheet.fits(u.item.minutes)) continue;
           if ((classSheetDay || settings.selection.uniformSkipsMastered) && knownEnough(masteryOf(input.mastery, student.id, u.skillId, settings, input.date), input.mastery.students.get(student.id)?.get(u.skillId)?.wrongStreak ?? 0, settings)) {
             const n = checked.get(u.skillId) ?? 0;
-            if (n >= settings.selection.checkItems) {
-              skippedMinutes += u.item.minutes;
-              continue;
-            }
+            if (n >= settings.selection.checkItems) continue;
             checked.set(u.skillId, n + 1);
           }
           const predicted = predictCorrect(input.mastery, student.id, u.item, bank.byId, settings, input.date);
           sheet.add(chosenItem(u.item, u.skillId, predicted, u.reasonKey, u.reason));
         }
-        if ((classSheetDay || settings.selection.uniformSkipsMastered) && settings.selection.uniformFillsOwn) fillOwnGaps(ctx, student.id, uniformTier, new Set(list.map((u) => u.skillId)), sheet, sheet.total + skippedMinutes, rng);
+        if (fillOwn) fillOwnGaps(ctx, student.id, uniformTier, new Set(list.map((u) => u.skillId)), sheet, Math.max(sheet.total, classSheetMinutes), rng);
       }
     }
     const tier: Tier = forced ?? (personal ? (mainTier(sheet.items) ?? tierFromMastery(input.mastery, student.id, input.unitSkills, settings)) : 'core');

@@ -158,7 +158,8 @@ export const SelectionSettings = z.strictObject({
    */
   uniformSkipsMastered: z.boolean().default(false),
   /**
-   * With `uniformSkipsMastered` (or a 'class_sheet' lesson day): the minutes the skipping left (no more) go to the
+   * With `uniformSkipsMastered` (or a 'class_sheet' lesson day): the minutes the skipping left (the sheet stays within
+   * what the whole class sheet would give the student) go to the
    * student's own unit skills not flagged mastered and not on today's class list, the lowest p first, at most
    * `uniformSkillsPerDay` of them
    * (docs/mastery.md, section 6, round 12). false (default) = they stay unused.
