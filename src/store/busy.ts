@@ -31,8 +31,9 @@ function sleepSync(ms: number): void {
 /**
  * Runs a write, retrying it with exponential backoff while the database is busy. Inside an open
  * transaction a write is never retried alone: the outermost transaction is the unit that retries.
+ * `holder`: who is likely holding the lock, for the line printed on each retry.
  */
-export function retryBusy<T>(db: Db, write: () => T, policy: BusyRetry = DEFAULT_BUSY_RETRY): T {
+export function retryBusy<T>(db: Db, write: () => T, policy: BusyRetry = DEFAULT_BUSY_RETRY, holder = 'another PaperLoop process is writing'): T {
   if (db.inTransaction) return write();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -41,7 +42,7 @@ export function retryBusy<T>(db: Db, write: () => T, policy: BusyRetry = DEFAULT
       if (!isBusyError(e) || attempt >= policy.attempts) throw e;
       retriesSoFar++;
       const delayMs = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** (attempt - 1));
-      process.stderr.write(`paperloop: the station database stayed busy (another PaperLoop process is writing); retry ${attempt} of ${policy.attempts - 1} in ${delayMs} ms\n`);
+      process.stderr.write(`paperloop: the station database stayed busy (${holder}); retry ${attempt} of ${policy.attempts - 1} in ${delayMs} ms\n`);
       sleepSync(delayMs);
     }
   }

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { err, ok, throwIllegalValue, type Result } from '../domain/result';
-import { BUSY_TIMEOUT_MS, retryBusy, writeTransaction } from './busy';
+import { BUSY_TIMEOUT_MS, DEFAULT_BUSY_RETRY, retryBusy, writeTransaction } from './busy';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -111,7 +111,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Result<Db
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Switching a new file to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once, without its busy
     // handler, while another process opening the same new station does the same: retried like a busy write.
-    retryBusy(db, () => db.pragma('journal_mode = WAL'));
+    retryBusy(db, () => db.pragma('journal_mode = WAL'), DEFAULT_BUSY_RETRY, 'another process is opening this new station, or writing to it');
     db.pragma('synchronous = FULL');
     db.pragma('journal_size_limit = 67108864');
     db.pragma('foreign_keys = ON');
