@@ -24,7 +24,11 @@ const penalties = list(process.env.GRID_PENALTIES, '0.3,0.5,0.7,1');
 const seeds = list(process.env.GRID_SEEDS, '7001,7002,7003,7004');
 const settings = settingsFromEnv('GRID_SETTINGS');
 /** GRID_VERDICT=true: both arms get the right gate verdict from day 1 (holds below penalty 1, not at 1), to measure a change apart from the verdicts it flips. */
-const forcedVerdict = (penalty: number) => (process.env.GRID_VERDICT === 'true' ? { forceGateVerdict: penalty < 1 ? ('holds' as const) : ('does_not_hold' as const) } : process.env.GRID_VERDICT === 'does_not_hold' ? { forceGateVerdict: 'does_not_hold' as const } : {});
+function forcedVerdict(penalty: number): Pick<CohortConfig, 'forceGateVerdict'> {
+  if (process.env.GRID_VERDICT === 'true') return { forceGateVerdict: penalty < 1 ? 'holds' : 'does_not_hold' };
+  if (process.env.GRID_VERDICT === 'does_not_hold') return { forceGateVerdict: 'does_not_hold' };
+  return {};
+}
 const oracleMastery = process.env.GRID_ORACLE === 'true';
 /** GRID_DRIVER=elo|logistic: the personalised arm's mastery flags from that model on every day (default: the rule of modelChoice.ts). */
 const driverEnv = process.env.GRID_DRIVER;

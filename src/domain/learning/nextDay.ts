@@ -198,6 +198,11 @@ function isExcluded(ctx: Ctx, studentId: string, itemId: string): boolean {
   return ctx.classExcluded.has(itemId) || (ctx.excludedFor.get(studentId)?.has(itemId) ?? false);
 }
 
+/** The skill has an item, of any tier, this student may be given. */
+function hasUsableItems(ctx: Ctx, studentId: string, skillId: string): boolean {
+  return TIER_ORDER.some((t) => itemsFor(ctx.bank, skillId, t).some((i) => !isExcluded(ctx, studentId, i.id)));
+}
+
 function chosenItem(item: BankItem, skillId: string, predicted: number, reasonKey: ReasonKey, reason: Reason, reviewOf?: string): ChosenItem {
   return {
     itemId: item.id,
@@ -343,7 +348,7 @@ function planPractice(ctx: Ctx, studentId: string, forced: Tier | undefined, rng
   const ungated = input.gateDoesNotHold === true;
   const fringeSettings = ungated ? { ...settings, modules: { ...settings.modules, prerequisites: false } } : settings;
   const fringe = fringeFor(input.mastery, studentId, input.unitSkills, ctx.graph, fringeSettings);
-  const hasItems = (skillId: string) => TIER_ORDER.some((t) => itemsFor(ctx.bank, skillId, t).some((i) => !isExcluded(ctx, studentId, i.id)));
+  const hasItems = (skillId: string) => hasUsableItems(ctx, studentId, skillId);
   const pOf = (skillId: string) => masteryOf(input.mastery, studentId, skillId, settings, input.date).p;
   const lists: PracticeList[] = [];
   if (fringe.mastered.length === input.unitSkills.length) {
@@ -460,9 +465,8 @@ function plainClassSheetMinutes(ctx: Ctx, studentId: string, list: ReturnType<ty
  */
 function fillOwnGaps(ctx: Ctx, studentId: string, tier: Tier, onClassList: ReadonlySet<string>, sheet: Sheet, limit: number, rng: Rng): void {
   const { input, settings } = ctx;
-  const hasItems = (skillId: string) => TIER_ORDER.some((t) => itemsFor(ctx.bank, skillId, t).some((i) => !isExcluded(ctx, studentId, i.id)));
   const own = input.unitSkills
-    .filter((id) => !onClassList.has(id) && hasItems(id))
+    .filter((id) => !onClassList.has(id) && hasUsableItems(ctx, studentId, id))
     .map((id) => ({ id, m: masteryOf(input.mastery, studentId, id, settings, input.date) }))
     .filter((e) => !e.m.mastered)
     .sort((a, b) => a.m.p - b.m.p)
@@ -588,11 +592,12 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
         let list = uniformLists.get(uniformTier);
         if (!list) uniformLists.set(uniformTier, (list = uniformList(classSheetDay ? { ...ctx, input: { ...input, uniformSkills: input.lessonSkills } } : ctx, uniformTier)));
         const checked = new Map<string, number>();
-        const fillOwn = (classSheetDay || settings.selection.uniformSkipsMastered) && settings.selection.uniformFillsOwn;
+        const skipsKnown = classSheetDay || settings.selection.uniformSkipsMastered;
+        const fillOwn = skipsKnown && settings.selection.uniformFillsOwn;
         const classSheetMinutes = fillOwn ? plainClassSheetMinutes(ctx, student.id, list, sheet) : 0;
         for (const u of list) {
           if (sheet.chosen.has(u.item.id) || isExcluded(ctx, student.id, u.item.id) || !sheet.fits(u.item.minutes)) continue;
-          if ((classSheetDay || settings.selection.uniformSkipsMastered) && knownEnough(masteryOf(input.mastery, student.id, u.skillId, settings, input.date), input.mastery.students.get(student.id)?.get(u.skillId)?.wrongStreak ?? 0, settings)) {
+          if (skipsKnown && knownEnough(masteryOf(input.mastery, student.id, u.skillId, settings, input.date), skillRecord(input.mastery, student.id, u.skillId, settings).wrongStreak, settings)) {
             const n = checked.get(u.skillId) ?? 0;
             if (n >= settings.selection.checkItems) continue;
             checked.set(u.skillId, n + 1);
