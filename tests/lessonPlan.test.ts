@@ -97,6 +97,15 @@ describe('the lesson plan and the gate check at the station', () => {
       expect(plan.items[0]!.reason.en).toContain("this class's answers show practice before the prerequisites pays off");
       expect(plan.items[0]!.reason.zh).toContain('本班作答表明');
     }
+    // …and the day is the class sheet of the lessons (selection.whenGateDoesNotHold 'class_sheet'): the same class items,
+    // in the same order, for every student who has mastered neither lesson; the rest of a sheet is the student's own gaps.
+    const classItems = (plan: (typeof free.plans)[number]) => plan.items.filter((i) => i.reasonKey === 'class').map((i) => i.itemId);
+    const learningBoth = ctx.store.students('7F').map((s) => s.id).filter((id) => free.lesson!.skills.every((k) => !readyFor('7F', id, k).mastered));
+    expect(learningBoth.length).toBeGreaterThan(1);
+    const sheets = learningBoth.map((id) => classItems(free.plans.find((p) => p.studentId === id)!));
+    expect(sheets[0]!.length).toBeGreaterThan(0);
+    for (const sheet of sheets) expect(sheet).toEqual(sheets[0]);
+    expect(free.plans.flatMap((p) => p.items).filter((i) => i.reasonKey === 'class').every((i) => free.lesson!.skills.includes(i.skillId))).toBe(true);
   }, 600_000);
 
   it('counts each answer once: storing the same pages again, re-scanning one and checking twice leave the evidence as it was; an override changes only its outcome', async () => {

@@ -8,8 +8,15 @@ import type { ArmSetup } from './armSetup';
  * for class-mastery pacing (the selection paces those itself).
  */
 export function calendarSkills(setup: ArmSetup, mastery: MasteryState, dayIndex: number): string[] | undefined {
-  const { config } = setup;
-  if (setup.settings.modules.personalisation || (config.uniformPacing ?? 'calendar') !== 'calendar') return undefined;
+  return setup.settings.modules.personalisation ? undefined : classSheetSkills(setup, mastery, dayIndex);
+}
+
+/**
+ * The class sheet's skills of the day whoever asks: the calendar-paced class's list (as above), undefined under
+ * class-mastery pacing. A personalising arm runs it once the gate does not hold (`selection.whenGateDoesNotHold`).
+ */
+export function classSheetSkills(setup: ArmSetup, mastery: MasteryState, dayIndex: number): string[] | undefined {
+  if ((setup.config.uniformPacing ?? 'calendar') !== 'calendar') return undefined;
   const calendarDays = calendarLength(setup);
   if (dayIndex >= calendarDays) return reviewSkills(setup, mastery, dayIndex - calendarDays);
   return lessonOf(setup, dayIndex, calendarDays);

@@ -12,7 +12,7 @@ import { answerFor } from './answers';
 import { armReport, masterySnapshot, type ArmReport } from './armReport';
 import { setUpArm, startRun, type Arm, type ArmRun, type ArmSetup, type CohortConfig, type DayTrace, type SheetLine } from './armSetup';
 import { otherSubjectBookings } from './bookings';
-import { calendarSkills, lessonSkills } from './calendar';
+import { calendarSkills, classSheetSkills, lessonSkills } from './calendar';
 import { forget, pCorrect, practise, type Student } from './learner';
 
 /**
@@ -41,11 +41,12 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   if (run.previousDate) forget(setup.students, Math.max(1, daysBetween(run.previousDate, date)), setup.lp);
   run.previousDate = date;
   const ledgers = otherSubjectBookings(setup, date);
-  const uniformSkills = calendarSkills(setup, run.mastery, dayIndex);
   const lessons = lessonSkills(setup, dayIndex);
   const verdict = setup.config.forceGateVerdict ?? gateVerdict(run.gate, setup.settings).kind;
   const lessonsGated = verdict === 'holds';
   const gateDoesNotHold = setup.arm === 'personalised' && (setup.config.safetyNet ?? true) && verdict === 'does_not_hold';
+  const classSheetNow = gateDoesNotHold && setup.settings.modules.personalisation && setup.settings.selection.whenGateDoesNotHold === 'class_sheet';
+  const uniformSkills = classSheetNow ? classSheetSkills(setup, run.mastery, dayIndex) : calendarSkills(setup, run.mastery, dayIndex);
   if (lessons && lessonsGated) run.gatedDays++;
   const plans = selectNextDay({
     date,

@@ -366,6 +366,30 @@ describe('options (off by default): the class sheet minus what each student has 
     const noLessons = plans({ students: students(2), settings: classDays, mastery });
     expect(noLessons.map((p) => p.items.map((i) => i.itemId))).toEqual(plans({ students: students(2), mastery }).map((p) => p.items.map((i) => i.itemId)));
   });
+
+  it("whenGateDoesNotHold 'class_sheet' (the default): once the gate does not hold, the day is the class sheet minus the mastered (the class's list first, else the lessons); while it holds, nothing changes", () => {
+    const onFail = S;
+    expect(onFail.selection.whenGateDoesNotHold).toBe('class_sheet');
+    const classSheet = (over: Partial<NextDayInput>) => plans({ students: students(2), settings: uniform, mastery, ...over })[1]?.items.map((i) => i.itemId);
+    const [s1, s2] = plans({ students: students(2), settings: onFail, mastery, gateDoesNotHold: true, uniformSkills: ['b', 'c'], lessonSkills: ['d'] });
+    expect(s2?.items.map((i) => i.itemId)).toEqual(classSheet({ uniformSkills: ['b', 'c'] }));
+    expect(countOn(s1, 'b')).toBe(onFail.selection.checkItems);
+    expect(countOn(s1, 'c')).toBe(countOn(s2, 'c'));
+    // the minutes the skip freed go to s1's own unmastered skills off the class list (as uniformFillsOwn), never past the class sheet
+    const own = (s1?.items ?? []).filter((i) => i.skillId !== 'b' && i.skillId !== 'c');
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((i) => i.reasonKey === 'practice')).toBe(true);
+    expect(s1?.totalMinutes).toBeLessThanOrEqual(s2?.totalMinutes ?? 0);
+    const lessonsOnly = plans({ students: students(2), settings: onFail, mastery, gateDoesNotHold: true, lessonSkills: ['c', 'd'] })[1];
+    expect(lessonsOnly?.items.map((i) => i.itemId)).toEqual(classSheet({ uniformSkills: ['c', 'd'] }));
+    // 'ungated' keeps round 7's safety net: a personal sheet, not the class's list
+    const ungatedSettings = LearningSettings.parse({ selection: { whenGateDoesNotHold: 'ungated' } });
+    const ungated = plans({ students: students(2), settings: ungatedSettings, mastery, gateDoesNotHold: true, uniformSkills: ['b', 'c'] })[1];
+    expect(ungated?.items.map((i) => i.itemId)).not.toEqual(classSheet({ uniformSkills: ['b', 'c'] }));
+    // without the verdict the setting changes nothing
+    const itemIds = (settings: LearningSettings) => plans({ students: students(2), settings, mastery, lessonSkills: ['c'], lessonsGated: true }).map((p) => p.items.map((i) => i.itemId));
+    expect(itemIds(onFail)).toEqual(itemIds(ungatedSettings));
+  });
 });
 
 describe('options (off by default): checks of likely-known skills, and lessons that wait only for likely-missing prerequisites', () => {
@@ -398,8 +422,9 @@ describe('options (off by default): checks of likely-known skills, and lessons t
   });
 });
 
-describe('the fringe order, and a class where the prerequisite gate does not hold (gateDoesNotHold)', () => {
+describe("the fringe order, and round 7's safety net when the prerequisite gate does not hold (whenGateDoesNotHold 'ungated')", () => {
   const skillsOf = (p: StudentPlan | undefined) => [...new Set((p?.items ?? []).map((i) => i.skillId))];
+  const net = LearningSettings.parse({ selection: { whenGateDoesNotHold: 'ungated' } });
   const seen = (theta: number, lastSeq: number) => record({ theta, variance: 0.5, n: 4, lastDate: '2025-11-01', lastSeq });
 
   it('practises the fringe skill the student most likely lacks first (lowest p), not the first in topological order', () => {
@@ -412,7 +437,7 @@ describe('the fringe order, and a class where the prerequisite gate does not hol
   it('lets no skill wait for its prerequisites', () => {
     const mastery = stateWith(S, { s1: { a: MASTERED } });
     expect(skillsOf(plans({ students: students(1), mastery })[0])).not.toContain('c');
-    expect(skillsOf(plans({ students: students(1), mastery, gateDoesNotHold: true })[0])).toContain('c');
+    expect(skillsOf(plans({ students: students(1), mastery, settings: net, gateDoesNotHold: true })[0])).toContain('c');
   });
 
   it('re-checks a skill passed long ago (a false pass stays out of the lowest-p upkeep) with the whole budget', () => {
@@ -420,10 +445,10 @@ describe('the fringe order, and a class where the prerequisite gate does not hol
     const mastery = stateWith(S, { s1: all });
     const usual = plans({ students: students(1), mastery })[0];
     expect(skillsOf(usual)).not.toContain('c');
-    const net = plans({ students: students(1), mastery, gateDoesNotHold: true })[0];
-    expect(skillsOf(net)).toContain('c');
-    expect(net?.items.every((i) => i.reasonKey === 'maintain')).toBe(true);
-    expect(net?.totalMinutes).toBeGreaterThan(S.selection.maintenanceMinutes);
+    const rechecks = plans({ students: students(1), mastery, settings: net, gateDoesNotHold: true })[0];
+    expect(skillsOf(rechecks)).toContain('c');
+    expect(rechecks?.items.every((i) => i.reasonKey === 'maintain')).toBe(true);
+    expect(rechecks?.totalMinutes).toBeGreaterThan(S.selection.maintenanceMinutes);
   });
 });
 

@@ -41,7 +41,8 @@ export type NextDayInput = {
   readonly workbookSetId?: string;
   readonly overrides?: TeacherOverrides;
   /**
-   * Uniform mode only: the skills of today's class sheet (the teacher's lesson plan), in order.
+   * Uniform mode, or a personalised day run as the class sheet (`selection.whenGateDoesNotHold`): the skills of
+   * today's class sheet (the teacher's lesson plan), in order.
    * Without it the class moves through the unit in topological order, on to the next skill once
    * `selection.uniformClassMasteredShare` of the class has mastered it.
    */
@@ -57,10 +58,12 @@ export type NextDayInput = {
   readonly lessonsGated?: boolean;
   /**
    * The station's gate check found that the prerequisite gate does not hold in this class: practice
-   * on a skill whose prerequisites are not mastered teaches as the model predicts. Then nothing waits
-   * for a prerequisite (every unmastered unit skill is a candidate, the lowest p first), and a student
-   * whose unit is mastered gets the whole budget of upkeep, on the skills seen least recently: spaced
-   * re-checks, so that a skill passed too early comes back instead of waiting for its p to be the lowest.
+   * on a skill whose prerequisites are not mastered teaches as the model predicts. By default
+   * (`selection.whenGateDoesNotHold` 'class_sheet') the day is then the class sheet minus what each student
+   * has mastered. With 'ungated', nothing waits for a prerequisite (every unmastered unit skill is a
+   * candidate, the lowest p first), and a student whose unit is mastered gets the whole budget of upkeep,
+   * on the skills seen least recently: spaced re-checks, so that a skill passed too early comes back
+   * instead of waiting for its p to be the lowest.
    */
   readonly gateDoesNotHold?: boolean;
   readonly seed: number | string;
@@ -564,8 +567,12 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
   const ledgers = new Map<string, DayLedger>();
   for (const l of input.ledgers ?? []) if (l.date === input.date) ledgers.set(l.studentId, l);
   const uniformLists = new Map<Tier, ReturnType<typeof uniformList>>();
-  // A lesson day run as the class sheet of the day's lessons, minus each student's mastered skills.
-  const classSheetDay = settings.modules.personalisation && settings.selection.lessonDays === 'class_sheet' && (input.lessonSkills?.length ?? 0) > 0;
+  // A personalised day run as the class sheet minus each student's mastered skills: a lesson day with lessonDays
+  // 'class_sheet' (the day's lessons), or any day once the gate does not hold with whenGateDoesNotHold 'class_sheet'.
+  const gateClassSheet = settings.modules.personalisation && input.gateDoesNotHold === true && settings.selection.whenGateDoesNotHold === 'class_sheet';
+  const lessonClassSheet = settings.modules.personalisation && settings.selection.lessonDays === 'class_sheet' && (input.lessonSkills?.length ?? 0) > 0;
+  const classSheetDay = gateClassSheet || lessonClassSheet;
+  const classSheetSkills = gateClassSheet ? (input.uniformSkills ?? input.lessonSkills) : input.lessonSkills;
 
   const plans = input.students.map((student): StudentPlan => {
     const grade = student.grade ?? input.grade;
@@ -590,10 +597,10 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
         addPractice(ctx, plan, sheet);
       } else {
         let list = uniformLists.get(uniformTier);
-        if (!list) uniformLists.set(uniformTier, (list = uniformList(classSheetDay ? { ...ctx, input: { ...input, uniformSkills: input.lessonSkills } } : ctx, uniformTier)));
+        if (!list) uniformLists.set(uniformTier, (list = uniformList(classSheetDay ? { ...ctx, input: { ...input, uniformSkills: classSheetSkills } } : ctx, uniformTier)));
         const checked = new Map<string, number>();
         const skipsKnown = classSheetDay || settings.selection.uniformSkipsMastered;
-        const fillOwn = skipsKnown && settings.selection.uniformFillsOwn;
+        const fillOwn = skipsKnown && (gateClassSheet || settings.selection.uniformFillsOwn);
         const classSheetMinutes = fillOwn ? plainClassSheetMinutes(ctx, student.id, list, sheet) : 0;
         for (const u of list) {
           if (sheet.chosen.has(u.item.id) || isExcluded(ctx, student.id, u.item.id) || !sheet.fits(u.item.minutes)) continue;

@@ -175,6 +175,16 @@ export const SelectionSettings = z.strictObject({
    */
   lessonDays: z.enum(['personal', 'class_sheet']).default('personal'),
   /**
+   * Personalised mode, once the gate check finds the prerequisite gate does not hold (`gateDoesNotHold`):
+   * 'class_sheet' (default) = the day is the class sheet (the class's `uniformSkills`, else the day's lessons, else
+   * the class paced by its mastery) with each student's mastered skills left out as in `uniformSkipsMastered`, and
+   * the minutes that frees on the student's own gaps as in `uniformFillsOwn`: where practice teaches whatever the
+   * order, the class sheet's pace is the one to keep; 'ungated' = round 7's safety net (nothing waits for a
+   * prerequisite, the lowest p first; full-budget spaced re-checks once the unit is mastered). docs/mastery.md,
+   * section 6, round 13.
+   */
+  whenGateDoesNotHold: z.enum(['ungated', 'class_sheet']).default('class_sheet'),
+  /**
    * A fringe skill the student likely knows already (mastery p ≥ this, not yet confirmed) gets only a check of
    * `checkItems` items a day, and the minutes left are not filled with more of what the student knows: a student
    * with nothing new to learn does less homework. 1 (default) = off: every candidate gets up to maxItemsPerSkillPerDay.

@@ -134,7 +134,7 @@ export const next = defineHandler(
     });
     if (!selected.ok) return fail('selection', `cannot select: ${JSON.stringify(selected.error)}`);
     const graph = skillGraph(skills);
-    const plans = withLessonReasons(selected.value, gate.kind, (studentId) => {
+    const plans = withLessonReasons(selected.value, gate.kind, lesson?.skills ?? [], (studentId) => {
       const of = readinessOf(state.mastery, studentId, unit, graph, ctx.settings.learning);
       return (skillId) => of(skillId).ready;
     });

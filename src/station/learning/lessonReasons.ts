@@ -11,12 +11,21 @@ export function lessonWhy(ready: boolean, gate: GateCheck['kind']): Reason {
   return { en: "today's lesson: too few answers yet to tell whether it must wait for its prerequisites", zh: '今天的新课：作答还不够多，尚不能判断是否要先掌握前置知识' };
 }
 
-/** The plans with every class-lesson item's reason extended by `lessonWhy`. */
-export function withLessonReasons(plans: readonly StudentPlan[], gate: GateCheck['kind'], readyFor: (studentId: string) => (skillId: string) => boolean): StudentPlan[] {
+/**
+ * The plans with the reason of every class item on one of today's lessons extended by `lessonWhy`. Other class items
+ * (the class sheet after the lesson plan, once the gate does not hold) keep their own reason.
+ */
+export function withLessonReasons(
+  plans: readonly StudentPlan[],
+  gate: GateCheck['kind'],
+  lessonSkills: readonly string[],
+  readyFor: (studentId: string) => (skillId: string) => boolean,
+): StudentPlan[] {
+  const lessons = new Set(lessonSkills);
   return plans.map((plan) => {
     const ready = readyFor(plan.studentId);
     const items = plan.items.map((item): ChosenItem => {
-      if (item.reasonKey !== 'class') return item;
+      if (item.reasonKey !== 'class' || !lessons.has(item.skillId)) return item;
       const why = lessonWhy(ready(item.skillId), gate);
       return { ...item, reason: { en: `${item.reason.en} (${why.en})`, zh: `${item.reason.zh}（${why.zh}）` } };
     });
