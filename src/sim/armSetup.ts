@@ -77,8 +77,9 @@ export type CohortConfig = {
   readonly lookAhead?: boolean;
   /**
    * Personalised arm: once the gate check says the prerequisite gate does not hold, the selection is
-   * told so (`gateDoesNotHold`: no prerequisite waits, full-budget upkeep on the skills seen least
-   * recently). Default true.
+   * told so (`gateDoesNotHold`: by default the class sheet minus what each student has mastered, with the
+   * class calendar's skills of the day; with `selection.whenGateDoesNotHold` 'ungated', no prerequisite
+   * waits and full-budget upkeep on the skills seen least recently). Default true.
    */
   readonly safetyNet?: boolean;
   /**

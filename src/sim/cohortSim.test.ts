@@ -154,19 +154,27 @@ describe('cohort simulator', () => {
     expect(gated.gate.gap).toBeLessThan(open.gate.gap);
   });
 
-  it('at penalty 1.0, once the gate check says the gate does not hold, the class sheet minus what each student has mastered is not slower than the class sheet and as far on by day 20; round 7’s ungated net is slower than it, and no net at all slower than the class sheet', () => {
-    // Tuning seed 7001, 30 students, followed to unit mastery (docs/mastery.md, section 6, rounds 7 and 13).
+  it('at penalty 1.0, once the gate check says the gate does not hold, the class sheet minus what each student has mastered needs fewer minutes to unit mastery than the class sheet and than round 7’s ungated net, and is as far on by day 40; no net at all is slower than the class sheet', () => {
+    // Tuning seeds 7001, 7002 and 7004 (7003 reads "holds" at penalty 1.0), 30 students each, followed to unit mastery
+    // (docs/mastery.md, section 6, rounds 7 and 13). Summed over the seeds: one seed alone moves by a few students.
     const graph = loadG7Graph();
-    const config = { seed: 7001, students: 30, days: 20, horizonDays: 250, checkpointDays: [20], skills: graph.skills, unitSkills: graph.unit, learner: { prerequisitePenalty: 1 } };
-    const classSheet = simulateArm(config, 'uniform');
-    const adapted = simulateArm(config, 'personalised');
-    const ungated = simulateArm({ ...config, settings: LearningSettings.parse({ selection: { whenGateDoesNotHold: 'ungated' } }) }, 'personalised');
-    const without = simulateArm({ ...config, safetyNet: false }, 'personalised');
-    expect(adapted.gate.kind).toBe('does_not_hold');
-    expect(classSheet.censored + adapted.censored + ungated.censored + without.censored).toBe(0);
-    expect(adapted.meanMinutesToMastery).toBeLessThanOrEqual(classSheet.meanMinutesToMastery);
-    expect(adapted.checkpoints[0]?.reachedMastery).toBeGreaterThanOrEqual(classSheet.checkpoints[0]?.reachedMastery ?? Infinity);
-    expect(ungated.meanMinutesToMastery).toBeGreaterThan(adapted.meanMinutesToMastery);
-    expect(without.meanMinutesToMastery).toBeGreaterThan(classSheet.meanMinutesToMastery);
+    const config = (seed: number) => ({ seed, students: 30, days: 20, horizonDays: 250, checkpointDays: [40], skills: graph.skills, unitSkills: graph.unit, learner: { prerequisitePenalty: 1 } });
+    const ungatedSettings = LearningSettings.parse({ selection: { whenGateDoesNotHold: 'ungated' } });
+    const runs = [7001, 7002, 7004].map((seed) => ({
+      classSheet: simulateArm(config(seed), 'uniform'),
+      adapted: simulateArm(config(seed), 'personalised'),
+      ungated: simulateArm({ ...config(seed), settings: ungatedSettings }, 'personalised'),
+    }));
+    const total = (arm: 'classSheet' | 'adapted' | 'ungated', of: (r: ReturnType<typeof simulateArm>) => number) => runs.reduce((sum, r) => sum + of(r[arm]), 0);
+    for (const r of runs) expect(r.adapted.gate.kind).toBe('does_not_hold');
+    expect(total('classSheet', (r) => r.censored) + total('adapted', (r) => r.censored) + total('ungated', (r) => r.censored)).toBe(0);
+    const minutes = (r: ReturnType<typeof simulateArm>) => r.meanMinutesToMastery;
+    expect(total('adapted', minutes)).toBeLessThan(total('classSheet', minutes));
+    expect(total('adapted', minutes)).toBeLessThan(total('ungated', minutes));
+    const atDay40 = (r: ReturnType<typeof simulateArm>) => r.checkpoints[0]?.reachedMastery ?? NaN;
+    expect(total('adapted', atDay40)).toBeGreaterThanOrEqual(total('classSheet', atDay40));
+    const without = simulateArm({ ...config(7001), safetyNet: false }, 'personalised');
+    expect(without.censored).toBe(0);
+    expect(without.meanMinutesToMastery).toBeGreaterThan(runs[0]?.classSheet.meanMinutesToMastery ?? Infinity);
   }, 900_000);
 });

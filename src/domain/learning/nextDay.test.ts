@@ -366,29 +366,63 @@ describe('options (off by default): the class sheet minus what each student has 
     const noLessons = plans({ students: students(2), settings: classDays, mastery });
     expect(noLessons.map((p) => p.items.map((i) => i.itemId))).toEqual(plans({ students: students(2), mastery }).map((p) => p.items.map((i) => i.itemId)));
   });
+});
 
-  it("whenGateDoesNotHold 'class_sheet' (the default): once the gate does not hold, the day is the class sheet minus the mastered (the class's list first, else the lessons); while it holds, nothing changes", () => {
-    const onFail = S;
-    expect(onFail.selection.whenGateDoesNotHold).toBe('class_sheet');
-    const classSheet = (over: Partial<NextDayInput>) => plans({ students: students(2), settings: uniform, mastery, ...over })[1]?.items.map((i) => i.itemId);
-    const [s1, s2] = plans({ students: students(2), settings: onFail, mastery, gateDoesNotHold: true, uniformSkills: ['b', 'c'], lessonSkills: ['d'] });
-    expect(s2?.items.map((i) => i.itemId)).toEqual(classSheet({ uniformSkills: ['b', 'c'] }));
-    expect(countOn(s1, 'b')).toBe(onFail.selection.checkItems);
+describe("once the gate does not hold, the class sheet minus what each student has mastered (whenGateDoesNotHold, default 'class_sheet')", () => {
+  const countOn = (p: StudentPlan | undefined, skillId: string) => (p?.items ?? []).filter((i) => i.skillId === skillId).length;
+  const uniform = LearningSettings.parse({ modules: { personalisation: false } });
+  const ungated = LearningSettings.parse({ selection: { whenGateDoesNotHold: 'ungated' } });
+  const mastery = stateWith(S, { s1: { b: MASTERED }, s2: { b: LEARNING } });
+  const ids = (p: StudentPlan | undefined) => (p?.items ?? []).map((i) => i.itemId);
+  const classSheet = (over: Partial<NextDayInput>) => ids(plans({ students: students(2), settings: uniform, mastery, ...over })[1]);
+
+  it("is the default; a student who has mastered nothing gets the class sheet itself (the class's list first, else the day's lessons)", () => {
+    expect(S.selection.whenGateDoesNotHold).toBe('class_sheet');
+    const s2 = plans({ students: students(2), mastery, gateDoesNotHold: true, uniformSkills: ['b', 'c'], lessonSkills: ['d'] })[1];
+    expect(ids(s2)).toEqual(classSheet({ uniformSkills: ['b', 'c'] }));
+    const lessonsOnly = plans({ students: students(2), mastery, gateDoesNotHold: true, uniformSkills: [], lessonSkills: ['c', 'd'] })[1];
+    expect(ids(lessonsOnly)).toEqual(classSheet({ uniformSkills: ['c', 'd'] }));
+  });
+
+  it('cuts a mastered skill to a spot check and gives the freed minutes to the student’s own unmastered skills, never past the class sheet', () => {
+    const [s1, s2] = plans({ students: students(2), mastery, gateDoesNotHold: true, uniformSkills: ['b', 'c'] });
+    expect(countOn(s1, 'b')).toBe(S.selection.checkItems);
     expect(countOn(s1, 'c')).toBe(countOn(s2, 'c'));
-    // the minutes the skip freed go to s1's own unmastered skills off the class list (as uniformFillsOwn), never past the class sheet
     const own = (s1?.items ?? []).filter((i) => i.skillId !== 'b' && i.skillId !== 'c');
     expect(own.length).toBeGreaterThan(0);
     expect(own.every((i) => i.reasonKey === 'practice')).toBe(true);
     expect(s1?.totalMinutes).toBeLessThanOrEqual(s2?.totalMinutes ?? 0);
-    const lessonsOnly = plans({ students: students(2), settings: onFail, mastery, gateDoesNotHold: true, lessonSkills: ['c', 'd'] })[1];
-    expect(lessonsOnly?.items.map((i) => i.itemId)).toEqual(classSheet({ uniformSkills: ['c', 'd'] }));
-    // 'ungated' keeps round 7's safety net: a personal sheet, not the class's list
-    const ungatedSettings = LearningSettings.parse({ selection: { whenGateDoesNotHold: 'ungated' } });
-    const ungated = plans({ students: students(2), settings: ungatedSettings, mastery, gateDoesNotHold: true, uniformSkills: ['b', 'c'] })[1];
-    expect(ungated?.items.map((i) => i.itemId)).not.toEqual(classSheet({ uniformSkills: ['b', 'c'] }));
-    // without the verdict the setting changes nothing
-    const itemIds = (settings: LearningSettings) => plans({ students: students(2), settings, mastery, lessonSkills: ['c'], lessonsGated: true }).map((p) => p.items.map((i) => i.itemId));
-    expect(itemIds(onFail)).toEqual(itemIds(ungatedSettings));
+  });
+
+  it('keeps due reviews, in the minutes the skip freed', () => {
+    const aItem = BANK.find((i) => i.skills[0] === 'a' && i.tier === 'core') as BankItem;
+    const reviews = updateReviews(emptyReviewState(), [wrongOn('s1', aItem, '2025-11-18', 1), wrongOn('s2', aItem, '2025-11-18', 2)], byId, S);
+    const [s1, s2] = plans({ students: students(2), mastery, reviews, gateDoesNotHold: true, uniformSkills: ['b', 'c'] });
+    expect(s1?.items.some((i) => i.reasonKey.startsWith('review'))).toBe(true);
+    // s2 skipped nothing: the class sheet fills the day, as it does for the whole class
+    expect(ids(s2)).toEqual(classSheet({ uniformSkills: ['b', 'c'] }));
+  });
+
+  it('past its lessons (a class list of upkeep only, or none) the student’s own gaps get the whole budget', () => {
+    // four of five students have mastered the unit: the class list is upkeep
+    const all = Object.fromEntries(UNIT.map((k) => [k, MASTERED]));
+    const behind = stateWith(S, { s1: { a: MASTERED }, s2: all, s3: all, s4: all, s5: all });
+    const [s1] = plans({ students: students(5), mastery: behind, gateDoesNotHold: true });
+    expect(s1?.items.some((i) => i.reasonKey === 'class')).toBe(false);
+    expect(s1?.items.filter((i) => i.reasonKey === 'practice').length).toBeGreaterThan(0);
+    expect(s1?.totalMinutes).toBeGreaterThan(S.selection.maintenanceMinutes);
+    // a lesson without a usable item leaves the day to the student's own gaps, not an empty sheet
+    const noItems = { overrides: { excludes: BANK.filter((i) => i.skills[0] === 'e').map((i) => ({ itemId: i.id })) } };
+    const [empty] = plans({ students: students(1), mastery: stateWith(S, { s1: { a: MASTERED } }), gateDoesNotHold: true, lessonSkills: ['e'], ...noItems });
+    expect(empty?.totalMinutes).toBeGreaterThan(S.selection.maintenanceMinutes);
+  });
+
+  it("'ungated' keeps round 7's safety net: a personal sheet, no class items; without the verdict the setting changes nothing", () => {
+    const p = plans({ students: students(2), settings: ungated, mastery, gateDoesNotHold: true, uniformSkills: ['b', 'c'] })[1];
+    expect(p?.items.some((i) => i.reasonKey === 'class')).toBe(false);
+    expect(p?.items.length).toBeGreaterThan(0);
+    const itemIds = (settings: LearningSettings) => plans({ students: students(2), settings, mastery, lessonSkills: ['c'], lessonsGated: true }).map(ids);
+    expect(itemIds(S)).toEqual(itemIds(ungated));
   });
 });
 
@@ -490,7 +524,11 @@ describe('focus (off by default): the day on the skill nearest the mastery line,
     expect(lessonFirst(plans({ students: students(1), mastery, lessonSkills: ['c'], settings: whenHolds })[0])).toBe(true);
     expect(lessonFirst(plans({ students: students(1), mastery, lessonSkills: ['c'], settings: focus() })[0])).toBe(false);
     expect(skillsOf(plans({ students: students(1), mastery, lessonSkills: ['b'], lessonsGated: true, settings: whenHolds })[0])).toEqual(['b']);
-    expect(skillsOf(plans({ students: students(1), mastery, settings: whenHolds, gateDoesNotHold: true })[0]).length).toBeGreaterThan(1);
+    // once it does not hold, no focus: round 7's net spreads over the fringe ('ungated'), the default runs the class sheet
+    const ungatedHolds = focus({ focusWhen: 'gate_holds', whenGateDoesNotHold: 'ungated' });
+    expect(skillsOf(plans({ students: students(1), mastery, settings: ungatedHolds, gateDoesNotHold: true })[0]).length).toBeGreaterThan(1);
+    const classDay = plans({ students: students(1), mastery, settings: whenHolds, gateDoesNotHold: true, lessonSkills: ['c'] })[0];
+    expect(classDay?.items[0]).toMatchObject({ skillId: 'c', reasonKey: 'class' });
   });
 
   it('keeps a mastered prerequisite up for remediation out of the focus slot: it gets its check, the unmastered skills the rest', () => {

@@ -241,10 +241,11 @@ function addPins(ctx: Ctx, studentId: string, sheet: Sheet, noHomework: boolean)
   }
 }
 
-function addReviews(ctx: Ctx, studentId: string, sheet: Sheet, rng: Rng, practising: ReadonlySet<string>, unitOpen: boolean): void {
+/** Due reviews, up to the review share of the budget on top of what the sheet holds, and never past `cap` minutes in all. */
+function addReviews(ctx: Ctx, studentId: string, sheet: Sheet, rng: Rng, practising: ReadonlySet<string>, unitOpen: boolean, cap = Infinity): void {
   const { settings, input } = ctx;
   const share = unitOpen ? Math.min(settings.review.maxShareOfBudget, settings.review.maxShareWhileUnitOpen) : settings.review.maxShareOfBudget;
-  const limit = sheet.total + sheet.budget * share;
+  const limit = Math.min(cap, sheet.total + sheet.budget * share);
   for (const card of dueReviews(input.reviews, studentId, input.date)) {
     // A skill practised today anyway reviews its own cards (see updateReviews).
     if (settings.review.skipWhilePractising && practising.has(card.skillId)) continue;
@@ -478,7 +479,10 @@ function fillOwnGaps(ctx: Ctx, studentId: string, tier: Tier, onClassList: Reado
   fillRoundRobin(sheet, own, limit, settings.selection.maxItemsPerSkillPerDay);
 }
 
-/** The uniform worksheet (personalisation off): one ordered list of items for the whole class. */
+/**
+ * The class sheet: one ordered list of items for the whole class (personalisation off, or a personalised day run as
+ * the class sheet: a 'class_sheet' lesson day, or any day once the gate does not hold).
+ */
 function uniformList(ctx: Ctx, tier: Tier): { item: BankItem; skillId: string; reasonKey: ReasonKey; reason: Reason }[] {
   const { settings, input } = ctx;
   const students = input.students;
@@ -572,7 +576,7 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
   const gateClassSheet = settings.modules.personalisation && input.gateDoesNotHold === true && settings.selection.whenGateDoesNotHold === 'class_sheet';
   const lessonClassSheet = settings.modules.personalisation && settings.selection.lessonDays === 'class_sheet' && (input.lessonSkills?.length ?? 0) > 0;
   const classSheetDay = gateClassSheet || lessonClassSheet;
-  const classSheetSkills = gateClassSheet ? (input.uniformSkills ?? input.lessonSkills) : input.lessonSkills;
+  const classSheetSkills = gateClassSheet && input.uniformSkills?.length ? input.uniformSkills : input.lessonSkills;
 
   const plans = input.students.map((student): StudentPlan => {
     const grade = student.grade ?? input.grade;
@@ -612,7 +616,12 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
           const predicted = predictCorrect(input.mastery, student.id, u.item, bank.byId, settings, input.date);
           sheet.add(chosenItem(u.item, u.skillId, predicted, u.reasonKey, u.reason));
         }
-        if (fillOwn) fillOwnGaps(ctx, student.id, uniformTier, new Set(list.map((u) => u.skillId)), sheet, Math.max(sheet.total, classSheetMinutes), rng);
+        // Once the gate does not hold, this is every day's sheet: due reviews and the student's own gaps share the minutes
+        // the skip freed, and the whole budget when the class list is only upkeep or empty (a class past its lessons).
+        const classList = new Set(list.map((u) => u.skillId));
+        const fillLimit = gateClassSheet && !list.some((u) => u.reasonKey === 'class') ? sheet.budget : Math.max(sheet.total, classSheetMinutes);
+        if (gateClassSheet && settings.modules.review) addReviews(ctx, student.id, sheet, rng, classList, true, fillLimit);
+        if (fillOwn) fillOwnGaps(ctx, student.id, uniformTier, classList, sheet, fillLimit, rng);
       }
     }
     const tier: Tier = forced ?? (personal ? (mainTier(sheet.items) ?? tierFromMastery(input.mastery, student.id, input.unitSkills, settings)) : 'core');

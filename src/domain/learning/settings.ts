@@ -162,7 +162,8 @@ export const SelectionSettings = z.strictObject({
    * what the whole class sheet would give the student) go to the
    * student's own unit skills not flagged mastered and not on today's class list, the lowest p first, at most
    * `uniformSkillsPerDay` of them
-   * (docs/mastery.md, section 6, round 12). false (default) = they stay unused.
+   * (docs/mastery.md, section 6, round 12). false (default) = they stay unused. A day run as the class sheet because the
+   * gate does not hold (`whenGateDoesNotHold` 'class_sheet') always fills them, after due reviews.
    */
   uniformFillsOwn: z.boolean().default(false),
   /**
@@ -170,16 +171,18 @@ export const SelectionSettings = z.strictObject({
    * selection (the lessons first, then reviews and the fringe); 'class_sheet' = the class sheet of the day's lessons
    * with the student's mastered skills left out as in `uniformSkipsMastered`, and nothing else: at most
    * `uniformSkillsPerDay` lessons, which do not wait for prerequisites even when `lessonsGated`; no reviews and no
-   * fringe, so a lesson without usable items leaves the sheet empty. Days without lessons are personal either way
-   * (docs/mastery.md, section 6, round 12).
+   * fringe, so a lesson without usable items leaves the sheet empty. Days without lessons are personal either way,
+   * unless the gate does not hold (`whenGateDoesNotHold`, which then applies to every day; docs/mastery.md, section 6,
+   * round 12).
    */
   lessonDays: z.enum(['personal', 'class_sheet']).default('personal'),
   /**
    * Personalised mode, once the gate check finds the prerequisite gate does not hold (`gateDoesNotHold`):
    * 'class_sheet' (default) = the day is the class sheet (the class's `uniformSkills`, else the day's lessons, else
-   * the class paced by its mastery) with each student's mastered skills left out as in `uniformSkipsMastered`, and
-   * the minutes that frees on the student's own gaps as in `uniformFillsOwn`: where practice teaches whatever the
-   * order, the class sheet's pace is the one to keep; 'ungated' = round 7's safety net (nothing waits for a
+   * the class paced by its mastery) in its tier (core) with each student's mastered skills left out as in
+   * `uniformSkipsMastered`, and the minutes that frees on due reviews (within the review share) and the student's own
+   * gaps as in `uniformFillsOwn` (the whole budget once the class list is only upkeep or empty): where practice teaches
+   * whatever the order, the class sheet's pace is the one to keep; 'ungated' = round 7's safety net (nothing waits for a
    * prerequisite, the lowest p first; full-budget spaced re-checks once the unit is mastered). docs/mastery.md,
    * section 6, round 13.
    */
@@ -202,7 +205,8 @@ export const SelectionSettings = z.strictObject({
    * Focus (round 11; 0 = off, the default): practice goes to at most this many not-mastered candidate skills a day
    * (the fringe and the day's lessons alike), nearest the mastery line first (highest p), one after the other, each up
    * to the whole budget (not maxItemsPerSkillPerDay). A candidate with p ≥ checkFromP (when below 1) gets only its
-   * check and does not count. docs/mastery.md, section 4 and section 6, round 11.
+   * check and does not count. Not on a day the gate does not hold when `whenGateDoesNotHold` is 'class_sheet' (the
+   * default): that day is the class sheet. docs/mastery.md, section 4 and section 6, round 11.
    */
   focusSkills: z.number().int().min(0).max(20).default(0),
   /**

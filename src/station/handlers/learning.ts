@@ -107,7 +107,8 @@ export const override = defineHandler(
  * Tomorrow's personal workbooks from the results so far: the class's lesson of the day (from its lesson
  * plan) for every student who has not mastered it — held back until its prerequisites are mastered
  * only where the class's answers show the prerequisite gate holds — then due reviews, then fringe
- * skills at the right tier, within the cap.
+ * skills at the right tier, within the cap. Where they show it does not hold, the class sheet minus what
+ * each student has mastered instead (`selection.whenGateDoesNotHold`).
  */
 export const next = defineHandler(
   z.object({ classId: z.string(), date: IsoDate, subject: z.string().default('math'), unitSkills: z.array(z.string()).default([]), out: z.string().optional(), seed: z.string().default('next') }),
