@@ -452,12 +452,14 @@ function knownEnough(m: { mastered: boolean; p: number }, wrongStreak: number, s
   return wrongStreak === 0 && (m.mastered || (settings.selection.checkFromP < 1 && m.p >= settings.selection.checkFromP));
 }
 
-/** The minutes this student's sheet would hold with the class list taken whole (no skipping), on top of what it holds now. */
-function plainClassSheetMinutes(ctx: Ctx, studentId: string, list: ReturnType<typeof uniformList>, sheet: Sheet): number {
+/**
+ * The minutes this student's sheet would hold with the class list taken whole, on top of what it holds now: no skipping,
+ * and none of the student's own excludes (a teacher's exclusion frees minutes as a skip does).
+ */
+function plainClassSheetMinutes(list: ClassList, sheet: Sheet): number {
   const plain = new Sheet(sheet.budget, sheet.maxItems);
   for (const i of sheet.items) plain.add(i);
-  for (const u of list)
-    if (!plain.chosen.has(u.item.id) && !isExcluded(ctx, studentId, u.item.id) && plain.fits(u.item.minutes)) plain.add(chosenItem(u.item, u.skillId, 0, u.reasonKey, u.reason));
+  for (const u of list) if (!plain.chosen.has(u.item.id) && plain.fits(u.item.minutes)) plain.add(chosenItem(u.item, u.skillId, 0, u.reasonKey, u.reason));
   return plain.total;
 }
 
@@ -483,7 +485,11 @@ function fillOwnGaps(ctx: Ctx, studentId: string, tier: Tier, onClassList: Reado
  * The class sheet: one ordered list of items for the whole class (personalisation off, or a personalised day run as
  * the class sheet: a 'class_sheet' lesson day, or any day once the gate does not hold).
  */
-function uniformList(ctx: Ctx, tier: Tier): { item: BankItem; skillId: string; reasonKey: ReasonKey; reason: Reason }[] {
+type ClassLine = { item: BankItem; skillId: string; reasonKey: ReasonKey; reason: Reason };
+/** The class sheet's items in order; `full` when it ended for lack of minutes, not for lack of usable items. */
+type ClassList = readonly ClassLine[] & { readonly full: boolean };
+
+function uniformList(ctx: Ctx, tier: Tier): ClassList {
   const { settings, input } = ctx;
   const students = input.students;
   const order = [...input.unitSkills].sort((a, b) => (ctx.graph.rank.get(a) ?? 0) - (ctx.graph.rank.get(b) ?? 0));
@@ -505,8 +511,9 @@ function uniformList(ctx: Ctx, tier: Tier): { item: BankItem; skillId: string; r
     ).sort((a, b) => a.score - b.score);
     return { skillId, ranked };
   });
-  const out: { item: BankItem; skillId: string; reasonKey: ReasonKey; reason: Reason }[] = [];
+  const out: ClassLine[] = [];
   const seen = new Set<string>();
+  let full = false;
   const budget = Math.max(settings.selection.subjectMinutes, 0);
   const limit = maintain ? Math.min(budget, settings.selection.maintenanceMinutes) : budget;
   let total = 0;
@@ -519,7 +526,11 @@ function uniformList(ctx: Ctx, tier: Tier): { item: BankItem; skillId: string; r
       while (c < l.ranked.length) {
         const r = l.ranked[c] as { item: BankItem };
         c++;
-        if (seen.has(r.item.id) || total + r.item.minutes > limit + EPS) continue;
+        if (seen.has(r.item.id)) continue;
+        if (total + r.item.minutes > limit + EPS) {
+          full = true;
+          continue;
+        }
         seen.add(r.item.id);
         total += r.item.minutes;
         const name = names(ctx.graph, [l.skillId]);
@@ -530,7 +541,7 @@ function uniformList(ctx: Ctx, tier: Tier): { item: BankItem; skillId: string; r
       cursor[i] = c;
     });
   }
-  return out;
+  return Object.assign(out, { full: full || out.length >= settings.selection.maxItems });
 }
 
 /** The tier with the most practice minutes on a sheet (the badge printed on the workbook). */
@@ -547,7 +558,9 @@ function mainTier(items: readonly ChosenItem[]): Tier | undefined {
  * (settings.selection.subjectMinutes, cut to the grade cap minus minutes booked by other
  * workbooks; grades with a 0 cap get nothing): pinned items, then due reviews (at most
  * review.maxShareOfBudget of the budget), then practice on the outer fringe at predicted success in
- * [targetSuccessLow, targetSuccessHigh], at the tier mastery gives. Deterministic for a seed.
+ * [targetSuccessLow, targetSuccessHigh], at the tier mastery gives. A day with `gateDoesNotHold` (default
+ * `selection.whenGateDoesNotHold` 'class_sheet') is the class sheet minus the student's mastered skills instead, then
+ * due reviews and the student's own gaps. Deterministic for a seed.
  */
 export function selectNextDay(input: NextDayInput): Result<StudentPlan[], SelectionError> {
   const settings = input.settings ?? DEFAULT_LEARNING_SETTINGS;
@@ -570,7 +583,7 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
   const caps = input.caps ?? DEFAULT_WORKLOAD_CAPS;
   const ledgers = new Map<string, DayLedger>();
   for (const l of input.ledgers ?? []) if (l.date === input.date) ledgers.set(l.studentId, l);
-  const uniformLists = new Map<Tier, ReturnType<typeof uniformList>>();
+  const uniformLists = new Map<Tier, ClassList>();
   // A personalised day run as the class sheet minus each student's mastered skills: a lesson day with lessonDays
   // 'class_sheet' (the day's lessons), or any day once the gate does not hold with whenGateDoesNotHold 'class_sheet'.
   const gateClassSheet = settings.modules.personalisation && input.gateDoesNotHold === true && settings.selection.whenGateDoesNotHold === 'class_sheet';
@@ -605,7 +618,7 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
         const checked = new Map<string, number>();
         const skipsKnown = classSheetDay || settings.selection.uniformSkipsMastered;
         const fillOwn = skipsKnown && (gateClassSheet || settings.selection.uniformFillsOwn);
-        const classSheetMinutes = fillOwn ? plainClassSheetMinutes(ctx, student.id, list, sheet) : 0;
+        const classSheetMinutes = fillOwn ? plainClassSheetMinutes(list, sheet) : 0;
         for (const u of list) {
           if (sheet.chosen.has(u.item.id) || isExcluded(ctx, student.id, u.item.id) || !sheet.fits(u.item.minutes)) continue;
           if (skipsKnown && knownEnough(masteryOf(input.mastery, student.id, u.skillId, settings, input.date), skillRecord(input.mastery, student.id, u.skillId, settings).wrongStreak, settings)) {
@@ -616,11 +629,14 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
           const predicted = predictCorrect(input.mastery, student.id, u.item, bank.byId, settings, input.date);
           sheet.add(chosenItem(u.item, u.skillId, predicted, u.reasonKey, u.reason));
         }
-        // Once the gate does not hold, this is every day's sheet: due reviews and the student's own gaps share the minutes
-        // the skip freed, and the whole budget when the class list is only upkeep or empty (a class past its lessons).
+        // Once the gate does not hold this is every day's sheet: due reviews and the student's own gaps get what the skip
+        // and the teacher's excludes freed, up to what the whole class sheet gives, or the whole budget when the class
+        // list is only upkeep or ran out of items (a class past its lessons, a thin bank).
         const classList = new Set(list.map((u) => u.skillId));
-        const fillLimit = gateClassSheet && !list.some((u) => u.reasonKey === 'class') ? sheet.budget : Math.max(sheet.total, classSheetMinutes);
-        if (gateClassSheet && settings.modules.review) addReviews(ctx, student.id, sheet, rng, classList, true, fillLimit);
+        const classListShort = !list.full || !list.some((u) => u.reasonKey === 'class');
+        const fillLimit = gateClassSheet && classListShort ? sheet.budget : Math.max(sheet.total, classSheetMinutes);
+        const unitOpen = input.unitSkills.some((k) => !masteryOf(input.mastery, student.id, k, settings, input.date).mastered);
+        if (gateClassSheet && settings.modules.review) addReviews(ctx, student.id, sheet, rng, classList, unitOpen, fillLimit);
         if (fillOwn) fillOwnGaps(ctx, student.id, uniformTier, classList, sheet, fillLimit, rng);
       }
     }

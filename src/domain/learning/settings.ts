@@ -181,7 +181,7 @@ export const SelectionSettings = z.strictObject({
    * 'class_sheet' (default) = the day is the class sheet (the class's `uniformSkills`, else the day's lessons, else
    * the class paced by its mastery) in its tier (core) with each student's mastered skills left out as in
    * `uniformSkipsMastered`, and the minutes that frees on due reviews (within the review share) and the student's own
-   * gaps as in `uniformFillsOwn` (the whole budget once the class list is only upkeep or empty): where practice teaches
+   * gaps as in `uniformFillsOwn` (the whole budget when the class list is only upkeep or runs out of items): where practice teaches
    * whatever the order, the class sheet's pace is the one to keep; 'ungated' = round 7's safety net (nothing waits for a
    * prerequisite, the lowest p first; full-budget spaced re-checks once the unit is mastered). docs/mastery.md,
    * section 6, round 13.
