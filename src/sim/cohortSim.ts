@@ -45,8 +45,8 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   const verdict = setup.config.forceGateVerdict ?? gateVerdict(run.gate, setup.settings).kind;
   const lessonsGated = verdict === 'holds';
   const gateDoesNotHold = setup.arm === 'personalised' && (setup.config.safetyNet ?? true) && verdict === 'does_not_hold';
-  const classSheetNow = gateDoesNotHold && setup.settings.modules.personalisation && setup.settings.selection.whenGateDoesNotHold === 'class_sheet';
-  const uniformSkills = classSheetNow ? classSheetSkills(setup, run.mastery, dayIndex) : calendarSkills(setup, run.mastery, dayIndex);
+  // The class's list goes with the verdict; the selection decides (selection.whenGateDoesNotHold) whether it runs it.
+  const uniformSkills = gateDoesNotHold ? classSheetSkills(setup, run.mastery, dayIndex) : calendarSkills(setup, run.mastery, dayIndex);
   if (lessons && lessonsGated) run.gatedDays++;
   const plans = selectNextDay({
     date,

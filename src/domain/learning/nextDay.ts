@@ -481,14 +481,14 @@ function fillOwnGaps(ctx: Ctx, studentId: string, tier: Tier, onClassList: Reado
   fillRoundRobin(sheet, own, limit, settings.selection.maxItemsPerSkillPerDay);
 }
 
-/**
- * The class sheet: one ordered list of items for the whole class (personalisation off, or a personalised day run as
- * the class sheet: a 'class_sheet' lesson day, or any day once the gate does not hold).
- */
 type ClassLine = { item: BankItem; skillId: string; reasonKey: ReasonKey; reason: Reason };
 /** The class sheet's items in order; `full` when it ended for lack of minutes, not for lack of usable items. */
 type ClassList = readonly ClassLine[] & { readonly full: boolean };
 
+/**
+ * The class sheet: one ordered list of items for the whole class (personalisation off, or a personalised day run as
+ * the class sheet: a 'class_sheet' lesson day, or any day once the gate does not hold).
+ */
 function uniformList(ctx: Ctx, tier: Tier): ClassList {
   const { settings, input } = ctx;
   const students = input.students;
@@ -635,8 +635,10 @@ export function selectNextDay(input: NextDayInput): Result<StudentPlan[], Select
         const classList = new Set(list.map((u) => u.skillId));
         const classListShort = !list.full || !list.some((u) => u.reasonKey === 'class');
         const fillLimit = gateClassSheet && classListShort ? sheet.budget : Math.max(sheet.total, classSheetMinutes);
-        const unitOpen = input.unitSkills.some((k) => !masteryOf(input.mastery, student.id, k, settings, input.date).mastered);
-        if (gateClassSheet && settings.modules.review) addReviews(ctx, student.id, sheet, rng, classList, unitOpen, fillLimit);
+        if (gateClassSheet && settings.modules.review) {
+          const unitOpen = input.unitSkills.some((k) => !masteryOf(input.mastery, student.id, k, settings, input.date).mastered);
+          addReviews(ctx, student.id, sheet, rng, classList, unitOpen, fillLimit);
+        }
         if (fillOwn) fillOwnGaps(ctx, student.id, uniformTier, classList, sheet, fillLimit, rng);
       }
     }
