@@ -7,12 +7,14 @@
  * outweighs most changes. Knobs: GRID_PENALTIES (default 0.3,0.5,0.7,1), GRID_SEEDS (default
  * 7001–7004), GRID_SETTINGS (learning settings as JSON, applied to the personalised arm; the class
  * sheet keeps the defaults), GRID_VERDICT (true: both arms get the right verdict from day 1; does_not_hold: both are told the gate does not hold from day 1), GRID_ORACLE (true: the
- * personalised arm's selection sees latent mastery, `oracleMastery`), GRID_DRIVER (elo or logistic: the personalised
+ * personalised arm's selection sees latent mastery, `oracleMastery`), GRID_OBSERVER (true, or its options as JSON:
+ * its flags from the ideal observer, `observerMastery`: the best estimate the answers allow; idealObserver.ts), GRID_DRIVER (elo or logistic: the personalised
  * arm's mastery flags from that model every day).
  * `node --import tsx bench/cohortGrid.bench.ts`, about 16 × 10 CPU-seconds.
  */
 import type { CohortConfig } from '../src/sim/armSetup';
 import { simulateArm } from '../src/sim/cohortSim';
+import type { ObserverOptions } from '../src/sim/idealObserver';
 import { loadG7Graph } from './lib/data';
 import { emit } from './lib/emit';
 import { settingsFromEnv } from './lib/settingsEnv';
@@ -30,6 +32,8 @@ function forcedVerdict(penalty: number): Pick<CohortConfig, 'forceGateVerdict'> 
   return {};
 }
 const oracleMastery = process.env.GRID_ORACLE === 'true';
+const observerEnv = process.env.GRID_OBSERVER;
+const observerMastery: CohortConfig['observerMastery'] = observerEnv === undefined || observerEnv === 'false' ? false : observerEnv === 'true' ? true : (JSON.parse(observerEnv) as Partial<ObserverOptions>);
 /** GRID_DRIVER=elo|logistic: the personalised arm's mastery flags from that model on every day (default: the rule of modelChoice.ts). */
 const driverEnv = process.env.GRID_DRIVER;
 if (driverEnv !== undefined && driverEnv !== 'elo' && driverEnv !== 'logistic') throw new Error(`GRID_DRIVER=${driverEnv}: use elo or logistic`);
@@ -44,7 +48,7 @@ for (const penalty of penalties) {
   const runs = seeds.map((seed) => {
     const config: CohortConfig = { seed, students: 30, days: 20, horizonDays: 250, checkpointDays: checkpoints, skills: graph.skills, unitSkills: graph.unit, learner: { prerequisitePenalty: penalty }, ...forcedVerdict(penalty) };
     const u = simulateArm(config, 'uniform');
-    const p = simulateArm({ ...config, settings, oracleMastery, ...driver }, 'personalised');
+    const p = simulateArm({ ...config, settings, oracleMastery, observerMastery, ...driver }, 'personalised');
     const at = checkpoints.map((_, i) => saved(p.checkpoints[i]?.meanMinutesToMastery ?? 0, u.checkpoints[i]?.meanMinutesToMastery ?? 0));
     return {
       saved: [...at, saved(p.meanMinutesToMastery, u.meanMinutesToMastery)],

@@ -13,6 +13,7 @@ import { seededRng, type Rng } from '../domain/random';
 import type { GradedResponse } from '../domain/response';
 import type { Skill } from '../domain/skills';
 import { DEFAULT_WORKLOAD_CAPS, type WorkloadCaps } from '../domain/workload';
+import { DEFAULT_OBSERVER_OPTIONS, IdealObserver, type ObserverOptions } from './idealObserver';
 import { DEFAULT_LEARNER, makeStudents, masteryTheta, type LearnerParams, type Student } from './learner';
 
 /** A seeded synthetic cohort for comparing uniform class worksheets with personalised workbooks (see learner.ts). */
@@ -36,6 +37,11 @@ export type CohortConfig = {
   readonly checkpointDays?: readonly number[];
   /** Diagnostic: the selection sees latent mastery instead of the model's (a perfect estimator). */
   readonly oracleMastery?: boolean;
+  /**
+   * Diagnostic: the selection's mastery flags come from the ideal observer (idealObserver.ts: the best estimate the
+   * answers allow, P(latent level ≥ the line) ≥ `mastery.masteredConfidence`) instead of the model's.
+   */
+  readonly observerMastery?: boolean | Partial<ObserverOptions>;
   /** ISO date of the first school day. */
   readonly startDate?: string;
   readonly grade?: number;
@@ -190,6 +196,8 @@ export type ArmRun = {
   passes: number;
   falsePasses: number;
   falsePassShortfall: number;
+  /** With `observerMastery`: the ideal observer fed the same answers. */
+  observer: IdealObserver | null;
 };
 export type MasterySnapshot = { latent: number[]; estimated: number[]; agreement: number; minutes: number[] };
 
@@ -275,6 +283,7 @@ export function startRun(setup: ArmSetup): ArmRun {
     passes: 0,
     falsePasses: 0,
     falsePassShortfall: 0,
+    observer: setup.config.observerMastery ? idealObserverFor(setup) : null,
   };
   for (const st of setup.students)
     if (setup.unitMastered(st)) {
@@ -282,4 +291,15 @@ export function startRun(setup: ArmSetup): ArmRun {
       run.dayOfMastery.set(st.id, 0);
     }
   return run;
+}
+
+/** The ideal observer of this arm's students (`observerMastery`), from the arm's own world. */
+export function idealObserverFor(setup: ArmSetup): IdealObserver {
+  const asked = setup.config.observerMastery;
+  const options = { ...DEFAULT_OBSERVER_OPTIONS, seed: `${setup.config.seed}|${setup.arm}|observer`, ...(typeof asked === 'object' ? asked : {}) };
+  const order = setup.graph.order;
+  const prerequisites = new Map(order.map((k) => [k, (setup.graph.byId.get(k)?.prerequisites ?? []).filter((p) => setup.graph.byId.has(p))]));
+  const items = new Map([...setup.bank.byId].map(([id, item]) => [id, { skills: item.skills, minutes: item.minutes, difficulty: item.difficulty }]));
+  const lp = { ...setup.lp, ...options.assume };
+  return new IdealObserver({ lp, theta: masteryTheta(lp), order, prerequisites, items, trueDifficulty: setup.trueDifficulty }, setup.students.map((s) => s.id), options);
 }

@@ -38,7 +38,11 @@ export function simulateArm(config: CohortConfig, arm: Arm): ArmReport {
 /** One school day: forgetting since the last, the day's selection, every student's sheet, then the model's update. */
 function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: string): void {
   run.daysRun++;
-  if (run.previousDate) forget(setup.students, Math.max(1, daysBetween(run.previousDate, date)), setup.lp);
+  if (run.previousDate) {
+    const gap = Math.max(1, daysBetween(run.previousDate, date));
+    forget(setup.students, gap, setup.lp);
+    run.observer?.forget(gap);
+  }
   run.previousDate = date;
   const ledgers = otherSubjectBookings(setup, date);
   const lessons = lessonSkills(setup, dayIndex);
@@ -103,7 +107,14 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
     run.mastery = withLogisticMastery(run.mastery, run.logistic, setup.settings);
     run.logisticDays++;
   }
-  if (setup.config.oracleMastery) run.mastery = withLatentMastery(run.mastery, setup);
+  if (run.observer) {
+    const observer = run.observer;
+    for (const r of today) observer.observe(r.studentId, r.itemId, r.correct);
+    const confidence = setup.settings.mastery.masteredConfidence;
+    const answered = (st: Student, k: string) => run.mastery.students.get(st.id)?.get(k)?.n ?? 0;
+    run.mastery = withMasteryFlags(run.mastery, setup, (st, k) => answered(st, k) >= observer.options.minObservations && observer.pKnown(st.id, k) >= confidence);
+  }
+  if (setup.config.oracleMastery) run.mastery = withMasteryFlags(run.mastery, setup, setup.known);
   countPasses(setup, run, before);
   run.reviews = updateReviews(run.reviews, today, setup.bank.byId, setup.settings);
   setup.config.onDay?.(dayTrace(setup, run, dayIndex, date, sheets, today));
@@ -180,7 +191,6 @@ function dayTrace(setup: ArmSetup, run: ArmRun, dayIndex: number, date: string, 
   };
 }
 
-/** Diagnostic: replaces the model's mastery flags by the latent truth (a perfect estimator). */
 function logisticDrives(setup: ArmSetup, run: ArmRun): boolean {
   const driver = setup.config.masteryDriver ?? 'rule';
   switch (driver) {
@@ -195,13 +205,14 @@ function logisticDrives(setup: ArmSetup, run: ArmRun): boolean {
   }
 }
 
-function withLatentMastery(state: MasteryState, setup: ArmSetup): MasteryState {
+/** Diagnostic: replaces the model's mastery flags on the unit's skills by `known` (the latent truth: a perfect estimator; or the ideal observer's). */
+function withMasteryFlags(state: MasteryState, setup: ArmSetup, isKnown: (st: Student, skill: string) => boolean): MasteryState {
   const map = new Map(state.students);
   for (const st of setup.students) {
     const recs = new Map(map.get(st.id) ?? []);
     for (const k of setup.unit) {
       const r = recs.get(k);
-      const known = setup.known(st, k);
+      const known = isKnown(st, k);
       if (r) recs.set(k, { ...r, mastered: known });
       else if (known) recs.set(k, { theta: 2, variance: 0.5, n: 0, lastDate: null, lastSeq: -1, wrongStreak: 0, lastWrongSeq: -1, mastered: true });
     }

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { loadG7Graph } from '../../bench/lib/data';
+import { seededRng } from '../domain/random';
+import { idealObserverFor, setUpArm, type ArmSetup } from './armSetup';
+import { simulateArm } from './cohortSim';
+import { forget, pCorrect, practise } from './learner';
+
+const graph = loadG7Graph();
+
+/**
+ * Ten school days: each student practises two unit skills a day, in topological order, six items each; the observer
+ * sees the answers (or, for the blind observer, coin flips in their place) and the same practice.
+ */
+function run(setup: ArmSetup, blind: boolean) {
+  const observer = idealObserverFor(setup);
+  const rng = seededRng('observer-test|answers');
+  const coin = seededRng('observer-test|coins');
+  const itemsBySkill = new Map<string, string[]>();
+  for (const item of setup.bank.byId.values()) for (const k of item.skills) itemsBySkill.set(k, [...(itemsBySkill.get(k) ?? []), item.id]);
+  for (let day = 0; day < 10; day++) {
+    if (day > 0) {
+      forget(setup.students, 1, setup.lp);
+      observer.forget(1);
+    }
+    const skills = [setup.unit[(2 * day) % setup.unit.length] as string, setup.unit[(2 * day + 1) % setup.unit.length] as string];
+    for (const st of setup.students)
+      for (const skill of skills)
+        for (const itemId of (itemsBySkill.get(skill) ?? []).slice(day, day + 6)) {
+          const item = setup.bank.byId.get(itemId);
+          if (!item) throw new Error(itemId);
+          const itemSkills = item.skills.filter((k) => st.level.has(k));
+          const correct = rng() < pCorrect(st, itemSkills, setup.trueDifficulty.get(itemId) ?? 0, setup.lp);
+          practise(st, itemSkills, item.minutes, setup.lp, setup.prerequisitesKnown);
+          observer.observe(st.id, itemId, blind ? coin() < 0.5 : correct);
+        }
+  }
+  let brier = 0;
+  let flagged = 0;
+  let flaggedKnown = 0;
+  for (const st of setup.students)
+    for (const k of setup.unit) {
+      const p = observer.pKnown(st.id, k);
+      const known = setup.known(st, k);
+      brier += (p - (known ? 1 : 0)) ** 2;
+      if (p >= 0.75) {
+        flagged++;
+        if (known) flaggedKnown++;
+      }
+    }
+  return { brier: brier / (setup.students.length * setup.unit.length), flagged, precision: flaggedKnown / Math.max(1, flagged), resamplings: observer.resamplings };
+}
+
+describe('the ideal observer (a diagnostic: the best estimate the answers allow)', () => {
+  it("reads the students' latent mastery from their answers far better than from the practice alone", () => {
+    const config = { seed: 4242, students: 20, skills: graph.skills, unitSkills: graph.unit };
+    const seeing = run(setUpArm(config, 'personalised'), false);
+    const blind = run(setUpArm(config, 'personalised'), true);
+    console.log(JSON.stringify({ test: 'idealObserver', seeing, blind }));
+    expect(seeing.resamplings).toBeGreaterThan(0);
+    expect(seeing.brier).toBeLessThan(0.6 * blind.brier);
+    expect(seeing.brier).toBeLessThan(0.1);
+    // its flags, at the station's confidence, are mostly right
+    expect(seeing.flagged).toBeGreaterThan(20);
+    expect(seeing.precision).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it("in the cohort simulator, flags from the observer pass skills far sooner than the station's model, and at most a quarter of them falsely (its confidence 0.75)", () => {
+    const config = { seed: 3, students: 20, days: 12, horizonDays: 12, skills: graph.skills, unitSkills: graph.unit };
+    const model = simulateArm(config, 'personalised');
+    const observer = simulateArm({ ...config, observerMastery: true }, 'personalised');
+    console.log(JSON.stringify({ test: 'observerInCohort', model: [model.passes, model.falsePasses], observer: [observer.passes, observer.falsePasses] }));
+    expect(observer.passes).toBeGreaterThan(1.5 * model.passes);
+    expect(observer.falsePasses / observer.passes).toBeLessThanOrEqual(0.25);
+    expect(observer.capViolations).toBe(0);
+  });
+});
