@@ -14,10 +14,9 @@
  */
 import type { CohortConfig } from '../src/sim/armSetup';
 import { simulateArm } from '../src/sim/cohortSim';
-import type { ObserverOptions } from '../src/sim/idealObserver';
 import { loadG7Graph } from './lib/data';
 import { emit } from './lib/emit';
-import { settingsFromEnv } from './lib/settingsEnv';
+import { observerFromEnv, settingsFromEnv } from './lib/settingsEnv';
 
 const bench = 'cohort_grid';
 const graph = loadG7Graph();
@@ -32,8 +31,7 @@ function forcedVerdict(penalty: number): Pick<CohortConfig, 'forceGateVerdict'> 
   return {};
 }
 const oracleMastery = process.env.GRID_ORACLE === 'true';
-const observerEnv = process.env.GRID_OBSERVER;
-const observerMastery: CohortConfig['observerMastery'] = observerEnv === undefined || observerEnv === 'false' ? false : observerEnv === 'true' ? true : (JSON.parse(observerEnv) as Partial<ObserverOptions>);
+const observerMastery = observerFromEnv('GRID_OBSERVER');
 /** GRID_DRIVER=elo|logistic: the personalised arm's mastery flags from that model on every day (default: the rule of modelChoice.ts). */
 const driverEnv = process.env.GRID_DRIVER;
 if (driverEnv !== undefined && driverEnv !== 'elo' && driverEnv !== 'logistic') throw new Error(`GRID_DRIVER=${driverEnv}: use elo or logistic`);

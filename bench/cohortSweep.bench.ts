@@ -7,7 +7,7 @@
  * school days (students not there yet count their minutes so far) and at unit mastery, and the share
  * of students at unit mastery by day 20 (personalised − class sheet). The cells run in two child
  * processes (SWEEP_SHARD=i/n runs every n-th cell and prints them as JSON). SWEEP_SETTINGS: a
- * candidate's learning settings for the personalised arm. Each cell prints the gate verdict per seed (H holds,
+ * candidate's learning settings for the personalised arm; SWEEP_OBSERVER: its flags from the ideal observer. Each cell prints the gate verdict per seed (H holds,
  * N does not hold, U undecided): a flipped verdict moves a seed by 5–15 points.
  */
 import { execFile } from 'node:child_process';
@@ -18,9 +18,11 @@ import type { CohortConfig } from '../src/sim/armSetup';
 import { sweepWorlds } from '../src/sim/worlds';
 import { loadG7Graph } from './lib/data';
 import { emit } from './lib/emit';
-import { settingsFromEnv } from './lib/settingsEnv';
+import { observerFromEnv, settingsFromEnv } from './lib/settingsEnv';
 
-const bench = 'cohort_sweep';
+/** SWEEP_OBSERVER (true, or the observer's options as JSON): a diagnostic, the personalised arm's flags from the ideal observer; the figures then go out under cohort_sweep_observer. */
+const observerMastery = observerFromEnv('SWEEP_OBSERVER');
+const bench = observerMastery ? 'cohort_sweep_observer' : 'cohort_sweep';
 const graph = loadG7Graph();
 const seeds = [9001, 9002];
 /** SWEEP_SETTINGS: a candidate's learning settings (JSON) for the personalised arm; the class sheet keeps the defaults. */
@@ -35,7 +37,7 @@ function runCell(world: ReturnType<typeof sweepWorlds>[number]): Cell {
   const per = seeds.map((seed) => {
     const config: CohortConfig = { seed, students: 30, days: 20, horizonDays: 250, restrictedDays: 60, checkpointDays: checkpoints, skills: graph.skills, unitSkills: graph.unit, ...world.config };
     const u = simulateArm(config, 'uniform');
-    const p = simulateArm({ ...config, settings }, 'personalised');
+    const p = simulateArm({ ...config, settings, observerMastery }, 'personalised');
     const at: Record<string, number> = Object.fromEntries(checkpoints.map((d, i) => [`d${d}`, saved(p.checkpoints[i]?.meanMinutesToMastery ?? 0, u.checkpoints[i]?.meanMinutesToMastery ?? 0)]));
     const savedAt: Record<string, number> = { ...at, mastery: saved(p.meanMinutesToMastery, u.meanMinutesToMastery) };
     return {

@@ -1,3 +1,5 @@
+import type { CohortConfig } from '../../src/sim/armSetup';
+import type { ObserverOptions } from '../../src/sim/idealObserver';
 import { learningSettings, type LearningSettings } from '../../src/domain/learning/settings';
 
 /**
@@ -9,4 +11,15 @@ export function settingsFromEnv(name: string): LearningSettings {
   const parsed = learningSettings(JSON.parse(process.env[name] ?? '{}'));
   if (!parsed.ok) throw new Error(`${name}: ${JSON.stringify(parsed.error)}`);
   return parsed.value;
+}
+
+/**
+ * The ideal observer's options from an environment variable (unset or 'false': off; 'true': the defaults; else JSON,
+ * idealObserver.ts `ObserverOptions`): the personalised arm's mastery flags then come from it (`observerMastery`).
+ */
+export function observerFromEnv(name: string): CohortConfig['observerMastery'] {
+  const value = process.env[name];
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return JSON.parse(value) as Partial<ObserverOptions>;
 }
