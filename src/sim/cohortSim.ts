@@ -110,9 +110,9 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   if (run.observer) {
     const observer = run.observer;
     for (const r of today) observer.observe(r.studentId, r.itemId, r.correct);
-    const confidence = setup.settings.mastery.masteredConfidence;
+    const { masteredConfidence, masteryLostBelowP } = setup.settings.mastery;
     const answered = (st: Student, k: string) => run.mastery.students.get(st.id)?.get(k)?.n ?? 0;
-    run.mastery = withMasteryFlags(run.mastery, setup, (st, k) => answered(st, k) >= observer.options.minObservations && observer.pKnown(st.id, k) >= confidence);
+    run.mastery = withMasteryFlags(run.mastery, setup, (st, k) => answered(st, k) >= observer.options.minObservations && observer.mastered(st.id, k, masteredConfidence, masteryLostBelowP));
   }
   if (setup.config.oracleMastery) run.mastery = withMasteryFlags(run.mastery, setup, setup.known);
   countPasses(setup, run, before);

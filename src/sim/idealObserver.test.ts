@@ -3,6 +3,7 @@ import { loadG7Graph } from '../../bench/lib/data';
 import { seededRng } from '../domain/random';
 import { idealObserverFor, setUpArm, type ArmSetup } from './armSetup';
 import { simulateArm } from './cohortSim';
+import { forgetRows, practiseRow } from './idealObserver';
 import { forget, pCorrect, practise } from './learner';
 
 const graph = loadG7Graph();
@@ -51,6 +52,41 @@ function run(setup: ArmSetup, blind: boolean) {
 }
 
 describe('the ideal observer (a diagnostic: the best estimate the answers allow)', () => {
+  it("steps a particle exactly as learner.ts steps a student: practice with the prerequisite penalty, and forgetting", () => {
+    const setup = setUpArm({ seed: 77, students: 3, skills: graph.skills, unitSkills: graph.unit, learner: { prerequisitePenalty: 0.3 } }, 'personalised');
+    const order = setup.graph.order;
+    const index = new Map(order.map((k, i) => [k, i]));
+    const prerequisiteIndex = order.map((k) => (setup.graph.byId.get(k)?.prerequisites ?? []).flatMap((q) => (index.has(q) ? [index.get(q) as number] : [])));
+    const rng = seededRng('observer-test|steps');
+    const items = [...setup.bank.byId.values()];
+    for (const st of setup.students) {
+      const rows = {
+        level: Float64Array.from(order, (k) => st.level.get(k) as number),
+        start: Float64Array.from(order, (k) => st.start.get(k) as number),
+        practice: Float64Array.from(order, (k) => st.practice.get(k) ?? 0),
+      };
+      for (let step = 0; step < 200; step++) {
+        if (step % 7 === 6) {
+          const gap = 1 + Math.floor(rng() * 3);
+          forget([st], gap, setup.lp);
+          forgetRows(rows, gap, setup.lp);
+          continue;
+        }
+        const item = items[Math.floor(rng() * items.length)];
+        if (!item) throw new Error('no item');
+        const itemSkills = item.skills.filter((k) => st.level.has(k));
+        practise(st, itemSkills, item.minutes, setup.lp, setup.prerequisitesKnown);
+        practiseRow(rows, 0, st.learn, itemSkills.map((k) => index.get(k) as number), item.minutes, prerequisiteIndex, setup.theta, setup.lp.prerequisitePenalty);
+      }
+      order.forEach((k, i) => {
+        expect(rows.level[i]).toBeCloseTo(st.level.get(k) as number, 12);
+        expect(rows.practice[i]).toBe(st.practice.get(k) ?? 0);
+      });
+      // the penalty played a part: some practice happened unready
+      expect(order.some((k) => (st.practice.get(k) ?? 0) > 0 && !setup.prerequisitesKnown(st, k))).toBe(true);
+    }
+  });
+
   it("reads the students' latent mastery from their answers far better than from the practice alone", () => {
     const config = { seed: 4242, students: 20, skills: graph.skills, unitSkills: graph.unit };
     const seeing = run(setUpArm(config, 'personalised'), false);

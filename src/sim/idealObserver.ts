@@ -11,9 +11,10 @@ import type { LearnerParams } from './learner';
  * answers of each student, as the station does. So flags from it separate what answers can tell from
  * what the station's model makes of them (docs/mastery.md, section 6, round 14).
  *
- * Approximations: a finite number of particles per student, and after each resampling a small jitter
- * (`jitterSd` logits on a skill's start and level together, ×exp(N(0, jitterSd / 2)) on the learning rate),
- * without which the copies of a particle would stay identical for good.
+ * Approximations: a finite number of particles per student (Monte Carlo noise), and after each resampling a small
+ * jitter (`jitterSd` logits on a skill's start and level together, ×exp(N(0, jitterSd / 2)) on the learning rate),
+ * without which the copies of a particle would stay identical for good; it adds a slow random walk to the
+ * particles (about 16 resamplings a student over 250 days).
  */
 export type ObserverWorld = {
   readonly lp: LearnerParams;
@@ -42,9 +43,36 @@ export const DEFAULT_OBSERVER_OPTIONS: ObserverOptions = { particles: 400, jitte
 
 /** One student's particles: per particle a row of `order.length` skills. */
 type Cloud = { level: Float64Array; start: Float64Array; practice: Float64Array; learn: Float64Array; weight: Float64Array };
+/** Particle rows: levels, start levels and practice counts, each particle's skills side by side. */
+export type Rows = Pick<Cloud, 'level' | 'start' | 'practice'>;
+
+/** learner.ts `forget` on every row: gains above the start level decay, more slowly after more practice. */
+export function forgetRows(rows: Rows, gapDays: number, lp: Pick<LearnerParams, 'forgetPerDay' | 'spacingFactor'>): void {
+  for (let j = 0; j < rows.level.length; j++) {
+    const start = rows.start[j] as number;
+    const a = rows.level[j] as number;
+    if (a <= start) continue;
+    const rate = lp.forgetPerDay / (1 + lp.spacingFactor * (rows.practice[j] as number));
+    rows.level[j] = start + (a - start) * Math.pow(1 - rate, gapDays);
+  }
+}
+
+/**
+ * learner.ts `practise` on the particle whose row starts at `row`: each of the item's skills (indices `ks`) gains
+ * learn × minutes, × `penalty` while a prerequisite (`prerequisiteIndex`) is below the line `theta`, in the item's order.
+ */
+export function practiseRow(rows: Rows, row: number, learn: number, ks: readonly number[], minutes: number, prerequisiteIndex: readonly (readonly number[])[], theta: number, penalty: number): void {
+  for (const k of ks) {
+    const ready = (prerequisiteIndex[k] ?? []).every((q) => (rows.level[row + q] as number) >= theta);
+    const gain = learn * minutes * (ready ? 1 : penalty);
+    rows.level[row + k] = Math.min(4, (rows.level[row + k] as number) + gain);
+    rows.practice[row + k] = (rows.practice[row + k] as number) + 1;
+  }
+}
 
 export class IdealObserver {
   private readonly clouds = new Map<string, Cloud>();
+  private readonly flags = new Set<string>();
   private readonly index: ReadonlyMap<string, number>;
   private readonly prerequisiteIndex: readonly (readonly number[])[];
   private readonly rng: Rng;
@@ -90,15 +118,7 @@ export class IdealObserver {
 
   /** Forgetting over `gapDays` calendar days, as learner.ts `forget`. */
   forget(gapDays: number): void {
-    const { forgetPerDay, spacingFactor } = this.world.lp;
-    for (const c of this.clouds.values())
-      for (let j = 0; j < c.level.length; j++) {
-        const start = c.start[j] as number;
-        const a = c.level[j] as number;
-        if (a <= start) continue;
-        const rate = forgetPerDay / (1 + spacingFactor * (c.practice[j] as number));
-        c.level[j] = start + (a - start) * Math.pow(1 - rate, gapDays);
-      }
+    for (const c of this.clouds.values()) forgetRows(c, gapDays, this.world.lp);
   }
 
   /** One graded answer: weigh each particle by how likely it made it, then practise the item as learner.ts `practise` does. */
@@ -118,13 +138,9 @@ export class IdealObserver {
       const w = (c.weight[i] as number) * (correct ? p : 1 - p);
       c.weight[i] = w;
       total += w;
-      for (const k of ks) {
-        const ready = (this.prerequisiteIndex[k] ?? []).every((q) => (c.level[row + q] as number) >= theta);
-        const gain = (c.learn[i] as number) * item.minutes * (ready ? 1 : lp.prerequisitePenalty);
-        c.level[row + k] = Math.min(4, (c.level[row + k] as number) + gain);
-        c.practice[row + k] = (c.practice[row + k] as number) + 1;
-      }
+      practiseRow(c, row, c.learn[i] as number, ks, item.minutes, this.prerequisiteIndex, theta, lp.prerequisitePenalty);
     }
+    if (!(total > 0)) throw new Error(`IdealObserver: no particle of student ${studentId} explains the answer to ${itemId} (guess and slip must be above 0)`);
     let sumSquares = 0;
     for (let i = 0; i < n; i++) {
       const w = (c.weight[i] as number) / total;
@@ -170,10 +186,37 @@ export class IdealObserver {
     c.weight.fill(1 / n);
   }
 
-  /** P(the student's latent level on `skill` is at or above the mastery line). */
-  pKnown(studentId: string, skill: string): number {
+  /**
+   * The observer's mastery flag, with the station's hysteresis: on once P(level ≥ the line) ≥ `confidence`, and then
+   * off only when the posterior mean P(correct) on a reference item (difficulty 0) falls below `lostBelowP`.
+   */
+  mastered(studentId: string, skill: string, confidence: number, lostBelowP: number): boolean {
+    const key = `${studentId}|${skill}`;
+    const on = this.flags.has(key) ? this.pCorrectReference(studentId, skill) >= lostBelowP : this.pKnown(studentId, skill) >= confidence;
+    if (on) this.flags.add(key);
+    else this.flags.delete(key);
+    return on;
+  }
+
+  /** The posterior mean P(correct) of the student on a reference item (difficulty 0) of `skill`, guess and slip included. */
+  pCorrectReference(studentId: string, skill: string): number {
+    const k = this.skillIndex(skill);
+    const c = this.cloudOf(studentId);
+    const { guess, slip } = this.world.lp;
+    let p = 0;
+    for (let i = 0; i < this.n; i++) p += (c.weight[i] as number) * (guess + (1 - guess - slip) * sigmoid(c.level[i * this.skills + k] as number));
+    return p;
+  }
+
+  private skillIndex(skill: string): number {
     const k = this.index.get(skill);
     if (k === undefined) throw new Error(`IdealObserver: skill ${skill} is not in the world`);
+    return k;
+  }
+
+  /** P(the student's latent level on `skill` is at or above the mastery line). */
+  pKnown(studentId: string, skill: string): number {
+    const k = this.skillIndex(skill);
     const c = this.cloudOf(studentId);
     let p = 0;
     for (let i = 0; i < this.n; i++) if ((c.level[i * this.skills + k] as number) >= this.world.theta) p += c.weight[i] as number;
@@ -182,8 +225,7 @@ export class IdealObserver {
 
   /** The posterior mean of the student's latent level on `skill`. */
   meanLevel(studentId: string, skill: string): number {
-    const k = this.index.get(skill);
-    if (k === undefined) throw new Error(`IdealObserver: skill ${skill} is not in the world`);
+    const k = this.skillIndex(skill);
     const c = this.cloudOf(studentId);
     let m = 0;
     for (let i = 0; i < this.n; i++) m += (c.weight[i] as number) * (c.level[i * this.skills + k] as number);
