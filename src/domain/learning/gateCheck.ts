@@ -70,12 +70,14 @@ export function gateLabel(o: Pick<GateObservation, 'ready' | 'readyP'>, settings
 /**
  * The model the gate check reads when the school's differs from it: no per-student rate, all credit
  * toward a pass (the check's premise is a model that credits every student the same gain per minute;
- * a per-student rate would learn part of the prerequisite penalty as a slow rate). Null when the
+ * a per-student rate would learn part of the prerequisite penalty as a slow rate), and the drift per
+ * answer its threshold was calibrated with (`gateCheck.referenceDriftPerObservation`). Null when the
  * school's model is that model already.
  */
 export function gateReferenceSettings(settings: LearningSettings): LearningSettings | null {
-  if (settings.model.learnRateVariance === 0 && settings.mastery.passCreditShare === 1) return null;
-  return { ...settings, model: { ...settings.model, learnRateVariance: 0 }, mastery: { ...settings.mastery, passCreditShare: 1 } };
+  const drift = settings.gateCheck.referenceDriftPerObservation;
+  if (settings.model.learnRateVariance === 0 && settings.mastery.passCreditShare === 1 && settings.model.thetaDriftPerObservation === drift) return null;
+  return { ...settings, model: { ...settings.model, learnRateVariance: 0, thetaDriftPerObservation: drift }, mastery: { ...settings.mastery, passCreditShare: 1 } };
 }
 
 /** The gap below which the gate holds, for the label in use. */

@@ -273,6 +273,12 @@ export const GateCheckSettings = z.strictObject({
   readyFromP: probability.default(0.8),
   notReadyBelowP: probability.default(0.2),
   posteriorHoldsBelowGap: z.number().min(-1).max(1).default(-0.053),
+  /**
+   * The drift per answer (`model.thetaDriftPerObservation`) of the model whose residuals the check reads. Its thresholds
+   * were measured with 0.1; a school model with another drift (or a per-student rate, or part credit) is replayed
+   * beside it as the reference (`gateReferenceSettings`), so the verdict does not move with the school's model.
+   */
+  referenceDriftPerObservation: z.number().min(0).max(2).default(0.1),
 });
 
 export const LearningSettings = z
