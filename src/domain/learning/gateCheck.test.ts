@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../random';
 import { skillGraph } from './fringe';
-import { addGateEvidence, emptyGateEvidence, gateLabel, gateVerdict, readinessOf, type GateObservation } from './gateCheck';
+import { addGateEvidence, emptyGateEvidence, gateLabel, gateReferenceSettings, gateVerdict, readinessOf, type GateObservation } from './gateCheck';
 import { masteryOf } from './mastery';
 import { DEFAULT_LEARNING_SETTINGS as S } from './settings';
 import { MASTERED, LEARNING, record, stateWith, TINY_GRAPH } from './testing/fixtures';
@@ -80,5 +80,15 @@ describe('prerequisite gate check', () => {
     expect(gateVerdict(between, P).gap).toBeCloseTo(-0.045, 9);
     expect(gateVerdict(between, P).kind).toBe('does_not_hold');
     expect(gateVerdict(between, S).kind).toBe('holds');
+  });
+
+  it("reads a reference model with the drift its thresholds were measured with, no per-student rate and full credit; none when the school's model is that model", () => {
+    expect(gateReferenceSettings(S)).toBeNull();
+    const school = { ...S, model: { ...S.model, thetaDriftPerObservation: 0.03, learnRateVariance: 0.3 } };
+    const reference = gateReferenceSettings(school);
+    expect(reference?.model.thetaDriftPerObservation).toBe(S.gateCheck.referenceDriftPerObservation);
+    expect(reference?.model.learnRateVariance).toBe(0);
+    expect(reference?.model.learnPerMinute).toBe(school.model.learnPerMinute);
+    expect(gateReferenceSettings({ ...S, model: { ...S.model, thetaDriftPerObservation: 0.03 } })?.model.thetaDriftPerObservation).toBe(0.1);
   });
 });
