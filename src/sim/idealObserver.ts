@@ -36,10 +36,12 @@ export type ObserverOptions = {
   readonly difficulty: 'true' | 'bank';
   /** The simulator flags a skill mastered from the observer only after this many answers on it (the station's rule has 3); 0 = from the prior and other skills alone. */
   readonly minObservations: number;
+  /** true (default): a flag is lost only below masteryLostBelowP, as the station's; false: recomputed from P(level ≥ the line) each day. */
+  readonly hysteresis: boolean;
   /** Learner parameters the observer believes instead of the world's (an ablation: which knowledge of the world matters); its mastery line follows them. */
   readonly assume: Partial<LearnerParams>;
 };
-export const DEFAULT_OBSERVER_OPTIONS: ObserverOptions = { particles: 400, jitterSd: 0.1, seed: 'observer', difficulty: 'true', minObservations: 0, assume: {} };
+export const DEFAULT_OBSERVER_OPTIONS: ObserverOptions = { particles: 400, jitterSd: 0.1, seed: 'observer', difficulty: 'true', minObservations: 0, hysteresis: true, assume: {} };
 
 /** One student's particles: per particle a row of `order.length` skills. */
 type Cloud = { level: Float64Array; start: Float64Array; practice: Float64Array; learn: Float64Array; weight: Float64Array };
@@ -187,12 +189,12 @@ export class IdealObserver {
   }
 
   /**
-   * The observer's mastery flag, with the station's hysteresis: on once P(level ≥ the line) ≥ `confidence`, and then
+   * The observer's mastery flag: on once P(level ≥ the line) ≥ `confidence`; with `hysteresis` (the station's rule)
    * off only when the posterior mean P(correct) on a reference item (difficulty 0) falls below `lostBelowP`.
    */
   mastered(studentId: string, skill: string, confidence: number, lostBelowP: number): boolean {
     const key = `${studentId}|${skill}`;
-    const on = this.flags.has(key) ? this.pCorrectReference(studentId, skill) >= lostBelowP : this.pKnown(studentId, skill) >= confidence;
+    const on = this.options.hysteresis && this.flags.has(key) ? this.pCorrectReference(studentId, skill) >= lostBelowP : this.pKnown(studentId, skill) >= confidence;
     if (on) this.flags.add(key);
     else this.flags.delete(key);
     return on;
