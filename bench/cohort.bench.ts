@@ -12,9 +12,11 @@ import type { CohortConfig } from '../src/sim/armSetup';
 import { simulateArm } from '../src/sim/cohortSim';
 import { loadG7Graph } from './lib/data';
 import { emit } from './lib/emit';
-import { settingsFromEnv } from './lib/settingsEnv';
+import { observerFromEnv, settingsFromEnv } from './lib/settingsEnv';
 
-const bench = 'cohort';
+/** COHORT_OBSERVER (true, or the observer's options as JSON): a diagnostic, the personalised arms' flags from the ideal observer; the figures then go out under cohort_observer. */
+const observerMastery = observerFromEnv('COHORT_OBSERVER');
+const bench = observerMastery ? 'cohort_observer' : 'cohort';
 const graph = loadG7Graph();
 const seeds = [1, 2, 3, 4, 5];
 /** COHORT_SETTINGS: a candidate's learning settings (JSON) for the personalised arms; the class sheets keep the defaults. */
@@ -24,7 +26,7 @@ const base = (seed: number): CohortConfig => ({ seed, students: 40, days: 20, ho
 
 const runs = seeds.map((seed) => ({
   uniform: simulateArm(base(seed), 'uniform'),
-  personalised: simulateArm({ ...base(seed), settings }, 'personalised'),
+  personalised: simulateArm({ ...base(seed), settings, observerMastery }, 'personalised'),
   oracle: simulateArm({ ...base(seed), settings, oracleMastery: true }, 'personalised'),
   classPaced: simulateArm({ ...base(seed), uniformPacing: 'class_mastery' }, 'uniform'),
   uniformLatentReview: simulateArm({ ...base(seed), uniformReview: 'latent' }, 'uniform'),
@@ -88,7 +90,7 @@ emit({ bench, figure: 'cohort_oracle_minutes_saved_pct', value: mean(runs.map((r
 // The same comparison for a first chapter of about nine skills (about four weeks of lessons).
 const chapter = seeds.map((seed) => {
   const cfg: CohortConfig = { ...base(seed), unitSkills: graph.chapter };
-  return { uniform: simulateArm(cfg, 'uniform'), personalised: simulateArm({ ...cfg, settings }, 'personalised'), oracle: simulateArm({ ...cfg, settings, oracleMastery: true }, 'personalised') };
+  return { uniform: simulateArm(cfg, 'uniform'), personalised: simulateArm({ ...cfg, settings, observerMastery }, 'personalised'), oracle: simulateArm({ ...cfg, settings, oracleMastery: true }, 'personalised') };
 });
 const chapterSaved = chapter.map((r) => saved(r.personalised, r.uniform));
 emit({ bench, figure: 'cohort_chapter_minutes_saved_pct', value: mean(chapterSaved), goal: '>=30', unit: '%', note: `${graph.chapter.length}-skill chapter; per seed: ${chapterSaved.map((x) => x.toFixed(1)).join(', ')}; censored ${chapter.reduce((a, r) => a + r.uniform.censored, 0)} uniform / ${chapter.reduce((a, r) => a + r.personalised.censored, 0)} personalised` });
