@@ -44,10 +44,18 @@ export interface ScanError {
   readonly kind: ScanErrorKind;
   readonly message: string;
   readonly detail?: string;
+  /**
+   * On `FeederEmpty`: the batch ended because feeding was paused (`pauseFeeding`, or a Ctrl+C that reached the
+   * scanner's own program), not because the tray ran out.
+   */
+  readonly paused?: true;
 }
 
 export const scanError = (kind: ScanErrorKind, message: string, detail?: string): ScanError =>
   detail === undefined ? { kind, message } : { kind, message, detail };
+
+/** The end of a batch whose feeding was paused: the sheets already scanned were all handed over. */
+export const feedingPaused = (): ScanError => ({ kind: 'FeederEmpty', message: 'Feeding paused', paused: true });
 
 // ---------------------------------------------------------------- devices
 

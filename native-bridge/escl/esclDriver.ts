@@ -12,6 +12,7 @@ import { deviceIdFor, deviceNameFrom, resolveBatchOptions, unknownDevice } from 
 import {
   err,
   ok,
+  feedingPaused,
   scanError,
   throwIllegalValue,
   type BatchOptions,
@@ -377,13 +378,13 @@ class EsclJobProducer implements SheetProducer {
     if (this.endError !== undefined) return err(this.endError);
     // a paused duplex job still fetches the back of a sheet whose front it has
     const sheetDone = this.pagesReceived % (this.request.duplex ? 2 : 1) === 0;
-    if (this.paused && sheetDone) return this.finish(scanError('FeederEmpty', 'Feeding paused'));
+    if (this.paused && sheetDone) return this.finish(feedingPaused());
     let busy = 0;
     for (;;) {
       const wait = this.lastReplyAt + this.settings.nextDocumentDelayMs - Date.now();
       if (this.lastReplyAt > 0 && wait > 0) await sleep(wait);
       if (this.closed) return err(batchEnded());
-      if (this.paused && sheetDone) return this.finish(scanError('FeederEmpty', 'Feeding paused'));
+      if (this.paused && sheetDone) return this.finish(feedingPaused());
       const reply = await httpRequest(`${this.jobUrl}/NextDocument`, {
         method: 'GET',
         timeoutMs: this.settings.pageTimeoutMs,

@@ -14,6 +14,7 @@ import {
   DEFAULT_PAGE_SIZE_MM,
   err,
   ok,
+  feedingPaused,
   scanError,
   type BatchOptions,
   type Capabilities,
@@ -234,7 +235,7 @@ class HotFolderProducer implements SheetProducer {
       this.lastActivity = this.clock.now();
       await this.take(name, key);
     }
-    if (this.draining && arriving === 0) return this.endNow(scanError('FeederEmpty', 'Feeding paused'));
+    if (this.draining && arriving === 0) return this.endNow(feedingPaused());
     if (this.queue.size === 0 && this.clock.now() - this.lastActivity >= this.settings.idleTimeoutMs) {
       this.endNow(scanError('FeederEmpty', 'No new files in the folder'));
     }

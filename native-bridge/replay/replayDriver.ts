@@ -14,6 +14,7 @@ import {
   DEFAULT_PAGE_SIZE_MM,
   err,
   ok,
+  feedingPaused,
   scanError,
   type BatchOptions,
   type Capabilities,
@@ -180,7 +181,7 @@ class ReplayProducer implements SheetProducer {
 
   async nextSheet() {
     if (this.abort.signal.aborted) return err(batchEnded());
-    if (this.paused) return err(scanError('FeederEmpty', 'Feeding paused'));
+    if (this.paused) return err(feedingPaused());
     const failAt = this.plan.failAt;
     if (failAt !== undefined && this.sheetsGiven === failAt.atSheet) {
       return err(scanError(failAt.kind, failAt.message ?? `Replay: ${failAt.kind} at sheet ${failAt.atSheet}`));

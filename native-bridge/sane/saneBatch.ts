@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createBatch, PullQueue, sheetsFromPages, batchEnded, type SheetProducer } from '../batchCore';
 import type { ResolvedBatchOptions } from '../batchOptions';
-import { err, ok, scanError, type Batch, type MediaType, type Result, type ScanError, type ScannedImage } from '../contract';
+import { err, feedingPaused, ok, scanError, type Batch, type MediaType, type Result, type ScanError, type ScannedImage } from '../contract';
 import { parsePnmHeader } from '../imageFormat';
 import { findOption, type SaneOption } from './parseSane';
 import { saneErrorFromOutput } from './saneErrors';
@@ -248,7 +248,7 @@ class SaneBatchProducer implements SheetProducer {
       this.pages.end(scanError('DeviceError', `Cannot run ${this.settings.scanimagePath}`, this.spawnError));
     } else if (this.paused || STOPPED_BY_SIGNAL.test(this.stderr)) {
       // Ctrl+C in a terminal reaches scanimage too: a stop, not a failure
-      this.pages.end(scanError('FeederEmpty', 'Feeding paused'));
+      this.pages.end(feedingPaused());
     } else {
       this.pages.end(saneErrorFromOutput(this.stderr, exitCode) ?? scanError('FeederEmpty', 'The feeder is empty'));
     }

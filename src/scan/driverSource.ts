@@ -15,19 +15,12 @@ export type FeedEnd =
 
 /** Batches feeding in this process, so a transport (Ctrl+C, the UI) can stop them. */
 const feeding = new Set<{ stop(): Promise<void> }>();
-/**
- * How many stops this process was asked for. Ctrl+C in a terminal reaches scanimage as well as
- * the station, and scanimage may end the batch before the station sees its own signal: a stop
- * asked while a feed ran counts for it even if the feed had already ended by then.
- */
-let stopsAsked = 0;
 
 /**
  * Stops every feed of this process: the scanner feeds no new sheet, and the sheets it already
  * scanned are still handed over (and so stored) before the feed ends. Returns how many feeds it stopped.
  */
 export async function stopFeeding(): Promise<number> {
-  stopsAsked++;
   const feeds = [...feeding];
   await Promise.all(feeds.map((f) => f.stop()));
   return feeds.length;
@@ -43,8 +36,10 @@ export function batchAsPages(driver: ScannerDriver, options: BatchOptions): { pa
   let fed = 0;
   let sheets = 0;
   let stopRequested = false;
-  const stopsBefore = stopsAsked;
-  const stopAsked = () => stopRequested || stopsAsked > stopsBefore;
+  // The driver says feeding was paused: by this feed's stop, or by a Ctrl+C that reached the scanner's own
+  // program (scanimage) before the station saw its own signal.
+  let endedPaused = false;
+  const stopped = () => stopRequested || endedPaused;
   let batch: Batch | undefined;
   let endError: ScanError | undefined;
   const feed = {
@@ -67,7 +62,8 @@ export function batchAsPages(driver: ScannerDriver, options: BatchOptions): { pa
       for (;;) {
         const sheet = await batch.scanSheet();
         if (!sheet.ok) {
-          const emptyAtOnce = sheet.error.kind === 'FeederEmpty' && sheets === 0 && !stopAsked();
+          endedPaused = sheet.error.paused === true;
+          const emptyAtOnce = sheet.error.kind === 'FeederEmpty' && sheets === 0 && !stopped();
           if (sheet.error.kind !== 'FeederEmpty' || emptyAtOnce) endError = sheet.error;
           return;
         }
@@ -85,7 +81,7 @@ export function batchAsPages(driver: ScannerDriver, options: BatchOptions): { pa
   const end = (): FeedEnd => {
     feeding.delete(feed);
     if (endError !== undefined) return { kind: 'error', error: endError, fed };
-    return stopAsked() ? { kind: 'stopped', fed } : { kind: 'done', fed };
+    return stopped() ? { kind: 'stopped', fed } : { kind: 'done', fed };
   };
   return { pages: pages(), end, stop: feed.stop };
 }
