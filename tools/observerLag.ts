@@ -2,7 +2,8 @@
  * Where the station's model falls short of the ideal observer (docs/mastery.md, section 6, round 14): runs the
  * personalised arm on the model's flags, feeds the same answers to an ideal observer beside it, and reports, per
  * student × unit skill, the school day each first passes it, and the model's state on the day the observer passes a
- * skill the model has not. `SEED` (default 7001), `SETTINGS` (learning settings as JSON for the arm).
+ * skill the model has not. The observer's pass here is its first day with P(level ≥ the line) ≥ the confidence (no
+ * hysteresis, no minimum of answers). `SEED` (default 7001), `SETTINGS` (learning settings as JSON for the arm).
  * `node --import tsx tools/observerLag.ts`
  */
 import { loadG7Graph } from '../bench/lib/data';

@@ -1,5 +1,5 @@
 import type { CohortConfig } from '../../src/sim/armSetup';
-import type { ObserverOptions } from '../../src/sim/idealObserver';
+import { DEFAULT_OBSERVER_OPTIONS, type ObserverOptions } from '../../src/sim/idealObserver';
 import { learningSettings, type LearningSettings } from '../../src/domain/learning/settings';
 
 /**
@@ -21,5 +21,8 @@ export function observerFromEnv(name: string): CohortConfig['observerMastery'] {
   const value = process.env[name];
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
-  return JSON.parse(value) as Partial<ObserverOptions>;
+  const options = JSON.parse(value) as Partial<ObserverOptions>;
+  const unknown = Object.keys(options).filter((k) => !(k in DEFAULT_OBSERVER_OPTIONS));
+  if (unknown.length) throw new Error(`${name}: unknown option ${unknown.join(', ')}; the options are ${Object.keys(DEFAULT_OBSERVER_OPTIONS).join(', ')}`);
+  return options;
 }

@@ -186,8 +186,8 @@ export type ArmRun = {
   gate: GateEvidence;
   gatedDays: number;
   /**
-   * With the per-student learning rate or part credit toward a pass on: the same answers through the
-   * reference model without them (`gateReferenceSettings`), whose predictions the gate check reads (its
+   * With the per-student learning rate, part credit toward a pass or another drift per answer: the same answers
+   * through the reference model without them (`gateReferenceSettings`), whose predictions the gate check reads (its
    * premise is a model that credits every student the same gain per minute; a per-student rate would
    * learn part of the prerequisite penalty as a slow rate), and, by default, its mastery flags too.
    */

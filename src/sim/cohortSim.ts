@@ -205,7 +205,7 @@ function logisticDrives(setup: ArmSetup, run: ArmRun): boolean {
   }
 }
 
-/** Diagnostic: replaces the model's mastery flags on the unit's skills by `known` (the latent truth: a perfect estimator; or the ideal observer's). */
+/** Diagnostic: replaces the model's mastery flags on the unit's skills by `isKnown` (the latent truth: a perfect estimator; or the ideal observer's). */
 function withMasteryFlags(state: MasteryState, setup: ArmSetup, isKnown: (st: Student, skill: string) => boolean): MasteryState {
   const map = new Map(state.students);
   for (const st of setup.students) {

@@ -17,7 +17,8 @@ import { replayBank } from './state';
  * answered on it before, all judged from the
  * state before that date's answers — the state the sheet was chosen from when every earlier page
  * was scanned first. The predictions and readiness come from the gate check's reference model
- * (`gateReferenceSettings`: no per-student rate, full credit toward a pass), as in the simulator.
+ * (`gateReferenceSettings`: no per-student rate, full credit toward a pass, the drift per answer its thresholds
+ * were measured with), as in the simulator.
  */
 export function gateObservations(
   responses: readonly StationResponse[],
