@@ -32,6 +32,8 @@ function forcedVerdict(penalty: number): Pick<CohortConfig, 'forceGateVerdict'> 
 }
 const oracleMastery = process.env.GRID_ORACLE === 'true';
 const observerMastery = observerFromEnv('GRID_OBSERVER');
+/** GRID_MODEL_AFTER_VERDICT=true: the personalised arm's own model only once the gate check has decided (`modelAfterVerdict`). */
+const modelAfterVerdict = process.env.GRID_MODEL_AFTER_VERDICT === 'true';
 /** GRID_DRIVER=elo|logistic: the personalised arm's mastery flags from that model on every day (default: the rule of modelChoice.ts). */
 const driverEnv = process.env.GRID_DRIVER;
 if (driverEnv !== undefined && driverEnv !== 'elo' && driverEnv !== 'logistic') throw new Error(`GRID_DRIVER=${driverEnv}: use elo or logistic`);
@@ -46,7 +48,7 @@ for (const penalty of penalties) {
   const runs = seeds.map((seed) => {
     const config: CohortConfig = { seed, students: 30, days: 20, horizonDays: 250, checkpointDays: checkpoints, skills: graph.skills, unitSkills: graph.unit, learner: { prerequisitePenalty: penalty }, ...forcedVerdict(penalty) };
     const u = simulateArm(config, 'uniform');
-    const p = simulateArm({ ...config, settings, oracleMastery, observerMastery, ...driver }, 'personalised');
+    const p = simulateArm({ ...config, settings, oracleMastery, observerMastery, modelAfterVerdict, ...driver }, 'personalised');
     const at = checkpoints.map((_, i) => saved(p.checkpoints[i]?.meanMinutesToMastery ?? 0, u.checkpoints[i]?.meanMinutesToMastery ?? 0));
     return {
       saved: [...at, saved(p.meanMinutesToMastery, u.meanMinutesToMastery)],

@@ -99,6 +99,12 @@ export type CohortConfig = {
    * arm's (which the fringe saw). The predictions are the reference model's either way.
    */
   readonly gateReadinessFrom?: 'reference' | 'model';
+  /**
+   * Diagnostic: while the gate check is undecided the selection reads the gate's reference model (and its settings);
+   * the arm's own model only once the verdict is made, so a sharper model cannot move the evidence the verdict rests on.
+   * Needs an arm model that differs from the reference (`gateReferenceSettings`).
+   */
+  readonly modelAfterVerdict?: boolean;
   /** Diagnostic: called after each simulated day with the latent students and the model's state. */
   readonly onDay?: (day: DayTrace) => void;
 };

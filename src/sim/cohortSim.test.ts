@@ -177,4 +177,26 @@ describe('cohort simulator', () => {
     expect(without.censored).toBe(0);
     expect(without.meanMinutesToMastery).toBeGreaterThan(runs[0]?.classSheet.meanMinutesToMastery ?? Infinity);
   }, 900_000);
+
+  it("modelAfterVerdict: until the gate check decides, the sheets are the reference model's, so a sharper model cannot move the verdict; after it, the arm's own model", () => {
+    const graph = loadG7Graph();
+    const config = { seed: 7001, students: 30, days: 14, horizonDays: 14, skills: graph.skills, unitSkills: graph.unit };
+    const sharper = LearningSettings.parse({ model: { learnRateVariance: 0.3, thetaDriftPerObservation: 0.03 } });
+    const trace = (extra: Partial<CohortConfig>) => {
+      const days: { verdict: string; sheets: string }[] = [];
+      simulateArm({ ...config, ...extra, onDay: (t: DayTrace) => days.push({ verdict: t.gate.kind, sheets: JSON.stringify(t.students.map((st) => st.sheet)) }) }, 'personalised');
+      return days;
+    };
+    const reference = trace({});
+    const after = trace({ settings: sharper, modelAfterVerdict: true });
+    const always = trace({ settings: sharper });
+    const decidedOn = reference.findIndex((d) => d.verdict !== 'undecided');
+    expect(decidedOn).toBeGreaterThan(0);
+    // the day the verdict is made is the last one whose sheet was chosen while undecided
+    expect(after.slice(0, decidedOn + 1).map((d) => d.sheets)).toEqual(reference.slice(0, decidedOn + 1).map((d) => d.sheets));
+    expect(after.map((d) => d.verdict)).toEqual(reference.map((d) => d.verdict));
+    expect(after.slice(decidedOn + 1).map((d) => d.sheets)).not.toEqual(reference.slice(decidedOn + 1).map((d) => d.sheets));
+    // without it, the sharper model's sheets differ before the verdict already
+    expect(always.slice(0, decidedOn).map((d) => d.sheets)).not.toEqual(reference.slice(0, decidedOn).map((d) => d.sheets));
+  }, 120_000);
 });

@@ -7,6 +7,7 @@ import { selectNextDay, type ChosenItem, type StudentPlan } from '../domain/lear
 import { updateReviews } from '../domain/learning/review';
 import { throwIllegalValue } from '../domain/result';
 import type { GradedResponse } from '../domain/response';
+import type { LearningSettings } from '../domain/learning/settings';
 import { checkCap, type DayLedger } from '../domain/workload';
 import { answerFor } from './answers';
 import { armReport, masterySnapshot, type ArmReport } from './armReport';
@@ -47,10 +48,15 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   const ledgers = otherSubjectBookings(setup, date);
   const lessons = lessonSkills(setup, dayIndex);
   const verdict = setup.config.forceGateVerdict ?? gateVerdict(run.gate, setup.settings).kind;
+  // modelAfterVerdict: until the verdict the selection reads the gate's reference model, so the evidence cannot move with the arm's model.
+  const reference = gateReferenceSettings(setup.settings);
+  const beforeVerdict = setup.config.modelAfterVerdict === true && verdict === 'undecided' && run.gateMastery !== null && reference !== null;
+  const selectionMastery = beforeVerdict ? (run.gateMastery as MasteryState) : run.mastery;
+  const selectionSettings = beforeVerdict ? (reference as LearningSettings) : setup.settings;
   const lessonsGated = verdict === 'holds';
   const gateDoesNotHold = setup.arm === 'personalised' && (setup.config.safetyNet ?? true) && verdict === 'does_not_hold';
   // The class's list goes with the verdict; the selection decides (selection.whenGateDoesNotHold) whether it runs it.
-  const uniformSkills = gateDoesNotHold ? classSheetSkills(setup, run.mastery, dayIndex) : calendarSkills(setup, run.mastery, dayIndex);
+  const uniformSkills = gateDoesNotHold ? classSheetSkills(setup, selectionMastery, dayIndex) : calendarSkills(setup, selectionMastery, dayIndex);
   if (lessons && lessonsGated) run.gatedDays++;
   const plans = selectNextDay({
     date,
@@ -60,11 +66,11 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
     unitSkills: setup.unit,
     skills: setup.graph,
     bank: setup.bank,
-    mastery: run.mastery,
+    mastery: selectionMastery,
     reviews: run.reviews,
     ledgers,
     seed: `${setup.config.seed}|${setup.arm}`,
-    settings: setup.settings,
+    settings: selectionSettings,
     caps: setup.caps,
     ...(uniformSkills ? { uniformSkills } : {}),
     ...(lessons ? { lessonSkills: lessons, lessonsGated } : {}),
@@ -83,7 +89,6 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
     }
   });
   const before = run.mastery;
-  const reference = gateReferenceSettings(setup.settings);
   const labelled = run.gateMastery && (setup.config.gateReadinessFrom ?? 'reference') === 'reference' ? run.gateMastery : run.mastery;
   const readiness = new Map(setup.students.map((st) => [st.id, readinessOf(labelled, st.id, setup.unit, setup.graph, setup.settings)]));
   const elo = replayWithPredictions(run.mastery, today, setup.bank.byId, setup.settings);
