@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,23 @@ afterAll(() => rmSync(stack, { recursive: true, force: true }));
 
 const feedOfStack = () =>
   batchAsPages(createReplayDriver({ devices: [{ name: 'stack', folder: stack }] }), { deviceId: 'replay:stack', source: 'feeder', dpi: 100, mode: 'gray' });
+
+/** The terminal's SIGINT to scanimage alone: the processes whose command line names `workDir`. Returns how many. */
+function interruptScanimage(workDir: string): number {
+  let sent = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let commandLine: string;
+    try {
+      commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    if (!commandLine.includes('scanimage') || !commandLine.includes(workDir)) continue;
+    process.kill(Number(pid), 'SIGINT');
+    sent++;
+  }
+  return sent;
+}
 
 async function drain(pages: AsyncIterable<unknown>, afterFirst?: () => void): Promise<number> {
   let n = 0;
@@ -53,10 +69,11 @@ describe('how a feed ended', () => {
     });
 
     it("Ctrl+C that reaches scanimage before the station sees its own signal: stopped, not 'feeder empty'", async () => {
-      const driver = createSaneDriver({ saneConfigDir: conf.dir, workDir, extraArgs: ['--read-delay=yes', '--read-delay-duration', '20000'] });
+      const driver = createSaneDriver({ saneConfigDir: conf.dir, workDir, extraArgs: ['--read-delay=yes', '--read-delay-duration', '50000'] });
       const feed = batchAsPages(driver, { deviceId: conf.deviceId, source: 'feeder', dpi: 50, mode: 'gray', pageSizeMm: { width: 210, height: 297 } });
-      // the terminal's SIGINT, to scanimage only (its command line names this test's work folder)
-      const fed = await drain(feed.pages, () => spawnSync('pkill', ['-INT', '-f', workDir]));
+      let interrupted = 0;
+      const fed = await drain(feed.pages, () => (interrupted = interruptScanimage(workDir)));
+      expect(interrupted).toBe(1);
       expect(fed).toBeGreaterThanOrEqual(1);
       expect(fed).toBeLessThan(10);
       expect(feed.end()).toEqual({ kind: 'stopped', fed });
