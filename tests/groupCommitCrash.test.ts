@@ -54,7 +54,9 @@ function parseStrace(text: string): Call[] {
 /**
  * Did image `hash` become durable and then have a row committed, in one run's calls (before log line `before`)? Its
  * data fsynced (the temp file, then renamed into place; or the image itself, when an earlier run wrote it), its
- * two folders fsynced after the rename, then a fsync of the database's WAL (a commit) started after both.
+ * two folders fsynced after the rename, then a fsync of the database's WAL (a commit) started after both. The commit's
+ * fsync need not have returned: the kill can land in it, and the WAL frames written before it stay in the page cache
+ * (SIGKILL is not a power cut), so the next run sees the row; what matters is that the image was durable first.
  */
 function durableAndCommitted(calls: Call[], hash: string, before = Infinity): boolean {
   const ok = calls.filter((c) => c.ret >= 0 && c.exit < before);
@@ -66,7 +68,8 @@ function durableAndCommitted(calls: Call[], hash: string, before = Infinity): bo
   const folderSynced = (folder: string) => fsyncs.find((c) => c.args.endsWith(`/images/${folder}>`) && c.entry > (renamed?.exit ?? -1));
   const folders = [folderSynced(`${hash.slice(0, 2)}/${hash.slice(2, 4)}`), folderSynced(hash.slice(0, 2))];
   if (folders.some((f) => !f)) return false;
-  return fsyncs.some((c) => c.args.includes('station.db-wal>') && c.entry > Math.max(dataSynced.exit, ...folders.map((f) => f!.exit)));
+  const commitStarted = calls.filter((c) => (c.name === 'fsync' || c.name === 'fdatasync') && c.entry < before && (c.ret >= 0 || Number.isNaN(c.ret)));
+  return commitStarted.some((c) => c.args.includes('station.db-wal>') && c.entry > Math.max(dataSynced.exit, ...folders.map((f) => f!.exit)));
 }
 
 /**
@@ -109,6 +112,16 @@ describe('reading the strace log of a killed run', () => {
     ['returned "= ?"', [`25387 openat(AT_FDCWD</w>, "${image}", O_RDONLY|O_CLOEXEC <unfinished ...>`, '25386 fsync(3</d/x>) = 0', '25387 <... openat resumed>) = ?']],
   ])('an open of an image the kill cut off (%s) read nothing', (_, lines) => {
     expect(imageReads(parseStrace(lines.join('\n')))).toEqual([]);
+  });
+
+  it.each([
+    ['cut off ("= ?")', '25388 fsync(5</d/station.db-wal>) = ?'],
+    ['never resumed', '25388 fsync(5</d/station.db-wal> <unfinished ...>'],
+  ])('a commit whose WAL fsync the kill %s, after the image and its folders were durable, counts: the next run sees the row', (_, commit) => {
+    const durable = [`25386 fsync(51<${image}>) = 0`, '25388 fsync(3</d/images/89/93>) = 0', '25388 fsync(4</d/images/89>) = 0'];
+    expect(durableAndCommitted(parseStrace([...durable, commit].join('\n')), hash)).toBe(true);
+    // the same commit before the folders were synced does not
+    expect(durableAndCommitted(parseStrace([durable[0]!, commit, ...durable.slice(1)].join('\n')), hash)).toBe(false);
   });
 
   it('an open that no fsync follows before its descriptor is reused is a read', () => {
