@@ -87,6 +87,18 @@ function imageReads(calls: Call[]): { hash: string; entry: number }[] {
   });
 }
 
+/** For a failure message: the calls on image `hash` and the WAL commits around them, run by run (what the check saw). */
+function callsOf(runs: Call[][], hash: string): string {
+  return runs
+    .map((calls, run) => {
+      const mine = calls.filter((c) => c.args.includes(hash.slice(0, 2)) && (c.args.includes(hash) || c.args.endsWith(`/images/${hash.slice(0, 2)}>`) || c.args.endsWith(`/images/${hash.slice(0, 2)}/${hash.slice(2, 4)}>`)));
+      const first = mine[0]?.entry ?? Infinity;
+      const commits = calls.filter((c) => c.args.includes('station.db-wal>') && c.entry > first).slice(0, 3);
+      return `run ${run}: ${[...mine, ...commits].sort((a, b) => a.entry - b.entry).map((c) => `${c.entry + 1} ${c.name}(${c.args.slice(-60)})=${c.ret}`).join('; ') || 'none'}`;
+    })
+    .join(' | ');
+}
+
 describe('reading the strace log of a killed run', () => {
   const image = '/d/images/89/93/89934e2388f12fbf67787ec4a948bd391ae1cc9e33a5512a2fb6009259da8fbf.jpg';
   const hash = '89934e2388f12fbf67787ec4a948bd391ae1cc9e33a5512a2fb6009259da8fbf';
@@ -196,7 +208,7 @@ describe.skipIf(!straceWorks)('kill -9 in the middle of a group commit', () => {
       for (const { hash, entry } of imageReads(calls)) {
         reads++;
         const safe = durableAndCommitted(calls, hash, entry) || runs.slice(0, run).some((earlier) => durableAndCommitted(earlier, hash));
-        if (!safe) unsafe.push(`run ${run}, log line ${entry + 1}: ${hash.slice(0, 12)} read before it was durable and committed`);
+        if (!safe) unsafe.push(`run ${run}, log line ${entry + 1}: ${hash.slice(0, 12)} read before it was durable and committed; its calls: ${callsOf(runs.slice(0, run + 1), hash)}`);
       }
     });
     console.log(JSON.stringify({ test: 'group_commit_kill9', kills, reads, images: rows.length }));
