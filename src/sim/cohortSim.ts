@@ -115,6 +115,7 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   if (run.observer) {
     const observer = run.observer;
     for (const r of today) observer.observe(r.studentId, r.itemId, r.correct);
+    observer.updateClassPriors();
     const { masteredConfidence, masteryLostBelowP } = setup.settings.mastery;
     const answered = (st: Student, k: string) => run.mastery.students.get(st.id)?.get(k)?.n ?? 0;
     run.mastery = withMasteryFlags(run.mastery, setup, (st, k) => answered(st, k) >= observer.options.minObservations && observer.mastered(st.id, k, masteredConfidence, masteryLostBelowP));

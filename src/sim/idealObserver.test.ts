@@ -12,19 +12,22 @@ const graph = loadG7Graph();
  * Ten school days: each student practises two unit skills a day, in topological order, six items each; the observer
  * sees the answers (or, for the blind observer, coin flips in their place) and the same practice.
  */
-function run(setup: ArmSetup, blind: boolean) {
+function run(setup: ArmSetup, blind: boolean, lateDays = 0) {
+  const late = (st: { id: string }) => lateDays > 0 && setup.students.indexOf(st as (typeof setup.students)[number]) >= setup.students.length / 2;
   const observer = idealObserverFor(setup);
   const rng = seededRng('observer-test|answers');
   const coin = seededRng('observer-test|coins');
   const itemsBySkill = new Map<string, string[]>();
   for (const item of setup.bank.byId.values()) for (const k of item.skills) itemsBySkill.set(k, [...(itemsBySkill.get(k) ?? []), item.id]);
-  for (let day = 0; day < 10; day++) {
+  for (let day = 0; day < 10 + lateDays; day++) {
     if (day > 0) {
       forget(setup.students, 1, setup.lp);
       observer.forget(1);
     }
-    const skills = [setup.unit[(2 * day) % setup.unit.length] as string, setup.unit[(2 * day + 1) % setup.unit.length] as string];
-    for (const st of setup.students)
+    for (const st of setup.students) {
+      const d = late(st) ? day - lateDays : day;
+      if (d < 0 || d >= 10) continue;
+      const skills = [setup.unit[(2 * d) % setup.unit.length] as string, setup.unit[(2 * d + 1) % setup.unit.length] as string];
       for (const skill of skills)
         for (const itemId of (itemsBySkill.get(skill) ?? []).slice(day, day + 6)) {
           const item = setup.bank.byId.get(itemId);
@@ -34,8 +37,11 @@ function run(setup: ArmSetup, blind: boolean) {
           practise(st, itemSkills, item.minutes, setup.lp, setup.prerequisitesKnown);
           observer.observe(st.id, itemId, blind ? coin() < 0.5 : correct);
         }
+    }
+    observer.updateClassPriors();
   }
   let brier = 0;
+  let brierLate = 0;
   let flagged = 0;
   let flaggedKnown = 0;
   for (const st of setup.students)
@@ -43,12 +49,17 @@ function run(setup: ArmSetup, blind: boolean) {
       const p = observer.pKnown(st.id, k);
       const known = setup.known(st, k);
       brier += (p - (known ? 1 : 0)) ** 2;
+      if (late(st)) brierLate += (p - (known ? 1 : 0)) ** 2;
       if (p >= 0.75) {
         flagged++;
         if (known) flaggedKnown++;
       }
     }
-  return { brier: brier / (setup.students.length * setup.unit.length), flagged, precision: flaggedKnown / Math.max(1, flagged), resamplings: observer.resamplings };
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  // how far the observer's class start of each unit skill is from the class's latent mean start on it
+  const startError = mean(setup.unit.map((k) => Math.abs(observer.classStart(k) - mean(setup.students.map((st) => st.start.get(k) as number)))));
+  const lateCount = setup.students.filter(late).length;
+  return { brier: brier / (setup.students.length * setup.unit.length), brierLate: brierLate / Math.max(1, lateCount * setup.unit.length), flagged, precision: flaggedKnown / Math.max(1, flagged), resamplings: observer.resamplings, startError };
 }
 
 describe('the ideal observer (a diagnostic: the best estimate the answers allow)', () => {
@@ -98,6 +109,21 @@ describe('the ideal observer (a diagnostic: the best estimate the answers allow)
     // its flags, at the station's confidence, are mostly right
     expect(seeing.flagged).toBeGreaterThan(20);
     expect(seeing.precision).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it.each(['class', 'rank'] as const)('told no order of the skills, it learns where the class starts on each skill from the answers (skillPrior %s)', (skillPrior) => {
+    // half the class starts five days after the other half, as the students who reach a skill later do
+    const config = { seed: 4242, students: 20, skills: graph.skills, unitSkills: graph.unit };
+    const flat = { startLevel: -0.15, dropPerRank: 0 };
+    const fromClass = run(setUpArm({ ...config, observerMastery: { skillPrior, assume: flat } }, 'personalised'), false, 5);
+    const fixed = run(setUpArm({ ...config, observerMastery: { skillPrior: 'world', assume: flat } }, 'personalised'), false, 5);
+    console.log(JSON.stringify({ test: 'observerClassPrior', skillPrior, brierLate: [fromClass.brierLate, fixed.brierLate], startError: [fromClass.startError, fixed.startError] }));
+    // the world's start levels drop by 0.25 a skill along the order (1.6 for the first, −1.9 for the fifteenth): the flat belief is far off
+    expect(fixed.startError).toBeGreaterThan(0.8);
+    if (skillPrior === 'class') {
+      expect(fromClass.startError).toBeLessThan(0.6 * fixed.startError);
+      expect(fromClass.brierLate).toBeLessThan(0.95 * fixed.brierLate);
+    } else expect(fromClass.brierLate).toBeLessThan(0.9 * fixed.brierLate);
   });
 
   it("in the cohort simulator, flags from the observer pass skills far sooner than the station's model, and at most a quarter of them falsely (its confidence 0.75)", () => {

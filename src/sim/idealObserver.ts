@@ -40,11 +40,35 @@ export type ObserverOptions = {
   readonly hysteresis: boolean;
   /** Learner parameters the observer believes instead of the world's (an ablation: which knowledge of the world matters); its mastery line follows them. */
   readonly assume: Partial<LearnerParams>;
+  /**
+   * Where a student starts on each skill, a priori. 'world' (default): the learner's own structure, a start level that
+   * drops by `dropPerRank` along the topological order. 'class': no order; every skill starts at one class mean per
+   * skill, `startLevel` until students answer on it, then moved after each day's answers to where the answering students'
+   * posteriors put it (`updateClassPriors`), as the station's Elo model learns a skill's class start. 'rank': the same
+   * per-skill estimates, then a straight line through them against the skill's place in the topological order
+   * (weighted by the students behind each), so two numbers are learned from the class instead of one per skill.
+   */
+  readonly skillPrior: 'world' | 'class' | 'rank';
+  /** With skillPrior 'class' or 'rank': students' worth of weight at `startLevel` in each skill's estimate ('class'), and in the prior's widening. */
+  readonly classPriorPseudoCount: number;
+  /** With skillPrior 'class' or 'rank': the SD of a skill's class mean about `startLevel` before any student answered on it. */
+  readonly classPriorSd: number;
 };
-export const DEFAULT_OBSERVER_OPTIONS: ObserverOptions = { particles: 400, jitterSd: 0.1, seed: 'observer', difficulty: 'true', minObservations: 0, hysteresis: true, assume: {} };
+export const DEFAULT_OBSERVER_OPTIONS: ObserverOptions = { particles: 400, jitterSd: 0.1, seed: 'observer', difficulty: 'true', minObservations: 0, hysteresis: true, assume: {}, skillPrior: 'world', classPriorPseudoCount: 2, classPriorSd: 1.2 };
 
-/** One student's particles: per particle a row of `order.length` skills. */
-type Cloud = { level: Float64Array; start: Float64Array; practice: Float64Array; learn: Float64Array; weight: Float64Array };
+/** One student's particles: per particle a row of `order.length` skills, and the particle's general level. */
+type Cloud = {
+  level: Float64Array;
+  start: Float64Array;
+  practice: Float64Array;
+  learn: Float64Array;
+  general: Float64Array;
+  weight: Float64Array;
+  /** Per skill: answered on yet, and the prior the particles' start was drawn from (mean, SD about the general level). */
+  answered: Uint8Array;
+  priorMean: Float64Array;
+  priorSd: Float64Array;
+};
 /** Particle rows: levels, start levels and practice counts, each particle's skills side by side. */
 export type Rows = Pick<Cloud, 'level' | 'start' | 'practice'>;
 
@@ -80,6 +104,9 @@ export class IdealObserver {
   private readonly rng: Rng;
   private readonly n: number;
   private readonly skills: number;
+  /** Each skill's prior mean start (about the general level) and SD for a student who has not answered on it yet. */
+  private readonly classMean: Float64Array;
+  private readonly classSd: Float64Array;
   resamplings = 0;
 
   constructor(
@@ -89,9 +116,12 @@ export class IdealObserver {
   ) {
     this.index = new Map(world.order.map((k, i) => [k, i]));
     this.prerequisiteIndex = world.order.map((k) => (world.prerequisites.get(k) ?? []).map((p) => this.index.get(p)).filter((i): i is number => i !== undefined));
+    if (!['world', 'class', 'rank'].includes(options.skillPrior)) throw new Error(`IdealObserver: skillPrior ${String(options.skillPrior)} is not one of world, class, rank`);
     this.rng = seededRng(options.seed);
     this.n = options.particles;
     this.skills = world.order.length;
+    this.classMean = Float64Array.from(world.order, (_, k) => (options.skillPrior === 'world' ? world.lp.startLevel - world.lp.dropPerRank * k : world.lp.startLevel));
+    this.classSd = Float64Array.from(world.order, () => this.priorSd(0));
     for (const id of studentIds) this.clouds.set(id, this.priorCloud());
   }
 
@@ -99,12 +129,23 @@ export class IdealObserver {
   private priorCloud(): Cloud {
     const { lp } = this.world;
     const { n, skills } = this;
-    const cloud: Cloud = { level: new Float64Array(n * skills), start: new Float64Array(n * skills), practice: new Float64Array(n * skills), learn: new Float64Array(n), weight: new Float64Array(n).fill(1 / n) };
+    const cloud: Cloud = {
+      level: new Float64Array(n * skills),
+      start: new Float64Array(n * skills),
+      practice: new Float64Array(n * skills),
+      learn: new Float64Array(n),
+      general: new Float64Array(n),
+      weight: new Float64Array(n).fill(1 / n),
+      answered: new Uint8Array(skills),
+      priorMean: Float64Array.from(this.classMean),
+      priorSd: Float64Array.from(this.classSd),
+    };
     for (let i = 0; i < n; i++) {
       const g = lp.abilitySd * normal(this.rng);
+      cloud.general[i] = g;
       cloud.learn[i] = lp.learnPerMinute * Math.exp(lp.learnLogSd * normal(this.rng) + 0.25 * g);
       for (let k = 0; k < skills; k++) {
-        const a = lp.startLevel - lp.dropPerRank * k + g + lp.skillSd * normal(this.rng);
+        const a = (this.classMean[k] as number) + g + (this.classSd[k] as number) * normal(this.rng);
         cloud.start[i * skills + k] = a;
         cloud.level[i * skills + k] = a;
       }
@@ -130,6 +171,7 @@ export class IdealObserver {
     const { lp, theta } = this.world;
     const c = this.cloudOf(studentId);
     const ks = item.skills.map((k) => this.index.get(k)).filter((i): i is number => i !== undefined);
+    for (const k of ks) c.answered[k] = 1;
     const b = this.options.difficulty === 'true' ? (this.world.trueDifficulty.get(itemId) ?? item.difficulty) : item.difficulty;
     const { n, skills } = this;
     let total = 0;
@@ -171,7 +213,9 @@ export class IdealObserver {
     const start = new Float64Array(n * skills);
     const practice = new Float64Array(n * skills);
     const learn = new Float64Array(n);
+    const general = new Float64Array(n);
     for (let m = 0; m < n; m++) {
+      general[m] = c.general[picks[m] as number] as number;
       const from = (picks[m] as number) * skills;
       for (let k = 0; k < skills; k++) {
         const shift = jitterSd * normal(this.rng);
@@ -185,7 +229,83 @@ export class IdealObserver {
     c.start = start;
     c.practice = practice;
     c.learn = learn;
+    c.general = general;
     c.weight.fill(1 / n);
+  }
+
+  /**
+   * skillPrior 'class' or 'rank', after a day's answers. Each student who has answered on a skill gives an estimate of
+   * their start − general on it from the answers alone (their posterior with the prior it was drawn from divided out);
+   * 'class' pools them per skill (a random-effects mean, with `classPriorPseudoCount` students' worth of weight at
+   * `startLevel`), 'rank' fits one line through the pooled skills against their topological rank. The prior's SD about
+   * the general level is skillSd widened by `classPriorSd`² × pseudo / (pseudo + students on the skill). A student who
+   * has not answered on the skill yet is redrawn from the new prior by moving and rescaling each particle's deviation
+   * (a draw from a normal stays one); a student who has answered keeps their particles.
+   */
+  updateClassPriors(): void {
+    if (this.options.skillPrior === 'world') return;
+    const { n, skills } = this;
+    const { classPriorPseudoCount: pseudo } = this.options;
+    const { startLevel } = this.world.lp;
+    // Per skill, each answering student's evidence on start − general with their prior divided out (a Gaussian's
+    // likelihood from posterior and prior), pooled as a random-effects mean: weight 1 / (its variance + skillSd²).
+    const sums = new Float64Array(skills);
+    const counts = new Float64Array(skills);
+    const weights = new Float64Array(skills);
+    const spread = this.world.lp.skillSd ** 2;
+    for (const c of this.clouds.values())
+      for (let k = 0; k < skills; k++) {
+        if (!c.answered[k]) continue;
+        counts[k] = (counts[k] as number) + 1;
+        let m = 0;
+        let mm = 0;
+        for (let i = 0; i < n; i++) {
+          const d = (c.start[i * skills + k] as number) - (c.general[i] as number);
+          m += (c.weight[i] as number) * d;
+          mm += (c.weight[i] as number) * d * d;
+        }
+        const v = Math.max(mm - m * m, 1e-6);
+        const v0 = (c.priorSd[k] as number) ** 2;
+        if (v >= 0.95 * v0) continue;
+        const s2 = 1 / (1 / v - 1 / v0);
+        const estimate = s2 * (m / v - (c.priorMean[k] as number) / v0);
+        const w = 1 / (s2 + spread);
+        sums[k] = (sums[k] as number) + w * estimate;
+        weights[k] = (weights[k] as number) + w;
+      }
+    const line = this.options.skillPrior === 'rank' ? rankLine(sums, weights) : null;
+    for (let k = 0; k < skills; k++) {
+      const count = counts[k] as number;
+      if (line) {
+        if (line.skills < 2) return;
+        this.classMean[k] = line.intercept + line.slope * k;
+      } else {
+        if (count === 0) continue;
+        const pseudoWeight = pseudo / (this.options.classPriorSd ** 2 + spread);
+        this.classMean[k] = ((sums[k] as number) + pseudoWeight * startLevel) / ((weights[k] as number) + pseudoWeight);
+      }
+      this.classSd[k] = this.priorSd(count);
+      for (const c of this.clouds.values()) {
+        if (c.answered[k]) continue;
+        const scale = (this.classSd[k] as number) / (c.priorSd[k] as number);
+        for (let i = 0; i < n; i++) {
+          const deviation = (c.start[i * skills + k] as number) - (c.general[i] as number) - (c.priorMean[k] as number);
+          const start = (this.classMean[k] as number) + (c.general[i] as number) + deviation * scale;
+          c.start[i * skills + k] = start;
+          c.level[i * skills + k] = start;
+        }
+        c.priorMean[k] = this.classMean[k] as number;
+        c.priorSd[k] = this.classSd[k] as number;
+      }
+    }
+  }
+
+  /** The SD of a skill's start about the class mean plus the student's general level: the skill's own spread and, with skillPrior 'class', the class mean's uncertainty after `students` students answered on it. */
+  private priorSd(students: number): number {
+    const { skillSd } = this.world.lp;
+    if (this.options.skillPrior === 'world') return skillSd;
+    const { classPriorSd, classPriorPseudoCount: pseudo } = this.options;
+    return Math.sqrt(skillSd ** 2 + (classPriorSd ** 2 * pseudo) / (pseudo + students));
   }
 
   /**
@@ -208,6 +328,11 @@ export class IdealObserver {
     let p = 0;
     for (let i = 0; i < this.n; i++) p += (c.weight[i] as number) * (guess + (1 - guess - slip) * sigmoid(c.level[i * this.skills + k] as number));
     return p;
+  }
+
+  /** The prior mean start on `skill` of a student who has not answered on it: with skillPrior 'class' the class's estimate now. */
+  classStart(skill: string): number {
+    return this.classMean[this.skillIndex(skill)] as number;
   }
 
   private skillIndex(skill: string): number {
@@ -233,4 +358,23 @@ export class IdealObserver {
     for (let i = 0; i < this.n; i++) m += (c.weight[i] as number) * (c.level[i * this.skills + k] as number);
     return m;
   }
+}
+
+/** Weighted least squares of the per-skill pooled starts (sums / weights) on the skill's index: the line, and how many skills it rests on. */
+function rankLine(sums: Float64Array, weights: Float64Array): { intercept: number; slope: number; skills: number } {
+  let w = 0, wx = 0, wy = 0, wxx = 0, wxy = 0, skills = 0;
+  weights.forEach((count, k) => {
+    if (count === 0) return;
+    const y = (sums[k] as number) / count;
+    skills++;
+    w += count;
+    wx += count * k;
+    wy += count * y;
+    wxx += count * k * k;
+    wxy += count * k * y;
+  });
+  const variance = wxx / w - (wx / w) ** 2;
+  if (skills < 2 || !(variance > 0)) return { intercept: wy / Math.max(w, 1), slope: 0, skills };
+  const slope = (wxy / w - (wx / w) * (wy / w)) / variance;
+  return { intercept: wy / w - slope * (wx / w), slope, skills };
 }
