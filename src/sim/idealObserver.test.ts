@@ -16,6 +16,8 @@ function run(setup: ArmSetup, blind: boolean, lateDays = 0) {
   const late = (st: { id: string }) => lateDays > 0 && setup.students.indexOf(st as (typeof setup.students)[number]) >= setup.students.length / 2;
   const observer = idealObserverFor(setup);
   const rng = seededRng('observer-test|answers');
+  let logLoss = 0;
+  let answers = 0;
   const coin = seededRng('observer-test|coins');
   const itemsBySkill = new Map<string, string[]>();
   for (const item of setup.bank.byId.values()) for (const k of item.skills) itemsBySkill.set(k, [...(itemsBySkill.get(k) ?? []), item.id]);
@@ -35,6 +37,9 @@ function run(setup: ArmSetup, blind: boolean, lateDays = 0) {
           const itemSkills = item.skills.filter((k) => st.level.has(k));
           const correct = rng() < pCorrect(st, itemSkills, setup.trueDifficulty.get(itemId) ?? 0, setup.lp);
           practise(st, itemSkills, item.minutes, setup.lp, setup.prerequisitesKnown);
+          const p = observer.predict(st.id, itemId);
+          logLoss -= Math.log(correct ? p : 1 - p);
+          answers++;
           observer.observe(st.id, itemId, blind ? coin() < 0.5 : correct);
         }
     }
@@ -59,7 +64,7 @@ function run(setup: ArmSetup, blind: boolean, lateDays = 0) {
   // how far the observer's class start of each unit skill is from the class's latent mean start on it
   const startError = mean(setup.unit.map((k) => Math.abs(observer.classStart(k) - mean(setup.students.map((st) => st.start.get(k) as number)))));
   const lateCount = setup.students.filter(late).length;
-  return { brier: brier / (setup.students.length * setup.unit.length), brierLate: brierLate / Math.max(1, lateCount * setup.unit.length), flagged, precision: flaggedKnown / Math.max(1, flagged), resamplings: observer.resamplings, startError };
+  return { brier: brier / (setup.students.length * setup.unit.length), brierLate: brierLate / Math.max(1, lateCount * setup.unit.length), flagged, precision: flaggedKnown / Math.max(1, flagged), resamplings: observer.resamplings, startError, logLoss: logLoss / answers };
 }
 
 describe('the ideal observer (a diagnostic: the best estimate the answers allow)', () => {
@@ -106,6 +111,8 @@ describe('the ideal observer (a diagnostic: the best estimate the answers allow)
     expect(seeing.resamplings).toBeGreaterThan(0);
     expect(seeing.brier).toBeLessThan(0.6 * blind.brier);
     expect(seeing.brier).toBeLessThan(0.1);
+    // and predicts each next answer (before it is seen) better than when it was fed coin flips
+    expect(seeing.logLoss).toBeLessThan(blind.logLoss - 0.05);
     // its flags, at the station's confidence, are mostly right
     expect(seeing.flagged).toBeGreaterThan(20);
     expect(seeing.precision).toBeGreaterThanOrEqual(0.85);

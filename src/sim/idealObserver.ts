@@ -164,6 +164,29 @@ export class IdealObserver {
     for (const c of this.clouds.values()) forgetRows(c, gapDays, this.world.lp);
   }
 
+  /** The posterior predictive P(correct) of the student on an item, before its answer is seen. */
+  predict(studentId: string, itemId: string): number {
+    const item = this.world.items.get(itemId);
+    if (!item) throw new Error(`IdealObserver: item ${itemId} is not in the world`);
+    const c = this.cloudOf(studentId);
+    const ks = item.skills.map((k) => this.index.get(k)).filter((i): i is number => i !== undefined);
+    const b = this.difficultyOf(itemId, item.difficulty);
+    let p = 0;
+    for (let i = 0; i < this.n; i++) p += (c.weight[i] as number) * this.particleP(c, i * this.skills, ks, b);
+    return p;
+  }
+
+  private difficultyOf(itemId: string, bank: number): number {
+    return this.options.difficulty === 'true' ? (this.world.trueDifficulty.get(itemId) ?? bank) : bank;
+  }
+
+  /** P(correct) of the particle whose row starts at `row` on an item of skills `ks` and difficulty `b`: the mean of its levels on them. */
+  private particleP(c: Cloud, row: number, ks: readonly number[], b: number): number {
+    const { lp } = this.world;
+    const a = ks.reduce((sum, k) => sum + (c.level[row + k] as number), 0) / Math.max(1, ks.length);
+    return lp.guess + (1 - lp.guess - lp.slip) * sigmoid(a - b);
+  }
+
   /** One graded answer: weigh each particle by how likely it made it, then practise the item as learner.ts `practise` does. */
   observe(studentId: string, itemId: string, correct: boolean): void {
     const item = this.world.items.get(itemId);
@@ -172,13 +195,12 @@ export class IdealObserver {
     const c = this.cloudOf(studentId);
     const ks = item.skills.map((k) => this.index.get(k)).filter((i): i is number => i !== undefined);
     for (const k of ks) c.answered[k] = 1;
-    const b = this.options.difficulty === 'true' ? (this.world.trueDifficulty.get(itemId) ?? item.difficulty) : item.difficulty;
+    const b = this.difficultyOf(itemId, item.difficulty);
     const { n, skills } = this;
     let total = 0;
     for (let i = 0; i < n; i++) {
       const row = i * skills;
-      const a = ks.reduce((s, k) => s + (c.level[row + k] as number), 0) / Math.max(1, ks.length);
-      const p = lp.guess + (1 - lp.guess - lp.slip) * sigmoid(a - b);
+      const p = this.particleP(c, row, ks, b);
       const w = (c.weight[i] as number) * (correct ? p : 1 - p);
       c.weight[i] = w;
       total += w;

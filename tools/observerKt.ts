@@ -1,0 +1,85 @@
+/**
+ * Can the ideal observer's form predict real answers? (docs/mastery.md, section 7, round 15.) The Spanish KT sample
+ * (fixtures/external/kt) read by the observer's particle filter: a general level per student, a start per skill, a gain
+ * per answer (the data has no minutes: every item counts one minute), guess and slip; no forgetting (no dates) and no
+ * prerequisites (the data has none). Protocol of `kt_elo_calibrated_auc`: 2 folds by student; item difficulties are
+ * the Elo model's, calibrated on the other fold; the other fold's answers are read first, so the class's start per skill
+ * (`skillPrior` 'class') comes from them; then the fold's students are predicted answer by answer, each before it is
+ * applied. The beliefs are chosen on fold 0 by log-loss from a small grid and then read fold 1 unchanged (fold 1 is the
+ * held-out figure). `PARTICLES` (default 200), `JITTER` (the resampling jitter, default the observer's 0.1), `GRID`
+ * ('small': the first four beliefs only). `node --import tsx tools/observerKt.ts` (a few minutes).
+ */
+import { loadSpanishKt } from '../bench/lib/data';
+import { auc, DEFAULT_LEARNING_SETTINGS as S, emptyMasteryState, exportCalibration, logLoss, replaceCalibration, replayWithPredictions } from '../src/domain/learning';
+import type { Calibration } from '../src/domain/learning/mastery';
+import type { GradedResponse } from '../src/domain/response';
+import { DEFAULT_OBSERVER_OPTIONS, IdealObserver } from '../src/sim/idealObserver';
+import { DEFAULT_LEARNER, masteryTheta, type LearnerParams } from '../src/sim/learner';
+
+const { responses } = loadSpanishKt();
+const students = [...new Set(responses.map((r) => r.studentId))];
+const skills = [...new Set(responses.flatMap((r) => r.skills))].sort();
+const fold = new Map(students.map((s, i) => [s, i % 2]));
+const particles = Number(process.env.PARTICLES ?? 200);
+const jitterSd = Number(process.env.JITTER ?? DEFAULT_OBSERVER_OPTIONS.jitterSd);
+const noBank = new Map<string, { difficulty?: number }>();
+
+/** The fold's answers predicted by an observer with `beliefs`, after it read the other fold. */
+function predictFold(k: number, beliefs: LearnerParams): { predictions: number[]; outcomes: number[]; elo: number[] } {
+  const train = responses.filter((r) => fold.get(r.studentId) !== k);
+  const test = responses.filter((r) => fold.get(r.studentId) === k);
+  const b = new Map(calibrationOf(k).items.map((i) => [i.itemId, i.b]));
+  const items = new Map(responses.map((r) => [r.itemId, { skills: r.skills, minutes: 1, difficulty: b.get(r.itemId) ?? 0 }]));
+  const world = { lp: beliefs, theta: masteryTheta(beliefs), order: skills, prerequisites: new Map<string, string[]>(), items, trueDifficulty: new Map<string, number>() };
+  const observer = new IdealObserver(world, students, { ...DEFAULT_OBSERVER_OPTIONS, particles, jitterSd, difficulty: 'bank', skillPrior: 'class', seed: `kt|${k}` });
+  const read = (rs: readonly GradedResponse[], record: (p: number) => void) => {
+    let previous: string | null = null;
+    for (const r of rs) {
+      if (previous !== null && previous !== r.studentId) observer.updateClassPriors();
+      previous = r.studentId;
+      record(observer.predict(r.studentId, r.itemId));
+      observer.observe(r.studentId, r.itemId, r.correct);
+    }
+    observer.updateClassPriors();
+  };
+  read(train, () => {});
+  const predictions: number[] = [];
+  read(test, (p) => predictions.push(p));
+  return { predictions, outcomes: test.map((r) => (r.correct ? 1 : 0)), elo: k === 1 ? eloCalibrated(k) : [] };
+}
+
+const calibrations = new Map<number, Calibration>();
+/** Item difficulties of the Elo model calibrated on the students outside fold `k`. */
+function calibrationOf(k: number): Calibration {
+  let c = calibrations.get(k);
+  if (!c) {
+    const train = responses.filter((r) => fold.get(r.studentId) !== k);
+    calibrations.set(k, (c = exportCalibration(replayWithPredictions(emptyMasteryState(S), train, noBank, S).state, `fold${k}`)));
+  }
+  return c;
+}
+
+/** The Elo model's predictions of the fold under the same protocol (as bench/kt.bench.ts). */
+function eloCalibrated(k: number): number[] {
+  const test = responses.filter((r) => fold.get(r.studentId) === k);
+  const start = replaceCalibration(emptyMasteryState(S), { ...calibrationOf(k), source: 'district' }, S);
+  return [...replayWithPredictions(start, test, noBank, S).predictions];
+}
+
+const grid: Partial<LearnerParams>[] = [];
+for (const learnPerMinute of [0.02, 0.06, 0.15])
+  for (const [guess, slip] of [[0.02, 0.02], [0.1, 0.05]] as const)
+    for (const abilitySd of [0.6, 1.0]) for (const skillSd of [0.5, 1.0]) grid.push({ learnPerMinute, guess, slip, abilitySd, skillSd });
+const beliefsOf = (g: Partial<LearnerParams>): LearnerParams => ({ ...DEFAULT_LEARNER, startLevel: 0, dropPerRank: 0, forgetPerDay: 0, prerequisitePenalty: 1, ...g });
+
+let best: { g: Partial<LearnerParams>; loss: number } | null = null;
+for (const g of process.env.GRID === 'small' ? grid.slice(0, 4) : grid) {
+  const t = performance.now();
+  const r = predictFold(0, beliefsOf(g));
+  const loss = logLoss(r.predictions, r.outcomes);
+  console.log(JSON.stringify({ fold: 0, beliefs: g, auc: auc(r.predictions, r.outcomes), logLoss: loss, s: Math.round((performance.now() - t) / 100) / 10 }));
+  if (!best || loss < best.loss) best = { g, loss };
+}
+if (!best) throw new Error('empty grid');
+const held = predictFold(1, beliefsOf(best.g));
+console.log(JSON.stringify({ heldOut: 'fold 1', beliefs: best.g, observerAuc: auc(held.predictions, held.outcomes), observerLogLoss: logLoss(held.predictions, held.outcomes), eloAuc: auc(held.elo, held.outcomes), eloLogLoss: logLoss(held.elo, held.outcomes) }));
