@@ -1,8 +1,8 @@
 /**
  * How the personalised arm's figures move when the estimator's beliefs move (docs/mastery.md, section 6, round 15).
- * The personalised arm's flags come from the ideal observer with fixed beliefs (the simulator's central learner, its
- * skill prior learned from the class: `skillPrior` 'rank', no order given), and each row moves one belief while the
- * world stays central. Tuning seeds 7001–7004 (`SEEDS`), 30 students, 250 school days.
+ * The personalised arm's flags come from the ideal observer with fixed beliefs (the simulator's central learner; the
+ * start levels not given but learned from the class as a line along the topological order, `skillPrior` 'rank'), and
+ * each row moves one belief while the world stays central. Tuning seeds 7001–7004 (`SEEDS`), 30 students, 250 school days.
  * `node --import tsx tools/observerBeliefs.ts` (about 1 minute a row).
  */
 import { loadG7Graph } from '../bench/lib/data';

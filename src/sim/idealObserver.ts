@@ -46,7 +46,8 @@ export type ObserverOptions = {
    * skill, `startLevel` until students answer on it, then moved after each day's answers to where the answering students'
    * posteriors put it (`updateClassPriors`), as the station's Elo model learns a skill's class start. 'rank': the same
    * per-skill estimates, then a straight line through them against the skill's place in the topological order
-   * (weighted by the students behind each), so two numbers are learned from the class instead of one per skill.
+   * (weighted by their pooled precision), so two numbers are learned from the class instead of one per skill. The
+   * line's level trades off against the students' general levels (only their N(0, abilitySd) prior separates the two).
    */
   readonly skillPrior: 'world' | 'class' | 'rank';
   /** With skillPrior 'class' or 'rank': students' worth of weight at `startLevel` in each skill's estimate ('class'), and in the prior's widening. */
@@ -117,6 +118,7 @@ export class IdealObserver {
     this.index = new Map(world.order.map((k, i) => [k, i]));
     this.prerequisiteIndex = world.order.map((k) => (world.prerequisites.get(k) ?? []).map((p) => this.index.get(p)).filter((i): i is number => i !== undefined));
     if (!['world', 'class', 'rank'].includes(options.skillPrior)) throw new Error(`IdealObserver: skillPrior ${String(options.skillPrior)} is not one of world, class, rank`);
+    if (options.skillPrior !== 'world' && !(options.classPriorPseudoCount > 0)) throw new Error(`IdealObserver: classPriorPseudoCount must be above 0 with skillPrior ${options.skillPrior} (it is ${options.classPriorPseudoCount})`);
     this.rng = seededRng(options.seed);
     this.n = options.particles;
     this.skills = world.order.length;
@@ -260,7 +262,8 @@ export class IdealObserver {
    * their start − general on it from the answers alone (their posterior with the prior it was drawn from divided out);
    * 'class' pools them per skill (a random-effects mean, with `classPriorPseudoCount` students' worth of weight at
    * `startLevel`), 'rank' fits one line through the pooled skills against their topological rank. The prior's SD about
-   * the general level is skillSd widened by `classPriorSd`² × pseudo / (pseudo + students on the skill). A student who
+   * the general level is skillSd widened by `classPriorSd`² × pseudo / (pseudo + students who answered on the skill,
+   * informative or not; for 'rank' too, though the line rests on every skill). A student who
    * has not answered on the skill yet is redrawn from the new prior by moving and rescaling each particle's deviation
    * (a draw from a normal stays one); a student who has answered keeps their particles.
    */
