@@ -54,8 +54,10 @@ export type ObserverOptions = {
   readonly classPriorPseudoCount: number;
   /** With skillPrior 'class' or 'rank': the SD of a skill's class mean about `startLevel` before any student answered on it. */
   readonly classPriorSd: number;
+  /** How the believed learning rate rises with the general level g: × exp(rateAbilityTie · g); 0.25 is the simulator's own (learner.ts `makeStudents`). */
+  readonly rateAbilityTie: number;
 };
-export const DEFAULT_OBSERVER_OPTIONS: ObserverOptions = { particles: 400, jitterSd: 0.1, seed: 'observer', difficulty: 'true', minObservations: 0, hysteresis: true, assume: {}, skillPrior: 'world', classPriorPseudoCount: 2, classPriorSd: 1.2 };
+export const DEFAULT_OBSERVER_OPTIONS: ObserverOptions = { particles: 400, jitterSd: 0.1, seed: 'observer', difficulty: 'true', minObservations: 0, hysteresis: true, assume: {}, skillPrior: 'world', classPriorPseudoCount: 2, classPriorSd: 1.2, rateAbilityTie: 0.25 };
 
 /** One student's particles: per particle a row of `order.length` skills, and the particle's general level. */
 type Cloud = {
@@ -145,7 +147,7 @@ export class IdealObserver {
     for (let i = 0; i < n; i++) {
       const g = lp.abilitySd * normal(this.rng);
       cloud.general[i] = g;
-      cloud.learn[i] = lp.learnPerMinute * Math.exp(lp.learnLogSd * normal(this.rng) + 0.25 * g);
+      cloud.learn[i] = lp.learnPerMinute * Math.exp(lp.learnLogSd * normal(this.rng) + this.options.rateAbilityTie * g);
       for (let k = 0; k < skills; k++) {
         const a = (this.classMean[k] as number) + g + (this.classSd[k] as number) * normal(this.rng);
         cloud.start[i * skills + k] = a;
