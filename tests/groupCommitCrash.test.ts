@@ -73,19 +73,17 @@ function durableAndCommitted(calls: Call[], hash: string, before = Infinity): bo
 }
 
 /**
- * The reads of stored images: a read (read or pread64) on a descriptor an openat of an image returned, before the
- * descriptor's number is handed out again; the read's log line is where it started. The store opens an image to fsync
- * it and never reads it, so an open the kill caught before its fsync is no read.
+ * The reads of stored images: per image, the first read (read or pread64) of a descriptor that strace -y tags with the
+ * image's path, at the read's log line (later reads of it come when it is at least as durable). The store opens an image
+ * to fsync it and never reads it, so an open the kill caught before its fsync is no read.
  */
 function imageReads(calls: Call[]): { hash: string; entry: number }[] {
-  return calls.flatMap((c) => {
-    const m = /\/images\/[0-9a-f]{2}\/[0-9a-f]{2}\/([0-9a-f]{64})\.jpg", O_RDONLY/.exec(c.args);
-    if (c.name !== 'openat' || !m || !(c.ret >= 0)) return [];
-    const handle = `${c.ret}<${/"([^"]+)"/.exec(c.args)![1]!}>`;
-    const reused = calls.find((d) => d.name === 'openat' && d.ret === c.ret && d.entry > c.exit)?.entry ?? Infinity;
-    const read = calls.find((d) => (d.name === 'read' || d.name === 'pread64') && d.args.startsWith(`${handle},`) && d.entry > c.exit && d.entry < reused);
-    return read ? [{ hash: m[1]!, entry: read.entry }] : [];
-  });
+  const first = new Map<string, number>();
+  for (const c of calls) {
+    const m = /^\d+<[^>]*\/images\/[0-9a-f]{2}\/[0-9a-f]{2}\/([0-9a-f]{64})\.jpg>,/.exec(c.args);
+    if ((c.name === 'read' || c.name === 'pread64') && m && !first.has(m[1]!)) first.set(m[1]!, c.entry);
+  }
+  return [...first].map(([hash, entry]) => ({ hash, entry }));
 }
 
 /** For a failure message: the calls on image `hash` and the WAL commits around them, run by run (what the check saw). */
@@ -140,7 +138,7 @@ describe('reading the strace log of a killed run', () => {
   it.each([
     ['read', `25387 read(51<${image}>, "\\377\\330\\377\\340"..., 65536) = 65536`],
     ['pread64', `25387 pread64(51<${image}>, "\\377\\330"..., 4096, 0) = 4096`],
-    ['a read another thread interrupted', `25387 read(51<${image}>,  <unfinished ...>\n25386 fsync(3</d/x>) = 0\n25387 <... read resumed>"\\377\\330"..., 65536) = 65536`],
+    ['read another thread interrupted', `25387 read(51<${image}>,  <unfinished ...>\n25386 fsync(3</d/x>) = 0\n25387 <... read resumed>"\\377\\330"..., 65536) = 65536`],
   ])('a %s of an opened image is a read, at the read\'s log line', (_, read) => {
     const log = [open, `25386 fsync(3</d/x>) = 0`, read].join('\n');
     expect(imageReads(parseStrace(log))).toEqual([{ hash, entry: 2 }]);
@@ -152,9 +150,16 @@ describe('reading the strace log of a killed run', () => {
     expect(imageReads(parseStrace(log))).toEqual([]);
   });
 
-  it('a read of a descriptor number after another file was opened under it is not a read of the image', () => {
+  it('a read of another file under the same descriptor number is not a read of the image; an image read twice counts once, at the first', () => {
     const log = [open, `25387 openat(AT_FDCWD</w>, "/d/x", O_RDONLY|O_CLOEXEC) = 51</d/x>`, `25387 read(51</d/x>, "abc", 3) = 3`].join('\n');
     expect(imageReads(parseStrace(log))).toEqual([]);
+    const twice = [open, `25387 read(51<${image}>, "\\377"..., 65536) = 65536`, open, `25387 read(51<${image}>, "\\377"..., 65536) = 65536`].join('\n');
+    expect(imageReads(parseStrace(twice))).toEqual([{ hash, entry: 1 }]);
+  });
+
+  it('a read is found by the path strace resolved, whatever path the open was given (a symlinked data folder)', () => {
+    const log = [`25387 openat(AT_FDCWD</w>, "link/images/89/93/${hash}.jpg", O_RDONLY|O_CLOEXEC) = 51<${image}>`, `25387 read(51<${image}>, "\\377"..., 65536) = 65536`].join('\n');
+    expect(imageReads(parseStrace(log))).toEqual([{ hash, entry: 1 }]);
   });
 });
 
