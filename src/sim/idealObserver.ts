@@ -170,18 +170,20 @@ export class IdealObserver {
 
   /** The posterior predictive P(correct) of the student on an item, before its answer is seen. */
   predict(studentId: string, itemId: string): number {
-    const item = this.world.items.get(itemId);
-    if (!item) throw new Error(`IdealObserver: item ${itemId} is not in the world`);
+    const { ks, b } = this.itemOf(itemId);
     const c = this.cloudOf(studentId);
-    const ks = item.skills.map((k) => this.index.get(k)).filter((i): i is number => i !== undefined);
-    const b = this.difficultyOf(itemId, item.difficulty);
     let p = 0;
     for (let i = 0; i < this.n; i++) p += (c.weight[i] as number) * this.particleP(c, i * this.skills, ks, b);
     return p;
   }
 
-  private difficultyOf(itemId: string, bank: number): number {
-    return this.options.difficulty === 'true' ? (this.world.trueDifficulty.get(itemId) ?? bank) : bank;
+  /** An item's skills as indices into `order`, its difficulty as the observer takes it ('true' or 'bank'), and its minutes. */
+  private itemOf(itemId: string): { ks: number[]; b: number; minutes: number } {
+    const item = this.world.items.get(itemId);
+    if (!item) throw new Error(`IdealObserver: item ${itemId} is not in the world`);
+    const ks = item.skills.map((k) => this.index.get(k)).filter((i): i is number => i !== undefined);
+    const b = this.options.difficulty === 'true' ? (this.world.trueDifficulty.get(itemId) ?? item.difficulty) : item.difficulty;
+    return { ks, b, minutes: item.minutes };
   }
 
   /** P(correct) of the particle whose row starts at `row` on an item of skills `ks` and difficulty `b`: the mean of its levels on them. */
@@ -193,13 +195,10 @@ export class IdealObserver {
 
   /** One graded answer: weigh each particle by how likely it made it, then practise the item as learner.ts `practise` does. */
   observe(studentId: string, itemId: string, correct: boolean): void {
-    const item = this.world.items.get(itemId);
-    if (!item) throw new Error(`IdealObserver: item ${itemId} is not in the world`);
+    const { ks, b, minutes } = this.itemOf(itemId);
     const { lp, theta } = this.world;
     const c = this.cloudOf(studentId);
-    const ks = item.skills.map((k) => this.index.get(k)).filter((i): i is number => i !== undefined);
     for (const k of ks) c.answered[k] = 1;
-    const b = this.difficultyOf(itemId, item.difficulty);
     const { n, skills } = this;
     let total = 0;
     for (let i = 0; i < n; i++) {
@@ -208,7 +207,7 @@ export class IdealObserver {
       const w = (c.weight[i] as number) * (correct ? p : 1 - p);
       c.weight[i] = w;
       total += w;
-      practiseRow(c, row, c.learn[i] as number, ks, item.minutes, this.prerequisiteIndex, theta, lp.prerequisitePenalty);
+      practiseRow(c, row, c.learn[i] as number, ks, minutes, this.prerequisiteIndex, theta, lp.prerequisitePenalty);
     }
     if (!(total > 0)) throw new Error(`IdealObserver: no particle of student ${studentId} explains the answer to ${itemId} (guess and slip must be above 0)`);
     let sumSquares = 0;
