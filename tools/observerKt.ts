@@ -6,14 +6,20 @@
  * the Elo model's, calibrated on the other fold; the other fold's answers are read first, so the class's start per skill
  * (`skillPrior` 'class') comes from them; then the fold's students are predicted answer by answer, each before it is
  * applied. The beliefs are chosen on fold 0 by log-loss from a small grid and then read fold 1 unchanged (fold 1 is the
- * held-out figure). `PARTICLES` (default 200), `JITTER` (the resampling jitter, default the observer's 0.1), `GRID`
+ * held-out figure). Beside it, on the same held-out fold: the Elo model, and the logistic model fitted on the other fold
+ * (kt_cv_auc's recipe, weights fixed). `PARTICLES` (default 200), `JITTER` (the resampling jitter, default the observer's 0.1), `FILTER`
+ * ('particles', the default, or 'factored': factoredObserver.ts), `GRID`
  * ('small': the first four beliefs only), `LEARN` (the gains per answer tried, default 0.02,0.06,0.15). `node --import tsx tools/observerKt.ts` (a few minutes).
  */
 import { loadSpanishKt } from '../bench/lib/data';
 import { auc, DEFAULT_LEARNING_SETTINGS as S, emptyMasteryState, exportCalibration, logLoss, replaceCalibration, replayWithPredictions } from '../src/domain/learning';
+import { fitLogistic, untrainedLogisticParams } from '../src/domain/learning/logisticKt';
+import { LOGISTIC_FIT } from '../src/domain/learning/logisticKtFit';
 import type { Calibration } from '../src/domain/learning/mastery';
 import type { GradedResponse } from '../src/domain/response';
-import { DEFAULT_OBSERVER_OPTIONS, IdealObserver } from '../src/sim/idealObserver';
+import { FactoredObserver } from '../src/sim/factoredObserver';
+import { IdealObserver } from '../src/sim/idealObserver';
+import { DEFAULT_OBSERVER_OPTIONS } from '../src/sim/observerParts';
 import { DEFAULT_LEARNER, masteryTheta, type LearnerParams } from '../src/sim/learner';
 
 const { responses } = loadSpanishKt();
@@ -22,6 +28,8 @@ const skills = [...new Set(responses.flatMap((r) => r.skills))].sort();
 const fold = new Map(students.map((s, i) => [s, i % 2]));
 const particles = Number(process.env.PARTICLES ?? 200);
 const jitterSd = Number(process.env.JITTER ?? DEFAULT_OBSERVER_OPTIONS.jitterSd);
+const filter = (process.env.FILTER ?? 'particles') as 'particles' | 'factored';
+if (filter !== 'particles' && filter !== 'factored') throw new Error(`FILTER=${filter}: it is particles or factored`);
 const noBank = new Map<string, { difficulty?: number }>();
 
 /** The fold's answers predicted by an observer with `beliefs`, after it read the other fold. */
@@ -31,7 +39,8 @@ function predictFold(k: number, beliefs: LearnerParams): { predictions: number[]
   const b = new Map(calibrationOf(k).items.map((i) => [i.itemId, i.b]));
   const items = new Map(responses.map((r) => [r.itemId, { skills: r.skills, minutes: 1, difficulty: b.get(r.itemId) ?? 0 }]));
   const world = { lp: beliefs, theta: masteryTheta(beliefs), order: skills, prerequisites: new Map<string, string[]>(), items, trueDifficulty: new Map<string, number>() };
-  const observer = new IdealObserver(world, students, { ...DEFAULT_OBSERVER_OPTIONS, particles, jitterSd, difficulty: 'bank', skillPrior: 'class', seed: `kt|${k}` });
+  const options = { ...DEFAULT_OBSERVER_OPTIONS, filter, particles, jitterSd, difficulty: 'bank', skillPrior: 'class', seed: `kt|${k}` } as const;
+  const observer = filter === 'factored' ? new FactoredObserver(world, students, options) : new IdealObserver(world, students, options);
   const read = (rs: readonly GradedResponse[], record: (p: number) => void) => {
     let previous: string | null = null;
     for (const r of rs) {
@@ -66,6 +75,13 @@ function eloCalibrated(k: number): number[] {
   return [...replayWithPredictions(start, test, noBank, S).predictions];
 }
 
+/** The logistic model (kt_cv_auc's recipe) fitted on the students outside fold `k`, its weights fixed, predicting the fold as they answer. */
+function logisticHeldOut(k: number): number[] {
+  const train = responses.filter((r) => fold.get(r.studentId) !== k);
+  const { fitted } = fitLogistic({ ...untrainedLogisticParams(), ...LOGISTIC_FIT }, train, { epochs: LOGISTIC_FIT.epochs, version: `fold${k}`, fittedOn: `fold ≠ ${k}` });
+  return responses.filter((r) => fold.get(r.studentId) === k).map((r) => fitted.observe(r.studentId, r.itemId, r.skills, r.correct ? 1 : 0, false));
+}
+
 const grid: Partial<LearnerParams>[] = [];
 for (const learnPerMinute of (process.env.LEARN ?? '0.02,0.06,0.15').split(',').map(Number))
   for (const [guess, slip] of [[0.02, 0.02], [0.1, 0.05]] as const)
@@ -82,4 +98,17 @@ for (const g of process.env.GRID === 'small' ? grid.slice(0, 4) : grid) {
 }
 if (!best) throw new Error('empty grid');
 const held = predictFold(1, beliefsOf(best.g));
-console.log(JSON.stringify({ heldOut: 'fold 1', beliefs: best.g, observerAuc: auc(held.predictions, held.outcomes), observerLogLoss: logLoss(held.predictions, held.outcomes), eloAuc: auc(held.elo, held.outcomes), eloLogLoss: logLoss(held.elo, held.outcomes) }));
+const logistic = logisticHeldOut(1);
+console.log(
+  JSON.stringify({
+    heldOut: 'fold 1',
+    filter,
+    beliefs: best.g,
+    observerAuc: auc(held.predictions, held.outcomes),
+    observerLogLoss: logLoss(held.predictions, held.outcomes),
+    eloAuc: auc(held.elo, held.outcomes),
+    eloLogLoss: logLoss(held.elo, held.outcomes),
+    logisticAuc: auc(logistic, held.outcomes),
+    logisticLogLoss: logLoss(logistic, held.outcomes),
+  }),
+);

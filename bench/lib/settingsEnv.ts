@@ -1,5 +1,5 @@
 import type { CohortConfig } from '../../src/sim/armSetup';
-import { DEFAULT_OBSERVER_OPTIONS, type ObserverOptions } from '../../src/sim/idealObserver';
+import { DEFAULT_OBSERVER_OPTIONS, type ObserverOptions } from '../../src/sim/observerParts';
 import { learningSettings, type LearningSettings } from '../../src/domain/learning/settings';
 
 /**

@@ -13,7 +13,9 @@ import { seededRng, type Rng } from '../domain/random';
 import type { GradedResponse } from '../domain/response';
 import type { Skill } from '../domain/skills';
 import { DEFAULT_WORKLOAD_CAPS, type WorkloadCaps } from '../domain/workload';
-import { DEFAULT_OBSERVER_OPTIONS, IdealObserver, type ObserverOptions } from './idealObserver';
+import { FactoredObserver } from './factoredObserver';
+import { IdealObserver } from './idealObserver';
+import { DEFAULT_OBSERVER_OPTIONS, type ObserverOptions } from './observerParts';
 import { DEFAULT_LEARNER, makeStudents, masteryTheta, type LearnerParams, type Student } from './learner';
 
 /** A seeded synthetic cohort for comparing uniform class worksheets with personalised workbooks (see learner.ts). */
@@ -203,7 +205,7 @@ export type ArmRun = {
   falsePasses: number;
   falsePassShortfall: number;
   /** With `observerMastery`: the ideal observer fed the same answers. */
-  observer: IdealObserver | null;
+  observer: IdealObserver | FactoredObserver | null;
 };
 export type MasterySnapshot = { latent: number[]; estimated: number[]; agreement: number; minutes: number[] };
 
@@ -300,12 +302,16 @@ export function startRun(setup: ArmSetup): ArmRun {
 }
 
 /** The ideal observer of this arm's students (`observerMastery`), from the arm's own world. */
-export function idealObserverFor(setup: ArmSetup): IdealObserver {
+export function idealObserverFor(setup: ArmSetup): IdealObserver | FactoredObserver {
   const asked = setup.config.observerMastery;
   const options = { ...DEFAULT_OBSERVER_OPTIONS, seed: `${setup.config.seed}|${setup.arm}|observer`, ...(typeof asked === 'object' ? asked : {}) };
   const order = setup.graph.order;
   const prerequisites = new Map(order.map((k) => [k, (setup.graph.byId.get(k)?.prerequisites ?? []).filter((p) => setup.graph.byId.has(p))]));
   const items = new Map([...setup.bank.byId].map(([id, item]) => [id, { skills: item.skills, minutes: item.minutes, difficulty: item.difficulty }]));
   const lp = { ...setup.lp, ...options.assume };
-  return new IdealObserver({ lp, theta: masteryTheta(lp), order, prerequisites, items, trueDifficulty: setup.trueDifficulty }, setup.students.map((s) => s.id), options);
+  const world = { lp, theta: masteryTheta(lp), order, prerequisites, items, trueDifficulty: setup.trueDifficulty };
+  const ids = setup.students.map((s) => s.id);
+  if (options.filter === 'factored') return new FactoredObserver(world, ids, options);
+  if (options.filter !== 'particles') throw new Error(`observer: filter ${String(options.filter)} is not one of particles, factored`);
+  return new IdealObserver(world, ids, options);
 }
