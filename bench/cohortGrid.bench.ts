@@ -16,7 +16,7 @@ import type { CohortConfig } from '../src/sim/armSetup';
 import { simulateArm } from '../src/sim/cohortSim';
 import { loadG7Graph } from './lib/data';
 import { emit } from './lib/emit';
-import { observerFromEnv, settingsFromEnv } from './lib/settingsEnv';
+import { gateLabelsFromEnv, observerFromEnv, settingsFromEnv } from './lib/settingsEnv';
 
 const bench = 'cohort_grid';
 const graph = loadG7Graph();
@@ -34,6 +34,8 @@ const oracleMastery = process.env.GRID_ORACLE === 'true';
 const observerMastery = observerFromEnv('GRID_OBSERVER');
 /** GRID_MODEL_AFTER_VERDICT=true: the personalised arm's own model only once the gate check has decided (`modelAfterVerdict`). */
 const modelAfterVerdict = process.env.GRID_MODEL_AFTER_VERDICT === 'true';
+/** GRID_GATE_LABELS=elo: the gate check's ready labels from an Elo model no other flag source overrides, as at the station (`gateLabels`). */
+const gateLabels = gateLabelsFromEnv('GRID_GATE_LABELS');
 /** GRID_DRIVER=elo|logistic: the personalised arm's mastery flags from that model on every day (default: the rule of modelChoice.ts). */
 const driverEnv = process.env.GRID_DRIVER;
 if (driverEnv !== undefined && driverEnv !== 'elo' && driverEnv !== 'logistic') throw new Error(`GRID_DRIVER=${driverEnv}: use elo or logistic`);
@@ -48,7 +50,7 @@ for (const penalty of penalties) {
   const runs = seeds.map((seed) => {
     const config: CohortConfig = { seed, students: 30, days: 20, horizonDays: 250, checkpointDays: checkpoints, skills: graph.skills, unitSkills: graph.unit, learner: { prerequisitePenalty: penalty }, ...forcedVerdict(penalty) };
     const u = simulateArm(config, 'uniform');
-    const p = simulateArm({ ...config, settings, oracleMastery, observerMastery, modelAfterVerdict, ...driver }, 'personalised');
+    const p = simulateArm({ ...config, settings, oracleMastery, observerMastery, modelAfterVerdict, ...gateLabels, ...driver }, 'personalised');
     const at = checkpoints.map((_, i) => saved(p.checkpoints[i]?.meanMinutesToMastery ?? 0, u.checkpoints[i]?.meanMinutesToMastery ?? 0));
     return {
       saved: [...at, saved(p.meanMinutesToMastery, u.meanMinutesToMastery)],

@@ -18,13 +18,15 @@ import type { CohortConfig } from '../src/sim/armSetup';
 import { sweepWorlds } from '../src/sim/worlds';
 import { loadG7Graph } from './lib/data';
 import { emit } from './lib/emit';
-import { observerFromEnv, settingsFromEnv } from './lib/settingsEnv';
+import { gateLabelsFromEnv, observerFromEnv, settingsFromEnv } from './lib/settingsEnv';
 
 /** SWEEP_OBSERVER (true, or the observer's options as JSON): a diagnostic, the personalised arm's flags from the ideal observer; the figures then go out under cohort_sweep_observer. */
 const observerMastery = observerFromEnv('SWEEP_OBSERVER');
 const bench = observerMastery ? 'cohort_sweep_observer' : 'cohort_sweep';
 /** SWEEP_MODEL_AFTER_VERDICT=true: the personalised arm's own model only once the gate check has decided (`modelAfterVerdict`). */
 const modelAfterVerdict = process.env.SWEEP_MODEL_AFTER_VERDICT === 'true';
+/** SWEEP_GATE_LABELS=elo: the gate check's ready labels from an Elo model no other flag source overrides, as at the station (`gateLabels`). */
+const gateLabels = gateLabelsFromEnv('SWEEP_GATE_LABELS');
 const graph = loadG7Graph();
 const seeds = [9001, 9002];
 /** SWEEP_SETTINGS: a candidate's learning settings (JSON) for the personalised arm; the class sheet keeps the defaults. */
@@ -39,7 +41,7 @@ function runCell(world: ReturnType<typeof sweepWorlds>[number]): Cell {
   const per = seeds.map((seed) => {
     const config: CohortConfig = { seed, students: 30, days: 20, horizonDays: 250, restrictedDays: 60, checkpointDays: checkpoints, skills: graph.skills, unitSkills: graph.unit, ...world.config };
     const u = simulateArm(config, 'uniform');
-    const p = simulateArm({ ...config, settings, observerMastery, modelAfterVerdict }, 'personalised');
+    const p = simulateArm({ ...config, settings, observerMastery, modelAfterVerdict, ...gateLabels }, 'personalised');
     const at: Record<string, number> = Object.fromEntries(checkpoints.map((d, i) => [`d${d}`, saved(p.checkpoints[i]?.meanMinutesToMastery ?? 0, u.checkpoints[i]?.meanMinutesToMastery ?? 0)]));
     const savedAt: Record<string, number> = { ...at, mastery: saved(p.meanMinutesToMastery, u.meanMinutesToMastery) };
     return {

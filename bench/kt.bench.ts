@@ -22,6 +22,7 @@ import { LOGISTIC_FIT, studentFolds } from '../src/domain/learning/logisticKtFit
 import { chooseModel } from '../src/domain/learning/modelChoice';
 import type { GradedResponse } from '../src/domain/response';
 import { loadSpanishKt } from './lib/data';
+import { KT_OBSERVER_BELIEFS, ktBeliefs, observerFoldPredictions } from './lib/observerKt';
 import { emit } from './lib/emit';
 
 const bench = 'kt';
@@ -74,14 +75,20 @@ const fold = new Map(students.map((s, i) => [s, i % 2]));
 const predsModel: number[] = [];
 const predsItem: number[] = [];
 const outcomes: number[] = [];
+const observerFolds: { predictions: number[]; outcomes: number[]; elo: number[] }[] = [];
+let observerMs = 0;
 for (const k of [0, 1]) {
   const train = responses.filter((r) => fold.get(r.studentId) !== k);
   const test = responses.filter((r) => fold.get(r.studentId) === k);
   const calibrated = replayWithPredictions(emptyMasteryState(S), train, noBank, S).state;
-  const start = replaceCalibration(emptyMasteryState(S), { ...exportCalibration(calibrated, `fold${k}`), source: 'district' }, S);
+  const calibration = exportCalibration(calibrated, `fold${k}`);
+  const start = replaceCalibration(emptyMasteryState(S), { ...calibration, source: 'district' }, S);
   const r = replayWithPredictions(start, test, noBank, S);
   predsModel.push(...r.predictions);
   outcomes.push(...y(r.applied));
+  const to = performance.now();
+  observerFolds.push({ predictions: observerFoldPredictions(responses, fold, k, calibration, ktBeliefs(KT_OBSERVER_BELIEFS), { filter: 'factored', particles: 200, jitterSd: 0.1 }), outcomes: y(test), elo: [...r.predictions] });
+  observerMs += performance.now() - to;
   const counts = new Map<string, [number, number]>();
   for (const x of train) {
     const [s, n] = counts.get(x.itemId) ?? [0, 0];
@@ -91,6 +98,16 @@ for (const k of [0, 1]) {
 }
 emit({ bench, figure: 'kt_elo_calibrated_auc', value: auc(predsModel, outcomes) ?? NaN, goal: '>item_mean_calibrated_auc', note: '2-fold by student, item b from the other half' });
 emit({ bench, figure: 'kt_elo_calibrated_logloss', value: logLoss(predsModel, outcomes) });
+// The factored observer (src/sim/factoredObserver.ts; docs/mastery.md, round 16) on the same protocol: it reads the other
+// half first, then predicts; its five beliefs were chosen on fold 0 (tools/observerKt.ts), so fold 1 alone is held out.
+{
+  const pooled = observerFolds.flatMap((f) => f.predictions);
+  const held = observerFolds[1];
+  if (!held) throw new Error('kt.bench: fold 1 missing');
+  const note = `2-fold by student as kt_elo_calibrated_auc; fold 1 alone (beliefs chosen on fold 0): ${auc(held.predictions, held.outcomes)?.toFixed(3)} against Elo ${auc(held.elo, held.outcomes)?.toFixed(3)}; ${Math.round(observerMs)} ms`;
+  emit({ bench, figure: 'kt_observer_calibrated_auc', value: auc(pooled, outcomes) ?? NaN, note });
+  emit({ bench, figure: 'kt_observer_calibrated_logloss', value: logLoss(pooled, outcomes) });
+}
 emit({ bench, figure: 'kt_item_mean_calibrated_auc', value: auc(predsItem, outcomes) ?? NaN, note: 'per-item mean from the other half, then running' });
 emit({ bench, figure: 'kt_item_mean_calibrated_logloss', value: logLoss(predsItem, outcomes) });
 

@@ -12,19 +12,16 @@
  * ('small': the first four beliefs only), `LEARN` (the gains per answer tried, default 0.02,0.06,0.15). `node --import tsx tools/observerKt.ts` (a few minutes).
  */
 import { loadSpanishKt } from '../bench/lib/data';
+import { ktBeliefs, observerFoldPredictions } from '../bench/lib/observerKt';
 import { auc, DEFAULT_LEARNING_SETTINGS as S, emptyMasteryState, exportCalibration, logLoss, replaceCalibration, replayWithPredictions } from '../src/domain/learning';
 import { fitLogistic, untrainedLogisticParams } from '../src/domain/learning/logisticKt';
 import { LOGISTIC_FIT } from '../src/domain/learning/logisticKtFit';
 import type { Calibration } from '../src/domain/learning/mastery';
-import type { GradedResponse } from '../src/domain/response';
-import { FactoredObserver } from '../src/sim/factoredObserver';
-import { IdealObserver } from '../src/sim/idealObserver';
+import type { LearnerParams } from '../src/sim/learner';
 import { DEFAULT_OBSERVER_OPTIONS } from '../src/sim/observerParts';
-import { DEFAULT_LEARNER, masteryTheta, type LearnerParams } from '../src/sim/learner';
 
 const { responses } = loadSpanishKt();
 const students = [...new Set(responses.map((r) => r.studentId))];
-const skills = [...new Set(responses.flatMap((r) => r.skills))].sort();
 const fold = new Map(students.map((s, i) => [s, i % 2]));
 const particles = Number(process.env.PARTICLES ?? 200);
 const jitterSd = Number(process.env.JITTER ?? DEFAULT_OBSERVER_OPTIONS.jitterSd);
@@ -32,29 +29,11 @@ const filter = (process.env.FILTER ?? 'particles') as 'particles' | 'factored';
 if (filter !== 'particles' && filter !== 'factored') throw new Error(`FILTER=${filter}: it is particles or factored`);
 const noBank = new Map<string, { difficulty?: number }>();
 
-/** The fold's answers predicted by an observer with `beliefs`, after it read the other fold. */
+/** The fold's answers predicted by an observer with `beliefs`, after it read the other fold; and the Elo model's on fold 1. */
 function predictFold(k: number, beliefs: LearnerParams): { predictions: number[]; outcomes: number[]; elo: number[] } {
-  const train = responses.filter((r) => fold.get(r.studentId) !== k);
-  const test = responses.filter((r) => fold.get(r.studentId) === k);
-  const b = new Map(calibrationOf(k).items.map((i) => [i.itemId, i.b]));
-  const items = new Map(responses.map((r) => [r.itemId, { skills: r.skills, minutes: 1, difficulty: b.get(r.itemId) ?? 0 }]));
-  const world = { lp: beliefs, theta: masteryTheta(beliefs), order: skills, prerequisites: new Map<string, string[]>(), items, trueDifficulty: new Map<string, number>() };
-  const options = { ...DEFAULT_OBSERVER_OPTIONS, filter, particles, jitterSd, difficulty: 'bank', skillPrior: 'class', seed: `kt|${k}` } as const;
-  const observer = filter === 'factored' ? new FactoredObserver(world, students, options) : new IdealObserver(world, students, options);
-  const read = (rs: readonly GradedResponse[], record: (p: number) => void) => {
-    let previous: string | null = null;
-    for (const r of rs) {
-      if (previous !== null && previous !== r.studentId) observer.updateClassPriors();
-      previous = r.studentId;
-      record(observer.predict(r.studentId, r.itemId));
-      observer.observe(r.studentId, r.itemId, r.correct);
-    }
-    observer.updateClassPriors();
-  };
-  read(train, () => {});
-  const predictions: number[] = [];
-  read(test, (p) => predictions.push(p));
-  return { predictions, outcomes: test.map((r) => (r.correct ? 1 : 0)), elo: k === 1 ? eloCalibrated(k) : [] };
+  const predictions = observerFoldPredictions(responses, fold, k, calibrationOf(k), beliefs, { filter, particles, jitterSd });
+  const outcomes = responses.filter((r) => fold.get(r.studentId) === k).map((r) => (r.correct ? 1 : 0));
+  return { predictions, outcomes, elo: k === 1 ? eloCalibrated(k) : [] };
 }
 
 const calibrations = new Map<number, Calibration>();
@@ -86,18 +65,17 @@ const grid: Partial<LearnerParams>[] = [];
 for (const learnPerMinute of (process.env.LEARN ?? '0.02,0.06,0.15').split(',').map(Number))
   for (const [guess, slip] of [[0.02, 0.02], [0.1, 0.05]] as const)
     for (const abilitySd of [0.6, 1.0]) for (const skillSd of [0.5, 1.0]) grid.push({ learnPerMinute, guess, slip, abilitySd, skillSd });
-const beliefsOf = (g: Partial<LearnerParams>): LearnerParams => ({ ...DEFAULT_LEARNER, startLevel: 0, dropPerRank: 0, forgetPerDay: 0, prerequisitePenalty: 1, ...g });
 
 let best: { g: Partial<LearnerParams>; loss: number } | null = null;
 for (const g of process.env.GRID === 'small' ? grid.slice(0, 4) : grid) {
   const t = performance.now();
-  const r = predictFold(0, beliefsOf(g));
+  const r = predictFold(0, ktBeliefs(g));
   const loss = logLoss(r.predictions, r.outcomes);
   console.log(JSON.stringify({ fold: 0, beliefs: g, auc: auc(r.predictions, r.outcomes), logLoss: loss, s: Math.round((performance.now() - t) / 100) / 10 }));
   if (!best || loss < best.loss) best = { g, loss };
 }
 if (!best) throw new Error('empty grid');
-const held = predictFold(1, beliefsOf(best.g));
+const held = predictFold(1, ktBeliefs(best.g));
 const logistic = logisticHeldOut(1);
 console.log(
   JSON.stringify({

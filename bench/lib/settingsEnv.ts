@@ -15,7 +15,7 @@ export function settingsFromEnv(name: string): LearningSettings {
 
 /**
  * The ideal observer's options from an environment variable (unset or 'false': off; 'true': the defaults; else JSON,
- * idealObserver.ts `ObserverOptions`): the personalised arm's mastery flags then come from it (`observerMastery`).
+ * observerParts.ts `ObserverOptions`): the personalised arm's mastery flags then come from it (`observerMastery`).
  */
 export function observerFromEnv(name: string): CohortConfig['observerMastery'] {
   const value = process.env[name];
@@ -25,4 +25,12 @@ export function observerFromEnv(name: string): CohortConfig['observerMastery'] {
   const unknown = Object.keys(options).filter((k) => !(k in DEFAULT_OBSERVER_OPTIONS));
   if (unknown.length) throw new Error(`${name}: unknown option ${unknown.join(', ')}; the options are ${Object.keys(DEFAULT_OBSERVER_OPTIONS).join(', ')}`);
   return options;
+}
+
+/** Whose flags label the gate check's answers (`gateLabels`) from an environment variable: unset or 'arm' (the default), or 'elo'. */
+export function gateLabelsFromEnv(name: string): Pick<CohortConfig, 'gateLabels'> {
+  const value = process.env[name];
+  if (value === undefined || value === 'arm') return {};
+  if (value === 'elo') return { gateLabels: 'elo' };
+  throw new Error(`${name}=${value}: use arm or elo`);
 }

@@ -102,6 +102,12 @@ export type CohortConfig = {
    */
   readonly gateReadinessFrom?: 'reference' | 'model';
   /**
+   * Diagnostic: whose flags label the gate check's answers ready or not. 'arm' (default): the arm's, whichever model or
+   * observer put them there. 'elo': an Elo model of the arm's settings that no other flag source overrides, as the
+   * station's gate check labels them (src/station/learning/gate.ts: the Elo model's own flags, whichever model drives).
+   */
+  readonly gateLabels?: 'arm' | 'elo';
+  /**
    * Diagnostic: while the gate check is undecided the selection reads the gate's reference model (and its settings);
    * the arm's own model only once the verdict is made, so a sharper model cannot move the evidence the verdict rests on.
    * Needs an arm model that differs from the reference (`gateReferenceSettings`).
@@ -287,7 +293,7 @@ export function startRun(setup: ArmSetup): ArmRun {
     logisticDays: 0,
     gate: emptyGateEvidence,
     gatedDays: 0,
-    gateMastery: gateReferenceSettings(setup.settings) ? emptyMasteryState(setup.settings) : null,
+    gateMastery: gateReferenceSettings(setup.settings) || setup.config.gateLabels === 'elo' ? emptyMasteryState(setup.settings) : null,
     passes: 0,
     falsePasses: 0,
     falsePassShortfall: 0,

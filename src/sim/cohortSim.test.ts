@@ -93,6 +93,39 @@ describe('cohort simulator', () => {
     expect(armLabels.report.gate).toEqual(evidenceOf(armLabels.days, 'reference', 'model'));
   });
 
+  it("gateLabels 'elo': with the arm's flags from elsewhere (here latent), the gate check labels answers by an Elo model's own flags, as the station does", () => {
+    const config: CohortConfig = { seed: 3, students: 12, days: 10, horizonDays: 10, oracleMastery: true };
+    const setup = setUpArm(config, 'personalised');
+    const settings = setup.settings;
+    const traced = (extra: Partial<CohortConfig>) => {
+      const days: DayTrace[] = [];
+      const report = simulateArm({ ...config, ...extra, onDay: (d) => days.push(d) }, 'personalised');
+      return { report, days };
+    };
+    /** The gate evidence of the traced answers: predictions and labels from an Elo model no flag source touches, or from the arm's state (latent flags). */
+    const evidenceOf = (days: readonly DayTrace[], labelsFrom: 'elo' | 'arm') => {
+      let elo = emptyMasteryState(settings);
+      let evidence = emptyGateEvidence;
+      days.forEach((day, d) => {
+        const armState = days[d - 1]?.mastery ?? emptyMasteryState(settings);
+        const replayed = replayWithPredictions(elo, day.answers, setup.bank.byId, settings);
+        const labelled = labelsFrom === 'elo' ? elo : armState;
+        const predicted = labelsFrom === 'elo' ? replayed.predictions : replayWithPredictions(armState, day.answers, setup.bank.byId, settings).predictions;
+        const readiness = new Map(setup.students.map((st) => [st.id, readinessOf(labelled, st.id, setup.unit, setup.graph, settings)]));
+        evidence = addGateEvidence(evidence, day.answers.map((r, i) => ({ outcome: outcomeOf(r), predicted: predicted[i]!, ...readiness.get(r.studentId)!(r.skills[0]!) })), settings);
+        elo = replayed.state;
+      });
+      return gateVerdict(evidence, settings);
+    };
+    const eloLabels = traced({ gateLabels: 'elo' });
+    expect(eloLabels.report.gate.notReadyAnswers).toBeGreaterThan(0);
+    expect(eloLabels.report.gate).toEqual(evidenceOf(eloLabels.days, 'elo'));
+    const armLabels = traced({});
+    expect(armLabels.report.gate).toEqual(evidenceOf(armLabels.days, 'arm'));
+    // the two labellings differ on the same answers
+    expect(evidenceOf(eloLabels.days, 'arm')).not.toEqual(eloLabels.report.gate);
+  });
+
   it('forceGateVerdict gives the selection that verdict from day 1: every lesson day gated with holds, none with does_not_hold', () => {
     const config = { seed: 3, students: 12, days: 8, horizonDays: 8 };
     expect(simulateArm(config, 'personalised').gate.kind).toBe('undecided');
