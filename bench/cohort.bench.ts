@@ -12,7 +12,7 @@ import type { CohortConfig } from '../src/sim/armSetup';
 import { simulateArm } from '../src/sim/cohortSim';
 import { loadG7Graph } from './lib/data';
 import { emit } from './lib/emit';
-import { observerFromEnv, settingsFromEnv } from './lib/settingsEnv';
+import { gateLabelsFromEnv, observerFromEnv, settingsFromEnv } from './lib/settingsEnv';
 
 /** COHORT_OBSERVER (true, or the observer's options as JSON): a diagnostic, the personalised arms' flags from the ideal observer; the figures then go out under cohort_observer. */
 const observerMastery = observerFromEnv('COHORT_OBSERVER');
@@ -21,12 +21,15 @@ const graph = loadG7Graph();
 const seeds = [1, 2, 3, 4, 5];
 /** COHORT_SETTINGS: a candidate's learning settings (JSON) for the personalised arms; the class sheets keep the defaults. */
 const settings = settingsFromEnv('COHORT_SETTINGS');
+/** COHORT_GATE_LABELS=elo: the personalised arms' gate check labels answers by an Elo model no other flag source overrides, as at the station (`gateLabels`). */
+const gateLabels = gateLabelsFromEnv('COHORT_GATE_LABELS');
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const verdictLetter = { holds: 'H', does_not_hold: 'N', undecided: 'U' } as const;
 const base = (seed: number): CohortConfig => ({ seed, students: 40, days: 20, horizonDays: 400, restrictedDays: 60, skills: graph.skills, unitSkills: graph.unit });
 
 const runs = seeds.map((seed) => ({
   uniform: simulateArm(base(seed), 'uniform'),
-  personalised: simulateArm({ ...base(seed), settings, observerMastery }, 'personalised'),
+  personalised: simulateArm({ ...base(seed), settings, observerMastery, ...gateLabels }, 'personalised'),
   oracle: simulateArm({ ...base(seed), settings, oracleMastery: true }, 'personalised'),
   classPaced: simulateArm({ ...base(seed), uniformPacing: 'class_mastery' }, 'uniform'),
   uniformLatentReview: simulateArm({ ...base(seed), uniformReview: 'latent' }, 'uniform'),
@@ -42,7 +45,7 @@ const students = runs.reduce((a, r) => a + r.uniform.students, 0);
 emit({ bench, figure: 'cohort_unit_skills', value: graph.unit.length, unit: 'skills', note: graph.source });
 emit({ bench, figure: 'cohort_uniform_minutes_to_mastery', value: mean(runs.map((r) => r.uniform.meanMinutesToMastery)), unit: 'min/student', note: 'calendar-paced class sheet' });
 emit({ bench, figure: 'cohort_personalised_minutes_to_mastery', value: mean(runs.map((r) => r.personalised.meanMinutesToMastery)), unit: 'min/student' });
-emit({ bench, figure: 'cohort_minutes_saved_pct', value: mean(perSeed), goal: '>=30', unit: '%', note: `per seed: ${perSeed.map((x) => x.toFixed(1)).join(', ')}; censored ${censored('uniform')} uniform / ${censored('personalised')} personalised of ${students}` });
+emit({ bench, figure: 'cohort_minutes_saved_pct', value: mean(perSeed), goal: '>=30', unit: '%', note: `per seed: ${perSeed.map((x) => x.toFixed(1)).join(', ')}; gate verdicts ${runs.map((r) => verdictLetter[r.personalised.gate.kind]).join('')}; censored ${censored('uniform')} uniform / ${censored('personalised')} personalised of ${students}` });
 emit({ bench, figure: 'cohort_minutes_saved_pct_worst_seed', value: Math.min(...perSeed), goal: '>=30', unit: '%' });
 const daysSaved = runs.map((r) => 100 * (1 - r.personalised.meanDaysToMastery / r.uniform.meanDaysToMastery));
 emit({ bench, figure: 'cohort_school_days_saved_pct', value: mean(daysSaved), unit: '%', note: `school days to unit mastery; per seed: ${daysSaved.map((x) => x.toFixed(1)).join(', ')}` });
@@ -90,7 +93,7 @@ emit({ bench, figure: 'cohort_oracle_minutes_saved_pct', value: mean(runs.map((r
 // The same comparison for a first chapter of about nine skills (about four weeks of lessons).
 const chapter = seeds.map((seed) => {
   const cfg: CohortConfig = { ...base(seed), unitSkills: graph.chapter };
-  return { uniform: simulateArm(cfg, 'uniform'), personalised: simulateArm({ ...cfg, settings, observerMastery }, 'personalised'), oracle: simulateArm({ ...cfg, settings, oracleMastery: true }, 'personalised') };
+  return { uniform: simulateArm(cfg, 'uniform'), personalised: simulateArm({ ...cfg, settings, observerMastery, ...gateLabels }, 'personalised'), oracle: simulateArm({ ...cfg, settings, oracleMastery: true }, 'personalised') };
 });
 const chapterSaved = chapter.map((r) => saved(r.personalised, r.uniform));
 emit({ bench, figure: 'cohort_chapter_minutes_saved_pct', value: mean(chapterSaved), goal: '>=30', unit: '%', note: `${graph.chapter.length}-skill chapter; per seed: ${chapterSaved.map((x) => x.toFixed(1)).join(', ')}; censored ${chapter.reduce((a, r) => a + r.uniform.censored, 0)} uniform / ${chapter.reduce((a, r) => a + r.personalised.censored, 0)} personalised` });
