@@ -102,9 +102,13 @@ export type CohortConfig = {
    */
   readonly gateReadinessFrom?: 'reference' | 'model';
   /**
-   * Diagnostic: whose flags label the gate check's answers ready or not. 'arm' (default): the arm's, whichever model or
-   * observer put them there. 'elo': an Elo model of the arm's settings that no other flag source overrides, as the
-   * station's gate check labels them (src/station/learning/gate.ts: the Elo model's own flags, whichever model drives).
+   * Diagnostic: which state the gate check replays the day's answers through, for its predictions and its ready labels,
+   * when no reference model is set apart (`gateReferenceSettings` null; with one, that model already does both, and
+   * 'elo' changes nothing). 'arm' (default): the arm's own state, with the flags whichever model, observer or oracle
+   * put there (and the records `withMasteryFlags` adds for flagged skills never answered). 'elo': an Elo model of the
+   * arm's settings that no other flag source touches, as the station's gate check replays them
+   * (src/station/learning/gate.ts: the Elo model and its own flags, whichever model drives). 'elo' takes precedence
+   * over `gateReadinessFrom`.
    */
   readonly gateLabels?: 'arm' | 'elo';
   /**

@@ -89,7 +89,7 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
     }
   });
   const before = run.mastery;
-  const labelled = run.gateMastery && (setup.config.gateReadinessFrom ?? 'reference') === 'reference' ? run.gateMastery : run.mastery;
+  const labelled = run.gateMastery && (setup.config.gateLabels === 'elo' || (setup.config.gateReadinessFrom ?? 'reference') === 'reference') ? run.gateMastery : run.mastery;
   const readiness = new Map(setup.students.map((st) => [st.id, readinessOf(labelled, st.id, setup.unit, setup.graph, setup.settings)]));
   const elo = replayWithPredictions(run.mastery, today, setup.bank.byId, setup.settings);
   const gateModel = run.gateMastery ? replayWithPredictions(run.gateMastery, today, setup.bank.byId, reference ?? setup.settings) : elo;

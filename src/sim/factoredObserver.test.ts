@@ -55,6 +55,29 @@ describe('the factored observer (particles over the general level and rate, a Ga
     expect(factored.logLoss).toBeLessThan(particles.logLoss);
   });
 
+  it('on an item of two skills, moves each by the Kalman step of an answer that sees their mean level', () => {
+    // one particle at g = 0 with no learning, so each skill's mean level is its Gaussian's mean
+    const lp: LearnerParams = { ...DEFAULT_LEARNER, abilitySd: 0, startLevel: 0.8, dropPerRank: 1.2, skillSd: 0.7, prerequisitePenalty: 1, forgetPerDay: 0, learnPerMinute: 0 };
+    const items = new Map([['ab', { skills: ['a', 'b'], minutes: 3, difficulty: 0.4 }]]);
+    const world: ObserverWorld = { lp, theta: masteryTheta(lp), order: ['a', 'b'], prerequisites: new Map(), items, trueDifficulty: new Map() };
+    for (const correct of [true, false]) {
+      const observer = new FactoredObserver(world, ['s'], { ...DEFAULT_OBSERVER_OPTIONS, particles: 1, seed: 'two-skills' });
+      observer.observe('s', 'ab', correct);
+      // by hand: prior means 0.8 and −0.4, variance 0.49 each; the answer sees (a + b) / 2
+      const v = 0.49;
+      const q = 1 / (1 + Math.exp(-((0.8 - 0.4) / 2 - 0.4)));
+      const spread = 1 - lp.guess - lp.slip;
+      const p = lp.guess + spread * q;
+      const dp = spread * q * (1 - q);
+      const score = (dp * ((correct ? 1 : 0) - p)) / (p * (1 - p));
+      const info = (dp * dp) / (p * (1 - p));
+      const step = ((v / 2) * score) / (1 + (info * 2 * v) / 4);
+      expect(observer.meanLevel('s', 'a')).toBeCloseTo(0.8 + step, 10);
+      expect(observer.meanLevel('s', 'b')).toBeCloseTo(-0.4 + step, 10);
+      expect(Math.sign(step)).toBe(correct ? 1 : -1);
+    }
+  });
+
   it('moves a skill toward the level its answers show, and its predictions follow', () => {
     const lp: LearnerParams = { ...DEFAULT_LEARNER, startLevel: 0, dropPerRank: 0, prerequisitePenalty: 1, forgetPerDay: 0, learnPerMinute: 0 };
     const items = new Map(Array.from({ length: 400 }, (_, j) => [`i${j}`, { skills: ['k'], minutes: 1, difficulty: 0 }]));

@@ -68,7 +68,7 @@ export class WorldIndex {
   itemOf(itemId: string, difficulty: ObserverOptions['difficulty']): { ks: number[]; b: number; minutes: number } {
     const item = this.world.items.get(itemId);
     if (!item) throw new Error(`${this.who}: item ${itemId} is not in the world`);
-    const ks = item.skills.map((k) => this.index.get(k)).filter((i): i is number => i !== undefined);
+    const ks = [...new Set(item.skills.map((k) => this.index.get(k)).filter((i): i is number => i !== undefined))];
     const b = difficulty === 'true' ? (this.world.trueDifficulty.get(itemId) ?? item.difficulty) : item.difficulty;
     return { ks, b, minutes: item.minutes };
   }
