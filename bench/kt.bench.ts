@@ -22,7 +22,7 @@ import { LOGISTIC_FIT, studentFolds } from '../src/domain/learning/logisticKtFit
 import { chooseModel } from '../src/domain/learning/modelChoice';
 import type { GradedResponse } from '../src/domain/response';
 import { loadSpanishKt } from './lib/data';
-import { KT_OBSERVER_BELIEFS, ktBeliefs, observerFoldPredictions } from './lib/observerKt';
+import { KT_OBSERVER_BELIEFS, KT_OBSERVER_OPTIONS, ktBeliefs, observerFoldPredictions } from './lib/observerKt';
 import { emit } from './lib/emit';
 
 const bench = 'kt';
@@ -87,7 +87,7 @@ for (const k of [0, 1]) {
   predsModel.push(...r.predictions);
   outcomes.push(...y(r.applied));
   const to = performance.now();
-  observerFolds.push({ predictions: observerFoldPredictions(responses, fold, k, calibration, ktBeliefs(KT_OBSERVER_BELIEFS), { filter: 'factored', particles: 200, jitterSd: 0.1 }), outcomes: y(test), elo: [...r.predictions] });
+  observerFolds.push({ predictions: observerFoldPredictions(responses, fold, k, calibration, ktBeliefs(KT_OBSERVER_BELIEFS), KT_OBSERVER_OPTIONS), outcomes: y(test), elo: [...r.predictions] });
   observerMs += performance.now() - to;
   const counts = new Map<string, [number, number]>();
   for (const x of train) {
@@ -99,7 +99,7 @@ for (const k of [0, 1]) {
 emit({ bench, figure: 'kt_elo_calibrated_auc', value: auc(predsModel, outcomes) ?? NaN, goal: '>item_mean_calibrated_auc', note: '2-fold by student, item b from the other half' });
 emit({ bench, figure: 'kt_elo_calibrated_logloss', value: logLoss(predsModel, outcomes) });
 // The factored observer (src/sim/factoredObserver.ts; docs/mastery.md, round 16) on the same protocol: it reads the other
-// half first, then predicts. Its five beliefs were chosen on fold 0 (tools/observerKt.ts), so the figure is fold 1 alone;
+// half first, then predicts. Its five beliefs and its jitter were chosen on fold 0 (tools/observerKt.ts), so the figure is fold 1 alone;
 // the pooled folds (as kt_elo_calibrated_auc) are in its note.
 {
   const held = observerFolds[1];

@@ -9,10 +9,10 @@
  * held-out figure). Beside it, on the same held-out fold: the Elo model, and the logistic model fitted on the other fold
  * (kt_cv_auc's recipe, weights fixed). `PARTICLES` (default 200), `JITTER` (the resampling jitter, default the observer's 0.1), `FILTER`
  * ('particles', the default, or 'factored': factoredObserver.ts), `GRID`
- * ('small': the first four beliefs only), `LEARN` (the gains per answer tried, default 0.02,0.06,0.15). `node --import tsx tools/observerKt.ts` (a few minutes).
+ * ('small': the first four beliefs only; 'chosen': kt.bench's beliefs only), `LEARN` (the gains per answer tried, default 0.02,0.06,0.15). `node --import tsx tools/observerKt.ts` (a few minutes).
  */
 import { loadSpanishKt } from '../bench/lib/data';
-import { ktBeliefs, observerFoldPredictions } from '../bench/lib/observerKt';
+import { KT_OBSERVER_BELIEFS, ktBeliefs, observerFoldPredictions } from '../bench/lib/observerKt';
 import { auc, DEFAULT_LEARNING_SETTINGS as S, emptyMasteryState, exportCalibration, logLoss, replaceCalibration, replayWithPredictions } from '../src/domain/learning';
 import { fitLogistic, untrainedLogisticParams } from '../src/domain/learning/logisticKt';
 import { LOGISTIC_FIT } from '../src/domain/learning/logisticKtFit';
@@ -67,7 +67,8 @@ for (const learnPerMinute of (process.env.LEARN ?? '0.02,0.06,0.15').split(',').
     for (const abilitySd of [0.6, 1.0]) for (const skillSd of [0.5, 1.0]) grid.push({ learnPerMinute, guess, slip, abilitySd, skillSd });
 
 let best: { g: Partial<LearnerParams>; loss: number } | null = null;
-for (const g of process.env.GRID === 'small' ? grid.slice(0, 4) : grid) {
+const gridChosen = process.env.GRID === 'small' ? grid.slice(0, 4) : process.env.GRID === 'chosen' ? [KT_OBSERVER_BELIEFS] : grid;
+for (const g of gridChosen) {
   const t = performance.now();
   const r = predictFold(0, ktBeliefs(g));
   const loss = logLoss(r.predictions, r.outcomes);

@@ -17,6 +17,13 @@ export function ktBeliefs(chosen: Partial<LearnerParams>): LearnerParams {
 export const KT_OBSERVER_BELIEFS: Partial<LearnerParams> = { learnPerMinute: 0.15, guess: 0.1, slip: 0.05, abilitySd: 0.6, skillSd: 1 };
 
 /**
+ * The factored filter as kt.bench.ts runs it: 200 particles; the resampling jitter chosen on fold 0 by log-loss from
+ * 0, 0.1, 0.3, 0.6, 1.0 and 1.5 (a random walk of the general level and rate at each resampling, which real students'
+ * answers favour: docs/mastery.md, round 16).
+ */
+export const KT_OBSERVER_OPTIONS = { filter: 'factored', particles: 200, jitterSd: 0.6 } as const;
+
+/**
  * Fold `k`'s answers predicted by an observer, each before it is applied, after it read the other fold's answers (so the
  * class's start per skill, `skillPrior` 'class', comes from them). Item difficulties are `calibration`'s (the Elo model's,
  * calibrated on the other fold).
