@@ -89,6 +89,7 @@ emit({ bench, figure: 'cohort_cap_violations', value: runs.reduce((a, r) => a + 
 const ll = (m: 'elo' | 'logistic') => mean(runs.map((r) => r.personalised.predictionLogLoss[m]));
 emit({ bench, figure: 'cohort_personalised_logloss_elo', value: ll('elo'), note: 'every answer predicted before it was applied, personalised arm' });
 emit({ bench, figure: 'cohort_personalised_logloss_logistic', value: ll('logistic'), note: 'shipped logistic parameter set (Spanish), item and skill terms learned online; the log-loss rule keeps Elo driving when this is higher' });
+if (observerMastery) emit({ bench, figure: 'cohort_personalised_logloss_observer', value: mean(runs.map((r) => r.personalised.predictionLogLoss.observer ?? NaN)), note: 'the observer whose flags drive, every answer predicted before it was seen, personalised arm' });
 emit({ bench, figure: 'cohort_oracle_minutes_saved_pct', value: mean(runs.map((r) => saved(r.oracle, r.uniform))), unit: '%', note: 'diagnostic: same selection, latent mastery instead of the model' });
 // The same comparison for a first chapter of about nine skills (about four weeks of lessons).
 const chapter = seeds.map((seed) => {

@@ -47,7 +47,7 @@ export type ArmReport = {
   /** Share of minutes spent on skills whose prerequisites were not yet latently mastered. */
   readonly notReadyShare: number;
   /** Mean log-loss of each model's prediction of every answer (made before it was applied), and the days the logistic model decided mastery. */
-  readonly predictionLogLoss: { readonly elo: number; readonly logistic: number };
+  readonly predictionLogLoss: { readonly elo: number; readonly logistic: number; readonly observer: number | null };
   readonly logisticDays: number;
   /** The gate check at the end of the run, and the school days the lesson look-ahead was gated. */
   readonly gate: GateVerdict;
@@ -152,7 +152,11 @@ export function armReport(setup: ArmSetup, run: ArmRun): ArmReport {
     minutesByReason: run.minutesByReason,
     overPracticeShare: run.allMinutes ? run.overPracticeMinutes / run.allMinutes : 0,
     notReadyShare: run.allMinutes ? run.notReadyMinutes / run.allMinutes : 0,
-    predictionLogLoss: { elo: logLoss(run.predictions.elo, run.predictions.outcomes), logistic: logLoss(run.predictions.logistic, run.predictions.outcomes) },
+    predictionLogLoss: {
+      elo: logLoss(run.predictions.elo, run.predictions.outcomes),
+      logistic: logLoss(run.predictions.logistic, run.predictions.outcomes),
+      observer: run.observer ? logLoss(run.predictions.observer, run.predictions.outcomes) : null,
+    },
     logisticDays: run.logisticDays,
     gate: gateVerdict(run.gate, setup.settings),
     gatedDays: run.gatedDays,

@@ -195,9 +195,9 @@ export type ArmRun = {
   daysRun: number;
   previousDate: string | null;
   answerRng: Rng;
-  /** The logistic model, fed the same answers; both models' predictions of every answer before it was applied. */
+  /** The logistic model, fed the same answers; both models' (and with `observerMastery` the observer's) predictions of every answer before it was applied. */
   logistic: LogisticKt;
-  predictions: { elo: number[]; logistic: number[]; outcomes: number[] };
+  predictions: { elo: number[]; logistic: number[]; outcomes: number[]; observer: number[] };
   /** School days on which the logistic model decided mastery. */
   logisticDays: number;
   /** Evidence on whether the prerequisite gate holds (gateCheck.ts), and the school days lessons were gated. */
@@ -293,7 +293,7 @@ export function startRun(setup: ArmSetup): ArmRun {
     previousDate: null,
     answerRng: seededRng(`${setup.config.seed}|${setup.arm}|answers`),
     logistic: new LogisticKt(SHIPPED_LOGISTIC_PARAMS, setup.bank.byId),
-    predictions: { elo: [], logistic: [], outcomes: [] },
+    predictions: { elo: [], logistic: [], outcomes: [], observer: [] },
     logisticDays: 0,
     gate: emptyGateEvidence,
     gatedDays: 0,

@@ -114,7 +114,10 @@ function simulateDay(setup: ArmSetup, run: ArmRun, dayIndex: number, date: strin
   }
   if (run.observer) {
     const observer = run.observer;
-    for (const r of today) observer.observe(r.studentId, r.itemId, r.correct);
+    for (const r of elo.applied) {
+      run.predictions.observer.push(observer.predict(r.studentId, r.itemId));
+      observer.observe(r.studentId, r.itemId, r.correct);
+    }
     observer.updateClassPriors();
     const { masteredConfidence, masteryLostBelowP } = setup.settings.mastery;
     const answered = (st: Student, k: string) => run.mastery.students.get(st.id)?.get(k)?.n ?? 0;

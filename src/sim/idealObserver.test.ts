@@ -149,7 +149,10 @@ describe('the ideal observer (a diagnostic: the best estimate the answers allow)
     const config = { seed: 3, students: 20, days: 12, horizonDays: 12, skills: graph.skills, unitSkills: graph.unit };
     const model = simulateArm(config, 'personalised');
     const observer = simulateArm({ ...config, observerMastery: true }, 'personalised');
-    console.log(JSON.stringify({ test: 'observerInCohort', model: [model.passes, model.falsePasses], observer: [observer.passes, observer.falsePasses] }));
+    console.log(JSON.stringify({ test: 'observerInCohort', model: [model.passes, model.falsePasses], observer: [observer.passes, observer.falsePasses], logLoss: observer.predictionLogLoss }));
+    // it predicts each answer before it sees it, better than the Elo model beside it (it knows the world's learner)
+    expect(model.predictionLogLoss.observer).toBeNull();
+    expect(observer.predictionLogLoss.observer).toBeLessThan(observer.predictionLogLoss.elo);
     expect(observer.passes).toBeGreaterThan(1.5 * model.passes);
     expect(observer.falsePasses / observer.passes).toBeLessThanOrEqual(0.25);
     expect(observer.capViolations).toBe(0);
