@@ -12,9 +12,7 @@ import {
   auc,
   DEFAULT_LEARNING_SETTINGS as S,
   emptyMasteryState,
-  exportCalibration,
   logLoss,
-  replaceCalibration,
   replayWithPredictions,
 } from '../src/domain/learning';
 import { fitLogistic, LogisticKt, replayLogistic, untrainedLogisticParams } from '../src/domain/learning/logisticKt';
@@ -22,7 +20,7 @@ import { LOGISTIC_FIT, studentFolds } from '../src/domain/learning/logisticKtFit
 import { chooseModel } from '../src/domain/learning/modelChoice';
 import type { GradedResponse } from '../src/domain/response';
 import { loadSpanishKt } from './lib/data';
-import { KT_OBSERVER_BELIEFS, KT_OBSERVER_OPTIONS, ktBeliefs, observerFoldPredictions } from './lib/observerKt';
+import { eloCalibratedFold, KT_OBSERVER_BELIEFS, KT_OBSERVER_OPTIONS, ktBeliefs, observerFoldPredictions } from './lib/observerKt';
 import { emit } from './lib/emit';
 
 const bench = 'kt';
@@ -80,14 +78,11 @@ let observerMs = 0;
 for (const k of [0, 1]) {
   const train = responses.filter((r) => fold.get(r.studentId) !== k);
   const test = responses.filter((r) => fold.get(r.studentId) === k);
-  const calibrated = replayWithPredictions(emptyMasteryState(S), train, noBank, S).state;
-  const calibration = exportCalibration(calibrated, `fold${k}`);
-  const start = replaceCalibration(emptyMasteryState(S), { ...calibration, source: 'district' }, S);
-  const r = replayWithPredictions(start, test, noBank, S);
+  const r = eloCalibratedFold(responses, fold, k);
   predsModel.push(...r.predictions);
   outcomes.push(...y(r.applied));
   const to = performance.now();
-  observerFolds.push({ predictions: observerFoldPredictions(responses, fold, k, calibration, ktBeliefs(KT_OBSERVER_BELIEFS), KT_OBSERVER_OPTIONS), outcomes: y(test), elo: [...r.predictions] });
+  observerFolds.push({ predictions: observerFoldPredictions(responses, fold, k, r.calibration, ktBeliefs(KT_OBSERVER_BELIEFS), KT_OBSERVER_OPTIONS), outcomes: y(test), elo: r.predictions });
   observerMs += performance.now() - to;
   const counts = new Map<string, [number, number]>();
   for (const x of train) {

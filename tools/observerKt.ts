@@ -12,11 +12,10 @@
  * ('small': the first four beliefs only; 'chosen': kt.bench's beliefs only), `LEARN` (the gains per answer tried, default 0.02,0.06,0.15). `node --import tsx tools/observerKt.ts` (a few minutes).
  */
 import { loadSpanishKt } from '../bench/lib/data';
-import { KT_OBSERVER_BELIEFS, ktBeliefs, observerFoldPredictions } from '../bench/lib/observerKt';
-import { auc, DEFAULT_LEARNING_SETTINGS as S, emptyMasteryState, exportCalibration, logLoss, replaceCalibration, replayWithPredictions } from '../src/domain/learning';
+import { eloCalibratedFold, KT_OBSERVER_BELIEFS, ktBeliefs, observerFoldPredictions } from '../bench/lib/observerKt';
+import { auc, logLoss } from '../src/domain/learning';
 import { fitLogistic, untrainedLogisticParams } from '../src/domain/learning/logisticKt';
 import { LOGISTIC_FIT } from '../src/domain/learning/logisticKtFit';
-import type { Calibration } from '../src/domain/learning/mastery';
 import type { LearnerParams } from '../src/sim/learner';
 import { DEFAULT_OBSERVER_OPTIONS } from '../src/sim/observerParts';
 
@@ -27,31 +26,20 @@ const particles = Number(process.env.PARTICLES ?? 200);
 const jitterSd = Number(process.env.JITTER ?? DEFAULT_OBSERVER_OPTIONS.jitterSd);
 const filter = (process.env.FILTER ?? 'particles') as 'particles' | 'factored';
 if (filter !== 'particles' && filter !== 'factored') throw new Error(`FILTER=${filter}: it is particles or factored`);
-const noBank = new Map<string, { difficulty?: number }>();
 
 /** The fold's answers predicted by an observer with `beliefs`, after it read the other fold; and the Elo model's on fold 1. */
 function predictFold(k: number, beliefs: LearnerParams): { predictions: number[]; outcomes: number[]; elo: number[] } {
-  const predictions = observerFoldPredictions(responses, fold, k, calibrationOf(k), beliefs, { filter, particles, jitterSd });
+  const predictions = observerFoldPredictions(responses, fold, k, eloFold(k).calibration, beliefs, { filter, particles, jitterSd });
   const outcomes = responses.filter((r) => fold.get(r.studentId) === k).map((r) => (r.correct ? 1 : 0));
-  return { predictions, outcomes, elo: k === 1 ? eloCalibrated(k) : [] };
+  return { predictions, outcomes, elo: k === 1 ? eloFold(k).predictions : [] };
 }
 
-const calibrations = new Map<number, Calibration>();
-/** Item difficulties of the Elo model calibrated on the students outside fold `k`. */
-function calibrationOf(k: number): Calibration {
-  let c = calibrations.get(k);
-  if (!c) {
-    const train = responses.filter((r) => fold.get(r.studentId) !== k);
-    calibrations.set(k, (c = exportCalibration(replayWithPredictions(emptyMasteryState(S), train, noBank, S).state, `fold${k}`)));
-  }
-  return c;
-}
-
-/** The Elo model's predictions of the fold under the same protocol (as bench/kt.bench.ts). */
-function eloCalibrated(k: number): number[] {
-  const test = responses.filter((r) => fold.get(r.studentId) === k);
-  const start = replaceCalibration(emptyMasteryState(S), { ...calibrationOf(k), source: 'district' }, S);
-  return [...replayWithPredictions(start, test, noBank, S).predictions];
+const eloFolds = new Map<number, ReturnType<typeof eloCalibratedFold>>();
+/** The Elo half of the calibrated protocol for fold `k` (item difficulties from the other fold, and its predictions of fold `k`), once per fold. */
+function eloFold(k: number): ReturnType<typeof eloCalibratedFold> {
+  let e = eloFolds.get(k);
+  if (!e) eloFolds.set(k, (e = eloCalibratedFold(responses, fold, k)));
+  return e;
 }
 
 /** The logistic model (kt_cv_auc's recipe) fitted on the students outside fold `k`, its weights fixed, predicting the fold as they answer. */

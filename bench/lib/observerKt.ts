@@ -1,3 +1,4 @@
+import { DEFAULT_LEARNING_SETTINGS as S, emptyMasteryState, exportCalibration, replaceCalibration, replayWithPredictions } from '../../src/domain/learning';
 import type { Calibration } from '../../src/domain/learning/mastery';
 import type { GradedResponse } from '../../src/domain/response';
 import { FactoredObserver } from '../../src/sim/factoredObserver';
@@ -63,4 +64,21 @@ export function observerFoldPredictions(
     (p) => predictions.push(p),
   );
   return predictions;
+}
+
+/**
+ * The calibrated 2-fold protocol's Elo half (kt_elo_calibrated_auc): item difficulties calibrated on the students
+ * outside fold `k`, then fold `k` predicted from them, each answer before it is applied.
+ */
+export function eloCalibratedFold(
+  responses: readonly GradedResponse[],
+  fold: ReadonlyMap<string, number>,
+  k: number,
+): { calibration: Calibration; predictions: number[]; applied: readonly GradedResponse[] } {
+  const noBank = new Map<string, { difficulty?: number }>();
+  const train = responses.filter((r) => fold.get(r.studentId) !== k);
+  const calibration = exportCalibration(replayWithPredictions(emptyMasteryState(S), train, noBank, S).state, `fold${k}`);
+  const start = replaceCalibration(emptyMasteryState(S), { ...calibration, source: 'district' }, S);
+  const r = replayWithPredictions(start, responses.filter((x) => fold.get(x.studentId) === k), noBank, S);
+  return { calibration, predictions: [...r.predictions], applied: r.applied };
 }

@@ -78,9 +78,8 @@ export class FactoredObserver {
     return c;
   }
 
-  /** Particle i's level on skill k as a normal: mean and variance (the class prior where the student has no column). */
-  private level(s: Student, i: number, k: number): { mu: number; variance: number } {
-    const c = s.columns.get(k);
+  /** Particle i's level on skill k as a normal: mean and variance (the class prior where the student has no column `c`). */
+  private level(s: Student, i: number, k: number, c: Column | undefined): { mu: number; variance: number } {
     const g = s.general[i] as number;
     if (!c) return { mu: g + (this.parts.classPrior.mean[k] as number), variance: (this.parts.classPrior.sd[k] as number) ** 2 };
     return { mu: g + (c.mean[i] as number) + (c.gain[i] as number), variance: c.variance[i] as number };
@@ -97,12 +96,12 @@ export class FactoredObserver {
       }
   }
 
-  /** Particle i's mean level over the item's skills, as a normal (the skills' Gaussians taken as independent). */
-  private itemLevel(s: Student, i: number, ks: readonly number[]): { mu: number; variance: number } {
+  /** Particle i's mean level over the item's skills (their columns `cs`, looked up once per answer), as a normal (the skills' Gaussians taken as independent). */
+  private itemLevel(s: Student, i: number, ks: readonly number[], cs: readonly (Column | undefined)[]): { mu: number; variance: number } {
     let mu = 0;
     let variance = 0;
-    for (const k of ks) {
-      const l = this.level(s, i, k);
+    for (let j = 0; j < ks.length; j++) {
+      const l = this.level(s, i, ks[j] as number, cs[j]);
       mu += l.mu;
       variance += l.variance;
     }
@@ -113,10 +112,11 @@ export class FactoredObserver {
   predict(studentId: string, itemId: string): number {
     const { ks, b } = this.parts.index.itemOf(itemId, this.options.difficulty);
     const s = this.studentOf(studentId);
+    const cs = ks.map((k) => s.columns.get(k));
     const { guess, slip } = this.world.lp;
     let p = 0;
     for (let i = 0; i < this.n; i++) {
-      const a = this.itemLevel(s, i, ks);
+      const a = this.itemLevel(s, i, ks, cs);
       p += (s.weight[i] as number) * (guess + (1 - guess - slip) * expectedSigmoid(a.mu - b, a.variance));
     }
     return p;
@@ -131,12 +131,13 @@ export class FactoredObserver {
     const { lp, theta } = this.world;
     const s = this.studentOf(studentId);
     const columns = ks.map((k) => this.columnOf(s, k));
+    const prerequisites = ks.map((k) => (this.parts.index.prerequisiteIndex[k] ?? []).map((q) => ({ q, c: s.columns.get(q) })));
     const y = correct ? 1 : 0;
     const spread = 1 - lp.guess - lp.slip;
     const m = Math.max(1, ks.length);
     let total = 0;
     for (let i = 0; i < this.n; i++) {
-      const a = this.itemLevel(s, i, ks);
+      const a = this.itemLevel(s, i, ks, columns);
       const predictive = lp.guess + spread * expectedSigmoid(a.mu - b, a.variance);
       const w = (s.weight[i] as number) * (correct ? predictive : 1 - predictive);
       s.weight[i] = w;
@@ -154,7 +155,7 @@ export class FactoredObserver {
         c.variance[i] = v - (v / m) ** 2 * info * shrink;
       }
       for (let j = 0; j < ks.length; j++) {
-        const ready = this.pReady(s, i, ks[j] as number, theta);
+        const ready = this.pReady(s, i, prerequisites[j] ?? [], theta);
         const c = columns[j] as Column;
         c.gain[i] = (c.gain[i] as number) + (s.learn[i] as number) * minutes * (ready + lp.prerequisitePenalty * (1 - ready));
       }
@@ -163,11 +164,11 @@ export class FactoredObserver {
     if (normaliseWeights(s.weight, total, 'FactoredObserver', `the answer of student ${studentId} to ${itemId}`)) this.resample(s);
   }
 
-  /** P(every prerequisite of skill k is at or above the line) under particle i (the prerequisites taken as independent). */
-  private pReady(s: Student, i: number, k: number, theta: number): number {
+  /** P(every prerequisite (skill q, the student's column c) is at or above the line) under particle i (the prerequisites taken as independent). */
+  private pReady(s: Student, i: number, prerequisites: readonly { q: number; c: Column | undefined }[], theta: number): number {
     let p = 1;
-    for (const q of this.parts.index.prerequisiteIndex[k] ?? []) {
-      const l = this.level(s, i, q);
+    for (const { q, c } of prerequisites) {
+      const l = this.level(s, i, q, c);
       p *= normalCdf((l.mu - theta) / Math.sqrt(l.variance));
     }
     return p;
@@ -225,9 +226,10 @@ export class FactoredObserver {
   private expectation(studentId: string, skill: string, f: (mu: number, variance: number) => number): number {
     const k = this.parts.index.skillIndex(skill);
     const s = this.studentOf(studentId);
+    const c = s.columns.get(k);
     let e = 0;
     for (let i = 0; i < this.n; i++) {
-      const l = this.level(s, i, k);
+      const l = this.level(s, i, k, c);
       e += (s.weight[i] as number) * f(l.mu, l.variance);
     }
     return e;
